@@ -1,0 +1,114 @@
+//! The validation checklist of section 9: each item done or not, with the
+//! evidence and time of its tick.
+
+use colored::Colorize;
+use serde::Serialize;
+
+use crate::course::{Course, render};
+use crate::i18n::{Lang, tr, trf};
+use crate::progress::{Evidence, ModuleProgress};
+
+#[derive(Debug, Serialize)]
+pub struct Report<'a> {
+    pub module: &'a str,
+    pub items: Vec<Item<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Item<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub done: bool,
+    pub evidence: Option<&'a Evidence>,
+    pub at: Option<&'a str>,
+}
+
+pub fn report<'a>(course: &'a Course, progress: &'a ModuleProgress, lang: Lang) -> Report<'a> {
+    let items = course
+        .checklist
+        .iter()
+        .map(|item| {
+            let tick = progress.checklist.get(&item.id);
+            Item {
+                id: &item.id,
+                title: item.title.get(lang),
+                done: tick.is_some(),
+                evidence: tick.map(|t| &t.evidence),
+                at: tick.map(|t| t.at.as_str()),
+            }
+        })
+        .collect();
+    Report {
+        module: &course.id,
+        items,
+    }
+}
+
+pub fn describe_evidence(course: &Course, evidence: &Evidence, lang: Lang) -> String {
+    match evidence {
+        Evidence::Quiz {
+            section,
+            correct,
+            total,
+        } => {
+            let title = course
+                .section(section)
+                .map_or(section.as_str(), |s| s.meta.title.get(lang));
+            trf(
+                lang,
+                "checklist.quiz_evidence",
+                &[("section", &title), ("correct", correct), ("total", total)],
+            )
+        }
+    }
+}
+
+pub fn text(course: &Course, report: &Report<'_>, lang: Lang, width: usize) -> String {
+    let done = report.items.iter().filter(|i| i.done).count();
+    let mut out = render::heading(&trf(
+        lang,
+        "checklist.heading",
+        &[
+            ("number", &course.number),
+            ("done", &done),
+            ("total", &report.items.len()),
+        ],
+    ));
+    out.push('\n');
+    for (item, meta) in report.items.iter().zip(&course.checklist) {
+        let mark = if item.done {
+            "[x]".green().bold().to_string()
+        } else {
+            "[ ]".to_string()
+        };
+        out.push_str(&textwrap::fill(
+            &format!("{mark} {}", item.title),
+            render::wrap_options(width, "", "    "),
+        ));
+        out.push('\n');
+        let detail = match (item.evidence, item.at) {
+            (Some(evidence), Some(at)) => format!("{} · {at}", describe_evidence(course, evidence, lang)),
+            _ => {
+                let needs: Vec<String> = meta
+                    .evidence
+                    .iter()
+                    .map(|rule| match rule {
+                        crate::course::EvidenceRule::Quiz(section) => {
+                            let s = course.section(section).expect("validated");
+                            trf(
+                                lang,
+                                "checklist.needs_quiz",
+                                &[("number", &s.meta.number), ("section", &s.meta.title.get(lang))],
+                            )
+                        }
+                    })
+                    .collect();
+                needs.join(&format!(" {} ", tr(lang, "checklist.or")))
+            }
+        };
+        let detail = textwrap::fill(&detail, render::wrap_options(width, "    ", "    "));
+        out.push_str(&if item.done { detail } else { detail.dimmed().to_string() });
+        out.push('\n');
+    }
+    out
+}

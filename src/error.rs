@@ -1,0 +1,40 @@
+//! Errors that stop a command, each mapped to a documented exit code.
+
+use std::path::PathBuf;
+
+/// Exit codes (documented in the README): 0 fine, 1 something checked
+/// failed, 2 could not run (usage, unreadable input, no terminal).
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FAILED: u8 = 1;
+pub const EXIT_CANNOT_RUN: u8 = 2;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad input on the command line; the text is already in the learner's language.
+    #[error("{0}")]
+    Usage(String),
+    /// The wizard or a prompt needs a terminal; the text names the alternatives.
+    #[error("{0}")]
+    NeedsTerminal(String),
+    /// Course content (embedded or from `--lessons`) failed validation.
+    #[error("{header}\n{}", problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    Content { header: String, problems: Vec<String> },
+    /// A file the command needs could not be read or written.
+    #[error("{action} {}: {source}", path.display())]
+    Io {
+        action: String,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage(_) | Error::NeedsTerminal(_) | Error::Content { .. } | Error::Io { .. } => EXIT_CANNOT_RUN,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,175 @@
+//! User-facing messages in both languages. The text lives in `messages.toml`
+//! (pt-BR and English side by side); a test keeps the two in step.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Pt,
+    En,
+}
+
+impl Lang {
+    /// The default language: `pt*` in LC_ALL (or LANG when LC_ALL is unset or
+    /// empty) gives Portuguese, anything else English.
+    pub fn from_env(lc_all: Option<&str>, lang: Option<&str>) -> Lang {
+        let locale = lc_all.filter(|v| !v.is_empty()).or(lang).unwrap_or("");
+        if locale.to_ascii_lowercase().starts_with("pt") {
+            Lang::Pt
+        } else {
+            Lang::En
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Pt => "pt",
+            Lang::En => "en",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Entry {
+    pub(crate) pt: String,
+    pub(crate) en: String,
+}
+
+pub(crate) const SOURCE: &str = include_str!("messages.toml");
+
+pub(crate) static MESSAGES: LazyLock<HashMap<String, Entry>> =
+    LazyLock::new(|| toml::from_str(SOURCE).expect("src/messages.toml is checked by tests"));
+
+/// The message `key` in `lang`. An unknown key is a programming error caught
+/// by the test that scans the sources; at run time it shows the key itself
+/// rather than crashing a learner's session.
+pub fn tr(lang: Lang, key: &str) -> &'static str {
+    match MESSAGES.get(key) {
+        Some(entry) => match lang {
+            Lang::Pt => entry.pt.as_str(),
+            Lang::En => entry.en.as_str(),
+        },
+        None => {
+            debug_assert!(false, "unknown message key {key}");
+            Box::leak(key.to_string().into_boxed_str())
+        }
+    }
+}
+
+/// `tr` with `{name}` placeholders filled in.
+pub fn trf(lang: Lang, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let mut text = tr(lang, key).to_string();
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    text
+}
+
+/// The `{name}` placeholders of a message, sorted, for the in-step test.
+#[cfg(test)]
+pub(crate) fn placeholders(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = text
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
+        .filter(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_comes_from_lc_all_then_lang() {
+        assert_eq!(Lang::from_env(Some("pt_BR.UTF-8"), Some("en_US")), Lang::Pt);
+        assert_eq!(Lang::from_env(Some("en_GB.UTF-8"), Some("pt_BR")), Lang::En);
+        assert_eq!(Lang::from_env(Some(""), Some("pt_PT.UTF-8")), Lang::Pt);
+        assert_eq!(Lang::from_env(None, Some("C.UTF-8")), Lang::En);
+        assert_eq!(Lang::from_env(None, None), Lang::En);
+    }
+
+    #[test]
+    fn every_message_exists_in_both_languages_with_the_same_placeholders() {
+        assert!(!MESSAGES.is_empty());
+        for (key, entry) in MESSAGES.iter() {
+            assert!(!entry.pt.trim().is_empty(), "{key}: empty pt text");
+            assert!(!entry.en.trim().is_empty(), "{key}: empty en text");
+            assert_eq!(
+                placeholders(&entry.pt),
+                placeholders(&entry.en),
+                "{key}: placeholders differ between pt and en"
+            );
+        }
+    }
+
+    /// Every `tr(…, "key")`/`trf(…, "key", …)` in the sources names a key that
+    /// exists, and every key in the file is used somewhere.
+    #[test]
+    fn every_key_used_in_the_code_exists_and_none_is_unused() {
+        let mut used = std::collections::BTreeSet::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for key in message_keys_in(&text) {
+                        used.insert(key);
+                    }
+                }
+            }
+        }
+        for key in &used {
+            assert!(
+                MESSAGES.contains_key(key),
+                "key {key:?} used in src/ but missing from messages.toml"
+            );
+        }
+        for key in MESSAGES.keys() {
+            assert!(used.contains(key), "key {key:?} in messages.toml is never used");
+        }
+    }
+
+    /// Keys are written as string literals whose text looks like `area.name`
+    /// right after `tr(` / `trf(` and a language argument.
+    fn message_keys_in(text: &str) -> Vec<String> {
+        let mut keys = Vec::new();
+        for call in ["tr(", "trf("] {
+            for (at, _) in text.match_indices(call) {
+                // Whole words only: `from_str(` is not a call of `tr(`.
+                if text[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+                {
+                    continue;
+                }
+                let rest = &text[at + call.len()..];
+                let Some(quote) = rest.find('"') else { continue };
+                // The key is the first literal after the language argument, on the same call.
+                if rest[..quote].contains(')') || rest[..quote].contains(';') {
+                    continue;
+                }
+                let lit = &rest[quote + 1..];
+                if let Some(end) = lit.find('"') {
+                    let key = &lit[..end];
+                    if key.contains('.') && !key.contains(' ') && !key.contains('{') {
+                        keys.push(key.to_string());
+                    }
+                }
+            }
+        }
+        keys
+    }
+}

@@ -1,0 +1,177 @@
+//! sm-course: Module 5 of an Amazon SageMaker course as a terminal companion.
+//!
+//! lessons/ (content as data) → course model → wizard / lesson / checklist.
+
+pub mod checklist;
+pub mod cli;
+pub mod course;
+pub mod error;
+pub mod i18n;
+pub mod progress;
+pub mod wizard;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command, Format, Module5Command};
+use crate::course::{Course, render};
+use crate::error::{EXIT_CANNOT_RUN, EXIT_OK, Error, Result};
+use crate::i18n::{Lang, tr, trf};
+use crate::progress::Store;
+use crate::wizard::{InquirePrompter, Prompter, Wizard};
+
+/// Text never gets wider than this, even on a wide terminal: long lines are
+/// hard to read.
+const MAX_WIDTH: usize = 100;
+
+/// What the process was started with, gathered once so the commands can be
+/// tested with other values.
+pub struct Context {
+    pub lang: Lang,
+    pub colour: bool,
+    pub interactive: bool,
+    pub width: usize,
+    pub home: Option<PathBuf>,
+    pub lessons: Option<PathBuf>,
+}
+
+impl Context {
+    fn from_env(cli: &Cli) -> Context {
+        let var = |name: &str| std::env::var(name).ok();
+        let lang = cli
+            .lang
+            .unwrap_or_else(|| Lang::from_env(var("LC_ALL").as_deref(), var("LANG").as_deref()));
+        let stdout_tty = std::io::stdout().is_terminal();
+        let no_color_env = var("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let width = if stdout_tty {
+            terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
+        } else {
+            None
+        }
+        .or_else(|| var("COLUMNS").and_then(|c| c.parse().ok()))
+        .filter(|w| *w >= 20)
+        .unwrap_or(80)
+        .min(MAX_WIDTH);
+        Context {
+            lang,
+            colour: stdout_tty && !cli.no_color && !no_color_env,
+            interactive: stdout_tty && std::io::stdin().is_terminal(),
+            width,
+            home: std::env::var_os("SM_COURSE_HOME").map(PathBuf::from),
+            lessons: cli.lessons.clone(),
+        }
+    }
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_CANNOT_RUN } else { EXIT_OK });
+        }
+    };
+    let ctx = Context::from_env(&cli);
+    colored::control::set_override(ctx.colour);
+    let mut stdout = std::io::stdout().lock();
+    match execute(&cli, &ctx, &mut stdout) {
+        Ok(code) => ExitCode::from(code),
+        // A reader that went away (`| head`) is not an error.
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(EXIT_OK),
+        Err(e) => {
+            let prefix = tr(ctx.lang, "error.prefix");
+            eprintln!("{prefix}: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn emit(out: &mut dyn Write, text: &str, lang: Lang) -> Result<()> {
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|source| Error::Io {
+            action: tr(lang, "io.write_output").to_string(),
+            path: "-".into(),
+            source,
+        })
+}
+
+pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
+    let lang = ctx.lang;
+    let course = Course::load(ctx.lessons.as_deref(), lang)?;
+    let Command::Module5 { command } = &cli.command;
+    match command {
+        None => {
+            if !ctx.interactive {
+                return Err(Error::NeedsTerminal(tr(lang, "wizard.needs_terminal").to_string()));
+            }
+            let store = Store::locate(ctx.home.clone(), lang)?;
+            let wizard = Wizard {
+                course: &course,
+                lang,
+                store: &store,
+                width: ctx.width,
+            };
+            let mut prompter = InquirePrompter::new(ctx.colour);
+            wizard.run(&mut prompter, out, &mut std::io::stderr())?;
+            Ok(EXIT_OK)
+        }
+        Some(Module5Command::Lesson { section: None }) => {
+            emit(out, &course.table_of_contents(lang, ctx.width), lang)?;
+            Ok(EXIT_OK)
+        }
+        Some(Module5Command::Lesson { section: Some(name) }) => {
+            let index = course
+                .section(name)
+                .map(|s| s.meta.number as usize - 1)
+                .ok_or_else(|| {
+                    Error::Usage(trf(
+                        lang,
+                        "lesson.unknown_section",
+                        &[("name", name), ("sections", &course.section_names())],
+                    ))
+                })?;
+            emit(out, &render::section(&course, index, lang, ctx.width), lang)?;
+            Ok(EXIT_OK)
+        }
+        Some(Module5Command::Checklist { format }) => {
+            let store = Store::locate(ctx.home.clone(), lang)?;
+            let file = store.load(lang, &mut std::io::stderr());
+            let module = file.modules.get(&course.id).cloned().unwrap_or_default();
+            let report = checklist::report(&course, &module, lang);
+            let text = match format {
+                Format::Text => checklist::text(&course, &report, lang, ctx.width),
+                Format::Json => serde_json::to_string_pretty(&report).expect("a report serialises") + "\n",
+            };
+            emit(out, &text, lang)?;
+            Ok(EXIT_OK)
+        }
+        Some(Module5Command::Reset { yes }) => {
+            let store = Store::locate(ctx.home.clone(), lang)?;
+            let mut file = store.load(lang, &mut std::io::stderr());
+            if file.modules.get(&course.id).is_none_or(|m| m.is_empty()) {
+                emit(out, &format!("{}\n", tr(lang, "reset.nothing")), lang)?;
+                return Ok(EXIT_OK);
+            }
+            if !yes {
+                if !ctx.interactive {
+                    return Err(Error::NeedsTerminal(tr(lang, "reset.needs_yes").to_string()));
+                }
+                let options = [tr(lang, "reset.keep").to_string(), tr(lang, "reset.erase").to_string()];
+                let mut prompter = InquirePrompter::new(ctx.colour);
+                let question = trf(lang, "reset.confirm", &[("path", &store.path().display())]);
+                if prompter.select(&question, &options, tr(lang, "wizard.help")) != Ok(1) {
+                    emit(out, &format!("{}\n", tr(lang, "reset.kept")), lang)?;
+                    return Ok(EXIT_OK);
+                }
+            }
+            file.modules.remove(&course.id);
+            store.save(&file, lang)?;
+            emit(out, &format!("{}\n", tr(lang, "reset.done")), lang)?;
+            Ok(EXIT_OK)
+        }
+    }
+}
