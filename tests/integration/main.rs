@@ -1,0 +1,6 @@
+//! Integration tests: the built binary, run as a learner would run it.
+//! One test binary (as ripgrep does) so it links once.
+
+mod cli;
+mod util;
+mod wizard;

@@ -1,0 +1,89 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_sm-course");
+
+/// A learner's home for one test: `SM_COURSE_HOME` points into a temporary
+/// directory, and the environment is cleared of anything that would change
+/// the output (locale, colour, width).
+pub struct Learner {
+    pub dir: tempfile::TempDir,
+}
+
+impl Learner {
+    pub fn new() -> Learner {
+        Learner {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    pub fn progress_path(&self) -> PathBuf {
+        self.home().join("progress.json")
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("SM_COURSE_HOME", self.home())
+            .env("COLUMNS", "80")
+            .env("LANG", "en_US.UTF-8");
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    /// Writes a progress file as a learner's earlier session would have.
+    pub fn with_progress(&self, fixture: &str) -> &Learner {
+        std::fs::create_dir_all(self.home()).unwrap();
+        std::fs::copy(fixture_path(fixture), self.progress_path()).unwrap();
+        self
+    }
+}
+
+pub fn fixture_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// Runs and asserts the exit code, showing both streams when it differs.
+#[track_caller]
+pub fn expect_code(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(output),
+        stderr(output)
+    );
+    assert!(!stderr(output).contains("panicked"), "{}", stderr(output));
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

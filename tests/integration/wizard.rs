@@ -1,0 +1,148 @@
+//! The wizard driven in a real pseudo-terminal: keys in, screen text out.
+
+use std::process::Command;
+use std::time::Duration;
+
+use expectrl::{Session, WaitStatus};
+use sm_course::course::Course;
+use sm_course::i18n::Lang;
+
+use crate::util::*;
+
+const DOWN: &str = "\x1b[B";
+const ENTER: &str = "\r";
+const ESC: &str = "\x1b";
+const CTRL_C: &str = "\x03";
+
+struct Tty {
+    session: Session,
+}
+
+impl Tty {
+    fn start(learner: &Learner, lang: &str) -> Tty {
+        let mut cmd = Command::new(BIN);
+        cmd.args(["module5", "--lang", lang])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("SM_COURSE_HOME", learner.home())
+            .env("TERM", "xterm-256color")
+            .env("NO_COLOR", "1");
+        let mut session = Session::spawn(cmd).expect("spawn in a pty");
+        session.get_process_mut().set_window_size(100, 40).unwrap();
+        session.set_expect_timeout(Some(Duration::from_secs(15)));
+        Tty { session }
+    }
+
+    #[track_caller]
+    fn expect(&mut self, text: &str) {
+        if let Err(e) = self.session.expect(text) {
+            panic!("waiting for {text:?}: {e}");
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.session.send(keys).unwrap();
+    }
+
+    /// Chooses option `index` (0-based) of the prompt on screen.
+    fn choose(&mut self, index: usize) {
+        for _ in 0..index {
+            self.send(DOWN);
+        }
+        self.send(ENTER);
+    }
+
+    fn exit_code(self) -> i32 {
+        match self.session.get_process().wait().unwrap() {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!("the wizard did not exit normally: {other:?}"),
+        }
+    }
+}
+
+fn saved(learner: &Learner) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(learner.progress_path()).unwrap()).unwrap()
+}
+
+#[test]
+fn a_learner_answers_leaves_with_esc_and_resumes_where_they_stopped() {
+    let course = Course::load(None, Lang::En).unwrap();
+    let answers: Vec<usize> = course.section_questions("concepts").map(|q| q.answer - 1).collect();
+    assert_eq!(answers.len(), 3, "the test walks section 1's three questions");
+    let learner = Learner::new();
+
+    // First session: objectives, section 1, the first question, then Esc.
+    let mut tty = Tty::start(&learner, "en");
+    tty.expect("By the end of this module you will be able to:");
+    tty.expect("Estimated time: 25 minutes.");
+    tty.expect("Section 1/10");
+    tty.expect("1. Core concepts");
+    tty.expect("Ready for this section's quiz?");
+    tty.send(ENTER);
+    tty.expect("[1/3]");
+    tty.choose(answers[0]);
+    tty.expect("Correct!");
+    tty.expect("[2/3]");
+    tty.send(ESC);
+    tty.expect("Progress saved in");
+    assert_eq!(tty.exit_code(), 0);
+    let progress = saved(&learner);
+    let module = &progress["modules"]["module5"];
+    assert_eq!(module["answers"].as_object().unwrap().len(), 1);
+    assert_eq!(module["answers"]["concepts-prefix"]["correct"], true);
+    assert_eq!(module["current_section"], "concepts");
+
+    // Second session: resume, asked only the two unanswered questions, one
+    // wrong; the quiz still passes at 2 of 3; then Ctrl-C in section 2.
+    let mut tty = Tty::start(&learner, "en");
+    tty.expect("Welcome back");
+    tty.expect("Resume where I stopped (section 1: Core concepts)");
+    tty.choose(0);
+    tty.expect("Ready for this section's quiz?");
+    tty.send(ENTER);
+    tty.expect("[2/3]");
+    tty.choose(answers[1]);
+    tty.expect("Correct!");
+    tty.expect("[3/3]");
+    tty.choose((answers[2] + 1) % 4);
+    tty.expect("Not quite. The right answer is:");
+    tty.expect("Quiz passed: 2 of 3 correct.");
+    tty.expect("2. Instance families");
+    tty.expect("Ready for this section's quiz?");
+    tty.send(CTRL_C);
+    tty.expect("Progress saved in");
+    assert_eq!(tty.exit_code(), 0);
+    let progress = saved(&learner);
+    let module = &progress["modules"]["module5"];
+    assert_eq!(module["answers"].as_object().unwrap().len(), 3);
+    assert_eq!(
+        module["answers"]["concepts-prefix"]["attempts"], 1,
+        "answered once, not asked again"
+    );
+    assert!(module["sections_done"]["concepts"].is_string());
+    assert_eq!(module["current_section"], "families");
+}
+
+#[test]
+fn the_wizard_speaks_portuguese_and_a_started_over_course_begins_afresh() {
+    let learner = Learner::new();
+    learner.with_progress("progress-two-ticks.json");
+    let mut tty = Tty::start(&learner, "pt");
+    tty.expect("Bem-vindo de volta!");
+    tty.expect("Continuar de onde parei (seção 3: Guia de seleção de instância)");
+    tty.choose(2);
+    tty.expect("Recomeçar apaga suas respostas");
+    tty.choose(1);
+    tty.expect("Ao final deste módulo, você será capaz de:");
+    tty.expect("1. Conceitos fundamentais");
+    tty.expect("Pronto para o quiz desta seção?");
+    tty.send(ESC);
+    tty.expect("Progresso salvo em");
+    assert_eq!(tty.exit_code(), 0);
+    let module = &saved(&learner)["modules"]["module5"];
+    assert!(
+        module["checklist"].as_object().unwrap().is_empty(),
+        "the ticks were erased"
+    );
+    assert_eq!(module["current_section"], "concepts");
+}
