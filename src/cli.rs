@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::i18n::Lang;
 
@@ -49,12 +49,43 @@ pub enum Module5Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Check your AWS account against the module: running apps and their cost, budget, idle shutdown…
+    Check(CheckArgs),
     /// Forget this module's progress (asks first unless --yes)
     Reset {
         /// Do not ask for confirmation
         #[arg(long)]
         yes: bool,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Run only these checks (comma-separated ids, e.g. studio-apps,budget)
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    pub only: Vec<String>,
+    /// AWS profile to use (default: AWS_PROFILE, then the default profile)
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// AWS region to check (default: AWS_REGION, then the profile's region)
+    #[arg(long)]
+    pub region: Option<String>,
+    /// The region the course expects; another one gives a warning
+    #[arg(long, default_value = crate::checks::COURSE_REGION, value_name = "REGION")]
+    pub expect_region: String,
+    /// Check a built-in practice account instead (clean, neglected, restricted)
+    #[arg(long, value_name = "SCENARIO", num_args = 0..=1, default_missing_value = "neglected")]
+    pub sandbox: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Junit,
+    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

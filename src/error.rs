@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 /// Exit codes (documented in the README): 0 fine, 1 something checked
-/// failed, 2 could not run (usage, unreadable input, no terminal).
+/// failed, 2 could not run (usage, credentials, unreadable input, no terminal).
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_CANNOT_RUN: u8 = 2;
@@ -16,6 +16,9 @@ pub enum Error {
     /// The wizard or a prompt needs a terminal; the text names the alternatives.
     #[error("{0}")]
     NeedsTerminal(String),
+    /// No AWS credentials could be found; the text says how to set them up.
+    #[error("{0}")]
+    Credentials(String),
     /// Course content (embedded or from `--lessons`) failed validation.
     #[error("{header}\n{}", problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
     Content { header: String, problems: Vec<String> },
@@ -30,10 +33,10 @@ pub enum Error {
 }
 
 impl Error {
+    /// Every error that stops a command means it could not run; "a check
+    /// failed" (exit 1) is a result, not an error.
     pub fn exit_code(&self) -> u8 {
-        match self {
-            Error::Usage(_) | Error::NeedsTerminal(_) | Error::Content { .. } | Error::Io { .. } => EXIT_CANNOT_RUN,
-        }
+        EXIT_CANNOT_RUN
     }
 }
 

@@ -2,12 +2,17 @@
 //!
 //! lessons/ (content as data) → course model → wizard / lesson / checklist.
 
+pub mod aws;
+pub mod catalog;
 pub mod checklist;
+pub mod checks;
 pub mod cli;
 pub mod course;
 pub mod error;
 pub mod i18n;
 pub mod progress;
+pub mod report;
+pub mod snapshot;
 pub mod wizard;
 
 use std::io::{IsTerminal, Write};
@@ -16,9 +21,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command, Format, Module5Command};
+use crate::checks::Judge;
+use crate::cli::{CheckArgs, Cli, Command, Format, Module5Command, ReportFormat};
 use crate::course::{Course, render};
-use crate::error::{EXIT_CANNOT_RUN, EXIT_OK, Error, Result};
+use crate::error::{EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OK, Error, Result};
 use crate::i18n::{Lang, tr, trf};
 use crate::progress::Store;
 use crate::wizard::{InquirePrompter, Prompter, Wizard};
@@ -34,6 +40,8 @@ pub struct Context {
     pub colour: bool,
     pub interactive: bool,
     pub width: usize,
+    /// stderr is a terminal: progress spinners may be drawn there.
+    pub progress: bool,
     pub home: Option<PathBuf>,
     pub lessons: Option<PathBuf>,
 }
@@ -60,6 +68,7 @@ impl Context {
             colour: stdout_tty && !cli.no_color && !no_color_env,
             interactive: stdout_tty && std::io::stdin().is_terminal(),
             width,
+            progress: std::io::stderr().is_terminal(),
             home: std::env::var_os("SM_COURSE_HOME").map(PathBuf::from),
             lessons: cli.lessons.clone(),
         }
@@ -149,6 +158,7 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             emit(out, &text, lang)?;
             Ok(EXIT_OK)
         }
+        Some(Module5Command::Check(args)) => check(&course, args, ctx, out),
         Some(Module5Command::Reset { yes }) => {
             let store = Store::locate(ctx.home.clone(), lang)?;
             let mut file = store.load(lang, &mut std::io::stderr());
@@ -174,4 +184,54 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             Ok(EXIT_OK)
         }
     }
+}
+
+/// `module5 check`: collect (or load the sandbox), judge, report.
+fn check(course: &Course, args: &CheckArgs, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
+    let lang = ctx.lang;
+    if let Some(unknown) = args.only.iter().find(|id| !checks::IDS.contains(&id.as_str())) {
+        return Err(Error::Usage(trf(
+            lang,
+            "check.unknown_id",
+            &[("id", unknown), ("ids", &checks::IDS.join(", "))],
+        )));
+    }
+    let snapshot = match &args.sandbox {
+        Some(name) => course.sandbox(name, lang)?,
+        None => {
+            let aws_args = aws::AwsArgs {
+                profile: args.profile.clone(),
+                region: args.region.clone(),
+            };
+            aws::snapshot(&aws_args, lang, ctx.progress)?
+        }
+    };
+    let judge = Judge {
+        course,
+        lang,
+        expect_region: &args.expect_region,
+    };
+    let only = (!args.only.is_empty()).then_some(args.only.as_slice());
+    let results = judge.judge(&snapshot, only);
+    let account = snapshot.identity.as_ref().ok().map(|i| i.account.clone());
+    let report = report::Report::new(
+        &course.id,
+        snapshot.source.clone(),
+        account,
+        snapshot.region.clone(),
+        snapshot.taken_at.clone(),
+        &results,
+    );
+    let text = match args.format {
+        ReportFormat::Text => report::text(&report, lang, ctx.width),
+        ReportFormat::Json => report.json(),
+        ReportFormat::Junit => report::junit(&report, lang),
+        ReportFormat::Markdown => report::markdown(&report, lang),
+    };
+    emit(out, &text, lang)?;
+    Ok(if checks::any_failed(&results) {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    })
 }

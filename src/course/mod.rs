@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, include_dir};
 use serde::{Deserialize, Serialize};
 
+use crate::checks::CheckText;
 use crate::error::{Error, Result};
 use crate::i18n::{Lang, tr, trf};
 
@@ -172,6 +173,9 @@ pub struct Course {
     pub questions: Vec<Question>,
     pub checklist: Vec<ChecklistItem>,
     pub instances: Instances,
+    /// The words of the live account checks, by check id.
+    pub checks: BTreeMap<String, CheckText>,
+    origin: Origin,
 }
 
 /// Where lessons are read from.
@@ -225,6 +229,8 @@ impl Course {
             toml::from_str(&parse("module5/quiz.toml")?).map_err(|e| vec![format!("module5/quiz.toml: {e}")])?;
         let instances: Instances = toml::from_str(&parse("module5/instances.toml")?)
             .map_err(|e| vec![format!("module5/instances.toml: {e}")])?;
+        let checks: BTreeMap<String, CheckText> =
+            toml::from_str(&parse("module5/checks.toml")?).map_err(|e| vec![format!("module5/checks.toml: {e}")])?;
 
         let mut problems = Vec::new();
         let mut sections = Vec::new();
@@ -253,6 +259,8 @@ impl Course {
             questions: quiz.question,
             checklist: module.checklist,
             instances,
+            checks,
+            origin: origin.clone(),
         };
         problems.extend(course.validate());
         if problems.is_empty() { Ok(course) } else { Err(problems) }
@@ -370,6 +378,52 @@ impl Course {
                 }
             }
         }
+        for id in crate::checks::IDS {
+            let Some(text) = self.checks.get(id) else {
+                problems.push(format!("checks.toml: no text for check {id:?}"));
+                continue;
+            };
+            if text.steps.pt.len() != text.steps.en.len() {
+                problems.push(format!(
+                    "checks.toml: {id}: pt has {} steps, en {}",
+                    text.steps.pt.len(),
+                    text.steps.en.len()
+                ));
+            }
+            let mut pairs: Vec<(String, &str, &str)> = vec![
+                ("title".into(), &text.title.pt, &text.title.en),
+                ("why".into(), &text.why.pt, &text.why.en),
+                ("console".into(), &text.console.pt, &text.console.en),
+            ];
+            pairs.extend(
+                text.steps
+                    .pt
+                    .iter()
+                    .zip(&text.steps.en)
+                    .enumerate()
+                    .map(|(i, (pt, en))| (format!("steps[{i}]"), pt.as_str(), en.as_str())),
+            );
+            pairs.extend(
+                text.summary
+                    .iter()
+                    .map(|(key, t)| (format!("summary.{key}"), t.pt.as_str(), t.en.as_str())),
+            );
+            for (field, pt, en) in pairs {
+                if pt.trim().is_empty() || en.trim().is_empty() {
+                    problems.push(format!("checks.toml: {id}.{field} is empty in a language"));
+                }
+                if crate::i18n::placeholders(pt) != crate::i18n::placeholders(en) {
+                    problems.push(format!(
+                        "checks.toml: {id}.{field}: placeholders differ between pt and en"
+                    ));
+                }
+            }
+        }
+        for id in self.checks.keys() {
+            if !crate::checks::IDS.contains(&id.as_str()) {
+                problems.push(format!("checks.toml: unknown check {id:?}"));
+            }
+        }
         let mut instance_names = BTreeSet::new();
         for instance in &self.instances.instance {
             let at = format!("instances.toml: {:?}", instance.name);
@@ -392,6 +446,57 @@ impl Course {
             }
         }
         problems
+    }
+
+    /// The practice accounts shipped under `module5/sandbox/`, by name.
+    pub fn sandbox_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = match &self.origin {
+            Origin::Embedded => EMBEDDED
+                .get_dir("module5/sandbox")
+                .map(|d| {
+                    d.files()
+                        .filter_map(|f| f.path().file_stem())
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            Origin::Dir(dir) => std::fs::read_dir(dir.join("module5/sandbox"))
+                .map(|entries| {
+                    entries
+                        .filter_map(|e| e.ok())
+                        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+                        .filter_map(|e| e.path().file_stem().map(|s| s.to_string_lossy().into_owned()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        names.sort();
+        names
+    }
+
+    /// A practice account's snapshot. Sandbox results are marked as such and
+    /// never tick the real checklist.
+    pub fn sandbox(&self, name: &str, lang: Lang) -> Result<crate::snapshot::Snapshot> {
+        let unknown = || {
+            Error::Usage(trf(
+                lang,
+                "sandbox.unknown",
+                &[("name", &name), ("names", &self.sandbox_names().join(", "))],
+            ))
+        };
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(unknown());
+        }
+        let text = self
+            .origin
+            .read(&format!("module5/sandbox/{name}.json"))
+            .map_err(|_| unknown())?;
+        let mut snapshot: crate::snapshot::Snapshot = serde_json::from_str(&text).map_err(|e| Error::Content {
+            header: trf(lang, "content.invalid", &[("origin", &self.origin.describe())]),
+            problems: vec![format!("module5/sandbox/{name}.json: {e}")],
+        })?;
+        snapshot.source = crate::snapshot::Source::Sandbox;
+        Ok(snapshot)
     }
 
     /// A section by number ("3"), English slug or Portuguese alias.
@@ -512,6 +617,21 @@ mod tests {
         }
         let from_disk = Course::load(Some(&dir), Lang::En).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(from_disk.questions.len(), course().questions.len());
+    }
+
+    #[test]
+    fn every_sandbox_scenario_parses_and_is_marked_as_sandbox() {
+        let course = course();
+        let names = course.sandbox_names();
+        assert_eq!(names, ["clean", "neglected", "restricted"]);
+        for name in names {
+            let snapshot = course
+                .sandbox(&name, Lang::En)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(snapshot.source, crate::snapshot::Source::Sandbox);
+        }
+        assert!(matches!(course.sandbox("../module", Lang::En), Err(Error::Usage(_))));
+        assert!(matches!(course.sandbox("nope", Lang::En), Err(Error::Usage(_))));
     }
 
     #[test]

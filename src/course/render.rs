@@ -75,6 +75,13 @@ pub fn wrap_options<'a>(width: usize, first: &'a str, rest: &'a str) -> textwrap
         .word_splitter(textwrap::WordSplitter::NoHyphenation)
 }
 
+/// Text taken as it is (no markup), wrapped with the given indents.
+pub fn wrap_plain(text: &str, width: usize, first: &str, rest: &str) -> String {
+    let mut out = textwrap::fill(text, wrap_options(width, first, rest));
+    out.push('\n');
+    out
+}
+
 /// A paragraph with inline markup, wrapped with the given indents.
 pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
     let mut out = textwrap::fill(&inline(text), wrap_options(width, first, rest));
@@ -426,10 +433,10 @@ fn list_item(line: &str) -> Option<(String, &str)> {
         return Some(("•".to_string(), rest));
     }
     let digits = line.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 {
-        if let Some(rest) = line[digits..].strip_prefix(". ") {
-            return Some((line[..digits + 1].to_string(), rest));
-        }
+    if digits > 0
+        && let Some(rest) = line[digits..].strip_prefix(". ")
+    {
+        return Some((line[..digits + 1].to_string(), rest));
     }
     None
 }

@@ -1,0 +1,614 @@
+//! The collector: every read the checks need, made concurrently, following
+//! pagination, into one `Snapshot`. It does I/O and nothing else.
+//!
+//! Calls that depend on each other are chained; everything else runs at the
+//! same time, so a check costs one round trip per level of dependency:
+//! identity → budgets → notifications → subscribers is the deepest (4).
+
+use std::collections::BTreeMap;
+use std::time::{Duration, SystemTime};
+
+use aws_config::SdkConfig;
+use aws_sdk_sagemaker::types::{SortBy, SortOrder, UserSettings};
+use aws_smithy_types::DateTime;
+use aws_smithy_types::date_time::Format;
+use base64::Engine;
+use futures_util::{StreamExt, stream};
+
+use super::call_error;
+use super::operations as op;
+use crate::progress::now;
+use crate::snapshot::*;
+
+/// Describe calls in flight at once per list, so a large account is read
+/// quickly without tripping the API's rate limits.
+const FAN_OUT: usize = 8;
+
+/// How far back the spot-training check looks, and how many jobs at most.
+const TRAINING_WINDOW: Duration = Duration::from_secs(30 * 24 * 3600);
+const TRAINING_JOBS: i32 = 20;
+
+fn time(value: Option<&DateTime>) -> Option<String> {
+    value.and_then(|t| t.fmt(Format::DateTime).ok())
+}
+
+fn text<T: AsRef<str>>(value: Option<T>) -> String {
+    value.map(|v| v.as_ref().to_string()).unwrap_or_default()
+}
+
+/// Reads the account behind `config` into a snapshot.
+pub async fn collect(config: &SdkConfig) -> Snapshot {
+    let taken_at = now();
+    let region = config.region().map(|r| r.to_string());
+    let sts = aws_sdk_sts::Client::new(config);
+    let sm = aws_sdk_sagemaker::Client::new(config);
+    let budgets = aws_sdk_budgets::Client::new(config);
+    let cw = aws_sdk_cloudwatch::Client::new(config);
+
+    let identity_and_budgets = async {
+        let identity = identity(&sts).await;
+        let budgets = match &identity {
+            Ok(id) => read_budgets(&budgets, &id.account).await,
+            Err(e) => Err(e.clone()),
+        };
+        (identity, budgets)
+    };
+    let (
+        (identity, budgets),
+        domains,
+        user_profiles,
+        spaces,
+        apps,
+        lifecycle_configs,
+        notebooks,
+        endpoints,
+        alarms,
+        jobs,
+    ) = tokio::join!(
+        identity_and_budgets,
+        domains(&sm),
+        user_profiles(&sm),
+        spaces(&sm),
+        apps(&sm),
+        lifecycle_configs(&sm),
+        notebook_instances(&sm),
+        endpoints(&sm),
+        alarms(&cw),
+        training_jobs(&sm),
+    );
+    Snapshot {
+        schema: SCHEMA,
+        source: Source::Aws,
+        taken_at,
+        region,
+        identity,
+        domains,
+        user_profiles,
+        spaces,
+        apps,
+        lifecycle_configs,
+        notebook_instances: notebooks,
+        endpoints,
+        budgets,
+        alarms,
+        training_jobs: jobs,
+        local: local_facts(),
+    }
+}
+
+async fn identity(sts: &aws_sdk_sts::Client) -> Fetched<Identity> {
+    let out = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| call_error(op::GET_CALLER_IDENTITY, e))?;
+    Ok(Identity {
+        account: text(out.account()),
+        arn: text(out.arn()),
+    })
+}
+
+fn idle(settings: Option<&aws_sdk_sagemaker::types::AppLifecycleManagement>) -> Option<IdleSettings> {
+    let idle = settings?.idle_settings()?;
+    Some(IdleSettings {
+        enabled: idle.lifecycle_management().is_some_and(|m| m.as_str() == "ENABLED"),
+        timeout_minutes: idle.idle_timeout_in_minutes(),
+    })
+}
+
+/// The idle and lifecycle-configuration parts of a domain's or profile's settings.
+fn studio_settings(settings: Option<&UserSettings>) -> StudioSettings {
+    let Some(s) = settings else {
+        return StudioSettings::default();
+    };
+    let mut attachments = Vec::new();
+    let mut attach = |app_type: &str, arns: &[String], default: Option<&str>| {
+        for arn in arns.iter().map(String::as_str).chain(default) {
+            if !attachments
+                .iter()
+                .any(|a: &Attachment| a.arn == arn && a.app_type == app_type)
+            {
+                attachments.push(Attachment {
+                    app_type: app_type.to_string(),
+                    arn: arn.to_string(),
+                });
+            }
+        }
+    };
+    if let Some(a) = s.jupyter_lab_app_settings() {
+        attach(
+            "JupyterLab",
+            a.lifecycle_config_arns(),
+            a.default_resource_spec().and_then(|r| r.lifecycle_config_arn()),
+        );
+    }
+    if let Some(a) = s.code_editor_app_settings() {
+        attach(
+            "CodeEditor",
+            a.lifecycle_config_arns(),
+            a.default_resource_spec().and_then(|r| r.lifecycle_config_arn()),
+        );
+    }
+    if let Some(a) = s.jupyter_server_app_settings() {
+        attach(
+            "JupyterServer",
+            a.lifecycle_config_arns(),
+            a.default_resource_spec().and_then(|r| r.lifecycle_config_arn()),
+        );
+    }
+    if let Some(a) = s.kernel_gateway_app_settings() {
+        attach(
+            "KernelGateway",
+            a.lifecycle_config_arns(),
+            a.default_resource_spec().and_then(|r| r.lifecycle_config_arn()),
+        );
+    }
+    StudioSettings {
+        jupyterlab_idle: idle(s.jupyter_lab_app_settings().and_then(|a| a.app_lifecycle_management())),
+        code_editor_idle: idle(s.code_editor_app_settings().and_then(|a| a.app_lifecycle_management())),
+        lifecycle_configs: attachments,
+    }
+}
+
+async fn domains(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Domain>> {
+    let list = sm
+        .list_domains()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| call_error(op::LIST_DOMAINS, e))?;
+    let described: Vec<Fetched<Domain>> = stream::iter(list)
+        .map(|summary| async move {
+            let id = text(summary.domain_id());
+            let out = sm
+                .describe_domain()
+                .domain_id(&id)
+                .send()
+                .await
+                .map_err(|e| call_error(op::DESCRIBE_DOMAIN, e))?;
+            Ok(Domain {
+                name: text(out.domain_name()),
+                status: text(out.status().map(|s| s.as_str())),
+                defaults: studio_settings(out.default_user_settings()),
+                id,
+            })
+        })
+        .buffered(FAN_OUT)
+        .collect()
+        .await;
+    described.into_iter().collect()
+}
+
+async fn user_profiles(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<UserProfile>> {
+    let list = sm
+        .list_user_profiles()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| call_error(op::LIST_USER_PROFILES, e))?;
+    let described: Vec<Fetched<UserProfile>> = stream::iter(list)
+        .map(|summary| async move {
+            let domain_id = text(summary.domain_id());
+            let name = text(summary.user_profile_name());
+            let out = sm
+                .describe_user_profile()
+                .domain_id(&domain_id)
+                .user_profile_name(&name)
+                .send()
+                .await
+                .map_err(|e| call_error(op::DESCRIBE_USER_PROFILE, e))?;
+            Ok(UserProfile {
+                domain_id,
+                name,
+                settings: studio_settings(out.user_settings()),
+            })
+        })
+        .buffered(FAN_OUT)
+        .collect()
+        .await;
+    described.into_iter().collect()
+}
+
+async fn spaces(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Space>> {
+    let list = sm
+        .list_spaces()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| call_error(op::LIST_SPACES, e))?;
+    Ok(list
+        .iter()
+        .map(|s| Space {
+            domain_id: text(s.domain_id()),
+            name: text(s.space_name()),
+            owner: s
+                .ownership_settings_summary()
+                .and_then(|o| o.owner_user_profile_name())
+                .map(str::to_string),
+            app_type: s
+                .space_settings_summary()
+                .and_then(|o| o.app_type())
+                .map(|t| t.as_str().to_string()),
+        })
+        .collect())
+}
+
+async fn apps(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<App>> {
+    let list = sm
+        .list_apps()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| call_error(op::LIST_APPS, e))?;
+    Ok(list
+        .iter()
+        .map(|a| App {
+            domain_id: text(a.domain_id()),
+            user_profile: a.user_profile_name().map(str::to_string),
+            space: a.space_name().map(str::to_string),
+            app_type: text(a.app_type().map(|t| t.as_str())),
+            name: text(a.app_name()),
+            status: text(a.status().map(|s| s.as_str())),
+            instance_type: a
+                .resource_spec()
+                .and_then(|r| r.instance_type())
+                .map(|t| t.as_str().to_string()),
+            created_at: time(a.creation_time()),
+        })
+        .collect())
+}
+
+async fn lifecycle_configs(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<LifecycleConfig>> {
+    let list = sm
+        .list_studio_lifecycle_configs()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| call_error(op::LIST_STUDIO_LIFECYCLE_CONFIGS, e))?;
+    Ok(stream::iter(list)
+        .map(|summary| async move {
+            let name = text(summary.studio_lifecycle_config_name());
+            let content = sm
+                .describe_studio_lifecycle_config()
+                .studio_lifecycle_config_name(&name)
+                .send()
+                .await
+                .map_err(|e| call_error(op::DESCRIBE_STUDIO_LIFECYCLE_CONFIG, e))
+                .map(|out| decode_script(out.studio_lifecycle_config_content().unwrap_or("")));
+            LifecycleConfig {
+                arn: text(summary.studio_lifecycle_config_arn()),
+                name,
+                app_type: summary
+                    .studio_lifecycle_config_app_type()
+                    .map(|t| t.as_str().to_string()),
+                content,
+            }
+        })
+        .buffered(FAN_OUT)
+        .collect()
+        .await)
+}
+
+/// Lifecycle scripts are stored base64-encoded; a script that is not valid
+/// base64 is kept as written, so it can still be recognised.
+fn decode_script(content: &str) -> String {
+    base64::engine::general_purpose::STANDARD
+        .decode(content.trim())
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .unwrap_or_else(|| content.to_string())
+}
+
+async fn notebook_instances(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<NotebookInstance>> {
+    let list = sm
+        .list_notebook_instances()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| call_error(op::LIST_NOTEBOOK_INSTANCES, e))?;
+    Ok(list
+        .iter()
+        .map(|n| NotebookInstance {
+            name: text(n.notebook_instance_name()),
+            status: text(n.notebook_instance_status().map(|s| s.as_str())),
+            instance_type: n.instance_type().map(|t| t.as_str().to_string()),
+            started_at: time(n.last_modified_time().or(n.creation_time())),
+        })
+        .collect())
+}
+
+async fn endpoints(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Endpoint>> {
+    let list = sm
+        .list_endpoints()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| call_error(op::LIST_ENDPOINTS, e))?;
+    Ok(stream::iter(list)
+        .map(|summary| async move {
+            let name = text(summary.endpoint_name());
+            let config_name = match sm.describe_endpoint().endpoint_name(&name).send().await {
+                Ok(out) => Ok(text(out.endpoint_config_name())),
+                Err(e) => Err(call_error(op::DESCRIBE_ENDPOINT, e)),
+            };
+            let variants = match &config_name {
+                Ok(config) => sm
+                    .describe_endpoint_config()
+                    .endpoint_config_name(config)
+                    .send()
+                    .await
+                    .map(|out| {
+                        out.production_variants()
+                            .iter()
+                            .map(|v| Variant {
+                                instance_type: v.instance_type().map(|t| t.as_str().to_string()),
+                                count: v.initial_instance_count().unwrap_or(1),
+                            })
+                            .collect()
+                    })
+                    .map_err(|e| call_error(op::DESCRIBE_ENDPOINT_CONFIG, e)),
+                Err(e) => Err(e.clone()),
+            };
+            Endpoint {
+                name,
+                status: text(summary.endpoint_status().map(|s| s.as_str())),
+                created_at: time(summary.creation_time()),
+                config_name: config_name.ok(),
+                variants,
+            }
+        })
+        .buffered(FAN_OUT)
+        .collect()
+        .await)
+}
+
+async fn read_budgets(client: &aws_sdk_budgets::Client, account: &str) -> Fetched<Vec<Budget>> {
+    let list = client
+        .describe_budgets()
+        .account_id(account)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| call_error(op::DESCRIBE_BUDGETS, e))?;
+    Ok(stream::iter(list)
+        .map(|b| async move {
+            let name = b.budget_name().to_string();
+            let notifications = notifications(client, account, &name).await;
+            let money = |s: Option<&aws_sdk_budgets::types::Spend>| {
+                s.map(|s| Money {
+                    amount: s.amount().parse().unwrap_or(0.0),
+                    unit: s.unit().to_string(),
+                })
+            };
+            let spend = b.calculated_spend();
+            let (expression_services, expression_other) = expression_filters(b.filter_expression());
+            Budget {
+                name,
+                budget_type: b.budget_type().as_str().to_string(),
+                time_unit: b.time_unit().as_str().to_string(),
+                limit: money(b.budget_limit()),
+                actual: money(spend.and_then(|s| s.actual_spend())),
+                forecast: money(spend.and_then(|s| s.forecasted_spend())),
+                // Deprecated in favour of FilterExpression, but still what
+                // most budgets (and the course's budget.json) use.
+                #[allow(deprecated)]
+                cost_filters: b
+                    .cost_filters()
+                    .map(|f| {
+                        f.iter()
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect::<BTreeMap<_, _>>()
+                    })
+                    .unwrap_or_default(),
+                expression_services,
+                expression_other,
+                notifications,
+            }
+        })
+        .buffered(FAN_OUT)
+        .collect()
+        .await)
+}
+
+/// The SERVICE values a budget's FilterExpression selects, and whether it
+/// filters on anything else (which we do not try to interpret).
+fn expression_filters(expression: Option<&aws_sdk_budgets::types::Expression>) -> (Vec<String>, bool) {
+    let Some(e) = expression else {
+        return (Vec::new(), false);
+    };
+    let mut services = Vec::new();
+    let mut other = e.not().is_some() || e.tags().is_some() || e.cost_categories().is_some();
+    if let Some(d) = e.dimensions() {
+        if d.key().as_str() == "SERVICE" {
+            services.extend(d.values().iter().cloned());
+        } else {
+            other = true;
+        }
+    }
+    for sub in e.or().iter().chain(e.and()) {
+        let (s, o) = expression_filters(Some(sub));
+        services.extend(s);
+        other |= o;
+    }
+    (services, other)
+}
+
+async fn notifications(client: &aws_sdk_budgets::Client, account: &str, budget: &str) -> Fetched<Vec<Notification>> {
+    let list = client
+        .describe_notifications_for_budget()
+        .account_id(account)
+        .budget_name(budget)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| call_error(op::DESCRIBE_BUDGETS, e))?;
+    Ok(stream::iter(list)
+        .map(|n| async move {
+            let subscribers = client
+                .describe_subscribers_for_notification()
+                .account_id(account)
+                .budget_name(budget)
+                .notification(n.clone())
+                .send()
+                .await
+                .map(|out| {
+                    out.subscribers()
+                        .iter()
+                        .map(|s| Subscriber {
+                            kind: s.subscription_type().as_str().to_string(),
+                            address: mask_address(s.address()),
+                        })
+                        .collect()
+                })
+                .map_err(|e| call_error(op::DESCRIBE_BUDGETS, e));
+            Notification {
+                notification_type: n.notification_type().as_str().to_string(),
+                comparison: n.comparison_operator().as_str().to_string(),
+                threshold: n.threshold(),
+                threshold_type: n.threshold_type().map(|t| t.as_str().to_string()),
+                subscribers,
+            }
+        })
+        .buffered(FAN_OUT)
+        .collect()
+        .await)
+}
+
+async fn alarms(cw: &aws_sdk_cloudwatch::Client) -> Fetched<Vec<Alarm>> {
+    let pages: Vec<_> = cw
+        .describe_alarms()
+        .into_paginator()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| call_error(op::DESCRIBE_ALARMS, e))?;
+    Ok(pages
+        .iter()
+        .flat_map(|page| page.metric_alarms())
+        .map(|a| {
+            let mut namespaces: Vec<String> = a.namespace().map(str::to_string).into_iter().collect();
+            let mut metrics: Vec<String> = a.metric_name().map(str::to_string).into_iter().collect();
+            let mut dimensions: Vec<String> = a
+                .dimensions()
+                .iter()
+                .map(|d| format!("{}={}", text(d.name()), text(d.value())))
+                .collect();
+            for query in a.metrics() {
+                if let Some(metric) = query.metric_stat().and_then(|s| s.metric()) {
+                    namespaces.extend(metric.namespace().map(str::to_string));
+                    metrics.extend(metric.metric_name().map(str::to_string));
+                    dimensions.extend(
+                        metric
+                            .dimensions()
+                            .iter()
+                            .map(|d| format!("{}={}", text(d.name()), text(d.value()))),
+                    );
+                }
+            }
+            Alarm {
+                name: text(a.alarm_name()),
+                state: a.state_value().map(|s| s.as_str().to_string()),
+                namespaces,
+                metrics,
+                dimensions,
+            }
+        })
+        .collect())
+}
+
+async fn training_jobs(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<TrainingJob>> {
+    let since = SystemTime::now()
+        .checked_sub(TRAINING_WINDOW)
+        .unwrap_or(SystemTime::UNIX_EPOCH);
+    let out = sm
+        .list_training_jobs()
+        .creation_time_after(DateTime::from(since))
+        .sort_by(SortBy::CreationTime)
+        .sort_order(SortOrder::Descending)
+        .max_results(TRAINING_JOBS)
+        .send()
+        .await
+        .map_err(|e| call_error(op::LIST_TRAINING_JOBS, e))?;
+    let described: Vec<Fetched<TrainingJob>> = stream::iter(out.training_job_summaries().to_vec())
+        .map(|summary| async move {
+            let name = text(summary.training_job_name());
+            let job = sm
+                .describe_training_job()
+                .training_job_name(&name)
+                .send()
+                .await
+                .map_err(|e| call_error(op::DESCRIBE_TRAINING_JOB, e))?;
+            Ok(TrainingJob {
+                name,
+                status: text(job.training_job_status().map(|s| s.as_str())),
+                created_at: time(job.creation_time()),
+                instance_type: job
+                    .resource_config()
+                    .and_then(|r| r.instance_type())
+                    .map(|t| t.as_str().to_string()),
+                spot: job.enable_managed_spot_training().unwrap_or(false),
+                training_seconds: job.training_time_in_seconds().map(i64::from),
+                billable_seconds: job.billable_time_in_seconds().map(i64::from),
+            })
+        })
+        .buffered(FAN_OUT)
+        .collect()
+        .await;
+    described.into_iter().collect()
+}
+
+/// When running inside SageMaker Studio, whether the auto-shutdown
+/// extension's local setup is present (the lifecycle script writes
+/// `~/.auto-shutdown/`).
+fn local_facts() -> LocalFacts {
+    let in_studio = std::path::Path::new("/opt/ml/metadata/resource-metadata.json").exists();
+    if !in_studio {
+        return LocalFacts::default();
+    }
+    let setup = dirs::home_dir()
+        .map(|home| home.join(".auto-shutdown/set-time-interval.sh"))
+        .filter(|path| path.exists())
+        .map(|path| path.display().to_string());
+    LocalFacts {
+        in_studio,
+        autoshutdown_setup: setup,
+    }
+}

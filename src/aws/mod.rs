@@ -1,0 +1,178 @@
+//! Talking to AWS: the SDK configuration from the standard chain, the quick
+//! credentials check, and the collector that builds a `Snapshot`.
+
+mod collect;
+pub mod operations;
+
+use std::time::Duration;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig, retry::RetryConfig, timeout::TimeoutConfig};
+use aws_sdk_sts::config::ProvideCredentials;
+use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+
+pub use collect::collect;
+
+/// Reads the account live: configuration, a quick credentials check (exit 2
+/// when there are none), then the collector, with a spinner on a terminal.
+pub fn snapshot(
+    args: &AwsArgs,
+    lang: crate::i18n::Lang,
+    spinner: bool,
+) -> crate::error::Result<crate::snapshot::Snapshot> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| crate::error::Error::Io {
+            action: "tokio".into(),
+            path: "-".into(),
+            source,
+        })?;
+    runtime.block_on(async {
+        let config = load_config(args).await;
+        if let Err(reason) = check_credentials(&config).await {
+            return Err(crate::error::Error::Credentials(crate::i18n::trf(
+                lang,
+                "aws.no_credentials",
+                &[("reason", &reason)],
+            )));
+        }
+        let bar = if spinner {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_message(crate::i18n::tr(lang, "aws.reading").to_string());
+            bar.enable_steady_tick(Duration::from_millis(100));
+            bar
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        let snapshot = collect(&config).await;
+        bar.finish_and_clear();
+        Ok(snapshot)
+    })
+}
+
+use crate::snapshot::{CallError, ErrorKind};
+
+/// How long to wait for credentials before saying there are none: the
+/// instance-metadata lookup on a laptop would otherwise hang for seconds.
+pub const CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Timeouts and retries, documented in the README: a call that does not
+/// answer is reported as a timeout, never waited on forever.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
+pub const MAX_ATTEMPTS: u32 = 3;
+
+#[derive(Clone, Debug, Default)]
+pub struct AwsArgs {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+}
+
+/// The SDK configuration from aws-config's standard chain (profile,
+/// environment, SSO, container and instance roles, AWS_ENDPOINT_URL), with
+/// `--profile` and `--region` taking precedence.
+pub async fn load_config(args: &AwsArgs) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                .operation_timeout(OPERATION_TIMEOUT)
+                .build(),
+        )
+        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
+    if let Some(profile) = &args.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &args.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    loader.load().await
+}
+
+/// Resolves credentials once, within `CREDENTIALS_TIMEOUT`; the error text
+/// says what the chain reported.
+pub async fn check_credentials(config: &SdkConfig) -> Result<(), String> {
+    let Some(provider) = config.credentials_provider() else {
+        return Err("no credentials provider is configured".to_string());
+    };
+    match tokio::time::timeout(CREDENTIALS_TIMEOUT, provider.provide_credentials()).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(aws_smithy_types::error::display::DisplayErrorContext(&e).to_string()),
+        Err(_) => Err(format!(
+            "no credentials found within {} s",
+            CREDENTIALS_TIMEOUT.as_secs()
+        )),
+    }
+}
+
+/// Sorts an SDK error into what a learner can act on.
+pub fn call_error<E, R>(operation: &str, err: SdkError<E, R>) -> CallError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    let (kind, message) = match &err {
+        SdkError::TimeoutError(_) => (ErrorKind::Timeout, "the operation timed out".to_string()),
+        SdkError::DispatchFailure(failure) => {
+            let kind = if failure.is_timeout() {
+                ErrorKind::Timeout
+            } else if failure.is_io() {
+                ErrorKind::Unreachable
+            } else {
+                ErrorKind::Other
+            };
+            (
+                kind,
+                short(&aws_smithy_types::error::display::DisplayErrorContext(&err).to_string()),
+            )
+        }
+        SdkError::ServiceError(context) => {
+            let e = context.err();
+            let code = e.code().unwrap_or("Unknown");
+            let kind = match code {
+                "AccessDenied"
+                | "AccessDeniedException"
+                | "UnauthorizedOperation"
+                | "UnrecognizedClientException"
+                | "InvalidClientTokenId"
+                | "ExpiredToken"
+                | "ExpiredTokenException" => ErrorKind::AccessDenied,
+                "Throttling" | "ThrottlingException" | "TooManyRequestsException" | "RequestLimitExceeded" => {
+                    ErrorKind::Throttling
+                }
+                _ => ErrorKind::Other,
+            };
+            (kind, short(&format!("{code}: {}", e.message().unwrap_or(""))))
+        }
+        SdkError::ConstructionFailure(_) => {
+            let text = aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
+            let kind = if text.to_lowercase().contains("region") {
+                ErrorKind::NoRegion
+            } else {
+                ErrorKind::Other
+            };
+            (kind, short(&text))
+        }
+        _ => (
+            ErrorKind::Other,
+            short(&aws_smithy_types::error::display::DisplayErrorContext(&err).to_string()),
+        ),
+    };
+    CallError {
+        operation: operation.to_string(),
+        kind,
+        message,
+    }
+}
+
+/// Error texts from the SDK can be long; a report line needs the gist.
+fn short(text: &str) -> String {
+    const MAX: usize = 240;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(MAX).collect::<String>())
+    }
+}

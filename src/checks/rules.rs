@@ -1,0 +1,743 @@
+//! The checks themselves, one function each.
+
+use super::{CheckResult, Fact, Judge, Resource, Status};
+use crate::catalog::{self, usd};
+use crate::i18n::tr;
+use crate::snapshot::{App, Budget, Snapshot, StudioSettings, seconds_between};
+
+/// Markers of the known auto-shutdown scripts in a Studio lifecycle
+/// configuration: the aws-samples extension (Studio Classic) and the
+/// auto-stop-idle scripts for JupyterLab and Code Editor.
+const AUTOSHUTDOWN_MARKERS: [(&str, &str); 4] = [
+    (
+        "sagemaker-studio-autoshutdown",
+        "sagemaker-studio-auto-shutdown-extension",
+    ),
+    (
+        "sagemaker_studio_autoshutdown",
+        "sagemaker-studio-auto-shutdown-extension",
+    ),
+    ("auto-stop-idle", "auto-stop-idle"),
+    ("auto_stop_idle", "auto-stop-idle"),
+];
+
+/// Above this idle timeout the check warns: a forgotten app bills for hours.
+const LONG_IDLE_MINUTES: i32 = 180;
+
+/// Statuses in which a Studio app or notebook instance has an instance running.
+const RUNNING: [&str; 2] = ["InService", "Pending"];
+
+/// Endpoint statuses with instances behind them.
+const ENDPOINT_RUNNING: [&str; 4] = ["InService", "Updating", "SystemUpdating", "RollingBack"];
+
+pub(super) fn judge_one(j: &Judge<'_>, id: &str, s: &Snapshot) -> CheckResult {
+    match id {
+        "identity" => identity(j, s),
+        "region" => region(j, s),
+        "studio-apps" => studio_apps(j, s),
+        "notebook-instances" => notebook_instances(j, s),
+        "endpoints" => endpoints(j, s),
+        "budget" => budget(j, s),
+        "budget-alerts" => budget_alerts(j, s),
+        "idle-shutdown" => idle_shutdown(j, s),
+        "long-running-alarm" => long_running_alarm(j, s),
+        "spot-training" => spot_training(j, s),
+        other => unreachable!("unknown check id {other}"),
+    }
+}
+
+fn fact(key: &str, value: impl ToString) -> Fact {
+    Fact {
+        key: key.to_string(),
+        value: value.to_string(),
+    }
+}
+
+/// "2h30m", "45m", "30s".
+pub fn duration(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    match (h, m) {
+        (0, 0) => format!("{s}s"),
+        (0, _) => format!("{m}m"),
+        _ => format!("{h}h{m:02}m"),
+    }
+}
+
+fn region_arg(s: &Snapshot) -> String {
+    s.region.clone().unwrap_or_else(|| "REGION".to_string())
+}
+
+fn account(s: &Snapshot) -> String {
+    s.identity
+        .as_ref()
+        .map_or_else(|_| "ACCOUNT_ID".to_string(), |i| i.account.clone())
+}
+
+fn identity(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+    const ID: &str = "identity";
+    match &s.identity {
+        Ok(identity) => {
+            let args = [("account", identity.account.clone()), ("arn", identity.arn.clone())];
+            let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
+            r.evidence = vec![fact("account", &identity.account), fact("arn", &identity.arn)];
+            r
+        }
+        Err(e) => {
+            let mut r = j.error(ID, e);
+            r.remediation.commands = vec![
+                "aws configure".into(),
+                "aws sso login".into(),
+                "aws sts get-caller-identity".into(),
+            ];
+            r
+        }
+    }
+}
+
+fn region(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+    const ID: &str = "region";
+    let expected = j.expect_region.to_string();
+    let set_it = vec![
+        format!("export AWS_REGION={expected}"),
+        format!("aws configure set region {expected}"),
+    ];
+    match &s.region {
+        None => {
+            let args = [("expected", expected.clone())];
+            let mut r = j.result(ID, Status::Fail, j.say(ID, "missing", &args), &args);
+            r.remediation.commands = set_it;
+            r
+        }
+        Some(region) => {
+            let args = [("region", region.clone()), ("expected", expected.clone())];
+            let (status, key) = if *region == expected {
+                (Status::Pass, "pass")
+            } else {
+                (Status::Warn, "other")
+            };
+            let mut r = j.result(ID, status, j.say(ID, key, &args), &args);
+            r.evidence = vec![fact("region", region)];
+            if status == Status::Warn {
+                r.remediation.commands = set_it;
+            }
+            r
+        }
+    }
+}
+
+/// Prices a running resource from the module's instance data.
+fn priced(
+    j: &Judge<'_>,
+    kind: &'static str,
+    name: &str,
+    instance_type: Option<&str>,
+    running_seconds: Option<u64>,
+    count: u32,
+) -> Resource {
+    let instance = instance_type.and_then(|t| j.course.instances.get(t));
+    let price = instance.map(|i| catalog::round(i.price_per_hour_usd * f64::from(count)));
+    let accrued = match (price, running_seconds) {
+        (Some(p), Some(secs)) => Some(catalog::cost_usd(p, secs)),
+        _ => None,
+    };
+    Resource {
+        kind,
+        name: name.to_string(),
+        instance_type: instance_type.map(str::to_string),
+        running_seconds,
+        price_per_hour_usd: price,
+        accrued_usd: accrued,
+        count,
+        gpu: instance_type.is_some_and(|t| catalog::is_accelerated(&j.course.instances, t)),
+        domain: None,
+        owner: None,
+        app_type: None,
+    }
+}
+
+/// The running cost of `resources`: per hour, accrued so far, and whether any
+/// had no known price (so totals are a lower bound).
+fn totals(resources: &[Resource]) -> (f64, f64, bool) {
+    let per_hour = resources.iter().filter_map(|r| r.price_per_hour_usd).sum::<f64>();
+    let accrued = resources.iter().filter_map(|r| r.accrued_usd).sum::<f64>();
+    let unknown = resources.iter().any(|r| r.price_per_hour_usd.is_none());
+    (catalog::round(per_hour), catalog::round(accrued), unknown)
+}
+
+/// Summary arguments shared by the resource checks.
+fn cost_args(j: &Judge<'_>, resources: &[Resource]) -> Vec<(&'static str, String)> {
+    let (per_hour, accrued, unknown) = totals(resources);
+    let gpus: Vec<&str> = resources.iter().filter(|r| r.gpu).map(|r| r.name.as_str()).collect();
+    let mut note = String::new();
+    if unknown {
+        note.push_str(tr(j.lang, "checks.price_unknown"));
+    }
+    if !gpus.is_empty() {
+        note.push_str(&crate::i18n::trf(
+            j.lang,
+            "checks.gpu_running",
+            &[("names", &gpus.join(", "))],
+        ));
+    }
+    vec![
+        ("count", resources.len().to_string()),
+        ("per_hour", usd(per_hour)),
+        ("accrued", usd(accrued)),
+        ("per_day", usd(per_hour * 24.0)),
+        ("note", note),
+    ]
+}
+
+/// Free apps: the Studio Classic JupyterServer runs on a free `system` instance.
+fn is_free(app: &App) -> bool {
+    app.app_type == "JupyterServer" && app.instance_type.as_deref().is_none_or(|t| t == "system")
+}
+
+fn studio_apps(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+    const ID: &str = "studio-apps";
+    let apps = match &s.apps {
+        Ok(apps) => apps,
+        Err(e) => return j.error(ID, e),
+    };
+    let spaces = s.spaces.as_ref().ok();
+    let billable: Vec<&App> = apps
+        .iter()
+        .filter(|a| RUNNING.contains(&a.status.as_str()) && !is_free(a))
+        .collect();
+    let resources: Vec<Resource> = billable
+        .iter()
+        .map(|app| {
+            let running = seconds_between(app.created_at.as_deref(), &s.taken_at);
+            let mut r = priced(j, "studio-app", &app.name, app.instance_type.as_deref(), running, 1);
+            r.domain = Some(app.domain_id.clone());
+            r.app_type = Some(app.app_type.clone());
+            r.owner = match (&app.user_profile, &app.space) {
+                (Some(profile), _) => Some(profile.clone()),
+                (None, Some(space)) => {
+                    // A space's owner, when the space list says who it is.
+                    let owner = spaces.and_then(|all| {
+                        all.iter()
+                            .find(|sp| sp.domain_id == app.domain_id && sp.name == *space)
+                            .and_then(|sp| sp.owner.clone())
+                    });
+                    Some(match owner {
+                        Some(owner) => format!("space {space} ({owner})"),
+                        None => format!("space {space}"),
+                    })
+                }
+                (None, None) => None,
+            };
+            r
+        })
+        .collect();
+    if resources.is_empty() {
+        let args = [("seen", apps.len().to_string())];
+        let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
+        r.evidence = vec![fact("apps_seen", apps.len())];
+        return r;
+    }
+    let args = cost_args(j, &resources);
+    let mut r = j.result(ID, Status::Fail, j.say(ID, "fail", &args), &args);
+    let region = region_arg(s);
+    r.remediation.commands = billable
+        .iter()
+        .map(|app| {
+            let owner = match (&app.user_profile, &app.space) {
+                (_, Some(space)) => format!("--space-name {space}"),
+                (Some(profile), None) => format!("--user-profile-name {profile}"),
+                (None, None) => String::new(),
+            };
+            format!(
+                "aws sagemaker delete-app --domain-id {} {owner} --app-type {} --app-name {} --region {region}",
+                app.domain_id, app.app_type, app.name
+            )
+        })
+        .collect();
+    r.evidence = vec![fact("billable_apps", resources.len())];
+    r.resources = resources;
+    r
+}
+
+fn notebook_instances(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+    const ID: &str = "notebook-instances";
+    let notebooks = match &s.notebook_instances {
+        Ok(n) => n,
+        Err(e) => return j.error(ID, e),
+    };
+    let running: Vec<_> = notebooks
+        .iter()
+        .filter(|n| RUNNING.contains(&n.status.as_str()))
+        .collect();
+    if running.is_empty() {
+        let args = [("seen", notebooks.len().to_string())];
+        let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
+        r.evidence = vec![fact("notebook_instances_seen", notebooks.len())];
+        return r;
+    }
+    let resources: Vec<Resource> = running
+        .iter()
+        .map(|n| {
+            let secs = seconds_between(n.started_at.as_deref(), &s.taken_at);
+            priced(j, "notebook-instance", &n.name, n.instance_type.as_deref(), secs, 1)
+        })
+        .collect();
+    let args = cost_args(j, &resources);
+    let mut r = j.result(ID, Status::Fail, j.say(ID, "fail", &args), &args);
+    let region = region_arg(s);
+    r.remediation.commands = running
+        .iter()
+        .map(|n| {
+            format!(
+                "aws sagemaker stop-notebook-instance --notebook-instance-name {} --region {region}",
+                n.name
+            )
+        })
+        .collect();
+    r.evidence = vec![fact("running", running.len())];
+    r.resources = resources;
+    r
+}
+
+fn endpoints(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+    const ID: &str = "endpoints";
+    let endpoints = match &s.endpoints {
+        Ok(e) => e,
+        Err(e) => return j.error(ID, e),
+    };
+    let up: Vec<_> = endpoints
+        .iter()
+        .filter(|e| ENDPOINT_RUNNING.contains(&e.status.as_str()))
+        .collect();
+    if up.is_empty() {
+        let args = [("seen", endpoints.len().to_string())];
+        let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
+        r.evidence = vec![fact("endpoints_seen", endpoints.len())];
+        return r;
+    }
+    let mut resources = Vec::new();
+    let mut evidence = Vec::new();
+    for endpoint in &up {
+        let secs = seconds_between(endpoint.created_at.as_deref(), &s.taken_at);
+        match &endpoint.variants {
+            Ok(variants) if !variants.is_empty() => {
+                for v in variants {
+                    let count = u32::try_from(v.count.max(1)).unwrap_or(1);
+                    resources.push(priced(
+                        j,
+                        "endpoint",
+                        &endpoint.name,
+                        v.instance_type.as_deref(),
+                        secs,
+                        count,
+                    ));
+                }
+            }
+            // Serverless endpoints have no instances; a config we could not
+            // read leaves the cost unknown, said so in the evidence.
+            Ok(_) => resources.push(priced(j, "endpoint", &endpoint.name, None, secs, 1)),
+            Err(e) => {
+                evidence.push(fact("config_unreadable", format!("{}: {}", endpoint.name, e.operation)));
+                resources.push(priced(j, "endpoint", &endpoint.name, None, secs, 1));
+            }
+        }
+    }
+    let args = cost_args(j, &resources);
+    let mut r = j.result(ID, Status::Warn, j.say(ID, "warn", &args), &args);
+    let region = region_arg(s);
+    r.remediation.commands = up
+        .iter()
+        .map(|e| {
+            format!(
+                "aws sagemaker delete-endpoint --endpoint-name {} --region {region}",
+                e.name
+            )
+        })
+        .collect();
+    evidence.insert(0, fact("in_service", up.len()));
+    r.evidence = evidence;
+    r.resources = resources;
+    r
+}
+
+/// Does a COST budget cover SageMaker: filtered to it, or not filtered at all?
+fn covers_sagemaker(b: &Budget) -> bool {
+    if b.budget_type != "COST" {
+        return false;
+    }
+    let services: Vec<&String> = b
+        .cost_filters
+        .get("Service")
+        .into_iter()
+        .flatten()
+        .chain(&b.expression_services)
+        .collect();
+    let unfiltered = b.cost_filters.is_empty() && b.expression_services.is_empty() && !b.expression_other;
+    unfiltered || services.iter().any(|s| s.as_str() == "Amazon SageMaker")
+}
+
+fn filter_text(j: &Judge<'_>, b: &Budget) -> String {
+    if b.cost_filters.is_empty() && b.expression_services.is_empty() && !b.expression_other {
+        return tr(j.lang, "checks.whole_account").to_string();
+    }
+    let mut parts: Vec<String> = b
+        .cost_filters
+        .iter()
+        .map(|(k, v)| format!("{k} = {}", v.join(", ")))
+        .collect();
+    if !b.expression_services.is_empty() {
+        parts.push(format!("SERVICE = {}", b.expression_services.join(", ")));
+    }
+    parts.join("; ")
+}
+
+fn money(m: &Option<crate::snapshot::Money>) -> String {
+    m.as_ref()
+        .map_or_else(|| "?".to_string(), |m| format!("{:.2} {}", m.amount, m.unit))
+}
+
+fn budget(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+    const ID: &str = "budget";
+    let budgets = match &s.budgets {
+        Ok(b) => b,
+        Err(e) => return j.error(ID, e),
+    };
+    let covering: Vec<&Budget> = budgets.iter().filter(|b| covers_sagemaker(b)).collect();
+    let Some(first) = covering.first() else {
+        let args = [("count", budgets.len().to_string()), ("account", account(s))];
+        let mut r = j.result(ID, Status::Fail, j.say(ID, "fail", &args), &args);
+        r.evidence = budgets
+            .iter()
+            .map(|b| fact("other_budget", format!("{} ({})", b.name, filter_text(j, b))))
+            .collect();
+        r.remediation.commands = vec![format!(
+            "aws budgets create-budget --account-id {} --budget file://budget.json --notifications-with-subscribers file://notifications.json",
+            account(s)
+        )];
+        return r;
+    };
+    let args = [
+        ("name", first.name.clone()),
+        ("limit", money(&first.limit)),
+        ("filter", filter_text(j, first)),
+        ("actual", money(&first.actual)),
+        ("forecast", money(&first.forecast)),
+    ];
+    let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
+    for b in covering {
+        r.evidence.extend([
+            fact("budget", &b.name),
+            fact("limit", money(&b.limit)),
+            fact("filter", filter_text(j, b)),
+            fact("actual", money(&b.actual)),
+            fact("forecast", money(&b.forecast)),
+        ]);
+    }
+    r
+}
+
+fn budget_alerts(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+    const ID: &str = "budget-alerts";
+    let budgets = match &s.budgets {
+        Ok(b) => b,
+        Err(e) => return j.error(ID, e),
+    };
+    // Alerts count on the budgets that watch SageMaker; with none of those,
+    // on any budget (the budget check already says what is missing).
+    let covering: Vec<&Budget> = budgets.iter().filter(|b| covers_sagemaker(b)).collect();
+    let candidates: Vec<&Budget> = if covering.is_empty() {
+        budgets.iter().collect()
+    } else {
+        covering
+    };
+    let mut found = Vec::new();
+    let mut unreadable = None;
+    for b in &candidates {
+        match &b.notifications {
+            Err(e) => unreadable = unreadable.or(Some(e)),
+            Ok(notifications) => {
+                for n in notifications {
+                    match &n.subscribers {
+                        Err(e) => unreadable = unreadable.or(Some(e)),
+                        Ok(subs) if !subs.is_empty() => found.push((b, n, subs)),
+                        Ok(_) => {}
+                    }
+                }
+            }
+        }
+    }
+    if found.is_empty() {
+        // Never a fail from data we could not read.
+        if let Some(e) = unreadable {
+            return j.error(ID, e);
+        }
+        let key = if budgets.is_empty() { "no_budget" } else { "fail" };
+        let name = candidates
+            .first()
+            .map_or_else(|| "SageMaker-Monthly-Budget".to_string(), |b| b.name.clone());
+        let args = [("budget", name.clone()), ("account", account(s))];
+        let mut r = j.result(ID, Status::Fail, j.say(ID, key, &args), &args);
+        r.remediation.commands = vec![format!(
+            "aws budgets create-notification --account-id {} --budget-name {name} \
+             --notification NotificationType=ACTUAL,ComparisonOperator=GREATER_THAN,Threshold=80,ThresholdType=PERCENTAGE \
+             --subscribers SubscriptionType=EMAIL,Address=you@example.com",
+            account(s)
+        )];
+        return r;
+    }
+    let (b, n, subs) = &found[0];
+    let threshold = match n.threshold_type.as_deref() {
+        Some("ABSOLUTE_VALUE") => format!("{}", n.threshold),
+        _ => format!("{}%", n.threshold),
+    };
+    let args = [
+        ("budget", b.name.clone()),
+        ("threshold", threshold),
+        ("type", n.notification_type.clone()),
+        (
+            "subscribers",
+            subs.iter()
+                .map(|s| format!("{} {}", s.kind, s.address))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+    ];
+    let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
+    for (b, n, subs) in &found {
+        r.evidence.push(fact("budget", &b.name));
+        r.evidence.push(fact(
+            "threshold",
+            format!(
+                "{} {} ({})",
+                n.comparison,
+                n.threshold,
+                n.threshold_type.as_deref().unwrap_or("PERCENTAGE")
+            ),
+        ));
+        r.evidence.push(fact("type", &n.notification_type));
+        for sub in subs.iter() {
+            r.evidence
+                .push(fact("subscriber", format!("{} {}", sub.kind, sub.address)));
+        }
+    }
+    r
+}
+
+/// Where idle shutdown holds for one set of settings, if it does.
+fn idle_coverage(j: &Judge<'_>, settings: &StudioSettings, s: &Snapshot) -> Option<(String, Option<i32>)> {
+    for (label, idle) in [
+        ("JupyterLab", &settings.jupyterlab_idle),
+        ("Code Editor", &settings.code_editor_idle),
+    ] {
+        if let Some(idle) = idle.as_ref().filter(|i| i.enabled) {
+            let text = match idle.timeout_minutes {
+                Some(m) => crate::i18n::trf(j.lang, "checks.idle_builtin", &[("app", &label), ("minutes", &m)]),
+                None => crate::i18n::trf(j.lang, "checks.idle_builtin_default", &[("app", &label)]),
+            };
+            return Some((text, idle.timeout_minutes));
+        }
+    }
+    let lccs = s.lifecycle_configs.as_ref().ok()?;
+    for attachment in &settings.lifecycle_configs {
+        let Some(lcc) = lccs.iter().find(|l| l.arn == attachment.arn) else {
+            continue;
+        };
+        let Ok(script) = &lcc.content else { continue };
+        if let Some((_, known)) = AUTOSHUTDOWN_MARKERS.iter().find(|(marker, _)| script.contains(marker)) {
+            let text = crate::i18n::trf(
+                j.lang,
+                "checks.idle_lcc",
+                &[("name", &lcc.name), ("script", known), ("app", &attachment.app_type)],
+            );
+            return Some((text, None));
+        }
+    }
+    None
+}
+
+/// A profile's effective settings: its own where set, else the domain's.
+fn effective(domain: &StudioSettings, profile: &StudioSettings) -> StudioSettings {
+    StudioSettings {
+        jupyterlab_idle: profile
+            .jupyterlab_idle
+            .clone()
+            .or_else(|| domain.jupyterlab_idle.clone()),
+        code_editor_idle: profile
+            .code_editor_idle
+            .clone()
+            .or_else(|| domain.code_editor_idle.clone()),
+        lifecycle_configs: if profile.lifecycle_configs.is_empty() {
+            domain.lifecycle_configs.clone()
+        } else {
+            profile.lifecycle_configs.clone()
+        },
+    }
+}
+
+fn idle_shutdown(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+    const ID: &str = "idle-shutdown";
+    if let Some(path) = &s.local.autoshutdown_setup {
+        let args = [("path", path.clone())];
+        let mut r = j.result(ID, Status::Pass, j.say(ID, "local", &args), &args);
+        r.evidence = vec![fact("local_setup", path)];
+        return r;
+    }
+    let domains = match &s.domains {
+        Ok(d) => d,
+        Err(e) => return j.error(ID, e),
+    };
+    if domains.is_empty() {
+        return j.result(ID, Status::Skip, j.say(ID, "no_domain", &[]), &[]);
+    }
+    let profiles = s.user_profiles.as_ref();
+    let mut covered = Vec::new();
+    let mut uncovered = Vec::new();
+    let mut longest = None::<i32>;
+    for domain in domains {
+        let mine: Vec<_> = match profiles {
+            Ok(all) => all.iter().filter(|p| p.domain_id == domain.id).collect(),
+            Err(_) => Vec::new(),
+        };
+        let targets: Vec<(String, StudioSettings)> = if mine.is_empty() {
+            vec![(
+                format!("{} ({})", domain.id, tr(j.lang, "checks.domain_default")),
+                domain.defaults.clone(),
+            )]
+        } else {
+            mine.iter()
+                .map(|p| {
+                    (
+                        format!("{}/{}", domain.id, p.name),
+                        effective(&domain.defaults, &p.settings),
+                    )
+                })
+                .collect()
+        };
+        for (place, settings) in targets {
+            match idle_coverage(j, &settings, s) {
+                Some((how, minutes)) => {
+                    longest = longest.max(minutes);
+                    covered.push(fact(&place, how));
+                }
+                None => uncovered.push((domain.id.clone(), place)),
+            }
+        }
+    }
+    if uncovered.is_empty() {
+        // Profiles could not be listed: the domain defaults alone are not
+        // proof for every profile, so say it could not be evaluated.
+        if let Err(e) = profiles {
+            return j.error(ID, e);
+        }
+        let minutes = longest.unwrap_or(0);
+        let (status, key) = if minutes > LONG_IDLE_MINUTES {
+            (Status::Warn, "long")
+        } else {
+            (Status::Pass, "pass")
+        };
+        let args = [
+            ("minutes", minutes.to_string()),
+            ("limit", LONG_IDLE_MINUTES.to_string()),
+            ("domain", domains[0].id.clone()),
+        ];
+        let mut r = j.result(ID, status, j.say(ID, key, &args), &args);
+        r.evidence = covered;
+        if status == Status::Warn {
+            r.remediation.commands = domains.iter().map(|d| enable_idle_command(&d.id, 60, s)).collect();
+        }
+        return r;
+    }
+    let places: Vec<&str> = uncovered.iter().map(|(_, p)| p.as_str()).collect();
+    let first_domain = uncovered[0].0.clone();
+    let args = [("places", places.join(", ")), ("domain", first_domain)];
+    let mut r = j.result(ID, Status::Fail, j.say(ID, "fail", &args), &args);
+    let mut commands: Vec<String> = uncovered.iter().map(|(d, _)| enable_idle_command(d, 60, s)).collect();
+    commands.dedup();
+    r.remediation.commands = commands;
+    r.evidence = covered;
+    r.evidence
+        .extend(uncovered.iter().map(|(_, place)| fact("not_covered", place)));
+    r
+}
+
+fn enable_idle_command(domain_id: &str, minutes: u32, s: &Snapshot) -> String {
+    format!(
+        "aws sagemaker update-domain --domain-id {domain_id} --region {} --default-user-settings \
+         '{{\"JupyterLabAppSettings\":{{\"AppLifecycleManagement\":{{\"IdleSettings\":{{\"LifecycleManagement\":\"ENABLED\",\"IdleTimeoutInMinutes\":{minutes}}}}}}}}}'",
+        region_arg(s)
+    )
+}
+
+fn long_running_alarm(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+    const ID: &str = "long-running-alarm";
+    let alarms = match &s.alarms {
+        Ok(a) => a,
+        Err(e) => return j.error(ID, e),
+    };
+    let watching: Vec<_> = alarms
+        .iter()
+        .filter(|a| {
+            a.namespaces.iter().any(|n| n.to_lowercase().contains("sagemaker"))
+                || (a.namespaces.iter().any(|n| n == "AWS/Billing")
+                    && a.dimensions.iter().any(|d| d == "ServiceName=AmazonSageMaker"))
+        })
+        .collect();
+    if watching.is_empty() {
+        let args = [("seen", alarms.len().to_string()), ("region", region_arg(s))];
+        let mut r = j.result(ID, Status::Warn, j.say(ID, "warn", &args), &args);
+        r.remediation.commands = vec![format!(
+            "aws cloudwatch put-metric-alarm --alarm-name sagemaker-app-running-too-long \
+             --metric-name NumberOfRunningApps --namespace Custom/SageMaker --statistic Sum --period 3600 \
+             --evaluation-periods 2 --threshold 1 --comparison-operator GreaterThanThreshold --region {}",
+            region_arg(s)
+        )];
+        return r;
+    }
+    let names: Vec<&str> = watching.iter().map(|a| a.name.as_str()).collect();
+    let args = [("names", names.join(", "))];
+    let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
+    r.evidence = watching.iter().map(|a| fact("alarm", &a.name)).collect();
+    r
+}
+
+fn spot_training(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+    const ID: &str = "spot-training";
+    let jobs = match &s.training_jobs {
+        Ok(jobs) => jobs,
+        Err(e) => return j.error(ID, e),
+    };
+    if jobs.is_empty() {
+        return j.result(ID, Status::Skip, j.say(ID, "none", &[]), &[]);
+    }
+    let spot: Vec<_> = jobs.iter().filter(|job| job.spot).collect();
+    let mut evidence = Vec::new();
+    for job in jobs {
+        let saving = match (job.training_seconds, job.billable_seconds) {
+            (Some(t), Some(b)) if job.spot && t > 0 => format!(", {:.0}% saved", (1.0 - b as f64 / t as f64) * 100.0),
+            _ => String::new(),
+        };
+        let kind = if job.spot { "spot" } else { "on-demand" };
+        evidence.push(fact("job", format!("{} ({kind}{saving})", job.name)));
+    }
+    let args = [("count", jobs.len().to_string()), ("spot", spot.len().to_string())];
+    let (status, key) = if spot.is_empty() {
+        (Status::Warn, "warn")
+    } else {
+        (Status::Pass, "pass")
+    };
+    let mut r = j.result(ID, status, j.say(ID, key, &args), &args);
+    r.evidence = evidence;
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::duration;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(9000), "2h30m");
+        assert_eq!(duration(2700), "45m");
+        assert_eq!(duration(30), "30s");
+        assert_eq!(duration(90_000), "25h00m");
+    }
+}

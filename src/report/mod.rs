@@ -1,0 +1,341 @@
+//! Reports: check results rendered as text, JSON, JUnit XML or Markdown.
+//! They only format; the results are decided by the judges.
+
+use std::collections::BTreeMap;
+
+use colored::Colorize;
+use serde::Serialize;
+
+use crate::checks::{CheckResult, Resource, Status, tally};
+use crate::course::render;
+use crate::i18n::{Lang, tr, trf};
+use crate::snapshot::Source;
+
+pub const SCHEMA: u32 = 1;
+
+/// The `check` JSON document (schema 1).
+#[derive(Debug, Serialize)]
+pub struct Report<'a> {
+    pub schema: u32,
+    pub module: &'a str,
+    pub source: Source,
+    pub account: Option<String>,
+    pub region: Option<String>,
+    pub generated_at: String,
+    pub checks: &'a [CheckResult],
+    pub summary: BTreeMap<&'static str, usize>,
+}
+
+impl<'a> Report<'a> {
+    pub fn new(
+        module: &'a str,
+        source: Source,
+        account: Option<String>,
+        region: Option<String>,
+        generated_at: String,
+        checks: &'a [CheckResult],
+    ) -> Self {
+        Report {
+            schema: SCHEMA,
+            module,
+            source,
+            account,
+            region,
+            generated_at,
+            checks,
+            summary: tally(checks),
+        }
+    }
+
+    pub fn json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a report serialises") + "\n"
+    }
+}
+
+/// Names and messages that come from the account may hold control
+/// characters; they are shown escaped so they cannot drive the terminal.
+pub fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn usd(value: Option<f64>) -> String {
+    value.map_or_else(|| "?".to_string(), crate::catalog::usd)
+}
+
+/// One line describing a billable resource.
+pub fn resource_line(r: &Resource, lang: Lang) -> String {
+    let mut parts = Vec::new();
+    let mut head = String::new();
+    if let Some(app_type) = &r.app_type {
+        head.push_str(app_type);
+        head.push(' ');
+    }
+    head.push_str(&clean(&r.name));
+    match (&r.domain, &r.owner) {
+        (Some(d), Some(o)) => head.push_str(&format!(" ({}/{})", clean(d), clean(o))),
+        (Some(d), None) => head.push_str(&format!(" ({})", clean(d))),
+        _ => {}
+    }
+    parts.push(head);
+    let mut kind = r.instance_type.as_deref().map_or_else(|| "?".to_string(), clean);
+    if r.count > 1 {
+        kind.push_str(&format!(" ×{}", r.count));
+    }
+    if r.gpu {
+        kind.push_str(" GPU");
+    }
+    parts.push(kind);
+    if let Some(secs) = r.running_seconds {
+        parts.push(trf(
+            lang,
+            "report.running_for",
+            &[("time", &crate::checks::duration(secs))],
+        ));
+    }
+    parts.push(format!("{}/h", usd(r.price_per_hour_usd)));
+    parts.push(trf(lang, "report.so_far", &[("usd", &usd(r.accrued_usd))]));
+    parts.join(" · ")
+}
+
+fn badge(status: Status) -> String {
+    let text = format!("{:<5}", status.name().to_uppercase());
+    match status {
+        Status::Pass => format!("✔ {text}").green().bold().to_string(),
+        Status::Fail => format!("✘ {text}").red().bold().to_string(),
+        Status::Warn => format!("! {text}").yellow().bold().to_string(),
+        Status::Skip => format!("- {text}").dimmed().to_string(),
+        Status::Error => format!("? {text}").magenta().bold().to_string(),
+    }
+}
+
+/// The text report, for a terminal or a pipe.
+pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
+    let mut out = String::new();
+    let account = report.account.as_deref().unwrap_or("?");
+    let region = report.region.as_deref().unwrap_or("?");
+    let mut heading = trf(lang, "report.heading", &[("account", &account), ("region", &region)]);
+    if report.source == Source::Sandbox {
+        heading.push_str(&format!(" · {}", tr(lang, "report.sandbox")));
+    }
+    out.push_str(&render::heading(&clean(&heading)));
+    out.push_str(&format!("{}\n\n", report.generated_at.dimmed()));
+    let indent = "          ";
+    for check in report.checks {
+        out.push_str(&format!("{} {}\n", badge(check.status), check.title.bold()));
+        out.push_str(&render::wrap_plain(&clean(&check.summary), width, indent, indent));
+        for resource in &check.resources {
+            out.push_str(&render::wrap_plain(
+                &format!("• {}", resource_line(resource, lang)),
+                width,
+                indent,
+                &format!("{indent}  "),
+            ));
+        }
+        if matches!(check.status, Status::Fail | Status::Warn | Status::Error) {
+            let fix = &check.remediation;
+            if let Some(why) = &fix.why {
+                out.push_str(&render::wrap_plain(
+                    &format!("{}: {}", tr(lang, "report.why"), clean(why)),
+                    width,
+                    indent,
+                    indent,
+                ));
+            }
+            for (n, step) in fix.steps.iter().enumerate() {
+                let first = format!("{indent}{}. ", n + 1);
+                out.push_str(&render::wrap(
+                    &clean(step),
+                    width,
+                    &first,
+                    &" ".repeat(first.chars().count()),
+                ));
+            }
+            if let Some(console) = &fix.console {
+                out.push_str(&render::wrap_plain(
+                    &format!("{}: {}", tr(lang, "report.console"), clean(console)),
+                    width,
+                    indent,
+                    indent,
+                ));
+            }
+            for command in &fix.commands {
+                // Commands are shown whole, never wrapped, so they can be copied.
+                out.push_str(&format!("{indent}$ {}\n", clean(command).cyan()));
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str(&summary_line(report, lang));
+    out.push('\n');
+    out
+}
+
+fn status_word(status: Status, lang: Lang) -> &'static str {
+    match status {
+        Status::Pass => tr(lang, "status.pass"),
+        Status::Fail => tr(lang, "status.fail"),
+        Status::Warn => tr(lang, "status.warn"),
+        Status::Skip => tr(lang, "status.skip"),
+        Status::Error => tr(lang, "status.error"),
+    }
+}
+
+pub fn summary_line(report: &Report<'_>, lang: Lang) -> String {
+    let parts: Vec<String> = Status::ALL
+        .iter()
+        .map(|s| format!("{} {}", report.summary[s.name()], status_word(*s, lang)))
+        .collect();
+    format!("{}: {}", tr(lang, "report.summary"), parts.join(" · "))
+}
+
+/// Markdown: a table of every check, then what to do about each problem.
+pub fn markdown(report: &Report<'_>, lang: Lang) -> String {
+    let md = |s: &str| markdown_escape(&clean(s));
+    let mut out = format!(
+        "# {}\n\n",
+        md(&trf(
+            lang,
+            "report.heading",
+            &[
+                ("account", &report.account.as_deref().unwrap_or("?")),
+                ("region", &report.region.as_deref().unwrap_or("?"))
+            ]
+        ))
+    );
+    if report.source == Source::Sandbox {
+        out.push_str(&format!("_{}_\n\n", tr(lang, "report.sandbox")));
+    }
+    out.push_str(&format!(
+        "| {} | {} | {} |\n|---|---|---|\n",
+        tr(lang, "report.status"),
+        tr(lang, "report.check"),
+        tr(lang, "report.result")
+    ));
+    for c in report.checks {
+        out.push_str(&format!(
+            "| {} | {} (`{}`) | {} |\n",
+            c.status.name(),
+            md(&c.title),
+            c.id,
+            md(&c.summary)
+        ));
+    }
+    for c in report
+        .checks
+        .iter()
+        .filter(|c| matches!(c.status, Status::Fail | Status::Warn | Status::Error))
+    {
+        out.push_str(&format!(
+            "\n## {} — {}\n\n{}\n",
+            md(&c.title),
+            c.status.name(),
+            md(&c.summary)
+        ));
+        if !c.resources.is_empty() {
+            out.push('\n');
+            for r in &c.resources {
+                out.push_str(&format!("- {}\n", md(&resource_line(r, lang))));
+            }
+        }
+        if let Some(why) = &c.remediation.why {
+            out.push_str(&format!("\n**{}:** {}\n", tr(lang, "report.why"), md(why)));
+        }
+        if !c.remediation.steps.is_empty() {
+            out.push('\n');
+            for (n, step) in c.remediation.steps.iter().enumerate() {
+                out.push_str(&format!("{}. {}\n", n + 1, md(step)));
+            }
+        }
+        if let Some(console) = &c.remediation.console {
+            out.push_str(&format!("\n**{}:** {}\n", tr(lang, "report.console"), md(console)));
+        }
+        if !c.remediation.commands.is_empty() {
+            out.push_str("\n```bash\n");
+            for command in &c.remediation.commands {
+                // Inside a code block only a closing fence could break out.
+                out.push_str(&clean(command).replace("```", "'''"));
+                out.push('\n');
+            }
+            out.push_str("```\n");
+        }
+    }
+    out.push_str(&format!("\n{}\n", summary_line(report, lang)));
+    out
+}
+
+/// Escapes what would change the meaning of text in a Markdown table or
+/// paragraph; backquoted spans from the lessons are kept.
+fn markdown_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_code = false;
+    for c in text.chars() {
+        if c == '`' {
+            in_code = !in_code;
+        }
+        match c {
+            // A table cell ends at `|` even inside a code span.
+            '|' => out.push_str("\\|"),
+            '*' | '_' | '[' | ']' | '<' | '>' | '#' | '\\' if !in_code => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// JUnit XML: one test case per check; fail → failure, error → error,
+/// skip → skipped, warn → passed with the warning in system-out.
+pub fn junit(report: &Report<'_>, lang: Lang) -> String {
+    use quick_junit::{NonSuccessKind, Report as JReport, TestCase, TestCaseStatus, TestSuite};
+    let account = report.account.clone().unwrap_or_else(|| "unknown".into());
+    let mut suite = TestSuite::new(format!("sm-course module5 {account}"));
+    for c in report.checks {
+        let detail = || {
+            let mut lines = vec![c.summary.clone()];
+            lines.extend(c.resources.iter().map(|r| resource_line(r, lang)));
+            lines.extend(c.remediation.steps.iter().cloned());
+            lines.extend(c.remediation.commands.iter().map(|cmd| format!("$ {cmd}")));
+            clean(&lines.join("\n"))
+        };
+        let status = match c.status {
+            Status::Pass | Status::Warn => TestCaseStatus::success(),
+            Status::Skip => {
+                let mut s = TestCaseStatus::skipped();
+                s.set_message(clean(&c.summary));
+                s
+            }
+            Status::Fail | Status::Error => {
+                let kind = if c.status == Status::Fail {
+                    NonSuccessKind::Failure
+                } else {
+                    NonSuccessKind::Error
+                };
+                let mut s = TestCaseStatus::non_success(kind);
+                s.set_message(clean(&c.summary));
+                s.set_type(c.status.name());
+                s.set_description(detail());
+                s
+            }
+        };
+        let mut case = TestCase::new(c.id, status);
+        case.set_classname("module5");
+        if c.status == Status::Warn {
+            case.set_system_out(format!("warning: {}", detail()));
+        }
+        suite.add_test_case(case);
+    }
+    let mut junit = JReport::new("sm-course");
+    junit.add_test_suite(suite);
+    junit.to_string().expect("JUnit serialises")
+}

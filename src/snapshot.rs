@@ -1,0 +1,291 @@
+//! One serialisable picture of an account, as the collector saw it. Judges
+//! read only this, so a snapshot can be saved, shipped as a sandbox scenario
+//! and judged again without any network.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub const SCHEMA: u32 = 1;
+
+/// What one API call returned: the data, or why it could not be read.
+pub type Fetched<T> = Result<T, CallError>;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorKind {
+    /// The caller lacks the IAM permission; `operation` is the IAM action.
+    AccessDenied,
+    Throttling,
+    Timeout,
+    /// No connection could be made (DNS, refused, reset).
+    Unreachable,
+    /// No region is configured, so regional services cannot be asked.
+    NoRegion,
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallError {
+    /// The IAM action of the call, e.g. `sagemaker:ListApps`.
+    pub operation: String,
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    #[default]
+    Aws,
+    Sandbox,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub schema: u32,
+    #[serde(default)]
+    pub source: Source,
+    /// When it was taken (RFC 3339); running times are measured up to here.
+    pub taken_at: String,
+    pub region: Option<String>,
+    pub identity: Fetched<Identity>,
+    pub domains: Fetched<Vec<Domain>>,
+    pub user_profiles: Fetched<Vec<UserProfile>>,
+    pub spaces: Fetched<Vec<Space>>,
+    pub apps: Fetched<Vec<App>>,
+    pub lifecycle_configs: Fetched<Vec<LifecycleConfig>>,
+    pub notebook_instances: Fetched<Vec<NotebookInstance>>,
+    pub endpoints: Fetched<Vec<Endpoint>>,
+    pub budgets: Fetched<Vec<Budget>>,
+    pub alarms: Fetched<Vec<Alarm>>,
+    pub training_jobs: Fetched<Vec<TrainingJob>>,
+    #[serde(default)]
+    pub local: LocalFacts,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Identity {
+    pub account: String,
+    pub arn: String,
+}
+
+/// Built-in idle shutdown of one app type (JupyterLab, Code Editor).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IdleSettings {
+    /// `LifecycleManagement` was `ENABLED`.
+    pub enabled: bool,
+    pub timeout_minutes: Option<i32>,
+}
+
+/// A Studio lifecycle configuration attached to an app type.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub app_type: String,
+    pub arn: String,
+}
+
+/// Settings shared by a domain's defaults and a user profile.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StudioSettings {
+    pub jupyterlab_idle: Option<IdleSettings>,
+    pub code_editor_idle: Option<IdleSettings>,
+    #[serde(default)]
+    pub lifecycle_configs: Vec<Attachment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Domain {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    #[serde(flatten)]
+    pub defaults: StudioSettings,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserProfile {
+    pub domain_id: String,
+    pub name: String,
+    #[serde(flatten)]
+    pub settings: StudioSettings,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Space {
+    pub domain_id: String,
+    pub name: String,
+    pub owner: Option<String>,
+    pub app_type: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct App {
+    pub domain_id: String,
+    pub user_profile: Option<String>,
+    pub space: Option<String>,
+    pub app_type: String,
+    pub name: String,
+    pub status: String,
+    pub instance_type: Option<String>,
+    pub created_at: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LifecycleConfig {
+    pub arn: String,
+    pub name: String,
+    pub app_type: Option<String>,
+    /// The script, decoded from base64 (or why it could not be read).
+    pub content: Fetched<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NotebookInstance {
+    pub name: String,
+    pub status: String,
+    pub instance_type: Option<String>,
+    /// The last start (AWS updates LastModifiedTime when it starts).
+    pub started_at: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Variant {
+    pub instance_type: Option<String>,
+    pub count: i32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Endpoint {
+    pub name: String,
+    pub status: String,
+    pub created_at: Option<String>,
+    pub config_name: Option<String>,
+    /// The instances behind it, from its endpoint configuration.
+    pub variants: Fetched<Vec<Variant>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Budget {
+    pub name: String,
+    pub budget_type: String,
+    pub time_unit: String,
+    pub limit: Option<Money>,
+    pub actual: Option<Money>,
+    pub forecast: Option<Money>,
+    /// `CostFilters` as set (e.g. `Service` → `Amazon SageMaker`).
+    #[serde(default)]
+    pub cost_filters: BTreeMap<String, Vec<String>>,
+    /// From `FilterExpression`: the SERVICE dimension values it selects, and
+    /// whether it filters on anything else.
+    #[serde(default)]
+    pub expression_services: Vec<String>,
+    #[serde(default)]
+    pub expression_other: bool,
+    pub notifications: Fetched<Vec<Notification>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Money {
+    pub amount: f64,
+    pub unit: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Notification {
+    pub notification_type: String,
+    pub comparison: String,
+    pub threshold: f64,
+    pub threshold_type: Option<String>,
+    pub subscribers: Fetched<Vec<Subscriber>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Subscriber {
+    pub kind: String,
+    /// Masked at collection (`a***@example.com`); never stored in full.
+    pub address: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Alarm {
+    pub name: String,
+    pub state: Option<String>,
+    /// Every namespace the alarm's metrics come from.
+    pub namespaces: Vec<String>,
+    pub metrics: Vec<String>,
+    /// `Name=Value` of every dimension.
+    #[serde(default)]
+    pub dimensions: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainingJob {
+    pub name: String,
+    pub status: String,
+    pub created_at: Option<String>,
+    pub instance_type: Option<String>,
+    pub spot: bool,
+    pub training_seconds: Option<i64>,
+    pub billable_seconds: Option<i64>,
+}
+
+/// What the machine the tool runs on says, when that machine is Studio.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LocalFacts {
+    pub in_studio: bool,
+    /// Where the auto-shutdown extension's local setup was found.
+    pub autoshutdown_setup: Option<String>,
+}
+
+/// Masks an e-mail address for display: `ana.souza@example.com` → `a***@example.com`.
+pub fn mask_address(address: &str) -> String {
+    match address.split_once('@') {
+        Some((user, domain)) => {
+            let first: String = user.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        // An SNS topic ARN: keep the topic's name only.
+        None if address.starts_with("arn:") => {
+            format!("arn:…:{}", address.rsplit(':').next().unwrap_or(""))
+        }
+        None => "***".to_string(),
+    }
+}
+
+/// Seconds from `from` to `to`, both RFC 3339; None when either is missing
+/// or unreadable, never negative.
+pub fn seconds_between(from: Option<&str>, to: &str) -> Option<u64> {
+    let from = humantime::parse_rfc3339_weak(from?).ok()?;
+    let to = humantime::parse_rfc3339_weak(to).ok()?;
+    Some(to.duration_since(from).map_or(0, |d| d.as_secs()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_masked() {
+        assert_eq!(mask_address("ana.souza@example.com"), "a***@example.com");
+        assert_eq!(
+            mask_address("arn:aws:sns:eu-central-1:123456789012:alerts"),
+            "arn:…:alerts"
+        );
+        assert_eq!(mask_address("nonsense"), "***");
+    }
+
+    #[test]
+    fn running_time_is_measured_between_two_rfc3339_times() {
+        assert_eq!(
+            seconds_between(Some("2026-11-28T10:00:00Z"), "2026-11-28T12:30:00Z"),
+            Some(9000)
+        );
+        assert_eq!(
+            seconds_between(Some("2026-11-28T12:30:00Z"), "2026-11-28T10:00:00Z"),
+            Some(0)
+        );
+        assert_eq!(seconds_between(None, "2026-11-28T10:00:00Z"), None);
+        assert_eq!(seconds_between(Some("yesterday"), "2026-11-28T10:00:00Z"), None);
+    }
+}

@@ -1,0 +1,539 @@
+"""The AWS emulator the tests talk to over HTTP: moto's server, plus what it lacks.
+
+moto 5.2.5 implements STS, Budgets, CloudWatch and much of SageMaker. This
+script adds, in moto's own response classes:
+
+- SageMaker Studio calls: apps, user profiles, spaces, Studio lifecycle
+  configurations and UpdateDomain;
+- Budgets DescribeSubscribersForNotification (moto keeps subscribers but
+  cannot read them back);
+- training-job timings (billable and training seconds) set from tags;
+
+and wraps the server in two WSGI layers:
+
+- CloudWatch's Smithy RPC v2 CBOR protocol, spoken by current aws-sdk-cloudwatch,
+  translated to the JSON 1.0 protocol moto understands and back;
+- an optional fixed latency per request, for the speed benchmark.
+
+Test-only knobs ride on tags, so tests seed state with the real SDK:
+`harness:created-seconds-ago` backdates an app or notebook instance;
+`harness:training-seconds` and `harness:billable-seconds` set a training job's
+timings.
+
+Usage: python server.py [--port 0] [--latency-ms 0]. Prints `READY <port>`
+once it accepts connections.
+"""
+
+import argparse
+import copy
+import datetime
+import io
+import json
+import sys
+import threading
+import time
+
+import cbor2
+from moto.budgets.responses import BudgetsResponse
+from moto.core.responses import ActionResult, EmptyResult
+from moto.core.utils import utcnow
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from moto.sagemaker.exceptions import ResourceNotFound, ValidationError
+from moto.sagemaker.models import sagemaker_backends
+from moto.sagemaker.responses import SageMakerResponse
+from moto.budgets.models import budgets_backends
+from werkzeug.serving import make_server
+
+# ---------------------------------------------------------------------------
+# SageMaker Studio: state kept per (account, region), beside moto's backend.
+
+_STUDIO = {}
+_LOCK = threading.Lock()
+
+# Deleted apps report Deleting for this long, then Deleted, as AWS does.
+DELETING_SECONDS = 1.0
+
+
+def _studio(response):
+    key = (response.current_account, response.region)
+    with _LOCK:
+        return _STUDIO.setdefault(key, {"apps": {}, "profiles": {}, "spaces": {}, "lccs": {}})
+
+
+def _arn(response, kind, *parts):
+    return f"arn:aws:sagemaker:{response.region}:{response.current_account}:{kind}/" + "/".join(parts)
+
+
+def _tag(tags, key):
+    for tag in tags or []:
+        if tag.get("Key") == key:
+            return tag.get("Value")
+    return None
+
+
+def _backdated(tags):
+    seconds = _tag(tags, "harness:created-seconds-ago")
+    now = utcnow()
+    return now - datetime.timedelta(seconds=float(seconds)) if seconds else now
+
+
+def _merge(base, update):
+    """Deep-merges `update` into a copy of `base`, as Update* calls do."""
+    result = copy.deepcopy(base) if isinstance(base, dict) else {}
+    for key, value in (update or {}).items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = _merge(result[key], value)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
+def _page(response, items, key):
+    """Pagination as AWS does it: MaxResults per page, an opaque NextToken."""
+    max_results = int(response._get_param("MaxResults") or 50)
+    start = int(response._get_param("NextToken") or 0)
+    page = items[start : start + max_results]
+    result = {key: page}
+    if start + max_results < len(items):
+        result["NextToken"] = str(start + max_results)
+    return ActionResult(result)
+
+
+def _domain(response, domain_id):
+    backend = sagemaker_backends[response.current_account][response.region]
+    if domain_id not in backend.domains:
+        raise ResourceNotFound(f"Domain {domain_id} not found")
+    return backend.domains[domain_id]
+
+
+def _app_status(app):
+    if app["Status"] == "Deleting" and time.time() - app["_deleted_at"] > DELETING_SECONDS:
+        app["Status"] = "Deleted"
+    return app["Status"]
+
+
+def _public(record):
+    return {k: v for k, v in record.items() if not k.startswith("_")}
+
+
+def create_user_profile(self):
+    domain_id = self._get_param("DomainId")
+    _domain(self, domain_id)
+    name = self._get_param("UserProfileName")
+    store = _studio(self)["profiles"]
+    if (domain_id, name) in store:
+        raise ValidationError(f"User profile {name} already exists")
+    arn = _arn(self, "user-profile", domain_id, name)
+    now = utcnow()
+    store[(domain_id, name)] = {
+        "DomainId": domain_id,
+        "UserProfileArn": arn,
+        "UserProfileName": name,
+        "Status": "InService",
+        "CreationTime": now,
+        "LastModifiedTime": now,
+        "UserSettings": self._get_param("UserSettings") or {},
+    }
+    return ActionResult({"UserProfileArn": arn})
+
+
+def _profile(self):
+    key = (self._get_param("DomainId"), self._get_param("UserProfileName"))
+    profile = _studio(self)["profiles"].get(key)
+    if profile is None:
+        raise ResourceNotFound(f"User profile {key[1]} not found in domain {key[0]}")
+    return profile
+
+
+def describe_user_profile(self):
+    return ActionResult(_public(_profile(self)))
+
+
+def update_user_profile(self):
+    profile = _profile(self)
+    profile["UserSettings"] = _merge(profile["UserSettings"], self._get_param("UserSettings"))
+    profile["LastModifiedTime"] = utcnow()
+    return ActionResult({"UserProfileArn": profile["UserProfileArn"]})
+
+
+def list_user_profiles(self):
+    domain_id = self._get_param("DomainIdEquals")
+    items = [
+        {k: p[k] for k in ("DomainId", "UserProfileName", "Status", "CreationTime", "LastModifiedTime")}
+        for (d, _), p in sorted(_studio(self)["profiles"].items())
+        if domain_id in (None, d)
+    ]
+    return _page(self, items, "UserProfiles")
+
+
+def create_space(self):
+    domain_id = self._get_param("DomainId")
+    _domain(self, domain_id)
+    name = self._get_param("SpaceName")
+    arn = _arn(self, "space", domain_id, name)
+    now = utcnow()
+    settings = self._get_param("SpaceSettings") or {}
+    _studio(self)["spaces"][(domain_id, name)] = {
+        "DomainId": domain_id,
+        "SpaceArn": arn,
+        "SpaceName": name,
+        "Status": "InService",
+        "CreationTime": now,
+        "LastModifiedTime": now,
+        "SpaceSettings": settings,
+        "OwnershipSettings": self._get_param("OwnershipSettings") or {},
+        "SpaceSharingSettings": self._get_param("SpaceSharingSettings") or {"SharingType": "Private"},
+    }
+    return ActionResult({"SpaceArn": arn})
+
+
+def list_spaces(self):
+    domain_id = self._get_param("DomainIdEquals")
+    items = []
+    for (d, _), s in sorted(_studio(self)["spaces"].items()):
+        if domain_id not in (None, d):
+            continue
+        items.append(
+            {
+                "DomainId": s["DomainId"],
+                "SpaceName": s["SpaceName"],
+                "Status": s["Status"],
+                "CreationTime": s["CreationTime"],
+                "LastModifiedTime": s["LastModifiedTime"],
+                "SpaceSettingsSummary": {"AppType": s["SpaceSettings"].get("AppType")},
+                "OwnershipSettingsSummary": {
+                    "OwnerUserProfileName": s["OwnershipSettings"].get("OwnerUserProfileName")
+                },
+                "SpaceSharingSettingsSummary": s["SpaceSharingSettings"],
+            }
+        )
+    return _page(self, items, "Spaces")
+
+
+def _app_key(self):
+    return (
+        self._get_param("DomainId"),
+        self._get_param("UserProfileName"),
+        self._get_param("SpaceName"),
+        self._get_param("AppType"),
+        self._get_param("AppName"),
+    )
+
+
+def create_app(self):
+    domain_id, profile, space, app_type, name = _app_key(self)
+    _domain(self, domain_id)
+    store = _studio(self)
+    if profile and (domain_id, profile) not in store["profiles"]:
+        raise ResourceNotFound(f"User profile {profile} not found")
+    if space and (domain_id, space) not in store["spaces"]:
+        raise ResourceNotFound(f"Space {space} not found")
+    owner = ("space", space) if space else ("user-profile", profile)
+    arn = _arn(self, "app", domain_id, owner[1], app_type.lower(), name)
+    tags = self._get_param("Tags")
+    app = {
+        "AppArn": arn,
+        "AppType": app_type,
+        "AppName": name,
+        "DomainId": domain_id,
+        "Status": "InService",
+        "CreationTime": _backdated(tags),
+        "ResourceSpec": self._get_param("ResourceSpec") or {"InstanceType": "ml.t3.medium"},
+    }
+    if space:
+        app["SpaceName"] = space
+    else:
+        app["UserProfileName"] = profile
+    store["apps"][(domain_id, profile, space, app_type, name)] = app
+    return ActionResult({"AppArn": arn})
+
+
+def describe_app(self):
+    app = _studio(self)["apps"].get(_app_key(self))
+    if app is None:
+        raise ResourceNotFound("App not found")
+    _app_status(app)
+    return ActionResult(_public(app))
+
+
+def delete_app(self):
+    app = _studio(self)["apps"].get(_app_key(self))
+    if app is None or _app_status(app) in ("Deleting", "Deleted"):
+        raise ResourceNotFound("App not found or already deleted")
+    app["Status"] = "Deleting"
+    app["_deleted_at"] = time.time()
+    return EmptyResult()
+
+
+def list_apps(self):
+    domain_id = self._get_param("DomainIdEquals")
+    profile = self._get_param("UserProfileNameEquals")
+    space = self._get_param("SpaceNameEquals")
+    items = []
+    for app in sorted(_studio(self)["apps"].values(), key=lambda a: a["AppArn"]):
+        if domain_id not in (None, app["DomainId"]):
+            continue
+        if profile not in (None, app.get("UserProfileName")):
+            continue
+        if space not in (None, app.get("SpaceName")):
+            continue
+        _app_status(app)
+        items.append(_public(app))
+    return _page(self, items, "Apps")
+
+
+def create_studio_lifecycle_config(self):
+    name = self._get_param("StudioLifecycleConfigName")
+    arn = _arn(self, "studio-lifecycle-config", name)
+    now = utcnow()
+    _studio(self)["lccs"][name] = {
+        "StudioLifecycleConfigArn": arn,
+        "StudioLifecycleConfigName": name,
+        "CreationTime": now,
+        "LastModifiedTime": now,
+        "StudioLifecycleConfigContent": self._get_param("StudioLifecycleConfigContent"),
+        "StudioLifecycleConfigAppType": self._get_param("StudioLifecycleConfigAppType"),
+    }
+    return ActionResult({"StudioLifecycleConfigArn": arn})
+
+
+def describe_studio_lifecycle_config(self):
+    lcc = _studio(self)["lccs"].get(self._get_param("StudioLifecycleConfigName"))
+    if lcc is None:
+        raise ResourceNotFound("Studio lifecycle config not found")
+    return ActionResult(lcc)
+
+
+def list_studio_lifecycle_configs(self):
+    items = [
+        {k: v for k, v in lcc.items() if k != "StudioLifecycleConfigContent"}
+        for _, lcc in sorted(_studio(self)["lccs"].items())
+    ]
+    return _page(self, items, "StudioLifecycleConfigs")
+
+
+def update_domain(self):
+    domain = _domain(self, self._get_param("DomainId"))
+    if self._get_param("DefaultUserSettings") is not None:
+        domain.default_user_settings = _merge(domain.default_user_settings, self._get_param("DefaultUserSettings"))
+    if self._get_param("DefaultSpaceSettings") is not None:
+        domain.default_space_settings = _merge(domain.default_space_settings, self._get_param("DefaultSpaceSettings"))
+    domain.last_modified_time = utcnow()
+    return ActionResult({"DomainArn": domain.arn})
+
+
+for _fn in (
+    create_user_profile,
+    describe_user_profile,
+    update_user_profile,
+    list_user_profiles,
+    create_space,
+    list_spaces,
+    create_app,
+    describe_app,
+    delete_app,
+    list_apps,
+    create_studio_lifecycle_config,
+    describe_studio_lifecycle_config,
+    list_studio_lifecycle_configs,
+    update_domain,
+):
+    setattr(SageMakerResponse, _fn.__name__, _fn)
+
+
+_original_create_notebook_instance = SageMakerResponse.create_notebook_instance
+
+
+def create_notebook_instance(self):
+    result = _original_create_notebook_instance(self)
+    backend = sagemaker_backends[self.current_account][self.region]
+    notebook = backend.notebook_instances[self._get_param("NotebookInstanceName")]
+    started = _backdated(self._get_param("Tags"))
+    notebook.creation_time = notebook.last_modified_time = started
+    return result
+
+
+SageMakerResponse.create_notebook_instance = create_notebook_instance
+
+_original_create_training_job = SageMakerResponse.create_training_job
+
+
+def create_training_job(self):
+    result = _original_create_training_job(self)
+    backend = sagemaker_backends[self.current_account][self.region]
+    job = backend.training_jobs[self._get_param("TrainingJobName")]
+    tags = self._get_param("Tags")
+    for tag, attribute in (
+        ("harness:training-seconds", "training_time_in_seconds"),
+        ("harness:billable-seconds", "billable_time_in_seconds"),
+    ):
+        value = _tag(tags, tag)
+        if value is not None:
+            setattr(job, attribute, int(value))
+    return result
+
+
+SageMakerResponse.create_training_job = create_training_job
+
+# ---------------------------------------------------------------------------
+# Budgets: read back a notification's subscribers.
+
+
+def _same_notification(a, b):
+    keys = ("NotificationType", "ComparisonOperator", "ThresholdType")
+    return all(a.get(k) == b.get(k) for k in keys) and float(a.get("Threshold", 0)) == float(b.get("Threshold", 0))
+
+
+def describe_subscribers_for_notification(self):
+    account_id = self._get_param("AccountId")
+    budget_name = self._get_param("BudgetName")
+    wanted = self._get_param("Notification")
+    backend = budgets_backends[self.current_account][self.partition]
+    budget = backend.budgets[account_id].get(budget_name)
+    if budget is None:
+        return self._not_found(f"Unable to get budget: {budget_name} - the budget doesn't exist.")
+    for notification in budget.notifications:
+        if _same_notification(notification.details, wanted):
+            return json.dumps({"Subscribers": notification.subscribers})
+    return self._not_found("Unable to find the notification.")
+
+
+def _not_found(self, message):
+    body = json.dumps({"__type": "NotFoundException", "Message": message})
+    return 400, {"status": 400}, body
+
+
+BudgetsResponse.describe_subscribers_for_notification = describe_subscribers_for_notification
+BudgetsResponse._not_found = _not_found
+
+# ---------------------------------------------------------------------------
+# WSGI layers.
+
+
+def _to_json(value):
+    """CBOR values to JSON ones: timestamps become epoch seconds."""
+    if isinstance(value, datetime.datetime):
+        return value.timestamp()
+    if isinstance(value, dict):
+        return {k: _to_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_to_json(v) for v in value]
+    if isinstance(value, bytes):
+        import base64
+
+        return base64.b64encode(value).decode()
+    return value
+
+
+def _to_cbor(value, key=""):
+    """JSON values to CBOR ones: members named *Timestamp (or Timestamps
+    lists) become CBOR tag 1 epoch times, as Smithy's RPC v2 CBOR requires."""
+    if isinstance(value, dict):
+        return {k: _to_cbor(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_to_cbor(v, key) for v in value]
+    if key.endswith("Timestamp") or key.endswith("Timestamps"):
+        if isinstance(value, (int, float)):
+            return cbor2.CBORTag(1, value)
+        if isinstance(value, str):
+            parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return cbor2.CBORTag(1, parsed.timestamp())
+    return value
+
+
+class CborBridge:
+    """Speaks Smithy RPC v2 CBOR to the SDK and JSON 1.0 to moto."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if environ.get("HTTP_SMITHY_PROTOCOL") != "rpc-v2-cbor" or not path.startswith("/service/"):
+            return self.app(environ, start_response)
+        _, _, service, _, operation = path.split("/", 4)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        params = _to_json(cbor2.loads(raw)) if raw else {}
+        body = json.dumps(params).encode()
+        inner = dict(environ)
+        inner.pop("HTTP_SMITHY_PROTOCOL", None)
+        inner.update(
+            {
+                "PATH_INFO": "/",
+                "wsgi.input": io.BytesIO(body),
+                "CONTENT_LENGTH": str(len(body)),
+                "CONTENT_TYPE": "application/x-amz-json-1.0",
+                "HTTP_X_AMZ_TARGET": f"{service}.{operation}",
+            }
+        )
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"] = status
+            captured["headers"] = headers
+            return lambda data: None
+
+        chunks = self.app(inner, capture)
+        try:
+            answer = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        try:
+            decoded = json.loads(answer) if answer.strip() else {}
+        except ValueError:
+            decoded = {"__type": "InternalFailure", "message": answer.decode(errors="replace")}
+        if isinstance(decoded, dict) and "__type" in decoded and "message" not in decoded:
+            decoded["message"] = decoded.get("Message", "")
+        out = cbor2.dumps(_to_cbor(decoded))
+        headers = [
+            (k, v)
+            for k, v in captured["headers"]
+            if k.lower() not in ("content-type", "content-length", "x-amzn-query-error")
+        ]
+        headers += [
+            ("Content-Type", "application/cbor"),
+            ("Content-Length", str(len(out))),
+            ("smithy-protocol", "rpc-v2-cbor"),
+        ]
+        start_response(captured["status"], headers)
+        return [out]
+
+
+class Latency:
+    """Holds every request for a fixed time, like a distant region."""
+
+    def __init__(self, app, seconds):
+        self.app = app
+        self.seconds = seconds
+
+    def __call__(self, environ, start_response):
+        if self.seconds and not environ.get("PATH_INFO", "").startswith("/moto-api"):
+            time.sleep(self.seconds)
+        return self.app(environ, start_response)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--latency-ms", type=float, default=0.0)
+    args = parser.parse_args()
+
+    moto_app = DomainDispatcherApplication(create_backend_app)
+    app = Latency(CborBridge(moto_app), args.latency_ms / 1000.0)
+    server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    print(f"READY {server.server_port}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())
