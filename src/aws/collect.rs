@@ -17,7 +17,6 @@ use futures_util::{StreamExt, stream};
 
 use super::call_error;
 use super::operations as op;
-use crate::progress::now;
 use crate::snapshot::*;
 
 /// Describe calls in flight at once per list, so a large account is read
@@ -38,7 +37,9 @@ fn text<T: AsRef<str>>(value: Option<T>) -> String {
 
 /// Reads the account behind `config` into a snapshot.
 pub async fn collect(config: &SdkConfig) -> Snapshot {
-    let taken_at = now();
+    // Milliseconds, like the times AWS returns, so running times are not
+    // rounded down by a second.
+    let taken_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
     let region = config.region().map(|r| r.to_string());
     let sts = aws_sdk_sts::Client::new(config);
     let sm = aws_sdk_sagemaker::Client::new(config);

@@ -261,3 +261,6 @@ pub fn tally(results: &[CheckResult]) -> BTreeMap<&'static str, usize> {
 pub fn any_failed(results: &[CheckResult]) -> bool {
     results.iter().any(|r| matches!(r.status, Status::Fail | Status::Error))
 }
+
+#[cfg(test)]
+mod tests;

@@ -92,9 +92,14 @@ def _merge(base, update):
     return result
 
 
+# Items per page when the caller sets no MaxResults (tests lower it to make
+# the collector follow NextToken).
+PAGE_SIZE = 50
+
+
 def _page(response, items, key):
     """Pagination as AWS does it: MaxResults per page, an opaque NextToken."""
-    max_results = int(response._get_param("MaxResults") or 50)
+    max_results = int(response._get_param("MaxResults") or PAGE_SIZE)
     start = int(response._get_param("NextToken") or 0)
     page = items[start : start + max_results]
     result = {key: page}
@@ -505,6 +510,36 @@ class CborBridge:
         return [out]
 
 
+class Faults:
+    """Answers chosen operations with an AWS error, as a real account would
+    when a permission is missing or the API throttles: `--fault
+    ListApps=AccessDeniedException:400`."""
+
+    def __init__(self, app, faults):
+        self.app = app
+        self.faults = faults
+
+    def __call__(self, environ, start_response):
+        if self.faults:
+            target = environ.get("HTTP_X_AMZ_TARGET", "")
+            operation = target.rsplit(".", 1)[-1] if target else environ.get("PATH_INFO", "").rsplit("/", 1)[-1]
+            if operation in self.faults:
+                code, status = self.faults[operation]
+                cbor = environ.get("HTTP_SMITHY_PROTOCOL") == "rpc-v2-cbor"
+                error = {"__type": code, "message": f"injected by the test emulator: {code}"}
+                body = cbor2.dumps(error) if cbor else json.dumps(error).encode()
+                headers = [
+                    ("Content-Type", "application/cbor" if cbor else "application/x-amz-json-1.1"),
+                    ("Content-Length", str(len(body))),
+                    ("x-amzn-ErrorType", code),
+                ]
+                if cbor:
+                    headers.append(("smithy-protocol", "rpc-v2-cbor"))
+                start_response(f"{status} Injected", headers)
+                return [body]
+        return self.app(environ, start_response)
+
+
 class Latency:
     """Holds every request for a fixed time, like a distant region."""
 
@@ -523,10 +558,25 @@ def main():
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--page-size", type=int, default=50, help="items per page of the added list calls")
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="OPERATION=CODE[:STATUS]",
+        help="answer OPERATION with this AWS error (repeatable)",
+    )
     args = parser.parse_args()
+    global PAGE_SIZE
+    PAGE_SIZE = args.page_size
+    faults = {}
+    for fault in args.fault:
+        operation, _, rest = fault.partition("=")
+        code, _, status = rest.partition(":")
+        faults[operation] = (code, int(status or 400))
 
     moto_app = DomainDispatcherApplication(create_backend_app)
-    app = Latency(CborBridge(moto_app), args.latency_ms / 1000.0)
+    app = Latency(Faults(CborBridge(moto_app), faults), args.latency_ms / 1000.0)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     print(f"READY {server.server_port}", flush=True)
     try:

@@ -2,5 +2,7 @@
 //! One test binary (as ripgrep does) so it links once.
 
 mod cli;
+mod emulator;
+mod live;
 mod util;
 mod wizard;

@@ -1,0 +1,553 @@
+//! Every status of every check, from snapshots edited in place: no network.
+
+use super::*;
+use crate::course::Course;
+use crate::snapshot::*;
+
+fn course() -> Course {
+    Course::load(None, Lang::En).unwrap()
+}
+
+/// The clean practice account: every check passes.
+fn clean(course: &Course) -> Snapshot {
+    course.sandbox("clean", Lang::En).unwrap()
+}
+
+fn denied(operation: &str) -> CallError {
+    CallError {
+        operation: operation.into(),
+        kind: ErrorKind::AccessDenied,
+        message: "AccessDeniedException".into(),
+    }
+}
+
+fn run(course: &Course, snapshot: &Snapshot, id: &str) -> CheckResult {
+    run_in(course, snapshot, id, Lang::En)
+}
+
+fn run_in(course: &Course, snapshot: &Snapshot, id: &str, lang: Lang) -> CheckResult {
+    let judge = Judge {
+        course,
+        lang,
+        expect_region: COURSE_REGION,
+    };
+    let mut results = judge.judge(snapshot, Some(&[id.to_string()]));
+    assert_eq!(results.len(), 1);
+    let result = results.remove(0);
+    // Whatever the outcome, every placeholder was filled, in both languages.
+    let other = Judge {
+        course,
+        lang: if lang == Lang::En { Lang::Pt } else { Lang::En },
+        expect_region: COURSE_REGION,
+    };
+    for r in [&result, &other.judge(snapshot, Some(&[id.to_string()]))[0]] {
+        let fix = &r.remediation;
+        let texts = [&r.summary]
+            .into_iter()
+            .chain(&fix.why)
+            .chain(&fix.steps)
+            .chain(&fix.console)
+            .chain(&fix.commands);
+        for text in texts {
+            assert!(
+                !text.contains('{') || text.contains("'{\""),
+                "{id}: unfilled placeholder in {text:?}"
+            );
+            assert!(
+                !text.contains("[studio") && !text.starts_with('['),
+                "{id}: missing text {text:?}"
+            );
+        }
+    }
+    result
+}
+
+fn app(name: &str, app_type: &str, status: &str, instance: Option<&str>, created: &str) -> App {
+    App {
+        domain_id: "d-practice01".into(),
+        user_profile: Some("learner".into()),
+        space: None,
+        app_type: app_type.into(),
+        name: name.into(),
+        status: status.into(),
+        instance_type: instance.map(str::to_string),
+        created_at: Some(created.into()),
+    }
+}
+
+#[test]
+fn the_clean_practice_account_passes_everything() {
+    let course = course();
+    let snapshot = clean(&course);
+    for id in IDS {
+        assert_eq!(run(&course, &snapshot, id).status, Status::Pass, "{id}");
+    }
+}
+
+#[test]
+fn identity_passes_with_the_account_or_errors() {
+    let course = course();
+    let mut s = clean(&course);
+    let r = run(&course, &s, "identity");
+    assert_eq!(
+        r.evidence[0],
+        Fact {
+            key: "account".into(),
+            value: "111122223333".into()
+        }
+    );
+    s.identity = Err(CallError {
+        operation: "sts:GetCallerIdentity".into(),
+        kind: ErrorKind::Unreachable,
+        message: "dns".into(),
+    });
+    let r = run(&course, &s, "identity");
+    assert_eq!(r.status, Status::Error);
+    assert!(r.summary.contains("could not connect"), "{}", r.summary);
+}
+
+#[test]
+fn region_passes_warns_elsewhere_and_fails_when_unset() {
+    let course = course();
+    let mut s = clean(&course);
+    s.region = Some("us-east-1".into());
+    let r = run(&course, &s, "region");
+    assert_eq!(r.status, Status::Warn);
+    assert!(
+        r.remediation
+            .commands
+            .contains(&"export AWS_REGION=eu-central-1".to_string())
+    );
+    s.region = None;
+    assert_eq!(run(&course, &s, "region").status, Status::Fail);
+}
+
+#[test]
+fn studio_apps_fail_with_priced_resources_and_free_apps_are_ignored() {
+    let course = course();
+    let mut s = clean(&course);
+    s.taken_at = "2026-11-28T12:30:00Z".into();
+    s.apps = Ok(vec![
+        app(
+            "default",
+            "JupyterServer",
+            "InService",
+            Some("system"),
+            "2026-11-27T10:00:00Z",
+        ),
+        app(
+            "kg",
+            "KernelGateway",
+            "InService",
+            Some("ml.m5.xlarge"),
+            "2026-11-28T10:00:00Z",
+        ),
+        app(
+            "gone",
+            "KernelGateway",
+            "Deleted",
+            Some("ml.p3.2xlarge"),
+            "2026-11-28T10:00:00Z",
+        ),
+        app(
+            "starting",
+            "JupyterLab",
+            "Pending",
+            Some("ml.p3.2xlarge"),
+            "2026-11-28T12:29:30Z",
+        ),
+    ]);
+    let r = run(&course, &s, "studio-apps");
+    assert_eq!(r.status, Status::Fail);
+    assert_eq!(
+        r.resources.len(),
+        2,
+        "the free JupyterServer and the deleted app are not billed"
+    );
+    let kg = &r.resources[0];
+    assert_eq!(
+        (kg.running_seconds, kg.price_per_hour_usd, kg.accrued_usd, kg.gpu),
+        (Some(9000), Some(0.23), Some(0.575), false),
+        "the module's worked example"
+    );
+    let starting = &r.resources[1];
+    assert_eq!(starting.running_seconds, Some(30));
+    assert_eq!(
+        starting.accrued_usd,
+        Some(0.063667),
+        "one-minute minimum: 3.82 × 60 / 3600"
+    );
+    assert!(starting.gpu);
+    assert!(r.summary.contains("GPU running: starting"), "{}", r.summary);
+    assert!(r.summary.contains("$4.05/h"), "{}", r.summary);
+    assert_eq!(r.remediation.commands.len(), 2);
+
+    s.apps = Ok(vec![app(
+        "default",
+        "JupyterServer",
+        "InService",
+        Some("system"),
+        "2026-11-27T10:00:00Z",
+    )]);
+    assert_eq!(run(&course, &s, "studio-apps").status, Status::Pass);
+    s.apps = Err(denied("sagemaker:ListApps"));
+    let r = run(&course, &s, "studio-apps");
+    assert_eq!(r.status, Status::Error);
+    assert!(r.summary.contains("sagemaker:ListApps"));
+    assert_eq!(r.remediation.commands, ["sm-course iam-policy"]);
+}
+
+#[test]
+fn an_unknown_instance_type_has_no_invented_price() {
+    let course = course();
+    let mut s = clean(&course);
+    s.apps = Ok(vec![app(
+        "new",
+        "JupyterLab",
+        "InService",
+        Some("ml.g6.xlarge"),
+        "2026-11-28T17:00:00Z",
+    )]);
+    let r = run(&course, &s, "studio-apps");
+    assert_eq!(r.resources[0].price_per_hour_usd, None);
+    assert_eq!(r.resources[0].accrued_usd, None);
+    assert!(r.resources[0].gpu);
+    assert!(r.summary.contains("total is partial"), "{}", r.summary);
+}
+
+#[test]
+fn notebook_instances_pass_fail_or_error() {
+    let course = course();
+    let mut s = clean(&course);
+    s.notebook_instances = Ok(vec![NotebookInstance {
+        name: "nb".into(),
+        status: "InService".into(),
+        instance_type: Some("ml.t3.medium".into()),
+        started_at: Some("2026-11-28T16:00:00Z".into()),
+    }]);
+    let r = run(&course, &s, "notebook-instances");
+    assert_eq!(r.status, Status::Fail);
+    assert_eq!(r.resources[0].accrued_usd, Some(0.1));
+    assert!(r.remediation.commands[0].starts_with("aws sagemaker stop-notebook-instance --notebook-instance-name nb"));
+    s.notebook_instances = Err(denied("sagemaker:ListNotebookInstances"));
+    assert_eq!(run(&course, &s, "notebook-instances").status, Status::Error);
+}
+
+#[test]
+fn endpoints_only_warn_and_count_every_instance() {
+    let course = course();
+    let mut s = clean(&course);
+    s.endpoints = Ok(vec![Endpoint {
+        name: "prod".into(),
+        status: "InService".into(),
+        created_at: Some("2026-11-28T17:00:00Z".into()),
+        config_name: Some("prod-config".into()),
+        variants: Ok(vec![Variant {
+            instance_type: Some("ml.m5.large".into()),
+            count: 3,
+        }]),
+    }]);
+    let r = run(&course, &s, "endpoints");
+    assert_eq!(r.status, Status::Warn, "an endpoint may be production: never a fail");
+    assert_eq!(
+        (r.resources[0].count, r.resources[0].price_per_hour_usd),
+        (3, Some(0.36))
+    );
+    s.endpoints = Err(denied("sagemaker:ListEndpoints"));
+    assert_eq!(run(&course, &s, "endpoints").status, Status::Error);
+}
+
+fn budget(name: &str, filters: &[(&str, &str)]) -> Budget {
+    Budget {
+        name: name.into(),
+        budget_type: "COST".into(),
+        time_unit: "MONTHLY".into(),
+        limit: Some(Money {
+            amount: 50.0,
+            unit: "USD".into(),
+        }),
+        actual: None,
+        forecast: None,
+        cost_filters: filters
+            .iter()
+            .map(|(k, v)| (k.to_string(), vec![v.to_string()]))
+            .collect(),
+        expression_services: Vec::new(),
+        expression_other: false,
+        notifications: Ok(Vec::new()),
+    }
+}
+
+#[test]
+fn a_budget_must_cover_sagemaker_or_the_whole_account() {
+    let course = course();
+    let mut s = clean(&course);
+    s.budgets = Ok(vec![budget(
+        "ec2-only",
+        &[("Service", "Amazon Elastic Compute Cloud - Compute")],
+    )]);
+    let r = run(&course, &s, "budget");
+    assert_eq!(r.status, Status::Fail);
+    assert!(r.remediation.commands[0].contains("--account-id 111122223333"));
+    s.budgets = Ok(vec![budget("everything", &[])]);
+    let r = run(&course, &s, "budget");
+    assert_eq!(r.status, Status::Pass);
+    assert!(r.summary.contains("the whole account"), "{}", r.summary);
+    let mut by_expression = budget("expr", &[]);
+    by_expression.expression_services = vec!["Amazon SageMaker".into()];
+    s.budgets = Ok(vec![by_expression]);
+    assert_eq!(run(&course, &s, "budget").status, Status::Pass);
+    let mut usage = budget("usage", &[]);
+    usage.budget_type = "USAGE".into();
+    s.budgets = Ok(vec![usage]);
+    assert_eq!(
+        run(&course, &s, "budget").status,
+        Status::Fail,
+        "only COST budgets count"
+    );
+    s.budgets = Err(denied("budgets:ViewBudget"));
+    assert_eq!(run(&course, &s, "budget").status, Status::Error);
+}
+
+#[test]
+fn budget_alerts_need_a_notification_with_a_subscriber_and_never_pass_on_missing_data() {
+    let course = course();
+    let mut s = clean(&course);
+    let mut b = budget("SageMaker-Monthly-Budget", &[("Service", "Amazon SageMaker")]);
+    let notification = |subscribers| Notification {
+        notification_type: "FORECASTED".into(),
+        comparison: "GREATER_THAN".into(),
+        threshold: 100.0,
+        threshold_type: Some("PERCENTAGE".into()),
+        subscribers,
+    };
+    b.notifications = Ok(vec![notification(Ok(vec![]))]);
+    s.budgets = Ok(vec![b.clone()]);
+    let r = run(&course, &s, "budget-alerts");
+    assert_eq!(r.status, Status::Fail);
+    assert!(r.summary.contains("SageMaker-Monthly-Budget"));
+
+    b.notifications = Ok(vec![notification(Ok(vec![Subscriber {
+        kind: "SNS".into(),
+        address: "arn:…:alerts".into(),
+    }]))]);
+    s.budgets = Ok(vec![b.clone()]);
+    let r = run(&course, &s, "budget-alerts");
+    assert_eq!(r.status, Status::Pass);
+    assert!(r.summary.contains("100% (FORECASTED)"), "{}", r.summary);
+
+    b.notifications = Ok(vec![notification(Err(denied("budgets:ViewBudget")))]);
+    s.budgets = Ok(vec![b.clone()]);
+    assert_eq!(run(&course, &s, "budget-alerts").status, Status::Error);
+    b.notifications = Err(denied("budgets:ViewBudget"));
+    s.budgets = Ok(vec![b]);
+    assert_eq!(run(&course, &s, "budget-alerts").status, Status::Error);
+    s.budgets = Ok(vec![]);
+    let r = run(&course, &s, "budget-alerts");
+    assert_eq!(r.status, Status::Fail);
+    assert!(r.summary.contains("no budget"), "{}", r.summary);
+}
+
+fn settings(idle: Option<(bool, i32)>) -> StudioSettings {
+    StudioSettings {
+        jupyterlab_idle: idle.map(|(enabled, minutes)| IdleSettings {
+            enabled,
+            timeout_minutes: Some(minutes),
+        }),
+        code_editor_idle: None,
+        lifecycle_configs: Vec::new(),
+    }
+}
+
+fn with_studio(s: &mut Snapshot, domain: StudioSettings, profile: StudioSettings) {
+    s.domains = Ok(vec![Domain {
+        id: "d-1".into(),
+        name: "course".into(),
+        status: "InService".into(),
+        defaults: domain,
+    }]);
+    s.user_profiles = Ok(vec![UserProfile {
+        domain_id: "d-1".into(),
+        name: "ana".into(),
+        settings: profile,
+    }]);
+}
+
+#[test]
+fn idle_shutdown_follows_the_profile_over_the_domain() {
+    let course = course();
+    let mut s = clean(&course);
+    with_studio(&mut s, settings(Some((true, 60))), settings(None));
+    assert_eq!(run(&course, &s, "idle-shutdown").status, Status::Pass);
+    // The profile turns it off: that profile is not covered.
+    with_studio(&mut s, settings(Some((true, 60))), settings(Some((false, 60))));
+    let r = run(&course, &s, "idle-shutdown");
+    assert_eq!(r.status, Status::Fail);
+    assert!(r.summary.contains("d-1/ana"), "{}", r.summary);
+    assert!(r.remediation.commands[0].contains("update-domain --domain-id d-1"));
+    // The profile turns it on where the domain does not.
+    with_studio(&mut s, settings(None), settings(Some((true, 120))));
+    assert_eq!(run(&course, &s, "idle-shutdown").status, Status::Pass);
+}
+
+#[test]
+fn idle_shutdown_warns_above_three_hours() {
+    let course = course();
+    let mut s = clean(&course);
+    with_studio(&mut s, settings(Some((true, 240))), settings(None));
+    let r = run(&course, &s, "idle-shutdown");
+    assert_eq!(r.status, Status::Warn);
+    assert!(r.summary.contains("240 min"), "{}", r.summary);
+}
+
+#[test]
+fn idle_shutdown_recognises_a_known_lifecycle_script() {
+    let course = course();
+    let mut s = clean(&course);
+    let mut profile = settings(None);
+    profile.lifecycle_configs = vec![Attachment {
+        app_type: "JupyterServer".into(),
+        arn: "arn:aws:sagemaker:eu-central-1:1:studio-lifecycle-config/asd".into(),
+    }];
+    with_studio(&mut s, settings(None), profile);
+    let script = |text: &str| {
+        Ok(vec![LifecycleConfig {
+            arn: "arn:aws:sagemaker:eu-central-1:1:studio-lifecycle-config/asd".into(),
+            name: "asd".into(),
+            app_type: Some("JupyterServer".into()),
+            content: Ok(text.into()),
+        }])
+    };
+    s.lifecycle_configs = script("#!/bin/bash\npip install ./sagemaker_studio_autoshutdown-0.1.5.tar.gz\n");
+    let r = run(&course, &s, "idle-shutdown");
+    assert_eq!(r.status, Status::Pass);
+    assert!(
+        r.evidence[0].value.contains("sagemaker-studio-auto-shutdown-extension"),
+        "{:?}",
+        r.evidence
+    );
+    s.lifecycle_configs = script("#!/bin/bash\necho hello\n");
+    assert_eq!(
+        run(&course, &s, "idle-shutdown").status,
+        Status::Fail,
+        "an unrelated script is not idle shutdown"
+    );
+}
+
+#[test]
+fn idle_shutdown_skips_without_domains_errors_without_data_and_trusts_the_local_setup() {
+    let course = course();
+    let mut s = clean(&course);
+    s.domains = Ok(vec![]);
+    assert_eq!(run(&course, &s, "idle-shutdown").status, Status::Skip);
+    s.domains = Err(denied("sagemaker:ListDomains"));
+    assert_eq!(run(&course, &s, "idle-shutdown").status, Status::Error);
+    // Domain defaults alone are no proof for profiles that could not be read.
+    let mut s = clean(&course);
+    s.user_profiles = Err(denied("sagemaker:ListUserProfiles"));
+    assert_eq!(run(&course, &s, "idle-shutdown").status, Status::Error);
+    s.local = LocalFacts {
+        in_studio: true,
+        autoshutdown_setup: Some("/home/sagemaker-user/.auto-shutdown".into()),
+    };
+    assert_eq!(run(&course, &s, "idle-shutdown").status, Status::Pass);
+}
+
+#[test]
+fn the_alarm_check_recognises_sagemaker_namespaces_and_billing_alarms() {
+    let course = course();
+    let mut s = clean(&course);
+    let alarm = |namespace: &str, dimensions: &[&str]| Alarm {
+        name: "a".into(),
+        state: None,
+        namespaces: vec![namespace.into()],
+        metrics: vec![],
+        dimensions: dimensions.iter().map(|d| d.to_string()).collect(),
+    };
+    s.alarms = Ok(vec![alarm("AWS/EC2", &[])]);
+    assert_eq!(run(&course, &s, "long-running-alarm").status, Status::Warn);
+    s.alarms = Ok(vec![alarm("/aws/sagemaker/Endpoints", &[])]);
+    assert_eq!(run(&course, &s, "long-running-alarm").status, Status::Pass);
+    s.alarms = Ok(vec![alarm(
+        "AWS/Billing",
+        &["ServiceName=AmazonSageMaker", "Currency=USD"],
+    )]);
+    assert_eq!(run(&course, &s, "long-running-alarm").status, Status::Pass);
+    s.alarms = Err(CallError {
+        operation: "cloudwatch:DescribeAlarms".into(),
+        kind: ErrorKind::Timeout,
+        message: "t".into(),
+    });
+    assert_eq!(run(&course, &s, "long-running-alarm").status, Status::Error);
+}
+
+#[test]
+fn spot_training_passes_warns_skips_or_errors() {
+    let course = course();
+    let mut s = clean(&course);
+    let job = |spot| TrainingJob {
+        name: "j".into(),
+        status: "Completed".into(),
+        created_at: None,
+        instance_type: Some("ml.m5.xlarge".into()),
+        spot,
+        training_seconds: Some(1000),
+        billable_seconds: Some(300),
+    };
+    s.training_jobs = Ok(vec![job(false)]);
+    assert_eq!(run(&course, &s, "spot-training").status, Status::Warn);
+    s.training_jobs = Ok(vec![job(false), job(true)]);
+    let r = run(&course, &s, "spot-training");
+    assert_eq!(r.status, Status::Pass);
+    assert!(
+        r.evidence.iter().any(|f| f.value.contains("70% saved")),
+        "{:?}",
+        r.evidence
+    );
+    s.training_jobs = Ok(vec![]);
+    assert_eq!(run(&course, &s, "spot-training").status, Status::Skip);
+    s.training_jobs = Err(denied("sagemaker:ListTrainingJobs"));
+    assert_eq!(run(&course, &s, "spot-training").status, Status::Error);
+}
+
+#[test]
+fn a_missing_region_makes_regional_reads_errors_not_passes() {
+    let course = course();
+    let mut s = clean(&course);
+    let no_region = |op: &str| CallError {
+        operation: op.into(),
+        kind: ErrorKind::NoRegion,
+        message: "no region".into(),
+    };
+    s.region = None;
+    s.apps = Err(no_region("sagemaker:ListApps"));
+    s.notebook_instances = Err(no_region("sagemaker:ListNotebookInstances"));
+    let judge = Judge {
+        course: &course,
+        lang: Lang::Pt,
+        expect_region: COURSE_REGION,
+    };
+    let results = judge.judge(&s, None);
+    let status = |id: &str| results.iter().find(|r| r.id == id).unwrap().status;
+    assert_eq!(status("region"), Status::Fail);
+    assert_eq!(status("studio-apps"), Status::Error);
+    assert_eq!(status("notebook-instances"), Status::Error);
+    assert!(any_failed(&results));
+    assert_eq!(tally(&results)["error"], 2);
+    let apps = results.iter().find(|r| r.id == "studio-apps").unwrap();
+    assert!(apps.summary.contains("precisa de uma região"), "{}", apps.summary);
+}
+
+#[test]
+fn only_selects_checks_in_report_order() {
+    let course = course();
+    let s = clean(&course);
+    let judge = Judge {
+        course: &course,
+        lang: Lang::En,
+        expect_region: COURSE_REGION,
+    };
+    let only = ["budget".to_string(), "identity".to_string()];
+    let ids: Vec<&str> = judge.judge(&s, Some(&only)).iter().map(|r| r.id).collect();
+    assert_eq!(ids, ["identity", "budget"]);
+}

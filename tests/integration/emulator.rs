@@ -1,0 +1,123 @@
+//! The AWS emulator (tests/emulator/server.py: moto plus the calls it lacks),
+//! started per test on a free port and stopped when dropped.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+pub const ACCOUNT: &str = "123456789012";
+pub const REGION: &str = "eu-central-1";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Installs the emulator once per test run (scripts/emulator-setup is a
+/// no-op when it is current), so `cargo test` works on its own too.
+fn python() -> &'static PathBuf {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON.get_or_init(|| {
+        let status = Command::new("bash")
+            .arg(root().join("scripts/emulator-setup"))
+            .status()
+            .expect("run scripts/emulator-setup");
+        assert!(
+            status.success(),
+            "scripts/emulator-setup failed: the emulator could not be installed"
+        );
+        root().join("target/emulator-venv/bin/python")
+    })
+}
+
+pub struct Emulator {
+    child: Child,
+    pub url: String,
+}
+
+#[derive(Default)]
+pub struct Options {
+    pub latency_ms: u32,
+    pub page_size: Option<u32>,
+    /// `Operation=ErrorCode[:status]`, answered instead of the real call.
+    pub faults: Vec<String>,
+}
+
+impl Emulator {
+    pub fn start() -> Emulator {
+        Emulator::with(Options::default())
+    }
+
+    pub fn with(options: Options) -> Emulator {
+        let mut cmd = Command::new(python());
+        cmd.arg(root().join("tests/emulator/server.py"))
+            .args(["--port", "0", "--latency-ms", &options.latency_ms.to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        if let Some(size) = options.page_size {
+            cmd.args(["--page-size", &size.to_string()]);
+        }
+        for fault in &options.faults {
+            cmd.args(["--fault", fault]);
+        }
+        let mut child = cmd.spawn().expect("start the emulator");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_default();
+        let Some(port) = line.trim().strip_prefix("READY ") else {
+            let _ = child.kill();
+            panic!("the emulator did not start: {line:?}");
+        };
+        Emulator {
+            url: format!("http://127.0.0.1:{port}"),
+            child,
+        }
+    }
+
+    /// Points a command at the emulator with test credentials, and nothing
+    /// from the developer's own AWS setup.
+    pub fn configure(&self, cmd: &mut Command) {
+        cmd.env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", REGION)
+            .env("AWS_ENDPOINT_URL", &self.url)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", "/nonexistent/aws-config")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials");
+    }
+
+    /// An SDK configuration for seeding the emulator.
+    pub fn sdk(&self) -> SdkConfig {
+        let creds = aws_sdk_sts::config::Credentials::new("testing", "testing", None, None, "tests");
+        block_on(
+            aws_config::defaults(BehaviorVersion::latest())
+                .region(Region::new(REGION))
+                .endpoint_url(&self.url)
+                .credentials_provider(creds)
+                .load(),
+        )
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
