@@ -60,6 +60,15 @@ pub fn describe_evidence(course: &Course, evidence: &Evidence, lang: Lang) -> St
                 &[("section", &title), ("correct", correct), ("total", total)],
             )
         }
+        Evidence::Live {
+            checks,
+            account,
+            region,
+        } => trf(
+            lang,
+            "checklist.live_evidence",
+            &[("checks", &checks.join(", ")), ("account", account), ("region", region)],
+        ),
     }
 }
 
@@ -93,6 +102,9 @@ pub fn text(course: &Course, report: &Report<'_>, lang: Lang, width: usize) -> S
                     .evidence
                     .iter()
                     .map(|rule| match rule {
+                        crate::course::EvidenceRule::Checks(ids) => {
+                            trf(lang, "checklist.needs_checks", &[("checks", &ids.join(", "))])
+                        }
                         crate::course::EvidenceRule::Quiz(section) => {
                             let s = course.section(section).expect("validated");
                             trf(
@@ -103,7 +115,8 @@ pub fn text(course: &Course, report: &Report<'_>, lang: Lang, width: usize) -> S
                         }
                     })
                     .collect();
-                needs.join(&format!(" {} ", tr(lang, "checklist.or")))
+                let what = needs.join(&format!(" {} ", tr(lang, "checklist.or")));
+                trf(lang, "checklist.to_do", &[("what", &what)])
             }
         };
         let detail = textwrap::fill(&detail, render::wrap_options(width, "    ", "    "));

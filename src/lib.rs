@@ -10,6 +10,7 @@ pub mod cli;
 pub mod course;
 pub mod error;
 pub mod i18n;
+pub mod live;
 pub mod progress;
 pub mod report;
 pub mod snapshot;
@@ -125,7 +126,13 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
                 width: ctx.width,
             };
             let mut prompter = InquirePrompter::new(ctx.colour);
-            wizard.run(&mut prompter, out, &mut std::io::stderr())?;
+            let mut live = live::AccountChecks {
+                course: &course,
+                lang,
+                aws: aws::AwsArgs::default(),
+                spinner: ctx.progress,
+            };
+            wizard.run(&mut prompter, &mut live, out, &mut std::io::stderr())?;
             Ok(EXIT_OK)
         }
         Some(Module5Command::Lesson { section: None }) => {

@@ -9,6 +9,7 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
+use crate::checks::{CheckResult, Status};
 use crate::course::{Course, EvidenceRule};
 use crate::error::{Error, Result};
 use crate::i18n::{Lang, trf};
@@ -70,6 +71,12 @@ pub enum Evidence {
         section: String,
         correct: usize,
         total: usize,
+    },
+    /// Live checks that all passed on this account and region.
+    Live {
+        checks: Vec<String>,
+        account: String,
+        region: String,
     },
 }
 
@@ -133,7 +140,7 @@ impl ModuleProgress {
                 continue;
             }
             for rule in &item.evidence {
-                let EvidenceRule::Quiz(section) = rule;
+                let EvidenceRule::Quiz(section) = rule else { continue };
                 if self.quiz_passed(course, section) {
                     let (correct, total) = self.quiz_score(course, section);
                     let evidence = Evidence::Quiz {
@@ -150,6 +157,48 @@ impl ModuleProgress {
         ticked
     }
 
+    /// Applies live check results from the learner's real account: an item
+    /// whose checks all passed is ticked with that evidence (replacing older
+    /// evidence); an item ticked by an earlier live run whose checks no
+    /// longer pass loses that tick, falling back to its quiz evidence.
+    /// Items whose checks were not all run are left alone.
+    pub fn apply_live(&mut self, course: &Course, results: &[CheckResult], account: &str, region: &str) -> LiveTicks {
+        let mut outcome = LiveTicks::default();
+        let status = |id: &str| results.iter().find(|r| r.id == id).map(|r| r.status);
+        for item in &course.checklist {
+            for rule in &item.evidence {
+                let EvidenceRule::Checks(ids) = rule else { continue };
+                if ids.iter().any(|id| status(id).is_none()) {
+                    continue;
+                }
+                let was_ticked = self.checklist.contains_key(&item.id);
+                if ids.iter().all(|id| status(id) == Some(Status::Pass)) {
+                    let evidence = Evidence::Live {
+                        checks: ids.clone(),
+                        account: account.to_string(),
+                        region: region.to_string(),
+                    };
+                    self.checklist.insert(item.id.clone(), Tick { evidence, at: now() });
+                    if !was_ticked {
+                        outcome.ticked.push(item.id.clone());
+                    }
+                } else if self
+                    .checklist
+                    .get(&item.id)
+                    .is_some_and(|t| matches!(t.evidence, Evidence::Live { .. }))
+                {
+                    self.checklist.remove(&item.id);
+                    self.tick_from_quizzes(course);
+                    if !self.checklist.contains_key(&item.id) {
+                        outcome.withdrawn.push(item.id.clone());
+                    }
+                }
+            }
+        }
+        self.updated_at = Some(now());
+        outcome
+    }
+
     /// Where a resumed session starts: the current section, else the first
     /// section not yet done.
     pub fn resume_index(&self, course: &Course) -> usize {
@@ -164,6 +213,13 @@ impl ModuleProgress {
             })
             .unwrap_or(0)
     }
+}
+
+/// What a live run changed on the checklist.
+#[derive(Debug, Default, PartialEq)]
+pub struct LiveTicks {
+    pub ticked: Vec<String>,
+    pub withdrawn: Vec<String>,
 }
 
 /// Reads and writes the progress file.
@@ -424,5 +480,41 @@ mod tests {
         assert_eq!(module.resume_index(&course), 1);
         module.current_section = Some("billing".into());
         assert_eq!(module.resume_index(&course), 3);
+    }
+
+    #[test]
+    fn a_live_tick_is_withdrawn_when_the_account_no_longer_passes_and_no_quiz_backs_it() {
+        let course = course();
+        let judge = crate::checks::Judge {
+            course: &course,
+            lang: Lang::En,
+            expect_region: "eu-central-1",
+        };
+        let only = ["studio-apps".to_string(), "notebook-instances".to_string()];
+        let clean = judge.judge(&course.sandbox("clean", Lang::En).unwrap(), Some(&only));
+        let neglected = judge.judge(&course.sandbox("neglected", Lang::En).unwrap(), Some(&only));
+        let mut module = ModuleProgress::default();
+        let ticks = module.apply_live(&course, &clean, "111122223333", "eu-central-1");
+        assert_eq!(ticks.ticked, ["stop-instances"]);
+        assert!(matches!(
+            module.checklist["stop-instances"].evidence,
+            Evidence::Live { .. }
+        ));
+        // Checks that were not run leave other items alone.
+        assert!(!module.checklist.contains_key("cost-optimization"));
+        let ticks = module.apply_live(&course, &neglected, "111122223333", "eu-central-1");
+        assert_eq!(ticks.withdrawn, ["stop-instances"]);
+        assert!(module.checklist.is_empty());
+        // A quiz tick is never withdrawn by a failing account.
+        for q in course.section_questions("start-stop") {
+            module.record_answer(&course, &q.id, q.answer - 1);
+        }
+        module.tick_from_quizzes(&course);
+        let ticks = module.apply_live(&course, &neglected, "111122223333", "eu-central-1");
+        assert_eq!(ticks, LiveTicks::default());
+        assert!(matches!(
+            module.checklist["stop-instances"].evidence,
+            Evidence::Quiz { .. }
+        ));
     }
 }

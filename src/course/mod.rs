@@ -53,6 +53,9 @@ pub struct SectionMeta {
     pub alias: String,
     pub file: String,
     pub title: Text,
+    /// Live account checks offered at the end of the section.
+    #[serde(default)]
+    pub checks: Vec<String>,
 }
 
 /// What ticks a checklist item. Only quiz evidence exists so far; live
@@ -62,6 +65,8 @@ pub struct SectionMeta {
 pub enum EvidenceRule {
     /// The quiz of this section (slug) was passed.
     Quiz(String),
+    /// These live checks all passed on the learner's real account.
+    Checks(Vec<String>),
 }
 
 #[derive(Debug, Deserialize)]
@@ -298,6 +303,19 @@ impl Course {
                 }
             }
         }
+        for section in &self.sections {
+            for id in section
+                .meta
+                .checks
+                .iter()
+                .filter(|id| !crate::checks::IDS.contains(&id.as_str()))
+            {
+                problems.push(format!(
+                    "module.toml: section {:?} offers unknown check {id:?}",
+                    section.meta.slug
+                ));
+            }
+        }
         let mut names = BTreeSet::new();
         for section in &self.sections {
             for name in [&section.meta.slug, &section.meta.alias] {
@@ -371,6 +389,20 @@ impl Course {
                         if self.section(slug).is_none() || self.section_questions(slug).next().is_none() {
                             problems.push(format!(
                                 "module.toml: checklist item {:?} needs the quiz of section {slug:?}, which has no questions",
+                                item.id
+                            ));
+                        }
+                    }
+                    EvidenceRule::Checks(ids) => {
+                        for id in ids.iter().filter(|id| !crate::checks::IDS.contains(&id.as_str())) {
+                            problems.push(format!(
+                                "module.toml: checklist item {:?} names unknown check {id:?}",
+                                item.id
+                            ));
+                        }
+                        if ids.is_empty() {
+                            problems.push(format!(
+                                "module.toml: checklist item {:?} has an empty checks list",
                                 item.id
                             ));
                         }

@@ -15,6 +15,23 @@ use crate::i18n::{Lang, tr, trf};
 use crate::progress::{ModuleProgress, ProgressFile, Store, now};
 pub use prompter::{InquirePrompter, Leave, Prompter};
 
+/// What a run of live checks returned, judged.
+pub struct LiveRun {
+    pub results: Vec<crate::checks::CheckResult>,
+    pub source: crate::snapshot::Source,
+    pub account: Option<String>,
+    pub region: Option<String>,
+    pub taken_at: String,
+}
+
+/// The seam between the wizard and the account: the real one reads AWS (or
+/// the sandbox); tests give canned results.
+pub trait LiveChecks {
+    /// Runs the checks `ids`, on the sandbox practice account when `sandbox`.
+    /// The error is a message for the learner (no credentials, say).
+    fn run(&mut self, ids: &[String], sandbox: bool) -> Result<LiveRun, String>;
+}
+
 /// How a wizard session ended.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -39,12 +56,18 @@ enum Start {
 }
 
 impl Wizard<'_> {
-    pub fn run(&self, prompter: &mut dyn Prompter, out: &mut dyn Write, warn: &mut dyn Write) -> Result<Outcome> {
+    pub fn run(
+        &self,
+        prompter: &mut dyn Prompter,
+        live: &mut dyn LiveChecks,
+        out: &mut dyn Write,
+        warn: &mut dyn Write,
+    ) -> Result<Outcome> {
         let mut file = self.store.load(self.lang, warn);
         // Saving once up front finds an unwritable data directory before the
         // learner answers anything that could not be kept.
         self.store.save(&file, self.lang)?;
-        match self.session(&mut file, prompter, out) {
+        match self.session(&mut file, prompter, live, out) {
             Ok(outcome) => Ok(outcome),
             Err(Step::Leave) => {
                 self.save(&mut file)?;
@@ -87,6 +110,7 @@ impl Wizard<'_> {
         &self,
         file: &mut ProgressFile,
         prompter: &mut dyn Prompter,
+        live: &mut dyn LiveChecks,
         out: &mut dyn Write,
     ) -> Result<Outcome, Step> {
         let lang = self.lang;
@@ -152,7 +176,7 @@ impl Wizard<'_> {
             self.say(out, &self.course.objectives_text(lang))?;
         }
         for index in first..self.course.sections.len() {
-            self.section(file, index, review, prompter, out)?;
+            self.section(file, index, review, prompter, live, out)?;
         }
         let module = self.module(file);
         module.completed_at.get_or_insert_with(now);
@@ -189,6 +213,7 @@ impl Wizard<'_> {
         index: usize,
         review: bool,
         prompter: &mut dyn Prompter,
+        live: &mut dyn LiveChecks,
         out: &mut dyn Write,
     ) -> Result<(), Step> {
         let lang = self.lang;
@@ -277,6 +302,9 @@ impl Wizard<'_> {
                 )?;
             }
         }
+        if !course.sections[index].meta.checks.is_empty() {
+            self.live_checks(file, index, prompter, live, out)?;
+        }
         let module = self.module(file);
         module.sections_done.entry(slug).or_insert_with(now);
         module.updated_at = Some(now());
@@ -285,6 +313,71 @@ impl Wizard<'_> {
         }
         self.save(file)?;
         Ok(())
+    }
+
+    /// Offers the section's live checks: on the learner's account (which
+    /// can tick the checklist), on the sandbox (which never does), or not.
+    /// After a run the learner may fix things and check again.
+    fn live_checks(
+        &self,
+        file: &mut ProgressFile,
+        index: usize,
+        prompter: &mut dyn Prompter,
+        live: &mut dyn LiveChecks,
+        out: &mut dyn Write,
+    ) -> Result<(), Step> {
+        let lang = self.lang;
+        let course = self.course;
+        let ids = &course.sections[index].meta.checks;
+        let mut question = tr(lang, "wizard.live_question");
+        loop {
+            let options = [
+                tr(lang, "wizard.live_run").to_string(),
+                tr(lang, "wizard.live_sandbox").to_string(),
+                tr(lang, "wizard.live_skip").to_string(),
+            ];
+            let choice = self.ask(prompter, question, &options)?;
+            if choice == 2 {
+                return Ok(());
+            }
+            question = tr(lang, "wizard.live_again");
+            let run = match live.run(ids, choice == 1) {
+                Ok(run) => run,
+                Err(problem) => {
+                    let text = trf(lang, "wizard.live_failed", &[("problem", &problem)]);
+                    self.say(out, &text.yellow().to_string())?;
+                    continue;
+                }
+            };
+            let report = crate::report::Report::new(
+                &course.id,
+                run.source.clone(),
+                run.account.clone(),
+                run.region.clone(),
+                run.taken_at.clone(),
+                &run.results,
+            );
+            self.say(out, &crate::report::text(&report, lang, self.width))?;
+            match (&run.source, &run.account, &run.region) {
+                (crate::snapshot::Source::Aws, Some(account), Some(region)) => {
+                    let changes = self.module(file).apply_live(course, &run.results, account, region);
+                    self.save(file)?;
+                    for (ids, key) in [
+                        (&changes.ticked, "wizard.ticked"),
+                        (&changes.withdrawn, "wizard.withdrawn"),
+                    ] {
+                        for id in ids {
+                            let item = course.checklist.iter().find(|i| &i.id == id).expect("from the course");
+                            self.say(
+                                out,
+                                &trf(lang, key, &[("item", &item.title.get(lang))]).bold().to_string(),
+                            )?;
+                        }
+                    }
+                }
+                _ => self.say(out, &tr(lang, "wizard.live_sandbox_note").dimmed().to_string())?,
+            }
+        }
     }
 
     fn finish(&self, file: &mut ProgressFile, out: &mut dyn Write) -> Result<(), Step> {
@@ -366,7 +459,52 @@ mod tests {
         (dir, course, store)
     }
 
+    /// Live checks answered from the practice accounts: each queued entry is
+    /// a scenario judged as if it were the learner's real account, or an error.
+    struct Canned<'a> {
+        course: &'a Course,
+        queue: VecDeque<Result<&'static str, &'static str>>,
+    }
+
+    impl LiveChecks for Canned<'_> {
+        fn run(&mut self, ids: &[String], sandbox: bool) -> Result<LiveRun, String> {
+            let scenario = if sandbox {
+                Ok("neglected")
+            } else {
+                self.queue.pop_front().expect("a queued run")
+            };
+            let mut snapshot = self
+                .course
+                .sandbox(scenario.map_err(str::to_string)?, Lang::En)
+                .unwrap();
+            if !sandbox {
+                snapshot.source = crate::snapshot::Source::Aws;
+            }
+            let judge = crate::checks::Judge {
+                course: self.course,
+                lang: Lang::En,
+                expect_region: "eu-central-1",
+            };
+            Ok(LiveRun {
+                results: judge.judge(&snapshot, Some(ids)),
+                account: snapshot.identity.as_ref().ok().map(|i| i.account.clone()),
+                region: snapshot.region.clone(),
+                source: snapshot.source,
+                taken_at: snapshot.taken_at,
+            })
+        }
+    }
+
     fn run(course: &Course, store: &Store, script: &mut Script) -> (Outcome, String) {
+        run_live(course, store, script, &[])
+    }
+
+    fn run_live(
+        course: &Course,
+        store: &Store,
+        script: &mut Script,
+        live: &[Result<&'static str, &'static str>],
+    ) -> (Outcome, String) {
         let wizard = Wizard {
             course,
             lang: Lang::En,
@@ -375,7 +513,11 @@ mod tests {
         };
         let mut out = Vec::new();
         let mut warn = Vec::new();
-        let outcome = wizard.run(script, &mut out, &mut warn).unwrap();
+        let mut canned = Canned {
+            course,
+            queue: live.iter().cloned().collect(),
+        };
+        let outcome = wizard.run(script, &mut canned, &mut out, &mut warn).unwrap();
         (outcome, String::from_utf8(out).unwrap())
     }
 
@@ -449,6 +591,9 @@ mod tests {
         for section in &course.sections {
             answers.push(Some(0));
             answers.extend(right_answers(&course, &section.meta.slug));
+            if !section.meta.checks.is_empty() {
+                answers.push(Some(2)); // go on without checking the account
+            }
         }
         let mut script = Script::new(answers);
         let (outcome, out) = run(&course, &store, &mut script);
@@ -477,5 +622,101 @@ mod tests {
         assert_eq!(outcome, Outcome::Left);
         assert_eq!(script.shown.len(), 3);
         assert_eq!(module(&store).answers.len(), 1);
+    }
+
+    /// Starts a session at `slug` with the questions before it answered.
+    fn at_section(store: &Store, slug: &str) {
+        let mut file = ProgressFile {
+            version: crate::progress::FORMAT_VERSION,
+            ..Default::default()
+        };
+        let module = file.modules.entry("module5".into()).or_default();
+        module.current_section = Some(slug.into());
+        module.started_at = Some(now());
+        store.save(&file, Lang::En).unwrap();
+    }
+
+    #[test]
+    fn a_live_check_ticks_the_checklist_and_a_later_failure_falls_back_to_the_quiz() {
+        let (_dir, course, store) = setup();
+        at_section(&store, "start-stop");
+        // Resume, quiz, then: check my account (clean) → check again
+        // (neglected: apps running) → go on → leave at section 6.
+        let mut answers = vec![Some(0), Some(0)];
+        answers.extend(right_answers(&course, "start-stop"));
+        answers.extend([Some(0), Some(0), Some(2), None]);
+        let mut script = Script::new(answers);
+        let (_, out) = run_live(&course, &store, &mut script, &[Ok("clean"), Ok("neglected")]);
+        assert!(out.contains("✔ PASS  Studio apps stopped"), "{out}");
+        assert!(out.contains("✘ FAIL  Studio apps stopped"), "{out}");
+        assert!(
+            out.contains("aws sagemaker delete-app --domain-id d-practice01"),
+            "{out}"
+        );
+        let saved = module(&store);
+        // The quiz ticked it first, the clean account made it live evidence,
+        // the failing re-check put the quiz evidence back.
+        let tick = &saved.checklist["stop-instances"];
+        assert!(
+            matches!(tick.evidence, crate::progress::Evidence::Quiz { .. }),
+            "{tick:?}"
+        );
+        assert!(
+            out.contains("Checklist ticked: I can stop instances I am not using"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn live_evidence_records_the_account_and_region() {
+        let (_dir, course, store) = setup();
+        at_section(&store, "optimization");
+        // Answer the quiz wrongly (no quiz tick), then check the clean account.
+        let mut answers = vec![Some(0), Some(0)];
+        answers.extend(
+            course
+                .section_questions("optimization")
+                .map(|q| Some(q.answer % q.en.options.len())),
+        );
+        answers.extend([Some(1), Some(0), Some(2), None]);
+        let mut script = Script::new(answers);
+        let (_, out) = run_live(&course, &store, &mut script, &[Ok("clean")]);
+        let tick = &module(&store).checklist["cost-optimization"];
+        assert_eq!(
+            tick.evidence,
+            crate::progress::Evidence::Live {
+                checks: vec!["budget".into(), "idle-shutdown".into()],
+                account: "111122223333".into(),
+                region: "eu-central-1".into()
+            }
+        );
+        assert!(
+            out.contains("Checklist ticked: I know cost optimisation practices"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn sandbox_results_and_failed_runs_never_tick() {
+        let (_dir, course, store) = setup();
+        at_section(&store, "optimization");
+        let mut answers = vec![Some(0), Some(0)];
+        answers.extend(
+            course
+                .section_questions("optimization")
+                .map(|q| Some(q.answer % q.en.options.len())),
+        );
+        // Move on from the failed quiz, then: sandbox → my account (fails:
+        // no credentials) → go on → leave.
+        answers.extend([Some(1), Some(1), Some(0), Some(2), None]);
+        let mut script = Script::new(answers);
+        let (_, out) = run_live(&course, &store, &mut script, &[Err("no AWS credentials found")]);
+        assert!(out.contains("practice account (sandbox)"), "{out}");
+        assert!(out.contains("Sandbox results never tick the checklist."), "{out}");
+        assert!(
+            out.contains("Could not check the account: no AWS credentials found"),
+            "{out}"
+        );
+        assert!(module(&store).checklist.is_empty());
     }
 }
