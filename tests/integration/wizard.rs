@@ -20,6 +20,10 @@ struct Tty {
 
 impl Tty {
     fn start(learner: &Learner, lang: &str) -> Tty {
+        Tty::start_with(learner, lang, |_| {})
+    }
+
+    fn start_with(learner: &Learner, lang: &str, configure: impl FnOnce(&mut Command)) -> Tty {
         let mut cmd = Command::new(BIN);
         cmd.args(["module5", "--lang", lang])
             .env_clear()
@@ -27,6 +31,7 @@ impl Tty {
             .env("SM_COURSE_HOME", learner.home())
             .env("TERM", "xterm-256color")
             .env("NO_COLOR", "1");
+        configure(&mut cmd);
         let mut session = Session::spawn(cmd).expect("spawn in a pty");
         session.get_process_mut().set_window_size(100, 40).unwrap();
         session.set_expect_timeout(Some(Duration::from_secs(15)));
@@ -145,4 +150,44 @@ fn the_wizard_speaks_portuguese_and_a_started_over_course_begins_afresh() {
         "the ticks were erased"
     );
     assert_eq!(module["current_section"], "concepts");
+}
+
+#[test]
+fn section_5_checks_the_real_account_and_ticks_the_checklist_from_it() {
+    let emulator = crate::emulator::Emulator::start();
+    let course = Course::load(None, Lang::En).unwrap();
+    let learner = Learner::new();
+    // A learner who stopped at section 5 in an earlier session.
+    std::fs::create_dir_all(learner.home()).unwrap();
+    std::fs::write(
+        learner.progress_path(),
+        r#"{"version": 1, "modules": {"module5": {"current_section": "start-stop"}}}"#,
+    )
+    .unwrap();
+    let mut tty = Tty::start_with(&learner, "en", |cmd| emulator.configure(cmd));
+    tty.expect("Resume where I stopped (section 5: Starting and stopping instances)");
+    tty.choose(0);
+    tty.expect("Ready for this section's quiz?");
+    tty.send(ENTER);
+    for (n, question) in course.section_questions("start-stop").enumerate() {
+        tty.expect(&format!("[{}/3]", n + 1));
+        tty.choose(question.answer - 1);
+        tty.expect("Correct!");
+    }
+    tty.expect("Quiz passed: 3 of 3 correct.");
+    tty.expect("Check your AWS account for what this section teaches?");
+    tty.choose(0);
+    tty.expect("checks of account 123456789012 · eu-central-1");
+    tty.expect("PASS  Studio apps stopped");
+    tty.expect("PASS  Notebook instances stopped");
+    tty.expect("Check again");
+    tty.choose(2);
+    tty.expect("6. Monitoring resources");
+    tty.send(ESC);
+    tty.expect("Progress saved in");
+    assert_eq!(tty.exit_code(), 0);
+    let tick = &saved(&learner)["modules"]["module5"]["checklist"]["stop-instances"];
+    assert_eq!(tick["evidence"]["kind"], "live", "{tick}");
+    assert_eq!(tick["evidence"]["account"], "123456789012");
+    assert_eq!(tick["evidence"]["region"], "eu-central-1");
 }
