@@ -1,0 +1,123 @@
+"""Times `sm-course module5 check` against the emulator with injected latency.
+
+Run through scripts/bench-check. Prints the check's wall time (median of
+RUNS), the same reads made one after another with boto3, and the target
+1.5 × depth × latency + 100 ms, where depth 4 is the longest chain of
+dependent calls (identity → budgets → notifications → subscribers).
+"""
+
+import base64
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import boto3
+
+LATENCY_MS = float(sys.argv[1])
+RUNS = int(sys.argv[2])
+DEPTH = 4
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ACCOUNT = "123456789012"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/SageMakerExecution"
+
+server = subprocess.Popen(
+    [sys.executable, os.path.join(ROOT, "tests/emulator/server.py"), "--port", "0", "--latency-ms", str(LATENCY_MS)],
+    stdout=subprocess.PIPE,
+    stderr=subprocess.DEVNULL,
+    text=True,
+)
+try:
+    port = server.stdout.readline().split()[1]
+    url = f"http://127.0.0.1:{port}"
+    env = dict(
+        os.environ,
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_REGION="eu-central-1",
+        AWS_DEFAULT_REGION="eu-central-1",
+        AWS_ENDPOINT_URL=url,
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    os.environ.update({k: env[k] for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")})
+    sm = boto3.client("sagemaker", endpoint_url=url)
+    budgets = boto3.client("budgets", endpoint_url=url, region_name="us-east-1")
+    cw = boto3.client("cloudwatch", endpoint_url=url)
+    sts = boto3.client("sts", endpoint_url=url)
+
+    # A typical course account: one domain, three learners with apps, a
+    # forgotten notebook, an endpoint, a budget with an alert, an alarm, jobs.
+    sm.create_domain(DomainName="course", AuthMode="IAM", DefaultUserSettings={"ExecutionRole": ROLE}, SubnetIds=["s"], VpcId="v")
+    for n in range(3):
+        sm.create_user_profile(DomainId="d-course", UserProfileName=f"student{n}")
+        sm.create_app(DomainId="d-course", UserProfileName=f"student{n}", AppType="KernelGateway", AppName=f"app{n}",
+                      ResourceSpec={"InstanceType": "ml.t3.medium"})
+    sm.create_studio_lifecycle_config(StudioLifecycleConfigName="autoshutdown", StudioLifecycleConfigAppType="JupyterServer",
+                                      StudioLifecycleConfigContent=base64.b64encode(b"echo sagemaker-studio-autoshutdown").decode())
+    sm.create_notebook_instance(NotebookInstanceName="nb", InstanceType="ml.t3.medium", RoleArn=ROLE)
+    sm.create_model(ModelName="m", ExecutionRoleArn=ROLE, PrimaryContainer={"Image": "i"})
+    sm.create_endpoint_config(EndpointConfigName="c", ProductionVariants=[
+        {"VariantName": "v", "ModelName": "m", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}])
+    sm.create_endpoint(EndpointName="e", EndpointConfigName="c")
+    for n in range(2):
+        sm.create_training_job(TrainingJobName=f"job{n}", RoleArn=ROLE,
+                               AlgorithmSpecification={"TrainingImage": "i", "TrainingInputMode": "File"},
+                               OutputDataConfig={"S3OutputPath": "s3://b/o"},
+                               ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 10},
+                               StoppingCondition={"MaxRuntimeInSeconds": 3600}, EnableManagedSpotTraining=True)
+    notification = {"NotificationType": "ACTUAL", "ComparisonOperator": "GREATER_THAN", "Threshold": 80, "ThresholdType": "PERCENTAGE"}
+    budgets.create_budget(AccountId=ACCOUNT, Budget={
+        "BudgetName": "SageMaker-Monthly-Budget", "BudgetLimit": {"Amount": "100", "Unit": "USD"}, "TimeUnit": "MONTHLY",
+        "BudgetType": "COST", "CostFilters": {"Service": ["Amazon SageMaker"]}},
+        NotificationsWithSubscribers=[{"Notification": notification, "Subscribers": [{"SubscriptionType": "EMAIL", "Address": "a@example.com"}]}])
+    cw.put_metric_alarm(AlarmName="sagemaker-app-running-too-long", MetricName="NumberOfRunningApps", Namespace="Custom/SageMaker",
+                        Statistic="Sum", Period=3600, EvaluationPeriods=2, Threshold=1, ComparisonOperator="GreaterThanThreshold")
+
+    binary = os.path.join(ROOT, "target/debug/sm-course")
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        done = subprocess.run([binary, "module5", "check", "--format", "json"], env=env, capture_output=True)
+        times.append(time.perf_counter() - start)
+        if done.returncode not in (0, 1):
+            sys.exit(f"check failed: {done.stderr.decode()}")
+    check_ms = statistics.median(times) * 1000
+
+    # The same reads, one after another.
+    calls = 0
+    start = time.perf_counter()
+
+    def call(fn, **kw):
+        global calls
+        calls += 1
+        return fn(**kw)
+
+    call(sts.get_caller_identity)
+    for d in call(sm.list_domains)["Domains"]:
+        call(sm.describe_domain, DomainId=d["DomainId"])
+    for p in call(sm.list_user_profiles)["UserProfiles"]:
+        call(sm.describe_user_profile, DomainId=p["DomainId"], UserProfileName=p["UserProfileName"])
+    call(sm.list_spaces)
+    call(sm.list_apps)
+    for c in call(sm.list_studio_lifecycle_configs)["StudioLifecycleConfigs"]:
+        call(sm.describe_studio_lifecycle_config, StudioLifecycleConfigName=c["StudioLifecycleConfigName"])
+    call(sm.list_notebook_instances)
+    for e in call(sm.list_endpoints)["Endpoints"]:
+        config = call(sm.describe_endpoint, EndpointName=e["EndpointName"])["EndpointConfigName"]
+        call(sm.describe_endpoint_config, EndpointConfigName=config)
+    for j in call(sm.list_training_jobs)["TrainingJobSummaries"]:
+        call(sm.describe_training_job, TrainingJobName=j["TrainingJobName"])
+    call(cw.describe_alarms)
+    for b in call(budgets.describe_budgets, AccountId=ACCOUNT)["Budgets"]:
+        for n in call(budgets.describe_notifications_for_budget, AccountId=ACCOUNT, BudgetName=b["BudgetName"])["Notifications"]:
+            call(budgets.describe_subscribers_for_notification, AccountId=ACCOUNT, BudgetName=b["BudgetName"], Notification=n)
+    sequential_ms = (time.perf_counter() - start) * 1000
+
+    target_ms = 1.5 * DEPTH * LATENCY_MS + 100
+    print(f"latency per request:        {LATENCY_MS:.0f} ms")
+    print(f"check (median of {RUNS}):       {check_ms:.0f} ms   (runs: {', '.join(f'{t * 1000:.0f}' for t in times)})")
+    print(f"same {calls} calls in sequence: {sequential_ms:.0f} ms")
+    print(f"target 1.5 x {DEPTH} x latency + 100 ms: {target_ms:.0f} ms -> {'met' if check_ms <= target_ms else 'MISSED'}")
+finally:
+    server.kill()
