@@ -2,6 +2,7 @@
 //! types and do no I/O; the words come from lessons/module5/checks.toml.
 
 mod rules;
+pub mod running;
 
 pub use rules::duration;
 

@@ -1,9 +1,10 @@
 //! The checks themselves, one function each.
 
+use super::running;
 use super::{CheckResult, Fact, Judge, Resource, Status};
-use crate::catalog::{self, usd};
+use crate::catalog::usd;
 use crate::i18n::tr;
-use crate::snapshot::{App, Budget, Snapshot, StudioSettings, seconds_between};
+use crate::snapshot::{Budget, Snapshot, StudioSettings};
 
 /// Markers of the known auto-shutdown scripts in a Studio lifecycle
 /// configuration: the aws-samples extension (Studio Classic) and the
@@ -23,12 +24,6 @@ const AUTOSHUTDOWN_MARKERS: [(&str, &str); 4] = [
 
 /// Above this idle timeout the check warns: a forgotten app bills for hours.
 const LONG_IDLE_MINUTES: i32 = 180;
-
-/// Statuses in which a Studio app or notebook instance has an instance running.
-const RUNNING: [&str; 2] = ["InService", "Pending"];
-
-/// Endpoint statuses with instances behind them.
-const ENDPOINT_RUNNING: [&str; 4] = ["InService", "Updating", "SystemUpdating", "RollingBack"];
 
 pub(super) fn judge_one(j: &Judge<'_>, id: &str, s: &Snapshot) -> CheckResult {
     match id {
@@ -125,48 +120,9 @@ fn region(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     }
 }
 
-/// Prices a running resource from the module's instance data.
-fn priced(
-    j: &Judge<'_>,
-    kind: &'static str,
-    name: &str,
-    instance_type: Option<&str>,
-    running_seconds: Option<u64>,
-    count: u32,
-) -> Resource {
-    let instance = instance_type.and_then(|t| j.course.instances.get(t));
-    let price = instance.map(|i| catalog::round(i.price_per_hour_usd * f64::from(count)));
-    let accrued = match (price, running_seconds) {
-        (Some(p), Some(secs)) => Some(catalog::cost_usd(p, secs)),
-        _ => None,
-    };
-    Resource {
-        kind,
-        name: name.to_string(),
-        instance_type: instance_type.map(str::to_string),
-        running_seconds,
-        price_per_hour_usd: price,
-        accrued_usd: accrued,
-        count,
-        gpu: instance_type.is_some_and(|t| catalog::is_accelerated(&j.course.instances, t)),
-        domain: None,
-        owner: None,
-        app_type: None,
-    }
-}
-
-/// The running cost of `resources`: per hour, accrued so far, and whether any
-/// had no known price (so totals are a lower bound).
-fn totals(resources: &[Resource]) -> (f64, f64, bool) {
-    let per_hour = resources.iter().filter_map(|r| r.price_per_hour_usd).sum::<f64>();
-    let accrued = resources.iter().filter_map(|r| r.accrued_usd).sum::<f64>();
-    let unknown = resources.iter().any(|r| r.price_per_hour_usd.is_none());
-    (catalog::round(per_hour), catalog::round(accrued), unknown)
-}
-
 /// Summary arguments shared by the resource checks.
 fn cost_args(j: &Judge<'_>, resources: &[Resource]) -> Vec<(&'static str, String)> {
-    let (per_hour, accrued, unknown) = totals(resources);
+    let (per_hour, accrued, unknown) = running::totals(resources);
     let gpus: Vec<&str> = resources.iter().filter(|r| r.gpu).map(|r| r.name.as_str()).collect();
     let mut note = String::new();
     if unknown {
@@ -188,70 +144,26 @@ fn cost_args(j: &Judge<'_>, resources: &[Resource]) -> Vec<(&'static str, String
     ]
 }
 
-/// Free apps: the Studio Classic JupyterServer runs on a free `system` instance.
-fn is_free(app: &App) -> bool {
-    app.app_type == "JupyterServer" && app.instance_type.as_deref().is_none_or(|t| t == "system")
-}
-
 fn studio_apps(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     const ID: &str = "studio-apps";
     let apps = match &s.apps {
         Ok(apps) => apps,
         Err(e) => return j.error(ID, e),
     };
-    let spaces = s.spaces.as_ref().ok();
-    let billable: Vec<&App> = apps
-        .iter()
-        .filter(|a| RUNNING.contains(&a.status.as_str()) && !is_free(a))
-        .collect();
-    let resources: Vec<Resource> = billable
-        .iter()
-        .map(|app| {
-            let running = seconds_between(app.created_at.as_deref(), &s.taken_at);
-            let mut r = priced(j, "studio-app", &app.name, app.instance_type.as_deref(), running, 1);
-            r.domain = Some(app.domain_id.clone());
-            r.app_type = Some(app.app_type.clone());
-            r.owner = match (&app.user_profile, &app.space) {
-                (Some(profile), _) => Some(profile.clone()),
-                (None, Some(space)) => {
-                    // A space's owner, when the space list says who it is.
-                    let owner = spaces.and_then(|all| {
-                        all.iter()
-                            .find(|sp| sp.domain_id == app.domain_id && sp.name == *space)
-                            .and_then(|sp| sp.owner.clone())
-                    });
-                    Some(match owner {
-                        Some(owner) => format!("space {space} ({owner})"),
-                        None => format!("space {space}"),
-                    })
-                }
-                (None, None) => None,
-            };
-            r
-        })
-        .collect();
-    if resources.is_empty() {
+    let billable = running::studio_apps(&j.course.instances, apps, s.spaces.as_deref().ok(), &s.taken_at);
+    if billable.is_empty() {
         let args = [("seen", apps.len().to_string())];
         let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
         r.evidence = vec![fact("apps_seen", apps.len())];
         return r;
     }
+    let resources: Vec<Resource> = billable.iter().map(|(_, r)| r.clone()).collect();
     let args = cost_args(j, &resources);
     let mut r = j.result(ID, Status::Fail, j.say(ID, "fail", &args), &args);
     let region = region_arg(s);
     r.remediation.commands = billable
         .iter()
-        .map(|app| {
-            let owner = match (&app.user_profile, &app.space) {
-                (_, Some(space)) => format!("--space-name {space}"),
-                (Some(profile), None) => format!("--user-profile-name {profile}"),
-                (None, None) => String::new(),
-            };
-            format!(
-                "aws sagemaker delete-app --domain-id {} {owner} --app-type {} --app-name {} --region {region}",
-                app.domain_id, app.app_type, app.name
-            )
-        })
+        .map(|(app, _)| running::delete_app_command(app, &region))
         .collect();
     r.evidence = vec![fact("billable_apps", resources.len())];
     r.resources = resources;
@@ -264,34 +176,20 @@ fn notebook_instances(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         Ok(n) => n,
         Err(e) => return j.error(ID, e),
     };
-    let running: Vec<_> = notebooks
-        .iter()
-        .filter(|n| RUNNING.contains(&n.status.as_str()))
-        .collect();
+    let running = running::notebook_instances(&j.course.instances, notebooks, &s.taken_at);
     if running.is_empty() {
         let args = [("seen", notebooks.len().to_string())];
         let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
         r.evidence = vec![fact("notebook_instances_seen", notebooks.len())];
         return r;
     }
-    let resources: Vec<Resource> = running
-        .iter()
-        .map(|n| {
-            let secs = seconds_between(n.started_at.as_deref(), &s.taken_at);
-            priced(j, "notebook-instance", &n.name, n.instance_type.as_deref(), secs, 1)
-        })
-        .collect();
+    let resources: Vec<Resource> = running.iter().map(|(_, r)| r.clone()).collect();
     let args = cost_args(j, &resources);
     let mut r = j.result(ID, Status::Fail, j.say(ID, "fail", &args), &args);
     let region = region_arg(s);
     r.remediation.commands = running
         .iter()
-        .map(|n| {
-            format!(
-                "aws sagemaker stop-notebook-instance --notebook-instance-name {} --region {region}",
-                n.name
-            )
-        })
+        .map(|(n, _)| running::stop_notebook_command(&n.name, &region))
         .collect();
     r.evidence = vec![fact("running", running.len())];
     r.resources = resources;
@@ -304,57 +202,25 @@ fn endpoints(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         Ok(e) => e,
         Err(e) => return j.error(ID, e),
     };
-    let up: Vec<_> = endpoints
-        .iter()
-        .filter(|e| ENDPOINT_RUNNING.contains(&e.status.as_str()))
-        .collect();
+    let (up, facts) = running::endpoints(&j.course.instances, endpoints, &s.taken_at);
     if up.is_empty() {
         let args = [("seen", endpoints.len().to_string())];
         let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
         r.evidence = vec![fact("endpoints_seen", endpoints.len())];
         return r;
     }
-    let mut resources = Vec::new();
-    let mut evidence = Vec::new();
-    for endpoint in &up {
-        let secs = seconds_between(endpoint.created_at.as_deref(), &s.taken_at);
-        match &endpoint.variants {
-            Ok(variants) if !variants.is_empty() => {
-                for v in variants {
-                    let count = u32::try_from(v.count.max(1)).unwrap_or(1);
-                    resources.push(priced(
-                        j,
-                        "endpoint",
-                        &endpoint.name,
-                        v.instance_type.as_deref(),
-                        secs,
-                        count,
-                    ));
-                }
-            }
-            // Serverless endpoints have no instances; a config we could not
-            // read leaves the cost unknown, said so in the evidence.
-            Ok(_) => resources.push(priced(j, "endpoint", &endpoint.name, None, secs, 1)),
-            Err(e) => {
-                evidence.push(fact("config_unreadable", format!("{}: {}", endpoint.name, e.operation)));
-                resources.push(priced(j, "endpoint", &endpoint.name, None, secs, 1));
-            }
-        }
-    }
+    let resources: Vec<Resource> = up.iter().map(|(_, r)| r.clone()).collect();
     let args = cost_args(j, &resources);
     let mut r = j.result(ID, Status::Warn, j.say(ID, "warn", &args), &args);
     let region = region_arg(s);
-    r.remediation.commands = up
+    let mut names: Vec<&str> = up.iter().map(|(e, _)| e.name.as_str()).collect();
+    names.dedup();
+    r.remediation.commands = names
         .iter()
-        .map(|e| {
-            format!(
-                "aws sagemaker delete-endpoint --endpoint-name {} --region {region}",
-                e.name
-            )
-        })
+        .map(|n| running::delete_endpoint_command(n, &region))
         .collect();
-    evidence.insert(0, fact("in_service", up.len()));
-    r.evidence = evidence;
+    r.evidence = vec![fact("in_service", names.len())];
+    r.evidence.extend(facts);
     r.resources = resources;
     r
 }

@@ -612,5 +612,10 @@ fn an_unreachable_endpoint_is_an_error_for_every_check_never_a_pass() {
         let expected = if id == "region" { "pass" } else { "error" };
         assert_eq!(check["status"], expected, "{id}: {check}");
     }
-    assert!(by_id(&report, "studio-apps")["summary"].as_str().unwrap().contains("could not connect"));
+    assert!(
+        by_id(&report, "studio-apps")["summary"]
+            .as_str()
+            .unwrap()
+            .contains("could not connect")
+    );
 }

@@ -1,0 +1,191 @@
+//! What is running and billing, priced from the module's instance data.
+//! Shared by the checks and the end-of-session audit.
+
+use super::{Fact, Resource};
+use crate::catalog;
+use crate::course::Instances;
+use crate::snapshot::{App, Endpoint, NotebookInstance, Space, seconds_between};
+
+/// Statuses in which a Studio app or notebook instance has an instance running.
+pub const RUNNING: [&str; 2] = ["InService", "Pending"];
+
+/// Endpoint statuses with instances behind them.
+pub const ENDPOINT_RUNNING: [&str; 4] = ["InService", "Updating", "SystemUpdating", "RollingBack"];
+
+/// A resource priced per second (one-minute minimum) from the instance data;
+/// an instance type missing from the data gets no price rather than a guess.
+pub fn priced(
+    instances: &Instances,
+    kind: &'static str,
+    name: &str,
+    instance_type: Option<&str>,
+    running_seconds: Option<u64>,
+    count: u32,
+) -> Resource {
+    let instance = instance_type.and_then(|t| instances.get(t));
+    let price = instance.map(|i| catalog::round(i.price_per_hour_usd * f64::from(count)));
+    let accrued = match (price, running_seconds) {
+        (Some(p), Some(secs)) => Some(catalog::cost_usd(p, secs)),
+        _ => None,
+    };
+    Resource {
+        kind,
+        name: name.to_string(),
+        instance_type: instance_type.map(str::to_string),
+        running_seconds,
+        price_per_hour_usd: price,
+        accrued_usd: accrued,
+        count,
+        gpu: instance_type.is_some_and(|t| catalog::is_accelerated(instances, t)),
+        domain: None,
+        owner: None,
+        app_type: None,
+    }
+}
+
+/// Per hour, accrued so far, and whether any resource had no known price (so
+/// the totals are a lower bound).
+pub fn totals(resources: &[Resource]) -> (f64, f64, bool) {
+    let per_hour = resources.iter().filter_map(|r| r.price_per_hour_usd).sum::<f64>();
+    let accrued = resources.iter().filter_map(|r| r.accrued_usd).sum::<f64>();
+    let unknown = resources.iter().any(|r| r.price_per_hour_usd.is_none());
+    (catalog::round(per_hour), catalog::round(accrued), unknown)
+}
+
+/// Free apps: the Studio Classic JupyterServer runs on a free `system` instance.
+pub fn is_free(app: &App) -> bool {
+    app.app_type == "JupyterServer" && app.instance_type.as_deref().is_none_or(|t| t == "system")
+}
+
+/// Billable Studio apps, each with its priced resource.
+pub fn studio_apps<'s>(
+    instances: &Instances,
+    apps: &'s [App],
+    spaces: Option<&[Space]>,
+    now: &str,
+) -> Vec<(&'s App, Resource)> {
+    apps.iter()
+        .filter(|a| RUNNING.contains(&a.status.as_str()) && !is_free(a))
+        .map(|app| {
+            let running = seconds_between(app.created_at.as_deref(), now);
+            let mut r = priced(
+                instances,
+                "studio-app",
+                &app.name,
+                app.instance_type.as_deref(),
+                running,
+                1,
+            );
+            r.domain = Some(app.domain_id.clone());
+            r.app_type = Some(app.app_type.clone());
+            r.owner = match (&app.user_profile, &app.space) {
+                (Some(profile), _) => Some(profile.clone()),
+                (None, Some(space)) => {
+                    // A space's owner, when the space list says who it is.
+                    let owner = spaces.and_then(|all| {
+                        all.iter()
+                            .find(|sp| sp.domain_id == app.domain_id && sp.name == *space)
+                            .and_then(|sp| sp.owner.clone())
+                    });
+                    Some(match owner {
+                        Some(owner) => format!("space {space} ({owner})"),
+                        None => format!("space {space}"),
+                    })
+                }
+                (None, None) => None,
+            };
+            (app, r)
+        })
+        .collect()
+}
+
+pub fn notebook_instances<'s>(
+    instances: &Instances,
+    notebooks: &'s [NotebookInstance],
+    now: &str,
+) -> Vec<(&'s NotebookInstance, Resource)> {
+    notebooks
+        .iter()
+        .filter(|n| RUNNING.contains(&n.status.as_str()))
+        .map(|n| {
+            let secs = seconds_between(n.started_at.as_deref(), now);
+            (
+                n,
+                priced(
+                    instances,
+                    "notebook-instance",
+                    &n.name,
+                    n.instance_type.as_deref(),
+                    secs,
+                    1,
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Endpoints with instances behind them: a resource per production variant,
+/// and a fact for each endpoint whose configuration could not be read.
+pub fn endpoints<'s>(
+    instances: &Instances,
+    endpoints: &'s [Endpoint],
+    now: &str,
+) -> (Vec<(&'s Endpoint, Resource)>, Vec<Fact>) {
+    let mut resources = Vec::new();
+    let mut facts = Vec::new();
+    for endpoint in endpoints
+        .iter()
+        .filter(|e| ENDPOINT_RUNNING.contains(&e.status.as_str()))
+    {
+        let secs = seconds_between(endpoint.created_at.as_deref(), now);
+        match &endpoint.variants {
+            Ok(variants) if !variants.is_empty() => {
+                for v in variants {
+                    let count = u32::try_from(v.count.max(1)).unwrap_or(1);
+                    let r = priced(
+                        instances,
+                        "endpoint",
+                        &endpoint.name,
+                        v.instance_type.as_deref(),
+                        secs,
+                        count,
+                    );
+                    resources.push((endpoint, r));
+                }
+            }
+            // Serverless endpoints have no instances; a config we could not
+            // read leaves the cost unknown, said so in the facts.
+            Ok(_) => resources.push((endpoint, priced(instances, "endpoint", &endpoint.name, None, secs, 1))),
+            Err(e) => {
+                facts.push(Fact {
+                    key: "config_unreadable".into(),
+                    value: format!("{}: {}", endpoint.name, e.operation),
+                });
+                resources.push((endpoint, priced(instances, "endpoint", &endpoint.name, None, secs, 1)));
+            }
+        }
+    }
+    (resources, facts)
+}
+
+/// The `aws` CLI command that stops a Studio app (DeleteApp; the user's files
+/// on the home or space volume stay).
+pub fn delete_app_command(app: &App, region: &str) -> String {
+    let owner = match (&app.user_profile, &app.space) {
+        (_, Some(space)) => format!("--space-name {space}"),
+        (Some(profile), None) => format!("--user-profile-name {profile}"),
+        (None, None) => String::new(),
+    };
+    format!(
+        "aws sagemaker delete-app --domain-id {} {owner} --app-type {} --app-name {} --region {region}",
+        app.domain_id, app.app_type, app.name
+    )
+}
+
+pub fn stop_notebook_command(name: &str, region: &str) -> String {
+    format!("aws sagemaker stop-notebook-instance --notebook-instance-name {name} --region {region}")
+}
+
+pub fn delete_endpoint_command(name: &str, region: &str) -> String {
+    format!("aws sagemaker delete-endpoint --endpoint-name {name} --region {region}")
+}
