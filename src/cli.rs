@@ -38,6 +38,12 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<Module5Command>,
     },
+    /// Print the least-privilege IAM policy for the checks (read-only)
+    IamPolicy {
+        /// Add the actions the fixes need (stopping apps, creating the budget, idle shutdown)
+        #[arg(long)]
+        with_fixes: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -51,12 +57,105 @@ pub enum Module5Command {
     },
     /// Check your AWS account against the module: running apps and their cost, budget, idle shutdown…
     Check(CheckArgs),
+    /// Everything still billing, what it cost and will cost by morning (exit 1 if anything runs)
+    Audit(AuditArgs),
+    /// Fix what the checks found, safely (dry run available, asks first)
+    Fix {
+        #[command(subcommand)]
+        what: FixCommand,
+    },
     /// Forget this module's progress (asks first unless --yes)
     Reset {
         /// Do not ask for confirmation
         #[arg(long)]
         yes: bool,
     },
+}
+
+/// Which AWS account and region to use.
+#[derive(Clone, Debug, Default, Args)]
+pub struct AwsFlags {
+    /// AWS profile to use (default: AWS_PROFILE, then the default profile)
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// AWS region (default: AWS_REGION, then the profile's region)
+    #[arg(long)]
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Offer to stop what is running (DeleteApp, StopNotebookInstance)
+    #[arg(long)]
+    pub stop: bool,
+    /// With --stop: stop everything listed without asking (endpoints only with --include-endpoints)
+    #[arg(long, requires = "stop")]
+    pub yes: bool,
+    /// With --stop: print the exact calls and `aws` commands, change nothing
+    #[arg(long, requires = "stop")]
+    pub dry_run: bool,
+    /// With --stop: endpoints too (each confirmed by name on a terminal)
+    #[arg(long, requires = "stop")]
+    pub include_endpoints: bool,
+    /// With --stop: how long to wait for everything to stop, in seconds
+    #[arg(long, default_value_t = 600, value_name = "SECONDS")]
+    pub wait: u64,
+    #[command(flatten)]
+    pub aws: AwsFlags,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FixCommand {
+    /// Create the course budget: monthly, SageMaker only, e-mail alerts at 80% actual and 100% forecast
+    Budget {
+        /// Monthly limit in USD
+        #[arg(long, default_value_t = 100.0)]
+        amount: f64,
+        /// Address for the alerts (asked on a terminal when missing)
+        #[arg(long)]
+        email: Option<String>,
+        /// Budget name (an existing one is never replaced)
+        #[arg(long, default_value = "SageMaker-Monthly-Budget")]
+        name: String,
+        /// Print the call and the `aws` command, change nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Do not ask for confirmation
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        aws: AwsFlags,
+    },
+    /// Turn on built-in idle shutdown (JupyterLab and Code Editor) on the domain or a user profile
+    IdleShutdown {
+        /// Idle minutes before an app is shut down (60 to 525600)
+        #[arg(long, default_value_t = 60, allow_negative_numbers = true)]
+        minutes: i32,
+        #[arg(long, value_enum, default_value_t = IdleScopeArg::Domain)]
+        scope: IdleScopeArg,
+        /// The domain (needed when the region has several)
+        #[arg(long)]
+        domain_id: Option<String>,
+        /// The user profile, with --scope user-profile
+        #[arg(long)]
+        user_profile: Option<String>,
+        /// Print the call and the `aws` command, change nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Do not ask for confirmation
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        aws: AwsFlags,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum IdleScopeArg {
+    Domain,
+    UserProfile,
 }
 
 #[derive(Debug, Args)]

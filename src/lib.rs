@@ -2,6 +2,8 @@
 //!
 //! lessons/ (content as data) → course model → wizard / lesson / checklist.
 
+pub mod audit;
+pub mod auditlog;
 pub mod aws;
 pub mod catalog;
 pub mod checklist;
@@ -9,6 +11,7 @@ pub mod checks;
 pub mod cli;
 pub mod course;
 pub mod error;
+pub mod fixes;
 pub mod i18n;
 pub mod live;
 pub mod progress;
@@ -23,7 +26,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::checks::Judge;
-use crate::cli::{CheckArgs, Cli, Command, Format, Module5Command, ReportFormat};
+use crate::cli::{AwsFlags, CheckArgs, Cli, Command, FixCommand, Format, IdleScopeArg, Module5Command, ReportFormat};
 use crate::course::{Course, render};
 use crate::error::{EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OK, Error, Result};
 use crate::i18n::{Lang, tr, trf};
@@ -111,8 +114,14 @@ fn emit(out: &mut dyn Write, text: &str, lang: Lang) -> Result<()> {
 
 pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let lang = ctx.lang;
+    if let Command::IamPolicy { with_fixes } = &cli.command {
+        emit(out, &fixes::iam_policy(*with_fixes), lang)?;
+        return Ok(EXIT_OK);
+    }
     let course = Course::load(ctx.lessons.as_deref(), lang)?;
-    let Command::Module5 { command } = &cli.command;
+    let Command::Module5 { command } = &cli.command else {
+        unreachable!("handled above")
+    };
     match command {
         None => {
             if !ctx.interactive {
@@ -166,6 +175,69 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             Ok(EXIT_OK)
         }
         Some(Module5Command::Check(args)) => check(&course, args, ctx, out),
+        Some(Module5Command::Audit(args)) => {
+            let (store, log) = stores(ctx)?;
+            let _ = store;
+            let fix_ctx = fix_context(&course, ctx, &log);
+            let stop = args.stop.then(|| fixes::StopOptions {
+                yes: args.yes,
+                dry_run: args.dry_run,
+                include_endpoints: args.include_endpoints,
+                wait: std::time::Duration::from_secs(args.wait),
+            });
+            let mut prompter = InquirePrompter::new(ctx.colour);
+            fixes::audit_command(
+                &fix_ctx,
+                &aws_args(&args.aws),
+                args.format == Format::Json,
+                stop,
+                &mut prompter,
+                out,
+            )
+        }
+        Some(Module5Command::Fix { what }) => {
+            let (_, log) = stores(ctx)?;
+            let fix_ctx = fix_context(&course, ctx, &log);
+            let mut prompter = InquirePrompter::new(ctx.colour);
+            match what {
+                FixCommand::Budget {
+                    amount,
+                    email,
+                    name,
+                    dry_run,
+                    yes,
+                    aws,
+                } => {
+                    let options = fixes::BudgetOptions {
+                        name: name.clone(),
+                        amount: *amount,
+                        email: email.clone(),
+                        yes: *yes,
+                        dry_run: *dry_run,
+                    };
+                    fixes::fix_budget(&fix_ctx, &aws_args(aws), &options, &mut prompter, out)
+                }
+                FixCommand::IdleShutdown {
+                    minutes,
+                    scope,
+                    domain_id,
+                    user_profile,
+                    dry_run,
+                    yes,
+                    aws,
+                } => {
+                    let options = fixes::IdleOptions {
+                        minutes: *minutes,
+                        user_profile: user_profile.clone(),
+                        domain_id: domain_id.clone(),
+                        profile_scope: *scope == IdleScopeArg::UserProfile,
+                        yes: *yes,
+                        dry_run: *dry_run,
+                    };
+                    fixes::fix_idle(&fix_ctx, &aws_args(aws), &options, &mut prompter, out)
+                }
+            }
+        }
         Some(Module5Command::Reset { yes }) => {
             let store = Store::locate(ctx.home.clone(), lang)?;
             let mut file = store.load(lang, &mut std::io::stderr());
@@ -241,4 +313,29 @@ fn check(course: &Course, args: &CheckArgs, ctx: &Context, out: &mut dyn Write) 
     } else {
         EXIT_OK
     })
+}
+
+fn aws_args(flags: &AwsFlags) -> aws::AwsArgs {
+    aws::AwsArgs {
+        profile: flags.profile.clone(),
+        region: flags.region.clone(),
+    }
+}
+
+/// The progress store and the audit log, side by side in the data directory.
+fn stores(ctx: &Context) -> Result<(Store, auditlog::AuditLog)> {
+    let store = Store::locate(ctx.home.clone(), ctx.lang)?;
+    let dir = store.path().parent().unwrap_or(std::path::Path::new(".")).to_path_buf();
+    Ok((store, auditlog::AuditLog::in_dir(&dir)))
+}
+
+fn fix_context<'a>(course: &'a Course, ctx: &Context, log: &'a auditlog::AuditLog) -> fixes::Ctx<'a> {
+    fixes::Ctx {
+        course,
+        lang: ctx.lang,
+        width: ctx.width,
+        interactive: ctx.interactive,
+        spinner: ctx.progress,
+        log,
+    }
 }

@@ -27,11 +27,11 @@ const FAN_OUT: usize = 8;
 const TRAINING_WINDOW: Duration = Duration::from_secs(30 * 24 * 3600);
 const TRAINING_JOBS: i32 = 20;
 
-fn time(value: Option<&DateTime>) -> Option<String> {
+pub(crate) fn time(value: Option<&DateTime>) -> Option<String> {
     value.and_then(|t| t.fmt(Format::DateTime).ok())
 }
 
-fn text<T: AsRef<str>>(value: Option<T>) -> String {
+pub(crate) fn text<T: AsRef<str>>(value: Option<T>) -> String {
     value.map(|v| v.as_ref().to_string()).unwrap_or_default()
 }
 
@@ -97,7 +97,7 @@ pub async fn collect(config: &SdkConfig) -> Snapshot {
     }
 }
 
-async fn identity(sts: &aws_sdk_sts::Client) -> Fetched<Identity> {
+pub(crate) async fn identity(sts: &aws_sdk_sts::Client) -> Fetched<Identity> {
     let out = sts
         .get_caller_identity()
         .send()
@@ -118,7 +118,7 @@ fn idle(settings: Option<&aws_sdk_sagemaker::types::AppLifecycleManagement>) -> 
 }
 
 /// The idle and lifecycle-configuration parts of a domain's or profile's settings.
-fn studio_settings(settings: Option<&UserSettings>) -> StudioSettings {
+pub(crate) fn studio_settings(settings: Option<&UserSettings>) -> StudioSettings {
     let Some(s) = settings else {
         return StudioSettings::default();
     };
@@ -171,7 +171,7 @@ fn studio_settings(settings: Option<&UserSettings>) -> StudioSettings {
     }
 }
 
-async fn domains(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Domain>> {
+pub(crate) async fn domains(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Domain>> {
     let list = sm
         .list_domains()
         .into_paginator()
@@ -202,7 +202,7 @@ async fn domains(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Domain>> {
     described.into_iter().collect()
 }
 
-async fn user_profiles(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<UserProfile>> {
+pub(crate) async fn user_profiles(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<UserProfile>> {
     let list = sm
         .list_user_profiles()
         .into_paginator()
@@ -234,7 +234,7 @@ async fn user_profiles(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<UserProfil
     described.into_iter().collect()
 }
 
-async fn spaces(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Space>> {
+pub(crate) async fn spaces(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Space>> {
     let list = sm
         .list_spaces()
         .into_paginator()
@@ -260,7 +260,7 @@ async fn spaces(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Space>> {
         .collect())
 }
 
-async fn apps(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<App>> {
+pub(crate) async fn apps(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<App>> {
     let list = sm
         .list_apps()
         .into_paginator()
@@ -330,7 +330,7 @@ fn decode_script(content: &str) -> String {
         .unwrap_or_else(|| content.to_string())
 }
 
-async fn notebook_instances(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<NotebookInstance>> {
+pub(crate) async fn notebook_instances(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<NotebookInstance>> {
     let list = sm
         .list_notebook_instances()
         .into_paginator()
@@ -350,7 +350,7 @@ async fn notebook_instances(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Noteb
         .collect())
 }
 
-async fn endpoints(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Endpoint>> {
+pub(crate) async fn endpoints(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Endpoint>> {
     let list = sm
         .list_endpoints()
         .into_paginator()
@@ -397,7 +397,7 @@ async fn endpoints(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Endpoint>> {
         .await)
 }
 
-async fn read_budgets(client: &aws_sdk_budgets::Client, account: &str) -> Fetched<Vec<Budget>> {
+pub(crate) async fn read_budgets(client: &aws_sdk_budgets::Client, account: &str) -> Fetched<Vec<Budget>> {
     let list = client
         .describe_budgets()
         .account_id(account)
@@ -612,4 +612,104 @@ fn local_facts() -> LocalFacts {
         in_studio,
         autoshutdown_setup: setup,
     }
+}
+
+/// Everything billing right now, for the end-of-session audit: a narrower,
+/// faster read than the full snapshot.
+pub async fn collect_running(config: &SdkConfig) -> crate::audit::Running {
+    let taken_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
+    let sts = aws_sdk_sts::Client::new(config);
+    let sm = aws_sdk_sagemaker::Client::new(config);
+    let (identity, apps, spaces, notebook_instances, endpoints, jobs) = tokio::join!(
+        identity(&sts),
+        apps(&sm),
+        spaces(&sm),
+        notebook_instances(&sm),
+        endpoints(&sm),
+        jobs_in_progress(&sm),
+    );
+    crate::audit::Running {
+        taken_at,
+        region: config.region().map(|r| r.to_string()),
+        identity,
+        apps,
+        spaces,
+        notebook_instances,
+        endpoints,
+        jobs,
+    }
+}
+
+/// Training and processing jobs in progress, with their instances.
+async fn jobs_in_progress(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<crate::audit::RunningJob>> {
+    use aws_sdk_sagemaker::types::{ProcessingJobStatus, TrainingJobStatus};
+    let (training, processing) = tokio::join!(
+        async {
+            let list = sm
+                .list_training_jobs()
+                .status_equals(TrainingJobStatus::InProgress)
+                .into_paginator();
+            list.items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(|e| call_error(op::LIST_TRAINING_JOBS, e))
+        },
+        async {
+            let list = sm
+                .list_processing_jobs()
+                .status_equals(ProcessingJobStatus::InProgress)
+                .into_paginator();
+            list.items()
+                .send()
+                .try_collect()
+                .await
+                .map_err(|e| call_error(op::LIST_PROCESSING_JOBS, e))
+        },
+    );
+    let (training, processing) = (training?, processing?);
+    let training = stream::iter(training)
+        .map(|summary| async move {
+            let name = text(summary.training_job_name());
+            let job = sm
+                .describe_training_job()
+                .training_job_name(&name)
+                .send()
+                .await
+                .map_err(|e| call_error(op::DESCRIBE_TRAINING_JOB, e))?;
+            let resources = job.resource_config();
+            Ok(crate::audit::RunningJob {
+                kind: "training-job".into(),
+                name,
+                instance_type: resources
+                    .and_then(|r| r.instance_type())
+                    .map(|t| t.as_str().to_string()),
+                count: resources.and_then(|r| r.instance_count()).unwrap_or(1),
+                started_at: time(job.training_start_time().or(job.creation_time())),
+            })
+        })
+        .buffered(FAN_OUT)
+        .collect::<Vec<Fetched<_>>>();
+    let processing = stream::iter(processing)
+        .map(|summary| async move {
+            let name = text(summary.processing_job_name());
+            let job = sm
+                .describe_processing_job()
+                .processing_job_name(&name)
+                .send()
+                .await
+                .map_err(|e| call_error(op::DESCRIBE_PROCESSING_JOB, e))?;
+            let cluster = job.processing_resources().and_then(|r| r.cluster_config());
+            Ok(crate::audit::RunningJob {
+                kind: "processing-job".into(),
+                name,
+                instance_type: cluster.and_then(|c| c.instance_type()).map(|t| t.as_str().to_string()),
+                count: cluster.and_then(|c| c.instance_count()).unwrap_or(1),
+                started_at: time(job.processing_start_time().or(job.creation_time())),
+            })
+        })
+        .buffered(FAN_OUT)
+        .collect::<Vec<Fetched<_>>>();
+    let (training, processing) = tokio::join!(training, processing);
+    training.into_iter().chain(processing).collect()
 }

@@ -2,6 +2,7 @@
 //! credentials check, and the collector that builds a `Snapshot`.
 
 mod collect;
+pub mod fix;
 pub mod operations;
 
 use std::time::Duration;
@@ -10,15 +11,20 @@ use aws_config::{BehaviorVersion, Region, SdkConfig, retry::RetryConfig, timeout
 use aws_sdk_sts::config::ProvideCredentials;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 
-pub use collect::collect;
+pub use collect::{collect, collect_running};
 
-/// Reads the account live: configuration, a quick credentials check (exit 2
-/// when there are none), then the collector, with a spinner on a terminal.
-pub fn snapshot(
-    args: &AwsArgs,
-    lang: crate::i18n::Lang,
-    spinner: bool,
-) -> crate::error::Result<crate::snapshot::Snapshot> {
+use crate::snapshot::{CallError, ErrorKind};
+
+/// A connection to the account: the SDK configuration, with credentials
+/// checked, and the runtime its calls run on.
+pub struct Session {
+    runtime: tokio::runtime::Runtime,
+    pub config: SdkConfig,
+}
+
+/// Loads the configuration and checks that there are credentials (exit 2,
+/// with the steps to set them up, when there are none).
+pub fn connect(args: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<Session> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -27,30 +33,50 @@ pub fn snapshot(
             path: "-".into(),
             source,
         })?;
-    runtime.block_on(async {
+    let config = runtime.block_on(async {
         let config = load_config(args).await;
-        if let Err(reason) = check_credentials(&config).await {
-            return Err(crate::error::Error::Credentials(crate::i18n::trf(
+        match check_credentials(&config).await {
+            Ok(()) => Ok(config),
+            Err(reason) => Err(crate::error::Error::Credentials(crate::i18n::trf(
                 lang,
                 "aws.no_credentials",
                 &[("reason", &reason)],
-            )));
+            ))),
         }
+    })?;
+    Ok(Session { runtime, config })
+}
+
+impl Session {
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(future)
+    }
+
+    /// Runs `future` with a spinner on stderr saying `message` (on a terminal only).
+    pub fn with_spinner<F: std::future::Future>(&self, spinner: bool, message: &str, future: F) -> F::Output {
         let bar = if spinner {
             let bar = indicatif::ProgressBar::new_spinner();
-            bar.set_message(crate::i18n::tr(lang, "aws.reading").to_string());
+            bar.set_message(message.to_string());
             bar.enable_steady_tick(Duration::from_millis(100));
             bar
         } else {
             indicatif::ProgressBar::hidden()
         };
-        let snapshot = collect(&config).await;
+        let result = self.runtime.block_on(future);
         bar.finish_and_clear();
-        Ok(snapshot)
-    })
+        result
+    }
 }
 
-use crate::snapshot::{CallError, ErrorKind};
+/// Reads the account live into a snapshot.
+pub fn snapshot(
+    args: &AwsArgs,
+    lang: crate::i18n::Lang,
+    spinner: bool,
+) -> crate::error::Result<crate::snapshot::Snapshot> {
+    let session = connect(args, lang)?;
+    Ok(session.with_spinner(spinner, crate::i18n::tr(lang, "aws.reading"), collect(&session.config)))
+}
 
 /// How long to wait for credentials before saying there are none: the
 /// instance-metadata lookup on a laptop would otherwise hang for seconds.
@@ -170,6 +196,8 @@ where
 /// Error texts from the SDK can be long; a report line needs the gist.
 fn short(text: &str) -> String {
     const MAX: usize = 240;
+    // One line: an error text is shown inside a report line.
+    let text = &text.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.chars().count() <= MAX {
         text.to_string()
     } else {

@@ -9,6 +9,10 @@ pub struct Operation {
 
 macro_rules! operations {
     ($($name:ident = $action:literal $(, $mutating:ident)?;)*) => {
+        // Budgets answers several calls under one IAM action (DescribeBudgets,
+        // DescribeNotificationsForBudget and DescribeSubscribersForNotification
+        // all need budgets:ViewBudget; CreateBudget with its notifications needs
+        // budgets:ModifyBudget).
         $(pub const $name: &str = $action;)*
         pub const ALL: &[Operation] = &[$(Operation { action: $action, mutating: operations!(@m $($mutating)?) }),*];
     };
@@ -34,4 +38,14 @@ operations! {
     DESCRIBE_TRAINING_JOB = "sagemaker:DescribeTrainingJob";
     DESCRIBE_BUDGETS = "budgets:ViewBudget";
     DESCRIBE_ALARMS = "cloudwatch:DescribeAlarms";
+    LIST_PROCESSING_JOBS = "sagemaker:ListProcessingJobs";
+    DESCRIBE_PROCESSING_JOB = "sagemaker:DescribeProcessingJob";
+    DESCRIBE_APP = "sagemaker:DescribeApp";
+    DESCRIBE_NOTEBOOK_INSTANCE = "sagemaker:DescribeNotebookInstance";
+    DELETE_APP = "sagemaker:DeleteApp", mutating;
+    STOP_NOTEBOOK_INSTANCE = "sagemaker:StopNotebookInstance", mutating;
+    DELETE_ENDPOINT = "sagemaker:DeleteEndpoint", mutating;
+    CREATE_BUDGET = "budgets:ModifyBudget", mutating;
+    UPDATE_DOMAIN = "sagemaker:UpdateDomain", mutating;
+    UPDATE_USER_PROFILE = "sagemaker:UpdateUserProfile", mutating;
 }

@@ -74,8 +74,15 @@ fn usd(value: Option<f64>) -> String {
 pub fn resource_line(r: &Resource, lang: Lang) -> String {
     let mut parts = Vec::new();
     let mut head = String::new();
-    if let Some(app_type) = &r.app_type {
-        head.push_str(app_type);
+    let kind = match r.kind {
+        "studio-app" => r.app_type.clone().unwrap_or_default(),
+        "notebook-instance" => tr(lang, "kind.notebook_instance").to_string(),
+        "endpoint" => tr(lang, "kind.endpoint").to_string(),
+        "processing-job" => tr(lang, "kind.processing_job").to_string(),
+        _ => tr(lang, "kind.training_job").to_string(),
+    };
+    if !kind.is_empty() {
+        head.push_str(&clean(&kind));
         head.push(' ');
     }
     head.push_str(&clean(&r.name));

@@ -449,6 +449,25 @@ mod tests {
                 None => panic!("the script ran out at {message:?}"),
             }
         }
+
+        /// Any scripted answer keeps every option; `None` leaves.
+        fn multi_select(&mut self, message: &str, options: &[String], _help: &str) -> Result<Vec<usize>, Leave> {
+            self.shown.push(message.to_string());
+            match self.answers.pop_front() {
+                Some(Some(_)) => Ok((0..options.len()).collect()),
+                Some(None) => Err(Leave),
+                None => panic!("the script ran out at {message:?}"),
+            }
+        }
+
+        fn text(&mut self, message: &str, _help: &str) -> Result<String, Leave> {
+            self.shown.push(message.to_string());
+            match self.answers.pop_front() {
+                Some(Some(_)) => Ok("learner@example.com".to_string()),
+                Some(None) => Err(Leave),
+                None => panic!("the script ran out at {message:?}"),
+            }
+        }
     }
 
     fn setup() -> (tempfile::TempDir, Course, Store) {

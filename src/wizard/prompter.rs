@@ -1,7 +1,7 @@
 //! The seam between the wizard's logic and the terminal: the wizard asks a
 //! `Prompter`, which is inquire on a real terminal and a script in tests.
 
-use inquire::{InquireError, Select, ui::RenderConfig};
+use inquire::{InquireError, MultiSelect, Select, Text, ui::RenderConfig};
 
 /// The learner left a prompt (Esc or Ctrl-C).
 #[derive(Debug, PartialEq, Eq)]
@@ -10,6 +10,18 @@ pub struct Leave;
 pub trait Prompter {
     /// One of `options`, as its index.
     fn select(&mut self, message: &str, options: &[String], help: &str) -> Result<usize, Leave>;
+
+    /// Any of `options` (all chosen to begin with), as indexes.
+    fn multi_select(&mut self, message: &str, options: &[String], help: &str) -> Result<Vec<usize>, Leave>;
+
+    /// A line of text.
+    fn text(&mut self, message: &str, help: &str) -> Result<String, Leave>;
+}
+
+fn leave<T>(result: Result<T, InquireError>) -> Result<T, Leave> {
+    // Esc, Ctrl-C, a terminal that went away, any prompt failure: the caller
+    // has saved what matters and leaves cleanly.
+    result.map_err(|_| Leave)
 }
 
 pub struct InquirePrompter {
@@ -35,15 +47,27 @@ impl Prompter for InquirePrompter {
             .with_page_size(options.len().max(1))
             .without_filtering()
             .raw_prompt();
-        match answer {
-            Ok(choice) => Ok(choice.index),
-            // Esc, Ctrl-C, and a terminal that went away all leave cleanly; the
-            // wizard has already saved everything answered.
-            Err(InquireError::OperationCanceled | InquireError::OperationInterrupted | InquireError::NotTTY) => {
-                Err(Leave)
-            }
-            Err(InquireError::IO(_)) => Err(Leave),
-            Err(_) => Err(Leave),
-        }
+        leave(answer).map(|choice| choice.index)
+    }
+
+    fn multi_select(&mut self, message: &str, options: &[String], help: &str) -> Result<Vec<usize>, Leave> {
+        let all: Vec<usize> = (0..options.len()).collect();
+        let answer = MultiSelect::new(message, options.to_vec())
+            .with_help_message(help)
+            .with_render_config(self.render)
+            .with_page_size(options.len().clamp(1, 20))
+            .with_default(&all)
+            .without_filtering()
+            .raw_prompt();
+        leave(answer).map(|chosen| chosen.into_iter().map(|c| c.index).collect())
+    }
+
+    fn text(&mut self, message: &str, help: &str) -> Result<String, Leave> {
+        leave(
+            Text::new(message)
+                .with_help_message(help)
+                .with_render_config(self.render)
+                .prompt(),
+        )
     }
 }

@@ -16,9 +16,9 @@ and wraps the server in two WSGI layers:
 - an optional fixed latency per request, for the speed benchmark.
 
 Test-only knobs ride on tags, so tests seed state with the real SDK:
-`harness:created-seconds-ago` backdates an app or notebook instance;
+`harness:created-seconds-ago` backdates an app, notebook instance or job;
 `harness:training-seconds` and `harness:billable-seconds` set a training job's
-timings.
+timings; `harness:status` sets a training or processing job's status.
 
 Usage: python server.py [--port 0] [--latency-ms 0]. Prints `READY <port>`
 once it accepts connections.
@@ -379,10 +379,29 @@ def create_training_job(self):
         value = _tag(tags, tag)
         if value is not None:
             setattr(job, attribute, int(value))
+    if _tag(tags, "harness:status"):
+        job.training_job_status = _tag(tags, "harness:status")
+        job.training_start_time = _backdated(tags)
     return result
 
 
 SageMakerResponse.create_training_job = create_training_job
+
+_original_create_processing_job = SageMakerResponse.create_processing_job
+
+
+def create_processing_job(self):
+    result = _original_create_processing_job(self)
+    backend = sagemaker_backends[self.current_account][self.region]
+    job = backend.processing_jobs[self._get_param("ProcessingJobName")]
+    tags = self._get_param("Tags")
+    if _tag(tags, "harness:status"):
+        job.processing_job_status = _tag(tags, "harness:status")
+        job.processing_start_time = _backdated(tags)
+    return result
+
+
+SageMakerResponse.create_processing_job = create_processing_job
 
 # ---------------------------------------------------------------------------
 # Budgets: read back a notification's subscribers.

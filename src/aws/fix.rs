@@ -1,0 +1,384 @@
+//! The calls that change an account: stopping what runs, creating the
+//! course budget, turning on idle shutdown. Callers confirm first; every
+//! call made here is logged by the caller to the audit log.
+
+use std::time::{Duration, Instant};
+
+use aws_config::SdkConfig;
+use aws_sdk_sagemaker::types as sm;
+
+use super::call_error;
+use super::collect::studio_settings;
+use super::operations as op;
+use crate::audit::Target;
+use crate::snapshot::{CallError, ErrorKind, IdleSettings};
+
+/// Makes the call that stops `target`.
+pub async fn stop(config: &SdkConfig, target: &Target) -> Result<(), CallError> {
+    let client = aws_sdk_sagemaker::Client::new(config);
+    match target {
+        Target::StudioApp {
+            domain_id,
+            user_profile,
+            space,
+            app_type,
+            name,
+        } => {
+            let mut call = client
+                .delete_app()
+                .domain_id(domain_id)
+                .app_type(sm::AppType::from(app_type.as_str()))
+                .app_name(name);
+            call = match (user_profile, space) {
+                (_, Some(space)) => call.space_name(space),
+                (Some(profile), None) => call.user_profile_name(profile),
+                (None, None) => call,
+            };
+            call.send().await.map(|_| ()).map_err(|e| call_error(op::DELETE_APP, e))
+        }
+        Target::NotebookInstance { name } => client
+            .stop_notebook_instance()
+            .notebook_instance_name(name)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| call_error(op::STOP_NOTEBOOK_INSTANCE, e)),
+        Target::Endpoint { name } => client
+            .delete_endpoint()
+            .endpoint_name(name)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| call_error(op::DELETE_ENDPOINT, e)),
+        Target::Job { .. } => Ok(()),
+    }
+}
+
+/// The status `target` is in now; `Deleted` when it is gone.
+pub async fn status(config: &SdkConfig, target: &Target) -> Result<String, CallError> {
+    let client = aws_sdk_sagemaker::Client::new(config);
+    let gone = |e: &CallError| {
+        e.kind == ErrorKind::Other
+            && (e.message.contains("not found")
+                || e.message.contains("Could not find")
+                || e.message.contains("does not exist"))
+    };
+    let result = match target {
+        Target::StudioApp {
+            domain_id,
+            user_profile,
+            space,
+            app_type,
+            name,
+        } => {
+            let mut call = client
+                .describe_app()
+                .domain_id(domain_id)
+                .app_type(sm::AppType::from(app_type.as_str()))
+                .app_name(name);
+            call = match (user_profile, space) {
+                (_, Some(space)) => call.space_name(space),
+                (Some(profile), None) => call.user_profile_name(profile),
+                (None, None) => call,
+            };
+            call.send()
+                .await
+                .map(|out| out.status().map_or("Unknown".to_string(), |s| s.as_str().to_string()))
+                .map_err(|e| call_error(op::DESCRIBE_APP, e))
+        }
+        Target::NotebookInstance { name } => client
+            .describe_notebook_instance()
+            .notebook_instance_name(name)
+            .send()
+            .await
+            .map(|out| {
+                out.notebook_instance_status()
+                    .map_or("Unknown".to_string(), |s| s.as_str().to_string())
+            })
+            .map_err(|e| call_error(op::DESCRIBE_NOTEBOOK_INSTANCE, e)),
+        Target::Endpoint { name } => client
+            .describe_endpoint()
+            .endpoint_name(name)
+            .send()
+            .await
+            .map(|out| {
+                out.endpoint_status()
+                    .map_or("Unknown".to_string(), |s| s.as_str().to_string())
+            })
+            .map_err(|e| call_error(op::DESCRIBE_ENDPOINT, e)),
+        Target::Job { .. } => Ok("InProgress".to_string()),
+    };
+    match result {
+        Err(e) if gone(&e) => Ok("Deleted".to_string()),
+        other => other,
+    }
+}
+
+/// Whether a status means the resource no longer bills.
+pub fn settled(status: &str) -> bool {
+    matches!(status, "Deleted" | "Stopped" | "Failed")
+}
+
+/// Polls `targets` until each has settled or `limit` has passed, calling
+/// `tick` with how many are still going after each round. Returns each
+/// target's last status.
+pub async fn wait_until_stopped(
+    config: &SdkConfig,
+    targets: &[Target],
+    limit: Duration,
+    interval: Duration,
+    mut tick: impl FnMut(usize),
+) -> Vec<Result<String, CallError>> {
+    let started = Instant::now();
+    let mut last: Vec<Result<String, CallError>> = targets.iter().map(|_| Ok("Stopping".to_string())).collect();
+    loop {
+        for (target, state) in targets.iter().zip(last.iter_mut()) {
+            if state.as_ref().is_ok_and(|s| settled(s)) {
+                continue;
+            }
+            *state = status(config, target).await;
+        }
+        let going = last.iter().filter(|s| !s.as_ref().is_ok_and(|s| settled(s))).count();
+        tick(going);
+        if going == 0 || started.elapsed() >= limit {
+            return last;
+        }
+        tokio::time::sleep(interval).await;
+    }
+}
+
+/// The course's budget: monthly, COST, limited to SageMaker, with an e-mail
+/// alert at 80% of actual spend and at 100% of forecast spend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BudgetPlan {
+    pub name: String,
+    pub amount: f64,
+    pub email: String,
+}
+
+impl BudgetPlan {
+    /// The `aws` CLI equivalent, with the JSON it needs inline.
+    pub fn cli(&self, account: &str) -> String {
+        format!(
+            "aws budgets create-budget --account-id {account} \
+             --budget '{{\"BudgetName\":\"{}\",\"BudgetLimit\":{{\"Amount\":\"{}\",\"Unit\":\"USD\"}},\"TimeUnit\":\"MONTHLY\",\"BudgetType\":\"COST\",\"CostFilters\":{{\"Service\":[\"Amazon SageMaker\"]}}}}' \
+             --notifications-with-subscribers '[{{\"Notification\":{{\"NotificationType\":\"ACTUAL\",\"ComparisonOperator\":\"GREATER_THAN\",\"Threshold\":80,\"ThresholdType\":\"PERCENTAGE\"}},\"Subscribers\":[{{\"SubscriptionType\":\"EMAIL\",\"Address\":\"{}\"}}]}},{{\"Notification\":{{\"NotificationType\":\"FORECASTED\",\"ComparisonOperator\":\"GREATER_THAN\",\"Threshold\":100,\"ThresholdType\":\"PERCENTAGE\"}},\"Subscribers\":[{{\"SubscriptionType\":\"EMAIL\",\"Address\":\"{}\"}}]}}]'",
+            self.name, self.amount, self.email, self.email
+        )
+    }
+}
+
+pub async fn budget_exists(config: &SdkConfig, account: &str, name: &str) -> Result<bool, CallError> {
+    let client = aws_sdk_budgets::Client::new(config);
+    match client
+        .describe_budget()
+        .account_id(account)
+        .budget_name(name)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(true),
+        Err(e) => {
+            let e = call_error(op::DESCRIBE_BUDGETS, e);
+            if e.message.starts_with("NotFoundException") {
+                Ok(false)
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
+pub async fn create_budget(config: &SdkConfig, account: &str, plan: &BudgetPlan) -> Result<(), CallError> {
+    use aws_sdk_budgets::types as b;
+    let client = aws_sdk_budgets::Client::new(config);
+    let build = |e: aws_sdk_budgets::error::BuildError| CallError {
+        operation: op::CREATE_BUDGET.into(),
+        kind: ErrorKind::Other,
+        message: e.to_string(),
+    };
+    let budget = b::Budget::builder()
+        .budget_name(&plan.name)
+        .budget_limit(
+            b::Spend::builder()
+                .amount(plan.amount.to_string())
+                .unit("USD")
+                .build()
+                .map_err(build)?,
+        )
+        .time_unit(b::TimeUnit::Monthly)
+        .budget_type(b::BudgetType::Cost);
+    // CostFilters is marked legacy in favour of FilterExpression, but it is
+    // what the lesson teaches and what every Budgets endpoint accepts.
+    #[allow(deprecated)]
+    let budget = budget
+        .cost_filters("Service", vec!["Amazon SageMaker".to_string()])
+        .build()
+        .map_err(build)?;
+    let alert = |kind: b::NotificationType, threshold: f64| -> Result<b::NotificationWithSubscribers, CallError> {
+        b::NotificationWithSubscribers::builder()
+            .notification(
+                b::Notification::builder()
+                    .notification_type(kind)
+                    .comparison_operator(b::ComparisonOperator::GreaterThan)
+                    .threshold(threshold)
+                    .threshold_type(b::ThresholdType::Percentage)
+                    .build()
+                    .map_err(build)?,
+            )
+            .subscribers(
+                b::Subscriber::builder()
+                    .subscription_type(b::SubscriptionType::Email)
+                    .address(&plan.email)
+                    .build()
+                    .map_err(build)?,
+            )
+            .build()
+            .map_err(build)
+    };
+    client
+        .create_budget()
+        .account_id(account)
+        .budget(budget)
+        .notifications_with_subscribers(alert(b::NotificationType::Actual, 80.0)?)
+        .notifications_with_subscribers(alert(b::NotificationType::Forecasted, 100.0)?)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| call_error(op::CREATE_BUDGET, e))
+}
+
+/// Where idle shutdown is set: a domain's defaults or one user profile.
+#[derive(Clone, Debug, PartialEq)]
+pub enum IdleScope {
+    Domain { domain_id: String },
+    UserProfile { domain_id: String, name: String },
+}
+
+/// A domain's or profile's idle settings for JupyterLab and Code Editor, and
+/// whether the domain runs Studio Classic.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IdleState {
+    pub jupyterlab: Option<IdleSettings>,
+    pub code_editor: Option<IdleSettings>,
+    pub classic: bool,
+}
+
+pub async fn read_idle(config: &SdkConfig, scope: &IdleScope) -> Result<IdleState, CallError> {
+    let client = aws_sdk_sagemaker::Client::new(config);
+    let domain_id = match scope {
+        IdleScope::Domain { domain_id } | IdleScope::UserProfile { domain_id, .. } => domain_id,
+    };
+    let domain = client
+        .describe_domain()
+        .domain_id(domain_id)
+        .send()
+        .await
+        .map_err(|e| call_error(op::DESCRIBE_DOMAIN, e))?;
+    // Studio Classic: the domain opens the JupyterServer app, or the new
+    // Studio web portal is turned off.
+    let defaults = domain.default_user_settings();
+    let classic = defaults.is_some_and(|d| {
+        d.default_landing_uri()
+            .is_some_and(|uri| uri.starts_with("app:JupyterServer"))
+            || d.studio_web_portal().is_some_and(|p| p.as_str() == "DISABLED")
+    });
+    let settings = match scope {
+        IdleScope::Domain { .. } => studio_settings(defaults),
+        IdleScope::UserProfile { domain_id, name } => {
+            let profile = client
+                .describe_user_profile()
+                .domain_id(domain_id)
+                .user_profile_name(name)
+                .send()
+                .await
+                .map_err(|e| call_error(op::DESCRIBE_USER_PROFILE, e))?;
+            studio_settings(profile.user_settings())
+        }
+    };
+    Ok(IdleState {
+        jupyterlab: settings.jupyterlab_idle,
+        code_editor: settings.code_editor_idle,
+        classic,
+    })
+}
+
+fn idle_settings(minutes: i32) -> sm::AppLifecycleManagement {
+    sm::AppLifecycleManagement::builder()
+        .idle_settings(
+            sm::IdleSettings::builder()
+                .lifecycle_management(sm::LifecycleManagement::Enabled)
+                .idle_timeout_in_minutes(minutes)
+                .build(),
+        )
+        .build()
+}
+
+/// Turns on built-in idle shutdown for JupyterLab and Code Editor.
+pub async fn set_idle(config: &SdkConfig, scope: &IdleScope, minutes: i32) -> Result<(), CallError> {
+    let client = aws_sdk_sagemaker::Client::new(config);
+    let settings = sm::UserSettings::builder()
+        .jupyter_lab_app_settings(
+            sm::JupyterLabAppSettings::builder()
+                .app_lifecycle_management(idle_settings(minutes))
+                .build(),
+        )
+        .code_editor_app_settings(
+            sm::CodeEditorAppSettings::builder()
+                .app_lifecycle_management(idle_settings(minutes))
+                .build(),
+        )
+        .build();
+    match scope {
+        IdleScope::Domain { domain_id } => client
+            .update_domain()
+            .domain_id(domain_id)
+            .default_user_settings(settings)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| call_error(op::UPDATE_DOMAIN, e)),
+        IdleScope::UserProfile { domain_id, name } => client
+            .update_user_profile()
+            .domain_id(domain_id)
+            .user_profile_name(name)
+            .user_settings(settings)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| call_error(op::UPDATE_USER_PROFILE, e)),
+    }
+}
+
+impl IdleScope {
+    pub fn cli(&self, minutes: i32, region: &str) -> String {
+        let idle = format!(
+            "{{\"AppLifecycleManagement\":{{\"IdleSettings\":{{\"LifecycleManagement\":\"ENABLED\",\"IdleTimeoutInMinutes\":{minutes}}}}}}}"
+        );
+        let settings = format!("'{{\"JupyterLabAppSettings\":{idle},\"CodeEditorAppSettings\":{idle}}}'");
+        match self {
+            IdleScope::Domain { domain_id } => {
+                format!(
+                    "aws sagemaker update-domain --domain-id {domain_id} --default-user-settings {settings} --region {region}"
+                )
+            }
+            IdleScope::UserProfile { domain_id, name } => format!(
+                "aws sagemaker update-user-profile --domain-id {domain_id} --user-profile-name {name} --user-settings {settings} --region {region}"
+            ),
+        }
+    }
+
+    pub fn api_call(&self) -> &'static str {
+        match self {
+            IdleScope::Domain { .. } => op::UPDATE_DOMAIN,
+            IdleScope::UserProfile { .. } => op::UPDATE_USER_PROFILE,
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            IdleScope::Domain { domain_id } => format!("domain {domain_id}"),
+            IdleScope::UserProfile { domain_id, name } => format!("user profile {domain_id}/{name}"),
+        }
+    }
+}
