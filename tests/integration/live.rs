@@ -13,8 +13,8 @@ const ROLE: &str = "arn:aws:iam::123456789012:role/SageMakerExecution";
 
 /// Puts resources into the emulator through the AWS SDK, as a learner's
 /// console clicks would.
-struct Seed {
-    sm: aws_sdk_sagemaker::Client,
+pub(crate) struct Seed {
+    pub(crate) sm: aws_sdk_sagemaker::Client,
     budgets: aws_sdk_budgets::Client,
     cw: aws_sdk_cloudwatch::Client,
 }
@@ -27,7 +27,7 @@ fn backdated(seconds: u64) -> sm::Tag {
 }
 
 impl Seed {
-    fn new(emulator: &Emulator) -> Seed {
+    pub(crate) fn new(emulator: &Emulator) -> Seed {
         let config = emulator.sdk();
         Seed {
             sm: aws_sdk_sagemaker::Client::new(&config),
@@ -37,7 +37,7 @@ impl Seed {
     }
 
     /// A Studio domain; `idle_minutes` turns on built-in JupyterLab idle shutdown.
-    fn domain(&self, name: &str, idle_minutes: Option<i32>) -> String {
+    pub(crate) fn domain(&self, name: &str, idle_minutes: Option<i32>) -> String {
         let mut settings = sm::UserSettings::builder().execution_role(ROLE);
         if let Some(minutes) = idle_minutes {
             settings = settings.jupyter_lab_app_settings(
@@ -69,7 +69,7 @@ impl Seed {
         format!("d-{name}")
     }
 
-    fn profile(&self, domain: &str, name: &str) {
+    pub(crate) fn profile(&self, domain: &str, name: &str) {
         block_on(
             self.sm
                 .create_user_profile()
@@ -80,7 +80,7 @@ impl Seed {
         .unwrap();
     }
 
-    fn space(&self, domain: &str, name: &str, owner: &str) {
+    pub(crate) fn space(&self, domain: &str, name: &str, owner: &str) {
         block_on(
             self.sm
                 .create_space()
@@ -94,7 +94,15 @@ impl Seed {
     }
 
     /// A running app owned by a user profile (`profile`) or a space (`space:NAME`).
-    fn app(&self, domain: &str, owner: &str, app_type: sm::AppType, name: &str, instance: &str, seconds_ago: u64) {
+    pub(crate) fn app(
+        &self,
+        domain: &str,
+        owner: &str,
+        app_type: sm::AppType,
+        name: &str,
+        instance: &str,
+        seconds_ago: u64,
+    ) {
         let mut call = self
             .sm
             .create_app()
@@ -114,7 +122,7 @@ impl Seed {
         block_on(call.send()).unwrap();
     }
 
-    fn notebook(&self, name: &str, instance: &str, seconds_ago: u64) {
+    pub(crate) fn notebook(&self, name: &str, instance: &str, seconds_ago: u64) {
         block_on(
             self.sm
                 .create_notebook_instance()
@@ -127,7 +135,7 @@ impl Seed {
         .unwrap();
     }
 
-    fn endpoint(&self, name: &str, instance: &str, count: i32) {
+    pub(crate) fn endpoint(&self, name: &str, instance: &str, count: i32) {
         block_on(async {
             self.sm
                 .create_model()
@@ -163,7 +171,7 @@ impl Seed {
 
     /// The course's budget: monthly, COST, limited to SageMaker; with an
     /// 80% e-mail alert when `alert` is set.
-    fn budget(&self, name: &str, alert: bool) {
+    pub(crate) fn budget(&self, name: &str, alert: bool) {
         use aws_sdk_budgets::types as b;
         let budget = b::Budget::builder()
             .budget_name(name)
@@ -202,7 +210,7 @@ impl Seed {
         block_on(call.send()).unwrap();
     }
 
-    fn alarm(&self, name: &str) {
+    pub(crate) fn alarm(&self, name: &str) {
         block_on(
             self.cw
                 .put_metric_alarm()
@@ -219,7 +227,7 @@ impl Seed {
         .unwrap();
     }
 
-    fn training_job(&self, name: &str, spot: bool, training_seconds: u32, billable_seconds: u32) {
+    pub(crate) fn training_job(&self, name: &str, spot: bool, training_seconds: u32, billable_seconds: u32) {
         let tag = |k: &str, v: u32| sm::Tag::builder().key(k).value(v.to_string()).build();
         block_on(
             self.sm
@@ -263,11 +271,11 @@ fn check(emulator: &Emulator, args: &[&str]) -> Output {
     cmd.output().unwrap()
 }
 
-fn json(output: &Output) -> Value {
+pub(crate) fn json(output: &Output) -> Value {
     serde_json::from_str(&stdout(output)).unwrap_or_else(|e| panic!("{e}: {}", stdout(output)))
 }
 
-fn by_id<'a>(report: &'a Value, id: &str) -> &'a Value {
+pub(crate) fn by_id<'a>(report: &'a Value, id: &str) -> &'a Value {
     report["checks"]
         .as_array()
         .unwrap()
@@ -276,7 +284,7 @@ fn by_id<'a>(report: &'a Value, id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no check {id}"))
 }
 
-fn status(report: &Value, id: &str) -> String {
+pub(crate) fn status(report: &Value, id: &str) -> String {
     by_id(report, id)["status"].as_str().unwrap().to_string()
 }
 

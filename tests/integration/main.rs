@@ -3,6 +3,7 @@
 
 mod cli;
 mod emulator;
+mod fixes;
 mod live;
 mod util;
 mod wizard;
