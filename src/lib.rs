@@ -135,11 +135,14 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
                 width: ctx.width,
             };
             let mut prompter = InquirePrompter::new(ctx.colour);
+            let (_, log) = stores(ctx)?;
             let mut live = live::AccountChecks {
                 course: &course,
                 lang,
                 aws: aws::AwsArgs::default(),
                 spinner: ctx.progress,
+                width: ctx.width,
+                log: &log,
             };
             wizard.run(&mut prompter, &mut live, out, &mut std::io::stderr())?;
             Ok(EXIT_OK)

@@ -1,11 +1,13 @@
 //! Live checks as the wizard uses them: read the account (or the sandbox),
 //! then judge the checks a section asks for.
 
+use crate::auditlog::AuditLog;
 use crate::aws::{self, AwsArgs};
 use crate::checks::{COURSE_REGION, Judge};
 use crate::course::Course;
+use crate::fixes;
 use crate::i18n::Lang;
-use crate::wizard::{LiveChecks, LiveRun};
+use crate::wizard::{Fix, LiveChecks, LiveRun, Prompter};
 
 /// The practice account the wizard offers: everything left running.
 pub const SANDBOX_SCENARIO: &str = "neglected";
@@ -15,9 +17,56 @@ pub struct AccountChecks<'a> {
     pub lang: Lang,
     pub aws: AwsArgs,
     pub spinner: bool,
+    pub width: usize,
+    pub log: &'a AuditLog,
 }
 
 impl LiveChecks for AccountChecks<'_> {
+    fn fix(&mut self, fix: Fix, prompter: &mut dyn Prompter, out: &mut dyn std::io::Write) -> Result<(), String> {
+        // The wizard runs on a terminal: every fix asks before it changes anything.
+        let ctx = fixes::Ctx {
+            course: self.course,
+            lang: self.lang,
+            width: self.width,
+            interactive: true,
+            spinner: self.spinner,
+            log: self.log,
+        };
+        let result = match fix {
+            Fix::StopRunning => {
+                let stop = fixes::StopOptions {
+                    wait: std::time::Duration::from_secs(120),
+                    ..Default::default()
+                };
+                fixes::audit_command(&ctx, &self.aws, false, Some(stop), prompter, out)
+            }
+            Fix::Budget => {
+                let options = fixes::BudgetOptions {
+                    name: "SageMaker-Monthly-Budget".into(),
+                    amount: 100.0,
+                    email: None,
+                    yes: false,
+                    dry_run: false,
+                };
+                fixes::fix_budget(&ctx, &self.aws, &options, prompter, out)
+            }
+            Fix::IdleShutdown => {
+                let options = fixes::IdleOptions {
+                    minutes: 60,
+                    user_profile: None,
+                    domain_id: None,
+                    profile_scope: false,
+                    yes: false,
+                    dry_run: false,
+                };
+                fixes::fix_idle(&ctx, &self.aws, &options, prompter, out)
+            }
+        };
+        // What was and was not done has been said; only a fix that could not
+        // start at all is an error here.
+        result.map(|_| ()).map_err(|e| e.to_string())
+    }
+
     fn run(&mut self, ids: &[String], sandbox: bool) -> Result<LiveRun, String> {
         let snapshot = if sandbox {
             self.course.sandbox(SANDBOX_SCENARIO, self.lang)

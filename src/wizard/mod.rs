@@ -24,12 +24,27 @@ pub struct LiveRun {
     pub taken_at: String,
 }
 
+/// A fix the wizard can offer after a failed check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fix {
+    /// Stop the Studio apps and notebook instances still running.
+    StopRunning,
+    /// Create the course budget.
+    Budget,
+    /// Turn on idle shutdown on the domain.
+    IdleShutdown,
+}
+
 /// The seam between the wizard and the account: the real one reads AWS (or
 /// the sandbox); tests give canned results.
 pub trait LiveChecks {
     /// Runs the checks `ids`, on the sandbox practice account when `sandbox`.
     /// The error is a message for the learner (no credentials, say).
     fn run(&mut self, ids: &[String], sandbox: bool) -> Result<LiveRun, String>;
+
+    /// Applies `fix` on the learner's account, asking through `prompter`
+    /// before any change.
+    fn fix(&mut self, fix: Fix, prompter: &mut dyn Prompter, out: &mut dyn Write) -> Result<(), String>;
 }
 
 /// How a wizard session ended.
@@ -374,10 +389,56 @@ impl Wizard<'_> {
                             )?;
                         }
                     }
+                    self.offer_fixes(&run, prompter, live, out)?;
                 }
                 _ => self.say(out, &tr(lang, "wizard.live_sandbox_note").dimmed().to_string())?,
             }
         }
+    }
+
+    /// After a run on the real account, offers the fixes for what failed.
+    /// Each fix asks again, naming the account, region and resources, before
+    /// it changes anything.
+    fn offer_fixes(
+        &self,
+        run: &LiveRun,
+        prompter: &mut dyn Prompter,
+        live: &mut dyn LiveChecks,
+        out: &mut dyn Write,
+    ) -> Result<(), Step> {
+        let lang = self.lang;
+        let failed = |id: &str| {
+            run.results
+                .iter()
+                .any(|r| r.id == id && r.status == crate::checks::Status::Fail)
+        };
+        let mut offers = Vec::new();
+        if failed("studio-apps") || failed("notebook-instances") {
+            offers.push((Fix::StopRunning, tr(lang, "wizard.fix_stop")));
+        }
+        if failed("budget") {
+            offers.push((Fix::Budget, tr(lang, "wizard.fix_budget")));
+        }
+        if failed("idle-shutdown") {
+            offers.push((Fix::IdleShutdown, tr(lang, "wizard.fix_idle")));
+        }
+        if offers.is_empty() {
+            return Ok(());
+        }
+        let mut options: Vec<String> = offers.iter().map(|(_, label)| label.to_string()).collect();
+        options.push(tr(lang, "wizard.fix_not_now").to_string());
+        let choice = self.ask(prompter, tr(lang, "wizard.fix_question"), &options)?;
+        if let Some((fix, _)) = offers.get(choice)
+            && let Err(problem) = live.fix(*fix, prompter, out)
+        {
+            self.say(
+                out,
+                &trf(lang, "wizard.fix_failed", &[("problem", &problem)])
+                    .yellow()
+                    .to_string(),
+            )?;
+        }
+        Ok(())
     }
 
     fn finish(&self, file: &mut ProgressFile, out: &mut dyn Write) -> Result<(), Step> {
@@ -486,6 +547,11 @@ mod tests {
     }
 
     impl LiveChecks for Canned<'_> {
+        fn fix(&mut self, fix: Fix, _prompter: &mut dyn Prompter, out: &mut dyn Write) -> Result<(), String> {
+            writeln!(out, "[fix applied: {fix:?}]").unwrap();
+            Ok(())
+        }
+
         fn run(&mut self, ids: &[String], sandbox: bool) -> Result<LiveRun, String> {
             let scenario = if sandbox {
                 Ok("neglected")
@@ -660,10 +726,10 @@ mod tests {
         let (_dir, course, store) = setup();
         at_section(&store, "start-stop");
         // Resume, quiz, then: check my account (clean) → check again
-        // (neglected: apps running) → go on → leave at section 6.
+        // (neglected: apps running) → no fix now → go on → leave at section 6.
         let mut answers = vec![Some(0), Some(0)];
         answers.extend(right_answers(&course, "start-stop"));
-        answers.extend([Some(0), Some(0), Some(2), None]);
+        answers.extend([Some(0), Some(0), Some(1), Some(2), None]);
         let mut script = Script::new(answers);
         let (_, out) = run_live(&course, &store, &mut script, &[Ok("clean"), Ok("neglected")]);
         assert!(out.contains("✔ PASS  Studio apps stopped"), "{out}");
@@ -737,5 +803,24 @@ mod tests {
             "{out}"
         );
         assert!(module(&store).checklist.is_empty());
+    }
+
+    #[test]
+    fn a_failed_check_on_the_real_account_offers_its_fix() {
+        let (_dir, course, store) = setup();
+        at_section(&store, "optimization");
+        // Quiz right, check the neglected account, pick the first fix offered
+        // (the budget), then go on and leave.
+        let mut answers = vec![Some(0), Some(0)];
+        answers.extend(right_answers(&course, "optimization"));
+        answers.extend([Some(0), Some(0), Some(2), None]);
+        let mut script = Script::new(answers);
+        let (_, out) = run_live(&course, &store, &mut script, &[Ok("neglected")]);
+        assert!(
+            script.shown.iter().any(|m| m == "Fix something now?"),
+            "{:?}",
+            script.shown
+        );
+        assert!(out.contains("[fix applied: Budget]"), "{out}");
     }
 }

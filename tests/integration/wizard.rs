@@ -191,3 +191,63 @@ fn section_5_checks_the_real_account_and_ticks_the_checklist_from_it() {
     assert_eq!(tick["evidence"]["account"], "123456789012");
     assert_eq!(tick["evidence"]["region"], "eu-central-1");
 }
+
+#[test]
+fn section_5_offers_to_stop_a_running_app_and_the_recheck_ticks_the_checklist() {
+    let emulator = crate::emulator::Emulator::start();
+    let seed = crate::live::Seed::new(&emulator);
+    let domain = seed.domain("course", Some(60));
+    seed.profile(&domain, "ana");
+    seed.app(
+        &domain,
+        "ana",
+        aws_sdk_sagemaker::types::AppType::KernelGateway,
+        "forgotten-kernel",
+        "ml.m5.xlarge",
+        5400,
+    );
+    let course = Course::load(None, Lang::En).unwrap();
+    let learner = Learner::new();
+    std::fs::create_dir_all(learner.home()).unwrap();
+    std::fs::write(
+        learner.progress_path(),
+        r#"{"version": 1, "modules": {"module5": {"current_section": "start-stop"}}}"#,
+    )
+    .unwrap();
+    let mut tty = Tty::start_with(&learner, "en", |cmd| emulator.configure(cmd));
+    tty.expect("Resume where I stopped");
+    tty.choose(0);
+    tty.expect("Ready for this section's quiz?");
+    tty.send(ENTER);
+    for (n, question) in course.section_questions("start-stop").enumerate() {
+        tty.expect(&format!("[{}/3]", n + 1));
+        tty.choose(question.answer - 1);
+    }
+    tty.expect("Check your AWS account for what this section teaches?");
+    tty.choose(0);
+    tty.expect("FAIL  Studio apps stopped");
+    tty.expect("Fix something now?");
+    tty.choose(0); // stop the running apps
+    tty.expect("What should be stopped in account 123456789012 (eu-central-1)?");
+    tty.send(ENTER); // everything listed, as preselected
+    tty.expect("Stop 1 resource(s) in account 123456789012 (eu-central-1) now?");
+    tty.choose(1);
+    tty.expect("forgotten-kernel → Deleted");
+    tty.expect("Check again");
+    tty.choose(0);
+    tty.expect("PASS  Studio apps stopped");
+    tty.expect("Check again");
+    tty.choose(2);
+    tty.expect("6. Monitoring resources");
+    tty.send(ESC);
+    tty.expect("Progress saved in");
+    assert_eq!(tty.exit_code(), 0);
+    // The quiz ticked it; the passing re-check made it live evidence.
+    let tick = &saved(&learner)["modules"]["module5"]["checklist"]["stop-instances"];
+    assert_eq!(tick["evidence"]["kind"], "live", "{tick}");
+    let log = std::fs::read_to_string(learner.home().join("audit.log")).unwrap();
+    assert!(
+        log.contains("\"call\":\"sagemaker:DeleteApp\"") && log.contains("\"result\":\"ok\""),
+        "{log}"
+    );
+}
