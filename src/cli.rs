@@ -38,6 +38,11 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<Module5Command>,
     },
+    /// Instructor mode: verify a whole class of accounts, merge learners' reports
+    Instructor {
+        #[command(subcommand)]
+        command: InstructorCommand,
+    },
     /// Print the least-privilege IAM policy for the checks (read-only)
     IamPolicy {
         /// Add the actions the fixes need (stopping apps, creating the budget, idle shutdown)
@@ -63,6 +68,15 @@ pub enum Module5Command {
     Fix {
         #[command(subcommand)]
         what: FixCommand,
+    },
+    /// Export your progress (checklist, quiz scores, last live check) as JSON for your instructor
+    Report {
+        /// Where to write the report
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Your name, as on the class roster
+        #[arg(long)]
+        name: Option<String>,
     },
     /// Forget this module's progress (asks first unless --yes)
     Reset {
@@ -150,6 +164,57 @@ pub enum FixCommand {
         #[command(flatten)]
         aws: AwsFlags,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InstructorCommand {
+    /// Run the checks on every student's account in ROSTER (TOML) and print a gradebook
+    Verify {
+        roster: PathBuf,
+        #[arg(long, value_enum, default_value_t = GradebookFormat::Table)]
+        format: GradebookFormat,
+        /// Students checked at the same time
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=128))]
+        concurrency: u16,
+        /// Run only these checks (comma-separated ids)
+        #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+        only: Vec<String>,
+        /// The region the course expects; another one gives a warning
+        #[arg(long, default_value = crate::checks::COURSE_REGION, value_name = "REGION")]
+        expect_region: String,
+        /// Also write the gradebook to FILE
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Merge learners' exported reports (module5 report) into one gradebook
+    Collect {
+        #[arg(required = true)]
+        reports: Vec<PathBuf>,
+        /// Flag reports whose account does not match this roster
+        #[arg(long, value_name = "ROSTER")]
+        roster: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = GradebookFormat::Table)]
+        format: GradebookFormat,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Print a CloudFormation template for the read-only audit role students deploy
+    RoleTemplate {
+        /// Your account id, written into the template's comment
+        #[arg(long, value_name = "ACCOUNT_ID")]
+        instructor_account: Option<String>,
+        #[arg(long, default_value = "CourseAudit")]
+        role_name: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GradebookFormat {
+    Table,
+    Csv,
+    Json,
+    Markdown,
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

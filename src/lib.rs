@@ -13,6 +13,7 @@ pub mod course;
 pub mod error;
 pub mod fixes;
 pub mod i18n;
+pub mod instructor;
 pub mod live;
 pub mod progress;
 pub mod report;
@@ -26,7 +27,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::checks::Judge;
-use crate::cli::{AwsFlags, CheckArgs, Cli, Command, FixCommand, Format, IdleScopeArg, Module5Command, ReportFormat};
+use crate::cli::{
+    AwsFlags, CheckArgs, Cli, Command, FixCommand, Format, GradebookFormat, IdleScopeArg, InstructorCommand,
+    Module5Command, ReportFormat,
+};
 use crate::course::{Course, render};
 use crate::error::{EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OK, Error, Result};
 use crate::i18n::{Lang, tr, trf};
@@ -119,8 +123,10 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         return Ok(EXIT_OK);
     }
     let course = Course::load(ctx.lessons.as_deref(), lang)?;
-    let Command::Module5 { command } = &cli.command else {
-        unreachable!("handled above")
+    let command = match &cli.command {
+        Command::Module5 { command } => command,
+        Command::Instructor { command } => return instructor(&course, command, ctx, out),
+        Command::IamPolicy { .. } => unreachable!("handled above"),
     };
     match command {
         None => {
@@ -241,6 +247,24 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
                 }
             }
         }
+        Some(Module5Command::Report { out: path, name }) => {
+            let store = Store::locate(ctx.home.clone(), lang)?;
+            let file = store.load(lang, &mut std::io::stderr());
+            let module = file.modules.get(&course.id).cloned().unwrap_or_default();
+            let report = instructor::learner_report(&course, &module, name.clone());
+            let text = serde_json::to_string_pretty(&report).expect("a report serialises") + "\n";
+            progress::write_atomic(path, text.as_bytes()).map_err(|source| Error::Io {
+                action: tr(lang, "report.cannot_write").to_string(),
+                path: path.clone(),
+                source,
+            })?;
+            emit(
+                out,
+                &format!("{}\n", trf(lang, "report.written", &[("path", &path.display())])),
+                lang,
+            )?;
+            Ok(EXIT_OK)
+        }
         Some(Module5Command::Reset { yes }) => {
             let store = Store::locate(ctx.home.clone(), lang)?;
             let mut file = store.load(lang, &mut std::io::stderr());
@@ -296,6 +320,9 @@ fn check(course: &Course, args: &CheckArgs, ctx: &Context, out: &mut dyn Write) 
     let only = (!args.only.is_empty()).then_some(args.only.as_slice());
     let results = judge.judge(&snapshot, only);
     let account = snapshot.identity.as_ref().ok().map(|i| i.account.clone());
+    if let (snapshot::Source::Aws, Some(account), Some(region)) = (&snapshot.source, &account, &snapshot.region) {
+        record_check(course, ctx, &results, account, region);
+    }
     let report = report::Report::new(
         &course.id,
         snapshot.source.clone(),
@@ -341,4 +368,104 @@ fn fix_context<'a>(course: &'a Course, ctx: &Context, log: &'a auditlog::AuditLo
         spinner: ctx.progress,
         log,
     }
+}
+
+/// Keeps a real account's latest check results in the progress file, for
+/// `module5 report`. Progress that cannot be saved does not fail the check.
+fn record_check(course: &Course, ctx: &Context, results: &[checks::CheckResult], account: &str, region: &str) {
+    let Ok(store) = Store::locate(ctx.home.clone(), ctx.lang) else {
+        return;
+    };
+    let mut file = store.load(ctx.lang, &mut std::io::stderr());
+    file.modules
+        .entry(course.id.clone())
+        .or_default()
+        .record_check(results, account, region);
+    if let Err(e) = store.save(&file, ctx.lang) {
+        eprintln!("{e}");
+    }
+}
+
+/// `instructor verify | collect | role-template`.
+fn instructor(course: &Course, command: &InstructorCommand, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
+    let lang = ctx.lang;
+    let (book, format, path) = match command {
+        InstructorCommand::RoleTemplate {
+            instructor_account,
+            role_name,
+        } => {
+            emit(
+                out,
+                &instructor::role_template(instructor_account.as_deref(), role_name),
+                lang,
+            )?;
+            return Ok(EXIT_OK);
+        }
+        InstructorCommand::Verify {
+            roster,
+            format,
+            concurrency,
+            only,
+            expect_region,
+            out: path,
+        } => {
+            if let Some(unknown) = only.iter().find(|id| !checks::IDS.contains(&id.as_str())) {
+                return Err(Error::Usage(trf(
+                    lang,
+                    "check.unknown_id",
+                    &[("id", unknown), ("ids", &checks::IDS.join(", "))],
+                )));
+            }
+            let students = instructor::roster::load(roster, lang)?;
+            let only = (!only.is_empty()).then_some(only.as_slice());
+            let book = instructor::verify(
+                &students,
+                course,
+                lang,
+                only,
+                expect_region,
+                usize::from(*concurrency),
+                ctx.progress,
+            )
+            .map_err(|source| Error::Io {
+                action: "tokio".into(),
+                path: "-".into(),
+                source,
+            })?;
+            (book, *format, path)
+        }
+        InstructorCommand::Collect {
+            reports,
+            roster,
+            format,
+            out: path,
+        } => {
+            let students = roster.as_ref().map(|r| instructor::roster::load(r, lang)).transpose()?;
+            (
+                instructor::collect(reports, students.as_deref(), course, lang),
+                *format,
+                path,
+            )
+        }
+    };
+    let render = |book: &instructor::Gradebook| match format {
+        GradebookFormat::Table => instructor::table(book, lang, ctx.width),
+        GradebookFormat::Csv => instructor::csv(book),
+        GradebookFormat::Json => instructor::json(book),
+        GradebookFormat::Markdown => instructor::markdown(book, lang),
+        GradebookFormat::Junit => instructor::junit(book),
+    };
+    if let Some(path) = path {
+        // The file gets plain text even when the screen gets colour.
+        colored::control::set_override(false);
+        let plain = render(&book);
+        colored::control::set_override(ctx.colour);
+        progress::write_atomic(path, plain.as_bytes()).map_err(|source| Error::Io {
+            action: tr(lang, "report.cannot_write").to_string(),
+            path: path.clone(),
+            source,
+        })?;
+    }
+    emit(out, &render(&book), lang)?;
+    Ok(book.exit_code())
 }

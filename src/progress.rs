@@ -51,6 +51,25 @@ pub struct ModuleProgress {
     pub checklist: BTreeMap<String, Tick>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<String>,
+    /// The latest live checks of the learner's real account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_check: Option<LastCheck>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LastCheck {
+    pub account: String,
+    pub region: String,
+    pub at: String,
+    pub results: Vec<CheckStatus>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CheckStatus {
+    pub id: String,
+    pub status: Status,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -88,6 +107,30 @@ pub struct Tick {
 }
 
 impl ModuleProgress {
+    /// Keeps the latest status of each check run on the real account; a
+    /// run on another account or region starts the record afresh.
+    pub fn record_check(&mut self, results: &[CheckResult], account: &str, region: &str) {
+        let at = now();
+        let mut kept = match self.last_check.take() {
+            Some(last) if last.account == account && last.region == region => last.results,
+            _ => Vec::new(),
+        };
+        for r in results {
+            kept.retain(|c| c.id != r.id);
+            kept.push(CheckStatus {
+                id: r.id.to_string(),
+                status: r.status,
+            });
+        }
+        kept.sort_by_key(|c| crate::checks::IDS.iter().position(|id| *id == c.id));
+        self.last_check = Some(LastCheck {
+            account: account.to_string(),
+            region: region.to_string(),
+            at,
+            results: kept,
+        });
+    }
+
     pub fn is_empty(&self) -> bool {
         *self == ModuleProgress::default()
     }
@@ -295,33 +338,43 @@ impl Store {
     /// directory, fsync, rename over the old one, fsync the directory. A kill
     /// at any moment leaves either the old file or the new one.
     pub fn save(&self, file: &ProgressFile, lang: Lang) -> Result<()> {
-        let io_error = |source| Error::Io {
+        let mut bytes = serde_json::to_vec_pretty(file).expect("progress serialises");
+        bytes.push(b'\n');
+        write_atomic(&self.path, &bytes).map_err(|source| Error::Io {
             action: trf(lang, "progress.cannot_save", &[]),
             path: self.path.clone(),
             source,
-        };
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(dir).map_err(io_error)?;
-        let tmp = self
-            .path
-            .with_file_name(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
-        let write = || -> std::io::Result<()> {
-            let mut out = File::create(&tmp)?;
-            serde_json::to_writer_pretty(&mut out, file)?;
-            out.write_all(b"\n")?;
-            out.sync_all()?;
-            fs::rename(&tmp, &self.path)?;
-            // The rename itself is durable only once the directory is synced.
-            if let Ok(d) = File::open(dir) {
-                let _ = d.sync_all();
-            }
-            Ok(())
-        };
-        write().map_err(|e| {
-            let _ = fs::remove_file(&tmp);
-            io_error(e)
         })
     }
+}
+
+/// Writes a file whole or not at all: a temporary file in the same
+/// directory, fsync, rename over the old one, fsync the directory. A kill at
+/// any moment leaves either the old file or the new one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut out = File::create(&tmp)?;
+        out.write_all(bytes)?;
+        out.sync_all()?;
+        fs::rename(&tmp, path)?;
+        // The rename itself is durable only once the directory is synced.
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    };
+    write().inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })
 }
 
 #[cfg(test)]

@@ -99,6 +99,12 @@ pub struct AwsArgs {
 /// environment, SSO, container and instance roles, AWS_ENDPOINT_URL), with
 /// `--profile` and `--region` taking precedence.
 pub async fn load_config(args: &AwsArgs) -> SdkConfig {
+    loader(args, RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+        .load()
+        .await
+}
+
+fn loader(args: &AwsArgs, retry: RetryConfig) -> aws_config::ConfigLoader {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .timeout_config(
             TimeoutConfig::builder()
@@ -107,29 +113,93 @@ pub async fn load_config(args: &AwsArgs) -> SdkConfig {
                 .operation_timeout(OPERATION_TIMEOUT)
                 .build(),
         )
-        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
+        .retry_config(retry);
     if let Some(profile) = &args.profile {
         loader = loader.profile_name(profile);
     }
     if let Some(region) = &args.region {
         loader = loader.region(Region::new(region.clone()));
     }
-    loader.load().await
+    loader
+}
+
+/// The instructor's own configuration, loaded once for a whole class, with
+/// adaptive retries so a throttled class slows down instead of failing.
+pub async fn class_config() -> SdkConfig {
+    loader(&AwsArgs::default(), class_retry()).load().await
+}
+
+fn class_retry() -> RetryConfig {
+    RetryConfig::adaptive().with_max_attempts(MAX_ATTEMPTS + 2)
+}
+
+/// The configuration for one student of a class: a named profile, or the
+/// instructor's credentials (`base`) assuming the student's audit role; that
+/// provider refreshes the session when it expires. Role students share the
+/// instructor's loaded configuration, so a class of a hundred reads the
+/// config files once.
+pub async fn student_config(
+    base: &SdkConfig,
+    access: &crate::instructor::roster::Access,
+    region: Option<&str>,
+) -> SdkConfig {
+    use crate::instructor::roster::Access;
+    match access {
+        Access::Profile(profile) => {
+            // Only that profile's credentials: never fall back to whatever
+            // else the chain finds (the instructor's own environment), or a
+            // missing profile would silently check the wrong account.
+            let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .profile_name(profile)
+                .build();
+            let args = AwsArgs {
+                profile: Some(profile.clone()),
+                region: region.map(str::to_string),
+            };
+            loader(&args, class_retry())
+                .credentials_provider(credentials)
+                .load()
+                .await
+        }
+        Access::Role { arn, external_id } => {
+            let region = region
+                .map(|r| Region::new(r.to_string()))
+                .or_else(|| base.region().cloned());
+            let mut role = aws_config::sts::AssumeRoleProvider::builder(arn)
+                .session_name("sm-course-instructor")
+                .configure(base);
+            if let Some(region) = &region {
+                role = role.region(region.clone());
+            }
+            if let Some(id) = external_id {
+                role = role.external_id(id);
+            }
+            let provider = role.build().await;
+            let mut config = base
+                .to_builder()
+                .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(provider));
+            config.set_region(region);
+            config.build()
+        }
+    }
 }
 
 /// Resolves credentials once, within `CREDENTIALS_TIMEOUT`; the error text
 /// says what the chain reported.
 pub async fn check_credentials(config: &SdkConfig) -> Result<(), String> {
+    check_credentials_within(config, CREDENTIALS_TIMEOUT).await
+}
+
+pub async fn check_credentials_within(config: &SdkConfig, limit: Duration) -> Result<(), String> {
     let Some(provider) = config.credentials_provider() else {
         return Err("no credentials provider is configured".to_string());
     };
-    match tokio::time::timeout(CREDENTIALS_TIMEOUT, provider.provide_credentials()).await {
+    match tokio::time::timeout(limit, provider.provide_credentials()).await {
         Ok(Ok(_)) => Ok(()),
-        Ok(Err(e)) => Err(aws_smithy_types::error::display::DisplayErrorContext(&e).to_string()),
-        Err(_) => Err(format!(
-            "no credentials found within {} s",
-            CREDENTIALS_TIMEOUT.as_secs()
+        Ok(Err(e)) => Err(short(
+            &aws_smithy_types::error::display::DisplayErrorContext(&e).to_string(),
         )),
+        Err(_) => Err(format!("no credentials found within {} s", limit.as_secs())),
     }
 }
 

@@ -375,7 +375,9 @@ impl Wizard<'_> {
             self.say(out, &crate::report::text(&report, lang, self.width))?;
             match (&run.source, &run.account, &run.region) {
                 (crate::snapshot::Source::Aws, Some(account), Some(region)) => {
-                    let changes = self.module(file).apply_live(course, &run.results, account, region);
+                    let module = self.module(file);
+                    module.record_check(&run.results, account, region);
+                    let changes = module.apply_live(course, &run.results, account, region);
                     self.save(file)?;
                     for (ids, key) in [
                         (&changes.ticked, "wizard.ticked"),

@@ -32,6 +32,7 @@ import json
 import sys
 import threading
 import time
+import urllib.parse
 
 import cbor2
 from moto.budgets.responses import BudgetsResponse
@@ -532,13 +533,29 @@ class CborBridge:
 class Faults:
     """Answers chosen operations with an AWS error, as a real account would
     when a permission is missing or the API throttles: `--fault
-    ListApps=AccessDeniedException:400`."""
+    ListApps=AccessDeniedException:400`. `--deny-role ARN` refuses
+    AssumeRole into that role, as a trust policy that does not list the
+    caller would (moto itself lets anyone assume any role)."""
 
-    def __init__(self, app, faults):
+    def __init__(self, app, faults, denied_roles=()):
         self.app = app
         self.faults = faults
+        self.denied_roles = set(denied_roles)
 
     def __call__(self, environ, start_response):
+        if self.denied_roles and environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length) if length else b""
+            environ["wsgi.input"] = io.BytesIO(body)
+            form = urllib.parse.parse_qs(body.decode(errors="replace"))
+            if form.get("Action") == ["AssumeRole"] and form.get("RoleArn", [""])[0] in self.denied_roles:
+                error = (
+                    '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
+                    "<Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole on resource: "
+                    f"{form['RoleArn'][0]}</Message></Error><RequestId>denied</RequestId></ErrorResponse>"
+                ).encode()
+                start_response("403 Forbidden", [("Content-Type", "text/xml"), ("Content-Length", str(len(error)))])
+                return [error]
         if self.faults:
             target = environ.get("HTTP_X_AMZ_TARGET", "")
             operation = target.rsplit(".", 1)[-1] if target else environ.get("PATH_INFO", "").rsplit("/", 1)[-1]
@@ -585,6 +602,7 @@ def main():
         metavar="OPERATION=CODE[:STATUS]",
         help="answer OPERATION with this AWS error (repeatable)",
     )
+    parser.add_argument("--deny-role", action="append", default=[], metavar="ROLE_ARN", help="refuse AssumeRole into it")
     args = parser.parse_args()
     global PAGE_SIZE
     PAGE_SIZE = args.page_size
@@ -595,7 +613,7 @@ def main():
         faults[operation] = (code, int(status or 400))
 
     moto_app = DomainDispatcherApplication(create_backend_app)
-    app = Latency(Faults(CborBridge(moto_app), faults), args.latency_ms / 1000.0)
+    app = Latency(Faults(CborBridge(moto_app), faults, args.deny_role), args.latency_ms / 1000.0)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     print(f"READY {server.server_port}", flush=True)
     try:

@@ -44,6 +44,8 @@ pub struct Options {
     pub page_size: Option<u32>,
     /// `Operation=ErrorCode[:status]`, answered instead of the real call.
     pub faults: Vec<String>,
+    /// Role ARNs that AssumeRole refuses.
+    pub denied_roles: Vec<String>,
 }
 
 impl Emulator {
@@ -62,6 +64,9 @@ impl Emulator {
         }
         for fault in &options.faults {
             cmd.args(["--fault", fault]);
+        }
+        for role in &options.denied_roles {
+            cmd.args(["--deny-role", role]);
         }
         let mut child = cmd.spawn().expect("start the emulator");
         let stdout = child.stdout.take().unwrap();

@@ -16,6 +16,8 @@ const ROLE: &str = "arn:aws:iam::123456789012:role/SageMakerExecution";
 pub(crate) struct Seed {
     pub(crate) sm: aws_sdk_sagemaker::Client,
     budgets: aws_sdk_budgets::Client,
+    /// The account this seed writes to (Budgets takes it as a parameter).
+    account: String,
     cw: aws_sdk_cloudwatch::Client,
 }
 
@@ -28,8 +30,33 @@ fn backdated(seconds: u64) -> sm::Tag {
 
 impl Seed {
     pub(crate) fn new(emulator: &Emulator) -> Seed {
-        let config = emulator.sdk();
+        Seed::with_config(&emulator.sdk(), ACCOUNT)
+    }
+
+    /// Seeds another account of the class, reached by assuming a role in it
+    /// (moto maps AssumeRole into the role's account id).
+    pub(crate) fn in_account(emulator: &Emulator, account: &str) -> Seed {
+        let base = emulator.sdk();
+        let provider = block_on(
+            aws_config::sts::AssumeRoleProvider::builder(format!("arn:aws:iam::{account}:role/Seed"))
+                .session_name("seed")
+                .configure(&base)
+                .build(),
+        );
+        let config = block_on(
+            aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .region(aws_config::Region::new(REGION))
+                .endpoint_url(&emulator.url)
+                .credentials_provider(provider)
+                .load(),
+        );
+        Seed::with_config(&config, account)
+    }
+
+    fn with_config(config: &aws_config::SdkConfig, account: &str) -> Seed {
+        let config = config.clone();
         Seed {
+            account: account.to_string(),
             sm: aws_sdk_sagemaker::Client::new(&config),
             budgets: aws_sdk_budgets::Client::new(&config),
             cw: aws_sdk_cloudwatch::Client::new(&config),
@@ -183,7 +210,7 @@ impl Seed {
             .cost_filters("Service", vec!["Amazon SageMaker".to_string()])
             .build()
             .unwrap();
-        let mut call = self.budgets.create_budget().account_id(ACCOUNT).budget(budget);
+        let mut call = self.budgets.create_budget().account_id(&self.account).budget(budget);
         if alert {
             call = call.notifications_with_subscribers(
                 b::NotificationWithSubscribers::builder()

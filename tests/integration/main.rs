@@ -4,6 +4,7 @@
 mod cli;
 mod emulator;
 mod fixes;
+mod instructor;
 mod live;
 mod util;
 mod wizard;
