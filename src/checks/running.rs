@@ -23,7 +23,9 @@ pub fn priced(
     count: u32,
 ) -> Resource {
     let instance = instance_type.and_then(|t| instances.get(t));
-    let price = instance.map(|i| catalog::round(i.price_per_hour_usd * f64::from(count)));
+    let price = instance
+        .and_then(|i| i.price_per_hour_usd)
+        .map(|p| catalog::round(p * f64::from(count)));
     let accrued = match (price, running_seconds) {
         (Some(p), Some(secs)) => Some(catalog::cost_usd(p, secs)),
         _ => None,

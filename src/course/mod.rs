@@ -140,7 +140,13 @@ pub struct Instance {
     pub memory_gib: f64,
     pub gpus: u32,
     pub gpu_memory_gib: f64,
-    pub price_per_hour_usd: f64,
+    /// Approximate on-demand USD per hour in the data's region; absent where
+    /// no sourced figure exists (the module gives none for G4dn).
+    #[serde(default)]
+    pub price_per_hour_usd: Option<f64>,
+    /// Where the figures come from when it is not the module's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -468,7 +474,8 @@ impl Course {
             if !self.instances.categories.contains_key(&instance.category) {
                 problems.push(format!("{at}: unknown category {:?}", instance.category));
             }
-            if instance.vcpu == 0 || instance.memory_gib <= 0.0 || instance.price_per_hour_usd <= 0.0 {
+            if instance.vcpu == 0 || instance.memory_gib <= 0.0 || instance.price_per_hour_usd.is_some_and(|p| p <= 0.0)
+            {
                 problems.push(format!("{at}: vcpu, memory and price must be positive"));
             }
             if (instance.gpus == 0) != (instance.gpu_memory_gib == 0.0) {
@@ -705,7 +712,7 @@ mod tests {
         assert_eq!(instances.region, "eu-central-1");
         // A few rows of the seed's tables, each a different family.
         let m5 = instances.get("ml.m5.xlarge").unwrap();
-        assert_eq!((m5.vcpu, m5.memory_gib, m5.price_per_hour_usd), (4, 16.0, 0.23));
+        assert_eq!((m5.vcpu, m5.memory_gib, m5.price_per_hour_usd), (4, 16.0, Some(0.23)));
         let p3 = instances.get("ml.p3.8xlarge").unwrap();
         assert_eq!(
             (
@@ -715,10 +722,10 @@ mod tests {
                 p3.gpu_memory_gib,
                 p3.price_per_hour_usd
             ),
-            (32, 244.0, 4, 64.0, 15.28)
+            (32, 244.0, 4, 64.0, Some(15.28))
         );
         let r5 = instances.get("ml.r5.4xlarge").unwrap();
-        assert_eq!((r5.vcpu, r5.memory_gib, r5.price_per_hour_usd), (16, 128.0, 1.20));
+        assert_eq!((r5.vcpu, r5.memory_gib, r5.price_per_hour_usd), (16, 128.0, Some(1.20)));
         let seed_rows = instances
             .instance
             .iter()

@@ -202,7 +202,10 @@ fn instances_table(instances: &[&Instance], lang: Lang, region: &str, width: usi
                 row.push(i.gpus.to_string());
                 row.push(gib(i.gpu_memory_gib));
             }
-            row.push(format!("~{}", money(i.price_per_hour_usd)));
+            row.push(
+                i.price_per_hour_usd
+                    .map_or_else(|| tr(lang, "table.no_price").to_string(), |p| format!("~{}", money(p))),
+            );
             row
         })
         .collect();
@@ -220,7 +223,7 @@ fn monthly_table(instances: &[&Instance], hours: u32, days: u32, lang: Lang, wid
     let rows: Vec<Vec<String>> = instances
         .iter()
         .map(|i| {
-            let p = i.price_per_hour_usd;
+            let p = i.price_per_hour_usd.unwrap_or(0.0);
             vec![
                 i.name.clone(),
                 money(p),
@@ -275,6 +278,9 @@ fn parse_directive<'a>(line: &str, course: &'a Course) -> Result<Directive<'a>, 
             let hours = number("hours per day")?;
             let days = number("days per month")?;
             let instances = words.map(lookup).collect::<Result<Vec<_>, _>>()?;
+            if let Some(unpriced) = instances.iter().find(|i| i.price_per_hour_usd.is_none()) {
+                return Err(format!("{} has no price for {line:?}", unpriced.name));
+            }
             if instances.is_empty() {
                 return Err(format!("{line:?} names no instances"));
             }
