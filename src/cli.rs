@@ -69,6 +69,62 @@ pub enum Module5Command {
         #[command(subcommand)]
         what: FixCommand,
     },
+    /// The instance data as a table or JSON, filtered
+    Instances {
+        #[arg(long)]
+        family: Option<String>,
+        /// general-purpose, compute-optimized, memory-optimized or accelerated
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long, value_name = "N")]
+        min_vcpu: Option<u32>,
+        #[arg(long, value_name = "GIB")]
+        min_memory: Option<f64>,
+        /// Only instances with GPUs
+        #[arg(long)]
+        gpu: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// The module's decision matrix: which instance for your work (asks on a terminal)
+    Advise {
+        #[arg(long, value_enum)]
+        deep_learning: Option<crate::catalog::advisor::DeepLearning>,
+        /// GB of data held in memory
+        #[arg(long, value_name = "N")]
+        dataset_gb: Option<f64>,
+        #[arg(long, value_enum)]
+        budget: Option<crate::catalog::advisor::Budget>,
+        #[arg(long, value_enum)]
+        workload: Option<crate::catalog::advisor::Workload>,
+        /// vCPUs you need at least
+        #[arg(long, value_name = "N")]
+        min_vcpu: Option<u32>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// What running an instance costs (per second, one-minute minimum), or the monthly comparison
+    Cost {
+        /// e.g. ml.m5.xlarge
+        instance: Option<String>,
+        #[arg(long, value_name = "H", conflicts_with = "duration")]
+        hours: Option<f64>,
+        /// e.g. 2h30m
+        #[arg(long)]
+        duration: Option<String>,
+        /// Show the possible saving with spot capacity (a range, not a promise)
+        #[arg(long)]
+        spot: bool,
+        /// Compare every instance per hour, day and month
+        #[arg(long, conflicts_with_all = ["instance", "hours", "duration"])]
+        monthly: bool,
+        #[arg(long, default_value_t = 8.0)]
+        hours_per_day: f64,
+        #[arg(long, default_value_t = 20.0)]
+        days: f64,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Export your progress (checklist, quiz scores, last live check) as JSON for your instructor
     Report {
         /// Where to write the report

@@ -18,6 +18,7 @@ pub mod live;
 pub mod progress;
 pub mod report;
 pub mod snapshot;
+pub mod tools;
 pub mod wizard;
 
 use std::io::{IsTerminal, Write};
@@ -184,6 +185,65 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             Ok(EXIT_OK)
         }
         Some(Module5Command::Check(args)) => check(&course, args, ctx, out),
+        Some(Module5Command::Instances {
+            family,
+            category,
+            min_vcpu,
+            min_memory,
+            gpu,
+            format,
+        }) => {
+            let filter = catalog::Filter {
+                family: family.clone(),
+                category: category.clone(),
+                min_vcpu: *min_vcpu,
+                min_memory_gib: *min_memory,
+                gpu: *gpu,
+            };
+            tools::instances(&course, &filter, *format == Format::Json, lang, ctx.width, out)
+        }
+        Some(Module5Command::Advise {
+            deep_learning,
+            dataset_gb,
+            budget,
+            workload,
+            min_vcpu,
+            format,
+        }) => {
+            let answers = catalog::advisor::Answers {
+                deep_learning: *deep_learning,
+                dataset_gb: *dataset_gb,
+                budget: *budget,
+                workload: *workload,
+                min_vcpu: *min_vcpu,
+            };
+            if dataset_gb.is_some_and(|gb| !gb.is_finite() || gb < 0.0) {
+                return Err(Error::Usage(tr(lang, "tools.bad_number").to_string()));
+            }
+            let mut prompter = InquirePrompter::new(ctx.colour);
+            tools::advise(&course, answers, *format == Format::Json, &mut prompter, ctx, out)
+        }
+        Some(Module5Command::Cost {
+            instance,
+            hours,
+            duration,
+            spot,
+            monthly,
+            hours_per_day,
+            days,
+            format,
+        }) => {
+            let args = tools::CostArgs {
+                instance: instance.clone(),
+                hours: *hours,
+                duration: duration.clone(),
+                spot: *spot,
+                monthly: *monthly,
+                hours_per_day: *hours_per_day,
+                days: *days,
+            };
+            tools::cost(&course, &args, *format == Format::Json, lang, ctx.width, out)
+        }
         Some(Module5Command::Audit(args)) => {
             let (store, log) = stores(ctx)?;
             let _ = store;

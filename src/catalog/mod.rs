@@ -1,5 +1,8 @@
-//! Instance figures and what running them costs. The figures themselves live
-//! in lessons/module5/instances.toml (see `course::Instances`).
+//! Instance figures and what running them costs, and the advisor. The
+//! figures themselves live in lessons/module5/instances.toml (see
+//! `course::Instances`).
+
+pub mod advisor;
 
 use crate::course::{Instance, Instances};
 
@@ -86,5 +89,209 @@ mod tests {
             "not in the data, still a GPU"
         );
         assert!(!is_accelerated(&course.instances, "ml.m6i.large"));
+    }
+}
+
+/// What `instances` lists.
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub family: Option<String>,
+    pub category: Option<String>,
+    pub min_vcpu: Option<u32>,
+    pub min_memory_gib: Option<f64>,
+    pub gpu: bool,
+}
+
+pub fn filter<'a>(instances: &'a Instances, f: &Filter) -> Vec<&'a Instance> {
+    instances
+        .instance
+        .iter()
+        .filter(|i| f.family.as_ref().is_none_or(|fam| i.family.eq_ignore_ascii_case(fam)))
+        .filter(|i| f.category.as_ref().is_none_or(|c| i.category.eq_ignore_ascii_case(c)))
+        .filter(|i| f.min_vcpu.is_none_or(|v| i.vcpu >= v))
+        .filter(|i| f.min_memory_gib.is_none_or(|m| i.memory_gib >= m))
+        .filter(|i| !f.gpu || i.gpus > 0)
+        .collect()
+}
+
+/// Spot capacity can cost "up to 90%" less (the module): a range, not a promise.
+pub const SPOT_MAX_SAVING: f64 = 0.90;
+
+#[derive(Debug, serde::Serialize, PartialEq)]
+pub struct SpotRange {
+    pub min_usd: f64,
+    pub max_usd: f64,
+}
+
+#[derive(Debug, serde::Serialize, PartialEq)]
+pub struct Estimate {
+    pub instance: String,
+    pub price_per_hour_usd: f64,
+    pub billed_seconds: u64,
+    pub cost_usd: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spot: Option<SpotRange>,
+}
+
+/// The cost of running `instance` for `seconds`, or None when it has no price.
+pub fn estimate(instance: &Instance, seconds: u64, spot: bool) -> Option<Estimate> {
+    let price = instance.price_per_hour_usd?;
+    let cost = cost_usd(price, seconds);
+    Some(Estimate {
+        instance: instance.name.clone(),
+        price_per_hour_usd: price,
+        billed_seconds: billed_seconds(seconds),
+        cost_usd: cost,
+        spot: spot.then(|| SpotRange {
+            min_usd: round(cost * (1.0 - SPOT_MAX_SAVING)),
+            max_usd: cost,
+        }),
+    })
+}
+
+#[derive(Debug, serde::Serialize, PartialEq)]
+pub struct MonthlyRow {
+    pub instance: String,
+    pub per_hour_usd: f64,
+    pub per_day_usd: f64,
+    pub per_month_usd: f64,
+}
+
+/// The module's monthly comparison, for every priced instance.
+pub fn monthly(instances: &Instances, hours_per_day: f64, days: f64) -> Vec<MonthlyRow> {
+    instances
+        .instance
+        .iter()
+        .filter_map(|i| {
+            let p = i.price_per_hour_usd?;
+            Some(MonthlyRow {
+                instance: i.name.clone(),
+                per_hour_usd: p,
+                per_day_usd: round(p * hours_per_day),
+                per_month_usd: round(p * hours_per_day * days),
+            })
+        })
+        .collect()
+}
+
+/// "2h30m", "90m", "1h 15m", "45s", or plain hours ("2.5").
+pub fn parse_duration(text: &str) -> Option<u64> {
+    let text = text.trim();
+    if let Ok(hours) = text.parse::<f64>() {
+        return (hours.is_finite() && hours >= 0.0).then(|| (hours * 3600.0).round() as u64);
+    }
+    humantime::parse_duration(text).ok().map(|d| d.as_secs())
+}
+
+/// The listed names nearest to a misspelt one, for "did you mean".
+pub fn closest<'a>(instances: &'a Instances, name: &str) -> Vec<&'a str> {
+    let name = normalise(name);
+    let mut scored: Vec<(usize, &str)> = instances
+        .instance
+        .iter()
+        .map(|i| (edit_distance(&name, &i.name), i.name.as_str()))
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, n)| n).collect()
+}
+
+/// Instance names as learners type them: any case, with or without `ml.`.
+pub fn normalise(name: &str) -> String {
+    let name = name.trim().to_lowercase();
+    if name.starts_with("ml.") {
+        name
+    } else {
+        format!("ml.{name}")
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = (previous + usize::from(ca != *cb)).min(row[j] + 1).min(current + 1);
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod catalog_tests {
+    use super::*;
+    use crate::course::Course;
+    use crate::i18n::Lang;
+
+    fn instances() -> Instances {
+        Course::load(None, Lang::En).unwrap().instances
+    }
+
+    #[test]
+    fn the_monthly_table_matches_every_row_of_the_module() {
+        let rows = monthly(&instances(), 8.0, 20.0);
+        let find = |name: &str| rows.iter().find(|r| r.instance == name).unwrap();
+        for (name, hour, day, month) in [
+            ("ml.t3.medium", 0.05, 0.40, 8.00),
+            ("ml.t3.large", 0.10, 0.80, 16.00),
+            ("ml.m5.large", 0.12, 0.96, 19.20),
+            ("ml.m5.xlarge", 0.23, 1.84, 36.80),
+            ("ml.m5.2xlarge", 0.46, 3.68, 73.60),
+            ("ml.c5.2xlarge", 0.43, 3.44, 68.80),
+            ("ml.r5.2xlarge", 0.60, 4.80, 96.00),
+            ("ml.p3.2xlarge", 3.82, 30.56, 611.20),
+        ] {
+            let row = find(name);
+            assert_eq!(
+                (row.per_hour_usd, row.per_day_usd, row.per_month_usd),
+                (hour, day, month),
+                "{name}"
+            );
+        }
+        assert!(
+            rows.iter().all(|r| !r.instance.contains("g4dn")),
+            "no row is invented for unpriced instances"
+        );
+    }
+
+    #[test]
+    fn the_worked_example_and_spot_as_a_range() {
+        let all = instances();
+        let m5 = all.get("ml.m5.xlarge").unwrap();
+        let e = estimate(m5, parse_duration("2h30m").unwrap(), false).unwrap();
+        assert_eq!((e.billed_seconds, e.cost_usd), (9000, 0.575));
+        let spot = estimate(m5, 9000, true).unwrap().spot.unwrap();
+        assert_eq!((spot.min_usd, spot.max_usd), (0.0575, 0.575));
+        assert!(estimate(all.get("ml.g4dn.xlarge").unwrap(), 3600, false).is_none());
+    }
+
+    #[test]
+    fn durations_in_several_spellings() {
+        assert_eq!(parse_duration("2h30m"), Some(9000));
+        assert_eq!(parse_duration("2h 30m"), Some(9000));
+        assert_eq!(parse_duration("2.5"), Some(9000));
+        assert_eq!(parse_duration("45s"), Some(45));
+        assert_eq!(parse_duration("soon"), None);
+        assert_eq!(parse_duration("-1"), None);
+    }
+
+    #[test]
+    fn filters_and_near_names() {
+        let all = instances();
+        let gpus = filter(
+            &all,
+            &Filter {
+                gpu: true,
+                min_memory_gib: Some(200.0),
+                ..Filter::default()
+            },
+        );
+        let names: Vec<&str> = gpus.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["ml.p3.8xlarge", "ml.p3.16xlarge", "ml.g4dn.16xlarge"]);
+        assert_eq!(closest(&all, "ml.m5.xlarg")[0], "ml.m5.xlarge");
+        assert_eq!(closest(&all, "m5.xlarge")[0], "ml.m5.xlarge");
     }
 }

@@ -12,9 +12,6 @@ use textwrap::core::display_width;
 use super::{Course, Instance};
 use crate::i18n::{Lang, tr, trf};
 
-/// Narrowest a table column is squeezed to before its text wraps.
-const MIN_COLUMN: usize = 6;
-
 pub fn heading(text: &str) -> String {
     format!("{}\n", text.bold().underline())
 }
@@ -100,20 +97,29 @@ pub fn table(headers: &[String], rows: &[Vec<String>], width: usize) -> String {
     }
     // One space each side of a cell and one rule between cells.
     let frame = 3 * columns - 1;
-    let narrowest: usize = widths.iter().map(|w| (*w).min(MIN_COLUMN)).sum();
-    if narrowest + frame > width {
+    // A column is never narrower than its longest word (an instance name, a
+    // number): text wraps between words, names never break.
+    let mut floors: Vec<usize> = headers.iter().map(|h| longest_word(h)).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate().take(columns) {
+            floors[i] = floors[i].max(longest_word(&inline(cell)));
+        }
+    }
+    if floors.iter().sum::<usize>() + frame > width {
         return records(headers, rows, width);
     }
     while widths.iter().sum::<usize>() + frame > width {
-        let (widest, &w) = widths
+        // Shrink the column with the most room above its floor.
+        let Some((column, _)) = widths
             .iter()
+            .zip(&floors)
             .enumerate()
-            .max_by_key(|(_, w)| **w)
-            .expect("a table has columns");
-        if w <= MIN_COLUMN {
+            .filter(|(_, (w, f))| w > f)
+            .max_by_key(|(_, (w, f))| **w - **f)
+        else {
             break;
-        }
-        widths[widest] = w - 1;
+        };
+        widths[column] -= 1;
     }
     let render_row = |cells: &[String], bold: bool| -> String {
         let wrapped: Vec<Vec<String>> = (0..columns)
@@ -153,6 +159,10 @@ pub fn table(headers: &[String], rows: &[Vec<String>], width: usize) -> String {
         out.push_str(&render_row(row, false));
     }
     out
+}
+
+fn longest_word(text: &str) -> usize {
+    text.split_whitespace().map(display_width).max().unwrap_or(0)
 }
 
 /// A table too wide for the terminal even when squeezed, as one record per

@@ -6,5 +6,6 @@ mod emulator;
 mod fixes;
 mod instructor;
 mod live;
+mod tools;
 mod util;
 mod wizard;

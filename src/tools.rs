@@ -1,0 +1,270 @@
+//! The learner's tools: instance catalog, advisor and cost calculator.
+
+use std::io::Write;
+
+use crate::catalog::advisor::{self, Answers, Budget, DeepLearning, Question, Workload};
+use crate::catalog::{self, Filter, usd};
+use crate::course::{Course, render};
+use crate::error::{EXIT_OK, Error, Result};
+use crate::i18n::{Lang, tr, trf};
+use crate::wizard::Prompter;
+
+fn emit(out: &mut dyn Write, text: &str, lang: Lang) -> Result<()> {
+    out.write_all(text.as_bytes()).map_err(|source| Error::Io {
+        action: tr(lang, "io.write_output").to_string(),
+        path: "-".into(),
+        source,
+    })
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).expect("serialises") + "\n"
+}
+
+pub fn instances(
+    course: &Course,
+    filter: &Filter,
+    as_json: bool,
+    lang: Lang,
+    width: usize,
+    out: &mut dyn Write,
+) -> Result<u8> {
+    let list = catalog::filter(&course.instances, filter);
+    let text = if as_json {
+        json(&list)
+    } else if list.is_empty() {
+        format!("{}\n", tr(lang, "tools.no_instances"))
+    } else {
+        let headers: Vec<String> = [
+            tr(lang, "table.instance"),
+            tr(lang, "tools.category"),
+            "vCPU",
+            "RAM",
+            "GPUs",
+            tr(lang, "table.gpu_memory"),
+            &trf(lang, "table.price_per_hour", &[("region", &course.instances.region)]),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let rows: Vec<Vec<String>> = list
+            .iter()
+            .map(|i| {
+                let category = course
+                    .instances
+                    .categories
+                    .get(&i.category)
+                    .map_or(i.category.as_str(), |t| t.get(lang));
+                vec![
+                    i.name.clone(),
+                    category.to_string(),
+                    i.vcpu.to_string(),
+                    format!("{} GiB", i.memory_gib),
+                    i.gpus.to_string(),
+                    if i.gpus > 0 {
+                        format!("{} GiB", i.gpu_memory_gib)
+                    } else {
+                        "—".into()
+                    },
+                    i.price_per_hour_usd
+                        .map_or_else(|| "—".into(), |p| format!("~{}", usd(p))),
+                ]
+            })
+            .collect();
+        let mut text = render::table(&headers, &rows, width);
+        text.push_str(&render::wrap_plain(tr(lang, "tools.prices_note"), width, "", ""));
+        text
+    };
+    emit(out, &text, lang)?;
+    Ok(EXIT_OK)
+}
+
+fn ask_choice(prompter: &mut dyn Prompter, lang: Lang, question: &str, options: &[&str]) -> Result<usize> {
+    let labels: Vec<String> = options.iter().map(|k| tr(lang, k).to_string()).collect();
+    prompter
+        .select(tr(lang, question), &labels, tr(lang, "wizard.help"))
+        .map_err(|_| Error::Usage(tr(lang, "tools.cancelled").to_string()))
+}
+
+/// Asks the matrix's next question until it has an answer.
+pub fn advise(
+    course: &Course,
+    mut answers: Answers,
+    as_json: bool,
+    prompter: &mut dyn Prompter,
+    ctx: &crate::Context,
+    out: &mut dyn Write,
+) -> Result<u8> {
+    let (lang, width, interactive) = (ctx.lang, ctx.width, ctx.interactive);
+    let advice = loop {
+        match advisor::advise(&course.instances, &answers, lang) {
+            Ok(advice) => break advice,
+            Err(question) if !interactive => {
+                return Err(Error::NeedsTerminal(trf(
+                    lang,
+                    "tools.advise_needs",
+                    &[("flag", &question.flag())],
+                )));
+            }
+            Err(Question::DeepLearning) => {
+                let choice = ask_choice(
+                    prompter,
+                    lang,
+                    "tools.q_dl",
+                    &["tools.a_training", "tools.a_inference", "tools.a_no"],
+                )?;
+                answers.deep_learning =
+                    Some([DeepLearning::Training, DeepLearning::Inference, DeepLearning::No][choice]);
+            }
+            Err(Question::DatasetGb) => {
+                let text = prompter
+                    .text(tr(lang, "tools.q_data"), tr(lang, "tools.q_data_help"))
+                    .map_err(|_| Error::Usage(tr(lang, "tools.cancelled").to_string()))?;
+                match text.trim().replace(',', ".").parse::<f64>() {
+                    Ok(gb) if gb.is_finite() && gb >= 0.0 => answers.dataset_gb = Some(gb),
+                    _ => emit(out, &format!("{}\n", tr(lang, "tools.bad_number")), lang)?,
+                }
+            }
+            Err(Question::Budget) => {
+                let choice = ask_choice(
+                    prompter,
+                    lang,
+                    "tools.q_budget",
+                    &["tools.a_restricted", "tools.a_flexible"],
+                )?;
+                answers.budget = Some([Budget::Restricted, Budget::Flexible][choice]);
+            }
+            Err(Question::Workload) => {
+                let choice = ask_choice(prompter, lang, "tools.q_workload", &["tools.a_cpu", "tools.a_light"])?;
+                answers.workload = Some([Workload::Cpu, Workload::Light][choice]);
+            }
+        }
+    };
+    let text = if as_json {
+        json(&advice)
+    } else {
+        let mut text = String::new();
+        for (n, step) in advice.path.iter().enumerate() {
+            text.push_str(&render::wrap_plain(step, width, &format!("{}. ", n + 1), "   "));
+        }
+        text.push('\n');
+        text.push_str(&render::wrap_plain(
+            &trf(lang, "tools.advice", &[("instance", &advice.instance)]),
+            width,
+            "",
+            "",
+        ));
+        text.push_str(&render::wrap_plain(&advice.reason, width, "", ""));
+        text
+    };
+    emit(out, &text, lang)?;
+    Ok(EXIT_OK)
+}
+
+pub struct CostArgs {
+    pub instance: Option<String>,
+    pub hours: Option<f64>,
+    pub duration: Option<String>,
+    pub spot: bool,
+    pub monthly: bool,
+    pub hours_per_day: f64,
+    pub days: f64,
+}
+
+pub fn cost(
+    course: &Course,
+    args: &CostArgs,
+    as_json: bool,
+    lang: Lang,
+    width: usize,
+    out: &mut dyn Write,
+) -> Result<u8> {
+    if args.monthly {
+        if !(args.hours_per_day > 0.0 && args.hours_per_day <= 24.0 && args.days > 0.0 && args.days <= 31.0) {
+            return Err(Error::Usage(tr(lang, "tools.bad_month").to_string()));
+        }
+        let rows = catalog::monthly(&course.instances, args.hours_per_day, args.days);
+        let text = if as_json {
+            json(&serde_json::json!({ "rows": rows }))
+        } else {
+            let headers = vec![
+                tr(lang, "table.instance").to_string(),
+                tr(lang, "table.per_hour").to_string(),
+                trf(lang, "table.per_day", &[("hours", &args.hours_per_day)]),
+                trf(lang, "table.per_month", &[("hours", &(args.hours_per_day * args.days))]),
+            ];
+            let body: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.instance.clone(),
+                        format!("${:.2}", r.per_hour_usd),
+                        format!("${:.2}", r.per_day_usd),
+                        format!("${:.2}", r.per_month_usd),
+                    ]
+                })
+                .collect();
+            let mut text = render::table(&headers, &body, width);
+            text.push_str(&render::wrap_plain(tr(lang, "tools.prices_note"), width, "", ""));
+            text
+        };
+        emit(out, &text, lang)?;
+        return Ok(EXIT_OK);
+    }
+    let Some(name) = &args.instance else {
+        return Err(Error::Usage(tr(lang, "tools.cost_needs_instance").to_string()));
+    };
+    let Some(instance) = course.instances.get(&catalog::normalise(name)) else {
+        let near = catalog::closest(&course.instances, name).join(", ");
+        return Err(Error::Usage(trf(
+            lang,
+            "tools.unknown_instance",
+            &[("name", name), ("near", &near)],
+        )));
+    };
+    let seconds = match (&args.hours, &args.duration) {
+        (Some(h), None) if h.is_finite() && *h >= 0.0 => (h * 3600.0).round() as u64,
+        (None, Some(d)) => {
+            catalog::parse_duration(d).ok_or_else(|| Error::Usage(trf(lang, "tools.bad_duration", &[("value", d)])))?
+        }
+        (Some(_), Some(_)) | (None, None) => return Err(Error::Usage(tr(lang, "tools.hours_or_duration").to_string())),
+        (Some(h), None) => return Err(Error::Usage(trf(lang, "tools.bad_duration", &[("value", h)]))),
+    };
+    let Some(estimate) = catalog::estimate(instance, seconds, args.spot) else {
+        return Err(Error::Usage(trf(lang, "tools.no_price", &[("name", &instance.name)])));
+    };
+    let text = if as_json {
+        json(&estimate)
+    } else {
+        let mut text = trf(
+            lang,
+            "tools.cost_line",
+            &[
+                ("instance", &estimate.instance),
+                ("price", &usd(estimate.price_per_hour_usd)),
+                ("time", &crate::checks::duration(estimate.billed_seconds)),
+                ("cost", &usd(estimate.cost_usd)),
+            ],
+        );
+        text.push('\n');
+        if seconds < catalog::MINIMUM_BILLED_SECONDS {
+            text.push_str(&format!("{}\n", tr(lang, "tools.minimum")));
+        }
+        if let Some(spot) = &estimate.spot {
+            text.push_str(&render::wrap_plain(
+                &trf(
+                    lang,
+                    "tools.spot",
+                    &[("min", &usd(spot.min_usd)), ("max", &usd(spot.max_usd))],
+                ),
+                width,
+                "",
+                "",
+            ));
+        }
+        text.push_str(&render::wrap_plain(tr(lang, "tools.prices_note"), width, "", ""));
+        text
+    };
+    emit(out, &text, lang)?;
+    Ok(EXIT_OK)
+}

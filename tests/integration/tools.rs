@@ -1,0 +1,231 @@
+//! The catalog, advisor and calculator as a learner runs them.
+
+use serde_json::Value;
+
+use crate::util::*;
+
+fn json_of(learner: &Learner, args: &[&str]) -> Value {
+    let output = learner.run(args);
+    expect_code(&output, 0);
+    serde_json::from_str(&stdout(&output)).unwrap_or_else(|e| panic!("{e}: {}", stdout(&output)))
+}
+
+#[test]
+fn cost_gives_the_modules_worked_example_and_spot_as_a_range() {
+    let learner = Learner::new();
+    let e = json_of(
+        &learner,
+        &[
+            "module5",
+            "cost",
+            "ml.m5.xlarge",
+            "--duration",
+            "2h30m",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        e,
+        serde_json::json!({"instance": "ml.m5.xlarge", "price_per_hour_usd": 0.23, "billed_seconds": 9000, "cost_usd": 0.575})
+    );
+    let spot = json_of(
+        &learner,
+        &[
+            "module5",
+            "cost",
+            "m5.xlarge",
+            "--hours",
+            "2.5",
+            "--spot",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(spot["spot"], serde_json::json!({"min_usd": 0.0575, "max_usd": 0.575}));
+    let short = json_of(
+        &learner,
+        &[
+            "module5",
+            "cost",
+            "ml.p3.2xlarge",
+            "--duration",
+            "10s",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(short["billed_seconds"], 60, "one-minute minimum");
+    let text = stdout(&learner.run(&["module5", "cost", "ml.m5.xlarge", "--duration", "2h30m", "--lang", "pt"]));
+    assert!(text.contains("$0.575") && text.contains("mínimo de 1 minuto"), "{text}");
+}
+
+#[test]
+fn the_monthly_comparison_has_a_row_for_every_priced_instance() {
+    let learner = Learner::new();
+    let table = json_of(&learner, &["module5", "cost", "--monthly", "--format", "json"]);
+    let rows = table["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 20, "the seed's twenty priced instances; G4dn has no price");
+    let p3 = rows.iter().find(|r| r["instance"] == "ml.p3.2xlarge").unwrap();
+    assert_eq!(
+        (p3["per_day_usd"].as_f64(), p3["per_month_usd"].as_f64()),
+        (Some(30.56), Some(611.2))
+    );
+    let full_days = json_of(
+        &learner,
+        &[
+            "module5",
+            "cost",
+            "--monthly",
+            "--hours-per-day",
+            "24",
+            "--days",
+            "30",
+            "--format",
+            "json",
+        ],
+    );
+    let t3 = full_days["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["instance"] == "ml.t3.medium")
+        .unwrap();
+    assert_eq!(t3["per_month_usd"], 36.0);
+}
+
+#[test]
+fn bad_names_and_durations_exit_2_with_a_suggestion() {
+    let learner = Learner::new();
+    let output = learner.run(&["module5", "cost", "ml.m5.xlarg", "--hours", "1"]);
+    expect_code(&output, 2);
+    assert!(stderr(&output).contains("Perhaps: ml.m5.xlarge"), "{}", stderr(&output));
+    for args in [
+        &["module5", "cost", "ml.m5.xlarge", "--duration", "soon"][..],
+        &["module5", "cost", "ml.m5.xlarge"][..],
+        &["module5", "cost", "ml.g4dn.xlarge", "--hours", "1"][..],
+        &["module5", "cost", "--monthly", "--hours-per-day", "25"][..],
+        &["module5", "cost", "ml.m5.xlarge", "--hours", "1", "--duration", "1h"][..],
+    ] {
+        expect_code(&learner.run(args), 2);
+    }
+}
+
+#[test]
+fn the_advisor_follows_every_branch_from_flags_and_names_a_missing_one() {
+    let learner = Learner::new();
+    for (flags, family, instance) in [
+        (&["--deep-learning", "training"][..], "p3", "ml.p3.2xlarge"),
+        (&["--deep-learning", "inference"][..], "g4dn", "ml.g4dn.xlarge"),
+        (
+            &["--deep-learning", "no", "--dataset-gb", "40"][..],
+            "r5",
+            "ml.r5.2xlarge",
+        ),
+        (
+            &["--deep-learning", "no", "--dataset-gb", "4", "--budget", "flexible"][..],
+            "m5",
+            "ml.m5.large",
+        ),
+        (
+            &[
+                "--deep-learning",
+                "no",
+                "--dataset-gb",
+                "4",
+                "--budget",
+                "restricted",
+                "--workload",
+                "cpu",
+            ][..],
+            "c5",
+            "ml.c5.xlarge",
+        ),
+        (
+            &[
+                "--deep-learning",
+                "no",
+                "--dataset-gb",
+                "1",
+                "--budget",
+                "restricted",
+                "--workload",
+                "light",
+            ][..],
+            "t3",
+            "ml.t3.medium",
+        ),
+    ] {
+        let mut args = vec!["module5", "advise", "--format", "json"];
+        args.extend_from_slice(flags);
+        let advice = json_of(&learner, &args);
+        assert_eq!(
+            (advice["family"].as_str(), advice["instance"].as_str()),
+            (Some(family), Some(instance)),
+            "{flags:?}"
+        );
+        assert!(!advice["path"].as_array().unwrap().is_empty() && advice["reason"].is_string());
+    }
+    let missing = learner
+        .command(&["module5", "advise", "--deep-learning", "no", "--dataset-gb", "4"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    expect_code(&missing, 2);
+    assert!(stderr(&missing).contains("--budget"), "{}", stderr(&missing));
+}
+
+#[test]
+fn instances_are_filtered_and_g4dn_is_marked_as_not_from_the_course() {
+    let learner = Learner::new();
+    let list = json_of(
+        &learner,
+        &["module5", "instances", "--family", "g4dn", "--format", "json"],
+    );
+    let items = list.as_array().unwrap();
+    assert_eq!(items.len(), 6);
+    for item in items {
+        assert!(item["price_per_hour_usd"].is_null() && item["source"].as_str().unwrap().contains("not in the course"));
+        for key in [
+            "name",
+            "family",
+            "category",
+            "vcpu",
+            "memory_gib",
+            "gpus",
+            "gpu_memory_gib",
+        ] {
+            assert!(item.get(key).is_some(), "{key}");
+        }
+    }
+    let big = json_of(
+        &learner,
+        &[
+            "module5",
+            "instances",
+            "--min-vcpu",
+            "48",
+            "--min-memory",
+            "192",
+            "--format",
+            "json",
+        ],
+    );
+    let names: Vec<&str> = big
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "ml.m5.12xlarge",
+            "ml.p3.16xlarge",
+            "ml.g4dn.12xlarge",
+            "ml.g4dn.16xlarge"
+        ]
+    );
+    let text = stdout(&learner.run(&["module5", "instances", "--category", "compute-optimized"]));
+    assert!(text.contains("ml.c5.4xlarge") && !text.contains("ml.m5"), "{text}");
+}
