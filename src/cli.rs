@@ -125,6 +125,30 @@ pub enum Module5Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// CPU, memory, disk and GPU use here, with the module's diagnosis; or `-- CMD` to measure a command
+    Monitor {
+        /// Keep refreshing every --interval seconds (Ctrl-C to stop)
+        #[arg(long)]
+        watch: bool,
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        interval: u64,
+        /// With --watch: stop after N readings
+        #[arg(long, value_name = "N")]
+        count: Option<u64>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// A command to run and measure (peak memory, CPU and wall time)
+        #[arg(last = true, value_name = "CMD")]
+        command: Vec<String>,
+    },
+    /// Guided diagnosis of the module's three problems
+    Troubleshoot {
+        #[arg(value_enum)]
+        problem: Option<Problem>,
+        /// The instance that could not start (insufficient-capacity)
+        #[arg(long)]
+        instance: Option<String>,
+    },
     /// Export your progress (checklist, quiz scores, last live check) as JSON for your instructor
     Report {
         /// Where to write the report
@@ -262,6 +286,13 @@ pub enum InstructorCommand {
         #[arg(long, default_value = "CourseAudit")]
         role_name: String,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Problem {
+    InsufficientCapacity,
+    SlowNotebook,
+    KernelDied,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

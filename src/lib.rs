@@ -15,6 +15,7 @@ pub mod fixes;
 pub mod i18n;
 pub mod instructor;
 pub mod live;
+pub mod monitor;
 pub mod progress;
 pub mod report;
 pub mod snapshot;
@@ -185,6 +186,24 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             Ok(EXIT_OK)
         }
         Some(Module5Command::Check(args)) => check(&course, args, ctx, out),
+        Some(Module5Command::Monitor {
+            watch,
+            interval,
+            count,
+            format,
+            command,
+        }) => {
+            let watch = tools::Watch {
+                on: *watch,
+                interval: *interval,
+                count: *count,
+            };
+            tools::monitor(&course, &watch, *format == Format::Json, command, ctx, out)
+        }
+        Some(Module5Command::Troubleshoot { problem, instance }) => {
+            let mut prompter = InquirePrompter::new(ctx.colour);
+            tools::troubleshoot(&course, *problem, instance.as_deref(), &mut prompter, ctx, out)
+        }
         Some(Module5Command::Instances {
             family,
             category,

@@ -268,3 +268,186 @@ pub fn cost(
     emit(out, &text, lang)?;
     Ok(EXIT_OK)
 }
+
+/// How `monitor` repeats: once, or every `interval` seconds (`count` times at most).
+pub struct Watch {
+    pub on: bool,
+    pub interval: u64,
+    pub count: Option<u64>,
+}
+
+pub fn monitor(
+    course: &Course,
+    watch: &Watch,
+    as_json: bool,
+    command: &[String],
+    ctx: &crate::Context,
+    out: &mut dyn Write,
+) -> Result<u8> {
+    let lang = ctx.lang;
+    if !command.is_empty() {
+        let usage = crate::monitor::measure(&course.instances, command).map_err(|e| {
+            Error::Usage(trf(
+                lang,
+                "tools.cannot_run",
+                &[("command", &command[0]), ("error", &e)],
+            ))
+        })?;
+        let text = if as_json {
+            json(&usage)
+        } else {
+            trf(
+                lang,
+                "tools.measured",
+                &[
+                    (
+                        "peak",
+                        &format!("{:.1}", usage.peak_memory_bytes as f64 / (1024.0 * 1024.0)),
+                    ),
+                    ("cpu", &usage.cpu_seconds),
+                    ("wall", &usage.wall_seconds),
+                    ("fits", &usage.fits.as_deref().unwrap_or("—")),
+                ],
+            ) + "\n"
+                + &render::wrap_plain(tr(lang, "tools.fit_rule"), ctx.width, "", "")
+        };
+        emit(out, &text, lang)?;
+        // Like `time`, the measured command's exit code is ours.
+        return Ok(usage.exit_code.map_or(1, |c| u8::try_from(c).unwrap_or(1)));
+    }
+    let dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
+    let mut taken = 0;
+    loop {
+        let readings = crate::monitor::read(&dir, std::time::Duration::from_millis(500));
+        let diagnosis = crate::monitor::diagnose(&course.instances, &readings, lang);
+        let text = if as_json {
+            serde_json::to_string(&serde_json::json!({ "readings": readings, "diagnosis": diagnosis }))
+                .expect("serialises")
+                + "\n"
+        } else {
+            crate::monitor::text(&readings, &diagnosis, lang, ctx.width) + "\n"
+        };
+        emit(out, &text, lang)?;
+        out.flush().ok();
+        taken += 1;
+        if !watch.on || watch.count.is_some_and(|c| taken >= c) {
+            return Ok(EXIT_OK);
+        }
+        std::thread::sleep(std::time::Duration::from_secs(watch.interval));
+    }
+}
+
+pub fn troubleshoot(
+    course: &Course,
+    problem: Option<crate::cli::Problem>,
+    instance: Option<&str>,
+    prompter: &mut dyn Prompter,
+    ctx: &crate::Context,
+    out: &mut dyn Write,
+) -> Result<u8> {
+    use crate::cli::Problem;
+    let lang = ctx.lang;
+    let problem = match problem {
+        Some(p) => p,
+        None if ctx.interactive => {
+            let choice = ask_choice(
+                prompter,
+                lang,
+                "tools.q_problem",
+                &["tools.p_capacity", "tools.p_slow", "tools.p_kernel"],
+            )?;
+            [
+                Problem::InsufficientCapacity,
+                Problem::SlowNotebook,
+                Problem::KernelDied,
+            ][choice]
+        }
+        None => return Err(Error::NeedsTerminal(tr(lang, "tools.problem_needed").to_string())),
+    };
+    let mut text = String::new();
+    match problem {
+        Problem::InsufficientCapacity => {
+            let name = match instance {
+                Some(name) => name.to_string(),
+                None if ctx.interactive => prompter
+                    .text(tr(lang, "tools.q_instance"), "ml.c5.xlarge")
+                    .map_err(|_| Error::Usage(tr(lang, "tools.cancelled").to_string()))?,
+                None => return Err(Error::NeedsTerminal(tr(lang, "tools.instance_needed").to_string())),
+            };
+            let Some(wanted) = course.instances.get(&catalog::normalise(&name)) else {
+                let near = catalog::closest(&course.instances, &name).join(", ");
+                return Err(Error::Usage(trf(
+                    lang,
+                    "tools.unknown_instance",
+                    &[("name", &name), ("near", &near)],
+                )));
+            };
+            let size = wanted.name.rsplit('.').next().unwrap_or("");
+            let siblings: Vec<&str> = course
+                .instances
+                .instance
+                .iter()
+                .filter(|i| {
+                    i.family != wanted.family
+                        && i.name.ends_with(&format!(".{size}"))
+                        && (i.gpus > 0) == (wanted.gpus > 0)
+                })
+                .map(|i| i.name.as_str())
+                .collect();
+            let sizes: Vec<&str> = course
+                .instances
+                .instance
+                .iter()
+                .filter(|i| i.family == wanted.family && i.name != wanted.name)
+                .map(|i| i.name.as_str())
+                .collect();
+            text += &render::wrap_plain(
+                &trf(lang, "tools.capacity_cause", &[("instance", &wanted.name)]),
+                ctx.width,
+                "",
+                "",
+            );
+            text += &render::wrap_plain(
+                &trf(lang, "tools.capacity_siblings", &[("list", &siblings.join(", "))]),
+                ctx.width,
+                "1. ",
+                "   ",
+            );
+            text += &render::wrap_plain(
+                &trf(lang, "tools.capacity_sizes", &[("list", &sizes.join(", "))]),
+                ctx.width,
+                "2. ",
+                "   ",
+            );
+            text += &render::wrap_plain(tr(lang, "tools.capacity_later"), ctx.width, "3. ", "   ");
+        }
+        Problem::SlowNotebook => {
+            let dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
+            let readings = crate::monitor::read(&dir, std::time::Duration::from_millis(500));
+            let diagnosis = crate::monitor::diagnose(&course.instances, &readings, lang);
+            text += &crate::monitor::text(&readings, &diagnosis, lang, ctx.width);
+        }
+        Problem::KernelDied => {
+            match crate::monitor::oom_kills() {
+                Some(0) => text += &render::wrap_plain(tr(lang, "tools.oom_none"), ctx.width, "", ""),
+                Some(n) => {
+                    text += &render::wrap_plain(&trf(lang, "tools.oom_count", &[("count", &n)]), ctx.width, "", "")
+                }
+                None => text += &render::wrap_plain(tr(lang, "tools.oom_unknown"), ctx.width, "", ""),
+            }
+            match crate::monitor::kernel_oom_lines() {
+                Some(lines) if !lines.is_empty() => {
+                    text += &format!("{}\n", tr(lang, "tools.kernel_log"));
+                    for line in lines.iter().rev().take(5) {
+                        text += &format!("  {}\n", crate::report::clean(line));
+                    }
+                }
+                Some(_) => {}
+                None => text += &render::wrap_plain(tr(lang, "tools.kernel_log_unreadable"), ctx.width, "", ""),
+            }
+            text += &render::wrap(tr(lang, "tools.kernel_fix"), ctx.width, "", "");
+        }
+    }
+    emit(out, &text, lang)?;
+    Ok(EXIT_OK)
+}

@@ -229,3 +229,76 @@ fn instances_are_filtered_and_g4dn_is_marked_as_not_from_the_course() {
     let text = stdout(&learner.run(&["module5", "instances", "--category", "compute-optimized"]));
     assert!(text.contains("ml.c5.4xlarge") && !text.contains("ml.m5"), "{text}");
 }
+
+#[test]
+fn monitor_reports_readings_and_a_diagnosis() {
+    let learner = Learner::new();
+    let output = learner.run(&["module5", "monitor", "--format", "json"]);
+    expect_code(&output, 0);
+    let report: Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    let r = &report["readings"];
+    assert!(r["cpus"].as_f64().unwrap() >= 1.0);
+    assert!(r["memory_total_bytes"].as_u64().unwrap() > 0);
+    assert!(r["memory_percent"].as_f64().unwrap() <= 100.0);
+    assert!(r["disk_total_bytes"].as_u64().unwrap() > 0);
+    assert!(["memory", "cpu", "oversized", "io"].contains(&report["diagnosis"]["kind"].as_str().unwrap()));
+    let watch = learner.run(&["module5", "monitor", "--watch", "--interval", "1", "--count", "2"]);
+    expect_code(&watch, 0);
+    assert_eq!(stdout(&watch).matches("CPU:").count(), 2);
+}
+
+#[test]
+fn monitor_measures_a_command_that_allocates_a_known_amount() {
+    let learner = Learner::new();
+    // Touch 256 MiB so that it is resident, not just reserved.
+    let program = "b = bytearray(256 * 1024 * 1024)\nfor i in range(0, len(b), 4096): b[i] = 1";
+    let output = learner.run(&["module5", "monitor", "--format", "json", "--", "python3", "-c", program]);
+    expect_code(&output, 0);
+    let usage: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let peak_mib = usage["peak_memory_bytes"].as_f64().unwrap() / 1024.0 / 1024.0;
+    assert!((256.0..512.0).contains(&peak_mib), "{peak_mib} MiB");
+    assert!(usage["wall_seconds"].as_f64().unwrap() > 0.0);
+    assert_eq!(usage["fits"], "ml.t3.medium", "256 MiB × 1.5 + 1 GiB fits in 4 GiB");
+    expect_code(&learner.run(&["module5", "monitor", "--", "false"]), 1);
+    let missing = learner.run(&["module5", "monitor", "--", "/nonexistent/program"]);
+    expect_code(&missing, 2);
+}
+
+#[test]
+fn troubleshooting_insufficient_capacity_lists_alternatives_from_the_catalog() {
+    let learner = Learner::new();
+    let output = learner.run(&[
+        "module5",
+        "troubleshoot",
+        "insufficient-capacity",
+        "--instance",
+        "ml.c5.xlarge",
+    ]);
+    expect_code(&output, 0);
+    let text = stdout(&output);
+    assert!(
+        text.contains("ml.m5.xlarge") && text.contains("ml.r5.xlarge") && text.contains("ml.c5.2xlarge"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("ml.g4dn.xlarge"),
+        "a CPU instance's siblings are CPU instances: {text}"
+    );
+    let none = learner
+        .command(&["module5", "troubleshoot"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    expect_code(&none, 2);
+    assert!(stderr(&none).contains("kernel-died"), "{}", stderr(&none));
+    let no_instance = learner
+        .command(&["module5", "troubleshoot", "insufficient-capacity"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    expect_code(&no_instance, 2);
+    assert!(stderr(&no_instance).contains("--instance"));
+    let kernel = learner.run(&["module5", "troubleshoot", "kernel-died", "--lang", "pt"]);
+    expect_code(&kernel, 0);
+    assert!(stdout(&kernel).contains("O que fazer"), "{}", stdout(&kernel));
+}

@@ -1,0 +1,482 @@
+//! The resource monitor of section 6 and the diagnoses of section 8, for the
+//! machine the learner is on. Reading (`read`) is separate from judging
+//! (`diagnose`), so the judgement is tested with injected readings. Inside a
+//! container (as in Studio) the cgroup's limits are the machine's.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::catalog;
+use crate::course::{Instance, Instances};
+use crate::i18n::{Lang, trf};
+
+const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+
+/// The module's thresholds (sections 3 and 8).
+pub const HIGH_PERCENT: f64 = 80.0;
+pub const LOW_PERCENT: f64 = 50.0;
+
+/// Hours in the module's monthly comparison (8 h × 20 days).
+pub const MONTH_HOURS: f64 = 160.0;
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Gpu {
+    pub name: String,
+    pub load_percent: f64,
+    pub memory_used_mib: f64,
+    pub memory_total_mib: f64,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Readings {
+    pub cpu_percent: f64,
+    /// CPUs available: the cgroup's quota when one is set, else the cores.
+    pub cpus: f64,
+    pub memory_total_bytes: u64,
+    pub memory_used_bytes: u64,
+    pub memory_available_bytes: u64,
+    pub memory_percent: f64,
+    pub disk_path: String,
+    pub disk_total_bytes: u64,
+    pub disk_free_bytes: u64,
+    pub disk_percent: f64,
+    pub gpus: Vec<Gpu>,
+    /// Where the limits came from: `cgroup` inside a container, `host` otherwise.
+    pub limits: &'static str,
+}
+
+/// CPU quota of this cgroup (v2 `cpu.max`, v1 `cpu.cfs_quota_us`), in CPUs.
+fn cgroup_cpus() -> Option<f64> {
+    if let Ok(text) = std::fs::read_to_string("/sys/fs/cgroup/cpu.max") {
+        let mut parts = text.split_whitespace();
+        let quota = parts.next()?.parse::<f64>().ok()?;
+        let period = parts.next()?.parse::<f64>().ok()?;
+        return (period > 0.0).then_some(quota / period);
+    }
+    let quota: f64 = std::fs::read_to_string("/sys/fs/cgroup/cpu/cpu.cfs_quota_us")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    let period: f64 = std::fs::read_to_string("/sys/fs/cgroup/cpu/cpu.cfs_period_us")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    (quota > 0.0 && period > 0.0).then_some(quota / period)
+}
+
+/// NVIDIA GPUs through `nvidia-smi`, when it is installed; none otherwise.
+fn gpus() -> Vec<Gpu> {
+    let Ok(output) = Command::new("nvidia-smi")
+        .args([
+            "--query-gpu=name,utilization.gpu,memory.used,memory.total",
+            "--format=csv,noheader,nounits",
+        ])
+        .output()
+    else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| {
+            let f: Vec<&str> = line.split(',').map(str::trim).collect();
+            Some(Gpu {
+                name: f.first()?.to_string(),
+                load_percent: f.get(1)?.parse().ok()?,
+                memory_used_mib: f.get(2)?.parse().ok()?,
+                memory_total_mib: f.get(3)?.parse().ok()?,
+            })
+        })
+        .collect()
+}
+
+fn percent(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 {
+        (part / whole * 1000.0).round() / 10.0
+    } else {
+        0.0
+    }
+}
+
+/// Reads CPU (over `sample`), memory, the disk holding `dir`, and GPUs.
+pub fn read(dir: &Path, sample: Duration) -> Readings {
+    let mut system = sysinfo::System::new();
+    system.refresh_cpu_usage();
+    std::thread::sleep(sample.max(sysinfo::MINIMUM_CPU_UPDATE_INTERVAL));
+    system.refresh_cpu_usage();
+    system.refresh_memory();
+    let cores = system.cpus().len().max(1) as f64;
+    let quota = cgroup_cpus().filter(|q| *q < cores);
+    let (total, available, limits) = match system.cgroup_limits() {
+        Some(limits) if limits.total_memory > 0 && limits.total_memory < system.total_memory() => {
+            (limits.total_memory, limits.free_memory, "cgroup")
+        }
+        _ => (
+            system.total_memory(),
+            system.available_memory(),
+            if quota.is_some() { "cgroup" } else { "host" },
+        ),
+    };
+    // Usage as a share of what this cgroup may use, not of the whole host.
+    let cpu_percent = f64::from(system.global_cpu_usage()) * cores / quota.unwrap_or(cores);
+    let used = total.saturating_sub(available);
+    let disks = sysinfo::Disks::new_with_refreshed_list();
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let disk = disks
+        .iter()
+        .filter(|d| dir.starts_with(d.mount_point()))
+        .max_by_key(|d| d.mount_point().as_os_str().len());
+    let (disk_total, disk_free, disk_path) = disk.map_or((0, 0, dir.display().to_string()), |d| {
+        (
+            d.total_space(),
+            d.available_space(),
+            d.mount_point().display().to_string(),
+        )
+    });
+    Readings {
+        cpu_percent: (cpu_percent.min(100.0) * 10.0).round() / 10.0,
+        cpus: quota.unwrap_or(cores),
+        memory_total_bytes: total,
+        memory_used_bytes: used,
+        memory_available_bytes: available,
+        memory_percent: percent(used as f64, total as f64),
+        disk_path,
+        disk_total_bytes: disk_total,
+        disk_free_bytes: disk_free,
+        disk_percent: percent(disk_total.saturating_sub(disk_free) as f64, disk_total as f64),
+        gpus: gpus(),
+        limits,
+    }
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Diagnosis {
+    /// `memory`, `cpu`, `oversized` or `io`.
+    pub kind: &'static str,
+    pub message: String,
+    pub suggestion: Option<String>,
+    pub monthly_saving_usd: Option<f64>,
+}
+
+fn cpu_families(i: &Instance) -> bool {
+    i.gpus == 0 && i.price_per_hour_usd.is_some()
+}
+
+/// The catalog instance this machine looks like (same vCPUs, memory within 15%).
+pub fn looks_like<'a>(instances: &'a Instances, r: &Readings) -> Option<&'a Instance> {
+    let gib = r.memory_total_bytes as f64 / GIB;
+    instances
+        .instance
+        .iter()
+        .filter(|i| f64::from(i.vcpu) == r.cpus.round() && (i.memory_gib - gib).abs() <= i.memory_gib * 0.15)
+        .min_by(|a, b| {
+            a.price_per_hour_usd
+                .unwrap_or(f64::MAX)
+                .total_cmp(&b.price_per_hour_usd.unwrap_or(f64::MAX))
+        })
+}
+
+/// The module's diagnosis: memory over 80% → more memory; CPU over 80% →
+/// compute optimised; both under 50% → smaller and cheaper; else I/O or network.
+pub fn diagnose(instances: &Instances, r: &Readings, lang: Lang) -> Diagnosis {
+    let gib = r.memory_total_bytes as f64 / GIB;
+    let cheapest = |pred: &dyn Fn(&Instance) -> bool| {
+        instances
+            .instance
+            .iter()
+            .filter(|i| cpu_families(i) && pred(i))
+            .min_by(|a, b| {
+                a.price_per_hour_usd
+                    .unwrap_or(f64::MAX)
+                    .total_cmp(&b.price_per_hour_usd.unwrap_or(f64::MAX))
+            })
+    };
+    if r.memory_percent > HIGH_PERCENT {
+        // At least twice the memory, in a family made for it.
+        let next = cheapest(&|i: &Instance| i.memory_gib >= gib * 2.0 && ["m5", "r5"].contains(&i.family.as_str()));
+        return Diagnosis {
+            kind: "memory",
+            message: trf(
+                lang,
+                "monitor.memory_high",
+                &[
+                    ("percent", &r.memory_percent),
+                    ("instance", &next.map_or("—", |i| i.name.as_str())),
+                ],
+            ),
+            suggestion: next.map(|i| i.name.clone()),
+            monthly_saving_usd: None,
+        };
+    }
+    if r.cpu_percent > HIGH_PERCENT {
+        let next = cheapest(&|i: &Instance| i.family == "c5" && f64::from(i.vcpu) >= r.cpus * 2.0);
+        return Diagnosis {
+            kind: "cpu",
+            message: trf(
+                lang,
+                "monitor.cpu_high",
+                &[
+                    ("percent", &r.cpu_percent),
+                    ("instance", &next.map_or("—", |i| i.name.as_str())),
+                ],
+            ),
+            suggestion: next.map(|i| i.name.clone()),
+            monthly_saving_usd: None,
+        };
+    }
+    if r.memory_percent < LOW_PERCENT && r.cpu_percent < LOW_PERCENT {
+        let used_gib = r.memory_used_bytes as f64 / GIB;
+        let current = looks_like(instances, r);
+        let current_price = current.and_then(|c| c.price_per_hour_usd);
+        // Still twice the memory in use, and cheaper than this machine.
+        let smaller = cheapest(&|i: &Instance| {
+            i.memory_gib >= (used_gib * 2.0).max(2.0)
+                && i.memory_gib < gib
+                && current_price.is_none_or(|p| i.price_per_hour_usd.is_some_and(|q| q < p))
+        });
+        let saving = match (current_price, smaller.and_then(|s| s.price_per_hour_usd)) {
+            (Some(now), Some(then)) => Some(catalog::round((now - then) * MONTH_HOURS)),
+            _ => None,
+        };
+        let message = match (smaller, saving) {
+            (Some(s), Some(saving)) => trf(
+                lang,
+                "monitor.oversized_saving",
+                &[
+                    ("instance", &s.name),
+                    ("saving", &catalog::usd(saving)),
+                    ("current", &current.map_or("?", |c| c.name.as_str())),
+                ],
+            ),
+            (Some(s), None) => trf(lang, "monitor.oversized", &[("instance", &s.name)]),
+            (None, _) => trf(lang, "monitor.smallest", &[]),
+        };
+        return Diagnosis {
+            kind: "oversized",
+            message,
+            suggestion: smaller.map(|s| s.name.clone()),
+            monthly_saving_usd: saving,
+        };
+    }
+    Diagnosis {
+        kind: "io",
+        message: trf(lang, "monitor.io", &[]),
+        suggestion: None,
+        monthly_saving_usd: None,
+    }
+}
+
+pub fn text(r: &Readings, d: &Diagnosis, lang: Lang, width: usize) -> String {
+    let gib = |b: u64| format!("{:.2}", b as f64 / GIB);
+    let mut out = trf(lang, "monitor.cpu", &[("percent", &r.cpu_percent), ("cpus", &r.cpus)]) + "\n";
+    out += &(trf(
+        lang,
+        "monitor.memory",
+        &[
+            ("percent", &r.memory_percent),
+            ("available", &gib(r.memory_available_bytes)),
+            ("total", &gib(r.memory_total_bytes)),
+        ],
+    ) + "\n");
+    out += &(trf(
+        lang,
+        "monitor.disk",
+        &[
+            ("path", &r.disk_path),
+            ("percent", &r.disk_percent),
+            ("free", &gib(r.disk_free_bytes)),
+        ],
+    ) + "\n");
+    if r.gpus.is_empty() {
+        out += &(trf(lang, "monitor.no_gpu", &[]) + "\n");
+    }
+    for (n, g) in r.gpus.iter().enumerate() {
+        out += &format!(
+            "GPU {n} {}: {}% · {:.0}/{:.0} MiB\n",
+            g.name, g.load_percent, g.memory_used_mib, g.memory_total_mib
+        );
+    }
+    if r.limits == "cgroup" {
+        out += &(trf(lang, "monitor.cgroup", &[]) + "\n");
+    }
+    out.push('\n');
+    out += &crate::course::render::wrap_plain(&d.message, width, "", "");
+    out
+}
+
+/// What a command used: peak memory, CPU time and wall time.
+#[derive(Debug, Serialize)]
+pub struct Usage {
+    pub command: Vec<String>,
+    pub exit_code: Option<i32>,
+    pub peak_memory_bytes: u64,
+    pub cpu_seconds: f64,
+    pub wall_seconds: f64,
+    /// The smallest priced catalog instance that fits it, by `FIT_RULE`.
+    pub fits: Option<String>,
+}
+
+/// Memory: the peak × 1.5, plus 1 GiB for the notebook server and the
+/// system; vCPUs: the average parallelism (CPU time ÷ wall time), rounded up.
+pub const HEADROOM: f64 = 1.5;
+pub const BASE_GIB: f64 = 1.0;
+
+pub fn smallest_fit(instances: &Instances, peak_bytes: u64, cpu_seconds: f64, wall_seconds: f64) -> Option<&Instance> {
+    let need_gib = peak_bytes as f64 / GIB * HEADROOM + BASE_GIB;
+    let need_vcpu = if wall_seconds > 0.0 {
+        (cpu_seconds / wall_seconds).ceil().max(1.0)
+    } else {
+        1.0
+    };
+    instances
+        .instance
+        .iter()
+        .filter(|i| cpu_families(i) && i.memory_gib >= need_gib && f64::from(i.vcpu) >= need_vcpu)
+        .min_by(|a, b| {
+            a.price_per_hour_usd
+                .unwrap_or(f64::MAX)
+                .total_cmp(&b.price_per_hour_usd.unwrap_or(f64::MAX))
+        })
+}
+
+/// Runs `command` and measures it (the children's resource usage from the
+/// kernel: peak resident memory and user + system CPU time).
+pub fn measure(instances: &Instances, command: &[String]) -> std::io::Result<Usage> {
+    let started = Instant::now();
+    let status = Command::new(&command[0]).args(&command[1..]).status()?;
+    let wall = started.elapsed().as_secs_f64();
+    // SAFETY: getrusage only writes the struct we hand it.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
+        usage
+    };
+    let cpu = usage.ru_utime.tv_sec as f64
+        + usage.ru_utime.tv_usec as f64 / 1e6
+        + usage.ru_stime.tv_sec as f64
+        + usage.ru_stime.tv_usec as f64 / 1e6;
+    // Linux reports ru_maxrss in KiB.
+    let peak = (usage.ru_maxrss.max(0) as u64) * 1024;
+    Ok(Usage {
+        command: command.to_vec(),
+        exit_code: status.code(),
+        peak_memory_bytes: peak,
+        cpu_seconds: (cpu * 1000.0).round() / 1000.0,
+        wall_seconds: (wall * 1000.0).round() / 1000.0,
+        fits: smallest_fit(instances, peak, cpu, wall).map(|i| i.name.clone()),
+    })
+}
+
+/// Out-of-memory kills of this cgroup, from `memory.events` (v2) or
+/// `memory.oom_control` (v1); None when neither can be read.
+pub fn oom_kills() -> Option<u64> {
+    for path in [
+        "/sys/fs/cgroup/memory.events",
+        "/sys/fs/cgroup/memory/memory.oom_control",
+    ] {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            for line in text.lines() {
+                if let Some(n) = line.strip_prefix("oom_kill ") {
+                    return n.trim().parse().ok();
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Kernel log lines about out-of-memory kills, where the log is readable.
+pub fn kernel_oom_lines() -> Option<Vec<String>> {
+    let output = Command::new("dmesg").output().ok().filter(|o| o.status.success())?;
+    Some(
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter(|l| l.contains("Out of memory") || l.contains("oom-kill") || l.contains("Killed process"))
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::course::Course;
+
+    fn readings(cpu: f64, memory: f64, cpus: f64, total_gib: f64) -> Readings {
+        let total = (total_gib * GIB) as u64;
+        let used = (total as f64 * memory / 100.0) as u64;
+        Readings {
+            cpu_percent: cpu,
+            cpus,
+            memory_total_bytes: total,
+            memory_used_bytes: used,
+            memory_available_bytes: total - used,
+            memory_percent: memory,
+            disk_path: "/".into(),
+            disk_total_bytes: 0,
+            disk_free_bytes: 0,
+            disk_percent: 0.0,
+            gpus: vec![],
+            limits: "host",
+        }
+    }
+
+    fn diagnose_en(r: &Readings) -> Diagnosis {
+        let course = Course::load(None, Lang::En).unwrap();
+        diagnose(&course.instances, r, Lang::En)
+    }
+
+    #[test]
+    fn high_memory_asks_for_twice_the_memory() {
+        let d = diagnose_en(&readings(30.0, 91.0, 2.0, 4.0));
+        assert_eq!((d.kind, d.suggestion.as_deref()), ("memory", Some("ml.m5.large")));
+    }
+
+    #[test]
+    fn high_cpu_asks_for_compute_optimised() {
+        let d = diagnose_en(&readings(95.0, 40.0, 4.0, 16.0));
+        assert_eq!((d.kind, d.suggestion.as_deref()), ("cpu", Some("ml.c5.2xlarge")));
+    }
+
+    #[test]
+    fn an_idle_machine_is_offered_a_cheaper_one_with_the_monthly_saving() {
+        // An ml.r5.2xlarge (8 vCPU, 64 GiB, $0.60/h) using 10% of its memory:
+        // 6.4 GiB in use → at least 12.8 GiB → the cheapest such is
+        // ml.r5.large (16 GiB, $0.15/h).
+        let d = diagnose_en(&readings(12.0, 10.0, 8.0, 64.0));
+        assert_eq!(d.kind, "oversized");
+        assert_eq!(d.suggestion.as_deref(), Some("ml.r5.large"));
+        // ($0.60 − $0.15) × 160 h
+        assert_eq!(d.monthly_saving_usd, Some(72.0));
+        assert!(d.message.contains("ml.r5.2xlarge"), "{}", d.message);
+    }
+
+    #[test]
+    fn otherwise_it_is_probably_io_or_network() {
+        assert_eq!(diagnose_en(&readings(60.0, 60.0, 2.0, 8.0)).kind, "io");
+        assert_eq!(diagnose_en(&readings(40.0, 70.0, 2.0, 8.0)).kind, "io");
+    }
+
+    #[test]
+    fn the_smallest_fit_applies_the_stated_rule() {
+        let course = Course::load(None, Lang::En).unwrap();
+        // 2 GiB peak → 2 × 1.5 + 1 = 4 GiB, single-threaded → ml.t3.medium.
+        assert_eq!(
+            smallest_fit(&course.instances, (2.0 * GIB) as u64, 1.0, 1.0)
+                .unwrap()
+                .name,
+            "ml.t3.medium"
+        );
+        // 6 GiB peak → 10 GiB, 3.5 CPUs busy → 4 vCPU and 16 GiB: ml.t3.xlarge.
+        assert_eq!(
+            smallest_fit(&course.instances, (6.0 * GIB) as u64, 35.0, 10.0)
+                .unwrap()
+                .name,
+            "ml.t3.xlarge"
+        );
+    }
+}
