@@ -60,6 +60,7 @@ pub fn describe_evidence(course: &Course, evidence: &Evidence, lang: Lang) -> St
                 &[("section", &title), ("correct", correct), ("total", total)],
             )
         }
+        Evidence::Tool { tool } => trf(lang, "checklist.tool_evidence", &[("tool", &tool.name())]),
         Evidence::Live {
             checks,
             account,
@@ -102,6 +103,9 @@ pub fn text(course: &Course, report: &Report<'_>, lang: Lang, width: usize) -> S
                     .evidence
                     .iter()
                     .map(|rule| match rule {
+                        crate::course::EvidenceRule::Tool(tool) => {
+                            trf(lang, "checklist.needs_tool", &[("tool", &tool.name())])
+                        }
                         crate::course::EvidenceRule::Checks(ids) => {
                             trf(lang, "checklist.needs_checks", &[("checks", &ids.join(", "))])
                         }

@@ -22,6 +22,57 @@ pub struct AccountChecks<'a> {
 }
 
 impl LiveChecks for AccountChecks<'_> {
+    fn tool(
+        &mut self,
+        tool: crate::course::Tool,
+        prompter: &mut dyn Prompter,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), String> {
+        use crate::course::Tool;
+        let ctx = crate::Context {
+            lang: self.lang,
+            colour: colored::control::SHOULD_COLORIZE.should_colorize(),
+            interactive: true,
+            width: self.width,
+            progress: self.spinner,
+            home: None,
+            lessons: None,
+        };
+        let lang = self.lang;
+        let ask = |prompter: &mut dyn Prompter, key: &str, example: &str| {
+            prompter
+                .text(crate::i18n::tr(lang, key), example)
+                .map_err(|_| crate::i18n::tr(lang, "tools.cancelled").to_string())
+        };
+        let result = match tool {
+            Tool::Advise => crate::tools::advise(self.course, Default::default(), false, prompter, &ctx, out),
+            Tool::Cost => {
+                let instance = ask(prompter, "tools.q_cost_instance", "ml.m5.xlarge")?;
+                let duration = ask(prompter, "tools.q_cost_duration", "2h30m")?;
+                let args = crate::tools::CostArgs {
+                    instance: Some(instance),
+                    hours: None,
+                    duration: Some(duration),
+                    spot: false,
+                    monthly: false,
+                    hours_per_day: 8.0,
+                    days: 20.0,
+                };
+                crate::tools::cost(self.course, &args, false, lang, self.width, out)
+            }
+            Tool::Monitor => {
+                let once = crate::tools::Watch {
+                    on: false,
+                    interval: 2,
+                    count: None,
+                };
+                crate::tools::monitor(self.course, &once, false, &[], &ctx, out)
+            }
+            Tool::Troubleshoot => crate::tools::troubleshoot(self.course, None, None, prompter, &ctx, out),
+        };
+        result.map(|_| ()).map_err(|e| e.to_string())
+    }
+
     fn fix(&mut self, fix: Fix, prompter: &mut dyn Prompter, out: &mut dyn std::io::Write) -> Result<(), String> {
         // The wizard runs on a terminal: every fix asks before it changes anything.
         let ctx = fixes::Ctx {

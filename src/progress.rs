@@ -91,6 +91,8 @@ pub enum Evidence {
         correct: usize,
         total: usize,
     },
+    /// A tool used in the wizard (the advisor, the calculator, the monitor).
+    Tool { tool: crate::course::Tool },
     /// Live checks that all passed on this account and region.
     Live {
         checks: Vec<String>,
@@ -240,6 +242,31 @@ impl ModuleProgress {
         }
         self.updated_at = Some(now());
         outcome
+    }
+
+    /// Ticks the items whose evidence is having used `tool`; returns them.
+    pub fn tick_from_tool(&mut self, course: &Course, tool: crate::course::Tool) -> Vec<String> {
+        let mut ticked = Vec::new();
+        for item in &course.checklist {
+            if self.checklist.contains_key(&item.id) {
+                continue;
+            }
+            if item
+                .evidence
+                .iter()
+                .any(|rule| matches!(rule, EvidenceRule::Tool(t) if *t == tool))
+            {
+                self.checklist.insert(
+                    item.id.clone(),
+                    Tick {
+                        evidence: Evidence::Tool { tool },
+                        at: now(),
+                    },
+                );
+                ticked.push(item.id.clone());
+            }
+        }
+        ticked
     }
 
     /// Where a resumed session starts: the current section, else the first

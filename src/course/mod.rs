@@ -56,6 +56,30 @@ pub struct SectionMeta {
     /// Live account checks offered at the end of the section.
     #[serde(default)]
     pub checks: Vec<String>,
+    /// The tool offered at the end of the section.
+    #[serde(default)]
+    pub tool: Option<Tool>,
+}
+
+/// The learner's tools the wizard offers in their sections.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Tool {
+    Advise,
+    Cost,
+    Monitor,
+    Troubleshoot,
+}
+
+impl Tool {
+    pub fn name(self) -> &'static str {
+        match self {
+            Tool::Advise => "advise",
+            Tool::Cost => "cost",
+            Tool::Monitor => "monitor",
+            Tool::Troubleshoot => "troubleshoot",
+        }
+    }
 }
 
 /// What ticks a checklist item. Only quiz evidence exists so far; live
@@ -67,6 +91,8 @@ pub enum EvidenceRule {
     Quiz(String),
     /// These live checks all passed on the learner's real account.
     Checks(Vec<String>),
+    /// The learner used this tool in the wizard.
+    Tool(Tool),
 }
 
 #[derive(Debug, Deserialize)]
@@ -396,6 +422,15 @@ impl Course {
                             problems.push(format!(
                                 "module.toml: checklist item {:?} needs the quiz of section {slug:?}, which has no questions",
                                 item.id
+                            ));
+                        }
+                    }
+                    EvidenceRule::Tool(tool) => {
+                        if !self.sections.iter().any(|s| s.meta.tool == Some(*tool)) {
+                            problems.push(format!(
+                                "module.toml: checklist item {:?} needs tool {:?}, which no section offers",
+                                item.id,
+                                tool.name()
                             ));
                         }
                     }

@@ -45,6 +45,14 @@ pub trait LiveChecks {
     /// Applies `fix` on the learner's account, asking through `prompter`
     /// before any change.
     fn fix(&mut self, fix: Fix, prompter: &mut dyn Prompter, out: &mut dyn Write) -> Result<(), String>;
+
+    /// Runs one of the learner's tools interactively.
+    fn tool(
+        &mut self,
+        tool: crate::course::Tool,
+        prompter: &mut dyn Prompter,
+        out: &mut dyn Write,
+    ) -> Result<(), String>;
 }
 
 /// How a wizard session ended.
@@ -317,6 +325,9 @@ impl Wizard<'_> {
                 )?;
             }
         }
+        if let Some(tool) = course.sections[index].meta.tool {
+            self.offer_tool(file, tool, prompter, live, out)?;
+        }
         if !course.sections[index].meta.checks.is_empty() {
             self.live_checks(file, index, prompter, live, out)?;
         }
@@ -396,6 +407,58 @@ impl Wizard<'_> {
                 _ => self.say(out, &tr(lang, "wizard.live_sandbox_note").dimmed().to_string())?,
             }
         }
+    }
+
+    /// Offers the section's tool; using it counts as evidence for the
+    /// matching checklist item.
+    fn offer_tool(
+        &self,
+        file: &mut ProgressFile,
+        tool: crate::course::Tool,
+        prompter: &mut dyn Prompter,
+        live: &mut dyn LiveChecks,
+        out: &mut dyn Write,
+    ) -> Result<(), Step> {
+        let lang = self.lang;
+        let question = trf(lang, "wizard.tool_question", &[("tool", &tool.name())]);
+        let options = [
+            tr(lang, "wizard.tool_yes").to_string(),
+            tr(lang, "wizard.tool_no").to_string(),
+        ];
+        if self.ask(prompter, &question, &options)? != 0 {
+            return Ok(());
+        }
+        match live.tool(tool, prompter, out) {
+            Ok(()) => {
+                let module = self.module(file);
+                let ticked = module.tick_from_tool(self.course, tool);
+                self.save(file)?;
+                for id in ticked {
+                    let item = self
+                        .course
+                        .checklist
+                        .iter()
+                        .find(|i| i.id == id)
+                        .expect("from the course");
+                    self.say(
+                        out,
+                        &trf(lang, "wizard.ticked", &[("item", &item.title.get(lang))])
+                            .green()
+                            .bold()
+                            .to_string(),
+                    )?;
+                }
+            }
+            Err(problem) => {
+                self.say(
+                    out,
+                    &trf(lang, "wizard.tool_failed", &[("problem", &problem)])
+                        .yellow()
+                        .to_string(),
+                )?;
+            }
+        }
+        Ok(())
     }
 
     /// After a run on the real account, offers the fixes for what failed.
@@ -554,6 +617,16 @@ mod tests {
             Ok(())
         }
 
+        fn tool(
+            &mut self,
+            tool: crate::course::Tool,
+            _prompter: &mut dyn Prompter,
+            out: &mut dyn Write,
+        ) -> Result<(), String> {
+            writeln!(out, "[tool used: {}]", tool.name()).unwrap();
+            Ok(())
+        }
+
         fn run(&mut self, ids: &[String], sandbox: bool) -> Result<LiveRun, String> {
             let scenario = if sandbox {
                 Ok("neglected")
@@ -678,6 +751,9 @@ mod tests {
         for section in &course.sections {
             answers.push(Some(0));
             answers.extend(right_answers(&course, &section.meta.slug));
+            if section.meta.tool.is_some() {
+                answers.push(Some(1)); // not now
+            }
             if !section.meta.checks.is_empty() {
                 answers.push(Some(2)); // go on without checking the account
             }
@@ -824,5 +900,29 @@ mod tests {
             script.shown
         );
         assert!(out.contains("[fix applied: Budget]"), "{out}");
+    }
+
+    #[test]
+    fn using_a_sections_tool_ticks_its_checklist_item() {
+        let (_dir, course, store) = setup();
+        at_section(&store, "selection");
+        // Quiz answered wrongly (no quiz tick), move on, then use the advisor.
+        let mut answers = vec![Some(0), Some(0)];
+        answers.extend(
+            course
+                .section_questions("selection")
+                .map(|q| Some(q.answer % q.en.options.len())),
+        );
+        answers.extend([Some(1), Some(0), None]);
+        let mut script = Script::new(answers);
+        let (_, out) = run_live(&course, &store, &mut script, &[]);
+        assert!(out.contains("[tool used: advise]"), "{:?}", script.shown);
+        let tick = &module(&store).checklist["selection"];
+        assert_eq!(
+            tick.evidence,
+            crate::progress::Evidence::Tool {
+                tool: crate::course::Tool::Advise
+            }
+        );
     }
 }
