@@ -83,6 +83,12 @@ pub enum Module5Command {
         /// Only instances with GPUs
         #[arg(long)]
         gpu: bool,
+        /// Current prices from the AWS Price List API (cached a week) instead of the course's
+        #[arg(long)]
+        live_prices: bool,
+        /// With --live-prices: whose region's prices (default eu-central-1)
+        #[arg(long, requires = "live_prices")]
+        region: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -122,8 +128,19 @@ pub enum Module5Command {
         hours_per_day: f64,
         #[arg(long, default_value_t = 20.0)]
         days: f64,
+        /// Current prices from the AWS Price List API (cached a week) instead of the course's
+        #[arg(long)]
+        live_prices: bool,
+        /// With --live-prices: whose region's prices (default eu-central-1)
+        #[arg(long, requires = "live_prices")]
+        region: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Current on-demand prices from the AWS Price List API
+    Prices {
+        #[command(subcommand)]
+        command: PricesCommand,
     },
     /// CPU, memory, disk and GPU use here, with the module's diagnosis; or `-- CMD` to measure a command
     Monitor {
@@ -285,6 +302,15 @@ pub enum InstructorCommand {
         instructor_account: Option<String>,
         #[arg(long, default_value = "CourseAudit")]
         role_name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PricesCommand {
+    /// Fetch the region's prices now and cache them
+    Refresh {
+        #[arg(long)]
+        region: Option<String>,
     },
 }
 

@@ -124,7 +124,7 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
         emit(out, &fixes::iam_policy(*with_fixes), lang)?;
         return Ok(EXIT_OK);
     }
-    let course = Course::load(ctx.lessons.as_deref(), lang)?;
+    let mut course = Course::load(ctx.lessons.as_deref(), lang)?;
     let command = match &cli.command {
         Command::Module5 { command } => command,
         Command::Instructor { command } => return instructor(&course, command, ctx, out),
@@ -210,8 +210,13 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             min_vcpu,
             min_memory,
             gpu,
+            live_prices,
+            region,
             format,
         }) => {
+            if *live_prices && let Some(note) = tools::live_prices(&mut course.instances, region.as_deref(), ctx) {
+                eprintln!("{note}");
+            }
             let filter = catalog::Filter {
                 family: family.clone(),
                 category: category.clone(),
@@ -250,8 +255,13 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             monthly,
             hours_per_day,
             days,
+            live_prices,
+            region,
             format,
         }) => {
+            if *live_prices && let Some(note) = tools::live_prices(&mut course.instances, region.as_deref(), ctx) {
+                eprintln!("{note}");
+            }
             let args = tools::CostArgs {
                 instance: instance.clone(),
                 hours: *hours,
@@ -263,6 +273,9 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             };
             tools::cost(&course, &args, *format == Format::Json, lang, ctx.width, out)
         }
+        Some(Module5Command::Prices {
+            command: cli::PricesCommand::Refresh { region },
+        }) => tools::prices_refresh(region.as_deref(), ctx, out),
         Some(Module5Command::Audit(args)) => {
             let (store, log) = stores(ctx)?;
             let _ = store;

@@ -31,7 +31,16 @@ pub fn instances(
 ) -> Result<u8> {
     let list = catalog::filter(&course.instances, filter);
     let text = if as_json {
-        json(&list)
+        // Every row says where its figures come from.
+        let rows: Vec<crate::course::Instance> = list
+            .iter()
+            .map(|i| {
+                let mut row = (*i).clone();
+                row.source.get_or_insert_with(|| catalog::COURSE_SOURCE.to_string());
+                row
+            })
+            .collect();
+        json(&rows)
     } else if list.is_empty() {
         format!("{}\n", tr(lang, "tools.no_instances"))
     } else {
@@ -250,6 +259,12 @@ pub fn cost(
         if seconds < catalog::MINIMUM_BILLED_SECONDS {
             text.push_str(&format!("{}\n", tr(lang, "tools.minimum")));
         }
+        text.push_str(&render::wrap_plain(
+            &trf(lang, "tools.price_source", &[("source", &estimate.price_source)]),
+            width,
+            "",
+            "",
+        ));
         if let Some(spot) = &estimate.spot {
             text.push_str(&render::wrap_plain(
                 &trf(
@@ -450,4 +465,102 @@ pub fn troubleshoot(
     }
     emit(out, &text, lang)?;
     Ok(EXIT_OK)
+}
+
+/// Live prices for `--live-prices`: the cache when recent, else the Price
+/// List API (then cached). Offline, denied or empty: the built-in figures
+/// stay, and the returned note says so in one line.
+pub fn live_prices(
+    instances: &mut crate::course::Instances,
+    region: Option<&str>,
+    ctx: &crate::Context,
+) -> Option<String> {
+    use crate::catalog::prices;
+    let lang = ctx.lang;
+    let region = region.map_or_else(|| instances.region.clone(), str::to_string);
+    let path = prices::cache_path(ctx.home.as_deref(), &region)?;
+    if let Some(cache) = prices::load_cache(&path, std::time::SystemTime::now()) {
+        prices::apply(instances, &cache);
+        return None;
+    }
+    match refresh(&region, &path, ctx) {
+        Ok(cache) => {
+            prices::apply(instances, &cache);
+            None
+        }
+        Err(reason) => Some(trf(lang, "prices.fallback", &[("reason", &reason)])),
+    }
+}
+
+fn refresh(
+    region: &str,
+    path: &std::path::Path,
+    ctx: &crate::Context,
+) -> std::result::Result<crate::catalog::prices::PriceCache, String> {
+    use crate::catalog::prices;
+    let lang = ctx.lang;
+    let args = crate::aws::AwsArgs {
+        profile: None,
+        region: Some(prices::PRICING_REGION.to_string()),
+    };
+    let session = crate::aws::connect(&args, lang).map_err(|e| e.to_string())?;
+    let items = session
+        .with_spinner(
+            ctx.progress,
+            tr(lang, "prices.fetching"),
+            prices::fetch(&session.config, region),
+        )
+        .map_err(|e| crate::checks::describe_call_error(&e, lang))?;
+    let found = prices::parse_price_list(&items, region);
+    if found.is_empty() {
+        return Err(trf(lang, "prices.none_found", &[("region", &region)]));
+    }
+    let cache = prices::PriceCache {
+        region: region.to_string(),
+        fetched_at: crate::progress::now(),
+        source: "AWS Price List API (GetProducts)".to_string(),
+        prices: found,
+    };
+    let text = serde_json::to_string_pretty(&cache).expect("serialises");
+    // A cache that cannot be written only costs a fetch next time.
+    let _ = crate::progress::write_atomic(path, text.as_bytes());
+    Ok(cache)
+}
+
+/// `prices refresh`: fetch now and cache.
+pub fn prices_refresh(region: Option<&str>, ctx: &crate::Context, out: &mut dyn Write) -> Result<u8> {
+    let lang = ctx.lang;
+    let region = region.unwrap_or(crate::checks::COURSE_REGION);
+    let Some(path) = crate::catalog::prices::cache_path(ctx.home.as_deref(), region) else {
+        return Err(Error::Usage(tr(lang, "progress.no_data_dir").to_string()));
+    };
+    match refresh(region, &path, ctx) {
+        Ok(cache) => {
+            emit(
+                out,
+                &format!(
+                    "{}\n",
+                    trf(
+                        lang,
+                        "prices.refreshed",
+                        &[
+                            ("count", &cache.prices.len()),
+                            ("region", &region),
+                            ("path", &path.display())
+                        ]
+                    )
+                ),
+                lang,
+            )?;
+            Ok(EXIT_OK)
+        }
+        Err(reason) => {
+            emit(
+                out,
+                &format!("{}\n", trf(lang, "prices.fallback", &[("reason", &reason)])),
+                lang,
+            )?;
+            Ok(crate::error::EXIT_FAILED)
+        }
+    }
 }

@@ -38,6 +38,7 @@ operations! {
     DESCRIBE_TRAINING_JOB = "sagemaker:DescribeTrainingJob";
     DESCRIBE_BUDGETS = "budgets:ViewBudget";
     DESCRIBE_ALARMS = "cloudwatch:DescribeAlarms";
+    GET_PRODUCTS = "pricing:GetProducts";
     LIST_PROCESSING_JOBS = "sagemaker:ListProcessingJobs";
     DESCRIBE_PROCESSING_JOB = "sagemaker:DescribeProcessingJob";
     DESCRIBE_APP = "sagemaker:DescribeApp";

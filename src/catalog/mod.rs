@@ -3,6 +3,7 @@
 //! `course::Instances`).
 
 pub mod advisor;
+pub mod prices;
 
 use crate::course::{Instance, Instances};
 
@@ -131,7 +132,13 @@ pub struct Estimate {
     pub cost_usd: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spot: Option<SpotRange>,
+    /// Where the price comes from: the course's approximate figure, or the
+    /// Price List API with its date.
+    pub price_source: String,
 }
+
+/// The source of the built-in figures.
+pub const COURSE_SOURCE: &str = "course text (approximate, eu-central-1)";
 
 /// The cost of running `instance` for `seconds`, or None when it has no price.
 pub fn estimate(instance: &Instance, seconds: u64, spot: bool) -> Option<Estimate> {
@@ -146,6 +153,7 @@ pub fn estimate(instance: &Instance, seconds: u64, spot: bool) -> Option<Estimat
             min_usd: round(cost * (1.0 - SPOT_MAX_SAVING)),
             max_usd: cost,
         }),
+        price_source: instance.source.clone().unwrap_or_else(|| COURSE_SOURCE.to_string()),
     })
 }
 

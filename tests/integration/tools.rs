@@ -27,7 +27,8 @@ fn cost_gives_the_modules_worked_example_and_spot_as_a_range() {
     );
     assert_eq!(
         e,
-        serde_json::json!({"instance": "ml.m5.xlarge", "price_per_hour_usd": 0.23, "billed_seconds": 9000, "cost_usd": 0.575})
+        serde_json::json!({"instance": "ml.m5.xlarge", "price_per_hour_usd": 0.23, "billed_seconds": 9000, "cost_usd": 0.575,
+                           "price_source": "course text (approximate, eu-central-1)"})
     );
     let spot = json_of(
         &learner,
@@ -301,4 +302,107 @@ fn troubleshooting_insufficient_capacity_lists_alternatives_from_the_catalog() {
     let kernel = learner.run(&["module5", "troubleshoot", "kernel-died", "--lang", "pt"]);
     expect_code(&kernel, 0);
     assert!(stdout(&kernel).contains("O que fazer"), "{}", stdout(&kernel));
+}
+
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+#[test]
+fn live_prices_come_from_a_recent_cache_with_their_source() {
+    let learner = Learner::new();
+    let cache = learner.home().join("cache/prices-eu-central-1.json");
+    std::fs::create_dir_all(cache.parent().unwrap()).unwrap();
+    let fetched_at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    let body = serde_json::json!({
+        "region": "eu-central-1",
+        "fetched_at": fetched_at,
+        "source": "AWS Price List API (GetProducts)",
+        "prices": {"ml.m5.xlarge": {"usd_per_hour": 0.276, "component": "studio-jupyterlab"}}
+    });
+    std::fs::write(&cache, body.to_string()).unwrap();
+    let e = json_of(
+        &learner,
+        &[
+            "module5",
+            "cost",
+            "ml.m5.xlarge",
+            "--hours",
+            "1",
+            "--live-prices",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(e["price_per_hour_usd"], 0.276);
+    assert!(
+        e["price_source"]
+            .as_str()
+            .unwrap()
+            .starts_with("AWS Price List API (GetProducts), "),
+        "{e}"
+    );
+    let list = json_of(
+        &learner,
+        &[
+            "module5",
+            "instances",
+            "--family",
+            "m5",
+            "--live-prices",
+            "--format",
+            "json",
+        ],
+    );
+    let rows = list.as_array().unwrap();
+    let xlarge = rows.iter().find(|r| r["name"] == "ml.m5.xlarge").unwrap();
+    assert!(xlarge["source"].as_str().unwrap().contains("studio-jupyterlab"));
+    let large = rows.iter().find(|r| r["name"] == "ml.m5.large").unwrap();
+    assert_eq!(
+        large["source"], "course text (approximate, eu-central-1)",
+        "figures not in the cache keep their source"
+    );
+}
+
+#[test]
+fn offline_live_prices_fall_back_to_the_course_figures_with_a_note() {
+    let learner = Learner::new();
+    let port = closed_port();
+    let run = |args: &[&str]| {
+        learner
+            .command(args)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .unwrap()
+    };
+    let output = run(&[
+        "module5",
+        "cost",
+        "ml.m5.xlarge",
+        "--hours",
+        "1",
+        "--live-prices",
+        "--format",
+        "json",
+    ]);
+    expect_code(&output, 0);
+    let e: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(e["price_per_hour_usd"], 0.23);
+    let note = stderr(&output);
+    assert_eq!(note.trim().lines().count(), 1, "{note}");
+    assert!(
+        note.contains("live prices unavailable") && note.contains("pricing:GetProducts"),
+        "{note}"
+    );
+    let refresh = run(&["module5", "prices", "refresh"]);
+    expect_code(&refresh, 1);
+    assert!(
+        stdout(&refresh).contains("live prices unavailable"),
+        "{}",
+        stdout(&refresh)
+    );
 }
