@@ -27,6 +27,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub lessons: Option<PathBuf>,
 
+    /// Show each AWS call and how long it took (on stderr)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -43,6 +47,13 @@ pub enum Command {
         #[command(subcommand)]
         command: InstructorCommand,
     },
+    /// Print shell completions (bash, zsh, fish, elvish, powershell)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), generated from the same definitions
+    Man,
     /// Print the least-privilege IAM policy for the checks (read-only)
     IamPolicy {
         /// Add the actions the fixes need (stopping apps, creating the budget, idle shutdown)

@@ -383,7 +383,10 @@ pub fn fix_budget(
                 "  {} CreateBudget {}\n    $ {}",
                 op::CREATE_BUDGET,
                 clean(&plan.name),
-                plan.cli(&account).cyan()
+                // No full address in any output: the command shows it masked.
+                plan.cli(&account)
+                    .replace(&plan.email, &mask_address(&plan.email))
+                    .cyan()
             ),
             lang,
         )?;

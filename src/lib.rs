@@ -12,6 +12,8 @@ pub mod cli;
 pub mod course;
 pub mod error;
 pub mod fixes;
+#[cfg(test)]
+mod fuzz;
 pub mod i18n;
 pub mod instructor;
 pub mod live;
@@ -95,6 +97,9 @@ pub fn run() -> ExitCode {
     };
     let ctx = Context::from_env(&cli);
     colored::control::set_override(ctx.colour);
+    if cli.verbose {
+        verbose_calls();
+    }
     let mut stdout = std::io::stdout().lock();
     match execute(&cli, &ctx, &mut stdout) {
         Ok(code) => ExitCode::from(code),
@@ -120,15 +125,41 @@ fn emit(out: &mut dyn Write, text: &str, lang: Lang) -> Result<()> {
 
 pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     let lang = ctx.lang;
-    if let Command::IamPolicy { with_fixes } = &cli.command {
-        emit(out, &fixes::iam_policy(*with_fixes), lang)?;
-        return Ok(EXIT_OK);
+    match &cli.command {
+        Command::IamPolicy { with_fixes } => {
+            emit(out, &fixes::iam_policy(*with_fixes), lang)?;
+            return Ok(EXIT_OK);
+        }
+        Command::Completions { shell } => {
+            let mut buffer = Vec::new();
+            clap_complete::generate(
+                *shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "sm-course",
+                &mut buffer,
+            );
+            emit(out, &String::from_utf8_lossy(&buffer), lang)?;
+            return Ok(EXIT_OK);
+        }
+        Command::Man => {
+            let mut buffer = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut buffer)
+                .map_err(|source| Error::Io {
+                    action: tr(lang, "io.write_output").to_string(),
+                    path: "-".into(),
+                    source,
+                })?;
+            emit(out, &String::from_utf8_lossy(&buffer), lang)?;
+            return Ok(EXIT_OK);
+        }
+        _ => {}
     }
     let mut course = Course::load(ctx.lessons.as_deref(), lang)?;
     let command = match &cli.command {
         Command::Module5 { command } => command,
         Command::Instructor { command } => return instructor(&course, command, ctx, out),
-        Command::IamPolicy { .. } => unreachable!("handled above"),
+        Command::IamPolicy { .. } | Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     };
     match command {
         None => {
@@ -560,4 +591,24 @@ fn instructor(course: &Course, command: &InstructorCommand, ctx: &Context, out: 
     }
     emit(out, &render(&book), lang)?;
     Ok(book.exit_code())
+}
+
+/// `-v`: every AWS call the SDK makes, with its duration, on stderr. The SDK
+/// opens a tracing span per operation (fields `rpc.service`, `rpc.method`);
+/// showing those spans as they close gives the call and the time it took
+/// (`time.busy` + `time.idle`).
+fn verbose_calls() {
+    use tracing_subscriber::filter::filter_fn;
+    use tracing_subscriber::fmt::format::FmtSpan;
+    use tracing_subscriber::prelude::*;
+    let layer = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_target(false)
+        .with_level(false)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_filter(filter_fn(|meta| {
+            meta.is_span() && meta.fields().field("rpc.method").is_some()
+        }));
+    let _ = tracing_subscriber::registry().with(layer).try_init();
 }

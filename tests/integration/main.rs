@@ -4,6 +4,7 @@
 mod cli;
 mod emulator;
 mod fixes;
+mod hardening;
 mod instructor;
 mod live;
 mod tools;
