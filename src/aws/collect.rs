@@ -49,7 +49,7 @@ pub async fn collect(config: &SdkConfig) -> Snapshot {
     let identity_and_budgets = async {
         let identity = identity(&sts).await;
         let budgets = match &identity {
-            Ok(id) => read_budgets(&budgets, &id.account).await,
+            Ok(id) => bounded(op::DESCRIBE_BUDGETS, read_budgets(&budgets, &id.account)).await,
             Err(e) => Err(e.clone()),
         };
         (identity, budgets)
@@ -67,15 +67,15 @@ pub async fn collect(config: &SdkConfig) -> Snapshot {
         jobs,
     ) = tokio::join!(
         identity_and_budgets,
-        domains(&sm),
-        user_profiles(&sm),
-        spaces(&sm),
-        apps(&sm),
-        lifecycle_configs(&sm),
-        notebook_instances(&sm),
-        endpoints(&sm),
-        alarms(&cw),
-        training_jobs(&sm),
+        bounded(op::LIST_DOMAINS, domains(&sm)),
+        bounded(op::LIST_USER_PROFILES, user_profiles(&sm)),
+        bounded(op::LIST_SPACES, spaces(&sm)),
+        bounded(op::LIST_APPS, apps(&sm)),
+        bounded(op::LIST_STUDIO_LIFECYCLE_CONFIGS, lifecycle_configs(&sm)),
+        bounded(op::LIST_NOTEBOOK_INSTANCES, notebook_instances(&sm)),
+        bounded(op::LIST_ENDPOINTS, endpoints(&sm)),
+        bounded(op::DESCRIBE_ALARMS, alarms(&cw)),
+        bounded(op::LIST_TRAINING_JOBS, training_jobs(&sm)),
     );
     Snapshot {
         schema: SCHEMA,
@@ -95,6 +95,22 @@ pub async fn collect(config: &SdkConfig) -> Snapshot {
         training_jobs: jobs,
         local: local_facts(),
     }
+}
+
+/// A whole read, pages included, within the read timeout: pagination that
+/// never ends is an error for its checks, never a hang.
+async fn bounded<T>(operation: &str, read: impl std::future::Future<Output = Fetched<T>>) -> Fetched<T> {
+    let limit = super::timeout("READ_TIMEOUT", super::READ_TIMEOUT);
+    tokio::time::timeout(limit, read).await.unwrap_or_else(|_| {
+        Err(CallError {
+            operation: operation.to_string(),
+            kind: ErrorKind::Timeout,
+            message: format!(
+                "the read did not finish within {} s (pagination that never ends?)",
+                limit.as_secs_f64()
+            ),
+        })
+    })
 }
 
 pub(crate) async fn identity(sts: &aws_sdk_sts::Client) -> Fetched<Identity> {
@@ -622,11 +638,11 @@ pub async fn collect_running(config: &SdkConfig) -> crate::audit::Running {
     let sm = aws_sdk_sagemaker::Client::new(config);
     let (identity, apps, spaces, notebook_instances, endpoints, jobs) = tokio::join!(
         identity(&sts),
-        apps(&sm),
-        spaces(&sm),
-        notebook_instances(&sm),
-        endpoints(&sm),
-        jobs_in_progress(&sm),
+        bounded(op::LIST_APPS, apps(&sm)),
+        bounded(op::LIST_SPACES, spaces(&sm)),
+        bounded(op::LIST_NOTEBOOK_INSTANCES, notebook_instances(&sm)),
+        bounded(op::LIST_ENDPOINTS, endpoints(&sm)),
+        bounded(op::LIST_TRAINING_JOBS, jobs_in_progress(&sm)),
     );
     crate::audit::Running {
         taken_at,

@@ -87,6 +87,19 @@ pub const CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(2);
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
+/// A whole list read, every page included: pagination that never ends is
+/// cut off here and reported as a timeout.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// A timeout, shortened by `SM_COURSE_<NAME>_MS` (for tests and very slow
+/// links; documented in the README).
+pub fn timeout(name: &str, default: Duration) -> Duration {
+    std::env::var(format!("SM_COURSE_{name}_MS"))
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|ms| *ms > 0)
+        .map_or(default, Duration::from_millis)
+}
 pub const MAX_ATTEMPTS: u32 = 3;
 
 #[derive(Clone, Debug, Default)]
@@ -108,9 +121,9 @@ fn loader(args: &AwsArgs, retry: RetryConfig) -> aws_config::ConfigLoader {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .timeout_config(
             TimeoutConfig::builder()
-                .connect_timeout(CONNECT_TIMEOUT)
-                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
-                .operation_timeout(OPERATION_TIMEOUT)
+                .connect_timeout(timeout("CONNECT_TIMEOUT", CONNECT_TIMEOUT))
+                .operation_attempt_timeout(timeout("ATTEMPT_TIMEOUT", ATTEMPT_TIMEOUT))
+                .operation_timeout(timeout("OPERATION_TIMEOUT", OPERATION_TIMEOUT))
                 .build(),
         )
         .retry_config(retry);

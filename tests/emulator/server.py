@@ -101,7 +101,9 @@ PAGE_SIZE = 50
 def _page(response, items, key):
     """Pagination as AWS does it: MaxResults per page, an opaque NextToken."""
     max_results = int(response._get_param("MaxResults") or PAGE_SIZE)
-    start = int(response._get_param("NextToken") or 0)
+    token = response._get_param("NextToken") or "0"
+    # A token we did not hand out (the `loop` fault's) starts again at the top.
+    start = int(token) if token.isdigit() else 0
     page = items[start : start + max_results]
     result = {key: page}
     if start + max_results < len(items):
@@ -561,6 +563,8 @@ class Faults:
             operation = target.rsplit(".", 1)[-1] if target else environ.get("PATH_INFO", "").rsplit("/", 1)[-1]
             if operation in self.faults:
                 code, status = self.faults[operation]
+                if code in ("reset", "slow", "truncated", "malformed", "loop"):
+                    return self._misbehave(code, status, environ, start_response)
                 cbor = environ.get("HTTP_SMITHY_PROTOCOL") == "rpc-v2-cbor"
                 error = {"__type": code, "message": f"injected by the test emulator: {code}"}
                 body = cbor2.dumps(error) if cbor else json.dumps(error).encode()
@@ -574,6 +578,46 @@ class Faults:
                 start_response(f"{status} Injected", headers)
                 return [body]
         return self.app(environ, start_response)
+
+
+    def _misbehave(self, mode, arg, environ, start_response):
+        """Faults a real network or a broken service produces: the
+        connection dropped, no answer in time, half an answer, garbage, or a
+        NextToken that never runs out."""
+        if mode == "reset":
+            # Closing the socket without an answer: the client sees the
+            # connection reset mid-request.
+            sock = environ.get("werkzeug.socket")
+            if sock is not None:
+                import socket
+
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                sock.close()
+            raise ConnectionResetError("injected reset")
+        if mode == "slow":
+            time.sleep(arg)
+            return self.app(environ, start_response)
+        if mode == "loop":
+            # Answer with the real page, then point at yet another page, for ever.
+            captured = {}
+
+            def capture(status, headers, exc_info=None):
+                captured["status"], captured["headers"] = status, headers
+                return lambda data: None
+
+            body = b"".join(self.app(environ, capture))
+            try:
+                doc = json.loads(body)
+                doc["NextToken"] = f"page-{time.time_ns()}"
+                body = json.dumps(doc).encode()
+            except ValueError:
+                pass
+            headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
+            start_response(captured["status"], headers + [("Content-Length", str(len(body)))])
+            return [body]
+        body = b'{"Apps": [{"AppName": "cut' if mode == "truncated" else b"<html>502 Bad Gateway</html>\x00\xff"
+        start_response("200 OK", [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(body)))])
+        return [body]
 
 
 class Latency:
@@ -610,7 +654,7 @@ def main():
     for fault in args.fault:
         operation, _, rest = fault.partition("=")
         code, _, status = rest.partition(":")
-        faults[operation] = (code, int(status or 400))
+        faults[operation] = (code, float(status) if code == "slow" else int(status or 400))
 
     moto_app = DomainDispatcherApplication(create_backend_app)
     app = Latency(Faults(CborBridge(moto_app), faults, args.deny_role), args.latency_ms / 1000.0)

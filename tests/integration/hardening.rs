@@ -220,3 +220,61 @@ fn a_kill_at_any_moment_leaves_a_progress_file_with_every_confirmed_answer() {
         }
     }
 }
+
+/// Every fault the network or a broken service can produce on one call:
+/// its checks report an error within a bounded time, the others still run,
+/// nothing panics or hangs, and the exit code is 1.
+#[test]
+fn faults_on_one_call_are_errors_for_its_checks_within_a_bounded_time() {
+    for fault in [
+        "ListApps=reset",
+        "ListApps=slow:4",
+        "ListApps=InternalFailure:500",
+        "ListApps=ServiceUnavailable:503",
+        "ListApps=ThrottlingException:400",
+        "ListApps=truncated",
+        "ListApps=malformed",
+        "ListApps=loop",
+        "DescribeAlarms=malformed",
+    ] {
+        let emulator = Emulator::with(Options {
+            faults: vec![fault.into()],
+            ..Options::default()
+        });
+        let learner = Learner::new();
+        let mut cmd = learner.command(&["module5", "check", "--format", "json"]);
+        emulator.configure(&mut cmd);
+        cmd.env("SM_COURSE_ATTEMPT_TIMEOUT_MS", "1500")
+            .env("SM_COURSE_OPERATION_TIMEOUT_MS", "5000")
+            .env("SM_COURSE_READ_TIMEOUT_MS", "6000");
+        let started = std::time::Instant::now();
+        let output = cmd.output().unwrap();
+        let elapsed = started.elapsed();
+        expect_code(&output, 1);
+        let report: serde_json::Value =
+            serde_json::from_str(&stdout(&output)).unwrap_or_else(|e| panic!("{fault}: {e}"));
+        let status = |id: &str| crate::live::status(&report, id);
+        let broken = if fault.starts_with("DescribeAlarms") {
+            "long-running-alarm"
+        } else {
+            "studio-apps"
+        };
+        assert_eq!(
+            status(broken),
+            "error",
+            "{fault}: {}",
+            crate::live::by_id(&report, broken)
+        );
+        assert_eq!(status("identity"), "pass", "{fault}");
+        assert_eq!(status("notebook-instances"), "pass", "{fault}");
+        // A hang guard: the timeouts above bound every read.
+        assert!(
+            elapsed < std::time::Duration::from_secs(40),
+            "{fault}: took {elapsed:?}"
+        );
+        eprintln!(
+            "{fault}: {} in {elapsed:?}",
+            crate::live::by_id(&report, broken)["summary"]
+        );
+    }
+}
