@@ -408,7 +408,7 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
                 }
             }
             file.modules.remove(&course.id);
-            store.save(&file, lang)?;
+            store.replace(&file, lang)?;
             emit(out, &format!("{}\n", tr(lang, "reset.done")), lang)?;
             Ok(EXIT_OK)
         }

@@ -364,15 +364,120 @@ impl Store {
     /// Writes the whole file atomically: a temporary file in the same
     /// directory, fsync, rename over the old one, fsync the directory. A kill
     /// at any moment leaves either the old file or the new one.
+    /// Saves `file`, merged with what another `sm-course` may have saved
+    /// meanwhile: under an exclusive lock the file on disk is read again and
+    /// the two are merged (every answer kept, the newest of each), so two
+    /// processes writing at once lose nothing.
     pub fn save(&self, file: &ProgressFile, lang: Lang) -> Result<()> {
-        let mut bytes = serde_json::to_vec_pretty(file).expect("progress serialises");
-        bytes.push(b'\n');
-        write_atomic(&self.path, &bytes).map_err(|source| Error::Io {
+        self.write(file, true, lang)
+    }
+
+    /// Writes `file` as it is, under the lock: for erasing (reset, start over).
+    pub fn replace(&self, file: &ProgressFile, lang: Lang) -> Result<()> {
+        self.write(file, false, lang)
+    }
+
+    fn write(&self, file: &ProgressFile, merge: bool, lang: Lang) -> Result<()> {
+        let io_error = |source| Error::Io {
             action: trf(lang, "progress.cannot_save", &[]),
             path: self.path.clone(),
             source,
-        })
+        };
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(dir).map_err(io_error)?;
+        let _lock = Lock::take(&self.path.with_file_name(format!("{FILE_NAME}.lock"))).map_err(io_error)?;
+        let merged;
+        let file = match fs::read(&self.path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<ProgressFile>(&b).ok())
+        {
+            Some(disk) if merge && disk.version == FORMAT_VERSION => {
+                merged = merge_files(disk, file);
+                &merged
+            }
+            _ => file,
+        };
+        let mut bytes = serde_json::to_vec_pretty(file).expect("progress serialises");
+        bytes.push(b'\n');
+        write_atomic(&self.path, &bytes).map_err(io_error)
     }
+}
+
+/// An exclusive advisory lock (flock) on a file beside the progress file,
+/// released when dropped.
+struct Lock(File);
+
+impl Lock {
+    fn take(path: &Path) -> std::io::Result<Lock> {
+        use std::os::fd::AsRawFd;
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)?;
+        // SAFETY: flock on a descriptor we own; it blocks until the lock is ours.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(Lock(file))
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        use std::os::fd::AsRawFd;
+        // SAFETY: as above; closing the file would release it too.
+        unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
+    }
+}
+
+/// Ours merged over what is on disk: modules only on disk are kept; within a
+/// module every answer and tick is kept, the newest winning a conflict.
+fn merge_files(disk: ProgressFile, ours: &ProgressFile) -> ProgressFile {
+    let mut result = disk;
+    for (id, mine) in &ours.modules {
+        let merged = match result.modules.remove(id) {
+            Some(theirs) => merge_modules(theirs, mine),
+            None => mine.clone(),
+        };
+        result.modules.insert(id.clone(), merged);
+    }
+    result.version = ours.version;
+    result
+}
+
+fn merge_modules(theirs: ModuleProgress, mine: &ModuleProgress) -> ModuleProgress {
+    let mut result = mine.clone();
+    for (id, answer) in theirs.answers {
+        let keep_theirs = result
+            .answers
+            .get(&id)
+            .is_none_or(|m| (answer.at.as_str(), answer.attempts) > (m.at.as_str(), m.attempts));
+        if keep_theirs {
+            result.answers.insert(id, answer);
+        }
+    }
+    for (id, tick) in theirs.checklist {
+        if result.checklist.get(&id).is_none_or(|m| tick.at > m.at) {
+            result.checklist.insert(id, tick);
+        }
+    }
+    for (slug, at) in theirs.sections_done {
+        let entry = result.sections_done.entry(slug).or_insert_with(|| at.clone());
+        if at < *entry {
+            *entry = at;
+        }
+    }
+    result.started_at = match (theirs.started_at, result.started_at) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    result.updated_at = theirs.updated_at.max(result.updated_at);
+    result.completed_at = result.completed_at.or(theirs.completed_at);
+    if theirs.last_check.as_ref().map(|c| &c.at) > result.last_check.as_ref().map(|c| &c.at) {
+        result.last_check = theirs.last_check;
+    }
+    result
 }
 
 /// Writes a file whole or not at all: a temporary file in the same
@@ -444,11 +549,16 @@ mod tests {
         let mut warnings = Vec::new();
         assert_eq!(store.load(Lang::En, &mut warnings), file);
         assert!(warnings.is_empty());
-        let names: Vec<_> = fs::read_dir(store.path().parent().unwrap())
+        let mut names: Vec<_> = fs::read_dir(store.path().parent().unwrap())
             .unwrap()
-            .map(|e| e.unwrap().file_name())
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
-        assert_eq!(names, [FILE_NAME]);
+        names.sort();
+        assert_eq!(
+            names,
+            [FILE_NAME, "progress.json.lock"],
+            "no temporary file is left behind"
+        );
         let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(store.path()).unwrap()).unwrap();
         assert_eq!(json["version"], 1);
     }
@@ -596,5 +706,59 @@ mod tests {
             module.checklist["stop-instances"].evidence,
             Evidence::Quiz { .. }
         ));
+    }
+
+    #[test]
+    fn saves_merge_with_what_another_process_wrote_and_replace_erases() {
+        let course = course();
+        let (_dir, store) = store();
+        let q: Vec<_> = course.questions.iter().take(3).collect();
+        // Process A answers q0; process B, started from the same empty file,
+        // answers q1 and ticks an item; A then answers q2 and saves again.
+        let mut a = ProgressFile {
+            version: FORMAT_VERSION,
+            ..Default::default()
+        };
+        let mut b = ProgressFile {
+            version: FORMAT_VERSION,
+            ..Default::default()
+        };
+        a.modules
+            .entry("module5".into())
+            .or_default()
+            .record_answer(&course, &q[0].id, 0);
+        store.save(&a, Lang::En).unwrap();
+        let module_b = b.modules.entry("module5".into()).or_default();
+        module_b.record_answer(&course, &q[1].id, 0);
+        module_b.checklist.insert(
+            "costs".into(),
+            Tick {
+                evidence: Evidence::Tool {
+                    tool: crate::course::Tool::Cost,
+                },
+                at: now(),
+            },
+        );
+        store.save(&b, Lang::En).unwrap();
+        a.modules
+            .get_mut("module5")
+            .unwrap()
+            .record_answer(&course, &q[2].id, 0);
+        store.save(&a, Lang::En).unwrap();
+        let on_disk = store.load(Lang::En, &mut Vec::new());
+        let module = &on_disk.modules["module5"];
+        assert_eq!(module.answers.len(), 3, "nobody's answer was lost");
+        assert!(module.checklist.contains_key("costs"));
+        // Erasing is not a merge.
+        store
+            .replace(
+                &ProgressFile {
+                    version: FORMAT_VERSION,
+                    ..Default::default()
+                },
+                Lang::En,
+            )
+            .unwrap();
+        assert!(store.load(Lang::En, &mut Vec::new()).modules.is_empty());
     }
 }

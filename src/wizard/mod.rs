@@ -175,7 +175,8 @@ impl Wizard<'_> {
                     ];
                     if self.ask(prompter, tr(lang, "wizard.start_over_confirm"), &confirm)? == 1 {
                         file.modules.remove(&self.course.id);
-                        self.save(file)?;
+                        // Erasing replaces the file; an ordinary save would merge the old answers back.
+                        self.store.replace(file, lang)?;
                         break Start::Fresh;
                     }
                 }

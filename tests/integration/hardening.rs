@@ -138,12 +138,17 @@ fn progress_writer_child() {
     let Some(path) = std::env::var_os("SM_COURSE_KILL_WRITER") else {
         return;
     };
+    let prefix = std::env::var("SM_COURSE_WRITER_PREFIX").unwrap_or_else(|_| "q".into());
+    let count: u64 = std::env::var("SM_COURSE_WRITER_COUNT")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(u64::MAX);
     let store = sm_course::progress::Store::at(path.into());
     let mut file = store.load(sm_course::i18n::Lang::En, &mut Vec::new());
-    for n in 0.. {
+    for n in 0..count {
         let module = file.modules.entry("module5".into()).or_default();
         module.answers.insert(
-            format!("q{n:06}"),
+            format!("{prefix}{n:06}"),
             sm_course::progress::Answer {
                 choice: 1,
                 correct: true,
@@ -277,4 +282,40 @@ fn faults_on_one_call_are_errors_for_its_checks_within_a_bounded_time() {
             crate::live::by_id(&report, broken)["summary"]
         );
     }
+}
+
+#[test]
+fn two_processes_saving_at_once_lose_no_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("progress.json");
+    let writers: Vec<_> = ["a", "b"]
+        .iter()
+        .map(|prefix| {
+            std::process::Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "--exact",
+                    "hardening::progress_writer_child",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
+                .env("SM_COURSE_KILL_WRITER", &path)
+                .env("SM_COURSE_WRITER_PREFIX", prefix)
+                .env("SM_COURSE_WRITER_COUNT", "150")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut writer in writers {
+        assert!(writer.wait().unwrap().success());
+    }
+    let file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let answers = file["modules"]["module5"]["answers"].as_object().unwrap();
+    assert_eq!(answers.keys().filter(|k| k.starts_with('a')).count(), 150);
+    assert_eq!(
+        answers.keys().filter(|k| k.starts_with('b')).count(),
+        150,
+        "every answer of both processes is there"
+    );
 }
