@@ -245,8 +245,8 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             region,
             format,
         }) => {
-            if *live_prices && let Some(note) = tools::live_prices(&mut course.instances, region.as_deref(), ctx) {
-                eprintln!("{note}");
+            if *live_prices {
+                tools::use_live_prices(&mut course.instances, region.as_deref(), ctx);
             }
             let filter = catalog::Filter {
                 family: family.clone(),
@@ -290,8 +290,8 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             region,
             format,
         }) => {
-            if *live_prices && let Some(note) = tools::live_prices(&mut course.instances, region.as_deref(), ctx) {
-                eprintln!("{note}");
+            if *live_prices {
+                tools::use_live_prices(&mut course.instances, region.as_deref(), ctx);
             }
             let args = tools::CostArgs {
                 instance: instance.clone(),

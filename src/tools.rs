@@ -467,10 +467,18 @@ pub fn troubleshoot(
     Ok(EXIT_OK)
 }
 
-/// Live prices for `--live-prices`: the cache when recent, else the Price
-/// List API (then cached). Offline, denied or empty: the built-in figures
-/// stay, and the returned note says so in one line.
-pub fn live_prices(
+/// `--live-prices`: swaps in live prices, or says on stderr in one line why
+/// the course's figures stay.
+pub fn use_live_prices(instances: &mut crate::course::Instances, region: Option<&str>, ctx: &crate::Context) {
+    if let Some(note) = live_prices(instances, region, ctx) {
+        eprintln!("{note}");
+    }
+}
+
+/// Live prices: the cache when recent, else the Price List API (then
+/// cached). Offline, denied or empty: the built-in figures stay, and the
+/// returned note says so in one line.
+fn live_prices(
     instances: &mut crate::course::Instances,
     region: Option<&str>,
     ctx: &crate::Context,
