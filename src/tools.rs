@@ -478,11 +478,7 @@ pub fn use_live_prices(instances: &mut crate::course::Instances, region: Option<
 /// Live prices: the cache when recent, else the Price List API (then
 /// cached). Offline, denied or empty: the built-in figures stay, and the
 /// returned note says so in one line.
-fn live_prices(
-    instances: &mut crate::course::Instances,
-    region: Option<&str>,
-    ctx: &crate::Context,
-) -> Option<String> {
+fn live_prices(instances: &mut crate::course::Instances, region: Option<&str>, ctx: &crate::Context) -> Option<String> {
     use crate::catalog::prices;
     let lang = ctx.lang;
     let region = region.map_or_else(|| instances.region.clone(), str::to_string);
