@@ -39,6 +39,9 @@ pub struct Cli {
 pub enum Command {
     /// Module 5, "Instâncias de Trabalho no SageMaker": without a subcommand, the guided wizard
     Module5 {
+        /// The wizard's AWS account and region (its live checks and fixes)
+        #[command(flatten)]
+        aws: AwsFlags,
         #[command(subcommand)]
         command: Option<Module5Command>,
     },

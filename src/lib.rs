@@ -56,6 +56,9 @@ pub struct Context {
     pub progress: bool,
     pub home: Option<PathBuf>,
     pub lessons: Option<PathBuf>,
+    /// `module5 --profile/--region`: the account for the wizard, and the
+    /// default for the subcommands that do not name their own.
+    pub aws: AwsFlags,
 }
 
 impl Context {
@@ -83,6 +86,10 @@ impl Context {
             progress: std::io::stderr().is_terminal(),
             home: std::env::var_os("SM_COURSE_HOME").map(PathBuf::from),
             lessons: cli.lessons.clone(),
+            aws: match &cli.command {
+                Command::Module5 { aws, .. } => aws.clone(),
+                _ => AwsFlags::default(),
+            },
         }
     }
 }
@@ -157,7 +164,7 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
     }
     let mut course = Course::load(ctx.lessons.as_deref(), lang)?;
     let command = match &cli.command {
-        Command::Module5 { command } => command,
+        Command::Module5 { command, .. } => command,
         Command::Instructor { command } => return instructor(&course, command, ctx, out),
         Command::IamPolicy { .. } | Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     };
@@ -178,7 +185,7 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             let mut live = live::AccountChecks {
                 course: &course,
                 lang,
-                aws: aws::AwsArgs::default(),
+                aws: aws_args(&AwsFlags::default(), ctx),
                 spinner: ctx.progress,
                 width: ctx.width,
                 log: &log,
@@ -320,7 +327,7 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
             let mut prompter = InquirePrompter::new(ctx.colour);
             fixes::audit_command(
                 &fix_ctx,
-                &aws_args(&args.aws),
+                &aws_args(&args.aws, ctx),
                 args.format == Format::Json,
                 stop,
                 &mut prompter,
@@ -347,7 +354,7 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
                         yes: *yes,
                         dry_run: *dry_run,
                     };
-                    fixes::fix_budget(&fix_ctx, &aws_args(aws), &options, &mut prompter, out)
+                    fixes::fix_budget(&fix_ctx, &aws_args(aws, ctx), &options, &mut prompter, out)
                 }
                 FixCommand::IdleShutdown {
                     minutes,
@@ -366,7 +373,7 @@ pub fn execute(cli: &Cli, ctx: &Context, out: &mut dyn Write) -> Result<u8> {
                         yes: *yes,
                         dry_run: *dry_run,
                     };
-                    fixes::fix_idle(&fix_ctx, &aws_args(aws), &options, &mut prompter, out)
+                    fixes::fix_idle(&fix_ctx, &aws_args(aws, ctx), &options, &mut prompter, out)
                 }
             }
         }
@@ -428,11 +435,11 @@ fn check(course: &Course, args: &CheckArgs, ctx: &Context, out: &mut dyn Write) 
     let snapshot = match &args.sandbox {
         Some(name) => course.sandbox(name, lang)?,
         None => {
-            let aws_args = aws::AwsArgs {
+            let own = AwsFlags {
                 profile: args.profile.clone(),
                 region: args.region.clone(),
             };
-            aws::snapshot(&aws_args, lang, ctx.progress)?
+            aws::snapshot(&aws_args(&own, ctx), lang, ctx.progress)?
         }
     };
     let judge = Judge {
@@ -468,10 +475,11 @@ fn check(course: &Course, args: &CheckArgs, ctx: &Context, out: &mut dyn Write) 
     })
 }
 
-fn aws_args(flags: &AwsFlags) -> aws::AwsArgs {
+/// A subcommand's own `--profile`/`--region`, else `module5`'s.
+fn aws_args(flags: &AwsFlags, ctx: &Context) -> aws::AwsArgs {
     aws::AwsArgs {
-        profile: flags.profile.clone(),
-        region: flags.region.clone(),
+        profile: flags.profile.clone().or_else(|| ctx.aws.profile.clone()),
+        region: flags.region.clone().or_else(|| ctx.aws.region.clone()),
     }
 }
 

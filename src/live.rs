@@ -37,6 +37,10 @@ impl LiveChecks for AccountChecks<'_> {
             progress: self.spinner,
             home: None,
             lessons: None,
+            aws: crate::cli::AwsFlags {
+                profile: self.aws.profile.clone(),
+                region: self.aws.region.clone(),
+            },
         };
         let lang = self.lang;
         let ask = |prompter: &mut dyn Prompter, key: &str, example: &str| {

@@ -654,3 +654,39 @@ fn an_unreachable_endpoint_is_an_error_for_every_check_never_a_pass() {
             .contains("could not connect")
     );
 }
+
+#[test]
+fn module5_level_profile_and_region_are_the_default_for_its_commands() {
+    let emulator = Emulator::start();
+    let learner = Learner::new();
+    let run = |args: &[&str]| {
+        let mut cmd = learner.command(args);
+        emulator.configure(&mut cmd);
+        json(&cmd.output().unwrap())
+    };
+    let inherited = run(&[
+        "module5",
+        "--region",
+        "us-east-1",
+        "check",
+        "--only",
+        "region",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(inherited["region"], "us-east-1");
+    assert_eq!(status(&inherited, "region"), "warn");
+    let own = run(&[
+        "module5",
+        "--region",
+        "us-east-1",
+        "check",
+        "--region",
+        "eu-central-1",
+        "--only",
+        "region",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status(&own, "region"), "pass", "the subcommand's own flag wins");
+}
