@@ -259,8 +259,14 @@ pub fn cost(
         if seconds < catalog::MINIMUM_BILLED_SECONDS {
             text.push_str(&format!("{}\n", tr(lang, "tools.minimum")));
         }
+        // The JSON keeps the source's stable English wording; people read it in their language.
+        let source = if estimate.price_source == catalog::COURSE_SOURCE {
+            tr(lang, "tools.course_source").to_string()
+        } else {
+            estimate.price_source.clone()
+        };
         text.push_str(&render::wrap_plain(
-            &trf(lang, "tools.price_source", &[("source", &estimate.price_source)]),
+            &trf(lang, "tools.price_source", &[("source", &source)]),
             width,
             "",
             "",
