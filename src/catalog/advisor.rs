@@ -66,6 +66,9 @@ pub struct Advice {
 /// for the process, libraries and copies pandas makes (the rule we state).
 pub const MEMORY_HEADROOM: f64 = 1.5;
 
+/// The families the matrix can end in.
+pub const FAMILIES: [&str; 6] = ["p3", "g4dn", "r5", "m5", "c5", "t3"];
+
 /// Data in memory above this needs the memory-optimised family (section 3).
 pub const LARGE_DATASET_GB: f64 = 32.0;
 

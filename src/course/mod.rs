@@ -497,6 +497,14 @@ impl Course {
                 problems.push(format!("checks.toml: unknown check {id:?}"));
             }
         }
+        // The advisor's matrix ends in these families: each needs an instance.
+        for family in crate::catalog::advisor::FAMILIES {
+            if !self.instances.instance.iter().any(|i| i.family == family) {
+                problems.push(format!(
+                    "instances.toml: the advisor needs at least one {family} instance"
+                ));
+            }
+        }
         let mut instance_names = BTreeSet::new();
         for instance in &self.instances.instance {
             let at = format!("instances.toml: {:?}", instance.name);
@@ -844,6 +852,24 @@ mod tests {
         let problems = bad_copy(|dir| replace_in(&dir.join("module5/instances.toml"), "vcpu = 2", "vcpu = \"two\""));
         assert!(
             problems.iter().any(|p| p.starts_with("module5/instances.toml")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn validation_reports_a_family_the_advisor_needs() {
+        let problems = bad_copy(|dir| {
+            let path = dir.join("module5/instances.toml");
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(
+                &path,
+                text.replace("family = \"c5\"", "family = \"c6\"")
+                    .replace("ml.c5.", "ml.c6."),
+            )
+            .unwrap();
+        });
+        assert!(
+            problems.iter().any(|p| p.contains("advisor needs at least one c5")),
             "{problems:?}"
         );
     }
