@@ -99,6 +99,13 @@ impl Emulator {
             .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials");
     }
 
+    /// Runs the binary as `learner`, against the emulator, with no terminal.
+    pub fn run(&self, learner: &crate::util::Learner, args: &[&str]) -> std::process::Output {
+        let mut cmd = learner.command(args);
+        self.configure(&mut cmd);
+        cmd.stdin(Stdio::null()).output().unwrap()
+    }
+
     /// An SDK configuration for seeding the emulator.
     pub fn sdk(&self) -> SdkConfig {
         let creds = aws_sdk_sts::config::Credentials::new("testing", "testing", None, None, "tests");

@@ -2,7 +2,7 @@
 //! `iam-policy` against the emulator: what changes, what never changes
 //! without consent, and what is logged.
 
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 use aws_sdk_sagemaker::types as sm;
 use serde_json::Value;
@@ -12,9 +12,7 @@ use crate::live::{Seed, by_id, json, status};
 use crate::util::*;
 
 fn run(learner: &Learner, emulator: &Emulator, args: &[&str]) -> Output {
-    let mut cmd = learner.command(args);
-    emulator.configure(&mut cmd);
-    cmd.stdin(Stdio::null()).output().unwrap()
+    emulator.run(learner, args)
 }
 
 /// The account as `check` sees it, without the parts that change with time.

@@ -1,7 +1,7 @@
 //! Instructor mode against the emulator: a class of accounts reached by
 //! AssumeRole (moto maps it into each role's account), one of them refused.
 
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 use aws_sdk_sagemaker::types as sm;
 use serde_json::Value;
@@ -11,9 +11,7 @@ use crate::live::{Seed, json};
 use crate::util::*;
 
 fn run(learner: &Learner, emulator: &Emulator, args: &[&str]) -> Output {
-    let mut cmd = learner.command(args);
-    emulator.configure(&mut cmd);
-    cmd.stdin(Stdio::null()).output().unwrap()
+    emulator.run(learner, args)
 }
 
 fn account(n: usize) -> String {
