@@ -686,6 +686,14 @@ mod tests {
         course.section_questions(slug).map(|q| Some(q.answer - 1)).collect()
     }
 
+    /// An option other than the right one (0-based), for each question.
+    fn wrong_answers(course: &Course, slug: &str) -> Vec<Option<usize>> {
+        course
+            .section_questions(slug)
+            .map(|q| Some(q.answer % q.en.options.len()))
+            .collect()
+    }
+
     fn module(store: &Store) -> ModuleProgress {
         let file = store.load(Lang::En, &mut Vec::new());
         file.modules.get("module5").cloned().unwrap_or_default()
@@ -724,9 +732,8 @@ mod tests {
     fn a_failed_quiz_offers_a_retake_and_a_passed_one_ticks_the_checklist() {
         let (_dir, course, store) = setup();
         let questions: Vec<_> = course.section_questions("concepts").collect();
-        let wrong: Vec<_> = questions.iter().map(|q| Some(q.answer % q.en.options.len())).collect();
         let mut answers = vec![Some(0)];
-        answers.extend(wrong);
+        answers.extend(wrong_answers(&course, "concepts"));
         answers.push(Some(0)); // retake
         answers.extend(right_answers(&course, "concepts"));
         answers.push(Some(0)); // section 2: to the quiz
@@ -837,11 +844,7 @@ mod tests {
         at_section(&store, "optimization");
         // Answer the quiz wrongly (no quiz tick), then check the clean account.
         let mut answers = vec![Some(0), Some(0)];
-        answers.extend(
-            course
-                .section_questions("optimization")
-                .map(|q| Some(q.answer % q.en.options.len())),
-        );
+        answers.extend(wrong_answers(&course, "optimization"));
         answers.extend([Some(1), Some(0), Some(2), None]);
         let mut script = Script::new(answers);
         let (_, out) = run_live(&course, &store, &mut script, &[Ok("clean")]);
@@ -865,11 +868,7 @@ mod tests {
         let (_dir, course, store) = setup();
         at_section(&store, "optimization");
         let mut answers = vec![Some(0), Some(0)];
-        answers.extend(
-            course
-                .section_questions("optimization")
-                .map(|q| Some(q.answer % q.en.options.len())),
-        );
+        answers.extend(wrong_answers(&course, "optimization"));
         // Move on from the failed quiz, then: sandbox → my account (fails:
         // no credentials) → go on → leave.
         answers.extend([Some(1), Some(1), Some(0), Some(2), None]);
@@ -909,11 +908,7 @@ mod tests {
         at_section(&store, "selection");
         // Quiz answered wrongly (no quiz tick), move on, then use the advisor.
         let mut answers = vec![Some(0), Some(0)];
-        answers.extend(
-            course
-                .section_questions("selection")
-                .map(|q| Some(q.answer % q.en.options.len())),
-        );
+        answers.extend(wrong_answers(&course, "selection"));
         answers.extend([Some(1), Some(0), None]);
         let mut script = Script::new(answers);
         let (_, out) = run_live(&course, &store, &mut script, &[]);
