@@ -152,19 +152,17 @@ fn the_wizard_speaks_portuguese_and_a_started_over_course_begins_afresh() {
     assert_eq!(module["current_section"], "concepts");
 }
 
-#[test]
-fn section_5_checks_the_real_account_and_ticks_the_checklist_from_it() {
-    let emulator = crate::emulator::Emulator::start();
+/// A learner who stopped at section 5 in an earlier session resumes, passes
+/// its quiz and asks for the live check against `emulator`.
+fn section_5_live_check(learner: &Learner, emulator: &crate::emulator::Emulator) -> Tty {
     let course = Course::load(None, Lang::En).unwrap();
-    let learner = Learner::new();
-    // A learner who stopped at section 5 in an earlier session.
     std::fs::create_dir_all(learner.home()).unwrap();
     std::fs::write(
         learner.progress_path(),
         r#"{"version": 1, "modules": {"module5": {"current_section": "start-stop"}}}"#,
     )
     .unwrap();
-    let mut tty = Tty::start_with(&learner, "en", |cmd| emulator.configure(cmd));
+    let mut tty = Tty::start_with(learner, "en", |cmd| emulator.configure(cmd));
     tty.expect("Resume where I stopped (section 5: Starting and stopping instances)");
     tty.choose(0);
     tty.expect("Ready for this section's quiz?");
@@ -177,6 +175,14 @@ fn section_5_checks_the_real_account_and_ticks_the_checklist_from_it() {
     tty.expect("Quiz passed: 3 of 3 correct.");
     tty.expect("Check your AWS account for what this section teaches?");
     tty.choose(0);
+    tty
+}
+
+#[test]
+fn section_5_checks_the_real_account_and_ticks_the_checklist_from_it() {
+    let emulator = crate::emulator::Emulator::start();
+    let learner = Learner::new();
+    let mut tty = section_5_live_check(&learner, &emulator);
     tty.expect("checks of account 123456789012 · eu-central-1");
     tty.expect("PASS  Studio apps stopped");
     tty.expect("PASS  Notebook instances stopped");
@@ -206,25 +212,8 @@ fn section_5_offers_to_stop_a_running_app_and_the_recheck_ticks_the_checklist() 
         "ml.m5.xlarge",
         5400,
     );
-    let course = Course::load(None, Lang::En).unwrap();
     let learner = Learner::new();
-    std::fs::create_dir_all(learner.home()).unwrap();
-    std::fs::write(
-        learner.progress_path(),
-        r#"{"version": 1, "modules": {"module5": {"current_section": "start-stop"}}}"#,
-    )
-    .unwrap();
-    let mut tty = Tty::start_with(&learner, "en", |cmd| emulator.configure(cmd));
-    tty.expect("Resume where I stopped");
-    tty.choose(0);
-    tty.expect("Ready for this section's quiz?");
-    tty.send(ENTER);
-    for (n, question) in course.section_questions("start-stop").enumerate() {
-        tty.expect(&format!("[{}/3]", n + 1));
-        tty.choose(question.answer - 1);
-    }
-    tty.expect("Check your AWS account for what this section teaches?");
-    tty.choose(0);
+    let mut tty = section_5_live_check(&learner, &emulator);
     tty.expect("FAIL  Studio apps stopped");
     tty.expect("Fix something now?");
     tty.choose(0); // stop the running apps
