@@ -59,6 +59,9 @@ pub struct SectionMeta {
     /// The tool offered at the end of the section.
     #[serde(default)]
     pub tool: Option<Tool>,
+    /// Estimated minutes to work through the section (text, quiz, tasks).
+    #[serde(default)]
+    pub minutes: Option<u32>,
 }
 
 /// The learner's tools the wizard offers in their sections.
@@ -108,7 +111,8 @@ pub struct ChecklistItem {
 struct ModuleFile {
     id: String,
     number: u32,
-    duration_minutes: u32,
+    #[serde(default)]
+    duration_minutes: Option<u32>,
     pass_mark: f64,
     title: Text,
     objective: Vec<Objective>,
@@ -121,6 +125,9 @@ struct ModuleFile {
 pub struct QuestionText {
     pub prompt: String,
     pub options: Vec<String>,
+    /// Shown after a first wrong answer, before the learner tries again.
+    #[serde(default)]
+    pub hint: Option<String>,
     pub explanation: String,
 }
 
@@ -288,7 +295,11 @@ impl Course {
         let course = Course {
             id: module.id,
             number: module.number,
-            duration_minutes: module.duration_minutes,
+            duration_minutes: module.duration_minutes.unwrap_or_else(|| {
+                // The module's time is the sum of its sections' estimates.
+                let sum: u32 = sections.iter().filter_map(|s: &Section| s.meta.minutes).sum();
+                sum
+            }),
             pass_mark: module.pass_mark,
             title: module.title,
             objectives: module.objective,
