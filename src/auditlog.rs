@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::progress::now;
+use crate::util::now;
 
 pub const FILE_NAME: &str = "audit.log";
 

@@ -51,29 +51,32 @@ pub enum Command {
         command: InstructorCommand,
     },
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
-    Completions {
-        #[arg(value_enum)]
-        shell: clap_complete::Shell,
-    },
+    Completions(CompletionsArgs),
     /// Print the manual page (roff), generated from the same definitions
     Man,
     /// Print the least-privilege IAM policy for the checks (read-only)
-    IamPolicy {
-        /// Add the actions the fixes need (stopping apps, creating the budget, idle shutdown)
-        #[arg(long)]
-        with_fixes: bool,
-    },
+    IamPolicy(IamPolicyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct IamPolicyArgs {
+    /// Add the actions the fixes need (stopping apps, creating the budget, idle shutdown)
+    #[arg(long)]
+    pub with_fixes: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Module5Command {
     /// Print one section (number 1-10 or its name) without prompts; without SECTION, the contents
-    Lesson { section: Option<String> },
+    Lesson(LessonArgs),
     /// The validation checklist: each item done or not, with its evidence and time
-    Checklist {
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-    },
+    Checklist(FormatArgs),
     /// Check your AWS account against the module: running apps and their cost, budget, idle shutdown…
     Check(CheckArgs),
     /// Everything still billing, what it cost and will cost by morning (exit 1 if anything runs)
@@ -84,117 +87,176 @@ pub enum Module5Command {
         what: FixCommand,
     },
     /// The instance data as a table or JSON, filtered
-    Instances {
-        #[arg(long)]
-        family: Option<String>,
-        /// general-purpose, compute-optimized, memory-optimized or accelerated
-        #[arg(long)]
-        category: Option<String>,
-        #[arg(long, value_name = "N")]
-        min_vcpu: Option<u32>,
-        #[arg(long, value_name = "GIB")]
-        min_memory: Option<f64>,
-        /// Only instances with GPUs
-        #[arg(long)]
-        gpu: bool,
-        /// Current prices from the AWS Price List API (cached a week) instead of the course's
-        #[arg(long)]
-        live_prices: bool,
-        /// With --live-prices: whose region's prices (default eu-central-1)
-        #[arg(long, requires = "live_prices")]
-        region: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-    },
+    Instances(InstancesArgs),
     /// The module's decision matrix: which instance for your work (asks on a terminal)
-    Advise {
-        #[arg(long, value_enum)]
-        deep_learning: Option<crate::catalog::advisor::DeepLearning>,
-        /// GB of data held in memory
-        #[arg(long, value_name = "N")]
-        dataset_gb: Option<f64>,
-        #[arg(long, value_enum)]
-        budget: Option<crate::catalog::advisor::Budget>,
-        #[arg(long, value_enum)]
-        workload: Option<crate::catalog::advisor::Workload>,
-        /// vCPUs you need at least
-        #[arg(long, value_name = "N")]
-        min_vcpu: Option<u32>,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-    },
+    Advise(AdviseArgs),
     /// What running an instance costs (per second, one-minute minimum), or the monthly comparison
-    Cost {
-        /// e.g. ml.m5.xlarge
-        instance: Option<String>,
-        #[arg(long, value_name = "H", conflicts_with = "duration")]
-        hours: Option<f64>,
-        /// e.g. 2h30m
-        #[arg(long)]
-        duration: Option<String>,
-        /// Show the possible saving with spot capacity (a range, not a promise)
-        #[arg(long)]
-        spot: bool,
-        /// Compare every instance per hour, day and month
-        #[arg(long, conflicts_with_all = ["instance", "hours", "duration"])]
-        monthly: bool,
-        #[arg(long, default_value_t = 8.0)]
-        hours_per_day: f64,
-        #[arg(long, default_value_t = 20.0)]
-        days: f64,
-        /// Current prices from the AWS Price List API (cached a week) instead of the course's
-        #[arg(long)]
-        live_prices: bool,
-        /// With --live-prices: whose region's prices (default eu-central-1)
-        #[arg(long, requires = "live_prices")]
-        region: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-    },
+    Cost(CostArgs),
     /// Current on-demand prices from the AWS Price List API
     Prices {
         #[command(subcommand)]
         command: PricesCommand,
     },
     /// CPU, memory, disk and GPU use here, with the module's diagnosis; or `-- CMD` to measure a command
-    Monitor {
-        /// Keep refreshing every --interval seconds (Ctrl-C to stop)
-        #[arg(long)]
-        watch: bool,
-        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=3600))]
-        interval: u64,
-        /// With --watch: stop after N readings
-        #[arg(long, value_name = "N")]
-        count: Option<u64>,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-        /// A command to run and measure (peak memory, CPU and wall time)
-        #[arg(last = true, value_name = "CMD")]
-        command: Vec<String>,
-    },
+    Monitor(MonitorArgs),
     /// Guided diagnosis of the module's three problems
-    Troubleshoot {
-        #[arg(value_enum)]
-        problem: Option<Problem>,
-        /// The instance that could not start (insufficient-capacity)
-        #[arg(long)]
-        instance: Option<String>,
-    },
+    Troubleshoot(TroubleshootArgs),
     /// Export your progress (checklist, quiz scores, last live check) as JSON for your instructor
-    Report {
-        /// Where to write the report
-        #[arg(long, value_name = "FILE")]
-        out: PathBuf,
-        /// Your name, as on the class roster
-        #[arg(long)]
-        name: Option<String>,
-    },
+    Report(ReportArgs),
     /// Forget this module's progress (asks first unless --yes)
-    Reset {
-        /// Do not ask for confirmation
-        #[arg(long)]
-        yes: bool,
-    },
+    Reset(ResetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LessonArgs {
+    pub section: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct InstancesArgs {
+    #[arg(long)]
+    pub family: Option<String>,
+    /// general-purpose, compute-optimized, memory-optimized or accelerated
+    #[arg(long)]
+    pub category: Option<String>,
+    #[arg(long, value_name = "N")]
+    pub min_vcpu: Option<u32>,
+    #[arg(long, value_name = "GIB")]
+    pub min_memory: Option<f64>,
+    /// Only instances with GPUs
+    #[arg(long)]
+    pub gpu: bool,
+    #[command(flatten)]
+    pub live: LivePriceArgs,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+impl From<&InstancesArgs> for crate::catalog::Filter {
+    fn from(a: &InstancesArgs) -> Self {
+        crate::catalog::Filter {
+            family: a.family.clone(),
+            category: a.category.clone(),
+            min_vcpu: a.min_vcpu,
+            min_memory_gib: a.min_memory,
+            gpu: a.gpu,
+        }
+    }
+}
+
+/// `--live-prices [--region R]`, on every command that shows prices.
+#[derive(Clone, Debug, Default, Args)]
+pub struct LivePriceArgs {
+    /// Current prices from the AWS Price List API (cached a week) instead of the course's
+    #[arg(long)]
+    pub live_prices: bool,
+    /// With --live-prices: whose region's prices (default eu-central-1)
+    #[arg(long, requires = "live_prices")]
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Default, Args)]
+pub struct AdviseArgs {
+    #[arg(long, value_enum)]
+    pub deep_learning: Option<crate::catalog::advisor::DeepLearning>,
+    /// GB of data held in memory
+    #[arg(long, value_name = "N")]
+    pub dataset_gb: Option<f64>,
+    #[arg(long, value_enum)]
+    pub budget: Option<crate::catalog::advisor::Budget>,
+    #[arg(long, value_enum)]
+    pub workload: Option<crate::catalog::advisor::Workload>,
+    /// vCPUs you need at least
+    #[arg(long, value_name = "N")]
+    pub min_vcpu: Option<u32>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+impl From<&AdviseArgs> for crate::catalog::advisor::Answers {
+    fn from(a: &AdviseArgs) -> Self {
+        crate::catalog::advisor::Answers {
+            deep_learning: a.deep_learning,
+            dataset_gb: a.dataset_gb,
+            budget: a.budget,
+            workload: a.workload,
+            min_vcpu: a.min_vcpu,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CostArgs {
+    /// e.g. ml.m5.xlarge
+    pub instance: Option<String>,
+    #[arg(long, value_name = "H", conflicts_with = "duration")]
+    pub hours: Option<f64>,
+    /// e.g. 2h30m
+    #[arg(long)]
+    pub duration: Option<String>,
+    /// Show the possible saving with spot capacity (a range, not a promise)
+    #[arg(long)]
+    pub spot: bool,
+    /// Compare every instance per hour, day and month
+    #[arg(long, conflicts_with_all = ["instance", "hours", "duration"])]
+    pub monthly: bool,
+    #[arg(long, default_value_t = 8.0)]
+    pub hours_per_day: f64,
+    #[arg(long, default_value_t = 20.0)]
+    pub days: f64,
+    #[command(flatten)]
+    pub live: LivePriceArgs,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct MonitorArgs {
+    /// Keep refreshing every --interval seconds (Ctrl-C to stop)
+    #[arg(long)]
+    pub watch: bool,
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub interval: u64,
+    /// With --watch: stop after N readings
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// A command to run and measure (peak memory, CPU and wall time)
+    #[arg(last = true, value_name = "CMD")]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Default, Args)]
+pub struct TroubleshootArgs {
+    #[arg(value_enum)]
+    pub problem: Option<Problem>,
+    /// The instance that could not start (insufficient-capacity)
+    #[arg(long)]
+    pub instance: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Where to write the report
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Your name, as on the class roster
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    /// Do not ask for confirmation
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// Which AWS account and region to use.
@@ -234,98 +296,118 @@ pub struct AuditArgs {
 #[derive(Debug, Subcommand)]
 pub enum FixCommand {
     /// Create the course budget: monthly, SageMaker only, e-mail alerts at 80% actual and 100% forecast
-    Budget {
-        /// Monthly limit in USD
-        #[arg(long, default_value_t = 100.0)]
-        amount: f64,
-        /// Address for the alerts (asked on a terminal when missing)
-        #[arg(long)]
-        email: Option<String>,
-        /// Budget name (an existing one is never replaced)
-        #[arg(long, default_value = "SageMaker-Monthly-Budget")]
-        name: String,
-        /// Print the call and the `aws` command, change nothing
-        #[arg(long)]
-        dry_run: bool,
-        /// Do not ask for confirmation
-        #[arg(long)]
-        yes: bool,
-        #[command(flatten)]
-        aws: AwsFlags,
-    },
+    Budget(BudgetArgs),
     /// Turn on built-in idle shutdown (JupyterLab and Code Editor) on the domain or a user profile
-    IdleShutdown {
-        /// Idle minutes before an app is shut down (60 to 525600)
-        #[arg(long, default_value_t = 60, allow_negative_numbers = true)]
-        minutes: i32,
-        #[arg(long, value_enum, default_value_t = IdleScopeArg::Domain)]
-        scope: IdleScopeArg,
-        /// The domain (needed when the region has several)
-        #[arg(long)]
-        domain_id: Option<String>,
-        /// The user profile, with --scope user-profile
-        #[arg(long)]
-        user_profile: Option<String>,
-        /// Print the call and the `aws` command, change nothing
-        #[arg(long)]
-        dry_run: bool,
-        /// Do not ask for confirmation
-        #[arg(long)]
-        yes: bool,
-        #[command(flatten)]
-        aws: AwsFlags,
-    },
+    IdleShutdown(IdleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BudgetArgs {
+    /// Monthly limit in USD
+    #[arg(long, default_value_t = 100.0)]
+    pub amount: f64,
+    /// Address for the alerts (asked on a terminal when missing)
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Budget name (an existing one is never replaced)
+    #[arg(long, default_value = "SageMaker-Monthly-Budget")]
+    pub name: String,
+    #[command(flatten)]
+    pub change: ChangeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct IdleArgs {
+    /// Idle minutes before an app is shut down (60 to 525600)
+    #[arg(long, default_value_t = 60, allow_negative_numbers = true)]
+    pub minutes: i32,
+    #[arg(long, value_enum, default_value_t = IdleScopeArg::Domain)]
+    pub scope: IdleScopeArg,
+    /// The domain (needed when the region has several)
+    #[arg(long)]
+    pub domain_id: Option<String>,
+    /// The user profile, with --scope user-profile
+    #[arg(long)]
+    pub user_profile: Option<String>,
+    #[command(flatten)]
+    pub change: ChangeArgs,
+}
+
+/// How a fix changes the account: in which account, confirmed or not, or
+/// only shown.
+#[derive(Debug, Default, Args)]
+pub struct ChangeArgs {
+    /// Print the call and the `aws` command, change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation
+    #[arg(long)]
+    pub yes: bool,
+    #[command(flatten)]
+    pub aws: AwsFlags,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum InstructorCommand {
     /// Run the checks on every student's account in ROSTER (TOML) and print a gradebook
-    Verify {
-        roster: PathBuf,
-        #[arg(long, value_enum, default_value_t = GradebookFormat::Table)]
-        format: GradebookFormat,
-        /// Students checked at the same time
-        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=128))]
-        concurrency: u16,
-        /// Run only these checks (comma-separated ids)
-        #[arg(long, value_delimiter = ',', value_name = "ID,...")]
-        only: Vec<String>,
-        /// The region the course expects; another one gives a warning
-        #[arg(long, default_value = crate::checks::COURSE_REGION, value_name = "REGION")]
-        expect_region: String,
-        /// Also write the gradebook to FILE
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-    },
+    Verify(VerifyArgs),
     /// Merge learners' exported reports (module5 report) into one gradebook
-    Collect {
-        #[arg(required = true)]
-        reports: Vec<PathBuf>,
-        /// Flag reports whose account does not match this roster
-        #[arg(long, value_name = "ROSTER")]
-        roster: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = GradebookFormat::Table)]
-        format: GradebookFormat,
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-    },
+    Collect(CollectArgs),
     /// Print a CloudFormation template for the read-only audit role students deploy
-    RoleTemplate {
-        /// Your account id, written into the template's comment
-        #[arg(long, value_name = "ACCOUNT_ID")]
-        instructor_account: Option<String>,
-        #[arg(long, default_value = "CourseAudit")]
-        role_name: String,
-    },
+    RoleTemplate(RoleTemplateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    pub roster: PathBuf,
+    #[arg(long, value_enum, default_value_t = GradebookFormat::Table)]
+    pub format: GradebookFormat,
+    /// Students checked at the same time
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=128))]
+    pub concurrency: u16,
+    /// Run only these checks (comma-separated ids)
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    pub only: Vec<String>,
+    /// The region the course expects; another one gives a warning
+    #[arg(long, default_value = crate::checks::COURSE_REGION, value_name = "REGION")]
+    pub expect_region: String,
+    /// Also write the gradebook to FILE
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    #[arg(required = true)]
+    pub reports: Vec<PathBuf>,
+    /// Flag reports whose account does not match this roster
+    #[arg(long, value_name = "ROSTER")]
+    pub roster: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = GradebookFormat::Table)]
+    pub format: GradebookFormat,
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RoleTemplateArgs {
+    /// Your account id, written into the template's comment
+    #[arg(long, value_name = "ACCOUNT_ID")]
+    pub instructor_account: Option<String>,
+    #[arg(long, default_value = "CourseAudit")]
+    pub role_name: String,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum PricesCommand {
     /// Fetch the region's prices now and cache them
-    Refresh {
-        #[arg(long)]
-        region: Option<String>,
-    },
+    Refresh(RefreshArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    #[arg(long)]
+    pub region: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -357,12 +439,8 @@ pub struct CheckArgs {
     /// Run only these checks (comma-separated ids, e.g. studio-apps,budget)
     #[arg(long, value_delimiter = ',', value_name = "ID,...")]
     pub only: Vec<String>,
-    /// AWS profile to use (default: AWS_PROFILE, then the default profile)
-    #[arg(long)]
-    pub profile: Option<String>,
-    /// AWS region to check (default: AWS_REGION, then the profile's region)
-    #[arg(long)]
-    pub region: Option<String>,
+    #[command(flatten)]
+    pub aws: AwsFlags,
     /// The region the course expects; another one gives a warning
     #[arg(long, default_value = crate::checks::COURSE_REGION, value_name = "REGION")]
     pub expect_region: String,
@@ -379,8 +457,9 @@ pub enum ReportFormat {
     Markdown,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    #[default]
     Text,
     Json,
 }

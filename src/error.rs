@@ -1,12 +1,45 @@
-//! Errors that stop a command, each mapped to a documented exit code.
+//! How a command ends: an `ExitStatus` when it ran, an `Error` when it could
+//! not. Both map to the documented exit codes here and nowhere else.
 
 use std::path::PathBuf;
 
-/// Exit codes (documented in the README): 0 fine, 1 something checked
-/// failed, 2 could not run (usage, credentials, unreadable input, no terminal).
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_FAILED: u8 = 1;
-pub const EXIT_CANNOT_RUN: u8 = 2;
+/// What a command that ran reports (README, "Exit codes").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// 0: fine.
+    Success,
+    /// 1: something checked failed (or is still billing).
+    Failure,
+    /// 2: could not run (the code of every `Error`).
+    CannotRun,
+    /// A measured command's own exit code, passed through (`monitor -- CMD`).
+    External(u8),
+}
+
+impl ExitStatus {
+    pub fn failed_if(failed: bool) -> ExitStatus {
+        if failed {
+            ExitStatus::Failure
+        } else {
+            ExitStatus::Success
+        }
+    }
+
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::Failure => 1,
+            ExitStatus::CannotRun => 2,
+            ExitStatus::External(code) => code,
+        }
+    }
+}
+
+impl From<ExitStatus> for std::process::ExitCode {
+    fn from(status: ExitStatus) -> Self {
+        std::process::ExitCode::from(status.code())
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -19,6 +52,10 @@ pub enum Error {
     /// No AWS credentials could be found; the text says how to set them up.
     #[error("{0}")]
     Credentials(String),
+    /// An AWS call the command cannot do without failed; the text names the
+    /// call and why (access denied, throttled, unreachable…).
+    #[error("{0}")]
+    Aws(String),
     /// Course content (embedded or from `--lessons`) failed validation.
     #[error("{header}\n{}", problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
     Content { header: String, problems: Vec<String> },
@@ -34,9 +71,14 @@ pub enum Error {
 
 impl Error {
     /// Every error that stops a command means it could not run; "a check
-    /// failed" (exit 1) is a result, not an error.
-    pub fn exit_code(&self) -> u8 {
-        EXIT_CANNOT_RUN
+    /// failed" is an `ExitStatus`, not an error.
+    pub fn exit_status(&self) -> ExitStatus {
+        ExitStatus::CannotRun
+    }
+
+    /// A reader that went away (`| head`) is not an error.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }
 

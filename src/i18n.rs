@@ -33,6 +33,23 @@ impl Lang {
     }
 }
 
+/// Text in both languages, as course data writes it (`{ pt = …, en = … }`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    pub pt: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Pt => &self.pt,
+            Lang::En => &self.en,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 pub(crate) struct Entry {
     pub(crate) pt: String,

@@ -17,6 +17,7 @@ use futures_util::{StreamExt, stream};
 
 use super::call_error;
 use super::operations as op;
+use crate::snapshot::running::{ResourceKind, Running, RunningJob};
 use crate::snapshot::*;
 
 /// Describe calls in flight at once per list, so a large account is read
@@ -26,6 +27,29 @@ const FAN_OUT: usize = 8;
 /// How far back the spot-training check looks, and how many jobs at most.
 const TRAINING_WINDOW: Duration = Duration::from_secs(30 * 24 * 3600);
 const TRAINING_JOBS: i32 = 20;
+
+/// Every item of a paginated list call, or the call's error sorted under
+/// its IAM action (`list_all!(sm.list_domains(), op::LIST_DOMAINS)`).
+macro_rules! list_all {
+    ($request:expr, $operation:expr) => {
+        $request
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| call_error($operation, e))
+    };
+}
+
+/// Runs `describe` on every item, `FAN_OUT` at a time, in the items' order.
+async fn describe_each<I, T, F, Fut>(items: Vec<I>, describe: F) -> Vec<T>
+where
+    F: FnMut(I) -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    stream::iter(items).map(describe).buffered(FAN_OUT).collect().await
+}
 
 pub(crate) fn time(value: Option<&DateTime>) -> Option<String> {
     value.and_then(|t| t.fmt(Format::DateTime).ok())
@@ -37,9 +61,7 @@ pub(crate) fn text<T: AsRef<str>>(value: Option<T>) -> String {
 
 /// Reads the account behind `config` into a snapshot.
 pub async fn collect(config: &SdkConfig) -> Snapshot {
-    // Milliseconds, like the times AWS returns, so running times are not
-    // rounded down by a second.
-    let taken_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
+    let taken_at = crate::util::now_millis();
     let region = config.region().map(|r| r.to_string());
     let sts = aws_sdk_sts::Client::new(config);
     let sm = aws_sdk_sagemaker::Client::new(config);
@@ -152,34 +174,22 @@ pub(crate) fn studio_settings(settings: Option<&UserSettings>) -> StudioSettings
             }
         }
     };
-    if let Some(a) = s.jupyter_lab_app_settings() {
-        attach(
-            "JupyterLab",
-            a.lifecycle_config_arns(),
-            a.default_resource_spec().and_then(|r| r.lifecycle_config_arn()),
-        );
+    // Each app type's settings are their own SDK type, with the same accessors.
+    macro_rules! attach_from {
+        ($settings:expr, $app_type:literal) => {
+            if let Some(a) = $settings {
+                attach(
+                    $app_type,
+                    a.lifecycle_config_arns(),
+                    a.default_resource_spec().and_then(|r| r.lifecycle_config_arn()),
+                );
+            }
+        };
     }
-    if let Some(a) = s.code_editor_app_settings() {
-        attach(
-            "CodeEditor",
-            a.lifecycle_config_arns(),
-            a.default_resource_spec().and_then(|r| r.lifecycle_config_arn()),
-        );
-    }
-    if let Some(a) = s.jupyter_server_app_settings() {
-        attach(
-            "JupyterServer",
-            a.lifecycle_config_arns(),
-            a.default_resource_spec().and_then(|r| r.lifecycle_config_arn()),
-        );
-    }
-    if let Some(a) = s.kernel_gateway_app_settings() {
-        attach(
-            "KernelGateway",
-            a.lifecycle_config_arns(),
-            a.default_resource_spec().and_then(|r| r.lifecycle_config_arn()),
-        );
-    }
+    attach_from!(s.jupyter_lab_app_settings(), "JupyterLab");
+    attach_from!(s.code_editor_app_settings(), "CodeEditor");
+    attach_from!(s.jupyter_server_app_settings(), "JupyterServer");
+    attach_from!(s.kernel_gateway_app_settings(), "KernelGateway");
     StudioSettings {
         jupyterlab_idle: idle(s.jupyter_lab_app_settings().and_then(|a| a.app_lifecycle_management())),
         code_editor_idle: idle(s.code_editor_app_settings().and_then(|a| a.app_lifecycle_management())),
@@ -188,77 +198,50 @@ pub(crate) fn studio_settings(settings: Option<&UserSettings>) -> StudioSettings
 }
 
 pub(crate) async fn domains(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Domain>> {
-    let list = sm
-        .list_domains()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| call_error(op::LIST_DOMAINS, e))?;
-    let described: Vec<Fetched<Domain>> = stream::iter(list)
-        .map(|summary| async move {
-            let id = text(summary.domain_id());
-            let out = sm
-                .describe_domain()
-                .domain_id(&id)
-                .send()
-                .await
-                .map_err(|e| call_error(op::DESCRIBE_DOMAIN, e))?;
-            Ok(Domain {
-                name: text(out.domain_name()),
-                status: text(out.status().map(|s| s.as_str())),
-                defaults: studio_settings(out.default_user_settings()),
-                id,
-            })
+    let list = list_all!(sm.list_domains(), op::LIST_DOMAINS)?;
+    let described: Vec<Fetched<Domain>> = describe_each(list, |summary| async move {
+        let id = text(summary.domain_id());
+        let out = sm
+            .describe_domain()
+            .domain_id(&id)
+            .send()
+            .await
+            .map_err(|e| call_error(op::DESCRIBE_DOMAIN, e))?;
+        Ok(Domain {
+            name: text(out.domain_name()),
+            status: text(out.status().map(|s| s.as_str())),
+            defaults: studio_settings(out.default_user_settings()),
+            id,
         })
-        .buffered(FAN_OUT)
-        .collect()
-        .await;
+    })
+    .await;
     described.into_iter().collect()
 }
 
 pub(crate) async fn user_profiles(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<UserProfile>> {
-    let list = sm
-        .list_user_profiles()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| call_error(op::LIST_USER_PROFILES, e))?;
-    let described: Vec<Fetched<UserProfile>> = stream::iter(list)
-        .map(|summary| async move {
-            let domain_id = text(summary.domain_id());
-            let name = text(summary.user_profile_name());
-            let out = sm
-                .describe_user_profile()
-                .domain_id(&domain_id)
-                .user_profile_name(&name)
-                .send()
-                .await
-                .map_err(|e| call_error(op::DESCRIBE_USER_PROFILE, e))?;
-            Ok(UserProfile {
-                domain_id,
-                name,
-                settings: studio_settings(out.user_settings()),
-            })
+    let list = list_all!(sm.list_user_profiles(), op::LIST_USER_PROFILES)?;
+    let described: Vec<Fetched<UserProfile>> = describe_each(list, |summary| async move {
+        let domain_id = text(summary.domain_id());
+        let name = text(summary.user_profile_name());
+        let out = sm
+            .describe_user_profile()
+            .domain_id(&domain_id)
+            .user_profile_name(&name)
+            .send()
+            .await
+            .map_err(|e| call_error(op::DESCRIBE_USER_PROFILE, e))?;
+        Ok(UserProfile {
+            domain_id,
+            name,
+            settings: studio_settings(out.user_settings()),
         })
-        .buffered(FAN_OUT)
-        .collect()
-        .await;
+    })
+    .await;
     described.into_iter().collect()
 }
 
 pub(crate) async fn spaces(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Space>> {
-    let list = sm
-        .list_spaces()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| call_error(op::LIST_SPACES, e))?;
+    let list = list_all!(sm.list_spaces(), op::LIST_SPACES)?;
     Ok(list
         .iter()
         .map(|s| Space {
@@ -277,14 +260,7 @@ pub(crate) async fn spaces(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Space>
 }
 
 pub(crate) async fn apps(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<App>> {
-    let list = sm
-        .list_apps()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| call_error(op::LIST_APPS, e))?;
+    let list = list_all!(sm.list_apps(), op::LIST_APPS)?;
     Ok(list
         .iter()
         .map(|a| App {
@@ -304,36 +280,26 @@ pub(crate) async fn apps(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<App>> {
 }
 
 async fn lifecycle_configs(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<LifecycleConfig>> {
-    let list = sm
-        .list_studio_lifecycle_configs()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| call_error(op::LIST_STUDIO_LIFECYCLE_CONFIGS, e))?;
-    Ok(stream::iter(list)
-        .map(|summary| async move {
-            let name = text(summary.studio_lifecycle_config_name());
-            let content = sm
-                .describe_studio_lifecycle_config()
-                .studio_lifecycle_config_name(&name)
-                .send()
-                .await
-                .map_err(|e| call_error(op::DESCRIBE_STUDIO_LIFECYCLE_CONFIG, e))
-                .map(|out| decode_script(out.studio_lifecycle_config_content().unwrap_or("")));
-            LifecycleConfig {
-                arn: text(summary.studio_lifecycle_config_arn()),
-                name,
-                app_type: summary
-                    .studio_lifecycle_config_app_type()
-                    .map(|t| t.as_str().to_string()),
-                content,
-            }
-        })
-        .buffered(FAN_OUT)
-        .collect()
-        .await)
+    let list = list_all!(sm.list_studio_lifecycle_configs(), op::LIST_STUDIO_LIFECYCLE_CONFIGS)?;
+    Ok(describe_each(list, |summary| async move {
+        let name = text(summary.studio_lifecycle_config_name());
+        let content = sm
+            .describe_studio_lifecycle_config()
+            .studio_lifecycle_config_name(&name)
+            .send()
+            .await
+            .map_err(|e| call_error(op::DESCRIBE_STUDIO_LIFECYCLE_CONFIG, e))
+            .map(|out| decode_script(out.studio_lifecycle_config_content().unwrap_or("")));
+        LifecycleConfig {
+            arn: text(summary.studio_lifecycle_config_arn()),
+            name,
+            app_type: summary
+                .studio_lifecycle_config_app_type()
+                .map(|t| t.as_str().to_string()),
+            content,
+        }
+    })
+    .await)
 }
 
 /// Lifecycle scripts are stored base64-encoded; a script that is not valid
@@ -347,14 +313,7 @@ fn decode_script(content: &str) -> String {
 }
 
 pub(crate) async fn notebook_instances(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<NotebookInstance>> {
-    let list = sm
-        .list_notebook_instances()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| call_error(op::LIST_NOTEBOOK_INSTANCES, e))?;
+    let list = list_all!(sm.list_notebook_instances(), op::LIST_NOTEBOOK_INSTANCES)?;
     Ok(list
         .iter()
         .map(|n| NotebookInstance {
@@ -367,50 +326,40 @@ pub(crate) async fn notebook_instances(sm: &aws_sdk_sagemaker::Client) -> Fetche
 }
 
 pub(crate) async fn endpoints(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Endpoint>> {
-    let list = sm
-        .list_endpoints()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(|e| call_error(op::LIST_ENDPOINTS, e))?;
-    Ok(stream::iter(list)
-        .map(|summary| async move {
-            let name = text(summary.endpoint_name());
-            let config_name = match sm.describe_endpoint().endpoint_name(&name).send().await {
-                Ok(out) => Ok(text(out.endpoint_config_name())),
-                Err(e) => Err(call_error(op::DESCRIBE_ENDPOINT, e)),
-            };
-            let variants = match &config_name {
-                Ok(config) => sm
-                    .describe_endpoint_config()
-                    .endpoint_config_name(config)
-                    .send()
-                    .await
-                    .map(|out| {
-                        out.production_variants()
-                            .iter()
-                            .map(|v| Variant {
-                                instance_type: v.instance_type().map(|t| t.as_str().to_string()),
-                                count: v.initial_instance_count().unwrap_or(1),
-                            })
-                            .collect()
-                    })
-                    .map_err(|e| call_error(op::DESCRIBE_ENDPOINT_CONFIG, e)),
-                Err(e) => Err(e.clone()),
-            };
-            Endpoint {
-                name,
-                status: text(summary.endpoint_status().map(|s| s.as_str())),
-                created_at: time(summary.creation_time()),
-                config_name: config_name.ok(),
-                variants,
-            }
-        })
-        .buffered(FAN_OUT)
-        .collect()
-        .await)
+    let list = list_all!(sm.list_endpoints(), op::LIST_ENDPOINTS)?;
+    Ok(describe_each(list, |summary| async move {
+        let name = text(summary.endpoint_name());
+        let config_name = match sm.describe_endpoint().endpoint_name(&name).send().await {
+            Ok(out) => Ok(text(out.endpoint_config_name())),
+            Err(e) => Err(call_error(op::DESCRIBE_ENDPOINT, e)),
+        };
+        let variants = match &config_name {
+            Ok(config) => sm
+                .describe_endpoint_config()
+                .endpoint_config_name(config)
+                .send()
+                .await
+                .map(|out| {
+                    out.production_variants()
+                        .iter()
+                        .map(|v| Variant {
+                            instance_type: v.instance_type().map(|t| t.as_str().to_string()),
+                            count: v.initial_instance_count().unwrap_or(1),
+                        })
+                        .collect()
+                })
+                .map_err(|e| call_error(op::DESCRIBE_ENDPOINT_CONFIG, e)),
+            Err(e) => Err(e.clone()),
+        };
+        Endpoint {
+            name,
+            status: text(summary.endpoint_status().map(|s| s.as_str())),
+            created_at: time(summary.creation_time()),
+            config_name: config_name.ok(),
+            variants,
+        }
+    })
+    .await)
 }
 
 pub(crate) async fn read_budgets(client: &aws_sdk_budgets::Client, account: &str) -> Fetched<Vec<Budget>> {
@@ -423,44 +372,41 @@ pub(crate) async fn read_budgets(client: &aws_sdk_budgets::Client, account: &str
         .try_collect()
         .await
         .map_err(|e| call_error(op::DESCRIBE_BUDGETS, e))?;
-    Ok(stream::iter(list)
-        .map(|b| async move {
-            let name = b.budget_name().to_string();
-            let notifications = notifications(client, account, &name).await;
-            let money = |s: Option<&aws_sdk_budgets::types::Spend>| {
-                s.map(|s| Money {
-                    amount: s.amount().parse().unwrap_or(0.0),
-                    unit: s.unit().to_string(),
+    Ok(describe_each(list, |b| async move {
+        let name = b.budget_name().to_string();
+        let notifications = notifications(client, account, &name).await;
+        let money = |s: Option<&aws_sdk_budgets::types::Spend>| {
+            s.map(|s| Money {
+                amount: s.amount().parse().unwrap_or(0.0),
+                unit: s.unit().to_string(),
+            })
+        };
+        let spend = b.calculated_spend();
+        let (expression_services, expression_other) = expression_filters(b.filter_expression());
+        Budget {
+            name,
+            budget_type: b.budget_type().as_str().to_string(),
+            time_unit: b.time_unit().as_str().to_string(),
+            limit: money(b.budget_limit()),
+            actual: money(spend.and_then(|s| s.actual_spend())),
+            forecast: money(spend.and_then(|s| s.forecasted_spend())),
+            // Deprecated in favour of FilterExpression, but still what
+            // most budgets (and the course's budget.json) use.
+            #[allow(deprecated)]
+            cost_filters: b
+                .cost_filters()
+                .map(|f| {
+                    f.iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect::<BTreeMap<_, _>>()
                 })
-            };
-            let spend = b.calculated_spend();
-            let (expression_services, expression_other) = expression_filters(b.filter_expression());
-            Budget {
-                name,
-                budget_type: b.budget_type().as_str().to_string(),
-                time_unit: b.time_unit().as_str().to_string(),
-                limit: money(b.budget_limit()),
-                actual: money(spend.and_then(|s| s.actual_spend())),
-                forecast: money(spend.and_then(|s| s.forecasted_spend())),
-                // Deprecated in favour of FilterExpression, but still what
-                // most budgets (and the course's budget.json) use.
-                #[allow(deprecated)]
-                cost_filters: b
-                    .cost_filters()
-                    .map(|f| {
-                        f.iter()
-                            .map(|(k, v)| (k.clone(), v.clone()))
-                            .collect::<BTreeMap<_, _>>()
-                    })
-                    .unwrap_or_default(),
-                expression_services,
-                expression_other,
-                notifications,
-            }
-        })
-        .buffered(FAN_OUT)
-        .collect()
-        .await)
+                .unwrap_or_default(),
+            expression_services,
+            expression_other,
+            notifications,
+        }
+    })
+    .await)
 }
 
 /// The SERVICE values a budget's FilterExpression selects, and whether it
@@ -497,36 +443,33 @@ async fn notifications(client: &aws_sdk_budgets::Client, account: &str, budget: 
         .try_collect()
         .await
         .map_err(|e| call_error(op::DESCRIBE_BUDGETS, e))?;
-    Ok(stream::iter(list)
-        .map(|n| async move {
-            let subscribers = client
-                .describe_subscribers_for_notification()
-                .account_id(account)
-                .budget_name(budget)
-                .notification(n.clone())
-                .send()
-                .await
-                .map(|out| {
-                    out.subscribers()
-                        .iter()
-                        .map(|s| Subscriber {
-                            kind: s.subscription_type().as_str().to_string(),
-                            address: mask_address(s.address()),
-                        })
-                        .collect()
-                })
-                .map_err(|e| call_error(op::DESCRIBE_BUDGETS, e));
-            Notification {
-                notification_type: n.notification_type().as_str().to_string(),
-                comparison: n.comparison_operator().as_str().to_string(),
-                threshold: n.threshold(),
-                threshold_type: n.threshold_type().map(|t| t.as_str().to_string()),
-                subscribers,
-            }
-        })
-        .buffered(FAN_OUT)
-        .collect()
-        .await)
+    Ok(describe_each(list, |n| async move {
+        let subscribers = client
+            .describe_subscribers_for_notification()
+            .account_id(account)
+            .budget_name(budget)
+            .notification(n.clone())
+            .send()
+            .await
+            .map(|out| {
+                out.subscribers()
+                    .iter()
+                    .map(|s| Subscriber {
+                        kind: s.subscription_type().as_str().to_string(),
+                        address: mask_address(s.address()),
+                    })
+                    .collect()
+            })
+            .map_err(|e| call_error(op::DESCRIBE_BUDGETS, e));
+        Notification {
+            notification_type: n.notification_type().as_str().to_string(),
+            comparison: n.comparison_operator().as_str().to_string(),
+            threshold: n.threshold(),
+            threshold_type: n.threshold_type().map(|t| t.as_str().to_string()),
+            subscribers,
+        }
+    })
+    .await)
 }
 
 async fn alarms(cw: &aws_sdk_cloudwatch::Client) -> Fetched<Vec<Alarm>> {
@@ -584,8 +527,8 @@ async fn training_jobs(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<TrainingJo
         .send()
         .await
         .map_err(|e| call_error(op::LIST_TRAINING_JOBS, e))?;
-    let described: Vec<Fetched<TrainingJob>> = stream::iter(out.training_job_summaries().to_vec())
-        .map(|summary| async move {
+    let described: Vec<Fetched<TrainingJob>> =
+        describe_each(out.training_job_summaries().to_vec(), |summary| async move {
             let name = text(summary.training_job_name());
             let job = sm
                 .describe_training_job()
@@ -606,8 +549,6 @@ async fn training_jobs(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<TrainingJo
                 billable_seconds: job.billable_time_in_seconds().map(i64::from),
             })
         })
-        .buffered(FAN_OUT)
-        .collect()
         .await;
     described.into_iter().collect()
 }
@@ -632,8 +573,8 @@ fn local_facts() -> LocalFacts {
 
 /// Everything billing right now, for the end-of-session audit: a narrower,
 /// faster read than the full snapshot.
-pub async fn collect_running(config: &SdkConfig) -> crate::audit::Running {
-    let taken_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
+pub async fn collect_running(config: &SdkConfig) -> Running {
+    let taken_at = crate::util::now_millis();
     let sts = aws_sdk_sts::Client::new(config);
     let sm = aws_sdk_sagemaker::Client::new(config);
     let (identity, apps, spaces, notebook_instances, endpoints, jobs) = tokio::join!(
@@ -644,7 +585,7 @@ pub async fn collect_running(config: &SdkConfig) -> crate::audit::Running {
         bounded(op::LIST_ENDPOINTS, endpoints(&sm)),
         bounded(op::LIST_TRAINING_JOBS, jobs_in_progress(&sm)),
     );
-    crate::audit::Running {
+    Running {
         taken_at,
         region: config.region().map(|r| r.to_string()),
         identity,
@@ -657,75 +598,59 @@ pub async fn collect_running(config: &SdkConfig) -> crate::audit::Running {
 }
 
 /// Training and processing jobs in progress, with their instances.
-async fn jobs_in_progress(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<crate::audit::RunningJob>> {
+async fn jobs_in_progress(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<RunningJob>> {
     use aws_sdk_sagemaker::types::{ProcessingJobStatus, TrainingJobStatus};
     let (training, processing) = tokio::join!(
         async {
-            let list = sm
-                .list_training_jobs()
-                .status_equals(TrainingJobStatus::InProgress)
-                .into_paginator();
-            list.items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(|e| call_error(op::LIST_TRAINING_JOBS, e))
+            list_all!(
+                sm.list_training_jobs().status_equals(TrainingJobStatus::InProgress),
+                op::LIST_TRAINING_JOBS
+            )
         },
         async {
-            let list = sm
-                .list_processing_jobs()
-                .status_equals(ProcessingJobStatus::InProgress)
-                .into_paginator();
-            list.items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(|e| call_error(op::LIST_PROCESSING_JOBS, e))
+            list_all!(
+                sm.list_processing_jobs().status_equals(ProcessingJobStatus::InProgress),
+                op::LIST_PROCESSING_JOBS
+            )
         },
     );
     let (training, processing) = (training?, processing?);
-    let training = stream::iter(training)
-        .map(|summary| async move {
-            let name = text(summary.training_job_name());
-            let job = sm
-                .describe_training_job()
-                .training_job_name(&name)
-                .send()
-                .await
-                .map_err(|e| call_error(op::DESCRIBE_TRAINING_JOB, e))?;
-            let resources = job.resource_config();
-            Ok(crate::audit::RunningJob {
-                kind: "training-job".into(),
-                name,
-                instance_type: resources
-                    .and_then(|r| r.instance_type())
-                    .map(|t| t.as_str().to_string()),
-                count: resources.and_then(|r| r.instance_count()).unwrap_or(1),
-                started_at: time(job.training_start_time().or(job.creation_time())),
-            })
+    let training = describe_each(training, |summary| async move {
+        let name = text(summary.training_job_name());
+        let job = sm
+            .describe_training_job()
+            .training_job_name(&name)
+            .send()
+            .await
+            .map_err(|e| call_error(op::DESCRIBE_TRAINING_JOB, e))?;
+        let resources = job.resource_config();
+        Fetched::Ok(RunningJob {
+            kind: ResourceKind::TrainingJob,
+            name,
+            instance_type: resources
+                .and_then(|r| r.instance_type())
+                .map(|t| t.as_str().to_string()),
+            count: resources.and_then(|r| r.instance_count()).unwrap_or(1),
+            started_at: time(job.training_start_time().or(job.creation_time())),
         })
-        .buffered(FAN_OUT)
-        .collect::<Vec<Fetched<_>>>();
-    let processing = stream::iter(processing)
-        .map(|summary| async move {
-            let name = text(summary.processing_job_name());
-            let job = sm
-                .describe_processing_job()
-                .processing_job_name(&name)
-                .send()
-                .await
-                .map_err(|e| call_error(op::DESCRIBE_PROCESSING_JOB, e))?;
-            let cluster = job.processing_resources().and_then(|r| r.cluster_config());
-            Ok(crate::audit::RunningJob {
-                kind: "processing-job".into(),
-                name,
-                instance_type: cluster.and_then(|c| c.instance_type()).map(|t| t.as_str().to_string()),
-                count: cluster.and_then(|c| c.instance_count()).unwrap_or(1),
-                started_at: time(job.processing_start_time().or(job.creation_time())),
-            })
+    });
+    let processing = describe_each(processing, |summary| async move {
+        let name = text(summary.processing_job_name());
+        let job = sm
+            .describe_processing_job()
+            .processing_job_name(&name)
+            .send()
+            .await
+            .map_err(|e| call_error(op::DESCRIBE_PROCESSING_JOB, e))?;
+        let cluster = job.processing_resources().and_then(|r| r.cluster_config());
+        Fetched::Ok(RunningJob {
+            kind: ResourceKind::ProcessingJob,
+            name,
+            instance_type: cluster.and_then(|c| c.instance_type()).map(|t| t.as_str().to_string()),
+            count: cluster.and_then(|c| c.instance_count()).unwrap_or(1),
+            started_at: time(job.processing_start_time().or(job.creation_time())),
         })
-        .buffered(FAN_OUT)
-        .collect::<Vec<Fetched<_>>>();
+    });
     let (training, processing) = tokio::join!(training, processing);
     training.into_iter().chain(processing).collect()
 }

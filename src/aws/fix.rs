@@ -10,32 +10,65 @@ use aws_sdk_sagemaker::types as sm;
 use super::call_error;
 use super::collect::studio_settings;
 use super::operations as op;
-use crate::audit::Target;
+use crate::snapshot::running::{AppRef, Owner, Target};
 use crate::snapshot::{CallError, ErrorKind, IdleSettings};
+
+/// The account the credentials belong to, and the configured region.
+pub async fn identity(config: &SdkConfig) -> Result<(String, String), CallError> {
+    let sts = aws_sdk_sts::Client::new(config);
+    let out = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| call_error(op::GET_CALLER_IDENTITY, e))?;
+    let account = out.account().unwrap_or("?").to_string();
+    let region = config.region().map_or_else(|| "?".to_string(), |r| r.to_string());
+    Ok((account, region))
+}
+
+/// The ids of the region's Studio domains.
+pub async fn domain_ids(config: &SdkConfig) -> Result<Vec<String>, CallError> {
+    let sm = aws_sdk_sagemaker::Client::new(config);
+    let domains = sm
+        .list_domains()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .map_err(|e| call_error(op::LIST_DOMAINS, e))?;
+    Ok(domains
+        .iter()
+        .filter_map(|d| d.domain_id().map(str::to_string))
+        .collect())
+}
+
+/// A DeleteApp or DescribeApp request naming `app`: its domain, type and
+/// name, and its space or else its user profile.
+macro_rules! naming_app {
+    ($request:expr, $app:expr) => {{
+        let app: &AppRef = $app;
+        let request = $request
+            .domain_id(&app.domain_id)
+            .app_type(sm::AppType::from(app.app_type.as_str()))
+            .app_name(&app.name);
+        match app.owner() {
+            Some(Owner::Space(space)) => request.space_name(space),
+            Some(Owner::Profile(profile)) => request.user_profile_name(profile),
+            None => request,
+        }
+    }};
+}
 
 /// Makes the call that stops `target`.
 pub async fn stop(config: &SdkConfig, target: &Target) -> Result<(), CallError> {
     let client = aws_sdk_sagemaker::Client::new(config);
     match target {
-        Target::StudioApp {
-            domain_id,
-            user_profile,
-            space,
-            app_type,
-            name,
-        } => {
-            let mut call = client
-                .delete_app()
-                .domain_id(domain_id)
-                .app_type(sm::AppType::from(app_type.as_str()))
-                .app_name(name);
-            call = match (user_profile, space) {
-                (_, Some(space)) => call.space_name(space),
-                (Some(profile), None) => call.user_profile_name(profile),
-                (None, None) => call,
-            };
-            call.send().await.map(|_| ()).map_err(|e| call_error(op::DELETE_APP, e))
-        }
+        Target::StudioApp(app) => naming_app!(client.delete_app(), app)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| call_error(op::DELETE_APP, e)),
         Target::NotebookInstance { name } => client
             .stop_notebook_instance()
             .notebook_instance_name(name)
@@ -64,28 +97,11 @@ pub async fn status(config: &SdkConfig, target: &Target) -> Result<String, CallE
                 || e.message.contains("does not exist"))
     };
     let result = match target {
-        Target::StudioApp {
-            domain_id,
-            user_profile,
-            space,
-            app_type,
-            name,
-        } => {
-            let mut call = client
-                .describe_app()
-                .domain_id(domain_id)
-                .app_type(sm::AppType::from(app_type.as_str()))
-                .app_name(name);
-            call = match (user_profile, space) {
-                (_, Some(space)) => call.space_name(space),
-                (Some(profile), None) => call.user_profile_name(profile),
-                (None, None) => call,
-            };
-            call.send()
-                .await
-                .map(|out| out.status().map_or("Unknown".to_string(), |s| s.as_str().to_string()))
-                .map_err(|e| call_error(op::DESCRIBE_APP, e))
-        }
+        Target::StudioApp(app) => naming_app!(client.describe_app(), app)
+            .send()
+            .await
+            .map(|out| out.status().map_or("Unknown".to_string(), |s| s.as_str().to_string()))
+            .map_err(|e| call_error(op::DESCRIBE_APP, e)),
         Target::NotebookInstance { name } => client
             .describe_notebook_instance()
             .notebook_instance_name(name)

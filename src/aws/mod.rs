@@ -1,9 +1,11 @@
 //! Talking to AWS: the SDK configuration from the standard chain, the quick
 //! credentials check, and the collector that builds a `Snapshot`.
 
+pub mod access;
 mod collect;
 pub mod fix;
 pub mod operations;
+pub mod pricing;
 
 use std::time::Duration;
 
@@ -25,14 +27,7 @@ pub struct Session {
 /// Loads the configuration and checks that there are credentials (exit 2,
 /// with the steps to set them up, when there are none).
 pub fn connect(args: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<Session> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|source| crate::error::Error::Io {
-            action: "tokio".into(),
-            path: "-".into(),
-            source,
-        })?;
+    let runtime = runtime(lang)?;
     let config = runtime.block_on(async {
         let config = load_config(args).await;
         match check_credentials(&config).await {
@@ -47,6 +42,18 @@ pub fn connect(args: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<
     Ok(Session { runtime, config })
 }
 
+/// The single-threaded runtime the calls run on (one thread is enough for I/O).
+pub fn runtime(lang: crate::i18n::Lang) -> crate::error::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| crate::error::Error::Io {
+            action: crate::i18n::tr(lang, "io.runtime").to_string(),
+            path: "-".into(),
+            source,
+        })
+}
+
 impl Session {
     pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
         self.runtime.block_on(future)
@@ -54,14 +61,7 @@ impl Session {
 
     /// Runs `future` with a spinner on stderr saying `message` (on a terminal only).
     pub fn with_spinner<F: std::future::Future>(&self, spinner: bool, message: &str, future: F) -> F::Output {
-        let bar = if spinner {
-            let bar = indicatif::ProgressBar::new_spinner();
-            bar.set_message(message.to_string());
-            bar.enable_steady_tick(Duration::from_millis(100));
-            bar
-        } else {
-            indicatif::ProgressBar::hidden()
-        };
+        let bar = crate::ui::spinner(spinner, message);
         let result = self.runtime.block_on(future);
         bar.finish_and_clear();
         result
@@ -117,7 +117,7 @@ pub async fn load_config(args: &AwsArgs) -> SdkConfig {
         .await
 }
 
-fn loader(args: &AwsArgs, retry: RetryConfig) -> aws_config::ConfigLoader {
+pub(crate) fn loader(args: &AwsArgs, retry: RetryConfig) -> aws_config::ConfigLoader {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .timeout_config(
             TimeoutConfig::builder()
@@ -134,67 +134,6 @@ fn loader(args: &AwsArgs, retry: RetryConfig) -> aws_config::ConfigLoader {
         loader = loader.region(Region::new(region.clone()));
     }
     loader
-}
-
-/// The instructor's own configuration, loaded once for a whole class, with
-/// adaptive retries so a throttled class slows down instead of failing.
-pub async fn class_config() -> SdkConfig {
-    loader(&AwsArgs::default(), class_retry()).load().await
-}
-
-fn class_retry() -> RetryConfig {
-    RetryConfig::adaptive().with_max_attempts(MAX_ATTEMPTS + 2)
-}
-
-/// The configuration for one student of a class: a named profile, or the
-/// instructor's credentials (`base`) assuming the student's audit role; that
-/// provider refreshes the session when it expires. Role students share the
-/// instructor's loaded configuration, so a class of a hundred reads the
-/// config files once.
-pub async fn student_config(
-    base: &SdkConfig,
-    access: &crate::instructor::roster::Access,
-    region: Option<&str>,
-) -> SdkConfig {
-    use crate::instructor::roster::Access;
-    match access {
-        Access::Profile(profile) => {
-            // Only that profile's credentials: never fall back to whatever
-            // else the chain finds (the instructor's own environment), or a
-            // missing profile would silently check the wrong account.
-            let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
-                .profile_name(profile)
-                .build();
-            let args = AwsArgs {
-                profile: Some(profile.clone()),
-                region: region.map(str::to_string),
-            };
-            loader(&args, class_retry())
-                .credentials_provider(credentials)
-                .load()
-                .await
-        }
-        Access::Role { arn, external_id } => {
-            let region = region
-                .map(|r| Region::new(r.to_string()))
-                .or_else(|| base.region().cloned());
-            let mut role = aws_config::sts::AssumeRoleProvider::builder(arn)
-                .session_name("sm-course-instructor")
-                .configure(base);
-            if let Some(region) = &region {
-                role = role.region(region.clone());
-            }
-            if let Some(id) = external_id {
-                role = role.external_id(id);
-            }
-            let provider = role.build().await;
-            let mut config = base
-                .to_builder()
-                .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(provider));
-            config.set_region(region);
-            config.build()
-        }
-    }
 }
 
 /// Resolves credentials once, within `CREDENTIALS_TIMEOUT`; the error text

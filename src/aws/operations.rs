@@ -1,5 +1,6 @@
 //! Every AWS operation the tool calls, as its IAM action: the one list the
-//! IAM policy is generated from. Call sites name these constants.
+//! IAM policy and the instructor's role template are generated from. Call
+//! sites name these constants.
 
 pub struct Operation {
     pub action: &'static str,
@@ -49,4 +50,143 @@ operations! {
     CREATE_BUDGET = "budgets:ModifyBudget", mutating;
     UPDATE_DOMAIN = "sagemaker:UpdateDomain", mutating;
     UPDATE_USER_PROFILE = "sagemaker:UpdateUserProfile", mutating;
+}
+
+fn actions(mutating: bool) -> Vec<&'static str> {
+    let mut actions: Vec<&str> = ALL
+        .iter()
+        .filter(|o| o.mutating == mutating)
+        .map(|o| o.action)
+        .collect();
+    actions.sort_unstable();
+    actions.dedup();
+    actions
+}
+
+/// The IAM actions of the checks and the audit, sorted.
+pub fn read_only() -> Vec<&'static str> {
+    actions(false)
+}
+
+/// The IAM actions only the fixes need, sorted.
+pub fn mutating() -> Vec<&'static str> {
+    actions(true)
+}
+
+/// The least-privilege policy for the checks; with `with_fixes`, the actions
+/// fixes add.
+pub fn policy_json(with_fixes: bool) -> String {
+    let mut statements = vec![serde_json::json!({
+        "Sid": "SmCourseReadOnlyChecks",
+        "Effect": "Allow",
+        "Action": read_only(),
+        "Resource": "*"
+    })];
+    if with_fixes {
+        statements.push(serde_json::json!({
+            "Sid": "SmCourseFixes",
+            "Effect": "Allow",
+            "Action": mutating(),
+            "Resource": "*"
+        }));
+    }
+    crate::util::json_pretty(&serde_json::json!({ "Version": "2012-10-17", "Statement": statements }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actions(policy: &serde_json::Value, statement: usize) -> Vec<String> {
+        policy["Statement"][statement]["Action"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn the_read_only_policy_holds_only_list_describe_view_and_get_actions() {
+        let policy: serde_json::Value = serde_json::from_str(&policy_json(false)).unwrap();
+        assert_eq!(policy["Statement"].as_array().unwrap().len(), 1);
+        for action in actions(&policy, 0) {
+            let verb = action.split(':').nth(1).unwrap();
+            assert!(
+                ["List", "Describe", "View", "Get"].iter().any(|p| verb.starts_with(p)),
+                "{action} is not read-only"
+            );
+        }
+    }
+
+    #[test]
+    fn the_fixes_add_exactly_the_mutating_actions() {
+        let policy: serde_json::Value = serde_json::from_str(&policy_json(true)).unwrap();
+        assert_eq!(
+            actions(&policy, 1),
+            [
+                "budgets:ModifyBudget",
+                "sagemaker:DeleteApp",
+                "sagemaker:DeleteEndpoint",
+                "sagemaker:StopNotebookInstance",
+                "sagemaker:UpdateDomain",
+                "sagemaker:UpdateUserProfile"
+            ]
+        );
+    }
+
+    /// Every SDK call in the code names its IAM action from this list, and
+    /// every action here is in the generated policy: a call added without
+    /// its permission fails this test. The whole of `src/` is read; calls
+    /// outside `src/aws/` fail the shape test (`shape.rs`).
+    #[test]
+    fn every_operation_the_code_calls_is_in_the_policy() {
+        let policy = policy_json(true);
+        let mut used = std::collections::BTreeSet::new();
+        let mut calls = 0;
+        for (path, text) in crate::shape::production_sources() {
+            for (at, _) in text.match_indices(".send()") {
+                calls += 1;
+                // Each call's error is sorted under its IAM action after it,
+                // before the next call (in `list_all!`, the macro's operation).
+                let rest = &text[at + 1..];
+                let next = rest.find(".send()").unwrap_or(rest.len());
+                let window: String = rest[..next].chars().take(900).collect();
+                assert!(
+                    window.contains("op::") || window.contains("call_error($operation"),
+                    "{}: a call without its operation: {window}",
+                    path.display()
+                );
+            }
+            for (at, _) in text.match_indices("op::") {
+                // `op::X`, not the end of another path (`stop::StopOptions`).
+                if text[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let name: String = text[at + 4..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_uppercase() || *c == '_')
+                    .collect();
+                if !name.is_empty() && name != "ALL" {
+                    used.insert(name);
+                }
+            }
+        }
+        assert!(calls > 20, "the collector and fixer make their calls with .send()");
+        let source = include_str!("operations.rs");
+        for name in &used {
+            let line = source
+                .lines()
+                .find(|l| l.trim_start().starts_with(&format!("{name} = ")))
+                .unwrap_or_else(|| panic!("op::{name} is not in operations.rs"));
+            let action = line.split('"').nth(1).unwrap();
+            assert!(
+                policy.contains(&format!("\"{action}\"")),
+                "{action} (op::{name}) missing from the policy"
+            );
+        }
+        for operation in ALL {
+            assert!(policy.contains(operation.action));
+        }
+    }
 }

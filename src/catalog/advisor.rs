@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::course::{Instance, Instances};
+use super::{Instance, Instances};
 use crate::i18n::{Lang, tr, trf};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -168,7 +168,7 @@ mod tests {
     use crate::course::Course;
 
     fn advise_en(a: Answers) -> Result<Advice, Question> {
-        let course = Course::load(None, Lang::En).unwrap();
+        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
         advise(&course.instances, &a, Lang::En)
     }
 

@@ -1,11 +1,49 @@
 //! Instance figures and what running them costs, and the advisor. The
-//! figures themselves live in lessons/module5/instances.toml (see
-//! `course::Instances`).
+//! figures themselves live in lessons/module5/instances.toml; this module
+//! owns their shape and meaning, the course loads them.
 
 pub mod advisor;
 pub mod prices;
 
-use crate::course::{Instance, Instances};
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Text;
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Instance {
+    pub name: String,
+    pub family: String,
+    pub category: String,
+    pub vcpu: u32,
+    pub memory_gib: f64,
+    pub gpus: u32,
+    pub gpu_memory_gib: f64,
+    /// Approximate on-demand USD per hour in the data's region; absent where
+    /// no sourced figure exists (the module gives none for G4dn).
+    #[serde(default)]
+    pub price_per_hour_usd: Option<f64>,
+    /// Where the figures come from when it is not the module's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instances {
+    /// The region the prices are for.
+    pub region: String,
+    pub categories: BTreeMap<String, Text>,
+    pub instance: Vec<Instance>,
+}
+
+impl Instances {
+    pub fn get(&self, name: &str) -> Option<&Instance> {
+        self.instance.iter().find(|i| i.name == name)
+    }
+}
 
 /// SageMaker bills per second with a one-minute minimum (as the module states).
 pub const MINIMUM_BILLED_SECONDS: u64 = 60;
@@ -48,48 +86,6 @@ pub fn is_accelerated(instances: &Instances, instance_type: &str) -> bool {
             let family = instance_type.trim_start_matches("ml.").split('.').next().unwrap_or("");
             family.starts_with('p') || family.starts_with('g') || family.starts_with("inf") || family.starts_with("trn")
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::course::Course;
-    use crate::i18n::Lang;
-
-    #[test]
-    fn dollars_show_cents_and_a_tenth_of_a_cent_only_when_it_counts() {
-        assert_eq!(usd(0.575), "$0.575");
-        assert_eq!(usd(0.23), "$0.23");
-        assert_eq!(usd(0.05), "$0.05");
-        assert_eq!(usd(4.386), "$4.39");
-        assert_eq!(usd(0.0), "$0.00");
-    }
-
-    #[test]
-    fn the_seeds_worked_example_costs_0_575() {
-        // ml.m5.xlarge at $0.23/h for 2 h 30 min.
-        assert_eq!(cost_usd(0.23, 9000), 0.575);
-    }
-
-    #[test]
-    fn billing_has_a_one_minute_minimum_then_counts_seconds() {
-        assert_eq!(billed_seconds(5), 60);
-        assert_eq!(billed_seconds(61), 61);
-        assert_eq!(cost_usd(3.6, 10), 0.06);
-        assert_eq!(cost_usd(3.6, 90), 0.09);
-    }
-
-    #[test]
-    fn gpu_instances_are_recognised_listed_or_not() {
-        let course = Course::load(None, Lang::En).unwrap();
-        assert!(is_accelerated(&course.instances, "ml.p3.2xlarge"));
-        assert!(!is_accelerated(&course.instances, "ml.m5.xlarge"));
-        assert!(
-            is_accelerated(&course.instances, "ml.g5.xlarge"),
-            "not in the data, still a GPU"
-        );
-        assert!(!is_accelerated(&course.instances, "ml.m6i.large"));
     }
 }
 
@@ -229,13 +225,13 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 #[cfg(test)]
-mod catalog_tests {
+mod more_tests {
     use super::*;
     use crate::course::Course;
     use crate::i18n::Lang;
 
     fn instances() -> Instances {
-        Course::load(None, Lang::En).unwrap().instances
+        Course::load(None, Lang::En, &crate::checks::known()).unwrap().instances
     }
 
     #[test]
@@ -301,5 +297,47 @@ mod catalog_tests {
         assert_eq!(names, ["ml.p3.8xlarge", "ml.p3.16xlarge", "ml.g4dn.16xlarge"]);
         assert_eq!(closest(&all, "ml.m5.xlarg")[0], "ml.m5.xlarge");
         assert_eq!(closest(&all, "m5.xlarge")[0], "ml.m5.xlarge");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::course::Course;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn dollars_show_cents_and_a_tenth_of_a_cent_only_when_it_counts() {
+        assert_eq!(usd(0.575), "$0.575");
+        assert_eq!(usd(0.23), "$0.23");
+        assert_eq!(usd(0.05), "$0.05");
+        assert_eq!(usd(4.386), "$4.39");
+        assert_eq!(usd(0.0), "$0.00");
+    }
+
+    #[test]
+    fn the_seeds_worked_example_costs_0_575() {
+        // ml.m5.xlarge at $0.23/h for 2 h 30 min.
+        assert_eq!(cost_usd(0.23, 9000), 0.575);
+    }
+
+    #[test]
+    fn billing_has_a_one_minute_minimum_then_counts_seconds() {
+        assert_eq!(billed_seconds(5), 60);
+        assert_eq!(billed_seconds(61), 61);
+        assert_eq!(cost_usd(3.6, 10), 0.06);
+        assert_eq!(cost_usd(3.6, 90), 0.09);
+    }
+
+    #[test]
+    fn gpu_instances_are_recognised_listed_or_not() {
+        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
+        assert!(is_accelerated(&course.instances, "ml.p3.2xlarge"));
+        assert!(!is_accelerated(&course.instances, "ml.m5.xlarge"));
+        assert!(
+            is_accelerated(&course.instances, "ml.g5.xlarge"),
+            "not in the data, still a GPU"
+        );
+        assert!(!is_accelerated(&course.instances, "ml.m6i.large"));
     }
 }

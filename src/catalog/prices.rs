@@ -1,7 +1,5 @@
-//! Current on-demand prices from the AWS Price List API (GetProducts),
-//! cached with their date. The API answers only in a few regions
-//! (us-east-1, eu-central-1, ap-south-1); we ask us-east-1, as the module's
-//! CLI example does, for the learner's region's prices.
+//! Current on-demand prices from the AWS Price List API (GetProducts, read
+//! by `aws::pricing`): parsed, cached with their date, applied.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,17 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::course::Instances;
-
-/// Where the Price List API is asked.
-pub const PRICING_REGION: &str = "us-east-1";
+use super::Instances;
 
 /// Cached prices older than this are fetched again.
 pub const MAX_AGE_SECONDS: u64 = 7 * 24 * 3600;
-
-/// Pages of GetProducts read at most (100 products each): a bound, so a
-/// misbehaving answer cannot keep us paging for ever.
-const MAX_PAGES: usize = 60;
 
 /// The usages that mean "a notebook running on this instance", in order of
 /// preference; other usages (training, hosting…) are priced differently.
@@ -136,46 +127,6 @@ pub fn load_cache(path: &Path, now: std::time::SystemTime) -> Option<PriceCache>
     let fetched = humantime::parse_rfc3339_weak(&cache.fetched_at).ok()?;
     let age = now.duration_since(fetched).map_or(0, |d| d.as_secs());
     (age <= MAX_AGE_SECONDS).then_some(cache)
-}
-
-/// Reads every page of SageMaker products for `region` (bounded).
-pub async fn fetch(config: &aws_config::SdkConfig, region: &str) -> Result<Vec<String>, crate::snapshot::CallError> {
-    use aws_sdk_pricing::types::{Filter, FilterType};
-    let config = config
-        .to_builder()
-        .region(aws_config::Region::new(PRICING_REGION))
-        .build();
-    let client = aws_sdk_pricing::Client::new(&config);
-    let filter = Filter::builder()
-        .r#type(FilterType::TermMatch)
-        .field("regionCode")
-        .value(region)
-        .build()
-        .map_err(|e| crate::snapshot::CallError {
-            operation: crate::aws::operations::GET_PRODUCTS.into(),
-            kind: crate::snapshot::ErrorKind::Other,
-            message: e.to_string(),
-        })?;
-    let mut items = Vec::new();
-    let mut token: Option<String> = None;
-    for _ in 0..MAX_PAGES {
-        let out = client
-            .get_products()
-            .service_code("AmazonSageMaker")
-            .filters(filter.clone())
-            .format_version("aws_v1")
-            .max_results(100)
-            .set_next_token(token.clone())
-            .send()
-            .await
-            .map_err(|e| crate::aws::call_error(crate::aws::operations::GET_PRODUCTS, e))?;
-        items.extend(out.price_list().iter().cloned());
-        token = out.next_token().map(str::to_string).filter(|t| !t.is_empty());
-        if token.is_none() {
-            break;
-        }
-    }
-    Ok(items)
 }
 
 #[cfg(test)]

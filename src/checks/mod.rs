@@ -10,24 +10,119 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::course::{Course, Text};
+use crate::course::{Course, Known};
 use crate::i18n::{Lang, trf};
+use crate::snapshot::running::ResourceKind;
 use crate::snapshot::{CallError, ErrorKind, Snapshot};
 
-/// The check ids, in report order. They are a contract: scripts select them
-/// with `--only` and read them from JSON.
-pub const IDS: [&str; 10] = [
-    "identity",
-    "region",
-    "studio-apps",
-    "notebook-instances",
-    "endpoints",
-    "budget",
-    "budget-alerts",
-    "idle-shutdown",
-    "long-running-alarm",
-    "spot-training",
+/// A live account check: its id, the section of the course whose wizard
+/// step offers it, its judge, and the fix the wizard offers when it fails.
+pub struct Check {
+    /// A contract: scripts select checks with `--only` and read ids from JSON.
+    pub id: &'static str,
+    /// The section (slug) whose wizard step runs it; None: only `check` runs it.
+    pub section: Option<&'static str>,
+    judge: fn(&Judge<'_>, &Snapshot) -> CheckResult,
+    pub fix: Option<Fix>,
+}
+
+/// A fix the wizard can offer after a failed check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fix {
+    /// Stop the Studio apps and notebook instances still running.
+    StopRunning,
+    /// Create the course budget.
+    Budget,
+    /// Turn on idle shutdown on the domain.
+    IdleShutdown,
+}
+
+/// Every check, in report order: the one list that validation, the wizard,
+/// the reports and `--only` read.
+pub const REGISTRY: &[Check] = &[
+    check("identity", None, rules::identity, None),
+    check("region", None, rules::region, None),
+    check(
+        "studio-apps",
+        Some("start-stop"),
+        rules::studio_apps,
+        Some(Fix::StopRunning),
+    ),
+    check(
+        "notebook-instances",
+        Some("start-stop"),
+        rules::notebook_instances,
+        Some(Fix::StopRunning),
+    ),
+    check("endpoints", Some("start-stop"), rules::endpoints, None),
+    check("budget", Some("optimization"), rules::budget, Some(Fix::Budget)),
+    check("budget-alerts", Some("optimization"), rules::budget_alerts, None),
+    check(
+        "idle-shutdown",
+        Some("optimization"),
+        rules::idle_shutdown,
+        Some(Fix::IdleShutdown),
+    ),
+    check(
+        "long-running-alarm",
+        Some("optimization"),
+        rules::long_running_alarm,
+        None,
+    ),
+    check("spot-training", Some("optimization"), rules::spot_training, None),
 ];
+
+const fn check(
+    id: &'static str,
+    section: Option<&'static str>,
+    judge: fn(&Judge<'_>, &Snapshot) -> CheckResult,
+    fix: Option<Fix>,
+) -> Check {
+    Check {
+        id,
+        section,
+        judge,
+        fix,
+    }
+}
+
+/// The check ids, in report order.
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    REGISTRY.iter().map(|c| c.id)
+}
+
+pub fn get(id: &str) -> Option<&'static Check> {
+    REGISTRY.iter().find(|c| c.id == id)
+}
+
+/// The checks a section's wizard step runs.
+pub fn of_section(slug: &str) -> Vec<String> {
+    REGISTRY
+        .iter()
+        .filter(|c| c.section == Some(slug))
+        .map(|c| c.id.to_string())
+        .collect()
+}
+
+/// What content validation needs to know of the code: the checks (with
+/// their sections) and the advisor's families.
+pub fn known() -> Known {
+    Known {
+        checks: REGISTRY.iter().map(|c| (c.id, c.section)).collect(),
+        advisor_families: &crate::catalog::advisor::FAMILIES,
+    }
+}
+
+/// Bad `--only` ids, as a usage error listing the known ones.
+pub fn unknown_id(only: &[String], lang: Lang) -> Option<crate::error::Error> {
+    let unknown = only.iter().find(|id| get(id).is_none())?;
+    let known: Vec<&str> = ids().collect();
+    Some(crate::error::Error::Usage(trf(
+        lang,
+        "check.unknown_id",
+        &[("id", unknown), ("ids", &known.join(", "))],
+    )))
+}
 
 /// The course's region, where the module's prices apply.
 pub const COURSE_REGION: &str = "eu-central-1";
@@ -66,7 +161,7 @@ pub struct Fact {
 /// A billable resource, with numbers a script can add up.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Resource {
-    pub kind: &'static str,
+    pub kind: ResourceKind,
     pub name: String,
     pub instance_type: Option<String>,
     pub running_seconds: Option<u64>,
@@ -109,34 +204,6 @@ pub struct CheckResult {
     pub remediation: Remediation,
 }
 
-/// The words of one check, in both languages.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CheckText {
-    pub title: Text,
-    pub why: Text,
-    pub console: Text,
-    pub steps: Steps,
-    /// Summary lines by outcome (`pass`, `fail`, …), with `{placeholders}`.
-    pub summary: BTreeMap<String, Text>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Steps {
-    pub pt: Vec<String>,
-    pub en: Vec<String>,
-}
-
-impl Steps {
-    pub fn get(&self, lang: Lang) -> &[String] {
-        match lang {
-            Lang::Pt => &self.pt,
-            Lang::En => &self.en,
-        }
-    }
-}
-
 /// What the judges are given besides the snapshot.
 pub struct Judge<'a> {
     pub course: &'a Course,
@@ -155,7 +222,7 @@ fn fill(template: &str, args: &[(&str, String)]) -> String {
 }
 
 impl Judge<'_> {
-    fn text(&self, id: &str) -> &CheckText {
+    fn text(&self, id: &str) -> &crate::course::CheckText {
         self.course
             .checks
             .get(id)
@@ -201,12 +268,12 @@ impl Judge<'_> {
     /// The result when the data a check needs could not be read.
     fn error(&self, id: &'static str, error: &CallError) -> CheckResult {
         let lang = self.lang;
-        let mut result = self.result(id, Status::Error, describe_call_error(error, lang), &[]);
+        let mut result = self.result(id, Status::Error, error.describe(lang), &[]);
         result.evidence.push(Fact {
             key: "operation".into(),
             value: error.operation.clone(),
         });
-        result.remediation.steps = call_error_steps(error, lang);
+        result.remediation.steps = vec![error.step(lang)];
         if error.kind == ErrorKind::AccessDenied {
             result.remediation.commands.push("sm-course iam-policy".to_string());
         }
@@ -215,39 +282,12 @@ impl Judge<'_> {
 
     /// Judges every check (or those in `only`) against `snapshot`.
     pub fn judge(&self, snapshot: &Snapshot, only: Option<&[String]>) -> Vec<CheckResult> {
-        IDS.iter()
-            .filter(|id| only.is_none_or(|only| only.iter().any(|o| o == *id)))
-            .map(|id| rules::judge_one(self, id, snapshot))
+        REGISTRY
+            .iter()
+            .filter(|c| only.is_none_or(|only| only.iter().any(|o| o == c.id)))
+            .map(|c| (c.judge)(self, snapshot))
             .collect()
     }
-}
-
-/// "access denied: the IAM action sagemaker:ListApps is not allowed", etc.
-pub fn describe_call_error(error: &CallError, lang: Lang) -> String {
-    let key = match error.kind {
-        ErrorKind::AccessDenied => "call.access_denied",
-        ErrorKind::Throttling => "call.throttling",
-        ErrorKind::Timeout => "call.timeout",
-        ErrorKind::Unreachable => "call.unreachable",
-        ErrorKind::NoRegion => "call.no_region",
-        ErrorKind::Other => "call.other",
-    };
-    trf(
-        lang,
-        key,
-        &[("operation", &error.operation), ("message", &error.message)],
-    )
-}
-
-fn call_error_steps(error: &CallError, lang: Lang) -> Vec<String> {
-    let key = match error.kind {
-        ErrorKind::AccessDenied => "call.access_denied_step",
-        ErrorKind::Throttling | ErrorKind::Timeout => "call.retry_step",
-        ErrorKind::Unreachable => "call.unreachable_step",
-        ErrorKind::NoRegion => "call.no_region_step",
-        ErrorKind::Other => "call.other_step",
-    };
-    vec![trf(lang, key, &[("operation", &error.operation)])]
 }
 
 /// Counts of each status, for the report's summary line.

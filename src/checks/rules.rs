@@ -4,6 +4,7 @@ use super::running;
 use super::{CheckResult, Fact, Judge, Resource, Status};
 use crate::catalog::usd;
 use crate::i18n::tr;
+use crate::snapshot::running::{delete_app_command, delete_endpoint_command, stop_notebook_command};
 use crate::snapshot::{Budget, Snapshot, StudioSettings};
 
 /// Markers of the known auto-shutdown scripts in a Studio lifecycle
@@ -24,22 +25,6 @@ const AUTOSHUTDOWN_MARKERS: [(&str, &str); 4] = [
 
 /// Above this idle timeout the check warns: a forgotten app bills for hours.
 const LONG_IDLE_MINUTES: i32 = 180;
-
-pub(super) fn judge_one(j: &Judge<'_>, id: &str, s: &Snapshot) -> CheckResult {
-    match id {
-        "identity" => identity(j, s),
-        "region" => region(j, s),
-        "studio-apps" => studio_apps(j, s),
-        "notebook-instances" => notebook_instances(j, s),
-        "endpoints" => endpoints(j, s),
-        "budget" => budget(j, s),
-        "budget-alerts" => budget_alerts(j, s),
-        "idle-shutdown" => idle_shutdown(j, s),
-        "long-running-alarm" => long_running_alarm(j, s),
-        "spot-training" => spot_training(j, s),
-        other => unreachable!("unknown check id {other}"),
-    }
-}
 
 fn fact(key: &str, value: impl ToString) -> Fact {
     Fact {
@@ -68,7 +53,7 @@ fn account(s: &Snapshot) -> String {
         .map_or_else(|_| "ACCOUNT_ID".to_string(), |i| i.account.clone())
 }
 
-fn identity(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+pub(super) fn identity(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     const ID: &str = "identity";
     match &s.identity {
         Ok(identity) => {
@@ -89,7 +74,7 @@ fn identity(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     }
 }
 
-fn region(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+pub(super) fn region(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     const ID: &str = "region";
     let expected = j.expect_region.to_string();
     let set_it = vec![
@@ -144,7 +129,7 @@ fn cost_args(j: &Judge<'_>, resources: &[Resource]) -> Vec<(&'static str, String
     ]
 }
 
-fn studio_apps(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+pub(super) fn studio_apps(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     const ID: &str = "studio-apps";
     let apps = match &s.apps {
         Ok(apps) => apps,
@@ -163,14 +148,14 @@ fn studio_apps(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     let region = region_arg(s);
     r.remediation.commands = billable
         .iter()
-        .map(|(app, _)| running::delete_app_command(app, &region))
+        .map(|(app, _)| delete_app_command(&app.domain_id, app.owner(), &app.app_type, &app.name, &region))
         .collect();
     r.evidence = vec![fact("billable_apps", resources.len())];
     r.resources = resources;
     r
 }
 
-fn notebook_instances(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+pub(super) fn notebook_instances(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     const ID: &str = "notebook-instances";
     let notebooks = match &s.notebook_instances {
         Ok(n) => n,
@@ -189,14 +174,14 @@ fn notebook_instances(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     let region = region_arg(s);
     r.remediation.commands = running
         .iter()
-        .map(|(n, _)| running::stop_notebook_command(&n.name, &region))
+        .map(|(n, _)| stop_notebook_command(&n.name, &region))
         .collect();
     r.evidence = vec![fact("running", running.len())];
     r.resources = resources;
     r
 }
 
-fn endpoints(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+pub(super) fn endpoints(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     const ID: &str = "endpoints";
     let endpoints = match &s.endpoints {
         Ok(e) => e,
@@ -215,10 +200,7 @@ fn endpoints(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     let region = region_arg(s);
     let mut names: Vec<&str> = up.iter().map(|(e, _)| e.name.as_str()).collect();
     names.dedup();
-    r.remediation.commands = names
-        .iter()
-        .map(|n| running::delete_endpoint_command(n, &region))
-        .collect();
+    r.remediation.commands = names.iter().map(|n| delete_endpoint_command(n, &region)).collect();
     r.evidence = vec![fact("in_service", names.len())];
     r.evidence.extend(facts);
     r.resources = resources;
@@ -261,7 +243,7 @@ fn money(m: &Option<crate::snapshot::Money>) -> String {
         .map_or_else(|| "?".to_string(), |m| format!("{:.2} {}", m.amount, m.unit))
 }
 
-fn budget(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+pub(super) fn budget(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     const ID: &str = "budget";
     let budgets = match &s.budgets {
         Ok(b) => b,
@@ -301,7 +283,7 @@ fn budget(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     r
 }
 
-fn budget_alerts(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+pub(super) fn budget_alerts(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     const ID: &str = "budget-alerts";
     let budgets = match &s.budgets {
         Ok(b) => b,
@@ -439,7 +421,7 @@ fn effective(domain: &StudioSettings, profile: &StudioSettings) -> StudioSetting
     }
 }
 
-fn idle_shutdown(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+pub(super) fn idle_shutdown(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     const ID: &str = "idle-shutdown";
     if let Some(path) = &s.local.autoshutdown_setup {
         let args = [("path", path.clone())];
@@ -533,7 +515,7 @@ fn enable_idle_command(domain_id: &str, minutes: u32, s: &Snapshot) -> String {
     )
 }
 
-fn long_running_alarm(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+pub(super) fn long_running_alarm(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     const ID: &str = "long-running-alarm";
     let alarms = match &s.alarms {
         Ok(a) => a,
@@ -565,7 +547,7 @@ fn long_running_alarm(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     r
 }
 
-fn spot_training(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+pub(super) fn spot_training(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     const ID: &str = "spot-training";
     let jobs = match &s.training_jobs {
         Ok(jobs) => jobs,

@@ -3,7 +3,8 @@
 
 use super::{Fact, Resource};
 use crate::catalog;
-use crate::course::Instances;
+use crate::catalog::Instances;
+use crate::snapshot::running::ResourceKind;
 use crate::snapshot::{App, Endpoint, NotebookInstance, Space, seconds_between};
 
 /// Statuses in which a Studio app or notebook instance has an instance running.
@@ -16,7 +17,7 @@ pub const ENDPOINT_RUNNING: [&str; 4] = ["InService", "Updating", "SystemUpdatin
 /// an instance type missing from the data gets no price rather than a guess.
 pub fn priced(
     instances: &Instances,
-    kind: &'static str,
+    kind: ResourceKind,
     name: &str,
     instance_type: Option<&str>,
     running_seconds: Option<u64>,
@@ -72,7 +73,7 @@ pub fn studio_apps<'s>(
             let running = seconds_between(app.created_at.as_deref(), now);
             let mut r = priced(
                 instances,
-                "studio-app",
+                ResourceKind::StudioApp,
                 &app.name,
                 app.instance_type.as_deref(),
                 running,
@@ -115,7 +116,7 @@ pub fn notebook_instances<'s>(
                 n,
                 priced(
                     instances,
-                    "notebook-instance",
+                    ResourceKind::NotebookInstance,
                     &n.name,
                     n.instance_type.as_deref(),
                     secs,
@@ -146,7 +147,7 @@ pub fn endpoints<'s>(
                     let count = u32::try_from(v.count.max(1)).unwrap_or(1);
                     let r = priced(
                         instances,
-                        "endpoint",
+                        ResourceKind::Endpoint,
                         &endpoint.name,
                         v.instance_type.as_deref(),
                         secs,
@@ -157,37 +158,21 @@ pub fn endpoints<'s>(
             }
             // Serverless endpoints have no instances; a config we could not
             // read leaves the cost unknown, said so in the facts.
-            Ok(_) => resources.push((endpoint, priced(instances, "endpoint", &endpoint.name, None, secs, 1))),
+            Ok(_) => resources.push((
+                endpoint,
+                priced(instances, ResourceKind::Endpoint, &endpoint.name, None, secs, 1),
+            )),
             Err(e) => {
                 facts.push(Fact {
                     key: "config_unreadable".into(),
                     value: format!("{}: {}", endpoint.name, e.operation),
                 });
-                resources.push((endpoint, priced(instances, "endpoint", &endpoint.name, None, secs, 1)));
+                resources.push((
+                    endpoint,
+                    priced(instances, ResourceKind::Endpoint, &endpoint.name, None, secs, 1),
+                ));
             }
         }
     }
     (resources, facts)
-}
-
-/// The `aws` CLI command that stops a Studio app (DeleteApp; the user's files
-/// on the home or space volume stay).
-pub fn delete_app_command(app: &App, region: &str) -> String {
-    let owner = match (&app.user_profile, &app.space) {
-        (_, Some(space)) => format!("--space-name {space}"),
-        (Some(profile), None) => format!("--user-profile-name {profile}"),
-        (None, None) => String::new(),
-    };
-    format!(
-        "aws sagemaker delete-app --domain-id {} {owner} --app-type {} --app-name {} --region {region}",
-        app.domain_id, app.app_type, app.name
-    )
-}
-
-pub fn stop_notebook_command(name: &str, region: &str) -> String {
-    format!("aws sagemaker stop-notebook-instance --notebook-instance-name {name} --region {region}")
-}
-
-pub fn delete_endpoint_command(name: &str, region: &str) -> String {
-    format!("aws sagemaker delete-endpoint --endpoint-name {name} --region {region}")
 }

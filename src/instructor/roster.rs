@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::aws::access::Access;
 use crate::error::{Error, Result};
 use crate::i18n::{Lang, trf};
 
@@ -37,15 +38,6 @@ struct RosterFile {
     defaults: Defaults,
     #[serde(default)]
     student: Vec<toml::Spanned<Entry>>,
-}
-
-/// How the instructor's credentials reach a student's account.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Access {
-    /// A named profile of the instructor's AWS configuration.
-    Profile(String),
-    /// STS AssumeRole into the student's audit role.
-    Role { arn: String, external_id: Option<String> },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,10 +6,15 @@ use std::collections::BTreeMap;
 use colored::Colorize;
 use serde::Serialize;
 
+pub mod checklist;
+pub mod junit;
+
 use crate::checks::{CheckResult, Resource, Status, tally};
-use crate::course::render;
 use crate::i18n::{Lang, tr, trf};
 use crate::snapshot::Source;
+use crate::snapshot::running::ResourceKind;
+use crate::ui::clean;
+use crate::ui::text::{heading, wrap, wrap_plain};
 
 pub const SCHEMA: u32 = 1;
 
@@ -48,22 +53,8 @@ impl<'a> Report<'a> {
     }
 
     pub fn json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a report serialises") + "\n"
+        crate::util::json_pretty(self)
     }
-}
-
-/// Names and messages that come from the account may hold control
-/// characters; they are shown escaped so they cannot drive the terminal.
-pub fn clean(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn usd(value: Option<f64>) -> String {
@@ -75,11 +66,11 @@ pub fn resource_line(r: &Resource, lang: Lang) -> String {
     let mut parts = Vec::new();
     let mut head = String::new();
     let kind = match r.kind {
-        "studio-app" => r.app_type.clone().unwrap_or_default(),
-        "notebook-instance" => tr(lang, "kind.notebook_instance").to_string(),
-        "endpoint" => tr(lang, "kind.endpoint").to_string(),
-        "processing-job" => tr(lang, "kind.processing_job").to_string(),
-        _ => tr(lang, "kind.training_job").to_string(),
+        ResourceKind::StudioApp => r.app_type.clone().unwrap_or_default(),
+        ResourceKind::NotebookInstance => tr(lang, "kind.notebook_instance").to_string(),
+        ResourceKind::Endpoint => tr(lang, "kind.endpoint").to_string(),
+        ResourceKind::ProcessingJob => tr(lang, "kind.processing_job").to_string(),
+        ResourceKind::TrainingJob => tr(lang, "kind.training_job").to_string(),
     };
     if !kind.is_empty() {
         head.push_str(&clean(&kind));
@@ -128,18 +119,18 @@ pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
     let mut out = String::new();
     let account = report.account.as_deref().unwrap_or("?");
     let region = report.region.as_deref().unwrap_or("?");
-    let mut heading = trf(lang, "report.heading", &[("account", &account), ("region", &region)]);
+    let mut title = trf(lang, "report.heading", &[("account", &account), ("region", &region)]);
     if report.source == Source::Sandbox {
-        heading.push_str(&format!(" · {}", tr(lang, "report.sandbox")));
+        title.push_str(&format!(" · {}", tr(lang, "report.sandbox")));
     }
-    out.push_str(&render::heading(&clean(&heading)));
+    out.push_str(&heading(&clean(&title)));
     out.push_str(&format!("{}\n\n", report.generated_at.dimmed()));
     let indent = "          ";
     for check in report.checks {
         out.push_str(&format!("{} {}\n", badge(check.status), check.title.bold()));
-        out.push_str(&render::wrap_plain(&clean(&check.summary), width, indent, indent));
+        out.push_str(&wrap_plain(&clean(&check.summary), width, indent, indent));
         for resource in &check.resources {
-            out.push_str(&render::wrap_plain(
+            out.push_str(&wrap_plain(
                 &format!("• {}", resource_line(resource, lang)),
                 width,
                 indent,
@@ -149,7 +140,7 @@ pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
         if matches!(check.status, Status::Fail | Status::Warn | Status::Error) {
             let fix = &check.remediation;
             if let Some(why) = &fix.why {
-                out.push_str(&render::wrap_plain(
+                out.push_str(&wrap_plain(
                     &format!("{}: {}", tr(lang, "report.why"), clean(why)),
                     width,
                     indent,
@@ -158,15 +149,10 @@ pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
             }
             for (n, step) in fix.steps.iter().enumerate() {
                 let first = format!("{indent}{}. ", n + 1);
-                out.push_str(&render::wrap(
-                    &clean(step),
-                    width,
-                    &first,
-                    &" ".repeat(first.chars().count()),
-                ));
+                out.push_str(&wrap(&clean(step), width, &first, &" ".repeat(first.chars().count())));
             }
             if let Some(console) = &fix.console {
-                out.push_str(&render::wrap_plain(
+                out.push_str(&wrap_plain(
                     &format!("{}: {}", tr(lang, "report.console"), clean(console)),
                     width,
                     indent,
@@ -304,45 +290,20 @@ fn markdown_escape(text: &str) -> String {
 /// JUnit XML: one test case per check; fail → failure, error → error,
 /// skip → skipped, warn → passed with the warning in system-out.
 pub fn junit(report: &Report<'_>, lang: Lang) -> String {
-    use quick_junit::{NonSuccessKind, Report as JReport, TestCase, TestCaseStatus, TestSuite};
     let account = report.account.clone().unwrap_or_else(|| "unknown".into());
-    let mut suite = TestSuite::new(format!("sm-course module5 {account}"));
-    for c in report.checks {
-        let detail = || {
+    let cases = report
+        .checks
+        .iter()
+        .map(|c| {
             let mut lines = vec![c.summary.clone()];
             lines.extend(c.resources.iter().map(|r| resource_line(r, lang)));
             lines.extend(c.remediation.steps.iter().cloned());
             lines.extend(c.remediation.commands.iter().map(|cmd| format!("$ {cmd}")));
-            clean(&lines.join("\n"))
-        };
-        let status = match c.status {
-            Status::Pass | Status::Warn => TestCaseStatus::success(),
-            Status::Skip => {
-                let mut s = TestCaseStatus::skipped();
-                s.set_message(clean(&c.summary));
-                s
-            }
-            Status::Fail | Status::Error => {
-                let kind = if c.status == Status::Fail {
-                    NonSuccessKind::Failure
-                } else {
-                    NonSuccessKind::Error
-                };
-                let mut s = TestCaseStatus::non_success(kind);
-                s.set_message(clean(&c.summary));
-                s.set_type(c.status.name());
-                s.set_description(detail());
-                s
-            }
-        };
-        let mut case = TestCase::new(c.id, status);
-        case.set_classname("module5");
-        if c.status == Status::Warn {
-            case.set_system_out(format!("warning: {}", detail()));
-        }
-        suite.add_test_case(case);
-    }
-    let mut junit = JReport::new("sm-course");
-    junit.add_test_suite(suite);
-    junit.to_string().expect("JUnit serialises")
+            junit::case(c.id, "module5", c.status, &c.summary, Some(&lines.join("\n")))
+        })
+        .collect();
+    junit::document(
+        "sm-course",
+        vec![junit::suite(&format!("sm-course module5 {account}"), cases)],
+    )
 }

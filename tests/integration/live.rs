@@ -335,7 +335,7 @@ fn a_well_kept_account_passes_every_check() {
     assert_eq!(report["source"], "aws");
     assert_eq!(report["account"], ACCOUNT);
     assert_eq!(report["region"], REGION);
-    for id in sm_course::checks::IDS {
+    for id in sm_course::checks::ids() {
         assert_eq!(status(&report, id), "pass", "{id}: {}", by_id(&report, id));
     }
     assert_eq!(report["summary"]["pass"], 10);

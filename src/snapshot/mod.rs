@@ -2,9 +2,13 @@
 //! read only this, so a snapshot can be saved, shipped as a sandbox scenario
 //! and judged again without any network.
 
+pub mod running;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+use crate::i18n::{Lang, trf};
 
 pub const SCHEMA: u32 = 1;
 
@@ -31,6 +35,33 @@ pub struct CallError {
     pub operation: String,
     pub kind: ErrorKind,
     pub message: String,
+}
+
+impl CallError {
+    /// "access denied: the IAM action sagemaker:ListApps is not allowed", etc.
+    pub fn describe(&self, lang: Lang) -> String {
+        let key = match self.kind {
+            ErrorKind::AccessDenied => "call.access_denied",
+            ErrorKind::Throttling => "call.throttling",
+            ErrorKind::Timeout => "call.timeout",
+            ErrorKind::Unreachable => "call.unreachable",
+            ErrorKind::NoRegion => "call.no_region",
+            ErrorKind::Other => "call.other",
+        };
+        trf(lang, key, &[("operation", &self.operation), ("message", &self.message)])
+    }
+
+    /// What to do about it, as a troubleshooting step.
+    pub fn step(&self, lang: Lang) -> String {
+        let key = match self.kind {
+            ErrorKind::AccessDenied => "call.access_denied_step",
+            ErrorKind::Throttling | ErrorKind::Timeout => "call.retry_step",
+            ErrorKind::Unreachable => "call.unreachable_step",
+            ErrorKind::NoRegion => "call.no_region_step",
+            ErrorKind::Other => "call.other_step",
+        };
+        trf(lang, key, &[("operation", &self.operation)])
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::catalog;
-use crate::course::{Instance, Instances};
+use crate::catalog::{self, Instance, Instances};
 use crate::i18n::{Lang, trf};
+use crate::ui::text::wrap_plain;
 
 const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
 
@@ -44,8 +44,15 @@ pub struct Readings {
     pub disk_free_bytes: u64,
     pub disk_percent: f64,
     pub gpus: Vec<Gpu>,
-    /// Where the limits came from: `cgroup` inside a container, `host` otherwise.
-    pub limits: &'static str,
+    /// Where the limits came from: the container's cgroup, or the host.
+    pub limits: Limits,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Limits {
+    Cgroup,
+    Host,
 }
 
 /// CPU quota of this cgroup (v2 `cpu.max`, v1 `cpu.cfs_quota_us`), in CPUs.
@@ -113,12 +120,12 @@ pub fn read(dir: &Path, sample: Duration) -> Readings {
     let quota = cgroup_cpus().filter(|q| *q < cores);
     let (total, available, limits) = match system.cgroup_limits() {
         Some(limits) if limits.total_memory > 0 && limits.total_memory < system.total_memory() => {
-            (limits.total_memory, limits.free_memory, "cgroup")
+            (limits.total_memory, limits.free_memory, Limits::Cgroup)
         }
         _ => (
             system.total_memory(),
             system.available_memory(),
-            if quota.is_some() { "cgroup" } else { "host" },
+            if quota.is_some() { Limits::Cgroup } else { Limits::Host },
         ),
     };
     // Usage as a share of what this cgroup may use, not of the whole host.
@@ -153,10 +160,22 @@ pub fn read(dir: &Path, sample: Duration) -> Readings {
     }
 }
 
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DiagnosisKind {
+    /// Memory over 80%: more memory.
+    Memory,
+    /// CPU over 80%: compute optimised.
+    Cpu,
+    /// Both under 50%: smaller and cheaper.
+    Oversized,
+    /// Neither: probably disk I/O or the network.
+    Io,
+}
+
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Diagnosis {
-    /// `memory`, `cpu`, `oversized` or `io`.
-    pub kind: &'static str,
+    pub kind: DiagnosisKind,
     pub message: String,
     pub suggestion: Option<String>,
     pub monthly_saving_usd: Option<f64>,
@@ -199,7 +218,7 @@ pub fn diagnose(instances: &Instances, r: &Readings, lang: Lang) -> Diagnosis {
         // At least twice the memory, in a family made for it.
         let next = cheapest(&|i: &Instance| i.memory_gib >= gib * 2.0 && ["m5", "r5"].contains(&i.family.as_str()));
         return Diagnosis {
-            kind: "memory",
+            kind: DiagnosisKind::Memory,
             message: trf(
                 lang,
                 "monitor.memory_high",
@@ -215,7 +234,7 @@ pub fn diagnose(instances: &Instances, r: &Readings, lang: Lang) -> Diagnosis {
     if r.cpu_percent > HIGH_PERCENT {
         let next = cheapest(&|i: &Instance| i.family == "c5" && f64::from(i.vcpu) >= r.cpus * 2.0);
         return Diagnosis {
-            kind: "cpu",
+            kind: DiagnosisKind::Cpu,
             message: trf(
                 lang,
                 "monitor.cpu_high",
@@ -256,14 +275,14 @@ pub fn diagnose(instances: &Instances, r: &Readings, lang: Lang) -> Diagnosis {
             (None, _) => trf(lang, "monitor.smallest", &[]),
         };
         return Diagnosis {
-            kind: "oversized",
+            kind: DiagnosisKind::Oversized,
             message,
             suggestion: smaller.map(|s| s.name.clone()),
             monthly_saving_usd: saving,
         };
     }
     Diagnosis {
-        kind: "io",
+        kind: DiagnosisKind::Io,
         message: trf(lang, "monitor.io", &[]),
         suggestion: None,
         monthly_saving_usd: None,
@@ -300,11 +319,11 @@ pub fn text(r: &Readings, d: &Diagnosis, lang: Lang, width: usize) -> String {
             g.name, g.load_percent, g.memory_used_mib, g.memory_total_mib
         );
     }
-    if r.limits == "cgroup" {
+    if r.limits == Limits::Cgroup {
         out += &(trf(lang, "monitor.cgroup", &[]) + "\n");
     }
     out.push('\n');
-    out += &crate::course::render::wrap_plain(&d.message, width, "", "");
+    out += &wrap_plain(&d.message, width, "", "");
     out
 }
 
@@ -349,6 +368,21 @@ pub fn measure(instances: &Instances, command: &[String]) -> std::io::Result<Usa
     let started = Instant::now();
     let status = Command::new(&command[0]).args(&command[1..]).status()?;
     let wall = started.elapsed().as_secs_f64();
+    let (cpu, peak) = children_usage()?;
+    Ok(Usage {
+        command: command.to_vec(),
+        exit_code: status.code(),
+        peak_memory_bytes: peak,
+        cpu_seconds: (cpu * 1000.0).round() / 1000.0,
+        wall_seconds: (wall * 1000.0).round() / 1000.0,
+        fits: smallest_fit(instances, peak, cpu, wall).map(|i| i.name.clone()),
+    })
+}
+
+/// CPU seconds (user + system) and peak resident bytes of the finished
+/// children, from the kernel.
+#[cfg(unix)]
+fn children_usage() -> std::io::Result<(f64, u64)> {
     // SAFETY: getrusage only writes the struct we hand it.
     let usage = unsafe {
         let mut usage: libc::rusage = std::mem::zeroed();
@@ -359,16 +393,17 @@ pub fn measure(instances: &Instances, command: &[String]) -> std::io::Result<Usa
         + usage.ru_utime.tv_usec as f64 / 1e6
         + usage.ru_stime.tv_sec as f64
         + usage.ru_stime.tv_usec as f64 / 1e6;
-    // Linux reports ru_maxrss in KiB.
-    let peak = (usage.ru_maxrss.max(0) as u64) * 1024;
-    Ok(Usage {
-        command: command.to_vec(),
-        exit_code: status.code(),
-        peak_memory_bytes: peak,
-        cpu_seconds: (cpu * 1000.0).round() / 1000.0,
-        wall_seconds: (wall * 1000.0).round() / 1000.0,
-        fits: smallest_fit(instances, peak, cpu, wall).map(|i| i.name.clone()),
-    })
+    // Linux reports ru_maxrss in KiB (macOS in bytes).
+    let unit = if cfg!(target_os = "macos") { 1 } else { 1024 };
+    Ok((cpu, (usage.ru_maxrss.max(0) as u64) * unit))
+}
+
+#[cfg(not(unix))]
+fn children_usage() -> std::io::Result<(f64, u64)> {
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        "measuring a command's peak memory needs a Unix system (Linux, macOS, WSL)",
+    ))
 }
 
 /// Out-of-memory kills of this cgroup, from `memory.events` (v2) or
@@ -421,25 +456,31 @@ mod tests {
             disk_free_bytes: 0,
             disk_percent: 0.0,
             gpus: vec![],
-            limits: "host",
+            limits: Limits::Host,
         }
     }
 
     fn diagnose_en(r: &Readings) -> Diagnosis {
-        let course = Course::load(None, Lang::En).unwrap();
+        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
         diagnose(&course.instances, r, Lang::En)
     }
 
     #[test]
     fn high_memory_asks_for_twice_the_memory() {
         let d = diagnose_en(&readings(30.0, 91.0, 2.0, 4.0));
-        assert_eq!((d.kind, d.suggestion.as_deref()), ("memory", Some("ml.m5.large")));
+        assert_eq!(
+            (d.kind, d.suggestion.as_deref()),
+            (DiagnosisKind::Memory, Some("ml.m5.large"))
+        );
     }
 
     #[test]
     fn high_cpu_asks_for_compute_optimised() {
         let d = diagnose_en(&readings(95.0, 40.0, 4.0, 16.0));
-        assert_eq!((d.kind, d.suggestion.as_deref()), ("cpu", Some("ml.c5.2xlarge")));
+        assert_eq!(
+            (d.kind, d.suggestion.as_deref()),
+            (DiagnosisKind::Cpu, Some("ml.c5.2xlarge"))
+        );
     }
 
     #[test]
@@ -448,7 +489,7 @@ mod tests {
         // 6.4 GiB in use → at least 12.8 GiB → the cheapest such is
         // ml.r5.large (16 GiB, $0.15/h).
         let d = diagnose_en(&readings(12.0, 10.0, 8.0, 64.0));
-        assert_eq!(d.kind, "oversized");
+        assert_eq!(d.kind, DiagnosisKind::Oversized);
         assert_eq!(d.suggestion.as_deref(), Some("ml.r5.large"));
         // ($0.60 − $0.15) × 160 h
         assert_eq!(d.monthly_saving_usd, Some(72.0));
@@ -457,13 +498,13 @@ mod tests {
 
     #[test]
     fn otherwise_it_is_probably_io_or_network() {
-        assert_eq!(diagnose_en(&readings(60.0, 60.0, 2.0, 8.0)).kind, "io");
-        assert_eq!(diagnose_en(&readings(40.0, 70.0, 2.0, 8.0)).kind, "io");
+        assert_eq!(diagnose_en(&readings(60.0, 60.0, 2.0, 8.0)).kind, DiagnosisKind::Io);
+        assert_eq!(diagnose_en(&readings(40.0, 70.0, 2.0, 8.0)).kind, DiagnosisKind::Io);
     }
 
     #[test]
     fn the_smallest_fit_applies_the_stated_rule() {
-        let course = Course::load(None, Lang::En).unwrap();
+        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
         // 2 GiB peak → 2 × 1.5 + 1 = 4 GiB, single-threaded → ml.t3.medium.
         assert_eq!(
             smallest_fit(&course.instances, (2.0 * GIB) as u64, 1.0, 1.0)

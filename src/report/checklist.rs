@@ -4,9 +4,10 @@
 use colored::Colorize;
 use serde::Serialize;
 
-use crate::course::{Course, render};
+use crate::course::{Course, EvidenceRule};
 use crate::i18n::{Lang, tr, trf};
 use crate::progress::{Evidence, ModuleProgress};
+use crate::ui::text::{heading, wrap_options};
 
 #[derive(Debug, Serialize)]
 pub struct Report<'a> {
@@ -75,7 +76,7 @@ pub fn describe_evidence(course: &Course, evidence: &Evidence, lang: Lang) -> St
 
 pub fn text(course: &Course, report: &Report<'_>, lang: Lang, width: usize) -> String {
     let done = report.items.iter().filter(|i| i.done).count();
-    let mut out = render::heading(&trf(
+    let mut out = heading(&trf(
         lang,
         "checklist.heading",
         &[
@@ -93,7 +94,7 @@ pub fn text(course: &Course, report: &Report<'_>, lang: Lang, width: usize) -> S
         };
         out.push_str(&textwrap::fill(
             &format!("{mark} {}", item.title),
-            render::wrap_options(width, "", "    "),
+            wrap_options(width, "", "    "),
         ));
         out.push('\n');
         let detail = match (item.evidence, item.at) {
@@ -103,13 +104,11 @@ pub fn text(course: &Course, report: &Report<'_>, lang: Lang, width: usize) -> S
                     .evidence
                     .iter()
                     .map(|rule| match rule {
-                        crate::course::EvidenceRule::Tool(tool) => {
-                            trf(lang, "checklist.needs_tool", &[("tool", &tool.name())])
-                        }
-                        crate::course::EvidenceRule::Checks(ids) => {
+                        EvidenceRule::Tool(tool) => trf(lang, "checklist.needs_tool", &[("tool", &tool.name())]),
+                        EvidenceRule::Checks(ids) => {
                             trf(lang, "checklist.needs_checks", &[("checks", &ids.join(", "))])
                         }
-                        crate::course::EvidenceRule::Quiz(section) => {
+                        EvidenceRule::Quiz(section) => {
                             let s = course.section(section).expect("validated");
                             trf(
                                 lang,
@@ -123,7 +122,7 @@ pub fn text(course: &Course, report: &Report<'_>, lang: Lang, width: usize) -> S
                 trf(lang, "checklist.to_do", &[("what", &what)])
             }
         };
-        let detail = textwrap::fill(&detail, render::wrap_options(width, "    ", "    "));
+        let detail = textwrap::fill(&detail, wrap_options(width, "    ", "    "));
         out.push_str(&if item.done { detail } else { detail.dimmed().to_string() });
         out.push('\n');
     }

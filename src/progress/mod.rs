@@ -1,26 +1,23 @@
-//! The learner's progress: one versioned JSON file, written atomically after
-//! every answer, and never fatal when it is damaged.
+//! The learner's progress: what was answered and ticked, and the rules that
+//! tick the checklist. `store` keeps it in one versioned JSON file, written
+//! atomically after every answer and never fatal when damaged; `export` is
+//! the report a learner hands an instructor.
+
+mod export;
+mod store;
 
 use std::collections::BTreeMap;
-use std::fs::{self, File};
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
 use crate::checks::{CheckResult, Status};
 use crate::course::{Course, EvidenceRule};
-use crate::error::{Error, Result};
-use crate::i18n::{Lang, trf};
+use crate::util::now;
+
+pub use export::{LearnerReport, QuizScore, ReportItem, learner_report};
+pub use store::Store;
 
 pub const FORMAT_VERSION: u32 = 1;
-const FILE_NAME: &str = "progress.json";
-
-/// Now, as RFC 3339 in UTC to the second.
-pub fn now() -> String {
-    humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
-}
 
 #[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -124,7 +121,7 @@ impl ModuleProgress {
                 status: r.status,
             });
         }
-        kept.sort_by_key(|c| crate::checks::IDS.iter().position(|id| *id == c.id));
+        kept.sort_by_key(|c| crate::checks::ids().position(|id| id == c.id));
         self.last_check = Some(LastCheck {
             account: account.to_string(),
             region: region.to_string(),
@@ -292,229 +289,17 @@ pub struct LiveTicks {
     pub withdrawn: Vec<String>,
 }
 
-/// Reads and writes the progress file.
-pub struct Store {
-    path: PathBuf,
-}
-
-impl Store {
-    /// The progress file under `$SM_COURSE_HOME`, else the user's data
-    /// directory (`$XDG_DATA_HOME/sm-course` on Linux).
-    pub fn locate(home: Option<PathBuf>, lang: Lang) -> Result<Store> {
-        let dir = match home.filter(|h| !h.as_os_str().is_empty()) {
-            Some(home) => home,
-            None => dirs::data_dir()
-                .map(|d| d.join("sm-course"))
-                .ok_or_else(|| Error::Usage(trf(lang, "progress.no_data_dir", &[])))?,
-        };
-        Ok(Store {
-            path: dir.join(FILE_NAME),
-        })
-    }
-
-    pub fn at(path: PathBuf) -> Store {
-        Store { path }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Loads the progress. A missing file is a fresh start; a corrupt,
-    /// unreadable or newer-format file is moved aside with a warning naming
-    /// both paths, and the learner starts fresh.
-    pub fn load(&self, lang: Lang, warn: &mut dyn Write) -> ProgressFile {
-        let fresh = ProgressFile {
-            version: FORMAT_VERSION,
-            modules: BTreeMap::new(),
-        };
-        let problem = match fs::read(&self.path) {
-            Ok(bytes) => match serde_json::from_slice::<ProgressFile>(&bytes) {
-                Ok(file) if file.version == FORMAT_VERSION => return file,
-                Ok(file) => trf(lang, "progress.unknown_version", &[("version", &file.version)]),
-                Err(e) => e.to_string(),
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return fresh,
-            Err(e) => e.to_string(),
-        };
-        let stamp = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let aside = self.path.with_file_name(format!("{FILE_NAME}.corrupt-{stamp}"));
-        let message = match fs::rename(&self.path, &aside) {
-            Ok(()) => trf(
-                lang,
-                "progress.moved_aside",
-                &[
-                    ("path", &self.path.display()),
-                    ("aside", &aside.display()),
-                    ("problem", &problem),
-                ],
-            ),
-            Err(e) => trf(
-                lang,
-                "progress.unreadable",
-                &[("path", &self.path.display()), ("problem", &problem), ("error", &e)],
-            ),
-        };
-        let _ = writeln!(warn, "{message}");
-        fresh
-    }
-
-    /// Writes the whole file atomically: a temporary file in the same
-    /// directory, fsync, rename over the old one, fsync the directory. A kill
-    /// at any moment leaves either the old file or the new one.
-    /// Saves `file`, merged with what another `sm-course` may have saved
-    /// meanwhile: under an exclusive lock the file on disk is read again and
-    /// the two are merged (every answer kept, the newest of each), so two
-    /// processes writing at once lose nothing.
-    pub fn save(&self, file: &ProgressFile, lang: Lang) -> Result<()> {
-        self.write(file, true, lang)
-    }
-
-    /// Writes `file` as it is, under the lock: for erasing (reset, start over).
-    pub fn replace(&self, file: &ProgressFile, lang: Lang) -> Result<()> {
-        self.write(file, false, lang)
-    }
-
-    fn write(&self, file: &ProgressFile, merge: bool, lang: Lang) -> Result<()> {
-        let io_error = |source| Error::Io {
-            action: trf(lang, "progress.cannot_save", &[]),
-            path: self.path.clone(),
-            source,
-        };
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(dir).map_err(io_error)?;
-        let _lock = Lock::take(&self.path.with_file_name(format!("{FILE_NAME}.lock"))).map_err(io_error)?;
-        let merged;
-        let file = match fs::read(&self.path)
-            .ok()
-            .and_then(|b| serde_json::from_slice::<ProgressFile>(&b).ok())
-        {
-            Some(disk) if merge && disk.version == FORMAT_VERSION => {
-                merged = merge_files(disk, file);
-                &merged
-            }
-            _ => file,
-        };
-        let mut bytes = serde_json::to_vec_pretty(file).expect("progress serialises");
-        bytes.push(b'\n');
-        write_atomic(&self.path, &bytes).map_err(io_error)
-    }
-}
-
-/// An exclusive advisory lock (flock) on a file beside the progress file,
-/// released when dropped.
-struct Lock(File);
-
-impl Lock {
-    fn take(path: &Path) -> std::io::Result<Lock> {
-        use std::os::fd::AsRawFd;
-        let file = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)?;
-        // SAFETY: flock on a descriptor we own; it blocks until the lock is ours.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        Ok(Lock(file))
-    }
-}
-
-impl Drop for Lock {
-    fn drop(&mut self) {
-        use std::os::fd::AsRawFd;
-        // SAFETY: as above; closing the file would release it too.
-        unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
-    }
-}
-
-/// Ours merged over what is on disk: modules only on disk are kept; within a
-/// module every answer and tick is kept, the newest winning a conflict.
-fn merge_files(disk: ProgressFile, ours: &ProgressFile) -> ProgressFile {
-    let mut result = disk;
-    for (id, mine) in &ours.modules {
-        let merged = match result.modules.remove(id) {
-            Some(theirs) => merge_modules(theirs, mine),
-            None => mine.clone(),
-        };
-        result.modules.insert(id.clone(), merged);
-    }
-    result.version = ours.version;
-    result
-}
-
-fn merge_modules(theirs: ModuleProgress, mine: &ModuleProgress) -> ModuleProgress {
-    let mut result = mine.clone();
-    for (id, answer) in theirs.answers {
-        let keep_theirs = result
-            .answers
-            .get(&id)
-            .is_none_or(|m| (answer.at.as_str(), answer.attempts) > (m.at.as_str(), m.attempts));
-        if keep_theirs {
-            result.answers.insert(id, answer);
-        }
-    }
-    for (id, tick) in theirs.checklist {
-        if result.checklist.get(&id).is_none_or(|m| tick.at > m.at) {
-            result.checklist.insert(id, tick);
-        }
-    }
-    for (slug, at) in theirs.sections_done {
-        let entry = result.sections_done.entry(slug).or_insert_with(|| at.clone());
-        if at < *entry {
-            *entry = at;
-        }
-    }
-    result.started_at = match (theirs.started_at, result.started_at) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    };
-    result.updated_at = theirs.updated_at.max(result.updated_at);
-    result.completed_at = result.completed_at.or(theirs.completed_at);
-    if theirs.last_check.as_ref().map(|c| &c.at) > result.last_check.as_ref().map(|c| &c.at) {
-        result.last_check = theirs.last_check;
-    }
-    result
-}
-
-/// Writes a file whole or not at all: a temporary file in the same
-/// directory, fsync, rename over the old one, fsync the directory. A kill at
-/// any moment leaves either the old file or the new one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let write = || -> std::io::Result<()> {
-        let mut out = File::create(&tmp)?;
-        out.write_all(bytes)?;
-        out.sync_all()?;
-        fs::rename(&tmp, path)?;
-        // The rename itself is durable only once the directory is synced.
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    };
-    write().inspect_err(|_| {
-        let _ = fs::remove_file(&tmp);
-    })
-}
-
 #[cfg(test)]
 mod tests {
+    use std::fs;
+    use std::path::PathBuf;
+
+    use super::store::FILE_NAME;
     use super::*;
+    use crate::i18n::Lang;
 
     fn course() -> Course {
-        Course::load(None, Lang::En).unwrap()
+        Course::load(None, Lang::En, &crate::checks::known()).unwrap()
     }
 
     fn store() -> (tempfile::TempDir, Store) {
@@ -612,7 +397,7 @@ mod tests {
         fs::write(&blocker, b"x").unwrap();
         let store = Store::at(blocker.join(FILE_NAME));
         let err = store.save(&ProgressFile::default(), Lang::En).unwrap_err();
-        assert_eq!(err.exit_code(), 2);
+        assert_eq!(err.exit_status().code(), 2);
         assert!(err.to_string().contains(&blocker.display().to_string()), "{err}");
     }
 

@@ -3,151 +3,18 @@
 //! account is `aws::collect_running`, stopping things is `aws::fix`.
 
 use colored::Colorize;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::catalog;
+use crate::catalog::{self, Instances};
+use crate::checks::Resource;
 use crate::checks::running;
-use crate::checks::{Resource, describe_call_error};
-use crate::course::{Instances, render};
+use crate::error::ExitStatus;
 use crate::i18n::{Lang, tr, trf};
-use crate::report::{clean, resource_line};
-use crate::snapshot::{App, CallError, Endpoint, Fetched, Identity, NotebookInstance, Space, seconds_between};
-
-/// What the audit reads.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Running {
-    pub taken_at: String,
-    pub region: Option<String>,
-    pub identity: Fetched<Identity>,
-    pub apps: Fetched<Vec<App>>,
-    pub spaces: Fetched<Vec<Space>>,
-    pub notebook_instances: Fetched<Vec<NotebookInstance>>,
-    pub endpoints: Fetched<Vec<Endpoint>>,
-    pub jobs: Fetched<Vec<RunningJob>>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RunningJob {
-    /// `training-job` or `processing-job`.
-    pub kind: String,
-    pub name: String,
-    pub instance_type: Option<String>,
-    pub count: i32,
-    pub started_at: Option<String>,
-}
-
-/// What stopping a resource means, and how.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Target {
-    /// DeleteApp: the app and its instance go; files on the home or space volume stay.
-    StudioApp {
-        domain_id: String,
-        user_profile: Option<String>,
-        space: Option<String>,
-        app_type: String,
-        name: String,
-    },
-    NotebookInstance {
-        name: String,
-    },
-    Endpoint {
-        name: String,
-    },
-    /// Jobs end by themselves; they are listed, not stopped here.
-    Job {
-        job_kind: String,
-        name: String,
-    },
-}
-
-impl Target {
-    pub fn is_endpoint(&self) -> bool {
-        matches!(self, Target::Endpoint { .. })
-    }
-
-    pub fn stoppable(&self) -> bool {
-        !matches!(self, Target::Job { .. })
-    }
-
-    /// The `aws` CLI command doing the same.
-    pub fn cli(&self, region: &str) -> String {
-        match self {
-            Target::StudioApp {
-                domain_id,
-                user_profile,
-                space,
-                app_type,
-                name,
-            } => {
-                let app = App {
-                    domain_id: domain_id.clone(),
-                    user_profile: user_profile.clone(),
-                    space: space.clone(),
-                    app_type: app_type.clone(),
-                    name: name.clone(),
-                    status: String::new(),
-                    instance_type: None,
-                    created_at: None,
-                };
-                running::delete_app_command(&app, region)
-            }
-            Target::NotebookInstance { name } => running::stop_notebook_command(name, region),
-            Target::Endpoint { name } => running::delete_endpoint_command(name, region),
-            Target::Job { job_kind, name } if job_kind == "processing-job" => {
-                format!("aws sagemaker stop-processing-job --processing-job-name {name} --region {region}")
-            }
-            Target::Job { name, .. } => {
-                format!("aws sagemaker stop-training-job --training-job-name {name} --region {region}")
-            }
-        }
-    }
-
-    /// The API call with its parameters, as a dry run prints it.
-    pub fn api_call(&self) -> String {
-        match self {
-            Target::StudioApp {
-                domain_id,
-                user_profile,
-                space,
-                app_type,
-                name,
-            } => {
-                let owner = match (user_profile, space) {
-                    (_, Some(space)) => format!("SpaceName={space}"),
-                    (Some(profile), None) => format!("UserProfileName={profile}"),
-                    (None, None) => String::new(),
-                };
-                format!("sagemaker:DeleteApp DomainId={domain_id} {owner} AppType={app_type} AppName={name}")
-            }
-            Target::NotebookInstance { name } => format!("sagemaker:StopNotebookInstance NotebookInstanceName={name}"),
-            Target::Endpoint { name } => format!("sagemaker:DeleteEndpoint EndpointName={name}"),
-            Target::Job { name, .. } => format!("(none: job {name} ends by itself)"),
-        }
-    }
-
-    /// A short name for prompts, logs and reports.
-    pub fn label(&self) -> String {
-        match self {
-            Target::StudioApp {
-                domain_id,
-                user_profile,
-                space,
-                app_type,
-                name,
-            } => {
-                let owner = space
-                    .as_ref()
-                    .or(user_profile.as_ref())
-                    .map_or(String::new(), |o| format!("{o}/"));
-                format!("{app_type} app {domain_id}/{owner}{name}")
-            }
-            Target::NotebookInstance { name } => format!("notebook instance {name}"),
-            Target::Endpoint { name } => format!("endpoint {name}"),
-            Target::Job { job_kind, name } => format!("{job_kind} {name}"),
-        }
-    }
-}
+use crate::report::resource_line;
+use crate::snapshot::running::{Running, Target};
+use crate::snapshot::{CallError, seconds_between};
+use crate::ui::clean;
+use crate::ui::text::{heading, wrap, wrap_plain};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Item {
@@ -173,13 +40,9 @@ pub struct Audit {
 }
 
 impl Audit {
-    /// 0 when nothing billable runs and everything was read, 1 otherwise.
-    pub fn exit_code(&self) -> u8 {
-        if self.running.is_empty() && self.errors.is_empty() {
-            0
-        } else {
-            1
-        }
+    /// Success when nothing billable runs and everything was read.
+    pub fn exit_status(&self) -> ExitStatus {
+        ExitStatus::failed_if(!self.running.is_empty() || !self.errors.is_empty())
     }
 }
 
@@ -191,14 +54,10 @@ pub fn assess(instances: &Instances, r: &Running, hours_until_morning: f64) -> A
     match &r.apps {
         Ok(apps) => {
             for (app, resource) in running::studio_apps(instances, apps, r.spaces.as_deref().ok(), now) {
-                let target = Target::StudioApp {
-                    domain_id: app.domain_id.clone(),
-                    user_profile: app.user_profile.clone(),
-                    space: app.space.clone(),
-                    app_type: app.app_type.clone(),
-                    name: app.name.clone(),
-                };
-                running.push(Item { resource, target });
+                running.push(Item {
+                    resource,
+                    target: Target::of_app(app),
+                });
             }
         }
         Err(e) => errors.push(e.clone()),
@@ -230,16 +89,18 @@ pub fn assess(instances: &Instances, r: &Running, hours_until_morning: f64) -> A
             for job in jobs {
                 let secs = seconds_between(job.started_at.as_deref(), now);
                 let count = u32::try_from(job.count.max(1)).unwrap_or(1);
-                let kind = if job.kind == "processing-job" {
-                    "processing-job"
-                } else {
-                    "training-job"
-                };
-                let resource = running::priced(instances, kind, &job.name, job.instance_type.as_deref(), secs, count);
+                let resource = running::priced(
+                    instances,
+                    job.kind,
+                    &job.name,
+                    job.instance_type.as_deref(),
+                    secs,
+                    count,
+                );
                 running.push(Item {
                     resource,
                     target: Target::Job {
-                        job_kind: job.kind.clone(),
+                        job_kind: job.kind,
                         name: job.name.clone(),
                     },
                 });
@@ -290,7 +151,7 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
         out.push('\n');
         return out;
     }
-    out.push_str(&render::heading(&clean(&trf(
+    out.push_str(&heading(&clean(&trf(
         lang,
         "audit.heading",
         &[("account", &account), ("region", &region)],
@@ -298,18 +159,13 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
     out.push('\n');
     for item in &audit.running {
         let line = format!("• {}", resource_line(&item.resource, lang));
-        out.push_str(&render::wrap_plain(&line, width, "", "  "));
+        out.push_str(&wrap_plain(&line, width, "", "  "));
     }
     for error in &audit.errors {
         out.push_str(
-            &render::wrap_plain(
-                &format!("? {}", clean(&describe_call_error(error, lang))),
-                width,
-                "",
-                "  ",
-            )
-            .magenta()
-            .to_string(),
+            &wrap_plain(&format!("? {}", clean(&error.describe(lang))), width, "", "  ")
+                .magenta()
+                .to_string(),
         );
     }
     if !audit.running.is_empty() {
@@ -325,12 +181,12 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
                 ("hours", &hours),
             ],
         );
-        out.push_str(&render::wrap_plain(&total, width, "", "").bold().to_string());
-        out.push_str(&render::wrap(tr(lang, "audit.stop_hint"), width, "", ""));
+        out.push_str(&wrap_plain(&total, width, "", "").bold().to_string());
+        out.push_str(&wrap(tr(lang, "audit.stop_hint"), width, "", ""));
     }
     if !audit.errors.is_empty() {
         out.push_str(
-            &render::wrap_plain(tr(lang, "audit.incomplete"), width, "", "")
+            &wrap_plain(tr(lang, "audit.incomplete"), width, "", "")
                 .yellow()
                 .to_string(),
         );
@@ -338,14 +194,11 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
     out
 }
 
-pub fn json(audit: &Audit) -> String {
-    serde_json::to_string_pretty(audit).expect("an audit serialises") + "\n"
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::course::Course;
+    use crate::snapshot::running::{ResourceKind, RunningJob};
 
     fn running(course: &Course) -> Running {
         let s = course.sandbox("neglected", Lang::En).unwrap();
@@ -358,7 +211,7 @@ mod tests {
             notebook_instances: s.notebook_instances,
             endpoints: s.endpoints,
             jobs: Ok(vec![RunningJob {
-                kind: "training-job".into(),
+                kind: ResourceKind::TrainingJob,
                 name: "train".into(),
                 instance_type: Some("ml.m5.xlarge".into()),
                 count: 2,
@@ -369,7 +222,7 @@ mod tests {
 
     #[test]
     fn everything_billing_is_listed_with_totals_and_the_cost_by_morning() {
-        let course = Course::load(None, Lang::En).unwrap();
+        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
         let audit = assess(&course.instances, &running(&course), 14.0);
         let labels: Vec<String> = audit.running.iter().map(|i| i.target.label()).collect();
         assert_eq!(
@@ -386,7 +239,7 @@ mod tests {
         // 0.23 + 3.82 + 0.05 + 0.12 + 2 × 0.23
         assert_eq!(audit.per_hour_usd, 4.68);
         assert_eq!(audit.by_morning_usd, 65.52);
-        assert_eq!(audit.exit_code(), 1);
+        assert_eq!(audit.exit_status(), ExitStatus::Failure);
         let job = &audit.running[4].resource;
         assert_eq!(
             (job.count, job.price_per_hour_usd, job.accrued_usd),
@@ -396,14 +249,14 @@ mod tests {
 
     #[test]
     fn nothing_running_exits_0_but_an_unreadable_list_never_does() {
-        let course = Course::load(None, Lang::En).unwrap();
+        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
         let mut r = running(&course);
         r.apps = Ok(vec![]);
         r.notebook_instances = Ok(vec![]);
         r.endpoints = Ok(vec![]);
         r.jobs = Ok(vec![]);
         let audit = assess(&course.instances, &r, 10.0);
-        assert_eq!((audit.exit_code(), audit.by_morning_usd), (0, 0.0));
+        assert_eq!((audit.exit_status(), audit.by_morning_usd), (ExitStatus::Success, 0.0));
         colored::control::set_override(false);
         assert!(text(&audit, Lang::En, 80).contains("Nothing billable is running"));
         r.jobs = Err(CallError {
@@ -412,7 +265,7 @@ mod tests {
             message: "denied".into(),
         });
         let audit = assess(&course.instances, &r, 10.0);
-        assert_eq!(audit.exit_code(), 1);
+        assert_eq!(audit.exit_status(), ExitStatus::Failure);
         let out = text(&audit, Lang::Pt, 80);
         assert!(
             out.contains("sagemaker:ListTrainingJobs") && out.contains("não é possível garantir"),

@@ -1,0 +1,106 @@
+//! How credentials reach an account: the learner's own chain, a named
+//! profile, or an audit role assumed from the instructor's credentials.
+
+use aws_config::{Region, SdkConfig, retry::RetryConfig};
+
+use std::time::Duration;
+
+use super::AwsArgs;
+use crate::snapshot::Snapshot;
+
+/// How the instructor's credentials reach a student's account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// A named profile of the instructor's AWS configuration.
+    Profile(String),
+    /// STS AssumeRole into the student's audit role.
+    Role { arn: String, external_id: Option<String> },
+}
+
+/// The instructor's own configuration, loaded once for a whole class, with
+/// adaptive retries so a throttled class slows down instead of failing.
+async fn class_config() -> SdkConfig {
+    super::loader(&AwsArgs::default(), class_retry()).load().await
+}
+
+fn class_retry() -> RetryConfig {
+    RetryConfig::adaptive().with_max_attempts(super::MAX_ATTEMPTS + 2)
+}
+
+/// The configuration for one student of a class: a named profile, or the
+/// instructor's credentials (`base`) assuming the student's audit role; that
+/// provider refreshes the session when it expires. Role students share the
+/// instructor's loaded configuration, so a class of a hundred reads the
+/// config files once.
+async fn student_config(base: &SdkConfig, access: &Access, region: Option<&str>) -> SdkConfig {
+    match access {
+        Access::Profile(profile) => {
+            // Only that profile's credentials: never fall back to whatever
+            // else the chain finds (the instructor's own environment), or a
+            // missing profile would silently check the wrong account.
+            let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .profile_name(profile)
+                .build();
+            let args = AwsArgs {
+                profile: Some(profile.clone()),
+                region: region.map(str::to_string),
+            };
+            super::loader(&args, class_retry())
+                .credentials_provider(credentials)
+                .load()
+                .await
+        }
+        Access::Role { arn, external_id } => {
+            let region = region
+                .map(|r| Region::new(r.to_string()))
+                .or_else(|| base.region().cloned());
+            let mut role = aws_config::sts::AssumeRoleProvider::builder(arn)
+                .session_name("sm-course-instructor")
+                .configure(base);
+            if let Some(region) = &region {
+                role = role.region(region.clone());
+            }
+            if let Some(id) = external_id {
+                role = role.external_id(id);
+            }
+            let provider = role.build().await;
+            let mut config = base
+                .to_builder()
+                .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(provider));
+            config.set_region(region);
+            config.build()
+        }
+    }
+}
+
+/// The instructor's own configuration, loaded once for a whole class.
+pub struct Class {
+    base: SdkConfig,
+}
+
+/// One student's account, read: the region used, and the snapshot, or why
+/// the student's credentials could not be had (within `limit`).
+pub struct StudentRead {
+    pub region: Option<String>,
+    pub snapshot: Result<Snapshot, String>,
+}
+
+impl Class {
+    pub async fn load() -> Class {
+        Class {
+            base: class_config().await,
+        }
+    }
+
+    pub async fn read(&self, access: &Access, region: Option<&str>, limit: Duration) -> StudentRead {
+        let config = student_config(&self.base, access, region).await;
+        let snapshot = match super::check_credentials_within(&config, limit).await {
+            Ok(()) => Ok(super::collect(&config).await),
+            Err(reason) => Err(reason),
+        };
+        StudentRead {
+            region: config.region().map(|r| r.to_string()),
+            snapshot,
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! The fixes: `fix budget` (the course's monthly SageMaker budget with
+//! e-mail alerts) and `fix idle-shutdown` (built-in idle shutdown for
+//! JupyterLab and Code Editor), each shown before, confirmed and logged.
+
+use colored::Colorize;
+
+use super::{Change, Changes};
+use crate::aws::Session;
+use crate::aws::fix::{self, BudgetPlan, IdleScope};
+use crate::aws::operations as op;
+use crate::cli::{AwsFlags, BudgetArgs, IdleArgs, IdleScopeArg};
+use crate::context::Context;
+use crate::error::{Error, ExitStatus, Result};
+use crate::i18n::{Lang, tr, trf};
+use crate::snapshot::{IdleSettings, mask_address};
+use crate::ui::text::{subheading, wrap};
+use crate::ui::{Output, Prompter, clean};
+
+/// Limits of `IdleSettings.IdleTimeoutInMinutes` (SageMaker API reference).
+pub const IDLE_MINUTES: std::ops::RangeInclusive<i32> = 60..=525_600;
+
+/// `fix budget`: the course's monthly SageMaker budget with e-mail alerts.
+pub fn fix_budget(args: &BudgetArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    fix_budget_with(args, ctx, &mut ctx.prompter(), out)
+}
+
+pub fn fix_budget_with(
+    options: &BudgetArgs,
+    ctx: &Context,
+    prompter: &mut dyn Prompter,
+    out: &mut Output,
+) -> Result<ExitStatus> {
+    let lang = ctx.lang;
+    if !(options.amount.is_finite() && options.amount > 0.0) {
+        return Err(Error::Usage(trf(
+            lang,
+            "fix.bad_amount",
+            &[("amount", &options.amount)],
+        )));
+    }
+    let email = match &options.email {
+        Some(email) => email.trim().to_string(),
+        None if ctx.interactive && !options.change.dry_run => prompter
+            .text(tr(lang, "fix.ask_email"), tr(lang, "fix.email_help"))
+            .map_err(|_| Error::Usage(tr(lang, "fix.email_needed").to_string()))?,
+        None => return Err(Error::Usage(tr(lang, "fix.email_needed").to_string())),
+    };
+    if !valid_email(&email) {
+        return Err(Error::Usage(trf(
+            lang,
+            "fix.bad_email",
+            &[("email", &mask_address(&email))],
+        )));
+    }
+    let log = ctx.audit_log()?;
+    let (session, account, region) = connect(ctx, &options.change.aws)?;
+    let mut changes = Changes {
+        ctx,
+        log: &log,
+        prompter,
+    };
+    let plan = BudgetPlan {
+        name: options.name.clone(),
+        amount: options.amount,
+        email,
+    };
+    match session.block_on(fix::budget_exists(&session.config, &account, &plan.name)) {
+        Ok(true) => {
+            out.line(
+                &trf(
+                    lang,
+                    "fix.budget_exists",
+                    &[("name", &clean(&plan.name)), ("account", &account)],
+                )
+                .yellow()
+                .to_string(),
+            )?;
+            return Ok(ExitStatus::Failure);
+        }
+        Ok(false) => {}
+        Err(e) => return Err(Error::Aws(e.describe(lang))),
+    }
+    if options.change.dry_run {
+        out.line(&subheading(tr(lang, "fix.dry_run")))?;
+        out.line(&format!(
+            "  {} CreateBudget {}\n    $ {}",
+            op::CREATE_BUDGET,
+            clean(&plan.name),
+            // No full address in any output: the command shows it masked.
+            plan.cli(&account)
+                .replace(&plan.email, &mask_address(&plan.email))
+                .cyan()
+        ))?;
+        return Ok(ExitStatus::Success);
+    }
+    let question = trf(
+        lang,
+        "fix.confirm_budget",
+        &[
+            ("name", &clean(&plan.name)),
+            ("amount", &plan.amount),
+            ("email", &mask_address(&plan.email)),
+            ("account", &account),
+            ("region", &region),
+        ],
+    );
+    if !changes.confirm(options.change.yes, &question)? {
+        out.line(tr(lang, "fix.nothing_done"))?;
+        return Ok(ExitStatus::Success);
+    }
+    let result = session.block_on(fix::create_budget(&session.config, &account, &plan));
+    let target = format!("budget {}", plan.name);
+    let change = Change {
+        account: &account,
+        region: &region,
+        call: op::CREATE_BUDGET,
+        target: &target,
+        done: Some(trf(
+            lang,
+            "fix.budget_created",
+            &[("name", &clean(&plan.name)), ("email", &mask_address(&plan.email))],
+        )),
+        name_on_failure: false,
+    };
+    Ok(ExitStatus::failed_if(!changes.record(out, &change, &result)?))
+}
+
+/// The session for a fix, and whose account and which region it changes
+/// (named in every confirmation and log line).
+fn connect(ctx: &Context, flags: &AwsFlags) -> Result<(Session, String, String)> {
+    let session = crate::aws::connect(&ctx.aws_args(flags), ctx.lang)?;
+    let (account, region) = session
+        .block_on(fix::identity(&session.config))
+        .map_err(|e| Error::Aws(e.describe(ctx.lang)))?;
+    Ok((session, account, region))
+}
+
+fn valid_email(email: &str) -> bool {
+    match email.split_once('@') {
+        Some((user, domain)) => {
+            !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !email.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+fn describe_idle(settings: &Option<IdleSettings>, lang: Lang) -> String {
+    match settings {
+        Some(IdleSettings {
+            enabled: true,
+            timeout_minutes: Some(m),
+        }) => trf(lang, "fix.idle_on", &[("minutes", m)]),
+        Some(IdleSettings {
+            enabled: true,
+            timeout_minutes: None,
+        }) => trf(lang, "fix.idle_on", &[("minutes", &"?")]),
+        _ => tr(lang, "fix.idle_off").to_string(),
+    }
+}
+
+/// `fix idle-shutdown`: built-in idle shutdown for JupyterLab and Code
+/// Editor on the learner's domain or user profile, before and after shown.
+pub fn fix_idle(args: &IdleArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    fix_idle_with(args, ctx, &mut ctx.prompter(), out)
+}
+
+pub fn fix_idle_with(
+    options: &IdleArgs,
+    ctx: &Context,
+    prompter: &mut dyn Prompter,
+    out: &mut Output,
+) -> Result<ExitStatus> {
+    let lang = ctx.lang;
+    let profile_scope = options.scope == IdleScopeArg::UserProfile;
+    if !IDLE_MINUTES.contains(&options.minutes) {
+        return Err(Error::Usage(trf(
+            lang,
+            "fix.bad_minutes",
+            &[("minutes", &options.minutes)],
+        )));
+    }
+    if profile_scope && options.user_profile.is_none() {
+        return Err(Error::Usage(tr(lang, "fix.profile_needed").to_string()));
+    }
+    let log = ctx.audit_log()?;
+    let (session, account, region) = connect(ctx, &options.change.aws)?;
+    let mut changes = Changes {
+        ctx,
+        log: &log,
+        prompter,
+    };
+    let domain_id = match &options.domain_id {
+        Some(id) => id.clone(),
+        None => {
+            let ids = session
+                .block_on(fix::domain_ids(&session.config))
+                .map_err(|e| Error::Aws(e.describe(lang)))?;
+            match ids.as_slice() {
+                [only] => only.clone(),
+                [] => {
+                    out.line(&trf(lang, "fix.no_domain", &[("region", &region)]))?;
+                    return Ok(ExitStatus::Failure);
+                }
+                many => {
+                    return Err(Error::Usage(trf(
+                        lang,
+                        "fix.which_domain",
+                        &[("ids", &many.join(", "))],
+                    )));
+                }
+            }
+        }
+    };
+    let scope = match (&options.user_profile, profile_scope) {
+        (Some(name), true) => IdleScope::UserProfile {
+            domain_id,
+            name: name.clone(),
+        },
+        _ => IdleScope::Domain { domain_id },
+    };
+    let before = session
+        .block_on(fix::read_idle(&session.config, &scope))
+        .map_err(|e| Error::Aws(e.describe(lang)))?;
+    if before.classic {
+        out.line(&wrap(tr(lang, "fix.classic"), ctx.width, "", ""))?;
+        return Ok(ExitStatus::Success);
+    }
+    let show = |state: &fix::IdleState| {
+        format!(
+            "JupyterLab: {} · Code Editor: {}",
+            describe_idle(&state.jupyterlab, lang),
+            describe_idle(&state.code_editor, lang)
+        )
+    };
+    out.line(&format!(
+        "{} ({}): {}",
+        tr(lang, "fix.before"),
+        clean(&scope.label()),
+        show(&before)
+    ))?;
+    if options.change.dry_run {
+        out.line(&subheading(tr(lang, "fix.dry_run")))?;
+        out.line(&format!(
+            "  {} {}\n    $ {}",
+            scope.api_call(),
+            clean(&scope.label()),
+            scope.cli(options.minutes, &region).cyan()
+        ))?;
+        return Ok(ExitStatus::Success);
+    }
+    let question = trf(
+        lang,
+        "fix.confirm_idle",
+        &[
+            ("minutes", &options.minutes),
+            ("target", &clean(&scope.label())),
+            ("account", &account),
+            ("region", &region),
+        ],
+    );
+    if !changes.confirm(options.change.yes, &question)? {
+        out.line(tr(lang, "fix.nothing_done"))?;
+        return Ok(ExitStatus::Success);
+    }
+    let result = session.block_on(fix::set_idle(&session.config, &scope, options.minutes));
+    let target = scope.label();
+    let change = Change {
+        account: &account,
+        region: &region,
+        call: scope.api_call(),
+        target: &target,
+        done: None,
+        name_on_failure: false,
+    };
+    if !changes.record(out, &change, &result)? {
+        return Ok(ExitStatus::Failure);
+    }
+    let after = session
+        .block_on(fix::read_idle(&session.config, &scope))
+        .map_err(|e| Error::Aws(e.describe(lang)))?;
+    out.line(&format!(
+        "{} ({}): {}",
+        tr(lang, "fix.after"),
+        clean(&scope.label()),
+        show(&after)
+    ))?;
+    let on = |s: &Option<IdleSettings>| {
+        s.as_ref()
+            .is_some_and(|s| s.enabled && s.timeout_minutes == Some(options.minutes))
+    };
+    Ok(ExitStatus::failed_if(
+        !(on(&after.jupyterlab) && on(&after.code_editor)),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_addresses_are_checked_before_any_call() {
+        assert!(valid_email("ana@example.com"));
+        assert!(!valid_email("ana"));
+        assert!(!valid_email("ana@localhost"));
+        assert!(!valid_email("a na@example.com"));
+    }
+}

@@ -1,0 +1,81 @@
+//! Instructor mode: `verify` a class from a roster, `collect` learners'
+//! reports, print the audit `role-template`.
+
+use crate::checks;
+use crate::cli::{CollectArgs, GradebookFormat, RoleTemplateArgs, VerifyArgs};
+use crate::context::Context;
+use crate::error::{Error, ExitStatus, Result};
+use crate::i18n::tr;
+use crate::instructor::{self, Gradebook, gradebook, roster};
+use crate::ui::Output;
+use crate::util::write_atomic;
+
+/// `instructor verify ROSTER`: the checks on every student's account.
+pub fn verify(args: &VerifyArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    let lang = ctx.lang;
+    if let Some(error) = checks::unknown_id(&args.only, lang) {
+        return Err(error);
+    }
+    let course = ctx.course()?;
+    let students = roster::load(&args.roster, lang)?;
+    let only = (!args.only.is_empty()).then_some(args.only.as_slice());
+    let book = instructor::verify(
+        &students,
+        course,
+        lang,
+        only,
+        &args.expect_region,
+        usize::from(args.concurrency),
+        ctx.spinner,
+    )?;
+    write_gradebook(&book, args.format, args.out.as_deref(), ctx, out)
+}
+
+/// `instructor collect REPORT...`: learners' exported reports, merged.
+pub fn collect(args: &CollectArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    let lang = ctx.lang;
+    let course = ctx.course()?;
+    let students = args.roster.as_ref().map(|r| roster::load(r, lang)).transpose()?;
+    let book = instructor::collect(&args.reports, students.as_deref(), course, lang);
+    write_gradebook(&book, args.format, args.out.as_deref(), ctx, out)
+}
+
+/// `instructor role-template`: the CloudFormation of the audit role.
+pub fn role_template(args: &RoleTemplateArgs, _ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    out.emit(&instructor::role_template::role_template(
+        args.instructor_account.as_deref(),
+        &args.role_name,
+    ))?;
+    Ok(ExitStatus::Success)
+}
+
+/// The gradebook on stdout, and in `--out FILE` too (atomically, plain text).
+fn write_gradebook(
+    book: &Gradebook,
+    format: GradebookFormat,
+    path: Option<&std::path::Path>,
+    ctx: &Context,
+    out: &mut Output,
+) -> Result<ExitStatus> {
+    let lang = ctx.lang;
+    let render = |book: &Gradebook| match format {
+        GradebookFormat::Table => gradebook::table(book, lang, ctx.width),
+        GradebookFormat::Csv => gradebook::csv(book),
+        GradebookFormat::Json => gradebook::json(book),
+        GradebookFormat::Markdown => gradebook::markdown(book, lang),
+        GradebookFormat::Junit => gradebook::junit(book),
+    };
+    if let Some(path) = path {
+        // The file gets plain text even when the screen gets colour.
+        colored::control::set_override(false);
+        let plain = render(book);
+        colored::control::set_override(ctx.colour);
+        write_atomic(path, plain.as_bytes()).map_err(|source| Error::Io {
+            action: tr(lang, "report.cannot_write").to_string(),
+            path: path.to_path_buf(),
+            source,
+        })?;
+    }
+    out.emit(&render(book))?;
+    Ok(book.exit_status())
+}

@@ -1,0 +1,30 @@
+//! About the tool itself: shell completions, the manual page, the IAM policy.
+
+use clap::CommandFactory;
+
+use crate::cli::{Cli, CompletionsArgs, IamPolicyArgs};
+use crate::context::Context;
+use crate::error::{ExitStatus, Result};
+use crate::ui::{Output, write_error};
+
+pub fn completions(args: &CompletionsArgs, _ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    let mut buffer = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "sm-course", &mut buffer);
+    out.emit(&String::from_utf8_lossy(&buffer))?;
+    Ok(ExitStatus::Success)
+}
+
+pub fn man(ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    let mut buffer = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut buffer)
+        .map_err(|source| write_error(ctx.lang, source))?;
+    out.emit(&String::from_utf8_lossy(&buffer))?;
+    Ok(ExitStatus::Success)
+}
+
+/// The least-privilege policy, generated from the one list of operations.
+pub fn iam_policy(args: &IamPolicyArgs, _ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    out.emit(&crate::aws::operations::policy_json(args.with_fixes))?;
+    Ok(ExitStatus::Success)
+}

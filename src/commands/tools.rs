@@ -1,0 +1,363 @@
+//! The learner's calculators: the instance catalog, the advisor, the cost
+//! calculator, and live prices from the AWS Price List API.
+
+use crate::aws::{AwsArgs, pricing};
+use crate::catalog::advisor::{self, Answers, Budget, DeepLearning, Question, Workload};
+use crate::catalog::prices::{self, PriceCache};
+use crate::catalog::{self, Filter, Instance, Instances, usd};
+use crate::checks::duration;
+use crate::cli::{AdviseArgs, CostArgs, Format, InstancesArgs, LivePriceArgs, RefreshArgs};
+use crate::context::Context;
+use crate::error::{Error, ExitStatus, Result};
+use crate::i18n::{Lang, tr, trf};
+use crate::ui::text::{table, wrap_plain};
+use crate::ui::{Output, Prompter};
+use crate::util::{json_pretty, now, write_atomic};
+
+/// `instances`: the instance data, filtered.
+pub fn instances(args: &InstancesArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    let (lang, width) = (ctx.lang, ctx.width);
+    let instances = priced_instances(&args.live, ctx)?;
+    let list = catalog::filter(&instances, &Filter::from(args));
+    let text = if args.format == Format::Json {
+        // Every row says where its figures come from.
+        let rows: Vec<Instance> = list
+            .iter()
+            .map(|i| {
+                let mut row = (*i).clone();
+                row.source.get_or_insert_with(|| catalog::COURSE_SOURCE.to_string());
+                row
+            })
+            .collect();
+        json_pretty(&rows)
+    } else if list.is_empty() {
+        format!("{}\n", tr(lang, "tools.no_instances"))
+    } else {
+        let headers: Vec<String> = [
+            tr(lang, "table.instance"),
+            tr(lang, "tools.category"),
+            "vCPU",
+            "RAM",
+            "GPUs",
+            tr(lang, "table.gpu_memory"),
+            &trf(lang, "table.price_per_hour", &[("region", &instances.region)]),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let rows: Vec<Vec<String>> = list
+            .iter()
+            .map(|i| {
+                let category = instances
+                    .categories
+                    .get(&i.category)
+                    .map_or(i.category.as_str(), |t| t.get(lang));
+                vec![
+                    i.name.clone(),
+                    category.to_string(),
+                    i.vcpu.to_string(),
+                    format!("{} GiB", i.memory_gib),
+                    i.gpus.to_string(),
+                    if i.gpus > 0 {
+                        format!("{} GiB", i.gpu_memory_gib)
+                    } else {
+                        "—".into()
+                    },
+                    i.price_per_hour_usd
+                        .map_or_else(|| "—".into(), |p| format!("~{}", usd(p))),
+                ]
+            })
+            .collect();
+        let mut text = table(&headers, &rows, width);
+        text.push_str(&wrap_plain(tr(lang, "tools.prices_note"), width, "", ""));
+        text
+    };
+    out.emit(&text)?;
+    Ok(ExitStatus::Success)
+}
+
+pub(super) fn ask_choice(prompter: &mut dyn Prompter, lang: Lang, question: &str, options: &[&str]) -> Result<usize> {
+    let labels: Vec<String> = options.iter().map(|k| tr(lang, k).to_string()).collect();
+    prompter
+        .select(tr(lang, question), &labels, tr(lang, "wizard.help"))
+        .map_err(|_| Error::Usage(tr(lang, "tools.cancelled").to_string()))
+}
+
+/// `advise`: the module's decision matrix, asking on a terminal.
+pub fn advise(args: &AdviseArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    advise_with(args, ctx, &mut ctx.prompter(), out)
+}
+
+/// Asks the matrix's next question until it has an answer.
+pub fn advise_with(
+    args: &AdviseArgs,
+    ctx: &Context,
+    prompter: &mut dyn Prompter,
+    out: &mut Output,
+) -> Result<ExitStatus> {
+    let (lang, width, interactive) = (ctx.lang, ctx.width, ctx.interactive);
+    if args.dataset_gb.is_some_and(|gb| !gb.is_finite() || gb < 0.0) {
+        return Err(Error::Usage(tr(lang, "tools.bad_number").to_string()));
+    }
+    let course = ctx.course()?;
+    let mut answers = Answers::from(args);
+    let advice = loop {
+        match advisor::advise(&course.instances, &answers, lang) {
+            Ok(advice) => break advice,
+            Err(question) if !interactive => {
+                return Err(Error::NeedsTerminal(trf(
+                    lang,
+                    "tools.advise_needs",
+                    &[("flag", &question.flag())],
+                )));
+            }
+            Err(Question::DeepLearning) => {
+                let choice = ask_choice(
+                    prompter,
+                    lang,
+                    "tools.q_dl",
+                    &["tools.a_training", "tools.a_inference", "tools.a_no"],
+                )?;
+                answers.deep_learning =
+                    Some([DeepLearning::Training, DeepLearning::Inference, DeepLearning::No][choice]);
+            }
+            Err(Question::DatasetGb) => {
+                let text = prompter
+                    .text(tr(lang, "tools.q_data"), tr(lang, "tools.q_data_help"))
+                    .map_err(|_| Error::Usage(tr(lang, "tools.cancelled").to_string()))?;
+                match text.trim().replace(',', ".").parse::<f64>() {
+                    Ok(gb) if gb.is_finite() && gb >= 0.0 => answers.dataset_gb = Some(gb),
+                    _ => out.line(tr(lang, "tools.bad_number"))?,
+                }
+            }
+            Err(Question::Budget) => {
+                let choice = ask_choice(
+                    prompter,
+                    lang,
+                    "tools.q_budget",
+                    &["tools.a_restricted", "tools.a_flexible"],
+                )?;
+                answers.budget = Some([Budget::Restricted, Budget::Flexible][choice]);
+            }
+            Err(Question::Workload) => {
+                let choice = ask_choice(prompter, lang, "tools.q_workload", &["tools.a_cpu", "tools.a_light"])?;
+                answers.workload = Some([Workload::Cpu, Workload::Light][choice]);
+            }
+        }
+    };
+    let text = if args.format == Format::Json {
+        json_pretty(&advice)
+    } else {
+        let mut text = String::new();
+        for (n, step) in advice.path.iter().enumerate() {
+            text.push_str(&wrap_plain(step, width, &format!("{}. ", n + 1), "   "));
+        }
+        text.push('\n');
+        text.push_str(&wrap_plain(
+            &trf(lang, "tools.advice", &[("instance", &advice.instance)]),
+            width,
+            "",
+            "",
+        ));
+        text.push_str(&wrap_plain(&advice.reason, width, "", ""));
+        text
+    };
+    out.emit(&text)?;
+    Ok(ExitStatus::Success)
+}
+
+/// `cost`: what running an instance costs, or the monthly comparison.
+pub fn cost(args: &CostArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    let (lang, width) = (ctx.lang, ctx.width);
+    let as_json = args.format == Format::Json;
+    let instances = priced_instances(&args.live, ctx)?;
+    if args.monthly {
+        if !(args.hours_per_day > 0.0 && args.hours_per_day <= 24.0 && args.days > 0.0 && args.days <= 31.0) {
+            return Err(Error::Usage(tr(lang, "tools.bad_month").to_string()));
+        }
+        let rows = catalog::monthly(&instances, args.hours_per_day, args.days);
+        let text = if as_json {
+            json_pretty(&serde_json::json!({ "rows": rows }))
+        } else {
+            let headers = vec![
+                tr(lang, "table.instance").to_string(),
+                tr(lang, "table.per_hour").to_string(),
+                trf(lang, "table.per_day", &[("hours", &args.hours_per_day)]),
+                trf(lang, "table.per_month", &[("hours", &(args.hours_per_day * args.days))]),
+            ];
+            let body: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.instance.clone(),
+                        format!("${:.2}", r.per_hour_usd),
+                        format!("${:.2}", r.per_day_usd),
+                        format!("${:.2}", r.per_month_usd),
+                    ]
+                })
+                .collect();
+            let mut text = table(&headers, &body, width);
+            text.push_str(&wrap_plain(tr(lang, "tools.prices_note"), width, "", ""));
+            text
+        };
+        out.emit(&text)?;
+        return Ok(ExitStatus::Success);
+    }
+    let Some(name) = &args.instance else {
+        return Err(Error::Usage(tr(lang, "tools.cost_needs_instance").to_string()));
+    };
+    let Some(instance) = instances.get(&catalog::normalise(name)) else {
+        let near = catalog::closest(&instances, name).join(", ");
+        return Err(Error::Usage(trf(
+            lang,
+            "tools.unknown_instance",
+            &[("name", name), ("near", &near)],
+        )));
+    };
+    let seconds = match (&args.hours, &args.duration) {
+        (Some(h), None) if h.is_finite() && *h >= 0.0 => (h * 3600.0).round() as u64,
+        (None, Some(d)) => {
+            catalog::parse_duration(d).ok_or_else(|| Error::Usage(trf(lang, "tools.bad_duration", &[("value", d)])))?
+        }
+        (Some(_), Some(_)) | (None, None) => return Err(Error::Usage(tr(lang, "tools.hours_or_duration").to_string())),
+        (Some(h), None) => return Err(Error::Usage(trf(lang, "tools.bad_duration", &[("value", h)]))),
+    };
+    let Some(estimate) = catalog::estimate(instance, seconds, args.spot) else {
+        return Err(Error::Usage(trf(lang, "tools.no_price", &[("name", &instance.name)])));
+    };
+    let text = if as_json {
+        json_pretty(&estimate)
+    } else {
+        let mut text = trf(
+            lang,
+            "tools.cost_line",
+            &[
+                ("instance", &estimate.instance),
+                ("price", &usd(estimate.price_per_hour_usd)),
+                ("time", &duration(estimate.billed_seconds)),
+                ("cost", &usd(estimate.cost_usd)),
+            ],
+        );
+        text.push('\n');
+        if seconds < catalog::MINIMUM_BILLED_SECONDS {
+            text.push_str(&format!("{}\n", tr(lang, "tools.minimum")));
+        }
+        // The JSON keeps the source's stable English wording; people read it in their language.
+        let source = if estimate.price_source == catalog::COURSE_SOURCE {
+            tr(lang, "tools.course_source").to_string()
+        } else {
+            estimate.price_source.clone()
+        };
+        text.push_str(&wrap_plain(
+            &trf(lang, "tools.price_source", &[("source", &source)]),
+            width,
+            "",
+            "",
+        ));
+        if let Some(spot) = &estimate.spot {
+            text.push_str(&wrap_plain(
+                &trf(
+                    lang,
+                    "tools.spot",
+                    &[("min", &usd(spot.min_usd)), ("max", &usd(spot.max_usd))],
+                ),
+                width,
+                "",
+                "",
+            ));
+        }
+        text.push_str(&wrap_plain(tr(lang, "tools.prices_note"), width, "", ""));
+        text
+    };
+    out.emit(&text)?;
+    Ok(ExitStatus::Success)
+}
+
+/// The course's instance data, with live prices swapped in when
+/// `--live-prices` asks (or a one-line note on stderr saying why the
+/// course's figures stay).
+fn priced_instances(live: &LivePriceArgs, ctx: &Context) -> Result<Instances> {
+    let mut instances = ctx.course()?.instances.clone();
+    if live.live_prices
+        && let Some(note) = live_prices(&mut instances, live.region.as_deref(), ctx)
+    {
+        eprintln!("{note}");
+    }
+    Ok(instances)
+}
+
+/// Live prices: the cache when recent, else the Price List API (then
+/// cached). Offline, denied or empty: the built-in figures stay, and the
+/// returned note says so in one line.
+fn live_prices(instances: &mut Instances, region: Option<&str>, ctx: &Context) -> Option<String> {
+    let lang = ctx.lang;
+    let region = region.map_or_else(|| instances.region.clone(), str::to_string);
+    let path = prices::cache_path(ctx.home.as_deref(), &region)?;
+    if let Some(cache) = prices::load_cache(&path, std::time::SystemTime::now()) {
+        prices::apply(instances, &cache);
+        return None;
+    }
+    match refresh(&region, &path, ctx) {
+        Ok(cache) => {
+            prices::apply(instances, &cache);
+            None
+        }
+        Err(reason) => Some(trf(lang, "prices.fallback", &[("reason", &reason)])),
+    }
+}
+
+fn refresh(region: &str, path: &std::path::Path, ctx: &Context) -> std::result::Result<PriceCache, String> {
+    let lang = ctx.lang;
+    let args = AwsArgs {
+        profile: None,
+        region: Some(pricing::PRICING_REGION.to_string()),
+    };
+    let session = crate::aws::connect(&args, lang).map_err(|e| e.to_string())?;
+    let items = session
+        .with_spinner(
+            ctx.spinner,
+            tr(lang, "prices.fetching"),
+            pricing::fetch(&session.config, region),
+        )
+        .map_err(|e| e.describe(lang))?;
+    let found = prices::parse_price_list(&items, region);
+    if found.is_empty() {
+        return Err(trf(lang, "prices.none_found", &[("region", &region)]));
+    }
+    let cache = PriceCache {
+        region: region.to_string(),
+        fetched_at: now(),
+        source: "AWS Price List API (GetProducts)".to_string(),
+        prices: found,
+    };
+    // A cache that cannot be written only costs a fetch next time.
+    let _ = write_atomic(path, json_pretty(&cache).as_bytes());
+    Ok(cache)
+}
+
+/// `prices refresh`: fetch now and cache.
+pub fn prices_refresh(args: &RefreshArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    let lang = ctx.lang;
+    let region = args.region.as_deref().unwrap_or(crate::checks::COURSE_REGION);
+    let Some(path) = prices::cache_path(ctx.home.as_deref(), region) else {
+        return Err(Error::Usage(tr(lang, "progress.no_data_dir").to_string()));
+    };
+    match refresh(region, &path, ctx) {
+        Ok(cache) => {
+            out.line(&trf(
+                lang,
+                "prices.refreshed",
+                &[
+                    ("count", &cache.prices.len()),
+                    ("region", &region),
+                    ("path", &path.display()),
+                ],
+            ))?;
+            Ok(ExitStatus::Success)
+        }
+        Err(reason) => {
+            out.line(&trf(lang, "prices.fallback", &[("reason", &reason)]))?;
+            Ok(ExitStatus::Failure)
+        }
+    }
+}

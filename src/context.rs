@@ -1,0 +1,104 @@
+//! What the process was started with, read once (environment, terminal,
+//! global flags), so every command is tested with other values by building
+//! another `Context`. Commands reach shared things through it: the course
+//! (loaded on first use), the data directory, the AWS account flags.
+
+use std::cell::OnceCell;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use crate::auditlog::AuditLog;
+use crate::aws::AwsArgs;
+use crate::cli::{AwsFlags, Cli, Command};
+use crate::course::Course;
+use crate::error::Result;
+use crate::i18n::Lang;
+use crate::progress::Store;
+use crate::ui::InquirePrompter;
+
+/// Text never gets wider than this, even on a wide terminal: long lines are
+/// hard to read.
+const MAX_WIDTH: usize = 100;
+
+pub struct Context {
+    pub lang: Lang,
+    pub colour: bool,
+    /// stdin and stdout are a terminal: prompts may be shown.
+    pub interactive: bool,
+    pub width: usize,
+    /// stderr is a terminal: spinners and progress bars may be drawn there.
+    pub spinner: bool,
+    pub home: Option<PathBuf>,
+    pub lessons: Option<PathBuf>,
+    /// `module5 --profile/--region`: the account for the wizard, and the
+    /// default for the subcommands that do not name their own.
+    pub aws: AwsFlags,
+    course: OnceCell<Course>,
+}
+
+impl Context {
+    pub fn from_env(cli: &Cli) -> Context {
+        let var = |name: &str| std::env::var(name).ok();
+        let lang = cli
+            .lang
+            .unwrap_or_else(|| Lang::from_env(var("LC_ALL").as_deref(), var("LANG").as_deref()));
+        let stdout_tty = std::io::stdout().is_terminal();
+        let no_color_env = var("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let width = if stdout_tty {
+            terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
+        } else {
+            None
+        }
+        .or_else(|| var("COLUMNS").and_then(|c| c.parse().ok()))
+        .filter(|w| *w >= 20)
+        .unwrap_or(80)
+        .min(MAX_WIDTH);
+        Context {
+            lang,
+            colour: stdout_tty && !cli.no_color && !no_color_env,
+            interactive: stdout_tty && std::io::stdin().is_terminal(),
+            width,
+            spinner: std::io::stderr().is_terminal(),
+            home: std::env::var_os("SM_COURSE_HOME").map(PathBuf::from),
+            lessons: cli.lessons.clone(),
+            aws: match &cli.command {
+                Command::Module5 { aws, .. } => aws.clone(),
+                _ => AwsFlags::default(),
+            },
+            course: OnceCell::new(),
+        }
+    }
+
+    /// The course, loaded and validated on first use (built-in or `--lessons`).
+    pub fn course(&self) -> Result<&Course> {
+        if let Some(course) = self.course.get() {
+            return Ok(course);
+        }
+        let course = Course::load(self.lessons.as_deref(), self.lang, &crate::checks::known())?;
+        Ok(self.course.get_or_init(|| course))
+    }
+
+    /// A subcommand's own `--profile`/`--region`, else `module5`'s.
+    pub fn aws_args(&self, flags: &AwsFlags) -> AwsArgs {
+        AwsArgs {
+            profile: flags.profile.clone().or_else(|| self.aws.profile.clone()),
+            region: flags.region.clone().or_else(|| self.aws.region.clone()),
+        }
+    }
+
+    /// The progress file.
+    pub fn store(&self) -> Result<Store> {
+        Store::locate(self.home.clone(), self.lang)
+    }
+
+    /// The audit log, beside the progress file in the data directory.
+    pub fn audit_log(&self) -> Result<AuditLog> {
+        let store = self.store()?;
+        let dir = store.path().parent().unwrap_or(Path::new(".")).to_path_buf();
+        Ok(AuditLog::in_dir(&dir))
+    }
+
+    pub fn prompter(&self) -> InquirePrompter {
+        InquirePrompter::new(self.colour)
+    }
+}

@@ -1,0 +1,250 @@
+//! Content: the built-in course loads and validates, and every kind of
+//! broken content is reported with its file.
+
+use std::path::{Path, PathBuf};
+
+use include_dir::Dir;
+
+use super::load::EMBEDDED;
+use super::*;
+use crate::error::Error;
+
+fn course() -> Course {
+    Course::load(None, Lang::En, &crate::checks::known()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn embedded_content_is_valid() {
+    let course = course();
+    assert_eq!(course.sections.len(), 10, "the seed has sections 1 to 10");
+    assert_eq!(course.objectives.len(), 6, "the seed lists six learning objectives");
+    let ids: Vec<&str> = course.checklist.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "families",
+            "selection",
+            "costs",
+            "start-notebook",
+            "stop-instances",
+            "monitoring",
+            "cost-optimization"
+        ]
+    );
+}
+
+/// The embedded copy and lessons/ on disk are the same files, so
+/// `--lessons lessons` and the built-in course agree.
+#[test]
+fn embedded_files_match_the_lessons_directory() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+    fn walk(dir: &Dir<'_>, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+        for f in dir.files() {
+            out.push((f.path().to_path_buf(), f.contents().to_vec()));
+        }
+        for d in dir.dirs() {
+            walk(d, out);
+        }
+    }
+    let mut files = Vec::new();
+    walk(&EMBEDDED, &mut files);
+    assert!(files.len() > 20);
+    for (path, bytes) in files {
+        assert_eq!(
+            std::fs::read(dir.join(&path)).unwrap(),
+            bytes,
+            "{} differs",
+            path.display()
+        );
+    }
+    let from_disk = Course::load(Some(&dir), Lang::En, &crate::checks::known()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(from_disk.questions.len(), course().questions.len());
+}
+
+#[test]
+fn every_sandbox_scenario_parses_and_is_marked_as_sandbox() {
+    let course = course();
+    let names = course.sandbox_names();
+    assert_eq!(names, ["clean", "neglected", "restricted"]);
+    for name in names {
+        let snapshot = course
+            .sandbox(&name, Lang::En)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(snapshot.source, crate::snapshot::Source::Sandbox);
+    }
+    assert!(matches!(course.sandbox("../module", Lang::En), Err(Error::Usage(_))));
+    assert!(matches!(course.sandbox("nope", Lang::En), Err(Error::Usage(_))));
+}
+
+#[test]
+fn sections_are_found_by_number_slug_or_portuguese_alias() {
+    let course = course();
+    assert_eq!(course.section("3").unwrap().meta.slug, "selection");
+    assert_eq!(course.section("billing").unwrap().meta.number, 4);
+    assert_eq!(course.section("otimizacao").unwrap().meta.slug, "optimization");
+    assert_eq!(course.section(" Families ").unwrap().meta.number, 2);
+    assert!(course.section("11").is_none());
+    assert!(course.section("0").is_none());
+}
+
+#[test]
+fn every_section_with_a_checklist_item_has_several_questions_per_objective() {
+    let course = course();
+    for objective in &course.objectives {
+        let n = course.questions.iter().filter(|q| q.objective == objective.id).count();
+        assert!(n >= 2, "{}: {n}", objective.id);
+    }
+    for slug in [
+        "concepts",
+        "families",
+        "selection",
+        "billing",
+        "start-stop",
+        "monitoring",
+        "optimization",
+        "troubleshooting",
+    ] {
+        assert!(course.section_questions(slug).count() >= 2, "{slug} needs a quiz");
+    }
+}
+
+#[test]
+fn instance_data_parses_and_carries_the_seed_tables() {
+    let course = course();
+    let instances = &course.instances;
+    assert_eq!(instances.region, "eu-central-1");
+    // A few rows of the seed's tables, each a different family.
+    let m5 = instances.get("ml.m5.xlarge").unwrap();
+    assert_eq!((m5.vcpu, m5.memory_gib, m5.price_per_hour_usd), (4, 16.0, Some(0.23)));
+    let p3 = instances.get("ml.p3.8xlarge").unwrap();
+    assert_eq!(
+        (
+            p3.vcpu,
+            p3.memory_gib,
+            p3.gpus,
+            p3.gpu_memory_gib,
+            p3.price_per_hour_usd
+        ),
+        (32, 244.0, 4, 64.0, Some(15.28))
+    );
+    let r5 = instances.get("ml.r5.4xlarge").unwrap();
+    assert_eq!((r5.vcpu, r5.memory_gib, r5.price_per_hour_usd), (16, 128.0, Some(1.20)));
+    let seed_rows = instances
+        .instance
+        .iter()
+        .filter(|i| ["t3", "m5", "c5", "r5", "p3"].contains(&i.family.as_str()));
+    assert_eq!(
+        seed_rows.count(),
+        4 + 5 + 4 + 4 + 3,
+        "every row of the seed's five tables"
+    );
+}
+
+fn bad_copy(edit: impl FnOnce(&Path)) -> Vec<String> {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons"), tmp.path());
+    edit(tmp.path());
+    match Course::load(Some(tmp.path()), Lang::En, &crate::checks::known()) {
+        Ok(_) => panic!("the edited copy should not validate"),
+        Err(Error::Content { problems, .. }) => problems,
+        Err(e) => panic!("unexpected error {e}"),
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from:?} not in {}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn validation_reports_a_missing_translation() {
+    let problems = bad_copy(|dir| std::fs::remove_file(dir.join("module5/en/04-billing.md")).unwrap());
+    assert!(problems.iter().any(|p| p.contains("04-billing.md")), "{problems:?}");
+}
+
+#[test]
+fn validation_reports_an_answer_out_of_range_and_duplicate_options() {
+    let problems = bad_copy(|dir| {
+        let quiz = dir.join("module5/quiz.toml");
+        let text = std::fs::read_to_string(&quiz).unwrap();
+        let first_answer = text.find("\nanswer = ").unwrap();
+        let line_end = first_answer + 1 + text[first_answer + 1..].find('\n').unwrap();
+        std::fs::write(
+            &quiz,
+            format!("{}\nanswer = 9{}", &text[..first_answer], &text[line_end..]),
+        )
+        .unwrap();
+    });
+    assert!(
+        problems.iter().any(|p| p.contains("answer 9 is not one of")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn validation_reports_checklist_evidence_that_does_not_exist() {
+    let problems = bad_copy(|dir| {
+        replace_in(
+            &dir.join("module5/module.toml"),
+            "quiz = \"families\"",
+            "quiz = \"no-such-section\"",
+        )
+    });
+    assert!(problems.iter().any(|p| p.contains("no-such-section")), "{problems:?}");
+}
+
+#[test]
+fn validation_reports_unparsable_instance_data() {
+    let problems = bad_copy(|dir| replace_in(&dir.join("module5/instances.toml"), "vcpu = 2", "vcpu = \"two\""));
+    assert!(
+        problems.iter().any(|p| p.starts_with("module5/instances.toml")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn validation_reports_a_family_the_advisor_needs() {
+    let problems = bad_copy(|dir| {
+        let path = dir.join("module5/instances.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replace("family = \"c5\"", "family = \"c6\"")
+                .replace("ml.c5.", "ml.c6."),
+        )
+        .unwrap();
+    });
+    assert!(
+        problems.iter().any(|p| p.contains("advisor needs at least one c5")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn validation_reports_an_unknown_directive_in_a_lesson() {
+    let problems = bad_copy(|dir| {
+        let file = dir.join("module5/pt/02-families.md");
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, format!("{text}\n@instances z9\n")).unwrap();
+    });
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("pt/02-families.md") && p.contains("z9")),
+        "{problems:?}"
+    );
+}

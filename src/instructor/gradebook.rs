@@ -1,0 +1,456 @@
+//! The gradebook: one row per student (checks passed of checks evaluated,
+//! what each must do) as a table, CSV, JSON, Markdown or JUnit.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::checks::{CheckResult, Status};
+use crate::error::ExitStatus;
+use crate::i18n::{Lang, tr, trf};
+use crate::report::junit as junit_xml;
+use crate::ui::clean;
+use crate::ui::text::{self, subheading, wrap_plain};
+
+/// Whether a student's account (or report) could be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StudentStatus {
+    Ok,
+    Error,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Score {
+    pub passed: usize,
+    pub evaluated: usize,
+}
+
+impl Score {
+    /// Checks passed of checks evaluated: a skip or an error was not evaluated.
+    pub fn of(checks: &[CheckResult]) -> Score {
+        let evaluated = checks
+            .iter()
+            .filter(|c| matches!(c.status, Status::Pass | Status::Fail | Status::Warn))
+            .count();
+        Score {
+            passed: checks.iter().filter(|c| c.status == Status::Pass).count(),
+            evaluated,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StudentResult {
+    pub name: String,
+    pub account: Option<String>,
+    pub region: Option<String>,
+    /// Whether the account (or report) could be read.
+    pub status: StudentStatus,
+    pub error: Option<String>,
+    pub checks: Vec<CheckResult>,
+    pub score: Score,
+    /// From a learner's exported report: checklist and quizzes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<ProgressSummary>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ProgressSummary {
+    pub checklist_done: usize,
+    pub checklist_total: usize,
+    pub quizzes_passed: usize,
+    pub quizzes_total: usize,
+    /// When the report's live checks ran.
+    pub checked_at: Option<String>,
+}
+
+impl StudentResult {
+    pub fn needs_attention(&self) -> bool {
+        self.status != StudentStatus::Ok
+            || self.error.is_some()
+            || self
+                .checks
+                .iter()
+                .any(|c| matches!(c.status, Status::Fail | Status::Error))
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Gradebook {
+    pub students: Vec<StudentResult>,
+    pub summary: BTreeMap<&'static str, usize>,
+}
+
+impl Gradebook {
+    pub fn new(students: Vec<StudentResult>) -> Gradebook {
+        let mut summary = BTreeMap::new();
+        summary.insert("students", students.len());
+        summary.insert("ok", students.iter().filter(|s| s.status == StudentStatus::Ok).count());
+        summary.insert(
+            "error",
+            students.iter().filter(|s| s.status == StudentStatus::Error).count(),
+        );
+        summary.insert("all_passed", students.iter().filter(|s| !s.needs_attention()).count());
+        Gradebook { students, summary }
+    }
+
+    /// Failure when any student has a failing or erroring check (or could not be read).
+    pub fn exit_status(&self) -> ExitStatus {
+        ExitStatus::failed_if(self.students.iter().any(StudentResult::needs_attention))
+    }
+}
+
+impl StudentStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            StudentStatus::Ok => "ok",
+            StudentStatus::Error => "error",
+        }
+    }
+}
+
+fn symbol(status: Option<Status>) -> &'static str {
+    match status {
+        Some(Status::Pass) => "✔",
+        Some(Status::Fail) => "✘",
+        Some(Status::Warn) => "!",
+        Some(Status::Skip) => "-",
+        Some(Status::Error) => "?",
+        None => " ",
+    }
+}
+
+fn status_of(student: &StudentResult, id: &str) -> Option<Status> {
+    student.checks.iter().find(|c| c.id == id).map(|c| c.status)
+}
+
+/// The check ids that appear in the gradebook (all, or those of `--only`).
+fn columns(book: &Gradebook) -> Vec<&'static str> {
+    crate::checks::ids()
+        .filter(|id| book.students.iter().any(|s| status_of(s, id).is_some()))
+        .collect()
+}
+
+fn score_text(student: &StudentResult) -> String {
+    if student.status == StudentStatus::Ok {
+        format!("{}/{}", student.score.passed, student.score.evaluated)
+    } else {
+        "—".to_string()
+    }
+}
+
+/// What a student must do: each failing or erroring check and its first fix.
+fn to_do(student: &StudentResult) -> Vec<String> {
+    if let (Some(error), StudentStatus::Error) = (&student.error, student.status) {
+        return vec![error.clone()];
+    }
+    student
+        .error
+        .iter()
+        .cloned()
+        .chain(
+            student
+                .checks
+                .iter()
+                .filter(|c| matches!(c.status, Status::Fail | Status::Error))
+                .map(|c| {
+                    let fix = c
+                        .remediation
+                        .commands
+                        .first()
+                        .map_or(String::new(), |cmd| format!(" → {cmd}"));
+                    format!("{}: {}{fix}", c.id, c.summary)
+                }),
+        )
+        .collect()
+}
+
+pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
+    let ids = columns(book);
+    let with_progress = book.students.iter().any(|s| s.progress.is_some());
+    let mut headers = vec![
+        tr(lang, "instructor.student").to_string(),
+        tr(lang, "instructor.account").to_string(),
+        tr(lang, "instructor.score").to_string(),
+    ];
+    if with_progress {
+        headers.push(tr(lang, "instructor.checklist").to_string());
+    }
+    headers.extend((1..=ids.len()).map(|n| n.to_string()));
+    let rows: Vec<Vec<String>> = book
+        .students
+        .iter()
+        .map(|s| {
+            let mut row = vec![
+                clean(&s.name),
+                s.account.clone().unwrap_or_else(|| "?".into()),
+                score_text(s),
+            ];
+            if with_progress {
+                row.push(
+                    s.progress
+                        .as_ref()
+                        .map_or(String::new(), |p| format!("{}/{}", p.checklist_done, p.checklist_total)),
+                );
+            }
+            row.extend(ids.iter().map(|id| {
+                if s.status == StudentStatus::Ok {
+                    symbol(status_of(s, id)).to_string()
+                } else {
+                    "?".into()
+                }
+            }));
+            row
+        })
+        .collect();
+    let mut out = text::table(&headers, &rows, width);
+    out.push('\n');
+    let legend: Vec<String> = ids
+        .iter()
+        .enumerate()
+        .map(|(n, id)| format!("{} {id}", n + 1))
+        .collect();
+    out.push_str(&wrap_plain(&legend.join(" · "), width, "", ""));
+    out.push_str(&wrap_plain(tr(lang, "instructor.legend"), width, "", ""));
+    let pending: Vec<&StudentResult> = book.students.iter().filter(|s| s.needs_attention()).collect();
+    if !pending.is_empty() {
+        out.push('\n');
+        out.push_str(&subheading(tr(lang, "instructor.to_do")));
+        for s in pending {
+            out.push_str(&format!("{}\n", clean(&s.name)));
+            for line in to_do(s) {
+                out.push_str(&wrap_plain(&clean(&line), width, "  • ", "    "));
+            }
+        }
+    }
+    out.push_str(&format!(
+        "\n{}\n",
+        trf(
+            lang,
+            "instructor.summary",
+            &[
+                ("all", &book.summary["all_passed"]),
+                ("students", &book.summary["students"]),
+                ("errors", &book.summary["error"])
+            ]
+        )
+    ));
+    out
+}
+
+/// A CSV field: quoted when needed, and never read as a formula by a
+/// spreadsheet (a leading = + - @ gets a quote mark).
+pub fn csv_field(text: &str) -> String {
+    let mut value = clean(text);
+    if value.starts_with(['=', '+', '-', '@']) {
+        value.insert(0, '\'');
+    }
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+pub fn csv(book: &Gradebook) -> String {
+    let ids = columns(book);
+    let with_progress = book.students.iter().any(|s| s.progress.is_some());
+    // `aws_region`, not `region`: a check has that id and its own column.
+    let mut header = vec!["name", "account", "aws_region", "status", "score"];
+    if with_progress {
+        header.extend(["checklist", "quizzes"]);
+    }
+    header.extend(ids.iter().copied());
+    header.push("error");
+    let mut out = header.join(",") + "\n";
+    for s in &book.students {
+        let mut row = vec![
+            csv_field(&s.name),
+            csv_field(s.account.as_deref().unwrap_or("")),
+            csv_field(s.region.as_deref().unwrap_or("")),
+            s.status.name().to_string(),
+            score_text(s).replace('—', ""),
+        ];
+        if with_progress {
+            let p = s.progress.as_ref();
+            row.push(p.map_or(String::new(), |p| format!("{}/{}", p.checklist_done, p.checklist_total)));
+            row.push(p.map_or(String::new(), |p| format!("{}/{}", p.quizzes_passed, p.quizzes_total)));
+        }
+        row.extend(
+            ids.iter()
+                .map(|id| status_of(s, id).map_or(String::new(), |st| st.name().to_string())),
+        );
+        row.push(csv_field(s.error.as_deref().unwrap_or("")));
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+pub fn json(book: &Gradebook) -> String {
+    crate::util::json_pretty(book)
+}
+
+pub fn markdown(book: &Gradebook, lang: Lang) -> String {
+    let ids = columns(book);
+    let md = |s: &str| clean(s).replace('|', "\\|");
+    let mut out = format!("# {}\n\n", tr(lang, "instructor.title"));
+    out.push_str(&format!(
+        "| {} | {} | {} |",
+        tr(lang, "instructor.student"),
+        tr(lang, "instructor.account"),
+        tr(lang, "instructor.score")
+    ));
+    for id in &ids {
+        out.push_str(&format!(" `{id}` |"));
+    }
+    out.push_str(&format!("\n|---|---|---|{}\n", "---|".repeat(ids.len())));
+    for s in &book.students {
+        out.push_str(&format!(
+            "| {} | {} | {} |",
+            md(&s.name),
+            s.account.as_deref().unwrap_or("?"),
+            score_text(s)
+        ));
+        for id in &ids {
+            let cell = if s.status == StudentStatus::Ok {
+                status_of(s, id).map_or("", |st| st.name())
+            } else {
+                "error"
+            };
+            out.push_str(&format!(" {cell} |"));
+        }
+        out.push('\n');
+    }
+    let pending: Vec<&StudentResult> = book.students.iter().filter(|s| s.needs_attention()).collect();
+    if !pending.is_empty() {
+        out.push_str(&format!("\n## {}\n", tr(lang, "instructor.to_do")));
+        for s in pending {
+            out.push_str(&format!("\n### {}\n\n", md(&s.name)));
+            for line in to_do(s) {
+                out.push_str(&format!("- {}\n", md(&line)));
+            }
+        }
+    }
+    out
+}
+
+/// JUnit: one test suite per student, one case per check.
+pub fn junit(book: &Gradebook) -> String {
+    let suites = book
+        .students
+        .iter()
+        .map(|s| {
+            let mut cases: Vec<_> = s.error.iter().map(|e| junit_xml::error_case("access", e)).collect();
+            cases.extend(
+                s.checks
+                    .iter()
+                    .map(|c| junit_xml::case(c.id, &s.name, c.status, &c.summary, None)),
+            );
+            junit_xml::suite(&s.name, cases)
+        })
+        .collect();
+    junit_xml::document("sm-course instructor", suites)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::{Remediation, Resource};
+
+    fn result(id: &'static str, status: Status) -> CheckResult {
+        CheckResult {
+            id,
+            status,
+            title: id.into(),
+            summary: format!("{id} summary"),
+            evidence: vec![],
+            resources: Vec::<Resource>::new(),
+            remediation: Remediation {
+                commands: vec![format!("fix {id}")],
+                ..Remediation::default()
+            },
+        }
+    }
+
+    fn book() -> Gradebook {
+        let ok = StudentResult {
+            name: "Ana, \"the first\"".into(),
+            account: Some("111111111111".into()),
+            region: Some("eu-central-1".into()),
+            status: StudentStatus::Ok,
+            error: None,
+            checks: vec![
+                result("identity", Status::Pass),
+                result("budget", Status::Fail),
+                result("spot-training", Status::Skip),
+            ],
+            score: Score {
+                passed: 1,
+                evaluated: 2,
+            },
+            progress: None,
+        };
+        let broken = StudentResult {
+            name: "=HYPERLINK(\"x\")".into(),
+            account: None,
+            region: Some("eu-central-1".into()),
+            status: StudentStatus::Error,
+            error: Some("AccessDenied".into()),
+            checks: vec![],
+            score: Score {
+                passed: 0,
+                evaluated: 0,
+            },
+            progress: None,
+        };
+        Gradebook::new(vec![ok, broken])
+    }
+
+    #[test]
+    fn the_score_counts_passes_of_evaluated_checks() {
+        let checks = [
+            result("a", Status::Pass),
+            result("b", Status::Warn),
+            result("c", Status::Skip),
+            result("d", Status::Error),
+        ];
+        assert_eq!(
+            Score::of(&checks),
+            Score {
+                passed: 1,
+                evaluated: 2
+            }
+        );
+    }
+
+    #[test]
+    fn csv_has_a_column_per_check_and_resists_formula_injection() {
+        let text = csv(&book());
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "name,account,aws_region,status,score,identity,budget,spot-training,error"
+        );
+        assert_eq!(
+            lines[1],
+            "\"Ana, \"\"the first\"\"\",111111111111,eu-central-1,ok,1/2,pass,fail,skip,"
+        );
+        assert!(
+            lines[2].starts_with("\"'=HYPERLINK(\"\"x\"\")\",,eu-central-1,error,,,,,AccessDenied"),
+            "{}",
+            lines[2]
+        );
+    }
+
+    #[test]
+    fn the_table_says_what_each_failing_student_must_do() {
+        colored::control::set_override(false);
+        let text = table(&book(), Lang::En, 100);
+        assert!(text.contains("budget: budget summary → fix budget"), "{text}");
+        assert!(text.contains("AccessDenied"), "{text}");
+        assert!(text.contains("0 of 2 students passed everything"), "{text}");
+        assert_eq!(book().exit_status(), ExitStatus::Failure);
+    }
+}

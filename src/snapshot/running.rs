@@ -1,0 +1,215 @@
+//! What is running and billing, as read for the end-of-session audit, and
+//! what stopping each thing means. Data only: the collector fills it, the
+//! audit prices it, the fixer stops it.
+
+use serde::{Deserialize, Serialize};
+
+use super::{App, Endpoint, Fetched, Identity, NotebookInstance, Space};
+
+/// The kinds of billable resource the tool reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResourceKind {
+    StudioApp,
+    NotebookInstance,
+    Endpoint,
+    TrainingJob,
+    ProcessingJob,
+}
+
+/// What the audit reads.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Running {
+    pub taken_at: String,
+    pub region: Option<String>,
+    pub identity: Fetched<Identity>,
+    pub apps: Fetched<Vec<App>>,
+    pub spaces: Fetched<Vec<Space>>,
+    pub notebook_instances: Fetched<Vec<NotebookInstance>>,
+    pub endpoints: Fetched<Vec<Endpoint>>,
+    pub jobs: Fetched<Vec<RunningJob>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunningJob {
+    /// `TrainingJob` or `ProcessingJob`.
+    pub kind: ResourceKind,
+    pub name: String,
+    pub instance_type: Option<String>,
+    pub count: i32,
+    pub started_at: Option<String>,
+}
+
+/// Who a Studio app belongs to. DeleteApp and DescribeApp name the space
+/// when the app runs in one, else the user profile: this is the one place
+/// that rule is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner<'a> {
+    Space(&'a str),
+    Profile(&'a str),
+}
+
+impl<'a> Owner<'a> {
+    pub fn of(user_profile: &'a Option<String>, space: &'a Option<String>) -> Option<Owner<'a>> {
+        match (user_profile, space) {
+            (_, Some(space)) => Some(Owner::Space(space)),
+            (Some(profile), None) => Some(Owner::Profile(profile)),
+            (None, None) => None,
+        }
+    }
+
+    pub fn name(self) -> &'a str {
+        match self {
+            Owner::Space(name) | Owner::Profile(name) => name,
+        }
+    }
+
+    /// The `aws` CLI argument naming it.
+    pub fn cli(self) -> String {
+        match self {
+            Owner::Space(space) => format!("--space-name {space}"),
+            Owner::Profile(profile) => format!("--user-profile-name {profile}"),
+        }
+    }
+
+    /// The API parameter naming it, as a dry run prints it.
+    pub fn param(self) -> String {
+        match self {
+            Owner::Space(space) => format!("SpaceName={space}"),
+            Owner::Profile(profile) => format!("UserProfileName={profile}"),
+        }
+    }
+}
+
+impl App {
+    pub fn owner(&self) -> Option<Owner<'_>> {
+        Owner::of(&self.user_profile, &self.space)
+    }
+}
+
+/// A Studio app, as DeleteApp and DescribeApp name it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AppRef {
+    pub domain_id: String,
+    pub user_profile: Option<String>,
+    pub space: Option<String>,
+    pub app_type: String,
+    pub name: String,
+}
+
+impl AppRef {
+    pub fn owner(&self) -> Option<Owner<'_>> {
+        Owner::of(&self.user_profile, &self.space)
+    }
+}
+
+/// What stopping a resource means, and how.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Target {
+    /// DeleteApp: the app and its instance go; files on the home or space volume stay.
+    StudioApp(AppRef),
+    NotebookInstance {
+        name: String,
+    },
+    Endpoint {
+        name: String,
+    },
+    /// Jobs end by themselves; they are listed, not stopped here.
+    Job {
+        job_kind: ResourceKind,
+        name: String,
+    },
+}
+
+impl Target {
+    pub fn of_app(app: &App) -> Target {
+        Target::StudioApp(AppRef {
+            domain_id: app.domain_id.clone(),
+            user_profile: app.user_profile.clone(),
+            space: app.space.clone(),
+            app_type: app.app_type.clone(),
+            name: app.name.clone(),
+        })
+    }
+
+    pub fn is_endpoint(&self) -> bool {
+        matches!(self, Target::Endpoint { .. })
+    }
+
+    pub fn stoppable(&self) -> bool {
+        !matches!(self, Target::Job { .. })
+    }
+
+    /// The `aws` CLI command doing the same.
+    pub fn cli(&self, region: &str) -> String {
+        match self {
+            Target::StudioApp(app) => delete_app_command(&app.domain_id, app.owner(), &app.app_type, &app.name, region),
+            Target::NotebookInstance { name } => stop_notebook_command(name, region),
+            Target::Endpoint { name } => delete_endpoint_command(name, region),
+            Target::Job {
+                job_kind: ResourceKind::ProcessingJob,
+                name,
+            } => format!("aws sagemaker stop-processing-job --processing-job-name {name} --region {region}"),
+            Target::Job { name, .. } => {
+                format!("aws sagemaker stop-training-job --training-job-name {name} --region {region}")
+            }
+        }
+    }
+
+    /// The API call with its parameters, as a dry run prints it.
+    pub fn api_call(&self) -> String {
+        match self {
+            Target::StudioApp(app) => {
+                let owner = app.owner().map_or(String::new(), Owner::param);
+                format!(
+                    "sagemaker:DeleteApp DomainId={} {owner} AppType={} AppName={}",
+                    app.domain_id, app.app_type, app.name
+                )
+            }
+            Target::NotebookInstance { name } => format!("sagemaker:StopNotebookInstance NotebookInstanceName={name}"),
+            Target::Endpoint { name } => format!("sagemaker:DeleteEndpoint EndpointName={name}"),
+            Target::Job { name, .. } => format!("(none: job {name} ends by itself)"),
+        }
+    }
+
+    /// A short name for prompts, logs and reports.
+    pub fn label(&self) -> String {
+        match self {
+            Target::StudioApp(app) => {
+                let owner = app.owner().map_or(String::new(), |o| format!("{}/", o.name()));
+                format!("{} app {}/{owner}{}", app.app_type, app.domain_id, app.name)
+            }
+            Target::NotebookInstance { name } => format!("notebook instance {name}"),
+            Target::Endpoint { name } => format!("endpoint {name}"),
+            Target::Job {
+                job_kind: ResourceKind::ProcessingJob,
+                name,
+            } => format!("processing-job {name}"),
+            Target::Job { name, .. } => format!("training-job {name}"),
+        }
+    }
+}
+
+/// The `aws` CLI command that stops a Studio app (DeleteApp; the user's files
+/// on the home or space volume stay).
+pub fn delete_app_command(
+    domain_id: &str,
+    owner: Option<Owner<'_>>,
+    app_type: &str,
+    name: &str,
+    region: &str,
+) -> String {
+    let owner = owner.map_or(String::new(), Owner::cli);
+    format!(
+        "aws sagemaker delete-app --domain-id {domain_id} {owner} --app-type {app_type} --app-name {name} --region {region}"
+    )
+}
+
+pub fn stop_notebook_command(name: &str, region: &str) -> String {
+    format!("aws sagemaker stop-notebook-instance --notebook-instance-name {name} --region {region}")
+}
+
+pub fn delete_endpoint_command(name: &str, region: &str) -> String {
+    format!("aws sagemaker delete-endpoint --endpoint-name {name} --region {region}")
+}

@@ -1,0 +1,102 @@
+//! The terminal toolkit: where output goes, text that fits a width, prompts
+//! and progress indicators. It knows no domain type, so every layer above
+//! can use it.
+
+pub mod prompt;
+pub mod text;
+
+use std::io::Write;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::i18n::{Lang, tr};
+
+pub use prompt::{InquirePrompter, Leave, Prompter, confirm};
+
+/// Where a command's report goes (stdout, or a buffer in tests). Every
+/// write failure becomes the same error, so a closed pipe is recognised in
+/// one place (`lib::run`).
+pub struct Output<'a> {
+    writer: &'a mut dyn Write,
+    lang: Lang,
+}
+
+impl<'a> Output<'a> {
+    pub fn new(writer: &'a mut dyn Write, lang: Lang) -> Output<'a> {
+        Output { writer, lang }
+    }
+
+    /// Writes `text` as it is, and flushes (a watched command's readings
+    /// must show when taken).
+    pub fn emit(&mut self, text: &str) -> Result<()> {
+        let lang = self.lang;
+        self.writer
+            .write_all(text.as_bytes())
+            .and_then(|()| self.writer.flush())
+            .map_err(|source| write_error(lang, source))
+    }
+
+    /// Writes `text` and a newline.
+    pub fn line(&mut self, text: &str) -> Result<()> {
+        self.emit(&format!("{text}\n"))
+    }
+
+    /// Writes `value` as pretty JSON.
+    pub fn json<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.emit(&crate::util::json_pretty(value))
+    }
+
+    /// The underlying writer, for code that writes to any `Write`.
+    pub fn writer(&mut self) -> &mut dyn Write {
+        self.writer
+    }
+}
+
+/// The error for output that could not be written (a closed pipe, a full disk).
+pub fn write_error(lang: Lang, source: std::io::Error) -> Error {
+    Error::Io {
+        action: tr(lang, "io.write_output").to_string(),
+        path: "-".into(),
+        source,
+    }
+}
+
+/// Names and messages that come from an account or a file may hold control
+/// characters; they are shown escaped so they cannot drive the terminal.
+pub fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A spinner on stderr saying `message`, drawn only when `on` (stderr is a
+/// terminal); hidden otherwise. Finish it with `finish_and_clear`.
+pub fn spinner(on: bool, message: &str) -> indicatif::ProgressBar {
+    if !on {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message(message.to_string());
+    bar.enable_steady_tick(Duration::from_millis(100));
+    bar
+}
+
+/// A progress bar of `len` steps on stderr, drawn only when `on`.
+pub fn bar(on: bool, len: u64, message: &str) -> indicatif::ProgressBar {
+    if !on {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message(message.to_string());
+    bar
+}
