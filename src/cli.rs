@@ -99,7 +99,7 @@ pub enum Module5Command {
     },
     /// CPU, memory, disk and GPU use here, with the module's diagnosis; or `-- CMD` to measure a command
     Monitor(MonitorArgs),
-    /// Guided diagnosis of the module's three problems
+    /// Guided diagnosis of the module's problems (capacity, quota, slow notebook, kernel died)
     Troubleshoot(TroubleshootArgs),
     /// Export your progress (checklist, quiz scores, last live check) as JSON for your instructor
     Report(ReportArgs),
@@ -237,7 +237,7 @@ pub struct MonitorArgs {
 pub struct TroubleshootArgs {
     #[arg(value_enum)]
     pub problem: Option<Problem>,
-    /// The instance that could not start (insufficient-capacity)
+    /// The instance that could not start (insufficient-capacity, quota-exceeded)
     #[arg(long)]
     pub instance: Option<String>,
 }
@@ -412,7 +412,10 @@ pub struct RefreshArgs {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Problem {
+    /// `EC2InsufficientCapacityError` (Studio) or `CapacityError` (jobs): AWS has none free.
     InsufficientCapacity,
+    /// `ResourceLimitExceeded`: the account's quota for that instance (often 0 at first).
+    QuotaExceeded,
     SlowNotebook,
     KernelDied,
 }

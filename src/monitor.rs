@@ -33,6 +33,9 @@ pub struct Gpu {
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Readings {
     pub cpu_percent: f64,
+    /// The busiest core's use: an average over every vCPU hides one core
+    /// saturated by single-threaded code.
+    pub busiest_core_percent: f64,
     /// CPUs available: the cgroup's quota when one is set, else the cores.
     pub cpus: f64,
     pub memory_total_bytes: u64,
@@ -130,6 +133,11 @@ pub fn read(dir: &Path, sample: Duration) -> Readings {
     };
     // Usage as a share of what this cgroup may use, not of the whole host.
     let cpu_percent = f64::from(system.global_cpu_usage()) * cores / quota.unwrap_or(cores);
+    let busiest = system
+        .cpus()
+        .iter()
+        .map(|c| f64::from(c.cpu_usage()))
+        .fold(0.0, f64::max);
     let used = total.saturating_sub(available);
     let disks = sysinfo::Disks::new_with_refreshed_list();
     let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
@@ -146,6 +154,7 @@ pub fn read(dir: &Path, sample: Duration) -> Readings {
     });
     Readings {
         cpu_percent: (cpu_percent.min(100.0) * 10.0).round() / 10.0,
+        busiest_core_percent: (busiest.min(100.0) * 10.0).round() / 10.0,
         cpus: quota.unwrap_or(cores),
         memory_total_bytes: total,
         memory_used_bytes: used,
@@ -167,6 +176,8 @@ pub enum DiagnosisKind {
     Memory,
     /// CPU over 80%: compute optimised.
     Cpu,
+    /// One core saturated while the average is low: single-threaded code.
+    SingleCore,
     /// Both under 50%: smaller and cheaper.
     Oversized,
     /// Neither: probably disk I/O or the network.
@@ -199,8 +210,13 @@ pub fn looks_like<'a>(instances: &'a Instances, r: &Readings) -> Option<&'a Inst
         })
 }
 
+/// A core this busy, while the average is under `LOW_PERCENT`, is one
+/// thread doing all the work.
+pub const SATURATED_CORE_PERCENT: f64 = 90.0;
+
 /// The module's diagnosis: memory over 80% → more memory; CPU over 80% →
-/// compute optimised; both under 50% → smaller and cheaper; else I/O or network.
+/// compute optimised; one core saturated → single-threaded code (more vCPUs
+/// will not help); both under 50% → smaller and cheaper; else I/O or network.
 pub fn diagnose(instances: &Instances, r: &Readings, lang: Lang) -> Diagnosis {
     let gib = r.memory_total_bytes as f64 / GIB;
     let cheapest = |pred: &dyn Fn(&Instance) -> bool| {
@@ -244,6 +260,18 @@ pub fn diagnose(instances: &Instances, r: &Readings, lang: Lang) -> Diagnosis {
                 ],
             ),
             suggestion: next.map(|i| i.name.clone()),
+            monthly_saving_usd: None,
+        };
+    }
+    if r.cpus > 1.0 && r.busiest_core_percent >= SATURATED_CORE_PERCENT && r.cpu_percent < LOW_PERCENT {
+        return Diagnosis {
+            kind: DiagnosisKind::SingleCore,
+            message: trf(
+                lang,
+                "monitor.single_core",
+                &[("busiest", &r.busiest_core_percent), ("percent", &r.cpu_percent)],
+            ),
+            suggestion: None,
             monthly_saving_usd: None,
         };
     }
@@ -291,7 +319,15 @@ pub fn diagnose(instances: &Instances, r: &Readings, lang: Lang) -> Diagnosis {
 
 pub fn text(r: &Readings, d: &Diagnosis, lang: Lang, width: usize) -> String {
     let gib = |b: u64| format!("{:.2}", b as f64 / GIB);
-    let mut out = trf(lang, "monitor.cpu", &[("percent", &r.cpu_percent), ("cpus", &r.cpus)]) + "\n";
+    let mut out = trf(
+        lang,
+        "monitor.cpu",
+        &[
+            ("percent", &r.cpu_percent),
+            ("cpus", &r.cpus),
+            ("busiest", &r.busiest_core_percent),
+        ],
+    ) + "\n";
     out += &(trf(
         lang,
         "monitor.memory",
@@ -446,6 +482,7 @@ mod tests {
         let used = (total as f64 * memory / 100.0) as u64;
         Readings {
             cpu_percent: cpu,
+            busiest_core_percent: cpu,
             cpus,
             memory_total_bytes: total,
             memory_used_bytes: used,
@@ -494,6 +531,24 @@ mod tests {
         // ($0.60 − $0.15) × 160 h
         assert_eq!(d.monthly_saving_usd, Some(72.0));
         assert!(d.message.contains("ml.r5.2xlarge"), "{}", d.message);
+    }
+
+    #[test]
+    fn one_saturated_core_under_a_low_average_is_single_threaded_code() {
+        // 4 vCPUs at 26% on average, one of them at 100%: what the average hides.
+        let mut r = readings(26.0, 40.0, 4.0, 16.0);
+        r.busiest_core_percent = 100.0;
+        let d = diagnose_en(&r);
+        assert_eq!(d.kind, DiagnosisKind::SingleCore);
+        assert!(
+            d.message.contains("100") && d.message.contains("vectorise"),
+            "{}",
+            d.message
+        );
+        // On one vCPU the average is the core: the usual rules apply.
+        let mut one = readings(30.0, 40.0, 1.0, 4.0);
+        one.busiest_core_percent = 95.0;
+        assert_ne!(diagnose_en(&one).kind, DiagnosisKind::SingleCore);
     }
 
     #[test]

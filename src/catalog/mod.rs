@@ -45,8 +45,13 @@ impl Instances {
     }
 }
 
-/// SageMaker bills per second with a one-minute minimum (as the module states).
+/// The one-minute minimum per start is the course text's rule: AWS's
+/// SageMaker pages describe metering from start to stop and state no minimum
+/// (lesson 4 says so), so every estimate labels it as the course's assumption.
 pub const MINIMUM_BILLED_SECONDS: u64 = 60;
+
+/// Where the minimum comes from, in every estimate's JSON.
+pub const MINIMUM_SOURCE: &str = "course text (AWS's SageMaker pages state no minimum)";
 
 /// Seconds billed for `running_seconds` of use.
 pub fn billed_seconds(running_seconds: u64) -> u64 {
@@ -126,6 +131,9 @@ pub struct Estimate {
     pub price_per_hour_usd: f64,
     pub billed_seconds: u64,
     pub cost_usd: f64,
+    /// The course's one-minute minimum, labelled as its assumption.
+    pub minimum_billed_seconds: u64,
+    pub minimum_source: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spot: Option<SpotRange>,
     /// Where the price comes from: the course's approximate figure, or the
@@ -134,7 +142,7 @@ pub struct Estimate {
 }
 
 /// The source of the built-in figures.
-pub const COURSE_SOURCE: &str = "course text (approximate, eu-central-1)";
+pub const COURSE_SOURCE: &str = "course text (approximate; its region, eu-central-1, is not confirmed)";
 
 /// The cost of running `instance` for `seconds`, or None when it has no price.
 pub fn estimate(instance: &Instance, seconds: u64, spot: bool) -> Option<Estimate> {
@@ -145,6 +153,8 @@ pub fn estimate(instance: &Instance, seconds: u64, spot: bool) -> Option<Estimat
         price_per_hour_usd: price,
         billed_seconds: billed_seconds(seconds),
         cost_usd: cost,
+        minimum_billed_seconds: MINIMUM_BILLED_SECONDS,
+        minimum_source: MINIMUM_SOURCE,
         spot: spot.then(|| SpotRange {
             min_usd: round(cost * (1.0 - SPOT_MAX_SAVING)),
             max_usd: cost,

@@ -507,10 +507,15 @@ pub(super) fn idle_shutdown(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     r
 }
 
+/// Idle shutdown is set per app type (AWS's idle-shutdown page), so the
+/// command turns it on for JupyterLab and Code Editor alike.
 fn enable_idle_command(domain_id: &str, minutes: u32, s: &Snapshot) -> String {
+    let idle = format!(
+        "{{\"AppLifecycleManagement\":{{\"IdleSettings\":{{\"LifecycleManagement\":\"ENABLED\",\"IdleTimeoutInMinutes\":{minutes}}}}}}}"
+    );
     format!(
         "aws sagemaker update-domain --domain-id {domain_id} --region {} --default-user-settings \
-         '{{\"JupyterLabAppSettings\":{{\"AppLifecycleManagement\":{{\"IdleSettings\":{{\"LifecycleManagement\":\"ENABLED\",\"IdleTimeoutInMinutes\":{minutes}}}}}}}}}'",
+         '{{\"JupyterLabAppSettings\":{idle},\"CodeEditorAppSettings\":{idle}}}'",
         region_arg(s)
     )
 }

@@ -385,6 +385,13 @@ fn idle_shutdown_follows_the_profile_over_the_domain() {
     assert_eq!(r.status, Status::Fail);
     assert!(r.summary.contains("d-1/ana"), "{}", r.summary);
     assert!(r.remediation.commands[0].contains("update-domain --domain-id d-1"));
+    // Idle shutdown is set per app type: the command covers both.
+    assert!(
+        r.remediation.commands[0].contains("\"JupyterLabAppSettings\"")
+            && r.remediation.commands[0].contains("\"CodeEditorAppSettings\""),
+        "{}",
+        r.remediation.commands[0]
+    );
     // The profile turns it on where the domain does not.
     with_studio(&mut s, settings(None), settings(Some((true, 120))));
     assert_eq!(run(&course, &s, "idle-shutdown").status, Status::Pass);

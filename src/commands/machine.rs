@@ -91,10 +91,11 @@ pub fn troubleshoot_with(
                 prompter,
                 lang,
                 "tools.q_problem",
-                &["tools.p_capacity", "tools.p_slow", "tools.p_kernel"],
+                &["tools.p_capacity", "tools.p_quota", "tools.p_slow", "tools.p_kernel"],
             )?;
             [
                 Problem::InsufficientCapacity,
+                Problem::QuotaExceeded,
                 Problem::SlowNotebook,
                 Problem::KernelDied,
             ][choice]
@@ -157,6 +158,30 @@ pub fn troubleshoot_with(
                 "   ",
             );
             text += &wrap_plain(tr(lang, "tools.capacity_later"), ctx.width, "3. ", "   ");
+        }
+        Problem::QuotaExceeded => {
+            // The instance is optional here: the steps hold without it.
+            let name = instance
+                .map(catalog::normalise)
+                .unwrap_or_else(|| "ml.INSTANCE".to_string());
+            text += &wrap(
+                &trf(lang, "tools.quota_cause", &[("instance", &name)]),
+                ctx.width,
+                "",
+                "",
+            );
+            for (n, key) in [
+                "tools.quota_console",
+                "tools.quota_names",
+                "tools.quota_cli",
+                "tools.quota_meanwhile",
+            ]
+            .iter()
+            .enumerate()
+            {
+                let first = format!("{}. ", n + 1);
+                text += &wrap(&trf(lang, key, &[("instance", &name)]), ctx.width, &first, "   ");
+            }
         }
         Problem::SlowNotebook => {
             let dir = std::env::current_dir().unwrap_or_else(|_| ".".into());

@@ -20,8 +20,6 @@ pub(super) static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/les
 struct ModuleFile {
     id: String,
     number: u32,
-    #[serde(default)]
-    duration_minutes: Option<u32>,
     pass_mark: f64,
     title: Text,
     objective: Vec<Objective>,
@@ -108,11 +106,8 @@ impl Course {
         let course = Course {
             id: module.id,
             number: module.number,
-            duration_minutes: module.duration_minutes.unwrap_or_else(|| {
-                // The module's time is the sum of its sections' estimates.
-                let sum: u32 = sections.iter().filter_map(|s: &Section| s.meta.minutes).sum();
-                sum
-            }),
+            // The module's time is the sum of its sections' estimates.
+            duration_minutes: sections.iter().map(|s| s.meta.minutes).sum(),
             pass_mark: module.pass_mark,
             title: module.title,
             objectives: module.objective,

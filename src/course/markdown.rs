@@ -146,7 +146,12 @@ pub fn check_directives(body: &str, course: &Course) -> Vec<String> {
 pub fn section(course: &Course, index: usize, lang: Lang, width: usize) -> String {
     let s = &course.sections[index];
     let mut out = wrapped_heading(
-        &format!("{}. {}", s.meta.number, s.meta.title.get(lang)),
+        &format!(
+            "{}. {} ({})",
+            s.meta.number,
+            s.meta.title.get(lang),
+            trf(lang, "course.minutes", &[("minutes", &s.meta.minutes)])
+        ),
         width,
         heading,
     );

@@ -42,9 +42,9 @@ pub struct SectionMeta {
     /// The tool offered at the end of the section.
     #[serde(default)]
     pub tool: Option<Tool>,
-    /// Estimated minutes to work through the section (text, quiz, tasks).
-    #[serde(default)]
-    pub minutes: Option<u32>,
+    /// Estimated minutes to work through the section (text, quiz, tasks,
+    /// tool); the module's time is their sum.
+    pub minutes: u32,
 }
 
 /// The learner's tools the wizard offers in their sections.
@@ -219,15 +219,21 @@ impl Course {
         out.push_str(&subheading(tr(lang, "course.contents")));
         for s in &self.sections {
             out.push_str(&format!(
-                "  {:>2}. {:<18} {}\n",
+                "  {:>2}. {:<18} {} ({})\n",
                 s.meta.number,
                 s.meta.slug,
-                s.meta.title.get(lang)
+                s.meta.title.get(lang),
+                trf(lang, "course.minutes", &[("minutes", &s.meta.minutes)])
             ));
         }
         out.push('\n');
         out.push_str(&wrap(tr(lang, "course.lesson_hint"), width, "", ""));
         out
+    }
+
+    /// Estimated minutes from section `index` to the end of the module.
+    pub fn minutes_from(&self, index: usize) -> u32 {
+        self.sections.iter().skip(index).map(|s| s.meta.minutes).sum()
     }
 
     /// Objectives and estimated duration, shown before the first section.

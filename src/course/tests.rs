@@ -248,3 +248,70 @@ fn validation_reports_an_unknown_directive_in_a_lesson() {
         "{problems:?}"
     );
 }
+
+/// What the course corrected against AWS's documentation stays corrected
+/// (issue 15): each fact is checked in both languages.
+#[test]
+fn corrected_facts_do_not_slide_back() {
+    let course = course();
+    let body = |slug: &str, lang: Lang| course.section(slug).unwrap().body.get(lang).to_string();
+    for lang in [Lang::Pt, Lang::En] {
+        // EC2's error name never stands alone: SageMaker's own messages beside it.
+        for section in &course.sections {
+            let text = section.body.get(lang);
+            if text.contains("InsufficientInstanceCapacity") {
+                assert!(
+                    text.contains("EC2InsufficientCapacityError") && text.contains("CapacityError:"),
+                    "{} ({lang:?}) names EC2's error without SageMaker's",
+                    section.meta.slug
+                );
+            }
+        }
+        let troubleshooting = body("troubleshooting", lang);
+        assert!(
+            troubleshooting.contains("ResourceLimitExceeded"),
+            "{lang:?}: the quota case"
+        );
+        assert!(troubleshooting.contains("percpu=True"), "{lang:?}: per-core CPU");
+        // Idle shutdown is set per app type: the command sets both.
+        let start_stop = body("start-stop", lang);
+        assert!(
+            start_stop.contains("JupyterLabAppSettings") && start_stop.contains("CodeEditorAppSettings"),
+            "{lang:?}: the idle-shutdown command sets both app types"
+        );
+        // GPUtil not installed and no GPU are told apart.
+        let monitoring = body("monitoring", lang);
+        assert!(monitoring.contains("except ImportError") && monitoring.contains("nvidia-smi"));
+        // The alarm that means "running for two hours" uses Minimum, not Sum > 1.
+        let optimization = body("optimization", lang);
+        assert!(optimization.contains("Minimum") && optimization.contains("--alarm-actions"));
+        assert!(optimization.contains("FORECASTED"), "{lang:?}: both budget alerts");
+    }
+    for q in &course.questions {
+        for lang in [Lang::Pt, Lang::En] {
+            let text = q.text(lang);
+            let all = format!("{} {} {}", text.prompt, text.options.join(" "), text.explanation);
+            assert!(
+                !all.contains("InsufficientInstanceCapacity") || all.contains("EC2InsufficientCapacityError"),
+                "{}: EC2's error name without SageMaker's",
+                q.id
+            );
+            assert!(
+                !all.contains("bigger instance would not help") && !all.contains("instância maior não ajudaria"),
+                "{}: a larger instance can help I/O (EBS and network bandwidth grow with size)",
+                q.id
+            );
+        }
+    }
+}
+
+/// Each section carries an estimate, and the module's time is their sum.
+#[test]
+fn the_module_time_is_the_sum_of_the_sections() {
+    let course = course();
+    assert!(course.sections.iter().all(|s| s.meta.minutes > 0));
+    let sum: u32 = course.sections.iter().map(|s| s.meta.minutes).sum();
+    assert_eq!(course.duration_minutes, sum);
+    assert_eq!(course.minutes_from(0), sum);
+    assert_eq!(course.minutes_from(9), course.sections[9].meta.minutes);
+}

@@ -246,6 +246,7 @@ impl Wizard<'_> {
                 ("questions", &self.course.questions.len()),
                 ("ticked", &module.checklist.len()),
                 ("items", &self.course.checklist.len()),
+                ("left", &self.course.minutes_from(index)),
             ],
         )
     }

@@ -76,19 +76,19 @@ fn the_language_follows_lc_all_then_lang_and_the_flag_wins() {
         .env("LANG", "pt_BR.UTF-8")
         .output()
         .unwrap();
-    assert_eq!(title(pt), "1. Conceitos fundamentais");
+    assert!(title(pt).starts_with("1. Conceitos fundamentais (~"));
     let lc_all = learner
         .command(&["module5", "lesson", "1"])
         .env("LANG", "pt_BR.UTF-8")
         .env("LC_ALL", "en_GB.UTF-8")
         .output()
         .unwrap();
-    assert_eq!(title(lc_all), "1. Core concepts");
+    assert!(title(lc_all).starts_with("1. Core concepts (~"));
     let flag = learner
         .command(&["--lang", "pt", "module5", "lesson", "1"])
         .output()
         .unwrap();
-    assert_eq!(title(flag), "1. Conceitos fundamentais");
+    assert!(title(flag).starts_with("1. Conceitos fundamentais (~"));
 }
 
 #[test]

@@ -28,7 +28,9 @@ fn cost_gives_the_modules_worked_example_and_spot_as_a_range() {
     assert_eq!(
         e,
         serde_json::json!({"instance": "ml.m5.xlarge", "price_per_hour_usd": 0.23, "billed_seconds": 9000, "cost_usd": 0.575,
-                           "price_source": "course text (approximate, eu-central-1)"})
+                           "minimum_billed_seconds": 60,
+                           "minimum_source": "course text (AWS's SageMaker pages state no minimum)",
+                           "price_source": "course text (approximate; its region, eu-central-1, is not confirmed)"})
     );
     let spot = json_of(
         &learner,
@@ -58,7 +60,10 @@ fn cost_gives_the_modules_worked_example_and_spot_as_a_range() {
     );
     assert_eq!(short["billed_seconds"], 60, "one-minute minimum");
     let text = stdout(&learner.run(&["module5", "cost", "ml.m5.xlarge", "--duration", "2h30m", "--lang", "pt"]));
-    assert!(text.contains("$0.575") && text.contains("mínimo de 1 minuto"), "{text}");
+    assert!(
+        text.contains("$0.575") && text.contains("mínimo de 1 minuto") && text.contains("texto do curso"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -304,6 +309,51 @@ fn troubleshooting_insufficient_capacity_lists_alternatives_from_the_catalog() {
     assert!(stdout(&kernel).contains("O que fazer"), "{}", stdout(&kernel));
 }
 
+#[test]
+fn troubleshooting_tells_capacity_from_quota_with_sagemakers_own_messages() {
+    let learner = Learner::new();
+    let capacity = stdout(&learner.run(&[
+        "module5",
+        "troubleshoot",
+        "insufficient-capacity",
+        "--instance",
+        "ml.c5.xlarge",
+    ]));
+    let capacity = capacity.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        capacity.contains("EC2InsufficientCapacityError") && capacity.contains("CapacityError"),
+        "{capacity}"
+    );
+    assert!(
+        capacity.contains("quota-exceeded"),
+        "points at the other case: {capacity}"
+    );
+    for (lang, words) in [("en", "Request increase"), ("pt", "Solicitar aumento")] {
+        let output = learner.run(&[
+            "module5",
+            "troubleshoot",
+            "quota-exceeded",
+            "--instance",
+            "g5.xlarge",
+            "--lang",
+            lang,
+        ]);
+        expect_code(&output, 0);
+        // Wrapped to the width: compare the words, not the line breaks.
+        let text = stdout(&output).split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains("ResourceLimitExceeded") && text.contains(words), "{text}");
+        assert!(
+            text.contains("ml.g5.xlarge for training job usage")
+                && text.contains("request-service-quota-increase --service-code sagemaker"),
+            "the quota's name and the exact command: {text}"
+        );
+    }
+    // Without an instance the steps still hold.
+    let generic = learner.run(&["module5", "troubleshoot", "quota-exceeded"]);
+    expect_code(&generic, 0);
+    assert!(stdout(&generic).contains("Service Quotas"));
+}
+
 fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
@@ -360,7 +410,7 @@ fn live_prices_come_from_a_recent_cache_with_their_source() {
     assert!(xlarge["source"].as_str().unwrap().contains("studio-jupyterlab"));
     let large = rows.iter().find(|r| r["name"] == "ml.m5.large").unwrap();
     assert_eq!(
-        large["source"], "course text (approximate, eu-central-1)",
+        large["source"], "course text (approximate; its region, eu-central-1, is not confirmed)",
         "figures not in the cache keep their source"
     );
 }
