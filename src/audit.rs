@@ -31,8 +31,10 @@ pub struct Audit {
     pub running: Vec<Item>,
     pub per_hour_usd: f64,
     pub accrued_usd: f64,
-    /// Hours from now until the next 08:00 local time.
+    /// Hours from now until the next 08:00 in `time_zone`.
     pub hours_until_morning: f64,
+    /// The zone "08:00 tomorrow" is in (`TZ`, `--tz`, else the machine's).
+    pub time_zone: String,
     /// What the running resources add by then if left.
     pub by_morning_usd: f64,
     /// Reads that failed: nothing can be promised about what they cover.
@@ -47,7 +49,8 @@ impl Audit {
 }
 
 /// Judges what is running: priced, with totals.
-pub fn assess(instances: &Instances, r: &Running, hours_until_morning: f64) -> Audit {
+pub fn assess(instances: &Instances, r: &Running, morning: &Morning) -> Audit {
+    let hours_until_morning = morning.hours;
     let mut running = Vec::new();
     let mut errors = Vec::new();
     let now = r.taken_at.as_str();
@@ -119,22 +122,40 @@ pub fn assess(instances: &Instances, r: &Running, hours_until_morning: f64) -> A
         accrued_usd: accrued,
         hours_until_morning: catalog::round(hours_until_morning),
         by_morning_usd: catalog::round(per_hour * hours_until_morning),
+        time_zone: morning.zone.clone(),
         errors,
     }
 }
 
-/// Hours from now until the next 08:00 in the machine's time zone.
-pub fn hours_until_morning() -> f64 {
-    let now = jiff::ZonedDateTime::now();
-    let today = now.date().at(8, 0, 0, 0);
-    let next = if now.datetime() < today {
-        today
-    } else {
-        today.date().tomorrow().map(|d| d.at(8, 0, 0, 0)).unwrap_or(today)
-    };
-    match next.to_zoned_datetime(now.time_zone().clone()) {
-        Ok(morning) => (morning.timestamp().as_second() - now.timestamp().as_second()).max(0) as f64 / 3600.0,
-        Err(_) => 12.0,
+/// The next 08:00 in a time zone: how far away, and the zone's name.
+/// Studio containers run in UTC, so the zone is always said.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Morning {
+    pub hours: f64,
+    pub zone: String,
+}
+
+impl Morning {
+    /// From now, in `tz` (`TZ` or `--tz`, else the machine's zone).
+    pub fn next(tz: jiff::tz::TimeZone) -> Morning {
+        Morning::after(&jiff::Timestamp::now().to_zoned_datetime(tz))
+    }
+
+    pub fn after(now: &jiff::ZonedDateTime) -> Morning {
+        let today = now.date().at(8, 0, 0, 0);
+        let next = if now.datetime() < today {
+            today
+        } else {
+            today.date().tomorrow().map(|d| d.at(8, 0, 0, 0)).unwrap_or(today)
+        };
+        let hours = match next.to_zoned_datetime(now.time_zone().clone()) {
+            Ok(morning) => (morning.timestamp().as_second() - now.timestamp().as_second()).max(0) as f64 / 3600.0,
+            Err(_) => 12.0,
+        };
+        Morning {
+            hours,
+            zone: now.time_zone().iana_name().unwrap_or("local time").to_string(),
+        }
     }
 }
 
@@ -179,6 +200,7 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
                 ("accrued", &catalog::usd(audit.accrued_usd)),
                 ("by_morning", &catalog::usd(audit.by_morning_usd)),
                 ("hours", &hours),
+                ("zone", &audit.time_zone),
             ],
         );
         out.push_str(&wrap_plain(&total, width, "", "").bold().to_string());
@@ -199,6 +221,13 @@ mod tests {
     use super::*;
     use crate::course::Course;
     use crate::snapshot::running::{ResourceKind, RunningJob};
+
+    fn morning(hours: f64) -> Morning {
+        Morning {
+            hours,
+            zone: "UTC".into(),
+        }
+    }
 
     fn running(course: &Course) -> Running {
         let s = course.sandbox("neglected", Lang::En).unwrap();
@@ -223,7 +252,7 @@ mod tests {
     #[test]
     fn everything_billing_is_listed_with_totals_and_the_cost_by_morning() {
         let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
-        let audit = assess(&course.instances, &running(&course), 14.0);
+        let audit = assess(&course.instances, &running(&course), &morning(14.0));
         let labels: Vec<String> = audit.running.iter().map(|i| i.target.label()).collect();
         assert_eq!(
             labels,
@@ -255,7 +284,7 @@ mod tests {
         r.notebook_instances = Ok(vec![]);
         r.endpoints = Ok(vec![]);
         r.jobs = Ok(vec![]);
-        let audit = assess(&course.instances, &r, 10.0);
+        let audit = assess(&course.instances, &r, &morning(10.0));
         assert_eq!((audit.exit_status(), audit.by_morning_usd), (ExitStatus::Success, 0.0));
         colored::control::set_override(false);
         assert!(text(&audit, Lang::En, 80).contains("Nothing billable is running"));
@@ -264,7 +293,7 @@ mod tests {
             kind: crate::snapshot::ErrorKind::AccessDenied,
             message: "denied".into(),
         });
-        let audit = assess(&course.instances, &r, 10.0);
+        let audit = assess(&course.instances, &r, &morning(10.0));
         assert_eq!(audit.exit_status(), ExitStatus::Failure);
         let out = text(&audit, Lang::Pt, 80);
         assert!(
@@ -274,8 +303,19 @@ mod tests {
     }
 
     #[test]
-    fn the_next_morning_is_less_than_a_day_away() {
-        let hours = hours_until_morning();
-        assert!((0.0..=24.0).contains(&hours), "{hours}");
+    fn the_next_morning_is_counted_in_the_zone_asked_for_and_named() {
+        let morning = Morning::next(jiff::tz::TimeZone::system());
+        assert!((0.0..=24.0).contains(&morning.hours), "{morning:?}");
+        // 22:30 in São Paulo is 01:30 UTC: 9.5 hours to 08:00 there, 6.5 in UTC.
+        let at = |tz: &str| {
+            jiff::Timestamp::from_second(1_764_379_800) // 2025-11-29T01:30:00Z
+                .unwrap()
+                .in_tz(tz)
+                .unwrap()
+        };
+        let sao_paulo = Morning::after(&at("America/Sao_Paulo"));
+        assert_eq!((sao_paulo.hours, sao_paulo.zone.as_str()), (9.5, "America/Sao_Paulo"));
+        let utc = Morning::after(&at("UTC"));
+        assert_eq!((utc.hours, utc.zone.as_str()), (6.5, "UTC"));
     }
 }

@@ -15,7 +15,7 @@ use crate::i18n::Lang;
     after_help = "Exit codes: 0 fine, 1 something checked failed, 2 could not run (usage, unreadable input, no terminal)."
 )]
 pub struct Cli {
-    /// Language of lessons and messages (default: from LC_ALL/LANG; pt* gives Portuguese)
+    /// Language of lessons and messages (default: LANGUAGE, LC_ALL, LC_MESSAGES, LANG; pt* gives Portuguese)
     #[arg(long, global = true, value_enum)]
     pub lang: Option<Lang>,
 
@@ -286,6 +286,9 @@ pub struct AuditArgs {
     /// With --stop: endpoints too (each confirmed by name on a terminal)
     #[arg(long, requires = "stop")]
     pub include_endpoints: bool,
+    /// The time zone of "by 08:00 tomorrow" (an IANA name; default: TZ, else this machine's)
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
     /// With --stop: how long to wait for everything to stop, in seconds
     #[arg(long, default_value_t = 600, value_name = "SECONDS")]
     pub wait: u64,
@@ -372,6 +375,9 @@ pub struct VerifyArgs {
     #[arg(long, default_value = crate::checks::COURSE_REGION, value_name = "REGION")]
     pub expect_region: String,
     /// Also write the gradebook to FILE
+    /// The CSV delimiter (default: `;` in Portuguese, where `,` is the decimal comma; `,` in English)
+    #[arg(long, value_name = "CHAR")]
+    pub csv_delimiter: Option<char>,
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -385,6 +391,9 @@ pub struct CollectArgs {
     pub roster: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = GradebookFormat::Table)]
     pub format: GradebookFormat,
+    /// The CSV delimiter (default: `;` in Portuguese, where `,` is the decimal comma; `,` in English)
+    #[arg(long, value_name = "CHAR")]
+    pub csv_delimiter: Option<char>,
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }

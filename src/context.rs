@@ -41,7 +41,7 @@ impl Context {
         let var = |name: &str| std::env::var(name).ok();
         let lang = cli
             .lang
-            .unwrap_or_else(|| Lang::from_env(var("LC_ALL").as_deref(), var("LANG").as_deref()));
+            .unwrap_or_else(|| Lang::from_env(|name| std::env::var(name).ok()));
         let stdout_tty = std::io::stdout().is_terminal();
         let no_color_env = var("NO_COLOR").is_some_and(|v| !v.is_empty());
         let width = if stdout_tty {

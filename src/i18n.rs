@@ -14,10 +14,17 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// The default language: `pt*` in LC_ALL (or LANG when LC_ALL is unset or
-    /// empty) gives Portuguese, anything else English.
-    pub fn from_env(lc_all: Option<&str>, lang: Option<&str>) -> Lang {
-        let locale = lc_all.filter(|v| !v.is_empty()).or(lang).unwrap_or("");
+    /// The default language, from the locale variables in gettext's order:
+    /// `LANGUAGE` (its first entry: it is a list such as `pt_BR:en`), then
+    /// `LC_ALL`, `LC_MESSAGES`, `LANG`; the first one set and not empty
+    /// decides: `pt*` gives Portuguese, anything else English.
+    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Lang {
+        let locale = ["LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|name| var(name))
+            .map(|value| value.split(':').next().unwrap_or("").trim().to_string())
+            .find(|value| !value.is_empty())
+            .unwrap_or_default();
         if locale.to_ascii_lowercase().starts_with("pt") {
             Lang::Pt
         } else {
@@ -103,13 +110,25 @@ pub(crate) fn placeholders(text: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    fn lang(vars: &[(&str, &str)]) -> Lang {
+        Lang::from_env(|name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()))
+    }
+
     #[test]
-    fn language_comes_from_lc_all_then_lang() {
-        assert_eq!(Lang::from_env(Some("pt_BR.UTF-8"), Some("en_US")), Lang::Pt);
-        assert_eq!(Lang::from_env(Some("en_GB.UTF-8"), Some("pt_BR")), Lang::En);
-        assert_eq!(Lang::from_env(Some(""), Some("pt_PT.UTF-8")), Lang::Pt);
-        assert_eq!(Lang::from_env(None, Some("C.UTF-8")), Lang::En);
-        assert_eq!(Lang::from_env(None, None), Lang::En);
+    fn language_comes_from_language_lc_all_lc_messages_then_lang() {
+        assert_eq!(lang(&[("LC_ALL", "pt_BR.UTF-8"), ("LANG", "en_US")]), Lang::Pt);
+        assert_eq!(lang(&[("LC_ALL", "en_GB.UTF-8"), ("LANG", "pt_BR")]), Lang::En);
+        assert_eq!(lang(&[("LC_ALL", ""), ("LANG", "pt_PT.UTF-8")]), Lang::Pt);
+        assert_eq!(lang(&[("LANG", "C.UTF-8")]), Lang::En);
+        assert_eq!(lang(&[]), Lang::En);
+        // LANGUAGE first, its first entry; LC_MESSAGES before LANG.
+        assert_eq!(lang(&[("LANGUAGE", "pt_BR:en"), ("LC_ALL", "en_US.UTF-8")]), Lang::Pt);
+        assert_eq!(lang(&[("LANGUAGE", "en:pt"), ("LANG", "pt_BR")]), Lang::En);
+        assert_eq!(
+            lang(&[("LANGUAGE", ""), ("LC_MESSAGES", "pt_BR"), ("LANG", "en_US")]),
+            Lang::Pt
+        );
+        assert_eq!(lang(&[("LC_MESSAGES", "en_US"), ("LANG", "pt_BR")]), Lang::En);
     }
 
     #[test]

@@ -28,7 +28,8 @@ pub fn verify(args: &VerifyArgs, ctx: &Context, out: &mut Output) -> Result<Exit
         usize::from(args.concurrency),
         ctx.spinner,
     )?;
-    write_gradebook(&book, args.format, args.out.as_deref(), ctx, out)
+    let delimiter = args.csv_delimiter.unwrap_or_else(|| gradebook::default_delimiter(lang));
+    write_gradebook(&book, (args.format, delimiter), args.out.as_deref(), ctx, out)
 }
 
 /// `instructor collect REPORT...`: learners' exported reports, merged.
@@ -37,7 +38,8 @@ pub fn collect(args: &CollectArgs, ctx: &Context, out: &mut Output) -> Result<Ex
     let course = ctx.course()?;
     let students = args.roster.as_ref().map(|r| roster::load(r, lang)).transpose()?;
     let book = instructor::collect(&args.reports, students.as_deref(), course, lang);
-    write_gradebook(&book, args.format, args.out.as_deref(), ctx, out)
+    let delimiter = args.csv_delimiter.unwrap_or_else(|| gradebook::default_delimiter(lang));
+    write_gradebook(&book, (args.format, delimiter), args.out.as_deref(), ctx, out)
 }
 
 /// `instructor role-template`: the CloudFormation of the audit role.
@@ -52,7 +54,7 @@ pub fn role_template(args: &RoleTemplateArgs, _ctx: &Context, out: &mut Output) 
 /// The gradebook on stdout, and in `--out FILE` too (atomically, plain text).
 fn write_gradebook(
     book: &Gradebook,
-    format: GradebookFormat,
+    (format, delimiter): (GradebookFormat, char),
     path: Option<&std::path::Path>,
     ctx: &Context,
     out: &mut Output,
@@ -60,7 +62,7 @@ fn write_gradebook(
     let lang = ctx.lang;
     let render = |book: &Gradebook| match format {
         GradebookFormat::Table => gradebook::table(book, lang, ctx.width),
-        GradebookFormat::Csv => gradebook::csv(book),
+        GradebookFormat::Csv => gradebook::csv(book, delimiter),
         GradebookFormat::Json => gradebook::json(book),
         GradebookFormat::Markdown => gradebook::markdown(book, lang),
         GradebookFormat::Junit => gradebook::junit(book),

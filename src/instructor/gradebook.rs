@@ -241,48 +241,66 @@ pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
 
 /// A CSV field: quoted when needed, and never read as a formula by a
 /// spreadsheet (a leading = + - @ gets a quote mark).
-pub fn csv_field(text: &str) -> String {
+pub fn csv_field(text: &str, delimiter: char) -> String {
     let mut value = clean(text);
     if value.starts_with(['=', '+', '-', '@']) {
         value.insert(0, '\'');
     }
-    if value.contains([',', '"', '\n', '\r']) {
+    if value.contains([delimiter, '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
         value
     }
 }
 
-pub fn csv(book: &Gradebook) -> String {
+/// The delimiter a spreadsheet in the learner's language expects: `;` in
+/// Portuguese (where `,` is the decimal comma), `,` in English.
+pub fn default_delimiter(lang: Lang) -> char {
+    match lang {
+        Lang::Pt => ';',
+        Lang::En => ',',
+    }
+}
+
+/// CSV, one line per student. Scores are two numeric columns (passed,
+/// evaluated): a spreadsheet reads "1/2" as a date.
+pub fn csv(book: &Gradebook, delimiter: char) -> String {
     let ids = columns(book);
     let with_progress = book.students.iter().any(|s| s.progress.is_some());
     // `aws_region`, not `region`: a check has that id and its own column.
-    let mut header = vec!["name", "account", "aws_region", "status", "score"];
+    let mut header = vec!["name", "account", "aws_region", "status", "passed", "evaluated"];
     if with_progress {
-        header.extend(["checklist", "quizzes"]);
+        header.extend(["checklist_done", "checklist_total", "quizzes_passed", "quizzes_total"]);
     }
     header.extend(ids.iter().copied());
     header.push("error");
-    let mut out = header.join(",") + "\n";
+    let sep = delimiter.to_string();
+    let mut out = header.join(&sep) + "\n";
     for s in &book.students {
+        let ok = s.status == StudentStatus::Ok;
+        let number = |n: usize| if ok { n.to_string() } else { String::new() };
         let mut row = vec![
-            csv_field(&s.name),
-            csv_field(s.account.as_deref().unwrap_or("")),
-            csv_field(s.region.as_deref().unwrap_or("")),
+            csv_field(&s.name, delimiter),
+            csv_field(s.account.as_deref().unwrap_or(""), delimiter),
+            csv_field(s.region.as_deref().unwrap_or(""), delimiter),
             s.status.name().to_string(),
-            score_text(s).replace('—', ""),
+            number(s.score.passed),
+            number(s.score.evaluated),
         ];
         if with_progress {
             let p = s.progress.as_ref();
-            row.push(p.map_or(String::new(), |p| format!("{}/{}", p.checklist_done, p.checklist_total)));
-            row.push(p.map_or(String::new(), |p| format!("{}/{}", p.quizzes_passed, p.quizzes_total)));
+            let field = |f: fn(&ProgressSummary) -> usize| p.map_or(String::new(), |p| f(p).to_string());
+            row.push(field(|p| p.checklist_done));
+            row.push(field(|p| p.checklist_total));
+            row.push(field(|p| p.quizzes_passed));
+            row.push(field(|p| p.quizzes_total));
         }
         row.extend(
             ids.iter()
                 .map(|id| status_of(s, id).map_or(String::new(), |st| st.name().to_string())),
         );
-        row.push(csv_field(s.error.as_deref().unwrap_or("")));
-        out.push_str(&row.join(","));
+        row.push(csv_field(s.error.as_deref().unwrap_or(""), delimiter));
+        out.push_str(&row.join(&sep));
         out.push('\n');
     }
     out
@@ -427,21 +445,33 @@ mod tests {
 
     #[test]
     fn csv_has_a_column_per_check_and_resists_formula_injection() {
-        let text = csv(&book());
+        let text = csv(&book(), ',');
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[0],
-            "name,account,aws_region,status,score,identity,budget,spot-training,error"
+            "name,account,aws_region,status,passed,evaluated,identity,budget,spot-training,error"
         );
+        // The score as two numbers: "1/2" would become a date in a spreadsheet.
         assert_eq!(
             lines[1],
-            "\"Ana, \"\"the first\"\"\",111111111111,eu-central-1,ok,1/2,pass,fail,skip,"
+            "\"Ana, \"\"the first\"\"\",111111111111,eu-central-1,ok,1,2,pass,fail,skip,"
         );
         assert!(
-            lines[2].starts_with("\"'=HYPERLINK(\"\"x\"\")\",,eu-central-1,error,,,,,AccessDenied"),
+            lines[2].starts_with("\"'=HYPERLINK(\"\"x\"\")\",,eu-central-1,error,,,,,,AccessDenied"),
             "{}",
             lines[2]
         );
+        // With `;` (Portuguese spreadsheets), a comma needs no quotes but a `;` does.
+        let semi = csv(&book(), ';');
+        assert!(
+            semi.lines()
+                .nth(1)
+                .unwrap()
+                .ends_with(";111111111111;eu-central-1;ok;1;2;pass;fail;skip;"),
+            "{semi}"
+        );
+        assert_eq!(csv_field("a,b", ';'), "a,b");
+        assert_eq!(csv_field("a;b", ';'), "\"a;b\"");
     }
 
     #[test]

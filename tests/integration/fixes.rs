@@ -104,10 +104,25 @@ fn audit_lists_what_bills_and_exits_1_then_0_once_stopped() {
     assert!((0.0..=24.0).contains(&hours));
     assert!((audit["by_morning_usd"].as_f64().unwrap() - per_hour * hours).abs() < 0.001);
     let text = stdout(&run(&learner, &emulator, &["module5", "audit"]));
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        text.contains("KernelGateway datascience-1") && text.contains("more by 08:00 tomorrow"),
+        words.contains("KernelGateway datascience-1") && words.contains("more by 08:00 tomorrow"),
         "{text}"
     );
+    // "By 08:00 tomorrow" names its zone: `--tz`, else TZ (Studio runs in UTC).
+    let mut utc = learner.command(&["module5", "audit"]);
+    emulator.configure(&mut utc);
+    let utc = stdout(&utc.env("TZ", "UTC").output().unwrap());
+    assert!(utc.contains("UTC time"), "{utc}");
+    let zoned = run(
+        &learner,
+        &emulator,
+        &["module5", "audit", "--tz", "America/Sao_Paulo", "--format", "json"],
+    );
+    assert_eq!(json(&zoned)["time_zone"], "America/Sao_Paulo");
+    let bad = run(&learner, &emulator, &["module5", "audit", "--tz", "Mars/Olympus"]);
+    expect_code(&bad, 2);
+    assert!(stderr(&bad).contains("Mars/Olympus"), "{}", stderr(&bad));
 
     let stopped = run(
         &learner,

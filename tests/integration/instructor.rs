@@ -184,17 +184,60 @@ fn csv_table_markdown_and_junit_carry_every_student() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "name,account,aws_region,status,score,studio-apps,budget,error"
+        "name,account,aws_region,status,passed,evaluated,studio-apps,budget,error"
     );
     assert_eq!(lines.len(), 23);
     assert_eq!(
         lines[1],
-        format!("Student 01,{},eu-central-1,ok,0/2,fail,fail,", account(1))
+        format!("Student 01,{},eu-central-1,ok,0,2,fail,fail,", account(1))
     );
     assert!(
-        lines[21].starts_with("Denied Dora,100000000099,eu-central-1,error,,,,"),
+        lines[21].starts_with("Denied Dora,100000000099,eu-central-1,error,,,,,"),
         "{}",
         lines[21]
+    );
+
+    // A Portuguese spreadsheet expects `;` (the comma is its decimal mark);
+    // `--csv-delimiter` chooses.
+    let pt = stdout(&run(
+        &learner,
+        &emulator,
+        &[
+            "--lang",
+            "pt",
+            "instructor",
+            "verify",
+            roster,
+            "--format",
+            "csv",
+            "--only",
+            "budget",
+        ],
+    ));
+    assert_eq!(
+        pt.lines().next().unwrap(),
+        "name;account;aws_region;status;passed;evaluated;budget;error"
+    );
+    let chosen = stdout(&run(
+        &learner,
+        &emulator,
+        &[
+            "--lang",
+            "pt",
+            "instructor",
+            "verify",
+            roster,
+            "--format",
+            "csv",
+            "--only",
+            "budget",
+            "--csv-delimiter",
+            "\t",
+        ],
+    ));
+    assert!(
+        chosen.lines().next().unwrap().starts_with("name\taccount\t"),
+        "{chosen}"
     );
 
     let table = stdout(&run(&learner, &emulator, &["instructor", "verify", roster]));

@@ -72,6 +72,11 @@ pub fn audit_with(
     out: &mut Output,
 ) -> Result<ExitStatus> {
     let lang = ctx.lang;
+    let tz = match &args.tz {
+        Some(name) => jiff::tz::TimeZone::get(name)
+            .map_err(|_| crate::error::Error::Usage(trf(lang, "audit.bad_tz", &[("tz", name)])))?,
+        None => jiff::tz::TimeZone::system(),
+    };
     let course = ctx.course()?;
     let log = ctx.audit_log()?;
     let session = crate::aws::connect(&ctx.aws_args(&args.aws), lang)?;
@@ -80,7 +85,7 @@ pub fn audit_with(
         tr(lang, "aws.reading"),
         crate::aws::collect_running(&session.config),
     );
-    let assessed = audit::assess(&course.instances, &running, audit::hours_until_morning());
+    let assessed = audit::assess(&course.instances, &running, &audit::Morning::next(tz));
     if !args.stop {
         match args.format {
             Format::Json => out.json(&assessed)?,
