@@ -170,7 +170,7 @@ pub fn read(dir: &Path, sample: Duration) -> Readings {
 }
 
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum DiagnosisKind {
     /// Memory over 80%: more memory.
     Memory,

@@ -303,8 +303,18 @@ mod more_tests {
                 ..Filter::default()
             },
         );
+        assert!(gpus.iter().all(|i| i.gpus > 0 && i.memory_gib >= 200.0));
         let names: Vec<&str> = gpus.iter().map(|i| i.name.as_str()).collect();
-        assert_eq!(names, ["ml.p3.8xlarge", "ml.p3.16xlarge", "ml.g4dn.16xlarge"]);
+        let course: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| n.starts_with("ml.p3.") || n.starts_with("ml.g4dn."))
+            .collect();
+        assert_eq!(course, ["ml.p3.8xlarge", "ml.p3.16xlarge", "ml.g4dn.16xlarge"]);
+        assert!(
+            names.contains(&"ml.p4d.24xlarge") && !names.contains(&"ml.g5.xlarge"),
+            "{names:?}"
+        );
         assert_eq!(closest(&all, "ml.m5.xlarg")[0], "ml.m5.xlarge");
         assert_eq!(closest(&all, "m5.xlarge")[0], "ml.m5.xlarge");
     }

@@ -217,14 +217,22 @@ fn instances_are_filtered_and_g4dn_is_marked_as_not_from_the_course() {
             "json",
         ],
     );
-    let names: Vec<&str> = big
-        .as_array()
-        .unwrap()
+    let big = big.as_array().unwrap();
+    for item in big {
+        assert!(
+            item["vcpu"].as_u64().unwrap() >= 48 && item["memory_gib"].as_f64().unwrap() >= 192.0,
+            "{item}"
+        );
+    }
+    let names: Vec<&str> = big.iter().map(|i| i["name"].as_str().unwrap()).collect();
+    // The course's own families, in the data's order…
+    let course_families: Vec<&str> = names
         .iter()
-        .map(|i| i["name"].as_str().unwrap())
+        .copied()
+        .filter(|n| ["m5", "c5", "r5", "t3", "p3", "g4dn"].contains(&n.split('.').nth(1).unwrap()))
         .collect();
     assert_eq!(
-        names,
+        course_families,
         [
             "ml.m5.12xlarge",
             "ml.p3.16xlarge",
@@ -232,6 +240,12 @@ fn instances_are_filtered_and_g4dn_is_marked_as_not_from_the_course() {
             "ml.g4dn.16xlarge"
         ]
     );
+    // …and the current families beside them (AWS's specifications, no price).
+    assert!(
+        names.contains(&"ml.m7i.12xlarge") && names.contains(&"ml.p4d.24xlarge"),
+        "{names:?}"
+    );
+    assert!(!names.contains(&"ml.g5.xlarge"), "{names:?}");
     let text = stdout(&learner.run(&["module5", "instances", "--category", "compute-optimized"]));
     assert!(text.contains("ml.c5.4xlarge") && !text.contains("ml.m5"), "{text}");
 }
@@ -247,7 +261,9 @@ fn monitor_reports_readings_and_a_diagnosis() {
     assert!(r["memory_total_bytes"].as_u64().unwrap() > 0);
     assert!(r["memory_percent"].as_f64().unwrap() <= 100.0);
     assert!(r["disk_total_bytes"].as_u64().unwrap() > 0);
-    assert!(["memory", "cpu", "oversized", "io"].contains(&report["diagnosis"]["kind"].as_str().unwrap()));
+    assert!(
+        ["memory", "cpu", "single-core", "oversized", "io"].contains(&report["diagnosis"]["kind"].as_str().unwrap())
+    );
     let watch = learner.run(&["module5", "monitor", "--watch", "--interval", "1", "--count", "2"]);
     expect_code(&watch, 0);
     assert_eq!(stdout(&watch).matches("CPU:").count(), 2);
