@@ -196,9 +196,9 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
             lang,
             "audit.total",
             &[
-                ("per_hour", &catalog::usd(audit.per_hour_usd)),
-                ("accrued", &catalog::usd(audit.accrued_usd)),
-                ("by_morning", &catalog::usd(audit.by_morning_usd)),
+                ("per_hour", &catalog::usd(audit.per_hour_usd, lang)),
+                ("accrued", &catalog::usd(audit.accrued_usd, lang)),
+                ("by_morning", &catalog::usd(audit.by_morning_usd, lang)),
                 ("hours", &hours),
                 ("zone", &audit.time_zone),
             ],

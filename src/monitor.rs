@@ -295,7 +295,7 @@ pub fn diagnose(instances: &Instances, r: &Readings, lang: Lang) -> Diagnosis {
                 "monitor.oversized_saving",
                 &[
                     ("instance", &s.name),
-                    ("saving", &catalog::usd(saving)),
+                    ("saving", &catalog::usd(saving, lang)),
                     ("current", &current.map_or("?", |c| c.name.as_str())),
                 ],
             ),

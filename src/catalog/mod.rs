@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -65,16 +65,32 @@ pub fn cost_usd(price_per_hour: f64, running_seconds: u64) -> f64 {
 }
 
 /// Dollars for people: cents, or a tenth of a cent below one dollar where it
-/// matters ($0.23, $0.575, $4.39).
-pub fn usd(value: f64) -> String {
-    if value >= 1.0 || value == 0.0 {
-        return format!("${value:.2}");
+/// matters ($0.23, $0.575, $4.39); in Portuguese with a decimal comma
+/// ($0,575), as a Brazilian reader writes it.
+pub fn usd(value: f64, lang: Lang) -> String {
+    let text = if value >= 1.0 || value == 0.0 {
+        format!("{value:.2}")
+    } else {
+        let mut text = format!("{value:.3}");
+        if text.ends_with('0') {
+            text.pop();
+        }
+        text
+    };
+    format!("${}", decimal(&text, lang))
+}
+
+/// Dollars with exactly two decimals (tables), in the learner's notation.
+pub fn usd_cents(value: f64, lang: Lang) -> String {
+    format!("${}", decimal(&format!("{value:.2}"), lang))
+}
+
+/// A number written with a decimal point, in the learner's notation.
+pub fn decimal(text: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Pt => text.replace('.', ","),
+        Lang::En => text.to_string(),
     }
-    let mut text = format!("{value:.3}");
-    if text.ends_with('0') {
-        text.pop();
-    }
-    format!("${text}")
 }
 
 pub fn round(usd: f64) -> f64 {
@@ -328,11 +344,15 @@ mod tests {
 
     #[test]
     fn dollars_show_cents_and_a_tenth_of_a_cent_only_when_it_counts() {
-        assert_eq!(usd(0.575), "$0.575");
-        assert_eq!(usd(0.23), "$0.23");
-        assert_eq!(usd(0.05), "$0.05");
-        assert_eq!(usd(4.386), "$4.39");
-        assert_eq!(usd(0.0), "$0.00");
+        assert_eq!(usd(0.575, Lang::En), "$0.575");
+        assert_eq!(usd(0.23, Lang::En), "$0.23");
+        assert_eq!(usd(0.05, Lang::En), "$0.05");
+        assert_eq!(usd(4.386, Lang::En), "$4.39");
+        assert_eq!(usd(0.0, Lang::En), "$0.00");
+        // A decimal comma in Portuguese.
+        assert_eq!(usd(0.575, Lang::Pt), "$0,575");
+        assert_eq!(usd(611.2, Lang::Pt), "$611,20");
+        assert_eq!(usd_cents(0.4, Lang::Pt), "$0,40");
     }
 
     #[test]

@@ -122,9 +122,9 @@ fn cost_args(j: &Judge<'_>, resources: &[Resource]) -> Vec<(&'static str, String
     }
     vec![
         ("count", resources.len().to_string()),
-        ("per_hour", usd(per_hour)),
-        ("accrued", usd(accrued)),
-        ("per_day", usd(per_hour * 24.0)),
+        ("per_hour", usd(per_hour, j.lang)),
+        ("accrued", usd(accrued, j.lang)),
+        ("per_day", usd(per_hour * 24.0, j.lang)),
         ("note", note),
     ]
 }

@@ -4,7 +4,7 @@
 use crate::aws::{AwsArgs, pricing};
 use crate::catalog::advisor::{self, Answers, Budget, DeepLearning, Question, Workload};
 use crate::catalog::prices::{self, PriceCache};
-use crate::catalog::{self, Filter, Instance, Instances, usd};
+use crate::catalog::{self, Filter, Instance, Instances, usd, usd_cents};
 use crate::checks::duration;
 use crate::cli::{AdviseArgs, CostArgs, Format, InstancesArgs, LivePriceArgs, RefreshArgs};
 use crate::context::Context;
@@ -64,7 +64,7 @@ pub fn instances(args: &InstancesArgs, ctx: &Context, out: &mut Output) -> Resul
                         "—".into()
                     },
                     i.price_per_hour_usd
-                        .map_or_else(|| "—".into(), |p| format!("~{}", usd(p))),
+                        .map_or_else(|| "—".into(), |p| format!("~{}", usd(p, lang))),
                 ]
             })
             .collect();
@@ -190,9 +190,9 @@ pub fn cost(args: &CostArgs, ctx: &Context, out: &mut Output) -> Result<ExitStat
                 .map(|r| {
                     vec![
                         r.instance.clone(),
-                        format!("${:.2}", r.per_hour_usd),
-                        format!("${:.2}", r.per_day_usd),
-                        format!("${:.2}", r.per_month_usd),
+                        usd_cents(r.per_hour_usd, lang),
+                        usd_cents(r.per_day_usd, lang),
+                        usd_cents(r.per_month_usd, lang),
                     ]
                 })
                 .collect();
@@ -233,9 +233,9 @@ pub fn cost(args: &CostArgs, ctx: &Context, out: &mut Output) -> Result<ExitStat
             "tools.cost_line",
             &[
                 ("instance", &estimate.instance),
-                ("price", &usd(estimate.price_per_hour_usd)),
+                ("price", &usd(estimate.price_per_hour_usd, lang)),
                 ("time", &duration(estimate.billed_seconds)),
-                ("cost", &usd(estimate.cost_usd)),
+                ("cost", &usd(estimate.cost_usd, lang)),
             ],
         );
         text.push('\n');
@@ -259,7 +259,7 @@ pub fn cost(args: &CostArgs, ctx: &Context, out: &mut Output) -> Result<ExitStat
                 &trf(
                     lang,
                     "tools.spot",
-                    &[("min", &usd(spot.min_usd)), ("max", &usd(spot.max_usd))],
+                    &[("min", &usd(spot.min_usd, lang)), ("max", &usd(spot.max_usd, lang))],
                 ),
                 width,
                 "",

@@ -13,8 +13,8 @@ use crate::catalog::Instance;
 use crate::i18n::{Lang, tr, trf};
 use crate::ui::text::{colour_on, heading, inline, subheading, table, wrap, wrapped_heading};
 
-fn money(value: f64) -> String {
-    format!("${value:.2}")
+fn money(value: f64, lang: Lang) -> String {
+    crate::catalog::usd_cents(value, lang)
 }
 
 fn gib(value: f64) -> String {
@@ -45,10 +45,10 @@ fn instances_table(instances: &[&Instance], lang: Lang, region: &str, width: usi
                 row.push(i.gpus.to_string());
                 row.push(gib(i.gpu_memory_gib));
             }
-            row.push(
-                i.price_per_hour_usd
-                    .map_or_else(|| tr(lang, "table.no_price").to_string(), |p| format!("~{}", money(p))),
-            );
+            row.push(i.price_per_hour_usd.map_or_else(
+                || tr(lang, "table.no_price").to_string(),
+                |p| format!("~{}", money(p, lang)),
+            ));
             row
         })
         .collect();
@@ -69,9 +69,9 @@ fn monthly_table(instances: &[&Instance], hours: u32, days: u32, lang: Lang, wid
             let p = i.price_per_hour_usd.unwrap_or(0.0);
             vec![
                 i.name.clone(),
-                money(p),
-                money(p * f64::from(hours)),
-                money(p * f64::from(hours * days)),
+                money(p, lang),
+                money(p * f64::from(hours), lang),
+                money(p * f64::from(hours * days), lang),
             ]
         })
         .collect();

@@ -57,8 +57,8 @@ impl<'a> Report<'a> {
     }
 }
 
-fn usd(value: Option<f64>) -> String {
-    value.map_or_else(|| "?".to_string(), crate::catalog::usd)
+fn usd(value: Option<f64>, lang: Lang) -> String {
+    value.map_or_else(|| "?".to_string(), |v| crate::catalog::usd(v, lang))
 }
 
 /// One line describing a billable resource.
@@ -98,8 +98,8 @@ pub fn resource_line(r: &Resource, lang: Lang) -> String {
             &[("time", &crate::checks::duration(secs))],
         ));
     }
-    parts.push(format!("{}/h", usd(r.price_per_hour_usd)));
-    parts.push(trf(lang, "report.so_far", &[("usd", &usd(r.accrued_usd))]));
+    parts.push(format!("{}/h", usd(r.price_per_hour_usd, lang)));
+    parts.push(trf(lang, "report.so_far", &[("usd", &usd(r.accrued_usd, lang))]));
     parts.join(" · ")
 }
 
