@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::i18n::Lang;
+use crate::i18n::{self, Lang, tr, trf};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -374,10 +374,10 @@ pub struct VerifyArgs {
     /// The region the course expects; another one gives a warning
     #[arg(long, default_value = crate::checks::COURSE_REGION, value_name = "REGION")]
     pub expect_region: String,
-    /// Also write the gradebook to FILE
     /// The CSV delimiter (default: `;` in Portuguese, where `,` is the decimal comma; `,` in English)
     #[arg(long, value_name = "CHAR")]
     pub csv_delimiter: Option<char>,
+    /// Also write the gradebook to FILE
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -474,4 +474,262 @@ pub enum Format {
     #[default]
     Text,
     Json,
+}
+
+/// The command line in `lang`. Every description comes from messages.toml:
+/// `help.PATH` for a command (`help.module5.check`; `help` for the program)
+/// and `help.PATH.ARG` for an argument (`help.module5.check.format`); the
+/// headings, the usage line and clap's own flags are translated too. The
+/// doc comments above are the English fallback for a key not (yet) written.
+pub fn command(lang: Lang) -> clap::Command {
+    localize(Cli::command(), "help", lang)
+        .version(env!("CARGO_PKG_VERSION"))
+        .disable_version_flag(true)
+        .arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help(tr(lang, "help.flag.version"))
+                .help_heading(tr(lang, "help.options")),
+        )
+}
+
+fn localize(mut cmd: clap::Command, key: &str, lang: Lang) -> clap::Command {
+    if let Some(about) = i18n::get(lang, key) {
+        cmd = cmd.about(about);
+    }
+    if let Some(after) = i18n::get(lang, &format!("{key}.after")) {
+        cmd = cmd.after_help(after);
+    }
+    let options = tr(lang, "help.options");
+    let arguments = tr(lang, "help.arguments");
+    let ids: Vec<String> = cmd.get_arguments().map(|a| a.get_id().to_string()).collect();
+    for id in ids {
+        // This command's own words for the argument, else the shared ones
+        // (`help.arg.profile` serves every command with `--profile`).
+        let text = i18n::get(lang, &format!("{key}.{id}")).or_else(|| i18n::get(lang, &format!("help.arg.{id}")));
+        cmd = cmd.mut_arg(&id, |arg| {
+            let mut help = text.map_or_else(
+                || arg.get_help().map(|h| h.to_string()).unwrap_or_default(),
+                str::to_string,
+            );
+            // clap's "[default: …]" and "[possible values: …]", in our words.
+            let values: Vec<String> = arg
+                .get_possible_values()
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_string())
+                .collect();
+            let takes_values = arg.get_action().takes_values();
+            if takes_values && !values.is_empty() && !arg.is_positional() {
+                help.push_str(&format!(" [{}: {}]", tr(lang, "help.values"), values.join(", ")));
+            }
+            let defaults: Vec<String> = arg
+                .get_default_values()
+                .iter()
+                .map(|v| v.to_string_lossy().into_owned())
+                .collect();
+            if takes_values && !defaults.is_empty() {
+                help.push_str(&format!(" [{}: {}]", tr(lang, "help.default"), defaults.join(", ")));
+            }
+            let heading = if arg.is_positional() { arguments } else { options };
+            let arg = arg.help(help).help_heading(heading);
+            if takes_values {
+                arg.hide_default_value(true).hide_possible_values(true)
+            } else {
+                arg
+            }
+        });
+    }
+    // The usage line in our words: the command's path, options, arguments
+    // and subcommand (clap would write `[OPTIONS]` and `[COMMAND]`).
+    let mut usage = format!(
+        "sm-course{} [{}]",
+        key.trim_start_matches("help").replace('.', " "),
+        tr(lang, "help.options_short")
+    );
+    for arg in cmd.get_positionals() {
+        let name = arg
+            .get_value_names()
+            .and_then(|n| n.first())
+            .map_or_else(|| arg.get_id().to_string().to_uppercase(), |n| n.to_string());
+        usage.push_str(&if arg.is_required_set() {
+            format!(" <{name}>")
+        } else {
+            format!(" [{name}]")
+        });
+    }
+    if cmd.has_subcommands() {
+        let command = tr(lang, "help.command");
+        usage.push_str(&if cmd.is_subcommand_required_set() {
+            format!(" <{command}>")
+        } else {
+            format!(" [{command}]")
+        });
+    }
+    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    for name in names {
+        let sub = format!("{key}.{name}");
+        cmd = cmd.mut_subcommand(&name, |s| localize(s, &sub, lang));
+    }
+    cmd.override_usage(usage)
+        .disable_help_flag(true)
+        .disable_help_subcommand(true)
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help(tr(lang, "help.flag.help"))
+                .help_heading(options),
+        )
+        .subcommand_help_heading(tr(lang, "help.commands"))
+        .subcommand_value_name(tr(lang, "help.command"))
+        .help_template(format!(
+            "{{about-with-newline}}\n{}: {{usage}}\n\n{{all-args}}{{after-help}}",
+            tr(lang, "help.usage")
+        ))
+}
+
+/// The language asked for on the command line (`--lang pt`, `--lang=pt`),
+/// read before parsing so that help and usage errors are in it.
+pub fn lang_in_args(args: &[std::ffi::OsString]) -> Option<Lang> {
+    let mut words = args.iter().filter_map(|a| a.to_str());
+    while let Some(word) = words.next() {
+        let value = match word.strip_prefix("--lang") {
+            Some("") => words.next(),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        if let Some(value) = value {
+            return Lang::from_str(value, true).ok();
+        }
+    }
+    None
+}
+
+/// A usage error (or `--help`/`--version`) in the learner's language: the
+/// problem in our words, the usage line, and where to get help.
+pub fn usage_error(e: &clap::Error, cmd: &clap::Command, args: &[std::ffi::OsString], lang: Lang) -> String {
+    use clap::error::{ContextKind, ErrorKind};
+    let context = |kind: ContextKind| e.get(kind).map_or_else(String::new, |v| v.to_string());
+    let key = match e.kind() {
+        ErrorKind::UnknownArgument => "usage.unknown_argument",
+        ErrorKind::InvalidSubcommand => "usage.unknown_command",
+        ErrorKind::InvalidValue if e.get(ContextKind::ValidValue).is_some() => "usage.invalid_value",
+        ErrorKind::InvalidValue => "usage.invalid_value_plain",
+        ErrorKind::MissingRequiredArgument => "usage.missing_argument",
+        ErrorKind::ArgumentConflict => "usage.conflict",
+        ErrorKind::ValueValidation => "usage.invalid_value_plain",
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => "usage.missing_command",
+        ErrorKind::TooManyValues | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => "usage.value_count",
+        _ => "usage.other",
+    };
+    let argument = context(ContextKind::InvalidArg);
+    let value = context(ContextKind::InvalidValue);
+    let valid = context(ContextKind::ValidValue);
+    let mut text = format!(
+        "{}: {}\n",
+        tr(lang, "error.prefix"),
+        trf(
+            lang,
+            key,
+            &[
+                ("argument", &argument),
+                ("value", &value),
+                ("valid", &valid),
+                ("command", &context(ContextKind::InvalidSubcommand)),
+            ]
+        )
+    );
+    // The usage of the deepest command named on the line.
+    let mut current = cmd;
+    for word in args.iter().skip(1).filter_map(|a| a.to_str()) {
+        if let Some(sub) = current.find_subcommand(word) {
+            current = sub;
+        }
+    }
+    let usage = current.clone().render_usage().to_string();
+    let usage = usage.trim().trim_start_matches("Usage:").trim();
+    text.push_str(&format!(
+        "\n{}: {usage}\n\n{}\n",
+        tr(lang, "help.usage"),
+        tr(lang, "usage.try_help")
+    ));
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// Every command's and argument's `help.*` key, as `localize` looks them up.
+    fn walk(cmd: &clap::Command, key: &str, commands: &mut Vec<String>, args: &mut Vec<(String, String)>) {
+        commands.push(key.to_string());
+        for a in cmd.get_arguments() {
+            args.push((key.to_string(), a.get_id().to_string()));
+        }
+        for s in cmd.get_subcommands() {
+            walk(s, &format!("{key}.{}", s.get_name()), commands, args);
+        }
+    }
+
+    #[test]
+    fn every_command_and_argument_has_its_words_in_both_languages_and_no_key_is_stale() {
+        let (mut commands, mut args) = (Vec::new(), Vec::new());
+        walk(&Cli::command(), "help", &mut commands, &mut args);
+        let mut used = BTreeSet::new();
+        for key in &commands {
+            assert!(i18n::get(Lang::Pt, key).is_some(), "messages.toml lacks {key:?}");
+            used.insert(key.clone());
+        }
+        for (command, id) in &args {
+            let own = format!("{command}.{id}");
+            let shared = format!("help.arg.{id}");
+            let found = [&own, &shared]
+                .into_iter()
+                .find(|k| i18n::get(Lang::Pt, k).is_some())
+                .unwrap_or_else(|| panic!("messages.toml lacks {own:?} (or {shared:?})"));
+            used.insert(found.clone());
+        }
+        let fixed = [
+            "help.usage",
+            "help.options",
+            "help.options_short",
+            "help.arguments",
+            "help.commands",
+            "help.command",
+            "help.values",
+            "help.default",
+            "help.flag.help",
+            "help.flag.version",
+            "help.after",
+        ];
+        for key in crate::i18n::MESSAGES.keys().filter(|k| k.starts_with("help")) {
+            assert!(
+                used.contains(key) || fixed.contains(&key.as_str()),
+                "{key:?} in messages.toml names no command or argument"
+            );
+        }
+    }
+
+    #[test]
+    fn the_language_is_read_from_the_arguments_before_parsing() {
+        let args = |words: &[&str]| words.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            lang_in_args(&args(&["sm-course", "--lang", "pt", "--help"])),
+            Some(Lang::Pt)
+        );
+        assert_eq!(
+            lang_in_args(&args(&["sm-course", "module5", "--lang=en"])),
+            Some(Lang::En)
+        );
+        assert_eq!(lang_in_args(&args(&["sm-course", "--lang", "xx"])), None);
+        assert_eq!(lang_in_args(&args(&["sm-course", "module5"])), None);
+    }
 }

@@ -32,8 +32,6 @@ mod wizard;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use crate::cli::Cli;
 use crate::context::Context;
 use crate::error::ExitStatus;
@@ -41,16 +39,32 @@ use crate::i18n::tr;
 use crate::ui::Output;
 
 pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Help and usage errors speak the learner's language, known before parsing.
+    let lang = cli::lang_in_args(&args).unwrap_or_else(|| i18n::Lang::from_env(|name| std::env::var(name).ok()));
+    let mut command = cli::command(lang);
+    let parsed = command
+        .try_get_matches_from_mut(&args)
+        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
-            let status = if e.use_stderr() {
-                ExitStatus::CannotRun
-            } else {
-                ExitStatus::Success
-            };
-            return status.into();
+            use clap::error::ErrorKind;
+            return match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    let _ = e.print();
+                    ExitStatus::Success
+                }
+                ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    let _ = e.print();
+                    ExitStatus::CannotRun
+                }
+                _ => {
+                    eprint!("{}", cli::usage_error(&e, &command, &args, lang));
+                    ExitStatus::CannotRun
+                }
+            }
+            .into();
         }
     };
     let ctx = Context::from_env(&cli);

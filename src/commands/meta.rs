@@ -1,22 +1,25 @@
 //! About the tool itself: shell completions, the manual page, the IAM policy.
 
-use clap::CommandFactory;
-
-use crate::cli::{Cli, CompletionsArgs, IamPolicyArgs};
+use crate::cli::{CompletionsArgs, IamPolicyArgs};
 use crate::context::Context;
 use crate::error::{ExitStatus, Result};
 use crate::ui::{Output, write_error};
 
 pub fn completions(args: &CompletionsArgs, _ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let mut buffer = Vec::new();
-    clap_complete::generate(args.shell, &mut Cli::command(), "sm-course", &mut buffer);
+    clap_complete::generate(
+        args.shell,
+        &mut crate::cli::command(_ctx.lang),
+        "sm-course",
+        &mut buffer,
+    );
     out.emit(&String::from_utf8_lossy(&buffer))?;
     Ok(ExitStatus::Success)
 }
 
 pub fn man(ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let mut buffer = Vec::new();
-    clap_mangen::Man::new(Cli::command())
+    clap_mangen::Man::new(crate::cli::command(ctx.lang))
         .render(&mut buffer)
         .map_err(|source| write_error(ctx.lang, source))?;
     out.emit(&String::from_utf8_lossy(&buffer))?;

@@ -273,3 +273,96 @@ fn a_closed_pipe_is_not_an_error() {
     expect_code(&output, 0);
     assert!(stderr(&output).is_empty(), "{}", stderr(&output));
 }
+
+/// `--lang pt --help` and usage errors carry none of our English sentences
+/// (issue 16): every description comes from messages.toml in the learner's
+/// language.
+#[test]
+fn help_and_usage_errors_speak_portuguese() {
+    let messages: toml::Table =
+        toml::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/messages.toml")).unwrap())
+            .unwrap();
+    // Our English sentences: the help texts that differ from their Portuguese.
+    let english: Vec<String> = messages
+        .iter()
+        .filter(|(key, _)| key.starts_with("help") || key.starts_with("usage."))
+        .filter_map(|(_, v)| {
+            let (pt, en) = (v["pt"].as_str()?, v["en"].as_str()?);
+            (pt != en && en.split_whitespace().count() >= 3).then(|| en.to_string())
+        })
+        .collect();
+    assert!(english.len() > 80, "{}", english.len());
+    let learner = Learner::new();
+    for path in [
+        "",
+        "module5",
+        "module5 lesson",
+        "module5 checklist",
+        "module5 check",
+        "module5 audit",
+        "module5 fix",
+        "module5 fix budget",
+        "module5 fix idle-shutdown",
+        "module5 instances",
+        "module5 advise",
+        "module5 cost",
+        "module5 prices refresh",
+        "module5 monitor",
+        "module5 troubleshoot",
+        "module5 report",
+        "module5 reset",
+        "instructor verify",
+        "instructor collect",
+        "instructor role-template",
+        "iam-policy",
+    ] {
+        let mut args = vec!["--lang", "pt"];
+        args.extend(path.split_whitespace());
+        args.push("--help");
+        let output = learner.run(&args);
+        expect_code(&output, 0);
+        let text = stdout(&output);
+        assert!(
+            text.contains("Uso: sm-course") && text.contains("Opções:"),
+            "{path}: {text}"
+        );
+        for sentence in &english {
+            // Words of the sentence, not its line breaks.
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                !flat.contains(sentence.as_str()),
+                "{path}: English {sentence:?} in\n{text}"
+            );
+        }
+        for word in [
+            "Usage:",
+            "Options:",
+            "Commands:",
+            "Print help",
+            "[default:",
+            "[possible values:",
+        ] {
+            assert!(!text.contains(word), "{path}: {word:?} in\n{text}");
+        }
+    }
+    // A usage error: exit 2, in Portuguese, with the failing command's usage.
+    let bad = learner.run(&["--lang", "pt", "module5", "check", "--format", "xml"]);
+    expect_code(&bad, 2);
+    let err = stderr(&bad);
+    assert!(
+        err.contains("valor inválido xml") && err.contains("Uso: sm-course module5 check") && err.contains("--help"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("invalid value") && !err.contains("For more information"),
+        "{err}"
+    );
+    // The language from the environment when no flag says it.
+    let env = learner
+        .command(&["module5", "chek"])
+        .env("LANG", "pt_BR.UTF-8")
+        .output()
+        .unwrap();
+    expect_code(&env, 2);
+    assert!(stderr(&env).contains("comando desconhecido: chek"), "{}", stderr(&env));
+}
