@@ -18,6 +18,8 @@ pub mod course;
 mod error;
 #[cfg(test)]
 mod fuzz;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod i18n;
 mod instructor;
 mod monitor;

@@ -13,6 +13,7 @@
 //! 8. `instructor`, `wizard`: a class; the guided course
 //! 9. `cli`, `context`: the command line; what the process was started with
 //! 10. `commands`: one module per command group
+//! 11. `fuzzing`: entry points for the fuzzers (every parser, then its users)
 //!
 //! `lib.rs` lists the modules and dispatches; only `src/aws/` names the AWS
 //! SDK crates.
@@ -31,6 +32,7 @@ const LAYERS: &[&[&str]] = &[
     &["instructor", "wizard"],
     &["cli", "context"],
     &["commands"],
+    &["fuzzing"],
 ];
 
 /// Crates only `src/aws/` may name.
