@@ -286,6 +286,9 @@ pub struct AuditArgs {
     /// With --stop: endpoints too (each confirmed by name on a terminal)
     #[arg(long, requires = "stop")]
     pub include_endpoints: bool,
+    /// With --stop: also the Studio app or notebook instance you are working in (stopped last; ends this session)
+    #[arg(long, requires = "stop")]
+    pub include_current: bool,
     /// With --stop: how long to wait for everything to stop, in seconds
     #[arg(long, default_value_t = 600, value_name = "SECONDS")]
     pub wait: u64,

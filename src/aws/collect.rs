@@ -553,12 +553,13 @@ async fn training_jobs(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<TrainingJo
     described.into_iter().collect()
 }
 
-/// When running inside SageMaker Studio, whether the auto-shutdown
-/// extension's local setup is present (the lifecycle script writes
+/// What the machine says when it is SageMaker: the resource the tool runs
+/// in (from the metadata file) and, in Studio, whether the auto-shutdown
+/// extension's local setup is present (its lifecycle script writes
 /// `~/.auto-shutdown/`).
 fn local_facts() -> LocalFacts {
-    let in_studio = std::path::Path::new("/opt/ml/metadata/resource-metadata.json").exists();
-    if !in_studio {
+    let metadata = crate::snapshot::studio::read();
+    if !metadata.present {
         return LocalFacts::default();
     }
     let setup = dirs::home_dir()
@@ -566,8 +567,9 @@ fn local_facts() -> LocalFacts {
         .filter(|path| path.exists())
         .map(|path| path.display().to_string());
     LocalFacts {
-        in_studio,
+        in_studio: true,
         autoshutdown_setup: setup,
+        current: metadata.current,
     }
 }
 
@@ -594,6 +596,7 @@ pub async fn collect_running(config: &SdkConfig) -> Running {
         notebook_instances,
         endpoints,
         jobs,
+        current: crate::snapshot::studio::read().current,
     }
 }
 

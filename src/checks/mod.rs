@@ -177,6 +177,9 @@ pub struct Resource {
     pub owner: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_type: Option<String>,
+    /// The Studio app or notebook instance the learner is working in.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub current: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

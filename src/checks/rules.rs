@@ -4,8 +4,8 @@ use super::running;
 use super::{CheckResult, Fact, Judge, Resource, Status};
 use crate::catalog::usd;
 use crate::i18n::tr;
-use crate::snapshot::running::{delete_app_command, delete_endpoint_command, stop_notebook_command};
-use crate::snapshot::{Budget, Snapshot, StudioSettings};
+use crate::snapshot::running::{Target, delete_app_command, delete_endpoint_command, stop_notebook_command};
+use crate::snapshot::{App, Budget, Snapshot, StudioSettings};
 
 /// Markers of the known auto-shutdown scripts in a Studio lifecycle
 /// configuration: the aws-samples extension (Studio Classic) and the
@@ -135,7 +135,14 @@ pub(super) fn studio_apps(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         Ok(apps) => apps,
         Err(e) => return j.error(ID, e),
     };
-    let billable = running::studio_apps(&j.course.instances, apps, s.spaces.as_deref().ok(), &s.taken_at);
+    let current = s.local.current.as_ref();
+    let billable = running::studio_apps(
+        &j.course.instances,
+        apps,
+        s.spaces.as_deref().ok(),
+        current,
+        &s.taken_at,
+    );
     if billable.is_empty() {
         let args = [("seen", apps.len().to_string())];
         let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
@@ -143,14 +150,39 @@ pub(super) fn studio_apps(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         return r;
     }
     let resources: Vec<Resource> = billable.iter().map(|(_, r)| r.clone()).collect();
+    let region = region_arg(s);
+    let command = |app: &App| delete_app_command(&app.domain_id, app.owner(), &app.app_type, &app.name, &region);
+    // The app the learner works in, alone: a reminder, not a failure.
+    if let [(app, resource)] = billable.as_slice()
+        && resource.current
+    {
+        let idle = match app_idle(j, s, app) {
+            Some((how, _)) => crate::i18n::trf(j.lang, "checks.current_idle", &[("how", &how)]),
+            None => tr(j.lang, "checks.current_no_idle").to_string(),
+        };
+        let mut args = cost_args(j, &resources);
+        args.extend([("name", app.name.clone()), ("idle", idle.clone())]);
+        let mut r = j.result(ID, Status::Warn, j.say(ID, "current", &args), &args);
+        r.remediation.commands = vec![command(app)];
+        r.evidence = vec![
+            fact("current", Target::of_app(app).label()),
+            fact("idle_shutdown", idle),
+        ];
+        r.resources = resources;
+        return r;
+    }
     let args = cost_args(j, &resources);
     let mut r = j.result(ID, Status::Fail, j.say(ID, "fail", &args), &args);
-    let region = region_arg(s);
+    // Never a command that ends the learner's own session among the others.
     r.remediation.commands = billable
         .iter()
-        .map(|(app, _)| delete_app_command(&app.domain_id, app.owner(), &app.app_type, &app.name, &region))
+        .filter(|(_, r)| !r.current)
+        .map(|(app, _)| command(app))
         .collect();
     r.evidence = vec![fact("billable_apps", resources.len())];
+    if let Some((app, _)) = billable.iter().find(|(_, r)| r.current) {
+        r.evidence.push(fact("current", Target::of_app(app).label()));
+    }
     r.resources = resources;
     r
 }
@@ -161,7 +193,8 @@ pub(super) fn notebook_instances(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         Ok(n) => n,
         Err(e) => return j.error(ID, e),
     };
-    let running = running::notebook_instances(&j.course.instances, notebooks, &s.taken_at);
+    let current = s.local.current.as_ref();
+    let running = running::notebook_instances(&j.course.instances, notebooks, current, &s.taken_at);
     if running.is_empty() {
         let args = [("seen", notebooks.len().to_string())];
         let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
@@ -169,14 +202,30 @@ pub(super) fn notebook_instances(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         return r;
     }
     let resources: Vec<Resource> = running.iter().map(|(_, r)| r.clone()).collect();
+    let region = region_arg(s);
+    if let [(notebook, resource)] = running.as_slice()
+        && resource.current
+    {
+        let idle = tr(j.lang, "checks.current_no_idle").to_string();
+        let mut args = cost_args(j, &resources);
+        args.extend([("name", notebook.name.clone()), ("idle", idle.clone())]);
+        let mut r = j.result(ID, Status::Warn, j.say(ID, "current", &args), &args);
+        r.remediation.commands = vec![stop_notebook_command(&notebook.name, &region)];
+        r.evidence = vec![fact("current", &notebook.name), fact("idle_shutdown", idle)];
+        r.resources = resources;
+        return r;
+    }
     let args = cost_args(j, &resources);
     let mut r = j.result(ID, Status::Fail, j.say(ID, "fail", &args), &args);
-    let region = region_arg(s);
     r.remediation.commands = running
         .iter()
+        .filter(|(_, r)| !r.current)
         .map(|(n, _)| stop_notebook_command(&n.name, &region))
         .collect();
     r.evidence = vec![fact("running", running.len())];
+    if let Some((n, _)) = running.iter().find(|(_, r)| r.current) {
+        r.evidence.push(fact("current", &n.name));
+    }
     r.resources = resources;
     r
 }
@@ -370,12 +419,21 @@ pub(super) fn budget_alerts(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     r
 }
 
-/// Where idle shutdown holds for one set of settings, if it does.
-fn idle_coverage(j: &Judge<'_>, settings: &StudioSettings, s: &Snapshot) -> Option<(String, Option<i32>)> {
-    for (label, idle) in [
-        ("JupyterLab", &settings.jupyterlab_idle),
-        ("Code Editor", &settings.code_editor_idle),
+/// Where idle shutdown holds for one set of settings, if it does; for the
+/// apps of one type (`JupyterLab`, `CodeEditor`, …) when `app_type` is given.
+fn idle_coverage(
+    j: &Judge<'_>,
+    settings: &StudioSettings,
+    s: &Snapshot,
+    app_type: Option<&str>,
+) -> Option<(String, Option<i32>)> {
+    for (kind, label, idle) in [
+        ("JupyterLab", "JupyterLab", &settings.jupyterlab_idle),
+        ("CodeEditor", "Code Editor", &settings.code_editor_idle),
     ] {
+        if app_type.is_some_and(|t| t != kind) {
+            continue;
+        }
         if let Some(idle) = idle.as_ref().filter(|i| i.enabled) {
             let text = match idle.timeout_minutes {
                 Some(m) => crate::i18n::trf(j.lang, "checks.idle_builtin", &[("app", &label), ("minutes", &m)]),
@@ -386,6 +444,9 @@ fn idle_coverage(j: &Judge<'_>, settings: &StudioSettings, s: &Snapshot) -> Opti
     }
     let lccs = s.lifecycle_configs.as_ref().ok()?;
     for attachment in &settings.lifecycle_configs {
+        if app_type.is_some_and(|t| t != attachment.app_type) {
+            continue;
+        }
         let Some(lcc) = lccs.iter().find(|l| l.arn == attachment.arn) else {
             continue;
         };
@@ -419,6 +480,35 @@ fn effective(domain: &StudioSettings, profile: &StudioSettings) -> StudioSetting
             profile.lifecycle_configs.clone()
         },
     }
+}
+
+/// The idle shutdown that applies to one Studio app: its owner's settings
+/// (the space's owner for a space app, else the user profile; the domain's
+/// defaults where the profile sets nothing) for its app type.
+fn app_idle(j: &Judge<'_>, s: &Snapshot, app: &App) -> Option<(String, Option<i32>)> {
+    let domain = s.domains.as_ref().ok()?.iter().find(|d| d.id == app.domain_id)?;
+    let owner = app.user_profile.clone().or_else(|| {
+        let space = app.space.as_ref()?;
+        s.spaces
+            .as_ref()
+            .ok()?
+            .iter()
+            .find(|sp| sp.domain_id == app.domain_id && sp.name == *space)?
+            .owner
+            .clone()
+    });
+    let profile = owner.and_then(|name| {
+        s.user_profiles
+            .as_ref()
+            .ok()?
+            .iter()
+            .find(|p| p.domain_id == app.domain_id && p.name == name)
+    });
+    let settings = match profile {
+        Some(p) => effective(&domain.defaults, &p.settings),
+        None => domain.defaults.clone(),
+    };
+    idle_coverage(j, &settings, s, Some(&app.app_type))
 }
 
 pub(super) fn idle_shutdown(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
@@ -461,7 +551,7 @@ pub(super) fn idle_shutdown(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
                 .collect()
         };
         for (place, settings) in targets {
-            match idle_coverage(j, &settings, s) {
+            match idle_coverage(j, &settings, s, None) {
                 Some((how, minutes)) => {
                     longest = longest.max(minutes);
                     covered.push(fact(&place, how));

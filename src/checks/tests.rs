@@ -449,6 +449,7 @@ fn idle_shutdown_skips_without_domains_errors_without_data_and_trusts_the_local_
     s.local = LocalFacts {
         in_studio: true,
         autoshutdown_setup: Some("/home/sagemaker-user/.auto-shutdown".into()),
+        current: None,
     };
     assert_eq!(run(&course, &s, "idle-shutdown").status, Status::Pass);
 }
@@ -550,4 +551,112 @@ fn only_selects_checks_in_report_order() {
     let only = ["budget".to_string(), "identity".to_string()];
     let ids: Vec<&str> = judge.judge(&s, Some(&only)).iter().map(|r| r.id).collect();
     assert_eq!(ids, ["identity", "budget"]);
+}
+
+fn neglected(course: &Course) -> Snapshot {
+    course.sandbox("neglected", Lang::En).unwrap()
+}
+
+fn lab_metadata() -> studio::Current {
+    studio::parse(
+        r#"{"AppType":"JupyterLab","DomainId":"d-practice01","SpaceName":"learner-lab","ResourceName":"default",
+            "ResourceArn":"arn:aws:sagemaker:eu-central-1:123456789012:app/d-practice01/learner-lab/JupyterLab/default"}"#,
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_app_the_learner_works_in_alone_is_a_warning_with_its_cost_and_how_to_stop_it() {
+    let course = course();
+    let mut s = neglected(&course);
+    s.local.current = Some(lab_metadata());
+    // Only the learner's JupyterLab app runs (the JupyterServer is free).
+    if let Ok(apps) = &mut s.apps {
+        apps.retain(|a| a.app_type != "KernelGateway");
+    }
+    let r = run(&course, &s, "studio-apps");
+    assert_eq!(r.status, Status::Warn, "{}", r.summary);
+    assert!(
+        r.summary.contains("Only the app you are working in (default)")
+            && r.summary.contains("$3.82/h")
+            && r.summary.contains("File → Shut Down")
+            && r.summary.contains("No idle shutdown covers it"),
+        "{}",
+        r.summary
+    );
+    assert!(r.resources[0].current);
+    assert_eq!(r.remediation.commands.len(), 1);
+    assert!(r.remediation.commands[0].contains("--space-name learner-lab"));
+    let pt = run_in(&course, &s, "studio-apps", Lang::Pt);
+    assert!(
+        pt.summary.contains("File → Shut Down") && pt.summary.contains("Só o app"),
+        "{}",
+        pt.summary
+    );
+
+    // With idle shutdown on for the space's owner, it says when it stops.
+    if let Ok(profiles) = &mut s.user_profiles {
+        profiles[0].settings.jupyterlab_idle = Some(IdleSettings {
+            enabled: true,
+            timeout_minutes: Some(45),
+        });
+    }
+    let r = run(&course, &s, "studio-apps");
+    assert!(
+        r.summary.contains("Idle shutdown will stop it") && r.summary.contains("45 min"),
+        "{}",
+        r.summary
+    );
+}
+
+#[test]
+fn any_other_running_app_still_fails_and_no_command_ends_the_learners_session() {
+    let course = course();
+    let mut s = neglected(&course);
+    s.local.current = Some(lab_metadata());
+    let r = run(&course, &s, "studio-apps");
+    assert_eq!(r.status, Status::Fail);
+    assert_eq!(r.resources.len(), 2);
+    assert!(r.resources[0].current && r.resources[0].app_type.as_deref() == Some("JupyterLab"));
+    assert!(!r.resources[1].current);
+    assert_eq!(r.remediation.commands.len(), 1);
+    assert!(
+        r.remediation.commands[0].contains("KernelGateway"),
+        "{:?}",
+        r.remediation.commands
+    );
+    let json = serde_json::to_value(&r.resources).unwrap();
+    assert_eq!(json[0]["current"], true);
+    assert!(json[1].get("current").is_none(), "false is not written");
+}
+
+#[test]
+fn the_notebook_instance_the_learner_works_on_alone_is_a_warning() {
+    let course = course();
+    let mut s = neglected(&course);
+    s.local.current = Some(
+        studio::parse(
+            r#"{"ResourceArn":"arn:aws:sagemaker:eu-central-1:123456789012:notebook-instance/old-course-notebook","ResourceName":"old-course-notebook"}"#,
+        )
+        .unwrap(),
+    );
+    let r = run(&course, &s, "notebook-instances");
+    assert_eq!(r.status, Status::Warn, "{}", r.summary);
+    assert!(
+        r.summary.contains("old-course-notebook") && r.resources[0].current,
+        "{}",
+        r.summary
+    );
+    assert!(r.remediation.commands[0].contains("stop-notebook-instance"));
+    // Another one running fails, the learner's own first.
+    if let Ok(notebooks) = &mut s.notebook_instances {
+        let mut other = notebooks[0].clone();
+        other.name = "another".into();
+        notebooks.insert(0, other);
+    }
+    let r = run(&course, &s, "notebook-instances");
+    assert_eq!(r.status, Status::Fail);
+    assert_eq!(r.resources[0].name, "old-course-notebook");
+    assert_eq!(r.remediation.commands.len(), 1);
+    assert!(r.remediation.commands[0].contains("another"));
 }

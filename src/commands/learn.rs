@@ -212,6 +212,7 @@ impl LiveChecks for AccountChecks<'_> {
                     yes: false,
                     dry_run: false,
                     include_endpoints: false,
+                    include_current: false,
                     wait: 120,
                     aws: Default::default(),
                 };

@@ -3,6 +3,7 @@
 //! and judged again without any network.
 
 pub mod running;
+pub mod studio;
 
 use std::collections::BTreeMap;
 
@@ -267,6 +268,9 @@ pub struct LocalFacts {
     pub in_studio: bool,
     /// Where the auto-shutdown extension's local setup was found.
     pub autoshutdown_setup: Option<String>,
+    /// The Studio app or notebook instance the tool runs in, from its metadata file.
+    #[serde(default)]
+    pub current: Option<studio::Current>,
 }
 
 /// Masks an e-mail address for display: `ana.souza@example.com` → `a***@example.com`.
