@@ -1,0 +1,313 @@
+//! Running inside SageMaker Studio or on a notebook instance, against the
+//! emulator: a metadata file shaped like SageMaker's names the resource the
+//! learner works in (`SM_COURSE_STUDIO_METADATA`); `check` marks it, `audit`
+//! puts it first and does not count it, `audit --stop` leaves it running.
+
+use std::process::Output;
+
+use aws_sdk_sagemaker::types as sm;
+use serde_json::Value;
+
+use crate::emulator::*;
+use crate::live::{Seed, by_id, json};
+use crate::util::*;
+
+/// Runs the binary as if inside the resource `metadata` describes.
+fn run_in(learner: &Learner, emulator: &Emulator, metadata: &str, args: &[&str]) -> Output {
+    let path = learner.dir.path().join("resource-metadata.json");
+    std::fs::write(&path, metadata).unwrap();
+    let mut cmd = learner.command(args);
+    emulator.configure(&mut cmd);
+    cmd.env("SM_COURSE_STUDIO_METADATA", &path)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn app_arn(domain: &str, owner: &str, app_type: &str, name: &str) -> String {
+    format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:app/{domain}/{owner}/{app_type}/{name}")
+}
+
+fn space_metadata(domain: &str, space: &str, app_type: &str) -> String {
+    serde_json::json!({
+        "AppType": app_type,
+        "DomainId": domain,
+        "SpaceName": space,
+        "UserProfileName": "",
+        "ExecutionRoleArn": format!("arn:aws:iam::{ACCOUNT}:role/SageMakerExecution"),
+        "ResourceArn": app_arn(domain, space, app_type, "default"),
+        "ResourceName": "default",
+        "AppImageVersion": "2.0"
+    })
+    .to_string()
+}
+
+fn app_status(seed: &Seed, domain: &str, owner: &str, app_type: sm::AppType, name: &str) -> String {
+    let mut call = seed
+        .sm
+        .describe_app()
+        .domain_id(domain)
+        .app_type(app_type)
+        .app_name(name);
+    call = match owner.strip_prefix("space:") {
+        Some(space) => call.space_name(space),
+        None => call.user_profile_name(owner),
+    };
+    block_on(call.send()).unwrap().status().unwrap().as_str().to_string()
+}
+
+fn notebook_status(seed: &Seed, name: &str) -> String {
+    let out = block_on(seed.sm.describe_notebook_instance().notebook_instance_name(name).send()).unwrap();
+    out.notebook_instance_status().unwrap().as_str().to_string()
+}
+
+/// The resources of a check, as (name, current).
+fn marked(report: &Value, id: &str) -> Vec<(String, bool)> {
+    by_id(report, id)["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["name"].as_str().unwrap().to_string(), r["current"] == true))
+        .collect()
+}
+
+/// A domain with a profile `ana`, a space `lab` of hers, and things the
+/// learner forgot: a Studio Classic app, a notebook instance.
+fn account(emulator: &Emulator) -> (Seed, String) {
+    let seed = Seed::new(emulator);
+    let domain = seed.domain("course", None);
+    seed.profile(&domain, "ana");
+    seed.space(&domain, "lab", "ana");
+    seed.app(
+        &domain,
+        "ana",
+        sm::AppType::KernelGateway,
+        "datascience-1",
+        "ml.m5.xlarge",
+        9000,
+    );
+    seed.notebook("forgotten", "ml.t3.medium", 3600);
+    (seed, domain)
+}
+
+/// `check` marks the current one (JSON and text), `audit` lists it first
+/// and `audit --stop --yes` stops the others but not it; afterwards the
+/// check warns and the audit exits 0 with a reminder.
+fn the_current_one_is_marked_and_kept(
+    emulator: &Emulator,
+    metadata: &str,
+    check_id: &str,
+    current: &str,
+    still_running: &dyn Fn() -> String,
+) {
+    let learner = Learner::new();
+    let output = run_in(&learner, emulator, metadata, &["module5", "check", "--format", "json"]);
+    let report = json(&output);
+    let resources = marked(&report, check_id);
+    assert_eq!(resources[0], (current.to_string(), true), "{resources:?}");
+    assert!(resources[1..].iter().all(|(_, c)| !c), "{resources:?}");
+    let text = stdout(&run_in(&learner, emulator, metadata, &["module5", "check"]));
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("← you are working in this one"), "{text}");
+
+    let audit = json(&run_in(
+        &learner,
+        emulator,
+        metadata,
+        &["module5", "audit", "--format", "json"],
+    ));
+    assert_eq!(audit["running"][0]["name"], current, "{audit}");
+    assert_eq!(audit["running"][0]["current"], true);
+
+    let dry = run_in(
+        &learner,
+        emulator,
+        metadata,
+        &["module5", "audit", "--stop", "--dry-run"],
+    );
+    expect_code(&dry, 0);
+    assert!(stdout(&dry).contains("Kept: "), "{}", stdout(&dry));
+
+    let stopped = run_in(&learner, emulator, metadata, &["module5", "audit", "--stop", "--yes"]);
+    expect_code(&stopped, 0);
+    let out = stdout(&stopped);
+    assert!(out.contains("Kept: ") && out.contains("--include-current"), "{out}");
+    assert_eq!(
+        still_running(),
+        "InService",
+        "the learner's own resource is never stopped"
+    );
+
+    let after = run_in(&learner, emulator, metadata, &["module5", "audit"]);
+    expect_code(&after, 0);
+    assert!(
+        stdout(&after).contains("Only the resource you are working in"),
+        "{}",
+        stdout(&after)
+    );
+    let report = json(&run_in(
+        &learner,
+        emulator,
+        metadata,
+        &["module5", "check", "--format", "json"],
+    ));
+    assert_eq!(
+        by_id(&report, check_id)["status"],
+        "warn",
+        "{}",
+        by_id(&report, check_id)
+    );
+}
+
+#[test]
+fn in_a_jupyterlab_space_the_app_hosting_the_terminal_is_kept() {
+    let emulator = Emulator::start();
+    let (seed, domain) = account(&emulator);
+    seed.app(
+        &domain,
+        "space:lab",
+        sm::AppType::JupyterLab,
+        "default",
+        "ml.t3.medium",
+        600,
+    );
+    let metadata = space_metadata(&domain, "lab", "JupyterLab");
+    the_current_one_is_marked_and_kept(&emulator, &metadata, "studio-apps", "default", &|| {
+        app_status(&seed, &domain, "space:lab", sm::AppType::JupyterLab, "default")
+    });
+    assert_eq!(
+        app_status(&seed, &domain, "ana", sm::AppType::KernelGateway, "datascience-1"),
+        "Deleted"
+    );
+    assert_eq!(notebook_status(&seed, "forgotten"), "Stopped");
+}
+
+#[test]
+fn in_a_code_editor_space_the_app_is_kept() {
+    let emulator = Emulator::start();
+    let (seed, domain) = account(&emulator);
+    seed.app(
+        &domain,
+        "space:lab",
+        sm::AppType::CodeEditor,
+        "default",
+        "ml.t3.medium",
+        600,
+    );
+    let metadata = space_metadata(&domain, "lab", "CodeEditor");
+    the_current_one_is_marked_and_kept(&emulator, &metadata, "studio-apps", "default", &|| {
+        app_status(&seed, &domain, "space:lab", sm::AppType::CodeEditor, "default")
+    });
+    assert_eq!(
+        app_status(&seed, &domain, "ana", sm::AppType::KernelGateway, "datascience-1"),
+        "Deleted"
+    );
+}
+
+#[test]
+fn in_a_studio_classic_kernel_gateway_app_it_is_kept() {
+    let emulator = Emulator::start();
+    let (seed, domain) = account(&emulator);
+    let name = "datascience-1-0-ml-t3-medium-1abf";
+    seed.app(&domain, "ana", sm::AppType::KernelGateway, name, "ml.t3.medium", 600);
+    let metadata = serde_json::json!({
+        "AppType": "KernelGateway",
+        "DomainId": domain,
+        "UserProfileName": "ana",
+        "ResourceArn": app_arn(&domain, "ana", "KernelGateway", name),
+        "ResourceName": name,
+    })
+    .to_string();
+    the_current_one_is_marked_and_kept(&emulator, &metadata, "studio-apps", name, &|| {
+        app_status(&seed, &domain, "ana", sm::AppType::KernelGateway, name)
+    });
+    assert_eq!(
+        app_status(&seed, &domain, "ana", sm::AppType::KernelGateway, "datascience-1"),
+        "Deleted"
+    );
+}
+
+#[test]
+fn on_a_notebook_instance_it_is_kept() {
+    let emulator = Emulator::start();
+    let (seed, domain) = account(&emulator);
+    seed.notebook("my-notebook", "ml.t3.medium", 600);
+    let metadata = serde_json::json!({
+        "ResourceArn": format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:notebook-instance/my-notebook"),
+        "ResourceName": "my-notebook",
+    })
+    .to_string();
+    the_current_one_is_marked_and_kept(&emulator, &metadata, "notebook-instances", "my-notebook", &|| {
+        notebook_status(&seed, "my-notebook")
+    });
+    assert_eq!(notebook_status(&seed, "forgotten"), "Stopped");
+    assert_eq!(
+        app_status(&seed, &domain, "ana", sm::AppType::KernelGateway, "datascience-1"),
+        "Deleted"
+    );
+}
+
+#[test]
+fn include_current_stops_it_too_and_last() {
+    let emulator = Emulator::start();
+    let (seed, domain) = account(&emulator);
+    seed.app(
+        &domain,
+        "space:lab",
+        sm::AppType::JupyterLab,
+        "default",
+        "ml.t3.medium",
+        600,
+    );
+    let metadata = space_metadata(&domain, "lab", "JupyterLab");
+    let learner = Learner::new();
+    let dry = run_in(
+        &learner,
+        &emulator,
+        &metadata,
+        &["module5", "audit", "--stop", "--dry-run", "--include-current"],
+    );
+    let out = stdout(&dry);
+    let last = out.rfind("DeleteApp").unwrap();
+    assert!(
+        out.contains("last, as you are working in it") && out[last..].contains("SpaceName=lab"),
+        "{out}"
+    );
+    let output = run_in(
+        &learner,
+        &emulator,
+        &metadata,
+        &["module5", "audit", "--stop", "--yes", "--include-current"],
+    );
+    expect_code(&output, 0);
+    assert_eq!(
+        app_status(&seed, &domain, "space:lab", sm::AppType::JupyterLab, "default"),
+        "Deleted"
+    );
+    let log: Vec<Value> = std::fs::read_to_string(learner.home().join("audit.log"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(log.len(), 3, "{log:?}");
+    assert!(
+        log[2]["target"].as_str().unwrap().contains("JupyterLab app"),
+        "the learner's own app is stopped last: {log:?}"
+    );
+}
+
+#[test]
+fn an_odd_metadata_file_is_ignored_with_a_note_under_verbose() {
+    let emulator = Emulator::start();
+    account(&emulator);
+    let learner = Learner::new();
+    let output = run_in(&learner, &emulator, "{not json", &["-v", "module5", "audit"]);
+    expect_code(&output, 1);
+    assert!(
+        stderr(&output).contains("the current resource is not known"),
+        "{}",
+        stderr(&output)
+    );
+    let quiet = run_in(&learner, &emulator, "{not json", &["module5", "audit"]);
+    assert!(!stderr(&quiet).contains("not known"));
+}
