@@ -7,22 +7,6 @@ use crate::i18n::tr;
 use crate::snapshot::running::{Target, delete_app_command, delete_endpoint_command, stop_notebook_command};
 use crate::snapshot::{App, Budget, Snapshot, StudioSettings};
 
-/// Markers of the known auto-shutdown scripts in a Studio lifecycle
-/// configuration: the aws-samples extension (Studio Classic) and the
-/// auto-stop-idle scripts for JupyterLab and Code Editor.
-const AUTOSHUTDOWN_MARKERS: [(&str, &str); 4] = [
-    (
-        "sagemaker-studio-autoshutdown",
-        "sagemaker-studio-auto-shutdown-extension",
-    ),
-    (
-        "sagemaker_studio_autoshutdown",
-        "sagemaker-studio-auto-shutdown-extension",
-    ),
-    ("auto-stop-idle", "auto-stop-idle"),
-    ("auto_stop_idle", "auto-stop-idle"),
-];
-
 /// Above this idle timeout the check warns: a forgotten app bills for hours.
 const LONG_IDLE_MINUTES: i32 = 180;
 
@@ -451,13 +435,23 @@ fn idle_coverage(
             continue;
         };
         let Ok(script) = &lcc.content else { continue };
-        if let Some((_, known)) = AUTOSHUTDOWN_MARKERS.iter().find(|(marker, _)| script.contains(marker)) {
+        if let Some(found) = super::lcc::recognise(script) {
+            let minutes = found.minutes.map_or_else(
+                || tr(j.lang, "checks.time_not_stated").to_string(),
+                |m| crate::i18n::trf(j.lang, "checks.after_minutes", &[("minutes", &m)]),
+            );
             let text = crate::i18n::trf(
                 j.lang,
                 "checks.idle_lcc",
-                &[("name", &lcc.name), ("script", known), ("app", &attachment.app_type)],
+                &[
+                    ("name", &lcc.name),
+                    ("script", &found.script),
+                    ("app", &attachment.app_type),
+                    ("minutes", &minutes),
+                ],
             );
-            return Some((text, None));
+            let minutes = found.minutes.map(|m| i32::try_from(m).unwrap_or(i32::MAX));
+            return Some((text, minutes));
         }
     }
     None
@@ -530,6 +524,8 @@ pub(super) fn idle_shutdown(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     let mut covered = Vec::new();
     let mut uncovered = Vec::new();
     let mut longest = None::<i32>;
+    // Covered, but by a script that does not say after how long.
+    let mut untimed = Vec::new();
     for domain in domains {
         let mine: Vec<_> = match profiles {
             Ok(all) => all.iter().filter(|p| p.domain_id == domain.id).collect(),
@@ -554,6 +550,9 @@ pub(super) fn idle_shutdown(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
             match idle_coverage(j, &settings, s, None) {
                 Some((how, minutes)) => {
                     longest = longest.max(minutes);
+                    if minutes.is_none() {
+                        untimed.push(place.clone());
+                    }
                     covered.push(fact(&place, how));
                 }
                 None => uncovered.push((domain.id.clone(), place)),
@@ -566,16 +565,17 @@ pub(super) fn idle_shutdown(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         if let Err(e) = profiles {
             return j.error(ID, e);
         }
-        let minutes = longest.unwrap_or(0);
-        let (status, key) = if minutes > LONG_IDLE_MINUTES {
-            (Status::Warn, "long")
-        } else {
-            (Status::Pass, "pass")
+        let (status, key) = match longest {
+            Some(minutes) if minutes > LONG_IDLE_MINUTES => (Status::Warn, "long"),
+            // Never "up to 0 min": a script that states no time says so.
+            _ if !untimed.is_empty() => (Status::Pass, "untimed"),
+            _ => (Status::Pass, "pass"),
         };
         let args = [
-            ("minutes", minutes.to_string()),
+            ("minutes", longest.map_or_else(|| "?".to_string(), |m| m.to_string())),
             ("limit", LONG_IDLE_MINUTES.to_string()),
             ("domain", domains[0].id.clone()),
+            ("untimed", untimed.join(", ")),
         ];
         let mut r = j.result(ID, status, j.say(ID, key, &args), &args);
         r.evidence = covered;

@@ -422,10 +422,32 @@ fn idle_shutdown_recognises_a_known_lifecycle_script() {
     let r = run(&course, &s, "idle-shutdown");
     assert_eq!(r.status, Status::Pass);
     assert!(
-        r.evidence[0].value.contains("sagemaker-studio-auto-shutdown-extension"),
+        r.evidence[0].value.contains("sagemaker-studio-auto-shutdown-extension")
+            && r.evidence[0].value.contains("time not stated"),
         "{:?}",
         r.evidence
     );
+    // Never "up to 0 min" when the script does not say.
+    assert!(
+        r.summary.contains("time not stated") && !r.summary.contains("0 min"),
+        "{}",
+        r.summary
+    );
+    let pt = run_in(&course, &s, "idle-shutdown", Lang::Pt);
+    assert!(pt.summary.contains("tempo não informado"), "{}", pt.summary);
+    // With its time stated, the time is read, in minutes.
+    s.lifecycle_configs =
+        script("#!/bin/bash\nTIMEOUT_IN_MINS=45\npip install ./sagemaker_studio_autoshutdown-0.1.5.tar.gz\n");
+    let r = run(&course, &s, "idle-shutdown");
+    assert!(r.summary.contains("up to 45 min"), "{}", r.summary);
+    assert!(r.evidence[0].value.contains("after 45 min"), "{:?}", r.evidence);
+    s.lifecycle_configs = script(
+        "IDLE_TIME_IN_SECONDS=14400\npip install sagemaker_studio_jlab_auto_stop_idle\n\
+         python auto_stop_idle.py --idle-time $IDLE_TIME_IN_SECONDS",
+    );
+    let r = run(&course, &s, "idle-shutdown");
+    assert_eq!(r.status, Status::Warn, "4 hours is long: {}", r.summary);
+    assert!(r.summary.contains("240 min"), "{}", r.summary);
     s.lifecycle_configs = script("#!/bin/bash\necho hello\n");
     assert_eq!(
         run(&course, &s, "idle-shutdown").status,

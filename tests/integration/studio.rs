@@ -311,3 +311,93 @@ fn an_odd_metadata_file_is_ignored_with_a_note_under_verbose() {
     let quiet = run_in(&learner, &emulator, "{not json", &["module5", "audit"]);
     assert!(!stderr(&quiet).contains("not known"));
 }
+
+/// A Studio lifecycle configuration attached to the domain's JupyterLab apps.
+fn attach_script(seed: &Seed, domain: &str, name: &str, script: &str) {
+    use base64::Engine;
+    let arn = block_on(
+        seed.sm
+            .create_studio_lifecycle_config()
+            .studio_lifecycle_config_name(name)
+            .studio_lifecycle_config_content(base64::engine::general_purpose::STANDARD.encode(script))
+            .studio_lifecycle_config_app_type(sm::StudioLifecycleConfigAppType::JupyterLab)
+            .send(),
+    )
+    .unwrap()
+    .studio_lifecycle_config_arn()
+    .unwrap()
+    .to_string();
+    block_on(
+        seed.sm
+            .update_domain()
+            .domain_id(domain)
+            .default_user_settings(
+                sm::UserSettings::builder()
+                    .jupyter_lab_app_settings(sm::JupyterLabAppSettings::builder().lifecycle_config_arns(arn).build())
+                    .build(),
+            )
+            .send(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn an_auto_stop_script_is_read_with_its_idle_time_or_says_it_states_none() {
+    let emulator = Emulator::start();
+    let seed = Seed::new(&emulator);
+    let domain = seed.domain("course", None);
+    seed.profile(&domain, "ana");
+    seed.space(&domain, "lab", "ana");
+    seed.app(
+        &domain,
+        "space:lab",
+        sm::AppType::JupyterLab,
+        "default",
+        "ml.t3.medium",
+        600,
+    );
+    attach_script(
+        &seed,
+        &domain,
+        "auto-stop",
+        "#!/bin/bash\nIDLE_TIME_IN_SECONDS=2700\nPYTHON_PACKAGE=sagemaker_studio_jlab_auto_stop_idle-0.2.0.tar.gz\n\
+         echo \"*/2 * * * * python auto_stop_idle.py --idle-time $IDLE_TIME_IN_SECONDS\" | sudo crontab -\n",
+    );
+    let learner = Learner::new();
+    let metadata = space_metadata(&domain, "lab", "JupyterLab");
+    let report = json(&run_in(
+        &learner,
+        &emulator,
+        &metadata,
+        &["module5", "check", "--format", "json"],
+    ));
+    let idle = by_id(&report, "idle-shutdown");
+    assert_eq!(idle["status"], "pass", "{idle}");
+    assert!(idle["summary"].as_str().unwrap().contains("up to 45 min"), "{idle}");
+    let apps = by_id(&report, "studio-apps");
+    assert_eq!(apps["status"], "warn", "{apps}");
+    let summary = apps["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("Idle shutdown will stop it") && summary.contains("after 45 min"),
+        "{summary}"
+    );
+
+    attach_script(
+        &seed,
+        &domain,
+        "auto-stop-untimed",
+        "#!/bin/bash\npip install sagemaker_studio_jlab_auto_stop_idle\npython auto_stop_idle.py --idle-time $FROM_ELSEWHERE\n",
+    );
+    let report = json(&run_in(
+        &learner,
+        &emulator,
+        &metadata,
+        &["module5", "check", "--format", "json"],
+    ));
+    let idle = by_id(&report, "idle-shutdown");
+    let summary = idle["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("time not stated") && !summary.contains("0 min"),
+        "{idle}"
+    );
+}
