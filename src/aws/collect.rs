@@ -91,7 +91,7 @@ pub async fn collect(config: &SdkConfig) -> Snapshot {
         identity_and_budgets,
         bounded(op::LIST_DOMAINS, domains(&sm)),
         bounded(op::LIST_USER_PROFILES, user_profiles(&sm)),
-        bounded(op::LIST_SPACES, spaces(&sm)),
+        bounded(op::LIST_SPACES, described_spaces(&sm)),
         bounded(op::LIST_APPS, apps(&sm)),
         bounded(op::LIST_STUDIO_LIFECYCLE_CONFIGS, lifecycle_configs(&sm)),
         bounded(op::LIST_NOTEBOOK_INSTANCES, notebook_instances(&sm)),
@@ -255,8 +255,59 @@ pub(crate) async fn spaces(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Space>
                 .space_settings_summary()
                 .and_then(|o| o.app_type())
                 .map(|t| t.as_str().to_string()),
+            settings: None,
         })
         .collect())
+}
+
+/// The spaces with their own settings (DescribeSpace), for the idle
+/// shutdown that really applies to a space's apps.
+async fn described_spaces(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Space>> {
+    let list = spaces(sm).await?;
+    let described: Vec<Fetched<Space>> = describe_each(list, |mut space| async move {
+        let out = sm
+            .describe_space()
+            .domain_id(&space.domain_id)
+            .space_name(&space.name)
+            .send()
+            .await
+            .map_err(|e| call_error(op::DESCRIBE_SPACE, e))?;
+        space.settings = Some(space_settings(out.space_settings()));
+        Ok(space)
+    })
+    .await;
+    described.into_iter().collect()
+}
+
+fn space_settings(settings: Option<&aws_sdk_sagemaker::types::SpaceSettings>) -> SpaceSettings {
+    let Some(s) = settings else {
+        return SpaceSettings::default();
+    };
+    let jupyterlab = s.jupyter_lab_app_settings();
+    let code_editor = s.code_editor_app_settings();
+    let mut lifecycle_configs = Vec::new();
+    for (app_type, spec) in [
+        ("JupyterLab", jupyterlab.and_then(|a| a.default_resource_spec())),
+        ("CodeEditor", code_editor.and_then(|a| a.default_resource_spec())),
+    ] {
+        if let Some(arn) = spec.and_then(|r| r.lifecycle_config_arn()) {
+            lifecycle_configs.push(Attachment {
+                app_type: app_type.to_string(),
+                arn: arn.to_string(),
+            });
+        }
+    }
+    SpaceSettings {
+        jupyterlab_idle_minutes: jupyterlab
+            .and_then(|a| a.app_lifecycle_management())
+            .and_then(|m| m.idle_settings())
+            .and_then(|i| i.idle_timeout_in_minutes()),
+        code_editor_idle_minutes: code_editor
+            .and_then(|a| a.app_lifecycle_management())
+            .and_then(|m| m.idle_settings())
+            .and_then(|i| i.idle_timeout_in_minutes()),
+        lifecycle_configs,
+    }
 }
 
 pub(crate) async fn apps(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<App>> {

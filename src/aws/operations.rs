@@ -28,6 +28,7 @@ operations! {
     LIST_USER_PROFILES = "sagemaker:ListUserProfiles";
     DESCRIBE_USER_PROFILE = "sagemaker:DescribeUserProfile";
     LIST_SPACES = "sagemaker:ListSpaces";
+    DESCRIBE_SPACE = "sagemaker:DescribeSpace";
     LIST_APPS = "sagemaker:ListApps";
     LIST_STUDIO_LIFECYCLE_CONFIGS = "sagemaker:ListStudioLifecycleConfigs";
     DESCRIBE_STUDIO_LIFECYCLE_CONFIG = "sagemaker:DescribeStudioLifecycleConfig";

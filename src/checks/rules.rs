@@ -498,11 +498,49 @@ fn app_idle(j: &Judge<'_>, s: &Snapshot, app: &App) -> Option<(String, Option<i3
             .iter()
             .find(|p| p.domain_id == app.domain_id && p.name == name)
     });
-    let settings = match profile {
+    let mut settings = match profile {
         Some(p) => effective(&domain.defaults, &p.settings),
         None => domain.defaults.clone(),
     };
+    // A space's own settings come first: its idle timeout (which applies
+    // where the owner's settings turn idle shutdown on for the app type),
+    // then the lifecycle configuration it starts its apps with.
+    let space = app.space.as_ref().and_then(|name| {
+        s.spaces
+            .as_ref()
+            .ok()?
+            .iter()
+            .find(|sp| sp.domain_id == app.domain_id && sp.name == *name)
+    });
+    if let Some((space, own)) = space.and_then(|sp| Some((sp, sp.settings.as_ref()?))) {
+        let (minutes, idle, label) = match app.app_type.as_str() {
+            "JupyterLab" => (own.jupyterlab_idle_minutes, &settings.jupyterlab_idle, "JupyterLab"),
+            "CodeEditor" => (own.code_editor_idle_minutes, &settings.code_editor_idle, "Code Editor"),
+            _ => (None, &None, ""),
+        };
+        if let Some(minutes) = minutes
+            && idle.as_ref().is_some_and(|i| i.enabled)
+        {
+            let text = crate::i18n::trf(
+                j.lang,
+                "checks.idle_space",
+                &[("space", &space.name), ("app", &label), ("minutes", &minutes)],
+            );
+            return Some((text, Some(minutes)));
+        }
+        let mut attachments = own.lifecycle_configs.clone();
+        attachments.append(&mut settings.lifecycle_configs);
+        settings.lifecycle_configs = attachments;
+    }
     idle_coverage(j, &settings, s, Some(&app.app_type))
+}
+
+/// The idle shutdown of the app the learner works in, as evidence.
+fn current_app_idle(j: &Judge<'_>, s: &Snapshot) -> Option<Fact> {
+    let current = s.local.current.as_ref()?;
+    let app = s.apps.as_ref().ok()?.iter().find(|a| current.is_app(a))?;
+    let how = app_idle(j, s, app).map_or_else(|| tr(j.lang, "checks.current_no_idle").to_string(), |(how, _)| how);
+    Some(fact("current_app", format!("{}: {how}", Target::of_app(app).label())))
 }
 
 pub(super) fn idle_shutdown(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
@@ -579,6 +617,7 @@ pub(super) fn idle_shutdown(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         ];
         let mut r = j.result(ID, status, j.say(ID, key, &args), &args);
         r.evidence = covered;
+        r.evidence.extend(current_app_idle(j, s));
         if status == Status::Warn {
             r.remediation.commands = domains.iter().map(|d| enable_idle_command(&d.id, 60, s)).collect();
         }
@@ -594,6 +633,7 @@ pub(super) fn idle_shutdown(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     r.evidence = covered;
     r.evidence
         .extend(uncovered.iter().map(|(_, place)| fact("not_covered", place)));
+    r.evidence.extend(current_app_idle(j, s));
     r
 }
 

@@ -682,3 +682,45 @@ fn the_notebook_instance_the_learner_works_on_alone_is_a_warning() {
     assert_eq!(r.remediation.commands.len(), 1);
     assert!(r.remediation.commands[0].contains("another"));
 }
+
+#[test]
+fn a_space_app_follows_the_spaces_own_idle_timeout_where_the_owner_has_idle_shutdown_on() {
+    let course = course();
+    let mut s = neglected(&course);
+    s.local.current = Some(lab_metadata());
+    if let Ok(apps) = &mut s.apps {
+        apps.retain(|a| a.app_type != "KernelGateway");
+    }
+    if let Ok(spaces) = &mut s.spaces {
+        spaces[0].settings = Some(SpaceSettings {
+            jupyterlab_idle_minutes: Some(30),
+            ..Default::default()
+        });
+    }
+    // Idle shutdown is off for the owner: the space's timeout does nothing.
+    let r = run(&course, &s, "studio-apps");
+    assert!(r.summary.contains("No idle shutdown covers it"), "{}", r.summary);
+    if let Ok(domains) = &mut s.domains {
+        domains[0].defaults.jupyterlab_idle = Some(IdleSettings {
+            enabled: true,
+            timeout_minutes: Some(120),
+        });
+    }
+    let r = run(&course, &s, "studio-apps");
+    assert!(
+        r.summary
+            .contains("the space learner-lab's own idle timeout: JupyterLab after 30 min"),
+        "{}",
+        r.summary
+    );
+    // The idle-shutdown check names the current app's effective setting.
+    let r = run(&course, &s, "idle-shutdown");
+    let current = r.evidence.iter().find(|f| f.key == "current_app").unwrap();
+    assert!(
+        current
+            .value
+            .starts_with("JupyterLab app d-practice01/learner-lab/default")
+            && current.value.contains("30 min"),
+        "{current:?}"
+    );
+}

@@ -149,6 +149,23 @@ pub struct Space {
     pub name: String,
     pub owner: Option<String>,
     pub app_type: Option<String>,
+    /// The space's own settings (DescribeSpace → `SpaceSettings`): its idle
+    /// timeout per app type, which applies where the owner's settings turn
+    /// idle shutdown on, and the lifecycle configuration it starts with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<SpaceSettings>,
+}
+
+/// What DescribeSpace says of a space's apps.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpaceSettings {
+    /// `JupyterLabAppSettings.AppLifecycleManagement.IdleSettings.IdleTimeoutInMinutes`.
+    pub jupyterlab_idle_minutes: Option<i32>,
+    /// The same under `CodeEditorAppSettings`.
+    pub code_editor_idle_minutes: Option<i32>,
+    /// `DefaultResourceSpec.LifecycleConfigArn` of each app type.
+    #[serde(default)]
+    pub lifecycle_configs: Vec<Attachment>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -401,3 +401,67 @@ fn an_auto_stop_script_is_read_with_its_idle_time_or_says_it_states_none() {
         "{idle}"
     );
 }
+
+#[test]
+fn a_space_apps_idle_shutdown_is_read_from_describe_space() {
+    let emulator = Emulator::start();
+    let seed = Seed::new(&emulator);
+    let domain = seed.domain("course", Some(120));
+    seed.profile(&domain, "ana");
+    block_on(
+        seed.sm
+            .create_space()
+            .domain_id(&domain)
+            .space_name("lab")
+            .ownership_settings(sm::OwnershipSettings::builder().owner_user_profile_name("ana").build())
+            .space_settings(
+                sm::SpaceSettings::builder()
+                    .app_type(sm::AppType::JupyterLab)
+                    .jupyter_lab_app_settings(
+                        sm::SpaceJupyterLabAppSettings::builder()
+                            .app_lifecycle_management(
+                                sm::SpaceAppLifecycleManagement::builder()
+                                    .idle_settings(sm::SpaceIdleSettings::builder().idle_timeout_in_minutes(30).build())
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send(),
+    )
+    .unwrap();
+    seed.app(
+        &domain,
+        "space:lab",
+        sm::AppType::JupyterLab,
+        "default",
+        "ml.t3.medium",
+        600,
+    );
+    let learner = Learner::new();
+    let metadata = space_metadata(&domain, "lab", "JupyterLab");
+    let report = json(&run_in(
+        &learner,
+        &emulator,
+        &metadata,
+        &["module5", "check", "--format", "json"],
+    ));
+    let apps = by_id(&report, "studio-apps");
+    assert_eq!(apps["status"], "warn", "{apps}");
+    assert!(
+        apps["summary"]
+            .as_str()
+            .unwrap()
+            .contains("the space lab's own idle timeout: JupyterLab after 30 min"),
+        "{apps}"
+    );
+    let idle = by_id(&report, "idle-shutdown");
+    let evidence = idle["evidence"].as_array().unwrap();
+    assert!(
+        evidence
+            .iter()
+            .any(|f| f["key"] == "current_app" && f["value"].as_str().unwrap().contains("30 min")),
+        "{idle}"
+    );
+}
