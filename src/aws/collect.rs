@@ -94,7 +94,7 @@ pub async fn collect(config: &SdkConfig) -> Snapshot {
         bounded(op::LIST_SPACES, described_spaces(&sm)),
         bounded(op::LIST_APPS, apps(&sm)),
         bounded(op::LIST_STUDIO_LIFECYCLE_CONFIGS, lifecycle_configs(&sm)),
-        bounded(op::LIST_NOTEBOOK_INSTANCES, notebook_instances(&sm)),
+        bounded(op::LIST_NOTEBOOK_INSTANCES, notebook_instances_with_scripts(&sm)),
         bounded(op::LIST_ENDPOINTS, endpoints(&sm)),
         bounded(op::DESCRIBE_ALARMS, alarms(&cw)),
         bounded(op::LIST_TRAINING_JOBS, training_jobs(&sm)),
@@ -372,8 +372,37 @@ pub(crate) async fn notebook_instances(sm: &aws_sdk_sagemaker::Client) -> Fetche
             status: text(n.notebook_instance_status().map(|s| s.as_str())),
             instance_type: n.instance_type().map(|t| t.as_str().to_string()),
             started_at: time(n.last_modified_time().or(n.creation_time())),
+            lifecycle_config: n.notebook_instance_lifecycle_config_name().map(str::to_string),
+            lifecycle_script: None,
         })
         .collect())
+}
+
+/// The notebook instances with their lifecycle scripts, so a script that
+/// stops an idle instance can be recognised.
+async fn notebook_instances_with_scripts(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<NotebookInstance>> {
+    let list = notebook_instances(sm).await?;
+    Ok(describe_each(list, |mut notebook| async move {
+        if let Some(name) = &notebook.lifecycle_config {
+            let script = sm
+                .describe_notebook_instance_lifecycle_config()
+                .notebook_instance_lifecycle_config_name(name)
+                .send()
+                .await
+                .map_err(|e| call_error(op::DESCRIBE_NOTEBOOK_INSTANCE_LIFECYCLE_CONFIG, e))
+                .map(|out| {
+                    out.on_start()
+                        .iter()
+                        .chain(out.on_create())
+                        .map(|hook| decode_script(hook.content().unwrap_or("")))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                });
+            notebook.lifecycle_script = Some(script);
+        }
+        notebook
+    })
+    .await)
 }
 
 pub(crate) async fn endpoints(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Endpoint>> {

@@ -33,6 +33,7 @@ operations! {
     LIST_STUDIO_LIFECYCLE_CONFIGS = "sagemaker:ListStudioLifecycleConfigs";
     DESCRIBE_STUDIO_LIFECYCLE_CONFIG = "sagemaker:DescribeStudioLifecycleConfig";
     LIST_NOTEBOOK_INSTANCES = "sagemaker:ListNotebookInstances";
+    DESCRIBE_NOTEBOOK_INSTANCE_LIFECYCLE_CONFIG = "sagemaker:DescribeNotebookInstanceLifecycleConfig";
     LIST_ENDPOINTS = "sagemaker:ListEndpoints";
     DESCRIBE_ENDPOINT = "sagemaker:DescribeEndpoint";
     DESCRIBE_ENDPOINT_CONFIG = "sagemaker:DescribeEndpointConfig";

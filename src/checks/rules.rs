@@ -5,7 +5,7 @@ use super::{CheckResult, Fact, Judge, Resource, Status};
 use crate::catalog::usd;
 use crate::i18n::tr;
 use crate::snapshot::running::{Target, delete_app_command, delete_endpoint_command, stop_notebook_command};
-use crate::snapshot::{App, Budget, Snapshot, StudioSettings};
+use crate::snapshot::{App, Budget, NotebookInstance, Snapshot, StudioSettings};
 
 /// Above this idle timeout the check warns: a forgotten app bills for hours.
 const LONG_IDLE_MINUTES: i32 = 180;
@@ -187,10 +187,32 @@ pub(super) fn notebook_instances(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     }
     let resources: Vec<Resource> = running.iter().map(|(_, r)| r.clone()).collect();
     let region = region_arg(s);
+    // A lifecycle script that stops the instance when idle (the public
+    // `autostop.py` sample): how it says so, or None.
+    let autostop = |n: &NotebookInstance| {
+        let script = n.lifecycle_script.as_ref()?.as_ref().ok()?;
+        let found = super::lcc::recognise(script)?;
+        let minutes = found.minutes.map_or_else(
+            || tr(j.lang, "checks.time_not_stated").to_string(),
+            |m| crate::i18n::trf(j.lang, "checks.after_minutes", &[("minutes", &m)]),
+        );
+        Some(crate::i18n::trf(
+            j.lang,
+            "checks.notebook_autostop",
+            &[
+                ("config", &n.lifecycle_config.clone().unwrap_or_default()),
+                ("script", &found.script),
+                ("minutes", &minutes),
+            ],
+        ))
+    };
     if let [(notebook, resource)] = running.as_slice()
         && resource.current
     {
-        let idle = tr(j.lang, "checks.current_no_idle").to_string();
+        let idle = match autostop(notebook) {
+            Some(how) => crate::i18n::trf(j.lang, "checks.current_idle", &[("how", &how)]),
+            None => tr(j.lang, "checks.current_no_idle").to_string(),
+        };
         let mut args = cost_args(j, &resources);
         args.extend([("name", notebook.name.clone()), ("idle", idle.clone())]);
         let mut r = j.result(ID, Status::Warn, j.say(ID, "current", &args), &args);
@@ -199,14 +221,34 @@ pub(super) fn notebook_instances(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         r.resources = resources;
         return r;
     }
-    let args = cost_args(j, &resources);
-    let mut r = j.result(ID, Status::Fail, j.say(ID, "fail", &args), &args);
+    let stops_itself: Vec<(&str, String)> = running
+        .iter()
+        .filter_map(|(n, _)| Some((n.name.as_str(), autostop(n)?)))
+        .collect();
+    // Each one running stops itself when idle (or is the learner's own): a warning.
+    let all_stop = running
+        .iter()
+        .all(|(n, r)| r.current || stops_itself.iter().any(|(name, _)| *name == n.name));
+    let mut args = cost_args(j, &resources);
+    let (status, key) = if all_stop {
+        let list: Vec<String> = stops_itself.iter().map(|(n, how)| format!("{n}: {how}")).collect();
+        args.push(("stops", list.join("; ")));
+        (Status::Warn, "autostop")
+    } else {
+        (Status::Fail, "fail")
+    };
+    let mut r = j.result(ID, status, j.say(ID, key, &args), &args);
     r.remediation.commands = running
         .iter()
         .filter(|(_, r)| !r.current)
         .map(|(n, _)| stop_notebook_command(&n.name, &region))
         .collect();
     r.evidence = vec![fact("running", running.len())];
+    r.evidence.extend(
+        stops_itself
+            .iter()
+            .map(|(n, how)| fact("autostop", format!("{n}: {how}"))),
+    );
     if let Some((n, _)) = running.iter().find(|(_, r)| r.current) {
         r.evidence.push(fact("current", &n.name));
     }

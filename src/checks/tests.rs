@@ -224,6 +224,8 @@ fn notebook_instances_pass_fail_or_error() {
         status: "InService".into(),
         instance_type: Some("ml.t3.medium".into()),
         started_at: Some("2026-11-28T16:00:00Z".into()),
+        lifecycle_config: None,
+        lifecycle_script: None,
     }]);
     let r = run(&course, &s, "notebook-instances");
     assert_eq!(r.status, Status::Fail);
@@ -723,4 +725,45 @@ fn a_space_app_follows_the_spaces_own_idle_timeout_where_the_owner_has_idle_shut
             && current.value.contains("30 min"),
         "{current:?}"
     );
+}
+
+#[test]
+fn a_notebook_instance_that_stops_itself_when_idle_is_a_warning_with_its_minutes() {
+    let course = course();
+    let mut s = neglected(&course);
+    let with_script = |script: Option<&str>| {
+        Ok(vec![NotebookInstance {
+            name: "nb".into(),
+            status: "InService".into(),
+            instance_type: Some("ml.t3.medium".into()),
+            started_at: Some("2026-11-28T16:00:00Z".into()),
+            lifecycle_config: script.map(|_| "auto-stop".to_string()),
+            lifecycle_script: script.map(|text| Ok(text.to_string())),
+        }])
+    };
+    s.notebook_instances = with_script(Some(
+        "IDLE_TIME=3600\nwget https://example.com/autostop.py\n\
+         echo \"*/5 * * * * python autostop.py --time $IDLE_TIME --ignore-connections\" | crontab -",
+    ));
+    let r = run(&course, &s, "notebook-instances");
+    assert_eq!(r.status, Status::Warn, "{}", r.summary);
+    assert!(
+        r.summary.contains(
+            "each stops itself when idle (nb: lifecycle configuration “auto-stop” (autostop.py), after 60 min)"
+        ),
+        "{}",
+        r.summary
+    );
+    s.notebook_instances = with_script(Some(
+        "wget https://example.com/autostop.py\npython autostop.py --time $T",
+    ));
+    let r = run(&course, &s, "notebook-instances");
+    assert_eq!(r.status, Status::Warn);
+    assert!(r.summary.contains("time not stated"), "{}", r.summary);
+    let pt = run_in(&course, &s, "notebook-instances", Lang::Pt);
+    assert!(pt.summary.contains("tempo não informado"), "{}", pt.summary);
+    s.notebook_instances = with_script(Some("echo hello"));
+    assert_eq!(run(&course, &s, "notebook-instances").status, Status::Fail);
+    s.notebook_instances = with_script(None);
+    assert_eq!(run(&course, &s, "notebook-instances").status, Status::Fail);
 }

@@ -196,6 +196,14 @@ pub struct NotebookInstance {
     pub instance_type: Option<String>,
     /// The last start (AWS updates LastModifiedTime when it starts).
     pub started_at: Option<String>,
+    /// Its lifecycle configuration, by name (ListNotebookInstances).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle_config: Option<String>,
+    /// That configuration's `OnStart` and `OnCreate` scripts, decoded from
+    /// base64 (DescribeNotebookInstanceLifecycleConfig), or why they could
+    /// not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle_script: Option<Fetched<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

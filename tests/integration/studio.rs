@@ -465,3 +465,60 @@ fn a_space_apps_idle_shutdown_is_read_from_describe_space() {
         "{idle}"
     );
 }
+
+/// A notebook instance started with a lifecycle configuration whose
+/// `OnStart` is `script`.
+fn notebook_with_script(seed: &Seed, name: &str, config: &str, script: &str) {
+    use base64::Engine;
+    block_on(
+        seed.sm
+            .create_notebook_instance_lifecycle_config()
+            .notebook_instance_lifecycle_config_name(config)
+            .on_start(
+                sm::NotebookInstanceLifecycleHook::builder()
+                    .content(base64::engine::general_purpose::STANDARD.encode(script))
+                    .build(),
+            )
+            .send(),
+    )
+    .unwrap();
+    block_on(
+        seed.sm
+            .create_notebook_instance()
+            .notebook_instance_name(name)
+            .instance_type(sm::InstanceType::MlT3Medium)
+            .role_arn(format!("arn:aws:iam::{ACCOUNT}:role/SageMakerExecution"))
+            .lifecycle_config_name(config)
+            .send(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_notebook_instance_with_the_autostop_sample_warns_with_its_idle_minutes() {
+    let emulator = Emulator::start();
+    let seed = Seed::new(&emulator);
+    notebook_with_script(
+        &seed,
+        "stops-itself",
+        "auto-stop-idle",
+        "#!/bin/bash\nIDLE_TIME=2700\nwget https://raw.githubusercontent.com/aws-samples/amazon-sagemaker-notebook-instance-lifecycle-config-samples/master/scripts/auto-stop-idle/autostop.py\n\
+         (crontab -l 2>/dev/null; echo \"*/5 * * * * /usr/bin/python $PWD/autostop.py --time $IDLE_TIME --ignore-connections\") | crontab -\n",
+    );
+    let learner = Learner::new();
+    let output = emulator.run(&learner, &["module5", "check", "--format", "json"]);
+    let report = json(&output);
+    let notebooks = by_id(&report, "notebook-instances");
+    assert_eq!(notebooks["status"], "warn", "{notebooks}");
+    assert!(
+        notebooks["summary"]
+            .as_str()
+            .unwrap()
+            .contains("autostop.py), after 45 min"),
+        "{notebooks}"
+    );
+    // One without it fails again.
+    notebook_with_script(&seed, "no-stop", "hello", "#!/bin/bash\necho hello\n");
+    let report = json(&emulator.run(&learner, &["module5", "check", "--format", "json"]));
+    assert_eq!(by_id(&report, "notebook-instances")["status"], "fail");
+}
