@@ -522,3 +522,108 @@ fn a_notebook_instance_with_the_autostop_sample_warns_with_its_idle_minutes() {
     let report = json(&emulator.run(&learner, &["module5", "check", "--format", "json"]));
     assert_eq!(by_id(&report, "notebook-instances")["status"], "fail");
 }
+
+#[test]
+fn the_region_comes_from_the_resource_arn_when_none_is_set() {
+    let emulator = Emulator::start();
+    let learner = Learner::new();
+    let metadata = space_metadata("d-course", "lab", "JupyterLab");
+    let path = learner.dir.path().join("resource-metadata.json");
+    std::fs::write(&path, metadata).unwrap();
+    let mut cmd = learner.command(&["module5", "check", "--format", "json", "--only", "region"]);
+    emulator.configure(&mut cmd);
+    cmd.env_remove("AWS_REGION").env("SM_COURSE_STUDIO_METADATA", &path);
+    let report = json(&cmd.output().unwrap());
+    assert_eq!(report["region"], REGION, "{report}");
+    assert_eq!(by_id(&report, "region")["status"], "pass");
+    // Without the metadata there is no region at all.
+    let mut cmd = learner.command(&["module5", "check", "--format", "json", "--only", "region"]);
+    emulator.configure(&mut cmd);
+    cmd.env_remove("AWS_REGION");
+    let report = json(&cmd.output().unwrap());
+    assert_eq!(by_id(&report, "region")["status"], "fail", "{report}");
+}
+
+#[test]
+fn fix_idle_shutdown_defaults_to_the_domain_and_user_profile_the_learner_works_in() {
+    let emulator = Emulator::start();
+    let seed = Seed::new(&emulator);
+    seed.domain("other", None);
+    let domain = seed.domain("course", None);
+    seed.profile(&domain, "ana");
+    let learner = Learner::new();
+    let name = "datascience-1-0-ml-t3-medium-1abf";
+    let metadata = serde_json::json!({
+        "AppType": "KernelGateway",
+        "DomainId": domain,
+        "UserProfileName": "ana",
+        "ResourceArn": app_arn(&domain, "ana", "KernelGateway", name),
+        "ResourceName": name,
+    })
+    .to_string();
+    // Two domains: outside Studio the domain must be named.
+    let outside = emulator.run(&learner, &["module5", "fix", "idle-shutdown", "--yes"]);
+    expect_code(&outside, 2);
+    let output = run_in(
+        &learner,
+        &emulator,
+        &metadata,
+        &["module5", "fix", "idle-shutdown", "--scope", "user-profile", "--yes"],
+    );
+    expect_code(&output, 0);
+    assert!(
+        stdout(&output).contains("After (user profile d-course/ana): JupyterLab: on, 60 min"),
+        "{}",
+        stdout(&output)
+    );
+    let output = run_in(
+        &learner,
+        &emulator,
+        &metadata,
+        &["module5", "fix", "idle-shutdown", "--yes"],
+    );
+    expect_code(&output, 0);
+    assert!(
+        stdout(&output).contains("After (domain d-course)"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn the_wizard_says_at_its_start_that_it_runs_in_studio_in_which_domain_and_space() {
+    use expectrl::WaitStatus;
+    let learner = Learner::new();
+    let path = learner.dir.path().join("resource-metadata.json");
+    std::fs::write(&path, space_metadata("d-abc", "lab", "JupyterLab")).unwrap();
+    for (lang, text) in [
+        (
+            "en",
+            "Running in SageMaker Studio: domain d-abc, space lab, JupyterLab app default",
+        ),
+        (
+            "pt",
+            "Rodando no SageMaker Studio: domínio d-abc, espaço lab, app JupyterLab default",
+        ),
+    ] {
+        let mut cmd = std::process::Command::new(BIN);
+        cmd.args(["module5", "--lang", lang])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("SM_COURSE_HOME", learner.home())
+            .env("SM_COURSE_STUDIO_METADATA", &path)
+            .env("TERM", "xterm-256color")
+            .env("NO_COLOR", "1");
+        let mut session = expectrl::Session::spawn(cmd).expect("spawn in a pty");
+        session.get_process_mut().set_window_size(200, 40).unwrap();
+        session.set_expect_timeout(Some(std::time::Duration::from_secs(15)));
+        if let Err(e) = session.expect(text) {
+            panic!("waiting for {text:?}: {e}");
+        }
+        session.send("\x1b").unwrap();
+        match session.get_process().wait().unwrap() {
+            WaitStatus::Exited(_, 0) => {}
+            other => panic!("the wizard did not exit normally: {other:?}"),
+        }
+    }
+}
