@@ -627,3 +627,74 @@ fn the_wizard_says_at_its_start_that_it_runs_in_studio_in_which_domain_and_space
         }
     }
 }
+
+/// Answers every request with temporary credentials, as Studio's container
+/// credentials endpoint does; counts the requests.
+fn credentials_endpoint() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/role-credentials", listener.local_addr().unwrap());
+    let served = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = served.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut buffer = [0u8; 4096];
+            let _ = stream.read(&mut buffer);
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let body = serde_json::json!({
+                "AccessKeyId": "ASIACONTAINERROLE",
+                "SecretAccessKey": "container-secret",
+                "Token": "container-session-token",
+                "Expiration": "2099-01-01T00:00:00Z",
+                "RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/SageMakerExecution"),
+            })
+            .to_string();
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (url, served)
+}
+
+#[test]
+fn inside_studio_credentials_come_from_the_container_endpoint_and_the_checks_run() {
+    let emulator = Emulator::start();
+    let seed = Seed::new(&emulator);
+    let domain = seed.domain("course", None);
+    seed.profile(&domain, "ana");
+    seed.space(&domain, "lab", "ana");
+    seed.app(
+        &domain,
+        "space:lab",
+        sm::AppType::JupyterLab,
+        "default",
+        "ml.t3.medium",
+        600,
+    );
+    let (url, served) = credentials_endpoint();
+    let learner = Learner::new();
+    let path = learner.dir.path().join("resource-metadata.json");
+    std::fs::write(&path, space_metadata(&domain, "lab", "JupyterLab")).unwrap();
+    let mut cmd = learner.command(&["module5", "check", "--format", "json"]);
+    emulator.configure(&mut cmd);
+    // No keys in the environment: the standard chain reaches the container provider.
+    cmd.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", &url)
+        .env("SM_COURSE_STUDIO_METADATA", &path);
+    let output = cmd.output().unwrap();
+    let report = json(&output);
+    assert_eq!(by_id(&report, "identity")["status"], "pass", "{report}");
+    assert_eq!(by_id(&report, "studio-apps")["status"], "warn");
+    assert!(served.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+
+    // The same without the endpoint: no credentials, exit 2.
+    let mut cmd = learner.command(&["module5", "check"]);
+    emulator.configure(&mut cmd);
+    cmd.env_remove("AWS_ACCESS_KEY_ID").env_remove("AWS_SECRET_ACCESS_KEY");
+    expect_code(&cmd.output().unwrap(), 2);
+}
