@@ -59,8 +59,19 @@ pub(crate) fn text<T: AsRef<str>>(value: Option<T>) -> String {
     value.map(|v| v.as_ref().to_string()).unwrap_or_default()
 }
 
-/// Reads the account behind `config` into a snapshot.
+/// Reads the account behind `config` into a snapshot, with what this
+/// machine says of itself (the SageMaker resource it is, if any).
 pub async fn collect(config: &SdkConfig) -> Snapshot {
+    collect_with(config, local_facts()).await
+}
+
+/// Reads another account (a student's, for an instructor): this machine's
+/// facts say nothing about it, so none are added.
+pub(crate) async fn collect_other(config: &SdkConfig) -> Snapshot {
+    collect_with(config, LocalFacts::default()).await
+}
+
+async fn collect_with(config: &SdkConfig, local: LocalFacts) -> Snapshot {
     let taken_at = crate::util::now_millis();
     let region = config.region().map(|r| r.to_string());
     let sts = aws_sdk_sts::Client::new(config);
@@ -115,7 +126,7 @@ pub async fn collect(config: &SdkConfig) -> Snapshot {
         budgets,
         alarms,
         training_jobs: jobs,
-        local: local_facts(),
+        local,
     }
 }
 

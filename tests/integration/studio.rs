@@ -698,3 +698,36 @@ fn inside_studio_credentials_come_from_the_container_endpoint_and_the_checks_run
     cmd.env_remove("AWS_ACCESS_KEY_ID").env_remove("AWS_SECRET_ACCESS_KEY");
     expect_code(&cmd.output().unwrap(), 2);
 }
+
+#[test]
+fn an_instructor_in_studio_never_lends_their_own_resource_to_a_students_account() {
+    let emulator = Emulator::start();
+    let student = "100000000002";
+    let seed = Seed::in_account(&emulator, student);
+    seed.notebook("my-notebook", "ml.t3.medium", 3600);
+    let learner = Learner::new();
+    let roster = learner.dir.path().join("class.toml");
+    std::fs::write(
+        &roster,
+        format!(
+            "[defaults]\nregion = \"{REGION}\"\nrole_name = \"CourseAudit\"\n\n[[student]]\nname = \"Ana\"\naccount_id = \"{student}\"\n"
+        ),
+    )
+    .unwrap();
+    // The instructor works on a notebook instance of the same name in their own account.
+    let metadata = serde_json::json!({
+        "ResourceArn": format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:notebook-instance/my-notebook"),
+        "ResourceName": "my-notebook",
+    })
+    .to_string();
+    let output = run_in(
+        &learner,
+        &emulator,
+        &metadata,
+        &["instructor", "verify", roster.to_str().unwrap(), "--format", "json"],
+    );
+    let book = json(&output);
+    let checks = book["students"][0]["checks"].as_array().unwrap();
+    let notebooks = checks.iter().find(|c| c["id"] == "notebook-instances").unwrap();
+    assert_eq!(notebooks["status"], "fail", "{book}");
+}
