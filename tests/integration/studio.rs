@@ -731,3 +731,79 @@ fn an_instructor_in_studio_never_lends_their_own_resource_to_a_students_account(
     let notebooks = checks.iter().find(|c| c["id"] == "notebook-instances").unwrap();
     assert_eq!(notebooks["status"], "fail", "{book}");
 }
+
+/// `audit --stop --include-current` on a terminal, answering the second
+/// question about the learner's own app with `yes_to_current`.
+fn stop_on_a_terminal(emulator: &Emulator, learner: &Learner, metadata_path: &std::path::Path, yes_to_current: bool) {
+    use expectrl::WaitStatus;
+    const DOWN: &str = "\x1b[B";
+    const ENTER: &str = "\r";
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.args(["module5", "audit", "--stop", "--include-current", "--wait", "10"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("SM_COURSE_HOME", learner.home())
+        .env("SM_COURSE_STUDIO_METADATA", metadata_path)
+        .env("LANG", "en_US.UTF-8")
+        .env("TERM", "xterm-256color")
+        .env("NO_COLOR", "1");
+    emulator.configure(&mut cmd);
+    let mut session = expectrl::Session::spawn(cmd).expect("spawn in a pty");
+    session.get_process_mut().set_window_size(200, 40).unwrap();
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+    let expect = |session: &mut expectrl::Session, text: &str| {
+        if let Err(e) = session.expect(text) {
+            panic!("waiting for {text:?}: {e}");
+        }
+    };
+    expect(&mut session, "What should be stopped in account");
+    // Everything is chosen to begin with.
+    session.send(ENTER).unwrap();
+    expect(
+        &mut session,
+        "is where you are working: stopping it ends this session and unsaved work will be lost. Stop it anyway?",
+    );
+    if yes_to_current {
+        session.send(DOWN).unwrap();
+    }
+    session.send(ENTER).unwrap();
+    expect(&mut session, "resource(s) in account");
+    session.send(DOWN).unwrap();
+    session.send(ENTER).unwrap();
+    match session.get_process().wait().unwrap() {
+        WaitStatus::Exited(_, 0) => {}
+        other => panic!("audit --stop did not exit 0: {other:?}"),
+    }
+}
+
+#[test]
+fn on_a_terminal_stopping_the_current_app_is_asked_a_second_time() {
+    let emulator = Emulator::start();
+    let (seed, domain) = account(&emulator);
+    seed.app(
+        &domain,
+        "space:lab",
+        sm::AppType::JupyterLab,
+        "default",
+        "ml.t3.medium",
+        600,
+    );
+    let learner = Learner::new();
+    let path = learner.dir.path().join("resource-metadata.json");
+    std::fs::write(&path, space_metadata(&domain, "lab", "JupyterLab")).unwrap();
+    stop_on_a_terminal(&emulator, &learner, &path, false);
+    assert_eq!(
+        app_status(&seed, &domain, "space:lab", sm::AppType::JupyterLab, "default"),
+        "InService",
+        "no to the second question keeps it"
+    );
+    assert_eq!(
+        app_status(&seed, &domain, "ana", sm::AppType::KernelGateway, "datascience-1"),
+        "Deleted"
+    );
+    stop_on_a_terminal(&emulator, &learner, &path, true);
+    assert_eq!(
+        app_status(&seed, &domain, "space:lab", sm::AppType::JupyterLab, "default"),
+        "Deleted"
+    );
+}
