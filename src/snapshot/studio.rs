@@ -153,9 +153,14 @@ pub struct Metadata {
     pub note: Option<String>,
 }
 
-/// Reads the metadata file. Never fails: a missing file is "not in
-/// SageMaker"; an unreadable or odd one is noted (shown under `-v`).
+/// Reads the metadata file, once per process. Never fails: a missing file
+/// is "not in SageMaker"; an unreadable or odd one is noted (shown under `-v`).
 pub fn read() -> Metadata {
+    static READ: std::sync::OnceLock<Metadata> = std::sync::OnceLock::new();
+    READ.get_or_init(read_now).clone()
+}
+
+fn read_now() -> Metadata {
     let path = metadata_path();
     let note = |why: String| {
         let note = format!("{}: {why}; the current resource is not known", path.display());
