@@ -42,9 +42,20 @@ pub struct Audit {
 }
 
 impl Audit {
-    /// Success when nothing billable runs and everything was read.
+    /// Success when nothing billable runs but the resource the learner
+    /// works in, and everything was read.
     pub fn exit_status(&self) -> ExitStatus {
-        ExitStatus::failed_if(!self.running.is_empty() || !self.errors.is_empty())
+        ExitStatus::failed_if(self.others().next().is_some() || !self.errors.is_empty())
+    }
+
+    /// The Studio app or notebook instance the learner works in, if it runs.
+    pub fn current(&self) -> Option<&Item> {
+        self.running.iter().find(|i| i.resource.current)
+    }
+
+    /// Everything running but the resource the learner works in.
+    pub fn others(&self) -> impl Iterator<Item = &Item> {
+        self.running.iter().filter(|i| !i.resource.current)
     }
 }
 
@@ -56,7 +67,9 @@ pub fn assess(instances: &Instances, r: &Running, morning: &Morning) -> Audit {
     let now = r.taken_at.as_str();
     match &r.apps {
         Ok(apps) => {
-            for (app, resource) in running::studio_apps(instances, apps, r.spaces.as_deref().ok(), now) {
+            for (app, resource) in
+                running::studio_apps(instances, apps, r.spaces.as_deref().ok(), r.current.as_ref(), now)
+            {
                 running.push(Item {
                     resource,
                     target: Target::of_app(app),
@@ -67,7 +80,7 @@ pub fn assess(instances: &Instances, r: &Running, morning: &Morning) -> Audit {
     }
     match &r.notebook_instances {
         Ok(notebooks) => {
-            for (n, resource) in running::notebook_instances(instances, notebooks, now) {
+            for (n, resource) in running::notebook_instances(instances, notebooks, r.current.as_ref(), now) {
                 running.push(Item {
                     resource,
                     target: Target::NotebookInstance { name: n.name.clone() },
@@ -111,6 +124,8 @@ pub fn assess(instances: &Instances, r: &Running, morning: &Morning) -> Audit {
         }
         Err(e) => errors.push(e.clone()),
     }
+    // The resource the learner works in comes first.
+    running.sort_by_key(|i| !i.resource.current);
     let resources: Vec<Resource> = running.iter().map(|i| i.resource.clone()).collect();
     let (per_hour, accrued, _) = running::totals(&resources);
     Audit {
@@ -163,7 +178,29 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
     let account = audit.account.as_deref().unwrap_or("?");
     let region = audit.region.as_deref().unwrap_or("?");
     let mut out = String::new();
-    if audit.running.is_empty() && audit.errors.is_empty() {
+    let reminder = audit.current().map(|item| {
+        let line = trf(
+            lang,
+            "audit.current_reminder",
+            &[
+                ("name", &clean(&item.resource.name)),
+                (
+                    "per_hour",
+                    &item
+                        .resource
+                        .price_per_hour_usd
+                        .map_or_else(|| "?".to_string(), |p| catalog::usd(p, lang)),
+                ),
+                ("command", &clean(&item.target.cli(region))),
+            ],
+        );
+        wrap(&line, width, "", "  ")
+    });
+    if audit.others().next().is_none() && audit.errors.is_empty() {
+        if let Some(reminder) = reminder {
+            out.push_str(&reminder);
+            return out;
+        }
         out.push_str(
             &trf(lang, "audit.nothing", &[("account", &account), ("region", &region)])
                 .green()
@@ -205,6 +242,9 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
         );
         out.push_str(&wrap_plain(&total, width, "", "").bold().to_string());
         out.push_str(&wrap(tr(lang, "audit.stop_hint"), width, "", ""));
+        if audit.current().is_some() {
+            out.push_str(&wrap(tr(lang, "audit.current_kept"), width, "", ""));
+        }
     }
     if !audit.errors.is_empty() {
         out.push_str(
@@ -239,6 +279,7 @@ mod tests {
             spaces: s.spaces,
             notebook_instances: s.notebook_instances,
             endpoints: s.endpoints,
+            current: None,
             jobs: Ok(vec![RunningJob {
                 kind: ResourceKind::TrainingJob,
                 name: "train".into(),
@@ -317,5 +358,41 @@ mod tests {
         assert_eq!((sao_paulo.hours, sao_paulo.zone.as_str()), (9.5, "America/Sao_Paulo"));
         let utc = Morning::after(&at("UTC"));
         assert_eq!((utc.hours, utc.zone.as_str()), (6.5, "UTC"));
+    }
+
+    #[test]
+    fn the_resource_the_learner_works_in_comes_first_and_alone_exits_0_with_a_reminder() {
+        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
+        let mut r = running(&course);
+        r.current = crate::snapshot::studio::parse(
+            r#"{"ResourceArn":"arn:aws:sagemaker:eu-central-1:1:notebook-instance/old-course-notebook","ResourceName":"old-course-notebook"}"#,
+        )
+        .ok();
+        let audit = assess(&course.instances, &r, &morning(10.0));
+        assert_eq!(audit.running[0].target.label(), "notebook instance old-course-notebook");
+        assert!(audit.running[0].resource.current);
+        assert_eq!(audit.exit_status(), ExitStatus::Failure, "other things run");
+        colored::control::set_override(false);
+        let out = text(&audit, Lang::En, 200);
+        assert!(
+            out.contains("you are working in this one") && out.contains("--include-current"),
+            "{out}"
+        );
+
+        r.apps = Ok(vec![]);
+        r.endpoints = Ok(vec![]);
+        r.jobs = Ok(vec![]);
+        let audit = assess(&course.instances, &r, &morning(10.0));
+        assert_eq!(audit.exit_status(), ExitStatus::Success);
+        let out = text(&audit, Lang::En, 200);
+        assert!(!out.contains("Still billing"), "{out}");
+        assert!(
+            out.contains("Only the resource you are working in (old-course-notebook)")
+                && out.contains("aws sagemaker stop-notebook-instance --notebook-instance-name old-course-notebook"),
+            "{out}"
+        );
+        assert!(text(&audit, Lang::Pt, 200).contains("Só o recurso"));
+        let json = serde_json::to_value(&audit).unwrap();
+        assert_eq!(json["running"][0]["current"], true);
     }
 }

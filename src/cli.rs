@@ -289,6 +289,9 @@ pub struct AuditArgs {
     /// The time zone of "by 08:00 tomorrow" (an IANA name; default: TZ, else this machine's)
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,
+    /// With --stop: also the Studio app or notebook instance you are working in (stopped last; ends this session)
+    #[arg(long, requires = "stop")]
+    pub include_current: bool,
     /// With --stop: how long to wait for everything to stop, in seconds
     #[arg(long, default_value_t = 600, value_name = "SECONDS")]
     pub wait: u64,

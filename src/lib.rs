@@ -101,7 +101,9 @@ fn verbose_calls() {
         .with_level(false)
         .with_span_events(FmtSpan::CLOSE)
         .with_filter(filter_fn(|meta| {
-            meta.is_span() && meta.fields().field("rpc.method").is_some()
+            (meta.is_span() && meta.fields().field("rpc.method").is_some())
+                // Notes on the SageMaker metadata file (snapshot::studio).
+                || (meta.is_event() && meta.target() == "sm_course::studio")
         }));
     let _ = tracing_subscriber::registry().with(layer).try_init();
 }

@@ -59,8 +59,19 @@ pub(crate) fn text<T: AsRef<str>>(value: Option<T>) -> String {
     value.map(|v| v.as_ref().to_string()).unwrap_or_default()
 }
 
-/// Reads the account behind `config` into a snapshot.
+/// Reads the account behind `config` into a snapshot, with what this
+/// machine says of itself (the SageMaker resource it is, if any).
 pub async fn collect(config: &SdkConfig) -> Snapshot {
+    collect_with(config, local_facts()).await
+}
+
+/// Reads another account (a student's, for an instructor): this machine's
+/// facts say nothing about it, so none are added.
+pub(crate) async fn collect_other(config: &SdkConfig) -> Snapshot {
+    collect_with(config, LocalFacts::default()).await
+}
+
+async fn collect_with(config: &SdkConfig, local: LocalFacts) -> Snapshot {
     let taken_at = crate::util::now_millis();
     let region = config.region().map(|r| r.to_string());
     let sts = aws_sdk_sts::Client::new(config);
@@ -91,10 +102,10 @@ pub async fn collect(config: &SdkConfig) -> Snapshot {
         identity_and_budgets,
         bounded(op::LIST_DOMAINS, domains(&sm)),
         bounded(op::LIST_USER_PROFILES, user_profiles(&sm)),
-        bounded(op::LIST_SPACES, spaces(&sm)),
+        bounded(op::LIST_SPACES, described_spaces(&sm)),
         bounded(op::LIST_APPS, apps(&sm)),
         bounded(op::LIST_STUDIO_LIFECYCLE_CONFIGS, lifecycle_configs(&sm)),
-        bounded(op::LIST_NOTEBOOK_INSTANCES, notebook_instances(&sm)),
+        bounded(op::LIST_NOTEBOOK_INSTANCES, notebook_instances_with_scripts(&sm)),
         bounded(op::LIST_ENDPOINTS, endpoints(&sm)),
         bounded(op::DESCRIBE_ALARMS, alarms(&cw)),
         bounded(op::LIST_TRAINING_JOBS, training_jobs(&sm)),
@@ -115,7 +126,7 @@ pub async fn collect(config: &SdkConfig) -> Snapshot {
         budgets,
         alarms,
         training_jobs: jobs,
-        local: local_facts(),
+        local,
     }
 }
 
@@ -255,8 +266,59 @@ pub(crate) async fn spaces(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Space>
                 .space_settings_summary()
                 .and_then(|o| o.app_type())
                 .map(|t| t.as_str().to_string()),
+            settings: None,
         })
         .collect())
+}
+
+/// The spaces with their own settings (DescribeSpace), for the idle
+/// shutdown that really applies to a space's apps.
+async fn described_spaces(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Space>> {
+    let list = spaces(sm).await?;
+    let described: Vec<Fetched<Space>> = describe_each(list, |mut space| async move {
+        let out = sm
+            .describe_space()
+            .domain_id(&space.domain_id)
+            .space_name(&space.name)
+            .send()
+            .await
+            .map_err(|e| call_error(op::DESCRIBE_SPACE, e))?;
+        space.settings = Some(space_settings(out.space_settings()));
+        Ok(space)
+    })
+    .await;
+    described.into_iter().collect()
+}
+
+fn space_settings(settings: Option<&aws_sdk_sagemaker::types::SpaceSettings>) -> SpaceSettings {
+    let Some(s) = settings else {
+        return SpaceSettings::default();
+    };
+    let jupyterlab = s.jupyter_lab_app_settings();
+    let code_editor = s.code_editor_app_settings();
+    let mut lifecycle_configs = Vec::new();
+    for (app_type, spec) in [
+        ("JupyterLab", jupyterlab.and_then(|a| a.default_resource_spec())),
+        ("CodeEditor", code_editor.and_then(|a| a.default_resource_spec())),
+    ] {
+        if let Some(arn) = spec.and_then(|r| r.lifecycle_config_arn()) {
+            lifecycle_configs.push(Attachment {
+                app_type: app_type.to_string(),
+                arn: arn.to_string(),
+            });
+        }
+    }
+    SpaceSettings {
+        jupyterlab_idle_minutes: jupyterlab
+            .and_then(|a| a.app_lifecycle_management())
+            .and_then(|m| m.idle_settings())
+            .and_then(|i| i.idle_timeout_in_minutes()),
+        code_editor_idle_minutes: code_editor
+            .and_then(|a| a.app_lifecycle_management())
+            .and_then(|m| m.idle_settings())
+            .and_then(|i| i.idle_timeout_in_minutes()),
+        lifecycle_configs,
+    }
 }
 
 pub(crate) async fn apps(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<App>> {
@@ -321,8 +383,37 @@ pub(crate) async fn notebook_instances(sm: &aws_sdk_sagemaker::Client) -> Fetche
             status: text(n.notebook_instance_status().map(|s| s.as_str())),
             instance_type: n.instance_type().map(|t| t.as_str().to_string()),
             started_at: time(n.last_modified_time().or(n.creation_time())),
+            lifecycle_config: n.notebook_instance_lifecycle_config_name().map(str::to_string),
+            lifecycle_script: None,
         })
         .collect())
+}
+
+/// The notebook instances with their lifecycle scripts, so a script that
+/// stops an idle instance can be recognised.
+async fn notebook_instances_with_scripts(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<NotebookInstance>> {
+    let list = notebook_instances(sm).await?;
+    Ok(describe_each(list, |mut notebook| async move {
+        if let Some(name) = &notebook.lifecycle_config {
+            let script = sm
+                .describe_notebook_instance_lifecycle_config()
+                .notebook_instance_lifecycle_config_name(name)
+                .send()
+                .await
+                .map_err(|e| call_error(op::DESCRIBE_NOTEBOOK_INSTANCE_LIFECYCLE_CONFIG, e))
+                .map(|out| {
+                    out.on_start()
+                        .iter()
+                        .chain(out.on_create())
+                        .map(|hook| decode_script(hook.content().unwrap_or("")))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                });
+            notebook.lifecycle_script = Some(script);
+        }
+        notebook
+    })
+    .await)
 }
 
 pub(crate) async fn endpoints(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Endpoint>> {
@@ -553,12 +644,13 @@ async fn training_jobs(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<TrainingJo
     described.into_iter().collect()
 }
 
-/// When running inside SageMaker Studio, whether the auto-shutdown
-/// extension's local setup is present (the lifecycle script writes
+/// What the machine says when it is SageMaker: the resource the tool runs
+/// in (from the metadata file) and, in Studio, whether the auto-shutdown
+/// extension's local setup is present (its lifecycle script writes
 /// `~/.auto-shutdown/`).
 fn local_facts() -> LocalFacts {
-    let in_studio = std::path::Path::new("/opt/ml/metadata/resource-metadata.json").exists();
-    if !in_studio {
+    let metadata = crate::snapshot::studio::read();
+    if !metadata.present {
         return LocalFacts::default();
     }
     let setup = dirs::home_dir()
@@ -566,8 +658,9 @@ fn local_facts() -> LocalFacts {
         .filter(|path| path.exists())
         .map(|path| path.display().to_string());
     LocalFacts {
-        in_studio,
+        in_studio: true,
         autoshutdown_setup: setup,
+        current: metadata.current,
     }
 }
 
@@ -594,6 +687,7 @@ pub async fn collect_running(config: &SdkConfig) -> Running {
         notebook_instances,
         endpoints,
         jobs,
+        current: crate::snapshot::studio::read().current,
     }
 }
 

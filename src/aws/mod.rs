@@ -132,6 +132,13 @@ pub(crate) fn loader(args: &AwsArgs, retry: RetryConfig) -> aws_config::ConfigLo
     }
     if let Some(region) = &args.region {
         loader = loader.region(Region::new(region.clone()));
+    } else if args.profile.is_none()
+        && let Some(region) = crate::snapshot::studio::read().current.and_then(|c| c.region)
+    {
+        // Inside Studio or on a notebook instance, the resource's own region
+        // when the standard chain (AWS_REGION, the config file) sets none.
+        loader = loader
+            .region(aws_config::meta::region::RegionProviderChain::default_provider().or_else(Region::new(region)));
     }
     loader
 }

@@ -28,10 +28,12 @@ operations! {
     LIST_USER_PROFILES = "sagemaker:ListUserProfiles";
     DESCRIBE_USER_PROFILE = "sagemaker:DescribeUserProfile";
     LIST_SPACES = "sagemaker:ListSpaces";
+    DESCRIBE_SPACE = "sagemaker:DescribeSpace";
     LIST_APPS = "sagemaker:ListApps";
     LIST_STUDIO_LIFECYCLE_CONFIGS = "sagemaker:ListStudioLifecycleConfigs";
     DESCRIBE_STUDIO_LIFECYCLE_CONFIG = "sagemaker:DescribeStudioLifecycleConfig";
     LIST_NOTEBOOK_INSTANCES = "sagemaker:ListNotebookInstances";
+    DESCRIBE_NOTEBOOK_INSTANCE_LIFECYCLE_CONFIG = "sagemaker:DescribeNotebookInstanceLifecycleConfig";
     LIST_ENDPOINTS = "sagemaker:ListEndpoints";
     DESCRIBE_ENDPOINT = "sagemaker:DescribeEndpoint";
     DESCRIBE_ENDPOINT_CONFIG = "sagemaker:DescribeEndpointConfig";

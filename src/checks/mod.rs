@@ -1,6 +1,7 @@
 //! Judges: pure functions from a snapshot to check results. They know no SDK
 //! types and do no I/O; the words come from lessons/module5/checks.toml.
 
+pub mod lcc;
 mod rules;
 pub mod running;
 
@@ -177,6 +178,9 @@ pub struct Resource {
     pub owner: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_type: Option<String>,
+    /// The Studio app or notebook instance the learner is working in.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub current: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

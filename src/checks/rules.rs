@@ -4,24 +4,8 @@ use super::running;
 use super::{CheckResult, Fact, Judge, Resource, Status};
 use crate::catalog::usd;
 use crate::i18n::tr;
-use crate::snapshot::running::{delete_app_command, delete_endpoint_command, stop_notebook_command};
-use crate::snapshot::{Budget, Snapshot, StudioSettings};
-
-/// Markers of the known auto-shutdown scripts in a Studio lifecycle
-/// configuration: the aws-samples extension (Studio Classic) and the
-/// auto-stop-idle scripts for JupyterLab and Code Editor.
-const AUTOSHUTDOWN_MARKERS: [(&str, &str); 4] = [
-    (
-        "sagemaker-studio-autoshutdown",
-        "sagemaker-studio-auto-shutdown-extension",
-    ),
-    (
-        "sagemaker_studio_autoshutdown",
-        "sagemaker-studio-auto-shutdown-extension",
-    ),
-    ("auto-stop-idle", "auto-stop-idle"),
-    ("auto_stop_idle", "auto-stop-idle"),
-];
+use crate::snapshot::running::{Target, delete_app_command, delete_endpoint_command, stop_notebook_command};
+use crate::snapshot::{App, Budget, NotebookInstance, Snapshot, StudioSettings};
 
 /// Above this idle timeout the check warns: a forgotten app bills for hours.
 const LONG_IDLE_MINUTES: i32 = 180;
@@ -135,7 +119,14 @@ pub(super) fn studio_apps(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         Ok(apps) => apps,
         Err(e) => return j.error(ID, e),
     };
-    let billable = running::studio_apps(&j.course.instances, apps, s.spaces.as_deref().ok(), &s.taken_at);
+    let current = s.local.current.as_ref();
+    let billable = running::studio_apps(
+        &j.course.instances,
+        apps,
+        s.spaces.as_deref().ok(),
+        current,
+        &s.taken_at,
+    );
     if billable.is_empty() {
         let args = [("seen", apps.len().to_string())];
         let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
@@ -143,14 +134,39 @@ pub(super) fn studio_apps(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         return r;
     }
     let resources: Vec<Resource> = billable.iter().map(|(_, r)| r.clone()).collect();
+    let region = region_arg(s);
+    let command = |app: &App| delete_app_command(&app.domain_id, app.owner(), &app.app_type, &app.name, &region);
+    // The app the learner works in, alone: a reminder, not a failure.
+    if let [(app, resource)] = billable.as_slice()
+        && resource.current
+    {
+        let idle = match app_idle(j, s, app) {
+            Some((how, _)) => crate::i18n::trf(j.lang, "checks.current_idle", &[("how", &how)]),
+            None => tr(j.lang, "checks.current_no_idle").to_string(),
+        };
+        let mut args = cost_args(j, &resources);
+        args.extend([("name", app.name.clone()), ("idle", idle.clone())]);
+        let mut r = j.result(ID, Status::Warn, j.say(ID, "current", &args), &args);
+        r.remediation.commands = vec![command(app)];
+        r.evidence = vec![
+            fact("current", Target::of_app(app).label()),
+            fact("idle_shutdown", idle),
+        ];
+        r.resources = resources;
+        return r;
+    }
     let args = cost_args(j, &resources);
     let mut r = j.result(ID, Status::Fail, j.say(ID, "fail", &args), &args);
-    let region = region_arg(s);
+    // Never a command that ends the learner's own session among the others.
     r.remediation.commands = billable
         .iter()
-        .map(|(app, _)| delete_app_command(&app.domain_id, app.owner(), &app.app_type, &app.name, &region))
+        .filter(|(_, r)| !r.current)
+        .map(|(app, _)| command(app))
         .collect();
     r.evidence = vec![fact("billable_apps", resources.len())];
+    if let Some((app, _)) = billable.iter().find(|(_, r)| r.current) {
+        r.evidence.push(fact("current", Target::of_app(app).label()));
+    }
     r.resources = resources;
     r
 }
@@ -161,7 +177,8 @@ pub(super) fn notebook_instances(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         Ok(n) => n,
         Err(e) => return j.error(ID, e),
     };
-    let running = running::notebook_instances(&j.course.instances, notebooks, &s.taken_at);
+    let current = s.local.current.as_ref();
+    let running = running::notebook_instances(&j.course.instances, notebooks, current, &s.taken_at);
     if running.is_empty() {
         let args = [("seen", notebooks.len().to_string())];
         let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
@@ -169,14 +186,72 @@ pub(super) fn notebook_instances(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         return r;
     }
     let resources: Vec<Resource> = running.iter().map(|(_, r)| r.clone()).collect();
-    let args = cost_args(j, &resources);
-    let mut r = j.result(ID, Status::Fail, j.say(ID, "fail", &args), &args);
     let region = region_arg(s);
+    // A lifecycle script that stops the instance when idle (the public
+    // `autostop.py` sample): how it says so, or None.
+    let autostop = |n: &NotebookInstance| {
+        let script = n.lifecycle_script.as_ref()?.as_ref().ok()?;
+        let found = super::lcc::recognise(script)?;
+        let minutes = found.minutes.map_or_else(
+            || tr(j.lang, "checks.time_not_stated").to_string(),
+            |m| crate::i18n::trf(j.lang, "checks.after_minutes", &[("minutes", &m)]),
+        );
+        Some(crate::i18n::trf(
+            j.lang,
+            "checks.notebook_autostop",
+            &[
+                ("config", &n.lifecycle_config.clone().unwrap_or_default()),
+                ("script", &found.script),
+                ("minutes", &minutes),
+            ],
+        ))
+    };
+    if let [(notebook, resource)] = running.as_slice()
+        && resource.current
+    {
+        let idle = match autostop(notebook) {
+            Some(how) => crate::i18n::trf(j.lang, "checks.current_idle", &[("how", &how)]),
+            None => tr(j.lang, "checks.current_no_idle").to_string(),
+        };
+        let mut args = cost_args(j, &resources);
+        args.extend([("name", notebook.name.clone()), ("idle", idle.clone())]);
+        let mut r = j.result(ID, Status::Warn, j.say(ID, "current", &args), &args);
+        r.remediation.commands = vec![stop_notebook_command(&notebook.name, &region)];
+        r.evidence = vec![fact("current", &notebook.name), fact("idle_shutdown", idle)];
+        r.resources = resources;
+        return r;
+    }
+    let stops_itself: Vec<(&str, String)> = running
+        .iter()
+        .filter_map(|(n, _)| Some((n.name.as_str(), autostop(n)?)))
+        .collect();
+    // Each one running stops itself when idle (or is the learner's own): a warning.
+    let all_stop = running
+        .iter()
+        .all(|(n, r)| r.current || stops_itself.iter().any(|(name, _)| *name == n.name));
+    let mut args = cost_args(j, &resources);
+    let (status, key) = if all_stop {
+        let list: Vec<String> = stops_itself.iter().map(|(n, how)| format!("{n}: {how}")).collect();
+        args.push(("stops", list.join("; ")));
+        (Status::Warn, "autostop")
+    } else {
+        (Status::Fail, "fail")
+    };
+    let mut r = j.result(ID, status, j.say(ID, key, &args), &args);
     r.remediation.commands = running
         .iter()
+        .filter(|(_, r)| !r.current)
         .map(|(n, _)| stop_notebook_command(&n.name, &region))
         .collect();
     r.evidence = vec![fact("running", running.len())];
+    r.evidence.extend(
+        stops_itself
+            .iter()
+            .map(|(n, how)| fact("autostop", format!("{n}: {how}"))),
+    );
+    if let Some((n, _)) = running.iter().find(|(_, r)| r.current) {
+        r.evidence.push(fact("current", &n.name));
+    }
     r.resources = resources;
     r
 }
@@ -370,12 +445,21 @@ pub(super) fn budget_alerts(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     r
 }
 
-/// Where idle shutdown holds for one set of settings, if it does.
-fn idle_coverage(j: &Judge<'_>, settings: &StudioSettings, s: &Snapshot) -> Option<(String, Option<i32>)> {
-    for (label, idle) in [
-        ("JupyterLab", &settings.jupyterlab_idle),
-        ("Code Editor", &settings.code_editor_idle),
+/// Where idle shutdown holds for one set of settings, if it does; for the
+/// apps of one type (`JupyterLab`, `CodeEditor`, …) when `app_type` is given.
+fn idle_coverage(
+    j: &Judge<'_>,
+    settings: &StudioSettings,
+    s: &Snapshot,
+    app_type: Option<&str>,
+) -> Option<(String, Option<i32>)> {
+    for (kind, label, idle) in [
+        ("JupyterLab", "JupyterLab", &settings.jupyterlab_idle),
+        ("CodeEditor", "Code Editor", &settings.code_editor_idle),
     ] {
+        if app_type.is_some_and(|t| t != kind) {
+            continue;
+        }
         if let Some(idle) = idle.as_ref().filter(|i| i.enabled) {
             let text = match idle.timeout_minutes {
                 Some(m) => crate::i18n::trf(j.lang, "checks.idle_builtin", &[("app", &label), ("minutes", &m)]),
@@ -386,17 +470,30 @@ fn idle_coverage(j: &Judge<'_>, settings: &StudioSettings, s: &Snapshot) -> Opti
     }
     let lccs = s.lifecycle_configs.as_ref().ok()?;
     for attachment in &settings.lifecycle_configs {
+        if app_type.is_some_and(|t| t != attachment.app_type) {
+            continue;
+        }
         let Some(lcc) = lccs.iter().find(|l| l.arn == attachment.arn) else {
             continue;
         };
         let Ok(script) = &lcc.content else { continue };
-        if let Some((_, known)) = AUTOSHUTDOWN_MARKERS.iter().find(|(marker, _)| script.contains(marker)) {
+        if let Some(found) = super::lcc::recognise(script) {
+            let minutes = found.minutes.map_or_else(
+                || tr(j.lang, "checks.time_not_stated").to_string(),
+                |m| crate::i18n::trf(j.lang, "checks.after_minutes", &[("minutes", &m)]),
+            );
             let text = crate::i18n::trf(
                 j.lang,
                 "checks.idle_lcc",
-                &[("name", &lcc.name), ("script", known), ("app", &attachment.app_type)],
+                &[
+                    ("name", &lcc.name),
+                    ("script", &found.script),
+                    ("app", &attachment.app_type),
+                    ("minutes", &minutes),
+                ],
             );
-            return Some((text, None));
+            let minutes = found.minutes.map(|m| i32::try_from(m).unwrap_or(i32::MAX));
+            return Some((text, minutes));
         }
     }
     None
@@ -421,6 +518,73 @@ fn effective(domain: &StudioSettings, profile: &StudioSettings) -> StudioSetting
     }
 }
 
+/// The idle shutdown that applies to one Studio app: its owner's settings
+/// (the space's owner for a space app, else the user profile; the domain's
+/// defaults where the profile sets nothing) for its app type.
+fn app_idle(j: &Judge<'_>, s: &Snapshot, app: &App) -> Option<(String, Option<i32>)> {
+    let domain = s.domains.as_ref().ok()?.iter().find(|d| d.id == app.domain_id)?;
+    let owner = app.user_profile.clone().or_else(|| {
+        let space = app.space.as_ref()?;
+        s.spaces
+            .as_ref()
+            .ok()?
+            .iter()
+            .find(|sp| sp.domain_id == app.domain_id && sp.name == *space)?
+            .owner
+            .clone()
+    });
+    let profile = owner.and_then(|name| {
+        s.user_profiles
+            .as_ref()
+            .ok()?
+            .iter()
+            .find(|p| p.domain_id == app.domain_id && p.name == name)
+    });
+    let mut settings = match profile {
+        Some(p) => effective(&domain.defaults, &p.settings),
+        None => domain.defaults.clone(),
+    };
+    // A space's own settings come first: its idle timeout (which applies
+    // where the owner's settings turn idle shutdown on for the app type),
+    // then the lifecycle configuration it starts its apps with.
+    let space = app.space.as_ref().and_then(|name| {
+        s.spaces
+            .as_ref()
+            .ok()?
+            .iter()
+            .find(|sp| sp.domain_id == app.domain_id && sp.name == *name)
+    });
+    if let Some((space, own)) = space.and_then(|sp| Some((sp, sp.settings.as_ref()?))) {
+        let (minutes, idle, label) = match app.app_type.as_str() {
+            "JupyterLab" => (own.jupyterlab_idle_minutes, &settings.jupyterlab_idle, "JupyterLab"),
+            "CodeEditor" => (own.code_editor_idle_minutes, &settings.code_editor_idle, "Code Editor"),
+            _ => (None, &None, ""),
+        };
+        if let Some(minutes) = minutes
+            && idle.as_ref().is_some_and(|i| i.enabled)
+        {
+            let text = crate::i18n::trf(
+                j.lang,
+                "checks.idle_space",
+                &[("space", &space.name), ("app", &label), ("minutes", &minutes)],
+            );
+            return Some((text, Some(minutes)));
+        }
+        let mut attachments = own.lifecycle_configs.clone();
+        attachments.append(&mut settings.lifecycle_configs);
+        settings.lifecycle_configs = attachments;
+    }
+    idle_coverage(j, &settings, s, Some(&app.app_type))
+}
+
+/// The idle shutdown of the app the learner works in, as evidence.
+fn current_app_idle(j: &Judge<'_>, s: &Snapshot) -> Option<Fact> {
+    let current = s.local.current.as_ref()?;
+    let app = s.apps.as_ref().ok()?.iter().find(|a| current.is_app(a))?;
+    let how = app_idle(j, s, app).map_or_else(|| tr(j.lang, "checks.current_no_idle").to_string(), |(how, _)| how);
+    Some(fact("current_app", format!("{}: {how}", Target::of_app(app).label())))
+}
+
 pub(super) fn idle_shutdown(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     const ID: &str = "idle-shutdown";
     if let Some(path) = &s.local.autoshutdown_setup {
@@ -440,6 +604,8 @@ pub(super) fn idle_shutdown(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     let mut covered = Vec::new();
     let mut uncovered = Vec::new();
     let mut longest = None::<i32>;
+    // Covered, but by a script that does not say after how long.
+    let mut untimed = Vec::new();
     for domain in domains {
         let mine: Vec<_> = match profiles {
             Ok(all) => all.iter().filter(|p| p.domain_id == domain.id).collect(),
@@ -461,9 +627,12 @@ pub(super) fn idle_shutdown(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
                 .collect()
         };
         for (place, settings) in targets {
-            match idle_coverage(j, &settings, s) {
+            match idle_coverage(j, &settings, s, None) {
                 Some((how, minutes)) => {
                     longest = longest.max(minutes);
+                    if minutes.is_none() {
+                        untimed.push(place.clone());
+                    }
                     covered.push(fact(&place, how));
                 }
                 None => uncovered.push((domain.id.clone(), place)),
@@ -476,19 +645,21 @@ pub(super) fn idle_shutdown(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         if let Err(e) = profiles {
             return j.error(ID, e);
         }
-        let minutes = longest.unwrap_or(0);
-        let (status, key) = if minutes > LONG_IDLE_MINUTES {
-            (Status::Warn, "long")
-        } else {
-            (Status::Pass, "pass")
+        let (status, key) = match longest {
+            Some(minutes) if minutes > LONG_IDLE_MINUTES => (Status::Warn, "long"),
+            // Never "up to 0 min": a script that states no time says so.
+            _ if !untimed.is_empty() => (Status::Pass, "untimed"),
+            _ => (Status::Pass, "pass"),
         };
         let args = [
-            ("minutes", minutes.to_string()),
+            ("minutes", longest.map_or_else(|| "?".to_string(), |m| m.to_string())),
             ("limit", LONG_IDLE_MINUTES.to_string()),
             ("domain", domains[0].id.clone()),
+            ("untimed", untimed.join(", ")),
         ];
         let mut r = j.result(ID, status, j.say(ID, key, &args), &args);
         r.evidence = covered;
+        r.evidence.extend(current_app_idle(j, s));
         if status == Status::Warn {
             r.remediation.commands = domains.iter().map(|d| enable_idle_command(&d.id, 60, s)).collect();
         }
@@ -504,6 +675,7 @@ pub(super) fn idle_shutdown(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     r.evidence = covered;
     r.evidence
         .extend(uncovered.iter().map(|(_, place)| fact("not_covered", place)));
+    r.evidence.extend(current_app_idle(j, s));
     r
 }
 

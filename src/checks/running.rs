@@ -5,6 +5,7 @@ use super::{Fact, Resource};
 use crate::catalog;
 use crate::catalog::Instances;
 use crate::snapshot::running::ResourceKind;
+use crate::snapshot::studio::Current;
 use crate::snapshot::{App, Endpoint, NotebookInstance, Space, seconds_between};
 
 /// Statuses in which a Studio app or notebook instance has an instance running.
@@ -43,6 +44,7 @@ pub fn priced(
         domain: None,
         owner: None,
         app_type: None,
+        current: false,
     }
 }
 
@@ -60,14 +62,23 @@ pub fn is_free(app: &App) -> bool {
     app.app_type == "JupyterServer" && app.instance_type.as_deref().is_none_or(|t| t == "system")
 }
 
-/// Billable Studio apps, each with its priced resource.
+/// The resource the learner works in first, the rest in their order.
+fn current_first<T>(mut list: Vec<(T, Resource)>) -> Vec<(T, Resource)> {
+    list.sort_by_key(|(_, r)| !r.current);
+    list
+}
+
+/// Billable Studio apps, each with its priced resource; the one the
+/// learner works in (`current`) first, marked.
 pub fn studio_apps<'s>(
     instances: &Instances,
     apps: &'s [App],
     spaces: Option<&[Space]>,
+    current: Option<&Current>,
     now: &str,
 ) -> Vec<(&'s App, Resource)> {
-    apps.iter()
+    let list = apps
+        .iter()
         .filter(|a| RUNNING.contains(&a.status.as_str()) && !is_free(a))
         .map(|app| {
             let running = seconds_between(app.created_at.as_deref(), now);
@@ -97,34 +108,38 @@ pub fn studio_apps<'s>(
                 }
                 (None, None) => None,
             };
+            r.current = current.is_some_and(|c| c.is_app(app));
             (app, r)
         })
-        .collect()
+        .collect();
+    current_first(list)
 }
 
+/// Running notebook instances, priced; the one the learner works on first, marked.
 pub fn notebook_instances<'s>(
     instances: &Instances,
     notebooks: &'s [NotebookInstance],
+    current: Option<&Current>,
     now: &str,
 ) -> Vec<(&'s NotebookInstance, Resource)> {
-    notebooks
+    let list = notebooks
         .iter()
         .filter(|n| RUNNING.contains(&n.status.as_str()))
         .map(|n| {
             let secs = seconds_between(n.started_at.as_deref(), now);
-            (
-                n,
-                priced(
-                    instances,
-                    ResourceKind::NotebookInstance,
-                    &n.name,
-                    n.instance_type.as_deref(),
-                    secs,
-                    1,
-                ),
-            )
+            let mut r = priced(
+                instances,
+                ResourceKind::NotebookInstance,
+                &n.name,
+                n.instance_type.as_deref(),
+                secs,
+                1,
+            );
+            r.current = current.is_some_and(|c| c.is_notebook(&n.name));
+            (n, r)
         })
-        .collect()
+        .collect();
+    current_first(list)
 }
 
 /// Endpoints with instances behind them: a resource per production variant,

@@ -224,6 +224,8 @@ fn notebook_instances_pass_fail_or_error() {
         status: "InService".into(),
         instance_type: Some("ml.t3.medium".into()),
         started_at: Some("2026-11-28T16:00:00Z".into()),
+        lifecycle_config: None,
+        lifecycle_script: None,
     }]);
     let r = run(&course, &s, "notebook-instances");
     assert_eq!(r.status, Status::Fail);
@@ -429,10 +431,32 @@ fn idle_shutdown_recognises_a_known_lifecycle_script() {
     let r = run(&course, &s, "idle-shutdown");
     assert_eq!(r.status, Status::Pass);
     assert!(
-        r.evidence[0].value.contains("sagemaker-studio-auto-shutdown-extension"),
+        r.evidence[0].value.contains("sagemaker-studio-auto-shutdown-extension")
+            && r.evidence[0].value.contains("time not stated"),
         "{:?}",
         r.evidence
     );
+    // Never "up to 0 min" when the script does not say.
+    assert!(
+        r.summary.contains("time not stated") && !r.summary.contains("0 min"),
+        "{}",
+        r.summary
+    );
+    let pt = run_in(&course, &s, "idle-shutdown", Lang::Pt);
+    assert!(pt.summary.contains("tempo não informado"), "{}", pt.summary);
+    // With its time stated, the time is read, in minutes.
+    s.lifecycle_configs =
+        script("#!/bin/bash\nTIMEOUT_IN_MINS=45\npip install ./sagemaker_studio_autoshutdown-0.1.5.tar.gz\n");
+    let r = run(&course, &s, "idle-shutdown");
+    assert!(r.summary.contains("up to 45 min"), "{}", r.summary);
+    assert!(r.evidence[0].value.contains("after 45 min"), "{:?}", r.evidence);
+    s.lifecycle_configs = script(
+        "IDLE_TIME_IN_SECONDS=14400\npip install sagemaker_studio_jlab_auto_stop_idle\n\
+         python auto_stop_idle.py --idle-time $IDLE_TIME_IN_SECONDS",
+    );
+    let r = run(&course, &s, "idle-shutdown");
+    assert_eq!(r.status, Status::Warn, "4 hours is long: {}", r.summary);
+    assert!(r.summary.contains("240 min"), "{}", r.summary);
     s.lifecycle_configs = script("#!/bin/bash\necho hello\n");
     assert_eq!(
         run(&course, &s, "idle-shutdown").status,
@@ -456,6 +480,7 @@ fn idle_shutdown_skips_without_domains_errors_without_data_and_trusts_the_local_
     s.local = LocalFacts {
         in_studio: true,
         autoshutdown_setup: Some("/home/sagemaker-user/.auto-shutdown".into()),
+        current: None,
     };
     assert_eq!(run(&course, &s, "idle-shutdown").status, Status::Pass);
 }
@@ -557,4 +582,195 @@ fn only_selects_checks_in_report_order() {
     let only = ["budget".to_string(), "identity".to_string()];
     let ids: Vec<&str> = judge.judge(&s, Some(&only)).iter().map(|r| r.id).collect();
     assert_eq!(ids, ["identity", "budget"]);
+}
+
+fn neglected(course: &Course) -> Snapshot {
+    course.sandbox("neglected", Lang::En).unwrap()
+}
+
+fn lab_metadata() -> studio::Current {
+    studio::parse(
+        r#"{"AppType":"JupyterLab","DomainId":"d-practice01","SpaceName":"learner-lab","ResourceName":"default",
+            "ResourceArn":"arn:aws:sagemaker:eu-central-1:123456789012:app/d-practice01/learner-lab/JupyterLab/default"}"#,
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_app_the_learner_works_in_alone_is_a_warning_with_its_cost_and_how_to_stop_it() {
+    let course = course();
+    let mut s = neglected(&course);
+    s.local.current = Some(lab_metadata());
+    // Only the learner's JupyterLab app runs (the JupyterServer is free).
+    if let Ok(apps) = &mut s.apps {
+        apps.retain(|a| a.app_type != "KernelGateway");
+    }
+    let r = run(&course, &s, "studio-apps");
+    assert_eq!(r.status, Status::Warn, "{}", r.summary);
+    assert!(
+        r.summary.contains("Only the app you are working in (default)")
+            && r.summary.contains("$3.82/h")
+            && r.summary.contains("File → Shut Down")
+            && r.summary.contains("No idle shutdown covers it"),
+        "{}",
+        r.summary
+    );
+    assert!(r.resources[0].current);
+    assert_eq!(r.remediation.commands.len(), 1);
+    assert!(r.remediation.commands[0].contains("--space-name learner-lab"));
+    let pt = run_in(&course, &s, "studio-apps", Lang::Pt);
+    assert!(
+        pt.summary.contains("File → Shut Down") && pt.summary.contains("Só o app"),
+        "{}",
+        pt.summary
+    );
+
+    // With idle shutdown on for the space's owner, it says when it stops.
+    if let Ok(profiles) = &mut s.user_profiles {
+        profiles[0].settings.jupyterlab_idle = Some(IdleSettings {
+            enabled: true,
+            timeout_minutes: Some(45),
+        });
+    }
+    let r = run(&course, &s, "studio-apps");
+    assert!(
+        r.summary.contains("Idle shutdown will stop it") && r.summary.contains("45 min"),
+        "{}",
+        r.summary
+    );
+}
+
+#[test]
+fn any_other_running_app_still_fails_and_no_command_ends_the_learners_session() {
+    let course = course();
+    let mut s = neglected(&course);
+    s.local.current = Some(lab_metadata());
+    let r = run(&course, &s, "studio-apps");
+    assert_eq!(r.status, Status::Fail);
+    assert_eq!(r.resources.len(), 2);
+    assert!(r.resources[0].current && r.resources[0].app_type.as_deref() == Some("JupyterLab"));
+    assert!(!r.resources[1].current);
+    assert_eq!(r.remediation.commands.len(), 1);
+    assert!(
+        r.remediation.commands[0].contains("KernelGateway"),
+        "{:?}",
+        r.remediation.commands
+    );
+    let json = serde_json::to_value(&r.resources).unwrap();
+    assert_eq!(json[0]["current"], true);
+    assert!(json[1].get("current").is_none(), "false is not written");
+}
+
+#[test]
+fn the_notebook_instance_the_learner_works_on_alone_is_a_warning() {
+    let course = course();
+    let mut s = neglected(&course);
+    s.local.current = Some(
+        studio::parse(
+            r#"{"ResourceArn":"arn:aws:sagemaker:eu-central-1:123456789012:notebook-instance/old-course-notebook","ResourceName":"old-course-notebook"}"#,
+        )
+        .unwrap(),
+    );
+    let r = run(&course, &s, "notebook-instances");
+    assert_eq!(r.status, Status::Warn, "{}", r.summary);
+    assert!(
+        r.summary.contains("old-course-notebook") && r.resources[0].current,
+        "{}",
+        r.summary
+    );
+    assert!(r.remediation.commands[0].contains("stop-notebook-instance"));
+    // Another one running fails, the learner's own first.
+    if let Ok(notebooks) = &mut s.notebook_instances {
+        let mut other = notebooks[0].clone();
+        other.name = "another".into();
+        notebooks.insert(0, other);
+    }
+    let r = run(&course, &s, "notebook-instances");
+    assert_eq!(r.status, Status::Fail);
+    assert_eq!(r.resources[0].name, "old-course-notebook");
+    assert_eq!(r.remediation.commands.len(), 1);
+    assert!(r.remediation.commands[0].contains("another"));
+}
+
+#[test]
+fn a_space_app_follows_the_spaces_own_idle_timeout_where_the_owner_has_idle_shutdown_on() {
+    let course = course();
+    let mut s = neglected(&course);
+    s.local.current = Some(lab_metadata());
+    if let Ok(apps) = &mut s.apps {
+        apps.retain(|a| a.app_type != "KernelGateway");
+    }
+    if let Ok(spaces) = &mut s.spaces {
+        spaces[0].settings = Some(SpaceSettings {
+            jupyterlab_idle_minutes: Some(30),
+            ..Default::default()
+        });
+    }
+    // Idle shutdown is off for the owner: the space's timeout does nothing.
+    let r = run(&course, &s, "studio-apps");
+    assert!(r.summary.contains("No idle shutdown covers it"), "{}", r.summary);
+    if let Ok(domains) = &mut s.domains {
+        domains[0].defaults.jupyterlab_idle = Some(IdleSettings {
+            enabled: true,
+            timeout_minutes: Some(120),
+        });
+    }
+    let r = run(&course, &s, "studio-apps");
+    assert!(
+        r.summary
+            .contains("the space learner-lab's own idle timeout: JupyterLab after 30 min"),
+        "{}",
+        r.summary
+    );
+    // The idle-shutdown check names the current app's effective setting.
+    let r = run(&course, &s, "idle-shutdown");
+    let current = r.evidence.iter().find(|f| f.key == "current_app").unwrap();
+    assert!(
+        current
+            .value
+            .starts_with("JupyterLab app d-practice01/learner-lab/default")
+            && current.value.contains("30 min"),
+        "{current:?}"
+    );
+}
+
+#[test]
+fn a_notebook_instance_that_stops_itself_when_idle_is_a_warning_with_its_minutes() {
+    let course = course();
+    let mut s = neglected(&course);
+    let with_script = |script: Option<&str>| {
+        Ok(vec![NotebookInstance {
+            name: "nb".into(),
+            status: "InService".into(),
+            instance_type: Some("ml.t3.medium".into()),
+            started_at: Some("2026-11-28T16:00:00Z".into()),
+            lifecycle_config: script.map(|_| "auto-stop".to_string()),
+            lifecycle_script: script.map(|text| Ok(text.to_string())),
+        }])
+    };
+    s.notebook_instances = with_script(Some(
+        "IDLE_TIME=3600\nwget https://example.com/autostop.py\n\
+         echo \"*/5 * * * * python autostop.py --time $IDLE_TIME --ignore-connections\" | crontab -",
+    ));
+    let r = run(&course, &s, "notebook-instances");
+    assert_eq!(r.status, Status::Warn, "{}", r.summary);
+    assert!(
+        r.summary.contains(
+            "each stops itself when idle (nb: lifecycle configuration “auto-stop” (autostop.py), after 60 min)"
+        ),
+        "{}",
+        r.summary
+    );
+    s.notebook_instances = with_script(Some(
+        "wget https://example.com/autostop.py\npython autostop.py --time $T",
+    ));
+    let r = run(&course, &s, "notebook-instances");
+    assert_eq!(r.status, Status::Warn);
+    assert!(r.summary.contains("time not stated"), "{}", r.summary);
+    let pt = run_in(&course, &s, "notebook-instances", Lang::Pt);
+    assert!(pt.summary.contains("tempo não informado"), "{}", pt.summary);
+    s.notebook_instances = with_script(Some("echo hello"));
+    assert_eq!(run(&course, &s, "notebook-instances").status, Status::Fail);
+    s.notebook_instances = with_script(None);
+    assert_eq!(run(&course, &s, "notebook-instances").status, Status::Fail);
 }

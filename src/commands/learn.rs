@@ -34,10 +34,37 @@ pub fn wizard(ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
         store: &store,
         width: ctx.width,
     };
+    // Inside Studio or on a notebook instance: say where, once, at the start.
+    if let Some(here) = crate::snapshot::studio::read().current {
+        out.line(&here_line(&here, lang))?;
+    }
     let mut prompter = ctx.prompter();
     let mut live = AccountChecks { ctx };
     wizard.run(&mut prompter, &mut live, &mut OutputWriter(out), &mut std::io::stderr())?;
     Ok(ExitStatus::Success)
+}
+
+/// "Running in SageMaker Studio: domain d-…, space lab (JupyterLab app default)."
+fn here_line(here: &crate::snapshot::studio::Current, lang: crate::i18n::Lang) -> String {
+    let unknown = || "?".to_string();
+    if !here.is_studio() {
+        return trf(lang, "wizard.in_notebook", &[("name", &here.name)]);
+    }
+    let owner = match (&here.space, &here.user_profile) {
+        (Some(space), _) => trf(lang, "wizard.in_space", &[("space", space)]),
+        (None, Some(profile)) => trf(lang, "wizard.in_profile", &[("profile", profile)]),
+        (None, None) => String::new(),
+    };
+    trf(
+        lang,
+        "wizard.in_studio",
+        &[
+            ("domain", &here.domain_id.clone().unwrap_or_else(unknown)),
+            ("owner", &owner),
+            ("app_type", &here.app_type.clone().unwrap_or_else(unknown)),
+            ("name", &here.name),
+        ],
+    )
 }
 
 /// `lesson [SECTION]`: a section, or the contents.
@@ -213,6 +240,7 @@ impl LiveChecks for AccountChecks<'_> {
                     dry_run: false,
                     include_endpoints: false,
                     tz: None,
+                    include_current: false,
                     wait: 120,
                     aws: Default::default(),
                 };

@@ -100,7 +100,12 @@ pub fn resource_line(r: &Resource, lang: Lang) -> String {
     }
     parts.push(format!("{}/h", usd(r.price_per_hour_usd, lang)));
     parts.push(trf(lang, "report.so_far", &[("usd", &usd(r.accrued_usd, lang))]));
-    parts.join(" · ")
+    let line = parts.join(" · ");
+    if r.current {
+        format!("{line} ← {}", tr(lang, "kind.current"))
+    } else {
+        line
+    }
 }
 
 fn badge(status: Status) -> String {

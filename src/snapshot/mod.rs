@@ -3,6 +3,7 @@
 //! and judged again without any network.
 
 pub mod running;
+pub mod studio;
 
 use std::collections::BTreeMap;
 
@@ -148,6 +149,23 @@ pub struct Space {
     pub name: String,
     pub owner: Option<String>,
     pub app_type: Option<String>,
+    /// The space's own settings (DescribeSpace → `SpaceSettings`): its idle
+    /// timeout per app type, which applies where the owner's settings turn
+    /// idle shutdown on, and the lifecycle configuration it starts with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<SpaceSettings>,
+}
+
+/// What DescribeSpace says of a space's apps.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpaceSettings {
+    /// `JupyterLabAppSettings.AppLifecycleManagement.IdleSettings.IdleTimeoutInMinutes`.
+    pub jupyterlab_idle_minutes: Option<i32>,
+    /// The same under `CodeEditorAppSettings`.
+    pub code_editor_idle_minutes: Option<i32>,
+    /// `DefaultResourceSpec.LifecycleConfigArn` of each app type.
+    #[serde(default)]
+    pub lifecycle_configs: Vec<Attachment>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -178,6 +196,14 @@ pub struct NotebookInstance {
     pub instance_type: Option<String>,
     /// The last start (AWS updates LastModifiedTime when it starts).
     pub started_at: Option<String>,
+    /// Its lifecycle configuration, by name (ListNotebookInstances).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle_config: Option<String>,
+    /// That configuration's `OnStart` and `OnCreate` scripts, decoded from
+    /// base64 (DescribeNotebookInstanceLifecycleConfig), or why they could
+    /// not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle_script: Option<Fetched<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -267,6 +293,9 @@ pub struct LocalFacts {
     pub in_studio: bool,
     /// Where the auto-shutdown extension's local setup was found.
     pub autoshutdown_setup: Option<String>,
+    /// The Studio app or notebook instance the tool runs in, from its metadata file.
+    #[serde(default)]
+    pub current: Option<studio::Current>,
 }
 
 /// Masks an e-mail address for display: `ana.souza@example.com` → `a***@example.com`.

@@ -28,6 +28,9 @@ pub struct Running {
     pub notebook_instances: Fetched<Vec<NotebookInstance>>,
     pub endpoints: Fetched<Vec<Endpoint>>,
     pub jobs: Fetched<Vec<RunningJob>>,
+    /// The Studio app or notebook instance the tool runs in.
+    #[serde(default)]
+    pub current: Option<super::studio::Current>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -222,6 +222,14 @@ def list_spaces(self):
     return _page(self, items, "Spaces")
 
 
+def describe_space(self):
+    key = (self._get_param("DomainId"), self._get_param("SpaceName"))
+    space = _studio(self)["spaces"].get(key)
+    if space is None:
+        raise ResourceNotFound(f"Space {key[1]} not found in domain {key[0]}")
+    return ActionResult(_public(space))
+
+
 def _app_key(self):
     return (
         self._get_param("DomainId"),
@@ -340,6 +348,7 @@ for _fn in (
     update_user_profile,
     list_user_profiles,
     create_space,
+    describe_space,
     list_spaces,
     create_app,
     describe_app,

@@ -179,18 +179,31 @@ pub fn fix_idle_with(
             &[("minutes", &options.minutes)],
         )));
     }
-    if profile_scope && options.user_profile.is_none() {
-        return Err(Error::Usage(tr(lang, "fix.profile_needed").to_string()));
-    }
     let log = ctx.audit_log()?;
     let (session, account, region) = connect(ctx, &options.change.aws)?;
+    // Inside Studio, the domain and user profile the learner works in are
+    // the defaults (when the session is in the resource's region).
+    let here = crate::snapshot::studio::read()
+        .current
+        .filter(|c| c.is_studio() && c.region.as_ref().is_none_or(|r| *r == region));
+    let user_profile = options
+        .user_profile
+        .clone()
+        .or_else(|| here.as_ref().and_then(|c| c.user_profile.clone()));
+    if profile_scope && user_profile.is_none() {
+        return Err(Error::Usage(tr(lang, "fix.profile_needed").to_string()));
+    }
     let mut changes = Changes {
         ctx,
         log: &log,
         prompter,
     };
-    let domain_id = match &options.domain_id {
-        Some(id) => id.clone(),
+    let domain_id = match options
+        .domain_id
+        .clone()
+        .or_else(|| here.as_ref().and_then(|c| c.domain_id.clone()))
+    {
+        Some(id) => id,
         None => {
             let ids = session
                 .block_on(fix::domain_ids(&session.config))
@@ -211,7 +224,7 @@ pub fn fix_idle_with(
             }
         }
     };
-    let scope = match (&options.user_profile, profile_scope) {
+    let scope = match (&user_profile, profile_scope) {
         (Some(name), true) => IdleScope::UserProfile {
             domain_id,
             name: name.clone(),

@@ -25,6 +25,8 @@ pub(super) struct StopOptions {
     pub yes: bool,
     pub dry_run: bool,
     pub include_endpoints: bool,
+    /// The resource the learner works in too (last, confirmed twice on a terminal).
+    pub include_current: bool,
     pub wait: Duration,
 }
 
@@ -34,6 +36,7 @@ impl From<&AuditArgs> for StopOptions {
             yes: args.yes,
             dry_run: args.dry_run,
             include_endpoints: args.include_endpoints,
+            include_current: args.include_current,
             wait: Duration::from_secs(args.wait),
         }
     }
@@ -51,12 +54,24 @@ pub(super) fn stop_flow(
     let lang = ctx.lang;
     let account = assessed.account.clone().unwrap_or_else(|| "?".into());
     let region = assessed.region.clone().unwrap_or_else(|| "?".into());
-    let candidates: Vec<&Target> = assessed
-        .running
-        .iter()
+    let mut candidates: Vec<&Target> = assessed
+        .others()
         .map(|i| &i.target)
         .filter(|t| t.stoppable() && (options.include_endpoints || !t.is_endpoint()))
         .collect();
+    // The resource the learner works in: never chosen unless asked for, and
+    // then stopped last, so the session ends after everything else is done.
+    let current = assessed.current().map(|i| &i.target).filter(|t| t.stoppable());
+    let is_current = |t: &Target| current.is_some_and(|c| std::ptr::eq(c, t));
+    match current {
+        Some(target) if options.include_current => candidates.push(target),
+        Some(target) => out.line(
+            &trf(lang, "fix.current_skipped", &[("target", &clean(&target.label()))])
+                .yellow()
+                .to_string(),
+        )?,
+        None => {}
+    }
     if assessed.running.iter().any(|i| i.target.is_endpoint()) && !options.include_endpoints {
         out.line(&tr(lang, "fix.endpoints_skipped").yellow().to_string())?;
     }
@@ -67,6 +82,9 @@ pub(super) fn stop_flow(
     if options.dry_run {
         out.line(&subheading(tr(lang, "fix.dry_run")))?;
         for target in &candidates {
+            if is_current(target) {
+                out.line(&format!("  {}", tr(lang, "fix.current_dry_run").yellow()))?;
+            }
             out.line(&format!(
                 "  {}\n    $ {}",
                 clean(&target.api_call()),
@@ -104,8 +122,16 @@ pub(super) fn stop_flow(
                     continue;
                 }
             }
+            // Stopping the learner's own session: a second yes that says what is lost.
+            if is_current(target) {
+                let question = trf(lang, "fix.confirm_current", &[("target", &clean(&target.label()))]);
+                if !changes.confirm(false, &question)? {
+                    continue;
+                }
+            }
             chosen.push(target);
         }
+        chosen.sort_by_key(|t| is_current(t));
         let question = trf(
             lang,
             "fix.confirm_stop",
