@@ -1,7 +1,8 @@
 //! How credentials reach an account: the learner's own chain, a named
 //! profile, or an audit role assumed from the instructor's credentials.
 
-use aws_config::{Region, SdkConfig, retry::RetryConfig};
+use aws_config::{Region, SdkConfig, provider_config::ProviderConfig, retry::RetryConfig};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 use std::time::Duration;
 
@@ -19,8 +20,8 @@ pub enum Access {
 
 /// The instructor's own configuration, loaded once for a whole class, with
 /// adaptive retries so a throttled class slows down instead of failing.
-async fn class_config() -> SdkConfig {
-    super::loader(&AwsArgs::default(), class_retry()).load().await
+async fn class_config(http: SharedHttpClient) -> SdkConfig {
+    super::loader(&AwsArgs::default(), class_retry(), http).load().await
 }
 
 fn class_retry() -> RetryConfig {
@@ -38,14 +39,16 @@ async fn student_config(base: &SdkConfig, access: &Access, region: Option<&str>)
             // Only that profile's credentials: never fall back to whatever
             // else the chain finds (the instructor's own environment), or a
             // missing profile would silently check the wrong account.
+            let http = base.http_client().unwrap_or_else(|| super::net::http_client(None));
             let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .configure(&ProviderConfig::default().with_http_client(http.clone()))
                 .profile_name(profile)
                 .build();
             let args = AwsArgs {
                 profile: Some(profile.clone()),
                 region: region.map(str::to_string),
             };
-            super::loader(&args, class_retry())
+            super::loader(&args, class_retry(), http)
                 .credentials_provider(credentials)
                 .load()
                 .await
@@ -86,10 +89,14 @@ pub struct StudentRead {
 }
 
 impl Class {
-    pub async fn load() -> Class {
-        Class {
-            base: class_config().await,
-        }
+    /// The instructor's configuration, with the network of the default
+    /// profile (CA bundle, proxies); a CA bundle that cannot be used stops
+    /// the whole class (exit 2).
+    pub async fn load(lang: crate::i18n::Lang) -> crate::error::Result<Class> {
+        let http = super::network(&AwsArgs::default(), lang)?;
+        Ok(Class {
+            base: class_config(http).await,
+        })
     }
 
     pub async fn read(&self, access: &Access, region: Option<&str>, limit: Duration) -> StudentRead {

@@ -4,14 +4,17 @@
 pub mod access;
 mod collect;
 pub mod fix;
+mod net;
 pub mod operations;
 pub mod pricing;
+mod profile;
 
 use std::time::Duration;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig, retry::RetryConfig, timeout::TimeoutConfig};
 use aws_sdk_sts::config::ProvideCredentials;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 pub use collect::{collect, collect_running};
 
@@ -27,9 +30,10 @@ pub struct Session {
 /// Loads the configuration and checks that there are credentials (exit 2,
 /// with the steps to set them up, when there are none).
 pub fn connect(args: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<Session> {
+    let http = network(args, lang)?;
     let runtime = runtime(lang)?;
     let config = runtime.block_on(async {
-        let config = load_config(args).await;
+        let config = load_config(args, http).await;
         match check_credentials(&config).await {
             Ok(()) => Ok(config),
             Err(reason) => Err(crate::error::Error::Credentials(crate::i18n::trf(
@@ -75,7 +79,56 @@ pub fn snapshot(
     spinner: bool,
 ) -> crate::error::Result<crate::snapshot::Snapshot> {
     let session = connect(args, lang)?;
-    Ok(session.with_spinner(spinner, crate::i18n::tr(lang, "aws.reading"), collect(&session.config)))
+    let snapshot = session.with_spinner(spinner, crate::i18n::tr(lang, "aws.reading"), collect(&session.config));
+    match untrusted(&session.config, &snapshot.identity, lang) {
+        Some(error) => Err(error),
+        None => Ok(snapshot),
+    }
+}
+
+/// The HTTP client for `args`: the system's trust roots plus the CA bundle
+/// (`AWS_CA_BUNDLE` or the profile's `ca_bundle`), proxies from the
+/// environment. A bundle that cannot be used stops the command (exit 2).
+pub fn network(args: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<SharedHttpClient> {
+    let profile = profile::name(args.profile.as_deref());
+    let extra = match net::ca_bundle(&profile) {
+        Some(bundle) => Some(net::read_bundle(&bundle.path).map_err(|reason| {
+            crate::error::Error::Aws(crate::i18n::trf(
+                lang,
+                "aws.ca_bundle_invalid",
+                &[("path", &bundle.path.display().to_string()), ("reason", &reason)],
+            ))
+        })?),
+        None => None,
+    };
+    Ok(net::http_client(extra))
+}
+
+/// When even the identity could not be read because the server's
+/// certificate is not trusted, nothing else can be: the error naming the
+/// host and both fixes (exit 2).
+pub fn untrusted(
+    config: &SdkConfig,
+    identity: &crate::snapshot::Fetched<crate::snapshot::Identity>,
+    lang: crate::i18n::Lang,
+) -> Option<crate::error::Error> {
+    let Err(error) = identity else { return None };
+    if error.kind != ErrorKind::Untrusted {
+        return None;
+    }
+    let host = config
+        .endpoint_url()
+        .and_then(|url| url.split("://").nth(1))
+        .map(|rest| rest.split(['/', '?']).next().unwrap_or(rest).to_string())
+        .unwrap_or_else(|| {
+            let region = config.region().map_or("us-east-1".to_string(), |r| r.to_string());
+            format!("sts.{region}.amazonaws.com")
+        });
+    Some(crate::error::Error::Aws(crate::i18n::trf(
+        lang,
+        "aws.untrusted",
+        &[("host", &host), ("reason", &error.message)],
+    )))
 }
 
 /// How long to wait for credentials before saying there are none: the
@@ -111,14 +164,16 @@ pub struct AwsArgs {
 /// The SDK configuration from aws-config's standard chain (profile,
 /// environment, SSO, container and instance roles, AWS_ENDPOINT_URL), with
 /// `--profile` and `--region` taking precedence.
-pub async fn load_config(args: &AwsArgs) -> SdkConfig {
-    loader(args, RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+/// Every call, credential providers' included, goes through `http`.
+pub async fn load_config(args: &AwsArgs, http: SharedHttpClient) -> SdkConfig {
+    loader(args, RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS), http)
         .load()
         .await
 }
 
-pub(crate) fn loader(args: &AwsArgs, retry: RetryConfig) -> aws_config::ConfigLoader {
+pub(crate) fn loader(args: &AwsArgs, retry: RetryConfig, http: SharedHttpClient) -> aws_config::ConfigLoader {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http)
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(timeout("CONNECT_TIMEOUT", CONNECT_TIMEOUT))
@@ -164,17 +219,22 @@ where
     let (kind, message) = match &err {
         SdkError::TimeoutError(_) => (ErrorKind::Timeout, "the operation timed out".to_string()),
         SdkError::DispatchFailure(failure) => {
-            let kind = if failure.is_timeout() {
+            let text = aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
+            let kind = if net::is_untrusted(&text) {
+                ErrorKind::Untrusted
+            } else if failure.is_timeout() {
                 ErrorKind::Timeout
             } else if failure.is_io() {
                 ErrorKind::Unreachable
             } else {
                 ErrorKind::Other
             };
-            (
-                kind,
-                short(&aws_smithy_types::error::display::DisplayErrorContext(&err).to_string()),
-            )
+            let message = if kind == ErrorKind::Untrusted {
+                net::tls_reason(&text)
+            } else {
+                short(&text)
+            };
+            (kind, message)
         }
         SdkError::ServiceError(context) => {
             let e = context.err();

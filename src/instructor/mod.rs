@@ -136,8 +136,8 @@ pub fn verify(
 ) -> Result<Gradebook> {
     let runtime = crate::aws::runtime(lang)?;
     let bar = crate::ui::bar(progress, students.len() as u64, tr(lang, "instructor.progress"));
+    let class = runtime.block_on(Class::load(lang))?;
     let results = runtime.block_on(async {
-        let class = Class::load().await;
         stream::iter(students)
             .map(|student| {
                 let bar = bar.clone();

@@ -24,6 +24,9 @@ pub enum ErrorKind {
     Timeout,
     /// No connection could be made (DNS, refused, reset).
     Unreachable,
+    /// The server's TLS certificate chains to no trusted root (a proxy or
+    /// firewall that inspects TLS, without `AWS_CA_BUNDLE`).
+    Untrusted,
     /// No region is configured, so regional services cannot be asked.
     NoRegion,
     Other,
@@ -45,6 +48,7 @@ impl CallError {
             ErrorKind::Throttling => "call.throttling",
             ErrorKind::Timeout => "call.timeout",
             ErrorKind::Unreachable => "call.unreachable",
+            ErrorKind::Untrusted => "call.untrusted",
             ErrorKind::NoRegion => "call.no_region",
             ErrorKind::Other => "call.other",
         };
@@ -57,6 +61,7 @@ impl CallError {
             ErrorKind::AccessDenied => "call.access_denied_step",
             ErrorKind::Throttling | ErrorKind::Timeout => "call.retry_step",
             ErrorKind::Unreachable => "call.unreachable_step",
+            ErrorKind::Untrusted => "call.untrusted_step",
             ErrorKind::NoRegion => "call.no_region_step",
             ErrorKind::Other => "call.other_step",
         };

@@ -29,6 +29,7 @@ import copy
 import datetime
 import io
 import json
+import ssl
 import sys
 import threading
 import time
@@ -647,6 +648,8 @@ def main():
         help="answer OPERATION with this AWS error (repeatable)",
     )
     parser.add_argument("--deny-role", action="append", default=[], metavar="ROLE_ARN", help="refuse AssumeRole into it")
+    parser.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (chain) ...")
+    parser.add_argument("--tls-key", metavar="PEM", help="... and this private key")
     args = parser.parse_args()
     global PAGE_SIZE
     PAGE_SIZE = args.page_size
@@ -658,7 +661,13 @@ def main():
 
     moto_app = DomainDispatcherApplication(create_backend_app)
     app = Latency(Faults(CborBridge(moto_app), faults, args.deny_role), args.latency_ms / 1000.0)
-    server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    ssl_context = None
+    if args.tls_cert:
+        ssl_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ssl_context.load_cert_chain(args.tls_cert, args.tls_key)
+    server = make_server(
+        args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler, ssl_context=ssl_context
+    )
     print(f"READY {server.server_port}", flush=True)
     try:
         server.serve_forever()

@@ -46,6 +46,8 @@ pub struct Options {
     pub faults: Vec<String>,
     /// Role ARNs that AssumeRole refuses.
     pub denied_roles: Vec<String>,
+    /// Serve HTTPS with this certificate and key (PEM files).
+    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 impl Emulator {
@@ -68,6 +70,9 @@ impl Emulator {
         for role in &options.denied_roles {
             cmd.args(["--deny-role", role]);
         }
+        if let Some((cert, key)) = &options.tls {
+            cmd.arg("--tls-cert").arg(cert).arg("--tls-key").arg(key);
+        }
         let mut child = cmd.spawn().expect("start the emulator");
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
@@ -81,8 +86,9 @@ impl Emulator {
             let _ = child.kill();
             panic!("the emulator did not start: {line:?}");
         };
+        let scheme = if options.tls.is_some() { "https" } else { "http" };
         Emulator {
-            url: format!("http://127.0.0.1:{port}"),
+            url: format!("{scheme}://127.0.0.1:{port}"),
             child,
         }
     }

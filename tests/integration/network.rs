@@ -1,0 +1,292 @@
+//! Networks and identities (issue 16): a private CA with the emulator over
+//! HTTPS, a CONNECT proxy on loopback, SSO without a token, MFA.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::emulator::*;
+use crate::util::*;
+
+/// A private CA and a server certificate for 127.0.0.1 signed by it, made
+/// with the openssl CLI: (CA certificate, server certificate, server key).
+pub(crate) struct PrivateCa {
+    pub(crate) ca: PathBuf,
+    pub(crate) cert: PathBuf,
+    pub(crate) key: PathBuf,
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let output = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run openssl");
+    assert!(
+        output.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+pub(crate) fn private_ca(dir: &Path) -> PrivateCa {
+    std::fs::write(
+        dir.join("ca.cnf"),
+        "[req]\ndistinguished_name = dn\nprompt = no\nx509_extensions = v3_ca\n[dn]\nCN = sm-course test CA\n\
+         [v3_ca]\nbasicConstraints = critical, CA:TRUE\nkeyUsage = critical, keyCertSign, cRLSign\n\
+         subjectKeyIdentifier = hash\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("server.ext"),
+        "basicConstraints = CA:FALSE\nkeyUsage = critical, digitalSignature\nextendedKeyUsage = serverAuth\n\
+         subjectAltName = IP:127.0.0.1, DNS:localhost\n",
+    )
+    .unwrap();
+    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    openssl(
+        dir,
+        &[
+            &[
+                "req", "-x509", "-config", "ca.cnf", "-days", "2", "-keyout", "ca.key", "-out", "ca.pem",
+            ][..],
+            &ec,
+        ]
+        .concat(),
+    );
+    openssl(
+        dir,
+        &[
+            &[
+                "req",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+            ][..],
+            &ec,
+        ]
+        .concat(),
+    );
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "server.ext",
+            "-out",
+            "server.pem",
+        ],
+    );
+    PrivateCa {
+        ca: dir.join("ca.pem"),
+        cert: dir.join("server.pem"),
+        key: dir.join("server.key"),
+    }
+}
+
+fn https_emulator(dir: &Path) -> (Emulator, PrivateCa) {
+    let ca = private_ca(dir);
+    let emulator = Emulator::with(Options {
+        tls: Some((ca.cert.clone(), ca.key.clone())),
+        ..Options::default()
+    });
+    (emulator, ca)
+}
+
+fn run(emulator: &Emulator, learner: &Learner, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut cmd = learner.command(args);
+    emulator.configure(&mut cmd);
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    cmd.stdin(std::process::Stdio::null()).output().unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn a_private_ca_is_trusted_with_aws_ca_bundle_and_named_without() {
+    let learner = Learner::new();
+    let (emulator, ca) = https_emulator(learner.dir.path());
+    let args = ["module5", "check", "--only", "identity"];
+
+    let untrusted = run(&emulator, &learner, &[], &args);
+    let said = text(&untrusted);
+    assert_eq!(untrusted.status.code(), Some(2), "{said}");
+    assert!(said.contains("certificate of 127.0.0.1:"), "names the host: {said}");
+    assert!(
+        said.contains("AWS_CA_BUNDLE") && said.contains("ca_bundle"),
+        "both fixes: {said}"
+    );
+
+    let ca_path = ca.ca.to_str().unwrap();
+    let trusted = run(&emulator, &learner, &[("AWS_CA_BUNDLE", ca_path)], &args);
+    assert_eq!(trusted.status.code(), Some(0), "{}", text(&trusted));
+
+    // The profile's ca_bundle, from AWS_CONFIG_FILE, does the same.
+    let config = learner.dir.path().join("aws-config");
+    std::fs::write(&config, format!("[default]\nca_bundle = {ca_path}\n")).unwrap();
+    let from_profile = run(
+        &emulator,
+        &learner,
+        &[("AWS_CONFIG_FILE", config.to_str().unwrap())],
+        &args,
+    );
+    assert_eq!(from_profile.status.code(), Some(0), "{}", text(&from_profile));
+
+    // audit cannot read anything either: exit 2 with the same message.
+    let audit = run(&emulator, &learner, &[], &["module5", "audit"]);
+    assert_eq!(audit.status.code(), Some(2), "{}", text(&audit));
+    assert!(text(&audit).contains("is not trusted"), "{}", text(&audit));
+}
+
+#[test]
+fn an_unusable_ca_bundle_is_exit_2_naming_the_file() {
+    let learner = Learner::new();
+    let bundle = learner.dir.path().join("not-a-bundle.pem");
+    std::fs::write(&bundle, "hello\n").unwrap();
+    let emulator = Emulator::start();
+    let output = run(
+        &emulator,
+        &learner,
+        &[("AWS_CA_BUNDLE", bundle.to_str().unwrap())],
+        &["module5", "check"],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("not-a-bundle.pem"), "{}", text(&output));
+}
+
+/// A CONNECT proxy on loopback that counts the tunnels it opened.
+struct Proxy {
+    port: u16,
+    tunnels: Arc<AtomicUsize>,
+}
+
+impl Proxy {
+    fn start() -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let tunnels = Arc::new(AtomicUsize::new(0));
+        let count = tunnels.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let count = count.clone();
+                std::thread::spawn(move || tunnel(client, &count));
+            }
+        });
+        Proxy { port, tunnels }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn tunnels(&self) -> usize {
+        self.tunnels.load(Ordering::SeqCst)
+    }
+}
+
+fn tunnel(client: TcpStream, count: &AtomicUsize) {
+    let mut reader = BufReader::new(client.try_clone().unwrap());
+    let mut request = String::new();
+    if reader.read_line(&mut request).is_err() {
+        return;
+    }
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+            break;
+        }
+    }
+    let mut client = client;
+    let Some(target) = request
+        .strip_prefix("CONNECT ")
+        .and_then(|r| r.split_whitespace().next())
+    else {
+        let _ = client.write_all(b"HTTP/1.1 405 Method Not Allowed\r\ncontent-length: 0\r\n\r\n");
+        return;
+    };
+    let Ok(server) = TcpStream::connect(target) else {
+        let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n");
+        return;
+    };
+    count.fetch_add(1, Ordering::SeqCst);
+    let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+    let mut upstream = server.try_clone().unwrap();
+    let mut downstream = client.try_clone().unwrap();
+    // Whatever the reader already buffered belongs to the server.
+    let buffered = reader.buffer().to_vec();
+    let _ = upstream.write_all(&buffered);
+    let mut reader = reader.into_inner();
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut reader, &mut upstream);
+        let _ = upstream.shutdown(std::net::Shutdown::Write);
+    });
+    let mut server = server;
+    let _ = std::io::copy(&mut server, &mut downstream);
+    let _ = downstream.shutdown(std::net::Shutdown::Write);
+}
+
+#[test]
+fn the_checks_go_through_https_proxy_unless_no_proxy_names_the_host() {
+    let learner = Learner::new();
+    let (emulator, ca) = https_emulator(learner.dir.path());
+    let proxy = Proxy::start();
+    let ca_path = ca.ca.to_str().unwrap();
+    let args = ["module5", "check", "--only", "identity"];
+
+    let proxied = run(
+        &emulator,
+        &learner,
+        &[("AWS_CA_BUNDLE", ca_path), ("HTTPS_PROXY", &proxy.url())],
+        &args,
+    );
+    assert_eq!(proxied.status.code(), Some(0), "{}", text(&proxied));
+    let through = proxy.tunnels();
+    assert!(through >= 1, "the call went through the proxy");
+
+    let lower = run(
+        &emulator,
+        &learner,
+        &[("AWS_CA_BUNDLE", ca_path), ("https_proxy", &proxy.url())],
+        &args,
+    );
+    assert_eq!(lower.status.code(), Some(0), "{}", text(&lower));
+    assert!(proxy.tunnels() > through, "https_proxy (lower case) too");
+    let before = proxy.tunnels();
+
+    let bypassed = run(
+        &emulator,
+        &learner,
+        &[
+            ("AWS_CA_BUNDLE", ca_path),
+            ("HTTPS_PROXY", &proxy.url()),
+            ("NO_PROXY", "127.0.0.1"),
+        ],
+        &args,
+    );
+    assert_eq!(bypassed.status.code(), Some(0), "{}", text(&bypassed));
+    assert_eq!(proxy.tunnels(), before, "NO_PROXY bypasses the proxy");
+}
