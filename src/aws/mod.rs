@@ -36,6 +36,14 @@ pub fn connect(args: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<
         let config = load_config(args, http).await;
         match check_credentials(&config).await {
             Ok(()) => Ok(config),
+            Err(reason) if needs_sso_login(&reason) => Err(crate::error::Error::Credentials(crate::i18n::trf(
+                lang,
+                "aws.sso_login",
+                &[
+                    ("profile", &profile::name(args.profile.as_deref())),
+                    ("reason", &reason),
+                ],
+            ))),
             Err(reason) => Err(crate::error::Error::Credentials(crate::i18n::trf(
                 lang,
                 "aws.no_credentials",
@@ -210,6 +218,19 @@ pub async fn check_credentials_within(config: &SdkConfig, limit: Duration) -> Re
     }
 }
 
+/// The SSO token is missing or expired: what aws-config's SSO providers say
+/// (aws-config 1.13 `sso/token.rs`: "failed to load the cached SSO token",
+/// "the SSO token has expired and cannot be refreshed"; `sso/cache.rs`: the
+/// cache file under `.aws/sso/cache` that cannot be read), or the SSO portal
+/// refusing an expired token of a legacy SSO profile (UnauthorizedException).
+pub fn needs_sso_login(reason: &str) -> bool {
+    let reason = reason.to_lowercase();
+    reason.contains("sso token")
+        || reason.contains("sso/cache")
+        || reason.contains("sso\\cache")
+        || (reason.contains("sso") && reason.contains("unauthorized"))
+}
+
 /// Sorts an SDK error into what a learner can act on.
 pub fn call_error<E, R>(operation: &str, err: SdkError<E, R>) -> CallError
 where
@@ -284,5 +305,29 @@ fn short(text: &str) -> String {
         text.to_string()
     } else {
         format!("{}…", text.chars().take(MAX).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sso_token_errors_ask_for_aws_sso_login() {
+        // The texts aws-config's SSO providers give (DisplayErrorContext chains).
+        assert!(needs_sso_login(
+            "the SSO token has expired and cannot be refreshed (ExpiredToken)"
+        ));
+        assert!(needs_sso_login(
+            "failed to load the cached SSO token: failed to read `/home/me/.aws/sso/cache/ee0b.json`: \
+             No such file or directory (os error 2)"
+        ));
+        assert!(needs_sso_login(
+            "failed to read `/home/me/.aws/sso/cache/0123.json`: No such file or directory"
+        ));
+        assert!(!needs_sso_login("no credentials found within 2 s"));
+        assert!(!needs_sso_login(
+            "the credential provider was not enabled: no providers in chain provided credentials"
+        ));
     }
 }

@@ -290,3 +290,47 @@ fn the_checks_go_through_https_proxy_unless_no_proxy_names_the_host() {
     assert_eq!(bypassed.status.code(), Some(0), "{}", text(&bypassed));
     assert_eq!(proxy.tunnels(), before, "NO_PROXY bypasses the proxy");
 }
+
+const SSO_CONFIG: &str = "[profile learner]\nsso_session = corp\nsso_account_id = 123456789012\n\
+                          sso_role_name = Learner\nregion = eu-central-1\n\n[sso-session corp]\n\
+                          sso_start_url = https://example.awsapps.com/start\nsso_region = eu-central-1\n";
+
+/// `check --profile learner` with an SSO profile and no access keys.
+fn sso_check(learner: &Learner, emulator: &Emulator) -> (Output, std::time::Duration) {
+    let config = learner.dir.path().join("aws-config");
+    std::fs::write(&config, SSO_CONFIG).unwrap();
+    let mut cmd = learner.command(&["module5", "check", "--profile", "learner"]);
+    emulator.configure(&mut cmd);
+    cmd.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_CONFIG_FILE", &config)
+        .env("HOME", learner.dir.path());
+    let started = std::time::Instant::now();
+    let output = cmd.stdin(std::process::Stdio::null()).output().unwrap();
+    (output, started.elapsed())
+}
+
+#[test]
+fn an_sso_profile_without_a_token_says_run_aws_sso_login() {
+    let learner = Learner::new();
+    let emulator = Emulator::start();
+    let (output, took) = sso_check(&learner, &emulator);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{said}");
+    assert!(said.contains("run `aws sso login --profile learner`"), "{said}");
+    assert!(took < std::time::Duration::from_secs(2), "took {took:?}");
+
+    // An expired token (sha1 of the session name, as aws-config caches it).
+    let cache = learner.dir.path().join(".aws/sso/cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    std::fs::write(
+        cache.join("ee0bfd2552fbd840c02cc48b6e823320543c450f.json"),
+        r#"{"accessToken":"old","expiresAt":"2020-01-01T00:00:00Z","region":"eu-central-1","startUrl":"https://example.awsapps.com/start"}"#,
+    )
+    .unwrap();
+    let (output, _) = sso_check(&learner, &emulator);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{said}");
+    assert!(said.contains("run `aws sso login --profile learner`"), "{said}");
+    assert!(said.contains("expired"), "{said}");
+}
