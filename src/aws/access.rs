@@ -47,6 +47,7 @@ async fn student_config(base: &SdkConfig, access: &Access, region: Option<&str>)
             let args = AwsArgs {
                 profile: Some(profile.clone()),
                 region: region.map(str::to_string),
+                ..AwsArgs::default()
             };
             super::loader(&args, class_retry(), http)
                 .credentials_provider(credentials)

@@ -4,6 +4,7 @@
 pub mod access;
 mod collect;
 pub mod fix;
+mod mfa;
 mod net;
 pub mod operations;
 pub mod pricing;
@@ -32,8 +33,14 @@ pub struct Session {
 pub fn connect(args: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<Session> {
     let http = network(args, lang)?;
     let runtime = runtime(lang)?;
+    let mfa_role = mfa::role(&profile::name(args.profile.as_deref()));
     let config = runtime.block_on(async {
-        let config = load_config(args, http).await;
+        let retry = RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS);
+        let mut loader = loader(args, retry, http.clone());
+        if let Some(role) = &mfa_role {
+            loader = loader.credentials_provider(mfa::credentials(args, role, http, lang).await?);
+        }
+        let config = loader.load().await;
         match check_credentials(&config).await {
             Ok(()) => Ok(config),
             Err(reason) if needs_sso_login(&reason) => Err(crate::error::Error::Credentials(crate::i18n::trf(
@@ -167,18 +174,31 @@ pub const MAX_ATTEMPTS: u32 = 3;
 pub struct AwsArgs {
     pub profile: Option<String>,
     pub region: Option<String>,
+    /// `--mfa-code`: the code for a profile with `mfa_serial`.
+    pub mfa_code: Option<String>,
+    /// Asks for the MFA code on a terminal (none without one).
+    pub mfa_prompt: Option<MfaPrompt>,
+    /// Where MFA sessions are cached (the data directory's `cache/`).
+    pub cache_dir: Option<std::path::PathBuf>,
+}
+
+/// Asks for the code of the MFA device it is given (its ARN); `None` when
+/// the learner gave none. Passed in by the command layer, which owns prompts.
+#[derive(Clone)]
+pub struct MfaPrompt(pub std::sync::Arc<AskCode>);
+
+pub type AskCode = dyn Fn(&str) -> Option<String> + Send + Sync;
+
+impl std::fmt::Debug for MfaPrompt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MfaPrompt")
+    }
 }
 
 /// The SDK configuration from aws-config's standard chain (profile,
 /// environment, SSO, container and instance roles, AWS_ENDPOINT_URL), with
-/// `--profile` and `--region` taking precedence.
-/// Every call, credential providers' included, goes through `http`.
-pub async fn load_config(args: &AwsArgs, http: SharedHttpClient) -> SdkConfig {
-    loader(args, RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS), http)
-        .load()
-        .await
-}
-
+/// `--profile` and `--region` taking precedence; every call, credential
+/// providers' included, goes through `http`.
 pub(crate) fn loader(args: &AwsArgs, retry: RetryConfig, http: SharedHttpClient) -> aws_config::ConfigLoader {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(http)

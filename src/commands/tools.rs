@@ -311,6 +311,7 @@ fn refresh(region: &str, path: &std::path::Path, ctx: &Context) -> std::result::
     let args = AwsArgs {
         profile: None,
         region: Some(pricing::PRICING_REGION.to_string()),
+        ..AwsArgs::default()
     };
     let session = crate::aws::connect(&args, lang).map_err(|e| e.to_string())?;
     let items = session

@@ -46,6 +46,8 @@ pub struct Options {
     pub faults: Vec<String>,
     /// Role ARNs that AssumeRole refuses.
     pub denied_roles: Vec<String>,
+    /// `ROLE_ARN=SERIAL:CODE`: AssumeRole into it needs that MFA device and code.
+    pub mfa_roles: Vec<String>,
     /// Serve HTTPS with this certificate and key (PEM files).
     pub tls: Option<(PathBuf, PathBuf)>,
 }
@@ -69,6 +71,9 @@ impl Emulator {
         }
         for role in &options.denied_roles {
             cmd.args(["--deny-role", role]);
+        }
+        for role in &options.mfa_roles {
+            cmd.args(["--mfa-role", role]);
         }
         if let Some((cert, key)) = &options.tls {
             cmd.arg("--tls-cert").arg(cert).arg("--tls-key").arg(key);

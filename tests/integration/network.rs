@@ -334,3 +334,132 @@ fn an_sso_profile_without_a_token_says_run_aws_sso_login() {
     assert!(said.contains("run `aws sso login --profile learner`"), "{said}");
     assert!(said.contains("expired"), "{said}");
 }
+
+const MFA_ROLE: &str = "arn:aws:iam::123456789012:role/Course";
+const MFA_DEVICE: &str = "arn:aws:iam::123456789012:mfa/learner";
+
+/// The emulator with a role that needs MFA device `MFA_DEVICE` and code
+/// 123456, and a config whose profile `course` assumes it from `base`.
+fn mfa_setup(learner: &Learner) -> (Emulator, PathBuf) {
+    let emulator = Emulator::with(Options {
+        mfa_roles: vec![format!("{MFA_ROLE}={MFA_DEVICE}:123456")],
+        ..Options::default()
+    });
+    let config = learner.dir.path().join("aws-config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile base]\naws_access_key_id = testing\naws_secret_access_key = testing\n\n\
+             [profile course]\nrole_arn = {MFA_ROLE}\nsource_profile = base\nmfa_serial = {MFA_DEVICE}\n\
+             region = eu-central-1\n"
+        ),
+    )
+    .unwrap();
+    (emulator, config)
+}
+
+fn mfa_run(learner: &Learner, emulator: &Emulator, config: &Path, args: &[&str]) -> (Output, std::time::Duration) {
+    let mut cmd = learner.command(args);
+    emulator.configure(&mut cmd);
+    cmd.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_CONFIG_FILE", config)
+        .env("AWS_PROFILE", "course");
+    let started = std::time::Instant::now();
+    let output = cmd.stdin(std::process::Stdio::null()).output().unwrap();
+    (output, started.elapsed())
+}
+
+#[test]
+fn an_mfa_profile_takes_mfa_code_and_reuses_the_session() {
+    let learner = Learner::new();
+    let (emulator, config) = mfa_setup(&learner);
+    let check = ["module5", "check", "--only", "identity", "--format", "json"];
+
+    // No terminal, no flag: exit 2 at once, naming the profile, the device and both ways.
+    let (output, took) = mfa_run(&learner, &emulator, &config, &check);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{said}");
+    assert!(took < std::time::Duration::from_secs(2), "took {took:?}");
+    for part in ["course", MFA_DEVICE, "--mfa-code", "terminal"] {
+        assert!(said.contains(part), "names {part}: {said}");
+    }
+
+    // A wrong code: the role refuses, exit 2.
+    let wrong = [&check[..], &["--mfa-code", "000000"]].concat();
+    let (output, _) = mfa_run(&learner, &emulator, &config, &wrong);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("could not assume its role with MFA"),
+        "{}",
+        text(&output)
+    );
+
+    // The right code: AssumeRole with SerialNumber and TokenCode, the checks run as the role.
+    let right = [&check[..], &["--mfa-code", "123456"]].concat();
+    let (output, _) = mfa_run(&learner, &emulator, &config, &right);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(text(&output).contains("assumed-role/Course"), "{}", text(&output));
+    let cached = learner.home().join("cache/mfa-course.json");
+    assert!(cached.exists(), "the session is cached");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&cached).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    // Next time, no code: the cached session is reused, on every account command.
+    let (output, _) = mfa_run(&learner, &emulator, &config, &check);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let (output, _) = mfa_run(&learner, &emulator, &config, &["module5", "audit", "--format", "json"]);
+    assert_ne!(output.status.code(), Some(2), "{}", text(&output));
+}
+
+#[test]
+fn every_account_command_takes_mfa_code() {
+    let learner = Learner::new();
+    for args in [
+        &["module5", "check", "--mfa-code", "1"][..],
+        &["module5", "audit", "--mfa-code", "1"],
+        &["module5", "--mfa-code", "1", "--help"],
+        &["module5", "fix", "budget", "--help"],
+        &["module5", "fix", "idle-shutdown", "--help"],
+        &["module5", "audit", "--help"],
+    ] {
+        let output = learner.run(args);
+        let said = text(&output);
+        assert!(!said.contains("unexpected argument"), "{args:?}: {said}");
+        if args.contains(&"--help") {
+            assert!(said.contains("--mfa-code"), "{args:?}: {said}");
+        }
+    }
+}
+
+#[test]
+fn on_a_terminal_the_mfa_code_is_asked_naming_the_device() {
+    let learner = Learner::new();
+    let (emulator, config) = mfa_setup(&learner);
+    let mut cmd = Command::new(BIN);
+    cmd.args(["module5", "check", "--only", "identity"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("SM_COURSE_HOME", learner.home())
+        .env("TERM", "xterm-256color")
+        .env("NO_COLOR", "1");
+    emulator.configure(&mut cmd);
+    cmd.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_PROFILE", "course");
+    let mut session = expectrl::Session::spawn(cmd).expect("spawn in a pty");
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(15)));
+    session
+        .expect(format!("MFA code for {MFA_DEVICE}").as_str())
+        .expect("asks for the code naming the device");
+    session.send("123456\r").unwrap();
+    session.expect("Course").expect("the checks run as the role");
+    match session.get_process().wait().unwrap() {
+        expectrl::WaitStatus::Exited(_, code) => assert_eq!(code, 0),
+        other => panic!("did not exit normally: {other:?}"),
+    }
+}
