@@ -33,9 +33,12 @@ pub fn ca_bundle(profile: &str) -> Option<CaBundle> {
     })
 }
 
-/// The bundle's PEM text, once every certificate in it is known to parse
-/// (the TLS layer panics on one that does not), or why not.
+/// The bundle's usable certificates as PEM (the TLS layer panics on one
+/// that does not parse, so only those that do are passed on), or why there
+/// are none. A system bundle with an odd old certificate still works, as
+/// it does for the aws CLI.
 pub fn read_bundle(path: &Path) -> Result<Vec<u8>, String> {
+    use base64::Engine;
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let certs = CertificateDer::pem_slice_iter(&bytes)
         .collect::<Result<Vec<_>, _>>()
@@ -43,13 +46,28 @@ pub fn read_bundle(path: &Path) -> Result<Vec<u8>, String> {
     if certs.is_empty() {
         return Err("no PEM certificate (-----BEGIN CERTIFICATE-----) in it".to_string());
     }
-    let mut roots = rustls::RootCertStore::empty();
+    let mut pem = String::new();
+    let mut last_error = None;
     for cert in certs {
-        roots
-            .add(cert)
-            .map_err(|e| format!("a certificate in it cannot be used ({e})"))?;
+        let mut roots = rustls::RootCertStore::empty();
+        let der = cert.as_ref().to_vec();
+        match roots.add(cert) {
+            Ok(()) => {
+                let text = base64::engine::general_purpose::STANDARD.encode(der);
+                pem.push_str("-----BEGIN CERTIFICATE-----\n");
+                for line in text.as_bytes().chunks(64) {
+                    pem.push_str(&String::from_utf8_lossy(line));
+                    pem.push('\n');
+                }
+                pem.push_str("-----END CERTIFICATE-----\n");
+            }
+            Err(e) => last_error = Some(e.to_string()),
+        }
     }
-    Ok(bytes)
+    match (pem.is_empty(), last_error) {
+        (true, Some(e)) => Err(format!("no certificate in it can be used ({e})")),
+        _ => Ok(pem.into_bytes()),
+    }
 }
 
 /// The client: native roots plus `extra` (PEM), proxies from the environment.
@@ -132,6 +150,13 @@ mod tests {
         )
         .unwrap();
         assert!(read_bundle(&broken).is_err());
+        // The system's own bundle, when there is one, is accepted whole.
+        let system = Path::new("/etc/ssl/certs/ca-certificates.crt");
+        if system.exists() {
+            let pem = read_bundle(system).unwrap();
+            let count = CertificateDer::pem_slice_iter(&pem).count();
+            assert!(count > 10, "{count} certificates kept");
+        }
     }
 
     #[test]

@@ -178,10 +178,13 @@ fn an_unusable_ca_bundle_is_exit_2_naming_the_file() {
     assert!(text(&output).contains("not-a-bundle.pem"), "{}", text(&output));
 }
 
-/// A CONNECT proxy on loopback that counts the tunnels it opened.
+/// A proxy on loopback that counts what went through it: CONNECT tunnels
+/// (HTTPS) and forwarded plain-HTTP connections (absolute-form requests,
+/// piped to the origin as they are: werkzeug takes the absolute form).
 struct Proxy {
     port: u16,
     tunnels: Arc<AtomicUsize>,
+    forwarded: Arc<AtomicUsize>,
 }
 
 impl Proxy {
@@ -189,14 +192,19 @@ impl Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let tunnels = Arc::new(AtomicUsize::new(0));
-        let count = tunnels.clone();
+        let forwarded = Arc::new(AtomicUsize::new(0));
+        let counts = (tunnels.clone(), forwarded.clone());
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
-                let count = count.clone();
-                std::thread::spawn(move || tunnel(client, &count));
+                let counts = counts.clone();
+                std::thread::spawn(move || relay(client, &counts.0, &counts.1));
             }
         });
-        Proxy { port, tunnels }
+        Proxy {
+            port,
+            tunnels,
+            forwarded,
+        }
     }
 
     fn url(&self) -> String {
@@ -206,47 +214,79 @@ impl Proxy {
     fn tunnels(&self) -> usize {
         self.tunnels.load(Ordering::SeqCst)
     }
+
+    fn forwarded(&self) -> usize {
+        self.forwarded.load(Ordering::SeqCst)
+    }
 }
 
-fn tunnel(client: TcpStream, count: &AtomicUsize) {
+fn relay(client: TcpStream, tunnels: &AtomicUsize, forwarded: &AtomicUsize) {
     let mut reader = BufReader::new(client.try_clone().unwrap());
-    let mut request = String::new();
-    if reader.read_line(&mut request).is_err() {
-        return;
-    }
+    let mut head = String::new();
     loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        head.push_str(&line);
+        if line == "\r\n" {
             break;
         }
     }
     let mut client = client;
-    let Some(target) = request
-        .strip_prefix("CONNECT ")
-        .and_then(|r| r.split_whitespace().next())
-    else {
-        let _ = client.write_all(b"HTTP/1.1 405 Method Not Allowed\r\ncontent-length: 0\r\n\r\n");
+    let mut words = head.split_whitespace();
+    let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+    let (origin, connect) = if method == "CONNECT" {
+        (target.to_string(), true)
+    } else if let Some(rest) = target.strip_prefix("http://") {
+        (rest.split('/').next().unwrap_or(rest).to_string(), false)
+    } else {
+        let _ = client.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
         return;
     };
-    let Ok(server) = TcpStream::connect(target) else {
+    let Ok(server) = TcpStream::connect(&origin) else {
         let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n");
         return;
     };
-    count.fetch_add(1, Ordering::SeqCst);
-    let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
     let mut upstream = server.try_clone().unwrap();
-    let mut downstream = client.try_clone().unwrap();
-    // Whatever the reader already buffered belongs to the server.
-    let buffered = reader.buffer().to_vec();
-    let _ = upstream.write_all(&buffered);
-    let mut reader = reader.into_inner();
+    if connect {
+        tunnels.fetch_add(1, Ordering::SeqCst);
+        let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+    } else {
+        forwarded.fetch_add(1, Ordering::SeqCst);
+        let _ = upstream.write_all(head.as_bytes());
+    }
+    // Whatever the reader already buffered belongs to the origin.
+    let _ = upstream.write_all(reader.buffer());
+    let mut from_client = reader.into_inner();
     std::thread::spawn(move || {
-        let _ = std::io::copy(&mut reader, &mut upstream);
+        let _ = std::io::copy(&mut from_client, &mut upstream);
         let _ = upstream.shutdown(std::net::Shutdown::Write);
     });
     let mut server = server;
-    let _ = std::io::copy(&mut server, &mut downstream);
-    let _ = downstream.shutdown(std::net::Shutdown::Write);
+    let _ = std::io::copy(&mut server, &mut client);
+    let _ = client.shutdown(std::net::Shutdown::Write);
+}
+
+#[test]
+fn a_plain_http_endpoint_goes_through_http_proxy() {
+    let learner = Learner::new();
+    let emulator = Emulator::start();
+    let proxy = Proxy::start();
+    let args = ["module5", "check", "--only", "identity"];
+    let proxied = run(&emulator, &learner, &[("HTTP_PROXY", &proxy.url())], &args);
+    assert_eq!(proxied.status.code(), Some(0), "{}", text(&proxied));
+    assert!(proxy.forwarded() >= 1, "the call went through the proxy");
+    assert_eq!(proxy.tunnels(), 0, "plain HTTP is forwarded, not tunnelled");
+    let before = proxy.forwarded();
+    let bypassed = run(
+        &emulator,
+        &learner,
+        &[("http_proxy", &proxy.url()), ("no_proxy", "127.0.0.1")],
+        &args,
+    );
+    assert_eq!(bypassed.status.code(), Some(0), "{}", text(&bypassed));
+    assert_eq!(proxy.forwarded(), before, "no_proxy (lower case) bypasses it");
 }
 
 #[test]
