@@ -377,6 +377,9 @@ pub struct VerifyArgs {
     /// Also write the gradebook to FILE
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// MFA code for your own profile (AWS_PROFILE) when it has mfa_serial
+    #[arg(long, value_name = "CODE")]
+    pub mfa_code: Option<String>,
 }
 
 #[derive(Debug, Args)]

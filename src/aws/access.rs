@@ -2,7 +2,6 @@
 //! profile, or an audit role assumed from the instructor's credentials.
 
 use aws_config::{Region, SdkConfig, provider_config::ProviderConfig, retry::RetryConfig};
-use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 use std::time::Duration;
 
@@ -16,12 +15,6 @@ pub enum Access {
     Profile(String),
     /// STS AssumeRole into the student's audit role.
     Role { arn: String, external_id: Option<String> },
-}
-
-/// The instructor's own configuration, loaded once for a whole class, with
-/// adaptive retries so a throttled class slows down instead of failing.
-async fn class_config(http: SharedHttpClient) -> SdkConfig {
-    super::loader(&AwsArgs::default(), class_retry(), http).load().await
 }
 
 fn class_retry() -> RetryConfig {
@@ -90,13 +83,19 @@ pub struct StudentRead {
 }
 
 impl Class {
-    /// The instructor's configuration, with the network of the default
-    /// profile (CA bundle, proxies); a CA bundle that cannot be used stops
-    /// the whole class (exit 2).
-    pub async fn load(lang: crate::i18n::Lang) -> crate::error::Result<Class> {
-        let http = super::network(&AwsArgs::default(), lang)?;
+    /// The instructor's own configuration, loaded once for a whole class,
+    /// with adaptive retries so a throttled class slows down instead of
+    /// failing; the network of the instructor's profile (CA bundle,
+    /// proxies), and its MFA role when it has one. A CA bundle that cannot be
+    /// used, or an MFA code that is missing, stops the whole class (exit 2).
+    pub async fn load(instructor: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<Class> {
+        let http = super::network(instructor, lang)?;
+        let mut loader = super::loader(instructor, class_retry(), http.clone());
+        if let Some(role) = super::mfa::role(&super::profile::name(instructor.profile.as_deref())) {
+            loader = loader.credentials_provider(super::mfa::credentials(instructor, &role, http, lang).await?);
+        }
         Ok(Class {
-            base: class_config(http).await,
+            base: loader.load().await,
         })
     }
 

@@ -503,3 +503,31 @@ fn on_a_terminal_the_mfa_code_is_asked_naming_the_device() {
         other => panic!("did not exit normally: {other:?}"),
     }
 }
+
+#[test]
+fn instructor_verify_assumes_the_instructors_mfa_role_with_mfa_code() {
+    let learner = Learner::new();
+    let (emulator, config) = mfa_setup(&learner);
+    let roster = learner.dir.path().join("class.toml");
+    std::fs::write(
+        &roster,
+        "[[student]]\nname = \"Ana\"\naccount_id = \"100000000001\"\nrole_name = \"CourseAudit\"\n\
+         region = \"eu-central-1\"\n",
+    )
+    .unwrap();
+    let verify = ["instructor", "verify", roster.to_str().unwrap(), "--format", "csv"];
+    let (output, took) = mfa_run(&learner, &emulator, &config, &verify);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{said}");
+    assert!(took < std::time::Duration::from_secs(2), "took {took:?}");
+    assert!(said.contains("--mfa-code") && said.contains("course"), "{said}");
+
+    let with_code = [&verify[..], &["--mfa-code", "123456"]].concat();
+    let (output, _) = mfa_run(&learner, &emulator, &config, &with_code);
+    let said = text(&output);
+    assert_ne!(output.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("100000000001,eu-central-1,ok"),
+        "the student's account was read: {said}"
+    );
+}
