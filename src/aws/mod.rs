@@ -48,7 +48,7 @@ pub fn connect(args: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<
                 "aws.sso_login",
                 &[
                     ("profile", &profile::name(args.profile.as_deref())),
-                    ("reason", &reason),
+                    ("reason", &sso_reason(&reason)),
                 ],
             ))),
             Err(reason) => Err(crate::error::Error::Credentials(crate::i18n::trf(
@@ -251,6 +251,18 @@ pub fn needs_sso_login(reason: &str) -> bool {
         || (reason.contains("sso") && reason.contains("unauthorized"))
 }
 
+/// The gist of an SSO token error, without the chain of providers around it.
+fn sso_reason(reason: &str) -> String {
+    const GISTS: [&str; 2] = [
+        "the SSO token has expired and cannot be refreshed",
+        "failed to load the cached SSO token",
+    ];
+    GISTS
+        .iter()
+        .find(|gist| reason.contains(*gist))
+        .map_or_else(|| reason.to_string(), |gist| gist.to_string())
+}
+
 /// Sorts an SDK error into what a learner can act on.
 pub fn call_error<E, R>(operation: &str, err: SdkError<E, R>) -> CallError
 where
@@ -345,6 +357,12 @@ mod tests {
         assert!(needs_sso_login(
             "failed to read `/home/me/.aws/sso/cache/0123.json`: No such file or directory"
         ));
+        assert_eq!(
+            sso_reason(
+                "an error occurred while loading an access token: failed to load the cached SSO token (ProviderError(…"
+            ),
+            "failed to load the cached SSO token"
+        );
         assert!(!needs_sso_login("no credentials found within 2 s"));
         assert!(!needs_sso_login(
             "the credential provider was not enabled: no providers in chain provided credentials"
