@@ -91,7 +91,7 @@ impl Class {
     pub async fn load(instructor: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<Class> {
         let http = super::network(instructor, lang)?;
         let mut loader = super::loader(instructor, class_retry(), http.clone());
-        if let Some(role) = super::mfa::role(&super::profile::name(instructor.profile.as_deref())) {
+        if let Some(role) = super::mfa::selected(instructor) {
             loader = loader.credentials_provider(super::mfa::credentials(instructor, &role, http, lang).await?);
         }
         Ok(Class {

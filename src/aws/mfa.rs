@@ -1,5 +1,5 @@
-//! A profile that assumes a role with MFA (`role_arn`, `source_profile`,
-//! `mfa_serial`): aws-config's AssumeRoleProvider has no way to pass a token
+//! A profile that assumes a role with MFA (`role_arn`, `source_profile` or
+//! `credential_source`, `mfa_serial`): aws-config's AssumeRoleProvider has no way to pass a token
 //! code (`aws_config::sts::AssumeRoleProviderBuilder` takes no SerialNumber
 //! or TokenCode), so the AssumeRole is made here, with the code from
 //! `--mfa-code` or asked on a terminal. The session is cached under the data
@@ -11,6 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_config::provider_config::ProviderConfig;
 use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use serde::{Deserialize, Serialize};
 
@@ -27,22 +28,46 @@ const MARGIN: Duration = Duration::from_secs(5 * 60);
 pub struct MfaRole {
     pub profile: String,
     pub role_arn: String,
-    pub source_profile: String,
+    pub source: Source,
     pub mfa_serial: String,
     pub external_id: Option<String>,
     pub session_name: Option<String>,
     pub duration_seconds: Option<i32>,
 }
 
-/// The profile's MFA role, when it has `role_arn`, `source_profile` and
-/// `mfa_serial`.
+/// Where the credentials that assume the role come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// `source_profile`.
+    Profile(String),
+    /// `credential_source`: `Environment`, `Ec2InstanceMetadata` or `EcsContainer`.
+    Credential(String),
+}
+
+/// The MFA role of the profile in use, if it has one. As in the aws CLI and
+/// aws-config's chain, access keys in the environment win over AWS_PROFILE
+/// (not over `--profile`).
+pub fn selected(args: &AwsArgs) -> Option<MfaRole> {
+    let env_keys = std::env::var("AWS_ACCESS_KEY_ID").is_ok_and(|v| !v.is_empty());
+    if args.profile.is_none() && env_keys {
+        return None;
+    }
+    role(&super::profile::name(args.profile.as_deref()))
+}
+
+/// The profile's MFA role, when it has `role_arn`, `mfa_serial` and
+/// `source_profile` (or `credential_source`).
 pub fn role(profile: &str) -> Option<MfaRole> {
     let mut settings = super::profile::settings(profile);
     let mfa_serial = settings.remove("mfa_serial")?;
+    let source = match settings.remove("source_profile") {
+        Some(source) => Source::Profile(source),
+        None => Source::Credential(settings.remove("credential_source")?),
+    };
     Some(MfaRole {
         profile: profile.to_string(),
         role_arn: settings.remove("role_arn")?,
-        source_profile: settings.remove("source_profile")?,
+        source,
         mfa_serial,
         external_id: settings.remove("external_id"),
         session_name: settings.remove("role_session_name"),
@@ -139,10 +164,28 @@ pub async fn credentials(args: &AwsArgs, role: &MfaRole, http: SharedHttpClient,
             &[("profile", &role.profile), ("device", &role.mfa_serial)],
         )));
     };
-    let source = aws_config::profile::ProfileFileCredentialsProvider::builder()
-        .configure(&ProviderConfig::default().with_http_client(http.clone()))
-        .profile_name(&role.source_profile)
-        .build();
+    let provider_config = ProviderConfig::default().with_http_client(http.clone());
+    let source = match &role.source {
+        Source::Profile(name) => SharedCredentialsProvider::new(
+            aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .configure(&provider_config)
+                .profile_name(name)
+                .build(),
+        ),
+        Source::Credential(kind) if kind.eq_ignore_ascii_case("Ec2InstanceMetadata") => SharedCredentialsProvider::new(
+            aws_config::imds::credentials::ImdsCredentialsProvider::builder()
+                .configure(&provider_config)
+                .build(),
+        ),
+        Source::Credential(kind) if kind.eq_ignore_ascii_case("EcsContainer") => SharedCredentialsProvider::new(
+            aws_config::ecs::EcsCredentialsProvider::builder()
+                .configure(&provider_config)
+                .build(),
+        ),
+        Source::Credential(_) => {
+            SharedCredentialsProvider::new(aws_config::environment::EnvironmentVariableCredentialsProvider::new())
+        }
+    };
     let mut config = super::loader(args, aws_config::retry::RetryConfig::standard(), http)
         .credentials_provider(source)
         .load()
@@ -215,7 +258,7 @@ mod tests {
         MfaRole {
             profile: "course".into(),
             role_arn: "arn:aws:iam::123456789012:role/Course".into(),
-            source_profile: "base".into(),
+            source: Source::Profile("base".into()),
             mfa_serial: "arn:aws:iam::123456789012:mfa/me".into(),
             external_id: None,
             session_name: None,

@@ -33,7 +33,7 @@ pub struct Session {
 pub fn connect(args: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<Session> {
     let http = network(args, lang)?;
     let runtime = runtime(lang)?;
-    let mfa_role = mfa::role(&profile::name(args.profile.as_deref()));
+    let mfa_role = mfa::selected(args);
     let config = runtime.block_on(async {
         let retry = RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS);
         let mut loader = loader(args, retry, http.clone());

@@ -531,3 +531,45 @@ fn instructor_verify_assumes_the_instructors_mfa_role_with_mfa_code() {
         "the student's account was read: {said}"
     );
 }
+
+#[test]
+fn an_mfa_role_with_credential_source_environment_assumes_from_the_environment() {
+    let learner = Learner::new();
+    let (emulator, _) = mfa_setup(&learner);
+    let config = learner.dir.path().join("aws-config-env");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile course]\nrole_arn = {MFA_ROLE}\ncredential_source = Environment\n\
+             mfa_serial = {MFA_DEVICE}\nregion = eu-central-1\n"
+        ),
+    )
+    .unwrap();
+    // The emulator's test keys stay in the environment: they are the source
+    // (with AWS_PROFILE instead of --profile they would simply be used, as
+    // the aws CLI does).
+    let args = [
+        "module5",
+        "check",
+        "--only",
+        "identity",
+        "--profile",
+        "course",
+        "--mfa-code",
+        "123456",
+    ];
+    let mut cmd = learner.command(&args);
+    emulator.configure(&mut cmd);
+    cmd.env("AWS_CONFIG_FILE", &config);
+    let output = cmd.stdin(std::process::Stdio::null()).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(text(&output).contains("assumed-role/Course"), "{}", text(&output));
+
+    // AWS_PROFILE with access keys in the environment: the keys, no MFA asked.
+    let mut cmd = learner.command(&["module5", "check", "--only", "identity"]);
+    emulator.configure(&mut cmd);
+    cmd.env("AWS_CONFIG_FILE", &config).env("AWS_PROFILE", "course");
+    let output = cmd.stdin(std::process::Stdio::null()).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(!text(&output).contains("assumed-role"), "{}", text(&output));
+}
