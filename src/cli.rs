@@ -268,6 +268,9 @@ pub struct AwsFlags {
     /// AWS region (default: AWS_REGION, then the profile's region)
     #[arg(long)]
     pub region: Option<String>,
+    /// MFA code for a profile with mfa_serial (asked on a terminal otherwise)
+    #[arg(long, value_name = "CODE")]
+    pub mfa_code: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -383,6 +386,9 @@ pub struct VerifyArgs {
     /// Also write the gradebook to FILE
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// MFA code for your own profile (AWS_PROFILE) when it has mfa_serial
+    #[arg(long, value_name = "CODE")]
+    pub mfa_code: Option<String>,
 }
 
 #[derive(Debug, Args)]

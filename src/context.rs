@@ -8,13 +8,13 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use crate::auditlog::AuditLog;
-use crate::aws::AwsArgs;
+use crate::aws::{AwsArgs, MfaPrompt};
 use crate::cli::{AwsFlags, Cli, Command};
 use crate::course::Course;
 use crate::error::Result;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, tr, trf};
 use crate::progress::Store;
-use crate::ui::InquirePrompter;
+use crate::ui::{InquirePrompter, Prompter};
 
 /// Text never gets wider than this, even on a wide terminal: long lines are
 /// hard to read.
@@ -80,9 +80,24 @@ impl Context {
 
     /// A subcommand's own `--profile`/`--region`, else `module5`'s.
     pub fn aws_args(&self, flags: &AwsFlags) -> AwsArgs {
+        let (lang, colour) = (self.lang, self.colour);
+        let mfa_prompt = self.interactive.then(|| {
+            MfaPrompt(std::sync::Arc::new(move |device: &str| {
+                let message = trf(lang, "aws.mfa_prompt", &[("device", &device)]);
+                InquirePrompter::new(colour)
+                    .text(&message, tr(lang, "wizard.help"))
+                    .ok()
+            }))
+        });
         AwsArgs {
             profile: flags.profile.clone().or_else(|| self.aws.profile.clone()),
             region: flags.region.clone().or_else(|| self.aws.region.clone()),
+            mfa_code: flags.mfa_code.clone().or_else(|| self.aws.mfa_code.clone()),
+            mfa_prompt,
+            cache_dir: self
+                .store()
+                .ok()
+                .and_then(|store| store.path().parent().map(|dir| dir.join("cache"))),
         }
     }
 

@@ -1,7 +1,7 @@
 //! How credentials reach an account: the learner's own chain, a named
 //! profile, or an audit role assumed from the instructor's credentials.
 
-use aws_config::{Region, SdkConfig, retry::RetryConfig};
+use aws_config::{Region, SdkConfig, provider_config::ProviderConfig, retry::RetryConfig};
 
 use std::time::Duration;
 
@@ -15,12 +15,6 @@ pub enum Access {
     Profile(String),
     /// STS AssumeRole into the student's audit role.
     Role { arn: String, external_id: Option<String> },
-}
-
-/// The instructor's own configuration, loaded once for a whole class, with
-/// adaptive retries so a throttled class slows down instead of failing.
-async fn class_config() -> SdkConfig {
-    super::loader(&AwsArgs::default(), class_retry()).load().await
 }
 
 fn class_retry() -> RetryConfig {
@@ -38,14 +32,17 @@ async fn student_config(base: &SdkConfig, access: &Access, region: Option<&str>)
             // Only that profile's credentials: never fall back to whatever
             // else the chain finds (the instructor's own environment), or a
             // missing profile would silently check the wrong account.
+            let http = base.http_client().unwrap_or_else(|| super::net::http_client(None));
             let credentials = aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .configure(&ProviderConfig::default().with_http_client(http.clone()))
                 .profile_name(profile)
                 .build();
             let args = AwsArgs {
                 profile: Some(profile.clone()),
                 region: region.map(str::to_string),
+                ..AwsArgs::default()
             };
-            super::loader(&args, class_retry())
+            super::loader(&args, class_retry(), http)
                 .credentials_provider(credentials)
                 .load()
                 .await
@@ -86,10 +83,20 @@ pub struct StudentRead {
 }
 
 impl Class {
-    pub async fn load() -> Class {
-        Class {
-            base: class_config().await,
+    /// The instructor's own configuration, loaded once for a whole class,
+    /// with adaptive retries so a throttled class slows down instead of
+    /// failing; the network of the instructor's profile (CA bundle,
+    /// proxies), and its MFA role when it has one. A CA bundle that cannot be
+    /// used, or an MFA code that is missing, stops the whole class (exit 2).
+    pub async fn load(instructor: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<Class> {
+        let http = super::network(instructor, lang)?;
+        let mut loader = super::loader(instructor, class_retry(), http.clone());
+        if let Some(role) = super::mfa::selected(instructor) {
+            loader = loader.credentials_provider(super::mfa::credentials(instructor, &role, http, lang).await?);
         }
+        Ok(Class {
+            base: loader.load().await,
+        })
     }
 
     pub async fn read(&self, access: &Access, region: Option<&str>, limit: Duration) -> StudentRead {

@@ -4,14 +4,18 @@
 pub mod access;
 mod collect;
 pub mod fix;
+mod mfa;
+mod net;
 pub mod operations;
 pub mod pricing;
+mod profile;
 
 use std::time::Duration;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig, retry::RetryConfig, timeout::TimeoutConfig};
 use aws_sdk_sts::config::ProvideCredentials;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 pub use collect::{collect, collect_running};
 
@@ -27,11 +31,26 @@ pub struct Session {
 /// Loads the configuration and checks that there are credentials (exit 2,
 /// with the steps to set them up, when there are none).
 pub fn connect(args: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<Session> {
+    let http = network(args, lang)?;
     let runtime = runtime(lang)?;
+    let mfa_role = mfa::selected(args);
     let config = runtime.block_on(async {
-        let config = load_config(args).await;
+        let retry = RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS);
+        let mut loader = loader(args, retry, http.clone());
+        if let Some(role) = &mfa_role {
+            loader = loader.credentials_provider(mfa::credentials(args, role, http, lang).await?);
+        }
+        let config = loader.load().await;
         match check_credentials(&config).await {
             Ok(()) => Ok(config),
+            Err(reason) if needs_sso_login(&reason) => Err(crate::error::Error::Credentials(crate::i18n::trf(
+                lang,
+                "aws.sso_login",
+                &[
+                    ("profile", &profile::name(args.profile.as_deref())),
+                    ("reason", &sso_reason(&reason)),
+                ],
+            ))),
             Err(reason) => Err(crate::error::Error::Credentials(crate::i18n::trf(
                 lang,
                 "aws.no_credentials",
@@ -75,7 +94,56 @@ pub fn snapshot(
     spinner: bool,
 ) -> crate::error::Result<crate::snapshot::Snapshot> {
     let session = connect(args, lang)?;
-    Ok(session.with_spinner(spinner, crate::i18n::tr(lang, "aws.reading"), collect(&session.config)))
+    let snapshot = session.with_spinner(spinner, crate::i18n::tr(lang, "aws.reading"), collect(&session.config));
+    match untrusted(&session.config, &snapshot.identity, lang) {
+        Some(error) => Err(error),
+        None => Ok(snapshot),
+    }
+}
+
+/// The HTTP client for `args`: the system's trust roots plus the CA bundle
+/// (`AWS_CA_BUNDLE` or the profile's `ca_bundle`), proxies from the
+/// environment. A bundle that cannot be used stops the command (exit 2).
+pub fn network(args: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<SharedHttpClient> {
+    let profile = profile::name(args.profile.as_deref());
+    let extra = match net::ca_bundle(&profile) {
+        Some(bundle) => Some(net::read_bundle(&bundle.path).map_err(|reason| {
+            crate::error::Error::Aws(crate::i18n::trf(
+                lang,
+                "aws.ca_bundle_invalid",
+                &[("path", &bundle.path.display().to_string()), ("reason", &reason)],
+            ))
+        })?),
+        None => None,
+    };
+    Ok(net::http_client(extra))
+}
+
+/// When even the identity could not be read because the server's
+/// certificate is not trusted, nothing else can be: the error naming the
+/// host and both fixes (exit 2).
+pub fn untrusted(
+    config: &SdkConfig,
+    identity: &crate::snapshot::Fetched<crate::snapshot::Identity>,
+    lang: crate::i18n::Lang,
+) -> Option<crate::error::Error> {
+    let Err(error) = identity else { return None };
+    if error.kind != ErrorKind::Untrusted {
+        return None;
+    }
+    let host = config
+        .endpoint_url()
+        .and_then(|url| url.split("://").nth(1))
+        .map(|rest| rest.split(['/', '?']).next().unwrap_or(rest).to_string())
+        .unwrap_or_else(|| {
+            let region = config.region().map_or("us-east-1".to_string(), |r| r.to_string());
+            format!("sts.{region}.amazonaws.com")
+        });
+    Some(crate::error::Error::Aws(crate::i18n::trf(
+        lang,
+        "aws.untrusted",
+        &[("host", &host), ("reason", &error.message)],
+    )))
 }
 
 /// How long to wait for credentials before saying there are none: the
@@ -106,19 +174,34 @@ pub const MAX_ATTEMPTS: u32 = 3;
 pub struct AwsArgs {
     pub profile: Option<String>,
     pub region: Option<String>,
+    /// `--mfa-code`: the code for a profile with `mfa_serial`.
+    pub mfa_code: Option<String>,
+    /// Asks for the MFA code on a terminal (none without one).
+    pub mfa_prompt: Option<MfaPrompt>,
+    /// Where MFA sessions are cached (the data directory's `cache/`).
+    pub cache_dir: Option<std::path::PathBuf>,
+}
+
+/// Asks for the code of the MFA device it is given (its ARN); `None` when
+/// the learner gave none. Passed in by the command layer, which owns prompts.
+#[derive(Clone)]
+pub struct MfaPrompt(pub std::sync::Arc<AskCode>);
+
+pub type AskCode = dyn Fn(&str) -> Option<String> + Send + Sync;
+
+impl std::fmt::Debug for MfaPrompt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MfaPrompt")
+    }
 }
 
 /// The SDK configuration from aws-config's standard chain (profile,
 /// environment, SSO, container and instance roles, AWS_ENDPOINT_URL), with
-/// `--profile` and `--region` taking precedence.
-pub async fn load_config(args: &AwsArgs) -> SdkConfig {
-    loader(args, RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
-        .load()
-        .await
-}
-
-pub(crate) fn loader(args: &AwsArgs, retry: RetryConfig) -> aws_config::ConfigLoader {
+/// `--profile` and `--region` taking precedence; every call, credential
+/// providers' included, goes through `http`.
+pub(crate) fn loader(args: &AwsArgs, retry: RetryConfig, http: SharedHttpClient) -> aws_config::ConfigLoader {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http)
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(timeout("CONNECT_TIMEOUT", CONNECT_TIMEOUT))
@@ -162,6 +245,31 @@ pub async fn check_credentials_within(config: &SdkConfig, limit: Duration) -> Re
     }
 }
 
+/// The SSO token is missing or expired: what aws-config's SSO providers say
+/// (aws-config 1.13 `sso/token.rs`: "failed to load the cached SSO token",
+/// "the SSO token has expired and cannot be refreshed"; `sso/cache.rs`: the
+/// cache file under `.aws/sso/cache` that cannot be read), or the SSO portal
+/// refusing an expired token of a legacy SSO profile (UnauthorizedException).
+pub fn needs_sso_login(reason: &str) -> bool {
+    let reason = reason.to_lowercase();
+    reason.contains("sso token")
+        || reason.contains("sso/cache")
+        || reason.contains("sso\\cache")
+        || (reason.contains("sso") && reason.contains("unauthorized"))
+}
+
+/// The gist of an SSO token error, without the chain of providers around it.
+fn sso_reason(reason: &str) -> String {
+    const GISTS: [&str; 2] = [
+        "the SSO token has expired and cannot be refreshed",
+        "failed to load the cached SSO token",
+    ];
+    GISTS
+        .iter()
+        .find(|gist| reason.contains(*gist))
+        .map_or_else(|| reason.to_string(), |gist| gist.to_string())
+}
+
 /// Sorts an SDK error into what a learner can act on.
 pub fn call_error<E, R>(operation: &str, err: SdkError<E, R>) -> CallError
 where
@@ -171,17 +279,22 @@ where
     let (kind, message) = match &err {
         SdkError::TimeoutError(_) => (ErrorKind::Timeout, "the operation timed out".to_string()),
         SdkError::DispatchFailure(failure) => {
-            let kind = if failure.is_timeout() {
+            let text = aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
+            let kind = if net::is_untrusted(&text) {
+                ErrorKind::Untrusted
+            } else if failure.is_timeout() {
                 ErrorKind::Timeout
             } else if failure.is_io() {
                 ErrorKind::Unreachable
             } else {
                 ErrorKind::Other
             };
-            (
-                kind,
-                short(&aws_smithy_types::error::display::DisplayErrorContext(&err).to_string()),
-            )
+            let message = if kind == ErrorKind::Untrusted {
+                net::tls_reason(&text)
+            } else {
+                short(&text)
+            };
+            (kind, message)
         }
         SdkError::ServiceError(context) => {
             let e = context.err();
@@ -231,5 +344,35 @@ fn short(text: &str) -> String {
         text.to_string()
     } else {
         format!("{}…", text.chars().take(MAX).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sso_token_errors_ask_for_aws_sso_login() {
+        // The texts aws-config's SSO providers give (DisplayErrorContext chains).
+        assert!(needs_sso_login(
+            "the SSO token has expired and cannot be refreshed (ExpiredToken)"
+        ));
+        assert!(needs_sso_login(
+            "failed to load the cached SSO token: failed to read `/home/me/.aws/sso/cache/ee0b.json`: \
+             No such file or directory (os error 2)"
+        ));
+        assert!(needs_sso_login(
+            "failed to read `/home/me/.aws/sso/cache/0123.json`: No such file or directory"
+        ));
+        assert_eq!(
+            sso_reason(
+                "an error occurred while loading an access token: failed to load the cached SSO token (ProviderError(…"
+            ),
+            "failed to load the cached SSO token"
+        );
+        assert!(!needs_sso_login("no credentials found within 2 s"));
+        assert!(!needs_sso_login(
+            "the credential provider was not enabled: no providers in chain provided credentials"
+        ));
     }
 }

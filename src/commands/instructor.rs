@@ -2,7 +2,7 @@
 //! reports, print the audit `role-template`.
 
 use crate::checks;
-use crate::cli::{CollectArgs, GradebookFormat, RoleTemplateArgs, VerifyArgs};
+use crate::cli::{AwsFlags, CollectArgs, GradebookFormat, RoleTemplateArgs, VerifyArgs};
 use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::i18n::tr;
@@ -19,15 +19,18 @@ pub fn verify(args: &VerifyArgs, ctx: &Context, out: &mut Output) -> Result<Exit
     let course = ctx.course()?;
     let students = roster::load(&args.roster, lang)?;
     let only = (!args.only.is_empty()).then_some(args.only.as_slice());
-    let book = instructor::verify(
-        &students,
-        course,
-        lang,
+    let account = ctx.aws_args(&AwsFlags {
+        mfa_code: args.mfa_code.clone(),
+        ..AwsFlags::default()
+    });
+    let options = instructor::VerifyOptions {
         only,
-        &args.expect_region,
-        usize::from(args.concurrency),
-        ctx.spinner,
-    )?;
+        expect_region: &args.expect_region,
+        concurrency: usize::from(args.concurrency),
+        progress: ctx.spinner,
+        instructor: &account,
+    };
+    let book = instructor::verify(&students, course, lang, &options)?;
     let delimiter = args.csv_delimiter.unwrap_or_else(|| gradebook::default_delimiter(lang));
     write_gradebook(&book, (args.format, delimiter), args.out.as_deref(), ctx, out)
 }

@@ -308,9 +308,11 @@ fn live_prices(instances: &mut Instances, region: Option<&str>, ctx: &Context) -
 
 fn refresh(region: &str, path: &std::path::Path, ctx: &Context) -> std::result::Result<PriceCache, String> {
     let lang = ctx.lang;
+    // The learner's MFA session (cached, or asked on a terminal) serves here too.
     let args = AwsArgs {
         profile: None,
         region: Some(pricing::PRICING_REGION.to_string()),
+        ..ctx.aws_args(&Default::default())
     };
     let session = crate::aws::connect(&args, lang).map_err(|e| e.to_string())?;
     let items = session

@@ -123,21 +123,32 @@ async fn verify_one(
     }
 }
 
+/// How `verify` runs: the checks chosen, the region expected, how many
+/// students at a time, a progress bar or not, and the instructor's own
+/// account (`--mfa-code` for a profile with `mfa_serial`).
+#[derive(Clone, Copy)]
+pub struct VerifyOptions<'a> {
+    pub only: Option<&'a [String]>,
+    pub expect_region: &'a str,
+    pub concurrency: usize,
+    pub progress: bool,
+    pub instructor: &'a crate::aws::AwsArgs,
+}
+
 /// Verifies every student, `concurrency` at a time, in roster order. One
 /// student's problem is that student's error row; the others go on.
-pub fn verify(
-    students: &[Student],
-    course: &Course,
-    lang: Lang,
-    only: Option<&[String]>,
-    expect_region: &str,
-    concurrency: usize,
-    progress: bool,
-) -> Result<Gradebook> {
+pub fn verify(students: &[Student], course: &Course, lang: Lang, options: &VerifyOptions<'_>) -> Result<Gradebook> {
+    let VerifyOptions {
+        only,
+        expect_region,
+        concurrency,
+        progress,
+        instructor,
+    } = *options;
     let runtime = crate::aws::runtime(lang)?;
     let bar = crate::ui::bar(progress, students.len() as u64, tr(lang, "instructor.progress"));
+    let class = runtime.block_on(Class::load(instructor, lang))?;
     let results = runtime.block_on(async {
-        let class = Class::load().await;
         stream::iter(students)
             .map(|student| {
                 let bar = bar.clone();

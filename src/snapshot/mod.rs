@@ -25,6 +25,9 @@ pub enum ErrorKind {
     Timeout,
     /// No connection could be made (DNS, refused, reset).
     Unreachable,
+    /// The server's TLS certificate chains to no trusted root (a proxy or
+    /// firewall that inspects TLS, without `AWS_CA_BUNDLE`).
+    Untrusted,
     /// No region is configured, so regional services cannot be asked.
     NoRegion,
     Other,
@@ -46,6 +49,7 @@ impl CallError {
             ErrorKind::Throttling => "call.throttling",
             ErrorKind::Timeout => "call.timeout",
             ErrorKind::Unreachable => "call.unreachable",
+            ErrorKind::Untrusted => "call.untrusted",
             ErrorKind::NoRegion => "call.no_region",
             ErrorKind::Other => "call.other",
         };
@@ -58,6 +62,7 @@ impl CallError {
             ErrorKind::AccessDenied => "call.access_denied_step",
             ErrorKind::Throttling | ErrorKind::Timeout => "call.retry_step",
             ErrorKind::Unreachable => "call.unreachable_step",
+            ErrorKind::Untrusted => "call.untrusted_step",
             ErrorKind::NoRegion => "call.no_region_step",
             ErrorKind::Other => "call.other_step",
         };

@@ -29,6 +29,7 @@ import copy
 import datetime
 import io
 import json
+import ssl
 import sys
 import threading
 import time
@@ -546,20 +547,35 @@ class Faults:
     when a permission is missing or the API throttles: `--fault
     ListApps=AccessDeniedException:400`. `--deny-role ARN` refuses
     AssumeRole into that role, as a trust policy that does not list the
-    caller would (moto itself lets anyone assume any role)."""
+    caller would (moto itself lets anyone assume any role). `--mfa-role
+    ARN=SERIAL:CODE` refuses AssumeRole into that role unless SerialNumber
+    and TokenCode are those, as a trust policy with
+    aws:MultiFactorAuthPresent would."""
 
-    def __init__(self, app, faults, denied_roles=()):
+    def __init__(self, app, faults, denied_roles=(), mfa_roles=None):
         self.app = app
         self.faults = faults
         self.denied_roles = set(denied_roles)
+        self.mfa_roles = mfa_roles or {}
+
+    def _refused(self, form):
+        role = form.get("RoleArn", [""])[0]
+        if role in self.denied_roles:
+            return True
+        if role in self.mfa_roles:
+            given = (form.get("SerialNumber", [""])[0], form.get("TokenCode", [""])[0])
+            return given != self.mfa_roles[role]
+        return False
 
     def __call__(self, environ, start_response):
-        if self.denied_roles and environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+        if (self.denied_roles or self.mfa_roles) and environ.get("CONTENT_TYPE", "").startswith(
+            "application/x-www-form-urlencoded"
+        ):
             length = int(environ.get("CONTENT_LENGTH") or 0)
             body = environ["wsgi.input"].read(length) if length else b""
             environ["wsgi.input"] = io.BytesIO(body)
             form = urllib.parse.parse_qs(body.decode(errors="replace"))
-            if form.get("Action") == ["AssumeRole"] and form.get("RoleArn", [""])[0] in self.denied_roles:
+            if form.get("Action") == ["AssumeRole"] and self._refused(form):
                 error = (
                     '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
                     "<Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole on resource: "
@@ -656,6 +672,15 @@ def main():
         help="answer OPERATION with this AWS error (repeatable)",
     )
     parser.add_argument("--deny-role", action="append", default=[], metavar="ROLE_ARN", help="refuse AssumeRole into it")
+    parser.add_argument(
+        "--mfa-role",
+        action="append",
+        default=[],
+        metavar="ROLE_ARN=SERIAL:CODE",
+        help="refuse AssumeRole into it without this MFA device and code",
+    )
+    parser.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (chain) ...")
+    parser.add_argument("--tls-key", metavar="PEM", help="... and this private key")
     args = parser.parse_args()
     global PAGE_SIZE
     PAGE_SIZE = args.page_size
@@ -666,8 +691,19 @@ def main():
         faults[operation] = (code, float(status) if code == "slow" else int(status or 400))
 
     moto_app = DomainDispatcherApplication(create_backend_app)
-    app = Latency(Faults(CborBridge(moto_app), faults, args.deny_role), args.latency_ms / 1000.0)
-    server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    mfa_roles = {}
+    for entry in args.mfa_role:
+        role, _, rest = entry.partition("=")
+        serial, _, code = rest.rpartition(":")
+        mfa_roles[role] = (serial, code)
+    app = Latency(Faults(CborBridge(moto_app), faults, args.deny_role, mfa_roles), args.latency_ms / 1000.0)
+    ssl_context = None
+    if args.tls_cert:
+        ssl_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ssl_context.load_cert_chain(args.tls_cert, args.tls_key)
+    server = make_server(
+        args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler, ssl_context=ssl_context
+    )
     print(f"READY {server.server_port}", flush=True)
     try:
         server.serve_forever()

@@ -46,6 +46,10 @@ pub struct Options {
     pub faults: Vec<String>,
     /// Role ARNs that AssumeRole refuses.
     pub denied_roles: Vec<String>,
+    /// `ROLE_ARN=SERIAL:CODE`: AssumeRole into it needs that MFA device and code.
+    pub mfa_roles: Vec<String>,
+    /// Serve HTTPS with this certificate and key (PEM files).
+    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 impl Emulator {
@@ -68,6 +72,12 @@ impl Emulator {
         for role in &options.denied_roles {
             cmd.args(["--deny-role", role]);
         }
+        for role in &options.mfa_roles {
+            cmd.args(["--mfa-role", role]);
+        }
+        if let Some((cert, key)) = &options.tls {
+            cmd.arg("--tls-cert").arg(cert).arg("--tls-key").arg(key);
+        }
         let mut child = cmd.spawn().expect("start the emulator");
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
@@ -81,8 +91,9 @@ impl Emulator {
             let _ = child.kill();
             panic!("the emulator did not start: {line:?}");
         };
+        let scheme = if options.tls.is_some() { "https" } else { "http" };
         Emulator {
-            url: format!("http://127.0.0.1:{port}"),
+            url: format!("{scheme}://127.0.0.1:{port}"),
             child,
         }
     }

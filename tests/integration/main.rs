@@ -7,6 +7,7 @@ mod fixes;
 mod hardening;
 mod instructor;
 mod live;
+mod network;
 mod studio;
 mod tools;
 mod util;

@@ -85,6 +85,9 @@ pub fn audit_with(
         tr(lang, "aws.reading"),
         crate::aws::collect_running(&session.config),
     );
+    if let Some(error) = crate::aws::untrusted(&session.config, &running.identity, lang) {
+        return Err(error);
+    }
     let assessed = audit::assess(&course.instances, &running, &audit::Morning::next(tz));
     if !args.stop {
         match args.format {
