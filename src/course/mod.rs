@@ -20,6 +20,11 @@ pub use validate::Known;
 
 pub const MODULE_ID: &str = "module5";
 
+/// Questions drawn for one attempt at a section's quiz.
+pub const QUIZ_DRAW: usize = 3;
+/// The fewest questions a quiz section may have, so a retake draws a different set.
+pub const QUIZ_POOL_MIN: usize = 5;
+
 pub use crate::i18n::Text;
 
 #[derive(Debug, Deserialize)]
@@ -119,7 +124,7 @@ impl Question {
         }
     }
 
-    /// Is `choice` (0-based, as a prompt returns it) the right option?
+    /// Is `choice` (0-based, in quiz.toml's order, not as shown) the right option?
     pub fn is_correct(&self, choice: usize) -> bool {
         choice + 1 == self.answer
     }

@@ -248,3 +248,63 @@ fn validation_reports_an_unknown_directive_in_a_lesson() {
         "{problems:?}"
     );
 }
+
+/// The right option must not give itself away by its length: per language,
+/// it may be the longest (ties count as longest) in at most 40% of the
+/// questions.
+#[test]
+fn the_right_option_is_not_usually_the_longest() {
+    let course = course();
+    for lang in [Lang::Pt, Lang::En] {
+        let longest: Vec<&str> = course
+            .questions
+            .iter()
+            .filter(|q| {
+                let options = &q.text(lang).options;
+                let right = options[q.answer - 1].chars().count();
+                options.iter().all(|o| o.chars().count() <= right)
+            })
+            .map(|q| q.id.as_str())
+            .collect();
+        let share = longest.len() as f64 / course.questions.len() as f64;
+        assert!(
+            share <= 0.4,
+            "{lang:?}: the right option is the longest in {} of {} questions: {longest:?}",
+            longest.len(),
+            course.questions.len()
+        );
+    }
+}
+
+#[test]
+fn validation_reports_a_missing_hint_and_a_quiz_too_small_to_draw_from() {
+    let problems = bad_copy(|dir| {
+        let quiz = dir.join("module5/quiz.toml");
+        let text = std::fs::read_to_string(&quiz).unwrap();
+        // Drop the first question's English hint, and cut the concepts quiz
+        // to its first question by moving the others to no section.
+        let text = text.replacen("\nen.hint = ", "\nen.unused_hint_removed = ", 1);
+        let text = text.replace("\nen.unused_hint_removed = ", "\n# ");
+        let mut seen = 0;
+        let text: String = text
+            .split_inclusive('\n')
+            .map(|line| {
+                if line == "section = \"concepts\"\n" {
+                    seen += 1;
+                    if seen > 1 {
+                        return "section = \"resources\"\n".to_string();
+                    }
+                }
+                line.to_string()
+            })
+            .collect();
+        std::fs::write(&quiz, text).unwrap();
+    });
+    assert!(problems.iter().any(|p| p.contains("en needs a hint")), "{problems:?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("section \"concepts\" has 1 questions, a quiz needs at least 5")),
+        "{problems:?}"
+    );
+}

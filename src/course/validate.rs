@@ -112,6 +112,20 @@ impl Course {
                 if text.prompt.trim().is_empty() || text.explanation.trim().is_empty() {
                     problems.push(format!("{at}: {lang} prompt and explanation must not be empty"));
                 }
+                if text.hint.as_deref().is_none_or(|h| h.trim().is_empty()) {
+                    problems.push(format!("{at}: {lang} needs a hint (shown after a first wrong answer)"));
+                }
+            }
+        }
+        // Enough questions per quiz for a retake to draw a different set.
+        for section in &self.sections {
+            let count = self.section_questions(&section.meta.slug).count();
+            if count > 0 && count < super::QUIZ_POOL_MIN {
+                problems.push(format!(
+                    "quiz.toml: section {:?} has {count} questions, a quiz needs at least {}",
+                    section.meta.slug,
+                    super::QUIZ_POOL_MIN
+                ));
             }
         }
         for objective in &self.objectives {
