@@ -33,6 +33,9 @@ pub struct Context {
     /// `module5 --profile/--region`: the account for the wizard, and the
     /// default for the subcommands that do not name their own.
     pub aws: AwsFlags,
+    /// `SM_COURSE_QUIZ_SEED`: repeatable quiz draws and option order (tests);
+    /// unset, the wizard seeds from the clock.
+    pub quiz_seed: Option<u64>,
     course: OnceCell<Course>,
 }
 
@@ -65,6 +68,7 @@ impl Context {
                 Command::Module5 { aws, .. } => aws.clone(),
                 _ => AwsFlags::default(),
             },
+            quiz_seed: var("SM_COURSE_QUIZ_SEED").and_then(|s| s.trim().parse().ok()),
             course: OnceCell::new(),
         }
     }

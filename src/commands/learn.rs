@@ -28,12 +28,8 @@ pub fn wizard(ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     }
     let course = ctx.course()?;
     let store = ctx.store()?;
-    let wizard = Wizard {
-        course,
-        lang,
-        store: &store,
-        width: ctx.width,
-    };
+    let seed = ctx.quiz_seed.unwrap_or_else(crate::util::Rng::clock_seed);
+    let wizard = Wizard::new(course, lang, &store, ctx.width, seed);
     let mut prompter = ctx.prompter();
     let mut live = AccountChecks { ctx };
     wizard.run(&mut prompter, &mut live, &mut OutputWriter(out), &mut std::io::stderr())?;

@@ -1,28 +1,66 @@
 //! The wizard's logic with a scripted prompter and canned account results.
 
 use super::*;
+use crate::progress::ModuleProgress;
 use std::collections::VecDeque;
 
+/// In a script: the right option of the question shown, wherever the
+/// shuffle put it.
+const RIGHT: usize = usize::MAX;
+/// In a script: an option other than the right one.
+const WRONG: usize = usize::MAX - 1;
+
 /// Answers prompts from a script; `None` leaves (as Esc does). Records
-/// every prompt it was shown.
+/// every prompt it was shown, and the options of each.
 struct Script {
     answers: VecDeque<Option<usize>>,
     shown: Vec<String>,
+    options: Vec<Vec<String>>,
+    /// Each question's prompt (English) and its right option's text.
+    key: Vec<(String, String)>,
 }
 
 impl Script {
     fn new(answers: impl IntoIterator<Item = Option<usize>>) -> Self {
+        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
         Script {
             answers: answers.into_iter().collect(),
             shown: Vec::new(),
+            options: Vec::new(),
+            key: course
+                .questions
+                .iter()
+                .map(|q| (q.en.prompt.clone(), q.en.options[q.answer - 1].clone()))
+                .collect(),
         }
+    }
+
+    fn right_option(&self, message: &str) -> &str {
+        let (_, right) = self
+            .key
+            .iter()
+            .find(|(prompt, _)| message.ends_with(prompt.as_str()))
+            .unwrap_or_else(|| panic!("{message:?} is not a question"));
+        right
     }
 }
 
 impl Prompter for Script {
     fn select(&mut self, message: &str, options: &[String], _help: &str) -> Result<usize, Leave> {
         self.shown.push(message.to_string());
+        self.options.push(options.to_vec());
         match self.answers.pop_front() {
+            Some(Some(RIGHT)) => {
+                let right = self.right_option(message);
+                Ok(options
+                    .iter()
+                    .position(|o| o == right)
+                    .expect("the right option is shown"))
+            }
+            Some(Some(WRONG)) => {
+                let right = self.right_option(message);
+                Ok(options.iter().position(|o| o != right).unwrap())
+            }
             Some(Some(i)) => {
                 assert!(
                     i < options.len(),
@@ -119,12 +157,7 @@ fn run_live(
     script: &mut Script,
     live: &[Result<&'static str, &'static str>],
 ) -> (Outcome, String) {
-    let wizard = Wizard {
-        course,
-        lang: Lang::En,
-        store,
-        width: 80,
-    };
+    let wizard = Wizard::new(course, Lang::En, store, 80, 42);
     let mut out = Vec::new();
     let mut warn = Vec::new();
     let mut canned = Canned {
@@ -135,16 +168,15 @@ fn run_live(
     (outcome, String::from_utf8(out).unwrap())
 }
 
+/// One attempt at a section's quiz, every question right.
 fn right_answers(course: &Course, slug: &str) -> Vec<Option<usize>> {
-    course.section_questions(slug).map(|q| Some(q.answer - 1)).collect()
+    vec![Some(RIGHT); QUIZ_DRAW.min(course.section_questions(slug).count())]
 }
 
-/// An option other than the right one (0-based), for each question.
+/// One attempt at a section's quiz, every question wrong twice (the first
+/// try, then the try after the hint).
 fn wrong_answers(course: &Course, slug: &str) -> Vec<Option<usize>> {
-    course
-        .section_questions(slug)
-        .map(|q| Some(q.answer % q.en.options.len()))
-        .collect()
+    vec![Some(WRONG); 2 * QUIZ_DRAW.min(course.section_questions(slug).count())]
 }
 
 fn module(store: &Store) -> ModuleProgress {
@@ -182,9 +214,8 @@ fn leaving_mid_quiz_keeps_the_answers_given_and_resume_asks_only_the_rest() {
 }
 
 #[test]
-fn a_failed_quiz_offers_a_retake_and_a_passed_one_ticks_the_checklist() {
+fn a_failed_quiz_offers_a_retake_of_other_questions_and_a_passed_one_ticks_the_checklist() {
     let (_dir, course, store) = setup();
-    let questions: Vec<_> = course.section_questions("concepts").collect();
     let mut answers = vec![Some(0)];
     answers.extend(wrong_answers(&course, "concepts"));
     answers.push(Some(0)); // retake
@@ -194,15 +225,119 @@ fn a_failed_quiz_offers_a_retake_and_a_passed_one_ticks_the_checklist() {
     answers.push(None);
     let mut script = Script::new(answers);
     let (_, out) = run(&course, &store, &mut script);
-    assert!(out.contains("Not quite"), "{out}");
+    assert!(out.contains("You got 0 of 3 right"), "{out}");
+    assert!(out.contains("Quiz passed: 3 of 3 correct."), "{out}");
     assert!(
         out.contains("Checklist ticked: I understand the instance families"),
         "{out}"
     );
+    // Three questions per attempt; the retake is not the same three (five
+    // in the pool: the two never asked, and one of the first attempt's).
+    let asked: Vec<&str> = script
+        .shown
+        .iter()
+        .filter(|m| m.starts_with('['))
+        .map(|m| m.split_once("] ").unwrap().1)
+        .collect();
+    let first: std::collections::BTreeSet<_> = asked[..6].iter().collect();
+    let retake: std::collections::BTreeSet<_> = asked[6..9].iter().collect();
+    assert_eq!(first.len(), 3, "{asked:?}");
+    assert_eq!(retake.len(), 3, "{asked:?}");
+    assert_eq!(first.intersection(&retake).count(), 1, "{asked:?}");
     let saved = module(&store);
     assert!(saved.checklist.contains_key("families"));
-    assert!(saved.answers.values().all(|a| a.correct));
-    assert!(saved.answers[&questions[0].id].attempts == 2);
+    assert_eq!(saved.answers.len(), 5 + 3);
+    assert_eq!(saved.answers.values().filter(|a| a.attempts == 2).count(), 1);
+}
+
+#[test]
+fn a_wrong_answer_shows_the_hint_and_allows_one_more_try_which_does_not_score() {
+    let (_dir, course, store) = setup();
+    // Quiz: wrong then right (after the hint), then two right; leave.
+    let mut script = Script::new([Some(0), Some(WRONG), Some(RIGHT), Some(RIGHT), Some(RIGHT), None]);
+    let (_, out) = run(&course, &store, &mut script);
+    let first = course
+        .questions
+        .iter()
+        .find(|q| script.shown[1].ends_with(&q.en.prompt))
+        .unwrap();
+    assert!(
+        out.contains(&format!("Not yet. Hint: {}", first.en.hint.as_deref().unwrap())),
+        "{out}"
+    );
+    assert!(out.contains("Right on the second try"), "{out}");
+    assert_eq!(script.shown[1], script.shown[2], "the same question again");
+    assert_eq!(script.options[1], script.options[2], "in the same order");
+    // The explanation comes after the second try, not before.
+    let hint_at = out.find("Not yet. Hint").unwrap();
+    let explained_at = out.find(&first.en.explanation[..40]).unwrap();
+    assert!(hint_at < explained_at);
+    let saved = module(&store);
+    let answer = &saved.answers[&first.id];
+    assert!(!answer.correct, "only the first try scores");
+    assert_eq!(answer.second_try, Some(first.answer));
+    assert_eq!(saved.quiz_score(&course, "concepts"), (2, 3));
+    assert!(saved.quiz_passed(&course, "concepts"));
+}
+
+#[test]
+fn options_are_shuffled_and_the_answer_is_stored_by_identity() {
+    let (_dir, course, store) = setup();
+    let mut script = Script::new([Some(0), Some(RIGHT), Some(RIGHT), Some(RIGHT), None]);
+    run(&course, &store, &mut script);
+    let saved = module(&store);
+    let mut moved = 0;
+    for (message, options) in script.shown.iter().zip(&script.options).skip(1).take(3) {
+        let q = course
+            .questions
+            .iter()
+            .find(|q| message.ends_with(&q.en.prompt))
+            .unwrap();
+        let mut sorted = options.clone();
+        sorted.sort();
+        let mut original = q.en.options.clone();
+        original.sort();
+        assert_eq!(sorted, original, "the same options");
+        if *options != q.en.options {
+            moved += 1;
+        }
+        // Stored as its place in quiz.toml, whatever place it was shown in.
+        assert_eq!(saved.answers[&q.id].choice, q.answer);
+        assert!(saved.answers[&q.id].correct);
+    }
+    assert!(moved > 0, "with seed 42 at least one question is shown shuffled");
+}
+
+#[test]
+fn draws_are_repeatable_from_a_seed_and_a_retake_prefers_questions_not_just_asked() {
+    let (_dir, course, _store) = setup();
+    let pool: Vec<_> = course.section_questions("troubleshooting").collect();
+    assert_eq!(pool.len(), 6);
+    let mut module = ModuleProgress::default();
+    let ids = |qs: &[&Question]| qs.iter().map(|q| q.id.clone()).collect::<Vec<_>>();
+    let first = draw(&pool, &module, "troubleshooting", &mut Rng::new(1));
+    assert_eq!(
+        ids(&first),
+        ids(&draw(&pool, &module, "troubleshooting", &mut Rng::new(1)))
+    );
+    assert_eq!(first.len(), QUIZ_DRAW);
+    // Some seed draws another set from the same state.
+    assert!((2..50).any(|seed| ids(&draw(&pool, &module, "troubleshooting", &mut Rng::new(seed))) != ids(&first)));
+    for q in &first {
+        module.record_answer(&course, &q.id, 0);
+    }
+    module.quiz_rounds.insert(
+        "troubleshooting".into(),
+        crate::progress::QuizRound {
+            questions: ids(&first),
+            at: now(),
+        },
+    );
+    // Six in the pool: a retake is the other three, whatever the seed.
+    for seed in 0..20 {
+        let retake = draw(&pool, &module, "troubleshooting", &mut Rng::new(seed));
+        assert!(retake.iter().all(|q| !first.iter().any(|f| f.id == q.id)));
+    }
 }
 
 #[test]
