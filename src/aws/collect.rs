@@ -321,6 +321,7 @@ pub(crate) async fn notebook_instances(sm: &aws_sdk_sagemaker::Client) -> Fetche
             status: text(n.notebook_instance_status().map(|s| s.as_str())),
             instance_type: n.instance_type().map(|t| t.as_str().to_string()),
             started_at: time(n.last_modified_time().or(n.creation_time())),
+            created_at: time(n.creation_time()),
         })
         .collect())
 }

@@ -3,6 +3,7 @@
 
 mod rules;
 pub mod running;
+pub mod tasks;
 
 pub use rules::duration;
 
@@ -110,6 +111,7 @@ pub fn known() -> Known {
     Known {
         checks: REGISTRY.iter().map(|c| (c.id, c.section)).collect(),
         advisor_families: &crate::catalog::advisor::FAMILIES,
+        task_rules: &tasks::RULES,
     }
 }
 

@@ -5,17 +5,20 @@
 
 mod export;
 mod store;
+mod verify;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::checks::tasks::{Proof, TaskOutcome};
 use crate::checks::{CheckResult, Status};
 use crate::course::{Course, EvidenceRule};
 use crate::util::now;
 
 pub use export::{LearnerReport, QuizScore, ReportItem, learner_report};
 pub use store::Store;
+pub use verify::{ItemResult, TaskResult, Verification, verify};
 
 /// 2: an answer's `choice` is the option's identity (its place in quiz.toml),
 /// since options are shown shuffled. In version 1 it was the place shown,
@@ -66,6 +69,10 @@ pub struct ModuleProgress {
     /// The latest attempt at each section's quiz (slug → the questions drawn).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub quiz_rounds: BTreeMap<String, QuizRound>,
+    /// Hands-on tasks verified on the account (task id → when and how). A
+    /// task once proven stays proven.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tasks: BTreeMap<String, TaskDone>,
     /// Ticked checklist items (item id → tick). A tick stays once earned.
     #[serde(default)]
     pub checklist: BTreeMap<String, Tick>,
@@ -133,6 +140,38 @@ pub enum Evidence {
         account: String,
         region: String,
     },
+    /// Hands-on tasks verified on this account and region by `verify`, with
+    /// the resources that proved them.
+    Task {
+        tasks: Vec<String>,
+        account: String,
+        region: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        proofs: Vec<Proof>,
+    },
+}
+
+impl Evidence {
+    /// The kind of evidence, as the file and the reports name it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Evidence::Quiz { .. } => "quiz",
+            Evidence::Tool { .. } => "tool",
+            Evidence::Live { .. } => "live",
+            Evidence::Task { .. } => "task",
+        }
+    }
+}
+
+/// A hands-on task verified on the learner's account.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TaskDone {
+    pub at: String,
+    pub account: String,
+    pub region: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<Proof>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -324,6 +363,64 @@ impl ModuleProgress {
         }
         self.updated_at = Some(now());
         outcome
+    }
+
+    /// Records the tasks `outcomes` proved on the learner's real account, then
+    /// ticks every item whose tasks are now all proven (task evidence
+    /// replaces weaker evidence); returns the items newly ticked or upgraded.
+    pub fn apply_tasks(
+        &mut self,
+        course: &Course,
+        outcomes: &[TaskOutcome],
+        account: &str,
+        region: &str,
+    ) -> Vec<String> {
+        let at = now();
+        for outcome in outcomes.iter().filter(|o| o.proven) {
+            self.tasks.insert(
+                outcome.task.clone(),
+                TaskDone {
+                    at: at.clone(),
+                    account: account.to_string(),
+                    region: region.to_string(),
+                    proof: outcome.proof.clone(),
+                },
+            );
+        }
+        let mut ticked = Vec::new();
+        for item in &course.checklist {
+            if self
+                .checklist
+                .get(&item.id)
+                .is_some_and(|t| matches!(t.evidence, Evidence::Task { .. }))
+            {
+                continue;
+            }
+            for rule in &item.evidence {
+                let EvidenceRule::Tasks(ids) = rule else { continue };
+                if !ids.iter().all(|id| self.tasks.contains_key(id)) {
+                    continue;
+                }
+                let evidence = Evidence::Task {
+                    tasks: ids.clone(),
+                    account: account.to_string(),
+                    region: region.to_string(),
+                    proofs: ids.iter().filter_map(|id| self.tasks[id].proof.clone()).collect(),
+                };
+                self.checklist.insert(
+                    item.id.clone(),
+                    Tick {
+                        evidence,
+                        at: at.clone(),
+                    },
+                );
+                ticked.push(item.id.clone());
+                break;
+            }
+        }
+        self.started_at.get_or_insert_with(|| at.clone());
+        self.updated_at = Some(at);
+        ticked
     }
 
     /// Ticks the items whose evidence is having used `tool`; returns them.
@@ -578,7 +675,47 @@ mod tests {
     }
 
     #[test]
-    fn a_live_tick_is_withdrawn_when_the_account_no_longer_passes_and_no_quiz_backs_it() {
+    fn a_live_tick_is_withdrawn_when_the_account_no_longer_passes_and_task_ticks_stay() {
+        let course = course();
+        let judge = crate::checks::Judge {
+            course: &course,
+            lang: Lang::En,
+            expect_region: "eu-central-1",
+        };
+        let only = ["budget".to_string(), "idle-shutdown".to_string()];
+        let clean = judge.judge(&course.sandbox("clean", Lang::En).unwrap(), Some(&only));
+        let neglected = judge.judge(&course.sandbox("neglected", Lang::En).unwrap(), Some(&only));
+        let mut module = ModuleProgress::default();
+        let ticks = module.apply_live(&course, &clean, "111122223333", "eu-central-1");
+        assert_eq!(ticks.ticked, ["cost-optimization"]);
+        assert!(matches!(
+            module.checklist["cost-optimization"].evidence,
+            Evidence::Live { .. }
+        ));
+        let ticks = module.apply_live(&course, &neglected, "111122223333", "eu-central-1");
+        assert_eq!(ticks.withdrawn, ["cost-optimization"]);
+        assert!(module.checklist.is_empty());
+        // Task evidence is never withdrawn by a failing live check.
+        let outcomes: Vec<TaskOutcome> = ["create-budget", "idle-shutdown"]
+            .iter()
+            .map(|t| TaskOutcome {
+                task: t.to_string(),
+                proven: true,
+                proof: None,
+                problems: Vec::new(),
+            })
+            .collect();
+        assert_eq!(
+            module.apply_tasks(&course, &outcomes, "111122223333", "eu-central-1"),
+            ["cost-optimization"]
+        );
+        let ticks = module.apply_live(&course, &neglected, "111122223333", "eu-central-1");
+        assert_eq!(ticks, LiveTicks::default());
+        assert_eq!(module.checklist["cost-optimization"].evidence.kind(), "task");
+    }
+
+    #[test]
+    fn passing_checks_on_an_account_where_nothing_ran_tick_nothing_and_no_quiz_ticks_the_hands_on_items() {
         let course = course();
         let judge = crate::checks::Judge {
             course: &course,
@@ -587,30 +724,18 @@ mod tests {
         };
         let only = ["studio-apps".to_string(), "notebook-instances".to_string()];
         let clean = judge.judge(&course.sandbox("clean", Lang::En).unwrap(), Some(&only));
-        let neglected = judge.judge(&course.sandbox("neglected", Lang::En).unwrap(), Some(&only));
         let mut module = ModuleProgress::default();
-        let ticks = module.apply_live(&course, &clean, "111122223333", "eu-central-1");
-        assert_eq!(ticks.ticked, ["stop-instances"]);
-        assert!(matches!(
-            module.checklist["stop-instances"].evidence,
-            Evidence::Live { .. }
-        ));
-        // Checks that were not run leave other items alone.
-        assert!(!module.checklist.contains_key("cost-optimization"));
-        let ticks = module.apply_live(&course, &neglected, "111122223333", "eu-central-1");
-        assert_eq!(ticks.withdrawn, ["stop-instances"]);
-        assert!(module.checklist.is_empty());
-        // A quiz tick is never withdrawn by a failing account.
-        for q in course.section_questions("start-stop") {
-            module.record_answer(&course, &q.id, q.answer - 1);
+        assert_eq!(
+            module.apply_live(&course, &clean, "111122223333", "eu-central-1"),
+            LiveTicks::default()
+        );
+        for section in ["start-stop", "optimization"] {
+            for q in course.section_questions(section) {
+                module.record_answer(&course, &q.id, q.answer - 1);
+            }
         }
-        module.tick_from_quizzes(&course);
-        let ticks = module.apply_live(&course, &neglected, "111122223333", "eu-central-1");
-        assert_eq!(ticks, LiveTicks::default());
-        assert!(matches!(
-            module.checklist["stop-instances"].evidence,
-            Evidence::Quiz { .. }
-        ));
+        assert!(module.tick_from_quizzes(&course).is_empty());
+        assert!(module.checklist.is_empty());
     }
 
     #[test]

@@ -178,6 +178,9 @@ fn merge_modules(theirs: ModuleProgress, mine: &ModuleProgress) -> ModuleProgres
             result.answers.insert(id, answer);
         }
     }
+    for (id, done) in theirs.tasks {
+        result.tasks.entry(id).or_insert(done);
+    }
     for (slug, round) in theirs.quiz_rounds {
         if result.quiz_rounds.get(&slug).is_none_or(|m| round.at > m.at) {
             result.quiz_rounds.insert(slug, round);

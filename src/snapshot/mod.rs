@@ -178,6 +178,9 @@ pub struct NotebookInstance {
     pub instance_type: Option<String>,
     /// The last start (AWS updates LastModifiedTime when it starts).
     pub started_at: Option<String>,
+    /// When it was created (CreationTime); absent in older sandbox files.
+    #[serde(default)]
+    pub created_at: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@ mod fixes;
 mod hardening;
 mod instructor;
 mod live;
+mod tasks;
 mod tools;
 mod util;
 mod wizard;

@@ -226,7 +226,7 @@ fn section_5_live_check(learner: &Learner, emulator: &crate::emulator::Emulator)
 }
 
 #[test]
-fn section_5_checks_the_real_account_and_ticks_the_checklist_from_it() {
+fn section_5_checks_the_real_account_and_passing_checks_alone_tick_nothing() {
     let emulator = crate::emulator::Emulator::start();
     let learner = Learner::new();
     let mut tty = section_5_live_check(&learner, &emulator);
@@ -239,14 +239,13 @@ fn section_5_checks_the_real_account_and_ticks_the_checklist_from_it() {
     tty.send(ESC);
     tty.expect("Progress saved in");
     assert_eq!(tty.exit_code(), 0);
+    // Nothing was ever started on this account: passing checks prove no stop.
     let tick = &saved(&learner)["modules"]["module5"]["checklist"]["stop-instances"];
-    assert_eq!(tick["evidence"]["kind"], "live", "{tick}");
-    assert_eq!(tick["evidence"]["account"], "123456789012");
-    assert_eq!(tick["evidence"]["region"], "eu-central-1");
+    assert!(tick.is_null(), "{tick}");
 }
 
 #[test]
-fn section_5_offers_to_stop_a_running_app_and_the_recheck_ticks_the_checklist() {
+fn section_5_offers_to_stop_a_running_app_and_the_recheck_passes() {
     let emulator = crate::emulator::Emulator::start();
     let seed = crate::live::Seed::new(&emulator);
     let domain = seed.domain("course", Some(60));
@@ -278,9 +277,10 @@ fn section_5_offers_to_stop_a_running_app_and_the_recheck_ticks_the_checklist() 
     tty.send(ESC);
     tty.expect("Progress saved in");
     assert_eq!(tty.exit_code(), 0);
-    // The quiz ticked it; the passing re-check made it live evidence.
+    // The app was started long before the module: stopping it now is good,
+    // but `verify` proves the item, not the checks.
     let tick = &saved(&learner)["modules"]["module5"]["checklist"]["stop-instances"];
-    assert_eq!(tick["evidence"]["kind"], "live", "{tick}");
+    assert!(tick.is_null(), "{tick}");
     let log = std::fs::read_to_string(learner.home().join("audit.log")).unwrap();
     assert!(
         log.contains("\"call\":\"sagemaker:DeleteApp\"") && log.contains("\"result\":\"ok\""),
