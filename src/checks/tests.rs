@@ -483,6 +483,53 @@ fn the_alarm_check_recognises_sagemaker_namespaces_and_billing_alarms() {
 }
 
 #[test]
+fn an_alarm_whose_metric_nobody_publishes_is_a_warning_that_says_so() {
+    let course = course();
+    let mut s = clean(&course);
+    let alarm = |name: &str, state: &str| Alarm {
+        name: name.into(),
+        state: Some(state.into()),
+        namespaces: vec!["Custom/SageMaker".into()],
+        metrics: vec!["NumberOfRunningApps".into()],
+        dimensions: vec![],
+    };
+    // The only SageMaker alarm has no data: warn, naming it, in both languages.
+    s.alarms = Ok(vec![alarm("sagemaker-app-running-too-long", "INSUFFICIENT_DATA")]);
+    let r = run(&course, &s, "long-running-alarm");
+    assert_eq!(r.status, Status::Warn);
+    assert!(r.summary.contains("INSUFFICIENT_DATA"), "{}", r.summary);
+    assert!(r.summary.contains("sagemaker-app-running-too-long"), "{}", r.summary);
+    assert_eq!(r.evidence[0].key, "alarm_without_data");
+    let command = &r.remediation.commands[0];
+    for part in [
+        "--statistic Minimum",
+        "--threshold 1",
+        "--comparison-operator GreaterThanOrEqualToThreshold",
+        "--evaluation-periods 2",
+        "--period 3600",
+        "--treat-missing-data notBreaching",
+        "--alarm-actions <SNS topic ARN>",
+        "--region eu-central-1",
+    ] {
+        assert!(command.contains(part), "{part} in {command}");
+    }
+    let pt = run_in(&course, &s, "long-running-alarm", Lang::Pt);
+    assert!(pt.summary.contains("sem dados"), "{}", pt.summary);
+    // One alarm with data next to it is enough to pass, naming only that one.
+    s.alarms = Ok(vec![alarm("silent", "INSUFFICIENT_DATA"), alarm("watching", "OK")]);
+    let r = run(&course, &s, "long-running-alarm");
+    assert_eq!(r.status, Status::Pass);
+    assert!(
+        r.summary.contains("watching") && !r.summary.contains("silent"),
+        "{}",
+        r.summary
+    );
+    // An alarm in ALARM watches too.
+    s.alarms = Ok(vec![alarm("firing", "ALARM")]);
+    assert_eq!(run(&course, &s, "long-running-alarm").status, Status::Pass);
+}
+
+#[test]
 fn spot_training_passes_warns_skips_or_errors() {
     let course = course();
     let mut s = clean(&course);
