@@ -36,6 +36,9 @@ pub struct Context {
     /// `SM_COURSE_QUIZ_SEED`: repeatable quiz draws and option order (tests);
     /// unset, the wizard seeds from the clock.
     pub quiz_seed: Option<u64>,
+    /// How long the wizard waits between checks of a hands-on task
+    /// (`SM_COURSE_TASK_INTERVAL_MS`, default 5 s; the tests shorten it).
+    pub task_interval: std::time::Duration,
     course: OnceCell<Course>,
 }
 
@@ -69,6 +72,11 @@ impl Context {
                 _ => AwsFlags::default(),
             },
             quiz_seed: var("SM_COURSE_QUIZ_SEED").and_then(|s| s.trim().parse().ok()),
+            task_interval: std::time::Duration::from_millis(
+                var("SM_COURSE_TASK_INTERVAL_MS")
+                    .and_then(|s| s.trim().parse().ok())
+                    .unwrap_or(5000),
+            ),
             course: OnceCell::new(),
         }
     }

@@ -152,6 +152,26 @@ impl Write for OutputWriter<'_, '_> {
 }
 
 impl LiveChecks for AccountChecks<'_> {
+    fn snapshot(&mut self, sandbox: bool) -> Result<crate::snapshot::Snapshot, String> {
+        let ctx = self.ctx;
+        let course = ctx.course().map_err(|e| e.to_string())?;
+        let snapshot = if sandbox {
+            course.sandbox(SANDBOX_SCENARIO, ctx.lang)
+        } else {
+            crate::aws::snapshot(&ctx.aws_args(&Default::default()), ctx.lang, ctx.spinner)
+        }
+        .map_err(|e| e.to_string())?;
+        if let Err(e) = &snapshot.identity {
+            return Err(e.describe(ctx.lang));
+        }
+        Ok(snapshot)
+    }
+
+    fn wait(&mut self) -> bool {
+        let ctx = self.ctx;
+        crate::ui::wait_unless_esc(ctx.task_interval, tr(ctx.lang, "wizard.task_waiting"), ctx.spinner)
+    }
+
     fn tool(&mut self, tool: Tool, prompter: &mut dyn Prompter, out: &mut dyn Write) -> Result<(), String> {
         let ctx = self.ctx;
         let lang = ctx.lang;

@@ -50,6 +50,14 @@ pub trait LiveChecks {
     /// before any change.
     fn fix(&mut self, fix: Fix, prompter: &mut dyn Prompter, out: &mut dyn Write) -> Result<(), String>;
 
+    /// Reads the learner's account (the practice account when `sandbox`)
+    /// for verifying hands-on tasks. The error is a message for the learner.
+    fn snapshot(&mut self, sandbox: bool) -> Result<crate::snapshot::Snapshot, String>;
+
+    /// Waits before the next check of a task, with a spinner; false when the
+    /// learner pressed Esc.
+    fn wait(&mut self) -> bool;
+
     /// Runs one of the learner's tools interactively.
     fn tool(
         &mut self,
@@ -336,6 +344,9 @@ impl<'a> Wizard<'a> {
         if let Some(tool) = course.sections[index].meta.tool {
             self.offer_tool(file, tool, prompter, live, out)?;
         }
+        for task in course.tasks.iter().filter(|t| t.section == slug) {
+            self.task(file, task, prompter, live, out)?;
+        }
         if !checks::of_section(&slug).is_empty() {
             self.live_checks(file, index, prompter, live, out)?;
         }
@@ -436,6 +447,129 @@ impl<'a> Wizard<'a> {
         let explanation = wrap(&text.explanation, self.width, "  ", "  ");
         self.say(out, &format!("{verdict}\n{explanation}"))?;
         Ok(())
+    }
+
+    /// Offers a hands-on task: its steps, then checking the account every
+    /// few seconds until the task is proven (Esc stops), a fix that does it
+    /// for the learner where there is one (it counts once verified), or
+    /// skipping it. A task already proven is only mentioned.
+    fn task(
+        &self,
+        file: &mut ProgressFile,
+        task: &crate::course::Task,
+        prompter: &mut dyn Prompter,
+        live: &mut dyn LiveChecks,
+        out: &mut dyn Write,
+    ) -> Result<(), Step> {
+        let lang = self.lang;
+        let course = self.course;
+        if let Some(done) = self.module(file).tasks.get(&task.id) {
+            let line = checks::tasks::done_line(task, done.proof.as_ref(), lang);
+            self.say(
+                out,
+                &format!("✔ {}", trf(lang, "wizard.task_already", &[("done", &line)]))
+                    .green()
+                    .to_string(),
+            )?;
+            return Ok(());
+        }
+        self.say(
+            out,
+            &format!(
+                "\n{}",
+                heading(&trf(lang, "wizard.task_heading", &[("title", &task.title.get(lang))]))
+            ),
+        )?;
+        for (n, step) in task.steps.get(lang).iter().enumerate() {
+            self.say(
+                out,
+                wrap(&format!("{}. {step}", n + 1), self.width, "  ", "     ").trim_end(),
+            )?;
+        }
+        let fix = match task.rule.as_str() {
+            "budget" => Some(Fix::Budget),
+            "idle-shutdown" => Some(Fix::IdleShutdown),
+            _ => None,
+        };
+        let mut options = vec![
+            tr(lang, "wizard.task_check").to_string(),
+            tr(lang, "wizard.task_skip").to_string(),
+        ];
+        if let Some(fix) = fix {
+            options.push(fix_label(fix, lang).to_string());
+        }
+        let choice = self.ask(prompter, tr(lang, "wizard.task_question"), &options)?;
+        if choice == 1 {
+            return Ok(());
+        }
+        if choice == 2
+            && let Some(fix) = fix
+            && let Err(problem) = live.fix(fix, prompter, out)
+        {
+            self.say(
+                out,
+                &trf(lang, "wizard.fix_failed", &[("problem", &problem)])
+                    .yellow()
+                    .to_string(),
+            )?;
+        }
+        let item = course
+            .checklist
+            .iter()
+            .find(|i| i.id == task.proves)
+            .expect("validated");
+        let judge = checks::Judge {
+            course,
+            lang,
+            expect_region: checks::COURSE_REGION,
+        };
+        let mut told = false;
+        loop {
+            let snapshot = match live.snapshot(false) {
+                Ok(snapshot) => snapshot,
+                Err(problem) => {
+                    self.say(
+                        out,
+                        &trf(lang, "wizard.live_failed", &[("problem", &problem)])
+                            .yellow()
+                            .to_string(),
+                    )?;
+                    return Ok(());
+                }
+            };
+            let verification = crate::progress::verify(&judge, &snapshot, self.module(file), &[item]);
+            let result = verification
+                .items
+                .iter()
+                .flat_map(|i| &i.tasks)
+                .find(|t| t.outcome.task == task.id);
+            if let Some(result) = result
+                && result.outcome.proven
+            {
+                self.save(file)?;
+                self.say(out, &format!("✔ {}", result.message).green().bold().to_string())?;
+                self.announce(out, &verification.ticked, "wizard.ticked")?;
+                return Ok(());
+            }
+            if !told {
+                told = true;
+                if let Some(result) = result {
+                    self.say(out, &wrap(&result.message, self.width, "", "").yellow().to_string())?;
+                    for problem in &result.outcome.problems {
+                        self.say(out, wrap(&format!("! {problem}"), self.width, "  ", "    ").trim_end())?;
+                    }
+                }
+            }
+            if !live.wait() {
+                self.say(
+                    out,
+                    &trf(lang, "wizard.task_stopped", &[("item", &item.id)])
+                        .dimmed()
+                        .to_string(),
+                )?;
+                return Ok(());
+            }
+        }
     }
 
     /// Offers the section's live checks: on the learner's account (which

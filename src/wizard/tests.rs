@@ -107,9 +107,25 @@ fn setup() -> (tempfile::TempDir, Course, Store) {
 struct Canned<'a> {
     course: &'a Course,
     queue: VecDeque<Result<&'static str, &'static str>>,
+    /// The accounts a hands-on task's checks read, in turn.
+    snapshots: VecDeque<crate::snapshot::Snapshot>,
+    /// Between checks: true waits on, false is Esc.
+    waits: VecDeque<bool>,
+    checked: usize,
 }
 
 impl LiveChecks for Canned<'_> {
+    fn snapshot(&mut self, _sandbox: bool) -> Result<crate::snapshot::Snapshot, String> {
+        self.checked += 1;
+        self.snapshots
+            .pop_front()
+            .ok_or_else(|| "no AWS credentials found".to_string())
+    }
+
+    fn wait(&mut self) -> bool {
+        self.waits.pop_front().expect("a scripted wait")
+    }
+
     fn fix(&mut self, fix: Fix, _prompter: &mut dyn Prompter, out: &mut dyn Write) -> Result<(), String> {
         writeln!(out, "[fix applied: {fix:?}]").unwrap();
         Ok(())
@@ -163,9 +179,58 @@ fn run_live(
     let mut canned = Canned {
         course,
         queue: live.iter().cloned().collect(),
+        snapshots: VecDeque::new(),
+        waits: VecDeque::new(),
+        checked: 0,
     };
     let outcome = wizard.run(script, &mut canned, &mut out, &mut warn).unwrap();
     (outcome, String::from_utf8(out).unwrap())
+}
+
+/// Runs the wizard with hands-on tasks checked against `snapshots` in turn,
+/// `waits` answering each wait between checks; returns how many checks ran.
+fn run_tasks(
+    course: &Course,
+    store: &Store,
+    script: &mut Script,
+    snapshots: Vec<crate::snapshot::Snapshot>,
+    waits: &[bool],
+) -> (String, usize) {
+    let wizard = Wizard::new(course, Lang::En, store, 80, 42);
+    let mut out = Vec::new();
+    let mut canned = Canned {
+        course,
+        queue: VecDeque::new(),
+        snapshots: snapshots.into(),
+        waits: waits.iter().copied().collect(),
+        checked: 0,
+    };
+    wizard.run(script, &mut canned, &mut out, &mut Vec::new()).unwrap();
+    (String::from_utf8(out).unwrap(), canned.checked)
+}
+
+/// The learner's real account (the clean practice account, read as if it
+/// were AWS) with `apps` as its Studio apps and no notebook instance.
+fn account_with(course: &Course, apps: Vec<crate::snapshot::App>) -> crate::snapshot::Snapshot {
+    let mut s = course.sandbox("clean", Lang::En).unwrap();
+    s.source = crate::snapshot::Source::Aws;
+    s.apps = Ok(apps);
+    s.notebook_instances = Ok(Vec::new());
+    s
+}
+
+/// A JupyterLab app in space `lab`, created now.
+fn lab_app(status: &str) -> crate::snapshot::App {
+    crate::snapshot::App {
+        domain_id: "d-1".into(),
+        user_profile: None,
+        space: Some("lab".into()),
+        app_type: "JupyterLab".into(),
+        name: "default".into(),
+        status: status.into(),
+        instance_type: Some("ml.t3.medium".into()),
+        created_at: Some(now()),
+    }
 }
 
 /// One attempt at a section's quiz, every question right.
@@ -179,10 +244,14 @@ fn wrong_answers(course: &Course, slug: &str) -> Vec<Option<usize>> {
     vec![Some(WRONG); 2 * QUIZ_DRAW.min(course.section_questions(slug).count())]
 }
 
-/// The answers that skip a section's hands-on tasks (none yet: the wizard
-/// offers them in a later change).
-fn task_skips(_course: &Course, _slug: &str) -> Vec<Option<usize>> {
-    Vec::new()
+/// The answers that skip a section's hands-on tasks.
+fn task_skips(course: &Course, slug: &str) -> Vec<Option<usize>> {
+    course
+        .tasks
+        .iter()
+        .filter(|t| t.section == slug)
+        .map(|_| Some(1))
+        .collect()
 }
 
 fn module(store: &Store) -> ModuleProgress {
@@ -356,6 +425,7 @@ fn the_whole_module_can_be_finished_and_then_reviewed_or_restarted() {
         if section.meta.tool.is_some() {
             answers.push(Some(1)); // not now
         }
+        answers.extend(task_skips(&course, &section.meta.slug));
         if !crate::checks::of_section(&section.meta.slug).is_empty() {
             answers.push(Some(2)); // go on without checking the account
         }
@@ -434,7 +504,9 @@ fn live_evidence_records_the_account_and_region() {
     // Answer the quiz wrongly (no quiz tick), then check the clean account.
     let mut answers = vec![Some(0), Some(0)];
     answers.extend(wrong_answers(&course, "optimization"));
-    answers.extend([Some(1), Some(0), Some(2), None]);
+    answers.push(Some(1)); // move on
+    answers.extend(task_skips(&course, "optimization"));
+    answers.extend([Some(0), Some(2), None]);
     let mut script = Script::new(answers);
     let (_, out) = run_live(&course, &store, &mut script, &[Ok("clean")]);
     let tick = &module(&store).checklist["cost-optimization"];
@@ -460,7 +532,9 @@ fn sandbox_results_and_failed_runs_never_tick() {
     answers.extend(wrong_answers(&course, "optimization"));
     // Move on from the failed quiz, then: sandbox → my account (fails:
     // no credentials) → go on → leave.
-    answers.extend([Some(1), Some(1), Some(0), Some(2), None]);
+    answers.push(Some(1));
+    answers.extend(task_skips(&course, "optimization"));
+    answers.extend([Some(1), Some(0), Some(2), None]);
     let mut script = Script::new(answers);
     let (_, out) = run_live(&course, &store, &mut script, &[Err("no AWS credentials found")]);
     assert!(out.contains("practice account (sandbox)"), "{out}");
@@ -480,6 +554,7 @@ fn a_failed_check_on_the_real_account_offers_its_fix() {
     // (the budget), then go on and leave.
     let mut answers = vec![Some(0), Some(0)];
     answers.extend(right_answers(&course, "optimization"));
+    answers.extend(task_skips(&course, "optimization"));
     answers.extend([Some(0), Some(0), Some(2), None]);
     let mut script = Script::new(answers);
     let (_, out) = run_live(&course, &store, &mut script, &[Ok("neglected")]);
@@ -509,4 +584,111 @@ fn using_a_sections_tool_ticks_its_checklist_item() {
             tool: crate::course::Tool::Advise
         }
     );
+}
+
+#[test]
+fn section_5_offers_the_start_task_rechecks_until_proven_then_the_stop_task() {
+    let (_dir, course, store) = setup();
+    at_section(&store, "start-stop");
+    // Resume, the quiz; the start task: "done, check" — the first check finds
+    // nothing, a wait, the second finds the space running; the stop task:
+    // "done, check" — deleted, proven at once; then skip the checks, leave.
+    let mut answers = vec![Some(0), Some(0)];
+    answers.extend(right_answers(&course, "start-stop"));
+    answers.extend([Some(0), Some(0), Some(2), None]);
+    let mut script = Script::new(answers);
+    let snapshots = vec![
+        account_with(&course, Vec::new()),
+        account_with(&course, vec![lab_app("InService")]),
+        account_with(&course, vec![lab_app("Deleted")]),
+    ];
+    let (out, checked) = run_tasks(&course, &store, &mut script, snapshots, &[true]);
+    assert_eq!(checked, 3);
+    assert!(
+        out.contains("Hands-on task: Start a notebook on an instance you choose"),
+        "{out}"
+    );
+    assert!(out.contains("No notebook started since you began the module"), "{out}");
+    assert!(
+        out.contains("Started: JupyterLab “lab/default” on ml.t3.medium"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Checklist ticked: I can start a notebook on a specific instance"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Stopped: JupyterLab “lab/default” (ml.t3.medium)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Checklist ticked: I can stop instances I am not using"),
+        "{out}"
+    );
+    let saved = module(&store);
+    for item in ["start-notebook", "stop-instances"] {
+        assert_eq!(saved.checklist[item].evidence.kind(), "task", "{item}");
+    }
+    assert!(saved.tasks.contains_key("start-notebook") && saved.tasks.contains_key("stop-notebook"));
+}
+
+#[test]
+fn esc_while_waiting_stops_checking_and_ticks_nothing() {
+    let (_dir, course, store) = setup();
+    at_section(&store, "start-stop");
+    // The start task: check, nothing found, Esc while waiting; skip the stop
+    // task and the checks; leave.
+    let mut answers = vec![Some(0), Some(0)];
+    answers.extend(right_answers(&course, "start-stop"));
+    answers.extend([Some(0), Some(1), Some(2), None]);
+    let mut script = Script::new(answers);
+    let (out, checked) = run_tasks(
+        &course,
+        &store,
+        &mut script,
+        vec![account_with(&course, Vec::new())],
+        &[false],
+    );
+    assert_eq!(checked, 1);
+    assert!(
+        out.contains("Stopped checking. `sm-course module5 verify start-notebook`"),
+        "{out}"
+    );
+    assert!(module(&store).checklist.is_empty());
+}
+
+#[test]
+fn section_7_fixes_are_a_shortcut_that_counts_once_verified() {
+    let (_dir, course, store) = setup();
+    at_section(&store, "optimization");
+    // The quiz wrong (no tick), move on; the budget task: the fix shortcut
+    // (index 2), then the check (the clean account has the budget, and idle
+    // shutdown on, so both tasks are proven); the idle-shutdown task is then
+    // only mentioned; skip the checks and leave.
+    let mut answers = vec![Some(0), Some(0)];
+    answers.extend(wrong_answers(&course, "optimization"));
+    answers.extend([Some(1), Some(2), Some(2), None]);
+    let mut script = Script::new(answers);
+    let (out, checked) = run_tasks(
+        &course,
+        &store,
+        &mut script,
+        vec![account_with(&course, Vec::new())],
+        &[],
+    );
+    assert_eq!(checked, 1);
+    assert!(out.contains("[fix applied: Budget]"), "{out}");
+    assert!(
+        out.contains("Task already proven: Built-in idle shutdown is on"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Checklist ticked: I know cost optimisation practices"),
+        "{out}"
+    );
+    let tick = &module(&store).checklist["cost-optimization"];
+    match &tick.evidence {
+        crate::progress::Evidence::Task { tasks, .. } => assert_eq!(tasks, &["create-budget", "idle-shutdown"]),
+        other => panic!("{other:?}"),
+    }
 }

@@ -220,9 +220,91 @@ fn section_5_live_check(learner: &Learner, emulator: &crate::emulator::Emulator)
         tty.expect("Correct!");
     }
     tty.expect("Quiz passed: 3 of 3 correct.");
+    // Skip both hands-on tasks.
+    tty.expect("Hands-on task: Start a notebook on an instance you choose");
+    tty.expect("Do the steps above on your AWS account, then come back.");
+    tty.choose(1);
+    tty.expect("Hands-on task: Stop what you started");
+    tty.expect("Do the steps above on your AWS account, then come back.");
+    tty.choose(1);
     tty.expect("Check your AWS account for what this section teaches?");
     tty.choose(0);
     tty
+}
+
+#[test]
+fn section_5_rechecks_the_account_until_the_learner_starts_then_stops_a_notebook() {
+    let emulator = crate::emulator::Emulator::start();
+    let seed = crate::live::Seed::new(&emulator);
+    let domain = seed.domain("course", None);
+    seed.profile(&domain, "ana");
+    seed.space(&domain, "lab", "ana");
+    let course = Course::load(None, Lang::En, &sm_course::checks::known()).unwrap();
+    let learner = Learner::new();
+    std::fs::create_dir_all(learner.home()).unwrap();
+    let began = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    std::fs::write(
+        learner.progress_path(),
+        format!(r#"{{"version": 2, "modules": {{"module5": {{"started_at": "{began}", "current_section": "start-stop"}}}}}}"#),
+    )
+    .unwrap();
+    let mut tty = Tty::start_with(&learner, "en", |cmd| {
+        emulator.configure(cmd);
+        cmd.env("SM_COURSE_TASK_INTERVAL_MS", "300");
+    });
+    tty.expect("Resume where I stopped (section 5: Starting and stopping instances)");
+    tty.choose(0);
+    tty.expect("Ready for this section's quiz?");
+    tty.send(ENTER);
+    for _ in 0..3 {
+        tty.answer(&course, Lang::En, true);
+        tty.expect("Correct!");
+    }
+    tty.expect("Hands-on task: Start a notebook on an instance you choose");
+    tty.expect("Do the steps above on your AWS account, then come back.");
+    tty.choose(0);
+    tty.expect("No notebook started since you began the module");
+    // The learner starts a space while the wizard keeps checking.
+    seed.app(
+        &domain,
+        "space:lab",
+        aws_sdk_sagemaker::types::AppType::JupyterLab,
+        "default",
+        "ml.t3.medium",
+        60,
+    );
+    tty.expect("Started: JupyterLab “lab/default” on ml.t3.medium");
+    tty.expect("Checklist ticked: I can start a notebook on a specific instance");
+    tty.expect("Hands-on task: Stop what you started");
+    tty.expect("Do the steps above on your AWS account, then come back.");
+    tty.choose(0);
+    tty.expect("still running and billing: JupyterLab default");
+    aws_sdk_sagemaker_delete(&seed, &domain);
+    tty.expect("Stopped: JupyterLab “lab/default” (ml.t3.medium)");
+    tty.expect("Checklist ticked: I can stop instances I am not using");
+    tty.expect("Check your AWS account for what this section teaches?");
+    tty.choose(2);
+    tty.expect("6. Monitoring resources");
+    tty.send(ESC);
+    tty.expect("Progress saved in");
+    assert_eq!(tty.exit_code(), 0);
+    let checklist = &saved(&learner)["modules"]["module5"]["checklist"];
+    assert_eq!(checklist["start-notebook"]["evidence"]["kind"], "task", "{checklist}");
+    assert_eq!(checklist["stop-instances"]["evidence"]["kind"], "task", "{checklist}");
+}
+
+/// Deletes the space's app, as Stop space in the console does.
+fn aws_sdk_sagemaker_delete(seed: &crate::live::Seed, domain: &str) {
+    crate::emulator::block_on(
+        seed.sm
+            .delete_app()
+            .domain_id(domain)
+            .space_name("lab")
+            .app_type(aws_sdk_sagemaker::types::AppType::JupyterLab)
+            .app_name("default")
+            .send(),
+    )
+    .unwrap();
 }
 
 #[test]
