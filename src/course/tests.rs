@@ -308,3 +308,51 @@ fn validation_reports_a_missing_hint_and_a_quiz_too_small_to_draw_from() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn the_hands_on_tasks_load_and_each_proves_an_item_that_lists_it() {
+    let course = course();
+    let ids: Vec<&str> = course.tasks.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["start-notebook", "stop-notebook", "create-budget", "idle-shutdown"]
+    );
+    let verifiable: Vec<&str> = course.verifiable_items().iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(verifiable, ["start-notebook", "stop-instances", "cost-optimization"]);
+    // No quiz ticks the two items about doing something on the account.
+    for id in ["start-notebook", "stop-instances"] {
+        let item = course.checklist.iter().find(|i| i.id == id).unwrap();
+        assert!(
+            item.evidence.iter().all(|r| matches!(r, EvidenceRule::Tasks(_))),
+            "{id}: {:?}",
+            item.evidence
+        );
+    }
+}
+
+#[test]
+fn validation_reports_broken_tasks() {
+    let problems = bad_copy(|dir| {
+        let tasks = dir.join("module5/tasks.toml");
+        replace_in(&tasks, "rule = \"started\"", "rule = \"guessed\"");
+        replace_in(&tasks, "section = \"optimization\"", "section = \"nowhere\"");
+        // One English step fewer than Portuguese.
+        replace_in(
+            &tasks,
+            "  \"Then run `sm-course module5 verify start-notebook`.\",\n",
+            "",
+        );
+        replace_in(&tasks, "{kind} “{name}”", "{kind} “{nome}”");
+    });
+    for expected in [
+        "task \"start-notebook\": unknown rule \"guessed\"",
+        "task \"create-budget\": unknown section \"nowhere\"",
+        "task \"start-notebook\": steps need the same number in both languages (pt 6, en 5)",
+        "task \"start-notebook\": done uses unknown placeholder {nome}",
+    ] {
+        assert!(
+            problems.iter().any(|p| p.contains(expected)),
+            "{expected}: {problems:?}"
+        );
+    }
+}
