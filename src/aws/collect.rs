@@ -558,10 +558,14 @@ async fn training_jobs(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<TrainingJo
 /// extension's local setup is present (the lifecycle script writes
 /// `~/.auto-shutdown/`).
 fn local_facts() -> LocalFacts {
-    let in_studio = std::path::Path::new("/opt/ml/metadata/resource-metadata.json").exists();
+    let metadata = std::path::Path::new("/opt/ml/metadata/resource-metadata.json");
+    let in_studio = metadata.exists();
     if !in_studio {
         return LocalFacts::default();
     }
+    let current_app = std::fs::read_to_string(metadata)
+        .ok()
+        .and_then(|text| serde_json::from_str::<crate::snapshot::CurrentApp>(&text).ok());
     let setup = dirs::home_dir()
         .map(|home| home.join(".auto-shutdown/set-time-interval.sh"))
         .filter(|path| path.exists())
@@ -569,6 +573,7 @@ fn local_facts() -> LocalFacts {
     LocalFacts {
         in_studio,
         autoshutdown_setup: setup,
+        current_app,
     }
 }
 

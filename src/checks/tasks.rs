@@ -146,10 +146,13 @@ impl Judge<'_> {
             "stopped" => {
                 let proof = started(snapshot, cutoff).into_iter().find(is_stopped);
                 let mut still = Vec::new();
+                // The app this tool runs in (a Studio terminal) is in use, not left running.
+                let current = snapshot.local.current_app.as_ref();
                 if let Ok(apps) = &snapshot.apps {
                     still.extend(
                         running::studio_apps(&self.course.instances, apps, None, &snapshot.taken_at)
                             .into_iter()
+                            .filter(|(a, _)| current.is_none_or(|c| !c.is(a)))
                             .map(|(a, _)| format!("{} {}", a.app_type, a.name)),
                     );
                 }

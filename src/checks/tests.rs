@@ -450,6 +450,7 @@ fn idle_shutdown_skips_without_domains_errors_without_data_and_trusts_the_local_
     s.local = LocalFacts {
         in_studio: true,
         autoshutdown_setup: Some("/home/sagemaker-user/.auto-shutdown".into()),
+        current_app: None,
     };
     assert_eq!(run(&course, &s, "idle-shutdown").status, Status::Pass);
 }
@@ -689,6 +690,28 @@ fn a_notebook_started_and_deleted_proves_both_and_another_running_one_spoils_the
         name: "forgotten".into(),
         ..lab("InService", "2026-11-01T00:00:00Z")
     }]);
+    assert!(!task_outcome(&course, &s, "stop-notebook", Some("2026-11-28T10:00:00Z")).proven);
+}
+
+#[test]
+fn the_app_this_tool_runs_in_does_not_spoil_the_stop() {
+    let course = course();
+    let mut s = empty(&course);
+    let mine = App {
+        space: Some("my-space".into()),
+        ..lab("InService", "2026-11-01T00:00:00Z")
+    };
+    s.apps = Ok(vec![lab("Deleted", "2026-11-28T11:00:00Z"), mine]);
+    assert!(!task_outcome(&course, &s, "stop-notebook", Some("2026-11-28T10:00:00Z")).proven);
+    // Studio's resource metadata names the space this terminal runs in.
+    s.local.current_app = serde_json::from_str(
+        r#"{"AppType": "JupyterLab", "DomainId": "d-1", "SpaceName": "my-space", "UserProfileName": "",
+            "ResourceName": "default", "ResourceArn": "arn:aws:sagemaker:eu-central-1:1:app/d-1/x"}"#,
+    )
+    .unwrap();
+    assert!(task_outcome(&course, &s, "stop-notebook", Some("2026-11-28T10:00:00Z")).proven);
+    // Another space's app is still left running.
+    s.local.current_app.as_mut().unwrap().space_name = Some("other".into());
     assert!(!task_outcome(&course, &s, "stop-notebook", Some("2026-11-28T10:00:00Z")).proven);
 }
 

@@ -270,6 +270,44 @@ pub struct LocalFacts {
     pub in_studio: bool,
     /// Where the auto-shutdown extension's local setup was found.
     pub autoshutdown_setup: Option<String>,
+    /// The Studio app this tool runs in (from Studio's resource metadata):
+    /// the learner is working in it, so it is not "left running".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_app: Option<CurrentApp>,
+}
+
+/// The app named by `/opt/ml/metadata/resource-metadata.json`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CurrentApp {
+    #[serde(default)]
+    pub domain_id: Option<String>,
+    #[serde(default)]
+    pub space_name: Option<String>,
+    #[serde(default)]
+    pub user_profile_name: Option<String>,
+    #[serde(default)]
+    pub app_type: Option<String>,
+    /// The app's name.
+    #[serde(default)]
+    pub resource_name: Option<String>,
+}
+
+impl CurrentApp {
+    /// Is `app` the one this tool runs in? Fields the metadata leaves empty
+    /// do not count against it.
+    pub fn is(&self, app: &App) -> bool {
+        let same =
+            |mine: &Option<String>, theirs: Option<&str>| match (mine.as_deref().filter(|m| !m.is_empty()), theirs) {
+                (Some(mine), Some(theirs)) => mine == theirs,
+                _ => true,
+            };
+        self.domain_id.as_deref() == Some(app.domain_id.as_str())
+            && self.resource_name.as_deref() == Some(app.name.as_str())
+            && same(&self.app_type, Some(app.app_type.as_str()))
+            && same(&self.space_name, app.space.as_deref())
+            && same(&self.user_profile_name, app.user_profile.as_deref())
+    }
 }
 
 /// Masks an e-mail address for display: `ana.souza@example.com` → `a***@example.com`.
