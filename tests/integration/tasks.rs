@@ -233,3 +233,51 @@ fn an_unknown_item_or_no_credentials_cannot_run() {
     expect_code(&output, 2);
     assert!(stderr(&output).contains("no AWS credentials"), "{}", stderr(&output));
 }
+
+#[test]
+fn a_notebook_instance_started_then_stopped_proves_both_and_tasks_lists_them() {
+    let emulator = Emulator::start();
+    let seed = Seed::new(&emulator);
+    seed.notebook("course-nb", "ml.t3.medium", 300);
+    let learner = learner_began(30);
+    let output = verify(&learner, &emulator, &["stop-instances", "--format", "json"]);
+    expect_code(&output, 1);
+    let v = json(&output);
+    let task = &item(&v, "stop-instances")["tasks"][0];
+    assert!(
+        task["problems"][0]
+            .as_str()
+            .unwrap()
+            .contains("NotebookInstance course-nb"),
+        "{task}"
+    );
+    block_on(
+        seed.sm
+            .stop_notebook_instance()
+            .notebook_instance_name("course-nb")
+            .send(),
+    )
+    .unwrap();
+    let output = verify(&learner, &emulator, &["--format", "json"]);
+    let v = json(&output);
+    assert_eq!(item(&v, "start-notebook")["proven"], true, "{v}");
+    assert_eq!(item(&v, "stop-instances")["proven"], true, "{v}");
+    let proof = &item(&v, "stop-instances")["tasks"][0]["proof"];
+    assert_eq!(proof["kind"], "NotebookInstance");
+    assert_eq!(proof["name"], "course-nb");
+    assert_eq!(proof["instance_type"], "ml.t3.medium");
+
+    let output = learner.run(&["module5", "tasks", "--format", "json"]);
+    expect_code(&output, 0);
+    let list = json(&output);
+    let proven: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["proven"] == true)
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(proven, ["start-notebook", "stop-notebook"]);
+    assert_eq!(list[0]["evidence"]["account"], ACCOUNT);
+    assert_eq!(list[0]["evidence"]["proof"]["name"], "course-nb");
+}
