@@ -79,6 +79,10 @@ pub enum Module5Command {
     Checklist(FormatArgs),
     /// Check your AWS account against the module: running apps and their cost, budget, idle shutdown…
     Check(CheckArgs),
+    /// The hands-on tasks (start a notebook, stop it, budget, idle shutdown), proven or not
+    Tasks(FormatArgs),
+    /// Prove checklist items on your AWS account: each one's tasks, what is missing and how to do it
+    Verify(ProveArgs),
     /// Everything still billing, what it cost and will cost by morning (exit 1 if anything runs)
     Audit(AuditArgs),
     /// Fix what the checks found, safely (dry run available, asks first)
@@ -240,6 +244,20 @@ pub struct TroubleshootArgs {
     /// The instance that could not start (insufficient-capacity, quota-exceeded)
     #[arg(long)]
     pub instance: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProveArgs {
+    /// The checklist item to prove (start-notebook, stop-instances, cost-optimization); without it, all of them
+    #[arg(value_name = "ITEM")]
+    pub item: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    #[command(flatten)]
+    pub aws: AwsFlags,
+    /// Try it on a built-in practice account (clean, neglected, restricted); never ticks
+    #[arg(long, value_name = "SCENARIO", num_args = 0..=1, default_missing_value = "neglected")]
+    pub sandbox: Option<String>,
 }
 
 #[derive(Debug, Args)]

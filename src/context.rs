@@ -33,6 +33,12 @@ pub struct Context {
     /// `module5 --profile/--region`: the account for the wizard, and the
     /// default for the subcommands that do not name their own.
     pub aws: AwsFlags,
+    /// `SM_COURSE_QUIZ_SEED`: repeatable quiz draws and option order (tests);
+    /// unset, the wizard seeds from the clock.
+    pub quiz_seed: Option<u64>,
+    /// How long the wizard waits between checks of a hands-on task
+    /// (`SM_COURSE_TASK_INTERVAL_MS`, default 5 s; the tests shorten it).
+    pub task_interval: std::time::Duration,
     course: OnceCell<Course>,
 }
 
@@ -65,6 +71,12 @@ impl Context {
                 Command::Module5 { aws, .. } => aws.clone(),
                 _ => AwsFlags::default(),
             },
+            quiz_seed: var("SM_COURSE_QUIZ_SEED").and_then(|s| s.trim().parse().ok()),
+            task_interval: std::time::Duration::from_millis(
+                var("SM_COURSE_TASK_INTERVAL_MS")
+                    .and_then(|s| s.trim().parse().ok())
+                    .unwrap_or(5000),
+            ),
             course: OnceCell::new(),
         }
     }

@@ -385,6 +385,7 @@ pub(crate) async fn notebook_instances(sm: &aws_sdk_sagemaker::Client) -> Fetche
             started_at: time(n.last_modified_time().or(n.creation_time())),
             lifecycle_config: n.notebook_instance_lifecycle_config_name().map(str::to_string),
             lifecycle_script: None,
+            created_at: time(n.creation_time()),
         })
         .collect())
 }

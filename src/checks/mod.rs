@@ -4,6 +4,7 @@
 pub mod lcc;
 mod rules;
 pub mod running;
+pub mod tasks;
 
 pub use rules::duration;
 
@@ -111,6 +112,7 @@ pub fn known() -> Known {
     Known {
         checks: REGISTRY.iter().map(|c| (c.id, c.section)).collect(),
         advisor_families: &crate::catalog::advisor::FAMILIES,
+        task_rules: &tasks::RULES,
     }
 }
 

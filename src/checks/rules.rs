@@ -706,21 +706,35 @@ pub(super) fn long_running_alarm(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
                     && a.dimensions.iter().any(|d| d == "ServiceName=AmazonSageMaker"))
         })
         .collect();
-    if watching.is_empty() {
-        let args = [("seen", alarms.len().to_string()), ("region", region_arg(s))];
-        let mut r = j.result(ID, Status::Warn, j.say(ID, "warn", &args), &args);
-        r.remediation.commands = vec![format!(
-            "aws cloudwatch put-metric-alarm --alarm-name sagemaker-app-running-too-long \
-             --metric-name NumberOfRunningApps --namespace Custom/SageMaker --statistic Sum --period 3600 \
-             --evaluation-periods 2 --threshold 1 --comparison-operator GreaterThanThreshold --region {}",
-            region_arg(s)
-        )];
+    // An alarm whose metric nobody publishes stays in INSUFFICIENT_DATA and
+    // never warns (section 7): it does not count, whatever its namespace.
+    let (no_data, live): (Vec<_>, Vec<_>) = watching
+        .into_iter()
+        .partition(|a| a.state.as_deref() == Some("INSUFFICIENT_DATA"));
+    if !live.is_empty() {
+        let names: Vec<&str> = live.iter().map(|a| a.name.as_str()).collect();
+        let args = [("names", names.join(", "))];
+        let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
+        r.evidence = live.iter().map(|a| fact("alarm", &a.name)).collect();
         return r;
     }
-    let names: Vec<&str> = watching.iter().map(|a| a.name.as_str()).collect();
-    let args = [("names", names.join(", "))];
-    let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
-    r.evidence = watching.iter().map(|a| fact("alarm", &a.name)).collect();
+    let region = region_arg(s);
+    let (summary, args) = if no_data.is_empty() {
+        let args = vec![("seen", alarms.len().to_string()), ("region", region.clone())];
+        (j.say(ID, "warn", &args), args)
+    } else {
+        let names: Vec<&str> = no_data.iter().map(|a| a.name.as_str()).collect();
+        let args = vec![("names", names.join(", ")), ("region", region.clone())];
+        (j.say(ID, "no_data", &args), args)
+    };
+    let mut r = j.result(ID, Status::Warn, summary, &args);
+    r.evidence = no_data.iter().map(|a| fact("alarm_without_data", &a.name)).collect();
+    r.remediation.commands = vec![format!(
+        "aws cloudwatch put-metric-alarm --alarm-name sagemaker-app-running-too-long \
+         --metric-name NumberOfRunningApps --namespace Custom/SageMaker --statistic Minimum --threshold 1 \
+         --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 2 --period 3600 \
+         --treat-missing-data notBreaching --alarm-actions <SNS topic ARN> --region {region}"
+    )];
     r
 }
 

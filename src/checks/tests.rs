@@ -226,6 +226,7 @@ fn notebook_instances_pass_fail_or_error() {
         started_at: Some("2026-11-28T16:00:00Z".into()),
         lifecycle_config: None,
         lifecycle_script: None,
+        created_at: None,
     }]);
     let r = run(&course, &s, "notebook-instances");
     assert_eq!(r.status, Status::Fail);
@@ -514,6 +515,53 @@ fn the_alarm_check_recognises_sagemaker_namespaces_and_billing_alarms() {
 }
 
 #[test]
+fn an_alarm_whose_metric_nobody_publishes_is_a_warning_that_says_so() {
+    let course = course();
+    let mut s = clean(&course);
+    let alarm = |name: &str, state: &str| Alarm {
+        name: name.into(),
+        state: Some(state.into()),
+        namespaces: vec!["Custom/SageMaker".into()],
+        metrics: vec!["NumberOfRunningApps".into()],
+        dimensions: vec![],
+    };
+    // The only SageMaker alarm has no data: warn, naming it, in both languages.
+    s.alarms = Ok(vec![alarm("sagemaker-app-running-too-long", "INSUFFICIENT_DATA")]);
+    let r = run(&course, &s, "long-running-alarm");
+    assert_eq!(r.status, Status::Warn);
+    assert!(r.summary.contains("INSUFFICIENT_DATA"), "{}", r.summary);
+    assert!(r.summary.contains("sagemaker-app-running-too-long"), "{}", r.summary);
+    assert_eq!(r.evidence[0].key, "alarm_without_data");
+    let command = &r.remediation.commands[0];
+    for part in [
+        "--statistic Minimum",
+        "--threshold 1",
+        "--comparison-operator GreaterThanOrEqualToThreshold",
+        "--evaluation-periods 2",
+        "--period 3600",
+        "--treat-missing-data notBreaching",
+        "--alarm-actions <SNS topic ARN>",
+        "--region eu-central-1",
+    ] {
+        assert!(command.contains(part), "{part} in {command}");
+    }
+    let pt = run_in(&course, &s, "long-running-alarm", Lang::Pt);
+    assert!(pt.summary.contains("sem dados"), "{}", pt.summary);
+    // One alarm with data next to it is enough to pass, naming only that one.
+    s.alarms = Ok(vec![alarm("silent", "INSUFFICIENT_DATA"), alarm("watching", "OK")]);
+    let r = run(&course, &s, "long-running-alarm");
+    assert_eq!(r.status, Status::Pass);
+    assert!(
+        r.summary.contains("watching") && !r.summary.contains("silent"),
+        "{}",
+        r.summary
+    );
+    // An alarm in ALARM watches too.
+    s.alarms = Ok(vec![alarm("firing", "ALARM")]);
+    assert_eq!(run(&course, &s, "long-running-alarm").status, Status::Pass);
+}
+
+#[test]
 fn spot_training_passes_warns_skips_or_errors() {
     let course = course();
     let mut s = clean(&course);
@@ -746,6 +794,7 @@ fn a_notebook_instance_that_stops_itself_when_idle_is_a_warning_with_its_minutes
             started_at: Some("2026-11-28T16:00:00Z".into()),
             lifecycle_config: script.map(|_| "auto-stop".to_string()),
             lifecycle_script: script.map(|text| Ok(text.to_string())),
+            created_at: None,
         }])
     };
     s.notebook_instances = with_script(Some(
@@ -773,4 +822,157 @@ fn a_notebook_instance_that_stops_itself_when_idle_is_a_warning_with_its_minutes
     assert_eq!(run(&course, &s, "notebook-instances").status, Status::Fail);
     s.notebook_instances = with_script(None);
     assert_eq!(run(&course, &s, "notebook-instances").status, Status::Fail);
+}
+
+// ── Hands-on tasks: the evidence rules ─────────────────────────────────────
+
+fn task_outcome(course: &Course, s: &Snapshot, task: &str, started: Option<&str>) -> tasks::TaskOutcome {
+    let judge = Judge {
+        course,
+        lang: Lang::En,
+        expect_region: COURSE_REGION,
+    };
+    judge.task(course.task(task).unwrap(), s, started)
+}
+
+fn lab(status: &str, created_at: &str) -> App {
+    App {
+        domain_id: "d-1".into(),
+        user_profile: None,
+        space: Some("lab".into()),
+        app_type: "JupyterLab".into(),
+        name: "default".into(),
+        status: status.into(),
+        instance_type: Some("ml.t3.medium".into()),
+        created_at: Some(created_at.into()),
+    }
+}
+
+/// Nothing in the account: nothing is proven, whatever the checks say.
+fn empty(course: &Course) -> Snapshot {
+    let mut s = clean(course);
+    s.apps = Ok(Vec::new());
+    s.notebook_instances = Ok(Vec::new());
+    s
+}
+
+#[test]
+fn an_account_where_nothing_was_started_proves_neither_start_nor_stop() {
+    let course = course();
+    let s = empty(&course);
+    assert_eq!(run(&course, &s, "studio-apps").status, Status::Pass);
+    for task in ["start-notebook", "stop-notebook"] {
+        let o = task_outcome(&course, &s, task, Some("2026-11-28T10:00:00Z"));
+        assert!(!o.proven, "{task}: {o:?}");
+        assert!(o.proof.is_none());
+    }
+}
+
+#[test]
+fn a_notebook_started_and_running_proves_the_start_not_the_stop() {
+    let course = course();
+    let mut s = empty(&course);
+    s.apps = Ok(vec![lab("InService", "2026-11-28T11:00:00Z")]);
+    let start = task_outcome(&course, &s, "start-notebook", Some("2026-11-28T10:00:00Z"));
+    assert!(start.proven);
+    let proof = start.proof.unwrap();
+    assert_eq!(
+        (proof.kind.as_str(), proof.name.as_str(), proof.instance_type.as_deref()),
+        ("JupyterLab", "lab/default", Some("ml.t3.medium"))
+    );
+    assert_eq!(proof.created_at.as_deref(), Some("2026-11-28T11:00:00Z"));
+    let stop = task_outcome(&course, &s, "stop-notebook", Some("2026-11-28T10:00:00Z"));
+    assert!(!stop.proven);
+    assert!(stop.problems.iter().any(|p| p.contains("still running")), "{stop:?}");
+}
+
+#[test]
+fn a_notebook_started_and_deleted_proves_both_and_another_running_one_spoils_the_stop() {
+    let course = course();
+    let mut s = empty(&course);
+    s.apps = Ok(vec![lab("Deleted", "2026-11-28T11:00:00Z")]);
+    for task in ["start-notebook", "stop-notebook"] {
+        assert!(
+            task_outcome(&course, &s, task, Some("2026-11-28T10:00:00Z")).proven,
+            "{task}"
+        );
+    }
+    // A notebook instance stopped since the module began counts as well.
+    s.apps = Ok(Vec::new());
+    s.notebook_instances = Ok(vec![NotebookInstance {
+        name: "nb".into(),
+        status: "Stopped".into(),
+        instance_type: Some("ml.t3.medium".into()),
+        started_at: Some("2026-11-28T12:00:00Z".into()),
+        created_at: Some("2026-11-28T11:30:00Z".into()),
+        lifecycle_config: None,
+        lifecycle_script: None,
+    }]);
+    assert!(task_outcome(&course, &s, "stop-notebook", Some("2026-11-28T10:00:00Z")).proven);
+    // Something else still billing: not proven.
+    s.apps = Ok(vec![App {
+        app_type: "KernelGateway".into(),
+        name: "forgotten".into(),
+        ..lab("InService", "2026-11-01T00:00:00Z")
+    }]);
+    assert!(!task_outcome(&course, &s, "stop-notebook", Some("2026-11-28T10:00:00Z")).proven);
+}
+
+#[test]
+fn the_app_this_tool_runs_in_does_not_spoil_the_stop() {
+    let course = course();
+    let mut s = empty(&course);
+    let mine = App {
+        space: Some("my-space".into()),
+        ..lab("InService", "2026-11-01T00:00:00Z")
+    };
+    s.apps = Ok(vec![lab("Deleted", "2026-11-28T11:00:00Z"), mine]);
+    assert!(!task_outcome(&course, &s, "stop-notebook", Some("2026-11-28T10:00:00Z")).proven);
+    // Studio's resource metadata names the space this terminal runs in.
+    s.local.current = studio::parse(
+        r#"{"AppType": "JupyterLab", "DomainId": "d-1", "SpaceName": "my-space", "UserProfileName": "",
+            "ResourceName": "default", "ResourceArn": "arn:aws:sagemaker:eu-central-1:1:app/d-1/my-space/JupyterLab/default"}"#,
+    )
+    .ok();
+    assert!(s.local.current.is_some());
+    assert!(task_outcome(&course, &s, "stop-notebook", Some("2026-11-28T10:00:00Z")).proven);
+    // Another space's app is still left running.
+    s.local.current.as_mut().unwrap().space = Some("other".into());
+    assert!(!task_outcome(&course, &s, "stop-notebook", Some("2026-11-28T10:00:00Z")).proven);
+}
+
+#[test]
+fn a_notebook_started_before_the_module_counts_only_within_24_hours() {
+    let course = course();
+    let mut s = empty(&course);
+    s.apps = Ok(vec![lab("Deleted", "2026-11-27T12:00:00Z")]);
+    // Began the module the next morning: 22 hours before counts.
+    assert!(task_outcome(&course, &s, "start-notebook", Some("2026-11-28T10:00:00Z")).proven);
+    // Began two days later: too old.
+    assert!(!task_outcome(&course, &s, "start-notebook", Some("2026-11-30T10:00:00Z")).proven);
+    // Not begun: counts from the snapshot's time less 24 hours (taken 18:00 on the 28th).
+    assert!(!task_outcome(&course, &s, "start-notebook", None).proven);
+    // The free JupyterServer and failed apps never count.
+    s.apps = Ok(vec![
+        App {
+            app_type: "JupyterServer".into(),
+            instance_type: Some("system".into()),
+            ..lab("InService", "2026-11-28T11:00:00Z")
+        },
+        lab("Failed", "2026-11-28T11:00:00Z"),
+    ]);
+    assert!(!task_outcome(&course, &s, "start-notebook", Some("2026-11-28T10:00:00Z")).proven);
+}
+
+#[test]
+fn the_budget_and_idle_shutdown_tasks_follow_their_checks() {
+    let course = course();
+    let s = clean(&course);
+    let budget = task_outcome(&course, &s, "create-budget", None);
+    assert!(budget.proven, "{budget:?}");
+    assert_eq!(budget.proof.unwrap().kind, "Budget");
+    assert!(task_outcome(&course, &s, "idle-shutdown", None).proven);
+    let neglected = course.sandbox("neglected", Lang::En).unwrap();
+    assert!(!task_outcome(&course, &neglected, "create-budget", None).proven);
+    assert!(!task_outcome(&course, &neglected, "idle-shutdown", None).proven);
 }

@@ -28,12 +28,8 @@ pub fn wizard(ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     }
     let course = ctx.course()?;
     let store = ctx.store()?;
-    let wizard = Wizard {
-        course,
-        lang,
-        store: &store,
-        width: ctx.width,
-    };
+    let seed = ctx.quiz_seed.unwrap_or_else(crate::util::Rng::clock_seed);
+    let wizard = Wizard::new(course, lang, &store, ctx.width, seed);
     // Inside Studio or on a notebook instance: say where, once, at the start.
     if let Some(here) = crate::snapshot::studio::read().current {
         out.line(&here_line(&here, lang))?;
@@ -183,6 +179,26 @@ impl Write for OutputWriter<'_, '_> {
 }
 
 impl LiveChecks for AccountChecks<'_> {
+    fn snapshot(&mut self, sandbox: bool) -> Result<crate::snapshot::Snapshot, String> {
+        let ctx = self.ctx;
+        let course = ctx.course().map_err(|e| e.to_string())?;
+        let snapshot = if sandbox {
+            course.sandbox(SANDBOX_SCENARIO, ctx.lang)
+        } else {
+            crate::aws::snapshot(&ctx.aws_args(&Default::default()), ctx.lang, ctx.spinner)
+        }
+        .map_err(|e| e.to_string())?;
+        if let Err(e) = &snapshot.identity {
+            return Err(e.describe(ctx.lang));
+        }
+        Ok(snapshot)
+    }
+
+    fn wait(&mut self) -> bool {
+        let ctx = self.ctx;
+        crate::ui::wait_unless_esc(ctx.task_interval, tr(ctx.lang, "wizard.task_waiting"), ctx.spinner)
+    }
+
     fn tool(&mut self, tool: Tool, prompter: &mut dyn Prompter, out: &mut dyn Write) -> Result<(), String> {
         let ctx = self.ctx;
         let lang = ctx.lang;

@@ -8,6 +8,7 @@ mod instructor;
 mod learn;
 mod machine;
 mod meta;
+mod tasks;
 mod tools;
 
 use crate::cli::{Cli, Command, FixCommand, InstructorCommand, Module5Command, PricesCommand};
@@ -26,6 +27,8 @@ pub fn dispatch(cli: &Cli, ctx: &Context, out: &mut Output) -> Result<ExitStatus
             Module5Command::Report(args) => learn::report(args, ctx, out),
             Module5Command::Reset(args) => learn::reset(args, ctx, out),
             Module5Command::Check(args) => account::check(args, ctx, out),
+            Module5Command::Tasks(args) => tasks::tasks(args, ctx, out),
+            Module5Command::Verify(args) => tasks::verify(args, ctx, out),
             Module5Command::Audit(args) => account::audit(args, ctx, out),
             Module5Command::Fix {
                 what: FixCommand::Budget(args),

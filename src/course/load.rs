@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, include_dir};
 use serde::Deserialize;
 
-use super::{CheckText, ChecklistItem, Course, Known, Objective, Question, Section, SectionMeta, Text};
+use super::{CheckText, ChecklistItem, Course, Known, Objective, Question, Section, SectionMeta, Task, Text};
 use crate::catalog::Instances;
 use crate::error::{Error, Result};
 use crate::i18n::{Lang, trf};
@@ -34,6 +34,12 @@ struct QuizFile {
 }
 
 /// Where lessons are read from.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TasksFile {
+    task: Vec<Task>,
+}
+
 #[derive(Clone, Debug)]
 pub enum Origin {
     Embedded,
@@ -82,6 +88,8 @@ impl Course {
             toml::from_str(&parse("module5/module.toml")?).map_err(|e| vec![format!("module5/module.toml: {e}")])?;
         let quiz: QuizFile =
             toml::from_str(&parse("module5/quiz.toml")?).map_err(|e| vec![format!("module5/quiz.toml: {e}")])?;
+        let tasks: TasksFile =
+            toml::from_str(&parse("module5/tasks.toml")?).map_err(|e| vec![format!("module5/tasks.toml: {e}")])?;
         let instances: Instances = toml::from_str(&parse("module5/instances.toml")?)
             .map_err(|e| vec![format!("module5/instances.toml: {e}")])?;
         let checks: BTreeMap<String, CheckText> =
@@ -114,6 +122,7 @@ impl Course {
             sections,
             questions: quiz.question,
             checklist: module.checklist,
+            tasks: tasks.task,
             instances,
             checks,
             origin: origin.clone(),

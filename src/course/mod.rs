@@ -20,6 +20,11 @@ pub use validate::Known;
 
 pub const MODULE_ID: &str = "module5";
 
+/// Questions drawn for one attempt at a section's quiz.
+pub const QUIZ_DRAW: usize = 3;
+/// The fewest questions a quiz section may have, so a retake draws a different set.
+pub const QUIZ_POOL_MIN: usize = 5;
+
 pub use crate::i18n::Text;
 
 #[derive(Debug, Deserialize)]
@@ -78,7 +83,33 @@ pub enum EvidenceRule {
     Checks(Vec<String>),
     /// The learner used this tool in the wizard.
     Tool(Tool),
+    /// These hands-on tasks (tasks.toml) were all verified on the learner's
+    /// real account by `verify`.
+    Tasks(Vec<String>),
 }
+
+/// A hands-on task (tasks.toml): work done on the learner's own account,
+/// verified there by its `rule`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Task {
+    pub id: String,
+    /// The section (slug) whose wizard step offers it.
+    pub section: String,
+    /// The checklist item it helps prove.
+    pub proves: String,
+    /// The verifier's evidence rule (`started`, `stopped`, `budget`, `idle-shutdown`).
+    pub rule: String,
+    pub title: Text,
+    pub steps: Steps,
+    /// Shown once proven; may use {kind} {name} {instance} {at}.
+    pub done: Text,
+    /// Shown while it is not.
+    pub missing: Text,
+}
+
+/// The placeholders a task's `done` line may use.
+pub const TASK_PLACEHOLDERS: [&str; 4] = ["kind", "name", "instance", "at"];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -119,7 +150,7 @@ impl Question {
         }
     }
 
-    /// Is `choice` (0-based, as a prompt returns it) the right option?
+    /// Is `choice` (0-based, in quiz.toml's order, not as shown) the right option?
     pub fn is_correct(&self, choice: usize) -> bool {
         choice + 1 == self.answer
     }
@@ -172,6 +203,8 @@ pub struct Course {
     pub sections: Vec<Section>,
     pub questions: Vec<Question>,
     pub checklist: Vec<ChecklistItem>,
+    /// The hands-on tasks, verified on the learner's account.
+    pub tasks: Vec<Task>,
     pub instances: Instances,
     /// The words of the live account checks, by check id.
     pub checks: BTreeMap<String, CheckText>,
@@ -185,6 +218,24 @@ impl Course {
         self.sections.iter().find(|s| {
             s.meta.slug == name || s.meta.alias == name || name.parse::<u32>().is_ok_and(|n| n == s.meta.number)
         })
+    }
+
+    pub fn task(&self, id: &str) -> Option<&Task> {
+        self.tasks.iter().find(|t| t.id == id)
+    }
+
+    /// The tasks that prove checklist item `item`.
+    pub fn tasks_proving<'a>(&'a self, item: &'a str) -> impl Iterator<Item = &'a Task> + 'a {
+        self.tasks.iter().filter(move |t| t.proves == item)
+    }
+
+    /// The checklist items a hands-on task can prove on the account, in
+    /// checklist order.
+    pub fn verifiable_items(&self) -> Vec<&ChecklistItem> {
+        self.checklist
+            .iter()
+            .filter(|i| i.evidence.iter().any(|r| matches!(r, EvidenceRule::Tasks(_))))
+            .collect()
     }
 
     pub fn section_index(&self, slug: &str) -> Option<usize> {

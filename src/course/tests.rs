@@ -315,3 +315,111 @@ fn the_module_time_is_the_sum_of_the_sections() {
     assert_eq!(course.minutes_from(0), sum);
     assert_eq!(course.minutes_from(9), course.sections[9].meta.minutes);
 }
+
+/// The right option must not give itself away by its length: per language,
+/// it may be the longest (ties count as longest) in at most 40% of the
+/// questions.
+#[test]
+fn the_right_option_is_not_usually_the_longest() {
+    let course = course();
+    for lang in [Lang::Pt, Lang::En] {
+        let longest: Vec<&str> = course
+            .questions
+            .iter()
+            .filter(|q| {
+                let options = &q.text(lang).options;
+                let right = options[q.answer - 1].chars().count();
+                options.iter().all(|o| o.chars().count() <= right)
+            })
+            .map(|q| q.id.as_str())
+            .collect();
+        let share = longest.len() as f64 / course.questions.len() as f64;
+        assert!(
+            share <= 0.4,
+            "{lang:?}: the right option is the longest in {} of {} questions: {longest:?}",
+            longest.len(),
+            course.questions.len()
+        );
+    }
+}
+
+#[test]
+fn validation_reports_a_missing_hint_and_a_quiz_too_small_to_draw_from() {
+    let problems = bad_copy(|dir| {
+        let quiz = dir.join("module5/quiz.toml");
+        let text = std::fs::read_to_string(&quiz).unwrap();
+        // Drop the first question's English hint, and cut the concepts quiz
+        // to its first question by moving the others to no section.
+        let text = text.replacen("\nen.hint = ", "\nen.unused_hint_removed = ", 1);
+        let text = text.replace("\nen.unused_hint_removed = ", "\n# ");
+        let mut seen = 0;
+        let text: String = text
+            .split_inclusive('\n')
+            .map(|line| {
+                if line == "section = \"concepts\"\n" {
+                    seen += 1;
+                    if seen > 1 {
+                        return "section = \"resources\"\n".to_string();
+                    }
+                }
+                line.to_string()
+            })
+            .collect();
+        std::fs::write(&quiz, text).unwrap();
+    });
+    assert!(problems.iter().any(|p| p.contains("en needs a hint")), "{problems:?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("section \"concepts\" has 1 questions, a quiz needs at least 5")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn the_hands_on_tasks_load_and_each_proves_an_item_that_lists_it() {
+    let course = course();
+    let ids: Vec<&str> = course.tasks.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["start-notebook", "stop-notebook", "create-budget", "idle-shutdown"]
+    );
+    let verifiable: Vec<&str> = course.verifiable_items().iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(verifiable, ["start-notebook", "stop-instances", "cost-optimization"]);
+    // No quiz ticks the two items about doing something on the account.
+    for id in ["start-notebook", "stop-instances"] {
+        let item = course.checklist.iter().find(|i| i.id == id).unwrap();
+        assert!(
+            item.evidence.iter().all(|r| matches!(r, EvidenceRule::Tasks(_))),
+            "{id}: {:?}",
+            item.evidence
+        );
+    }
+}
+
+#[test]
+fn validation_reports_broken_tasks() {
+    let problems = bad_copy(|dir| {
+        let tasks = dir.join("module5/tasks.toml");
+        replace_in(&tasks, "rule = \"started\"", "rule = \"guessed\"");
+        replace_in(&tasks, "section = \"optimization\"", "section = \"nowhere\"");
+        // One English step fewer than Portuguese.
+        replace_in(
+            &tasks,
+            "  \"Then run `sm-course module5 verify start-notebook`.\",\n",
+            "",
+        );
+        replace_in(&tasks, "{kind} “{name}”", "{kind} “{nome}”");
+    });
+    for expected in [
+        "task \"start-notebook\": unknown rule \"guessed\"",
+        "task \"create-budget\": unknown section \"nowhere\"",
+        "task \"start-notebook\": steps need the same number in both languages (pt 6, en 5)",
+        "task \"start-notebook\": done uses unknown placeholder {nome}",
+    ] {
+        assert!(
+            problems.iter().any(|p| p.contains(expected)),
+            "{expected}: {problems:?}"
+        );
+    }
+}

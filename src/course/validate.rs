@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Course, EvidenceRule, MODULE_ID, markdown};
+use super::{Course, EvidenceRule, MODULE_ID, TASK_PLACEHOLDERS, markdown};
 use crate::i18n::Lang;
 
 /// What the code knows that the content may refer to.
@@ -13,6 +13,8 @@ pub struct Known {
     pub checks: Vec<(&'static str, Option<&'static str>)>,
     /// Families the advisor's matrix can end in: each needs an instance.
     pub advisor_families: &'static [&'static str],
+    /// The evidence rules `verify` knows, for tasks.toml's `rule`.
+    pub task_rules: &'static [&'static str],
 }
 
 impl Known {
@@ -22,6 +24,74 @@ impl Known {
 }
 
 impl Course {
+    /// tasks.toml: unique ids, a known section, checklist item and rule, every
+    /// text in both languages, steps of the same length without braces, and
+    /// `done` using only the placeholders the verifier fills.
+    fn validate_tasks(&self, known: &Known) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut ids = BTreeSet::new();
+        for task in &self.tasks {
+            let at = format!("tasks.toml: task {:?}", task.id);
+            if !ids.insert(task.id.as_str()) {
+                problems.push(format!("{at}: id used twice"));
+            }
+            if self.section(&task.section).is_none() {
+                problems.push(format!("{at}: unknown section {:?}", task.section));
+            }
+            match self.checklist.iter().find(|i| i.id == task.proves) {
+                None => problems.push(format!("{at}: proves unknown checklist item {:?}", task.proves)),
+                Some(item)
+                    if !item
+                        .evidence
+                        .iter()
+                        .any(|r| matches!(r, EvidenceRule::Tasks(t) if t.contains(&task.id))) =>
+                {
+                    problems.push(format!(
+                        "{at}: checklist item {:?} does not list it in its evidence",
+                        task.proves
+                    ));
+                }
+                Some(_) => {}
+            }
+            if !known.task_rules.contains(&task.rule.as_str()) {
+                problems.push(format!(
+                    "{at}: unknown rule {:?} (known: {})",
+                    task.rule,
+                    known.task_rules.join(", ")
+                ));
+            }
+            for (lang, text) in [("pt", &task.title.pt), ("en", &task.title.en)]
+                .into_iter()
+                .chain([("pt", &task.done.pt), ("en", &task.done.en)])
+                .chain([("pt", &task.missing.pt), ("en", &task.missing.en)])
+            {
+                if text.trim().is_empty() {
+                    problems.push(format!("{at}: an empty {lang} text"));
+                }
+            }
+            if task.steps.pt.is_empty() || task.steps.pt.len() != task.steps.en.len() {
+                problems.push(format!(
+                    "{at}: steps need the same number in both languages (pt {}, en {})",
+                    task.steps.pt.len(),
+                    task.steps.en.len()
+                ));
+            }
+            for step in task.steps.pt.iter().chain(&task.steps.en) {
+                if step.trim().is_empty() || step.contains(['{', '}']) {
+                    problems.push(format!("{at}: a step is empty or has braces: {step:?}"));
+                }
+            }
+            for text in [&task.done.pt, &task.done.en] {
+                for name in placeholders(text) {
+                    if !TASK_PLACEHOLDERS.contains(&name) {
+                        problems.push(format!("{at}: done uses unknown placeholder {{{name}}}"));
+                    }
+                }
+            }
+        }
+        problems
+    }
+
     /// Every problem with the content, so an instructor editing it sees them all at once.
     pub(super) fn validate(&self, known: &Known) -> Vec<String> {
         let mut problems = Vec::new();
@@ -112,8 +182,23 @@ impl Course {
                 if text.prompt.trim().is_empty() || text.explanation.trim().is_empty() {
                     problems.push(format!("{at}: {lang} prompt and explanation must not be empty"));
                 }
+                if text.hint.as_deref().is_none_or(|h| h.trim().is_empty()) {
+                    problems.push(format!("{at}: {lang} needs a hint (shown after a first wrong answer)"));
+                }
             }
         }
+        // Enough questions per quiz for a retake to draw a different set.
+        for section in &self.sections {
+            let count = self.section_questions(&section.meta.slug).count();
+            if count > 0 && count < super::QUIZ_POOL_MIN {
+                problems.push(format!(
+                    "quiz.toml: section {:?} has {count} questions, a quiz needs at least {}",
+                    section.meta.slug,
+                    super::QUIZ_POOL_MIN
+                ));
+            }
+        }
+        problems.extend(self.validate_tasks(known));
         for objective in &self.objectives {
             let count = self.questions.iter().filter(|q| q.objective == objective.id).count();
             if count < 2 {
@@ -139,6 +224,21 @@ impl Course {
                                 "module.toml: checklist item {:?} needs the quiz of section {slug:?}, which has no questions",
                                 item.id
                             ));
+                        }
+                    }
+                    EvidenceRule::Tasks(ids) => {
+                        for id in ids {
+                            match self.task(id) {
+                                None => problems.push(format!(
+                                    "module.toml: checklist item {:?} names unknown task {id:?}",
+                                    item.id
+                                )),
+                                Some(task) if task.proves != item.id => problems.push(format!(
+                                    "module.toml: checklist item {:?} names task {id:?}, which proves {:?}",
+                                    item.id, task.proves
+                                )),
+                                Some(_) => {}
+                            }
                         }
                     }
                     EvidenceRule::Tool(tool) => {
@@ -245,4 +345,12 @@ impl Course {
         }
         problems
     }
+}
+
+/// The `{name}` placeholders of a text.
+fn placeholders(text: &str) -> Vec<&str> {
+    text.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect()
 }

@@ -53,6 +53,18 @@ pub struct StudentResult {
     /// From a learner's exported report: checklist and quizzes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<ProgressSummary>,
+    /// `instructor verify`: the checklist items the account itself proves
+    /// now (task evidence: a notebook started and stopped in the last 24
+    /// hours, the budget and idle shutdown), of those it could.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_account: Option<AccountItems>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct AccountItems {
+    /// Item ids proven on the account (kind of evidence: `task`).
+    pub proven: Vec<String>,
+    pub total: usize,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -61,8 +73,28 @@ pub struct ProgressSummary {
     pub checklist_total: usize,
     pub quizzes_passed: usize,
     pub quizzes_total: usize,
+    /// Each ticked item's kind of evidence (item id → `quiz`, `tool`,
+    /// `live` or `task`): `live` and `task` were proven on the account.
+    #[serde(default)]
+    pub evidence: std::collections::BTreeMap<String, String>,
     /// When the report's live checks ran.
     pub checked_at: Option<String>,
+}
+
+impl ProgressSummary {
+    /// `5/7 (quiz 3, task 2)`: items ticked, and by which kind of evidence.
+    pub fn checklist_text(&self) -> String {
+        let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for kind in self.evidence.values() {
+            *counts.entry(kind.as_str()).or_default() += 1;
+        }
+        let mut text = format!("{}/{}", self.checklist_done, self.checklist_total);
+        if !counts.is_empty() {
+            let kinds: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            text.push_str(&format!(" ({})", kinds.join(", ")));
+        }
+        text
+    }
 }
 
 impl StudentResult {
@@ -177,6 +209,10 @@ pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
     if with_progress {
         headers.push(tr(lang, "instructor.checklist").to_string());
     }
+    let with_account_items = book.students.iter().any(|s| s.on_account.is_some());
+    if with_account_items {
+        headers.push(tr(lang, "instructor.on_account").to_string());
+    }
     headers.extend((1..=ids.len()).map(|n| n.to_string()));
     let rows: Vec<Vec<String>> = book
         .students
@@ -191,7 +227,14 @@ pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
                 row.push(
                     s.progress
                         .as_ref()
-                        .map_or(String::new(), |p| format!("{}/{}", p.checklist_done, p.checklist_total)),
+                        .map_or(String::new(), ProgressSummary::checklist_text),
+                );
+            }
+            if with_account_items {
+                row.push(
+                    s.on_account
+                        .as_ref()
+                        .map_or(String::new(), |a| format!("{}/{}", a.proven.len(), a.total)),
                 );
             }
             row.extend(ids.iter().map(|id| {
@@ -409,6 +452,7 @@ mod tests {
                 evaluated: 2,
             },
             progress: None,
+            on_account: None,
         };
         let broken = StudentResult {
             name: "=HYPERLINK(\"x\")".into(),
@@ -422,6 +466,7 @@ mod tests {
                 evaluated: 0,
             },
             progress: None,
+            on_account: None,
         };
         Gradebook::new(vec![ok, broken])
     }

@@ -15,7 +15,7 @@ use crate::course::Course;
 use crate::error::Result;
 use crate::i18n::{Lang, tr, trf};
 use crate::snapshot::Snapshot;
-pub use gradebook::{Gradebook, ProgressSummary, Score, StudentResult, StudentStatus};
+pub use gradebook::{AccountItems, Gradebook, ProgressSummary, Score, StudentResult, StudentStatus};
 use roster::Student;
 
 /// How long a student's credentials (an AssumeRole, say) may take.
@@ -84,6 +84,7 @@ async fn verify_one(
             evaluated: 0,
         },
         progress: None,
+        on_account: None,
     };
     let mut snapshot = match read.snapshot {
         Ok(snapshot) => snapshot,
@@ -111,6 +112,20 @@ async fn verify_one(
         expect_region,
     };
     let checks = judge.judge(&snapshot, only);
+    // What the account itself proves of the checklist: the tasks' rules, with
+    // the learner's start unknown (so the last 24 hours count). Nothing is ticked.
+    let items = course.verifiable_items();
+    let mut scratch = crate::progress::ModuleProgress::default();
+    let verified = crate::progress::verify(&judge, &snapshot, &mut scratch, &items);
+    let on_account = AccountItems {
+        proven: verified
+            .items
+            .iter()
+            .filter(|i| i.proven)
+            .map(|i| i.id.clone())
+            .collect(),
+        total: verified.items.len(),
+    };
     StudentResult {
         name: student.name.clone(),
         account,
@@ -120,6 +135,7 @@ async fn verify_one(
         score: Score::of(&checks),
         checks,
         progress: None,
+        on_account: Some(on_account),
     }
 }
 
@@ -260,8 +276,15 @@ pub fn collect(paths: &[std::path::PathBuf], roster: Option<&[Student]>, course:
                     checklist_total: report.checklist.len(),
                     quizzes_passed: report.quizzes.iter().filter(|q| q.passed).count(),
                     quizzes_total: report.quizzes.len(),
+                    evidence: report
+                        .checklist
+                        .iter()
+                        .filter(|i| i.done)
+                        .filter_map(|i| i.evidence.clone().map(|kind| (i.id.clone(), kind)))
+                        .collect(),
                     checked_at: report.last_check.as_ref().map(|c| c.at.clone()),
                 }),
+                on_account: None,
             }
         })
         .collect();
@@ -281,5 +304,6 @@ fn unreadable(name: String, error: String) -> StudentResult {
             evaluated: 0,
         },
         progress: None,
+        on_account: None,
     }
 }

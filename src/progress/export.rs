@@ -24,6 +24,11 @@ pub struct ReportItem {
     pub id: String,
     pub done: bool,
     pub at: Option<String>,
+    /// The kind of evidence behind the tick (`quiz`, `tool`, `live`, `task`):
+    /// `task` and `live` were proven on the learner's account. Absent in
+    /// reports from older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -51,6 +56,7 @@ pub fn learner_report(course: &Course, module: &ModuleProgress, learner: Option<
                     id: item.id.clone(),
                     done: tick.is_some(),
                     at: tick.map(|t| t.at.clone()),
+                    evidence: tick.map(|t| t.evidence.kind().to_string()),
                 }
             })
             .collect(),

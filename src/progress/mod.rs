@@ -5,19 +5,42 @@
 
 mod export;
 mod store;
+mod verify;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::checks::tasks::{Proof, TaskOutcome};
 use crate::checks::{CheckResult, Status};
 use crate::course::{Course, EvidenceRule};
 use crate::util::now;
 
 pub use export::{LearnerReport, QuizScore, ReportItem, learner_report};
 pub use store::Store;
+pub use verify::{ItemResult, TaskResult, Verification, verify};
 
-pub const FORMAT_VERSION: u32 = 1;
+/// 2: an answer's `choice` is the option's identity (its place in quiz.toml),
+/// since options are shown shuffled. In version 1 it was the place shown,
+/// which was always quiz.toml's order, so a version 1 file migrates as it is.
+pub const FORMAT_VERSION: u32 = 2;
+
+impl ProgressFile {
+    /// Brings a file written by an older format up to this one, keeping every
+    /// answer and tick; `None` for a format this build does not know.
+    pub fn migrate(mut self) -> Option<ProgressFile> {
+        match self.version {
+            FORMAT_VERSION => Some(self),
+            1 => {
+                // v1's `choice` was the position shown, which was the
+                // position in quiz.toml: it maps one-to-one.
+                self.version = FORMAT_VERSION;
+                Some(self)
+            }
+            _ => None,
+        }
+    }
+}
 
 #[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -43,6 +66,13 @@ pub struct ModuleProgress {
     /// The latest answer to each question (question id → answer).
     #[serde(default)]
     pub answers: BTreeMap<String, Answer>,
+    /// The latest attempt at each section's quiz (slug → the questions drawn).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub quiz_rounds: BTreeMap<String, QuizRound>,
+    /// Hands-on tasks verified on the account (task id → when and how). A
+    /// task once proven stays proven.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tasks: BTreeMap<String, TaskDone>,
     /// Ticked checklist items (item id → tick). A tick stays once earned.
     #[serde(default)]
     pub checklist: BTreeMap<String, Tick>,
@@ -69,12 +99,26 @@ pub struct CheckStatus {
     pub status: Status,
 }
 
+/// One attempt at a section's quiz: the questions drawn for it, and when.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct QuizRound {
+    pub questions: Vec<String>,
+    pub at: String,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Answer {
-    /// The option chosen, counted from 1 like `answer` in quiz.toml.
+    /// The option chosen, by its identity: its place in quiz.toml counted
+    /// from 1 like `answer` (options are shown shuffled). The first try.
     pub choice: usize,
+    /// Whether the first try was right; only first tries count in a score.
     pub correct: bool,
+    /// The option chosen on the second try, after a wrong first one and its
+    /// hint (same numbering as `choice`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_try: Option<usize>,
     pub attempts: u32,
     pub at: String,
 }
@@ -96,6 +140,38 @@ pub enum Evidence {
         account: String,
         region: String,
     },
+    /// Hands-on tasks verified on this account and region by `verify`, with
+    /// the resources that proved them.
+    Task {
+        tasks: Vec<String>,
+        account: String,
+        region: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        proofs: Vec<Proof>,
+    },
+}
+
+impl Evidence {
+    /// The kind of evidence, as the file and the reports name it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Evidence::Quiz { .. } => "quiz",
+            Evidence::Tool { .. } => "tool",
+            Evidence::Live { .. } => "live",
+            Evidence::Task { .. } => "task",
+        }
+    }
+}
+
+/// A hands-on task verified on the learner's account.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TaskDone {
+    pub at: String,
+    pub account: String,
+    pub region: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<Proof>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -134,7 +210,8 @@ impl ModuleProgress {
         *self == ModuleProgress::default()
     }
 
-    /// Records an answer (0-based `choice`, as prompts return it).
+    /// Records a first try (0-based `choice` in quiz.toml's order, whatever
+    /// order it was shown in); returns whether it is right.
     pub fn record_answer(&mut self, course: &Course, question_id: &str, choice: usize) -> bool {
         let question = course
             .questions
@@ -149,6 +226,7 @@ impl ModuleProgress {
             Answer {
                 choice: choice + 1,
                 correct,
+                second_try: None,
                 attempts,
                 at: at.clone(),
             },
@@ -158,19 +236,65 @@ impl ModuleProgress {
         correct
     }
 
-    /// Right answers and questions in a section's quiz.
-    pub fn quiz_score(&self, course: &Course, section: &str) -> (usize, usize) {
-        let questions: Vec<_> = course.section_questions(section).collect();
-        let correct = questions
+    /// Records the second try at a question whose first try was wrong (0-based
+    /// `choice` in quiz.toml's order); returns whether it is right. It does
+    /// not change the score: only first tries count.
+    pub fn record_second_try(&mut self, course: &Course, question_id: &str, choice: usize) -> bool {
+        let question = course
+            .questions
             .iter()
-            .filter(|q| self.answers.get(&q.id).is_some_and(|a| a.correct))
-            .count();
-        (correct, questions.len())
+            .find(|q| q.id == question_id)
+            .expect("question from the course");
+        if let Some(answer) = self.answers.get_mut(question_id) {
+            answer.second_try = Some(choice + 1);
+        }
+        self.updated_at = Some(now());
+        question.is_correct(choice)
     }
 
+    /// The section's questions that count in its score: those of its latest
+    /// attempt; for progress from before attempts were recorded (format 1),
+    /// all of the section's questions.
+    fn scored_questions<'c>(&self, course: &'c Course, section: &'c str) -> Vec<&'c crate::course::Question> {
+        let round = self.quiz_rounds.get(section);
+        course
+            .section_questions(section)
+            .filter(|q| round.is_none_or(|r| r.questions.contains(&q.id)))
+            .collect()
+    }
+
+    /// A section's quiz score: right first tries among the questions of its
+    /// latest attempt (each question's latest answer), and how many of them
+    /// were answered. Answers to questions no longer in the course are kept
+    /// in the file but not counted.
+    pub fn quiz_score(&self, course: &Course, section: &str) -> (usize, usize) {
+        let answered: Vec<_> = self
+            .scored_questions(course, section)
+            .into_iter()
+            .filter_map(|q| self.answers.get(&q.id))
+            .collect();
+        (answered.iter().filter(|a| a.correct).count(), answered.len())
+    }
+
+    /// Passed: the latest attempt answered whole (without one, a draw's worth
+    /// answered) and the share right meets the pass mark.
     pub fn quiz_passed(&self, course: &Course, section: &str) -> bool {
-        let (correct, total) = self.quiz_score(course, section);
-        total > 0 && correct as f64 >= course.pass_mark * total as f64
+        let (correct, answered) = self.quiz_score(course, section);
+        let needed = match self.quiz_rounds.get(section) {
+            Some(_) => self.scored_questions(course, section).len(),
+            None => crate::course::QUIZ_DRAW.min(course.section_questions(section).count()),
+        };
+        answered > 0 && answered >= needed && correct as f64 >= course.pass_mark * answered as f64
+    }
+
+    /// Right first tries and answers, over the questions still in the course.
+    pub fn answered_score(&self, course: &Course) -> (usize, usize) {
+        let answered: Vec<_> = course
+            .questions
+            .iter()
+            .filter_map(|q| self.answers.get(&q.id))
+            .collect();
+        (answered.iter().filter(|a| a.correct).count(), answered.len())
     }
 
     /// Ticks every checklist item whose evidence now holds; returns the ids
@@ -241,6 +365,64 @@ impl ModuleProgress {
         outcome
     }
 
+    /// Records the tasks `outcomes` proved on the learner's real account, then
+    /// ticks every item whose tasks are now all proven (task evidence
+    /// replaces weaker evidence); returns the items newly ticked or upgraded.
+    pub fn apply_tasks(
+        &mut self,
+        course: &Course,
+        outcomes: &[TaskOutcome],
+        account: &str,
+        region: &str,
+    ) -> Vec<String> {
+        let at = now();
+        for outcome in outcomes.iter().filter(|o| o.proven) {
+            self.tasks.insert(
+                outcome.task.clone(),
+                TaskDone {
+                    at: at.clone(),
+                    account: account.to_string(),
+                    region: region.to_string(),
+                    proof: outcome.proof.clone(),
+                },
+            );
+        }
+        let mut ticked = Vec::new();
+        for item in &course.checklist {
+            if self
+                .checklist
+                .get(&item.id)
+                .is_some_and(|t| matches!(t.evidence, Evidence::Task { .. }))
+            {
+                continue;
+            }
+            for rule in &item.evidence {
+                let EvidenceRule::Tasks(ids) = rule else { continue };
+                if !ids.iter().all(|id| self.tasks.contains_key(id)) {
+                    continue;
+                }
+                let evidence = Evidence::Task {
+                    tasks: ids.clone(),
+                    account: account.to_string(),
+                    region: region.to_string(),
+                    proofs: ids.iter().filter_map(|id| self.tasks[id].proof.clone()).collect(),
+                };
+                self.checklist.insert(
+                    item.id.clone(),
+                    Tick {
+                        evidence,
+                        at: at.clone(),
+                    },
+                );
+                ticked.push(item.id.clone());
+                break;
+            }
+        }
+        self.started_at.get_or_insert_with(|| at.clone());
+        self.updated_at = Some(at);
+        ticked
+    }
+
     /// Ticks the items whose evidence is having used `tool`; returns them.
     pub fn tick_from_tool(&mut self, course: &Course, tool: crate::course::Tool) -> Vec<String> {
         let mut ticked = Vec::new();
@@ -292,7 +474,7 @@ pub struct LiveTicks {
 #[cfg(test)]
 mod tests {
     use std::fs;
-    use std::path::PathBuf;
+    use std::path::{Path, PathBuf};
 
     use super::store::FILE_NAME;
     use super::*;
@@ -345,7 +527,42 @@ mod tests {
             "no temporary file is left behind"
         );
         let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(store.path()).unwrap()).unwrap();
-        assert_eq!(json["version"], 1);
+        assert_eq!(json["version"], 2);
+    }
+
+    #[test]
+    fn a_version_1_file_migrates_keeping_every_answer_and_tick() {
+        let course = course();
+        let (_dir, store) = store();
+        fs::create_dir_all(store.path().parent().unwrap()).unwrap();
+        // The fixture has ticks and no answers; add answers as version 1
+        // wrote them: `choice` the place shown, which was quiz.toml's order.
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/progress-two-ticks.json");
+        let mut v1: serde_json::Value = serde_json::from_str(&fs::read_to_string(fixture).unwrap()).unwrap();
+        assert_eq!(v1["version"], 1);
+        let q = course.section_questions("families").next().unwrap();
+        v1["modules"]["module5"]["answers"] = serde_json::json!({
+            (q.id.clone()): { "choice": q.answer, "correct": true, "attempts": 1, "at": "2026-11-20T09:10:00Z" },
+            "a-question-no-longer-in-the-course": { "choice": 1, "correct": true, "attempts": 1, "at": "2026-11-20T09:11:00Z" }
+        });
+        fs::write(store.path(), serde_json::to_vec(&v1).unwrap()).unwrap();
+        let mut warnings = Vec::new();
+        let file = store.load(Lang::En, &mut warnings);
+        assert!(warnings.is_empty(), "{}", String::from_utf8_lossy(&warnings));
+        assert_eq!(file.version, FORMAT_VERSION);
+        let module = &file.modules["module5"];
+        assert_eq!(module.answers.len(), 2, "every answer kept");
+        assert_eq!(module.answers[&q.id].choice, q.answer, "the same option");
+        assert!(q.is_correct(module.answers[&q.id].choice - 1));
+        assert_eq!(module.checklist.len(), 2, "every tick kept");
+        // The unknown question is kept but not scored.
+        assert_eq!(module.answered_score(&course), (1, 1));
+        assert_eq!(module.quiz_score(&course, "families"), (1, 1));
+        // Saving writes version 2, still with both answers.
+        store.save(&file, Lang::En).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(store.path()).unwrap()).unwrap();
+        assert_eq!(json["version"], 2);
+        assert_eq!(json["modules"]["module5"]["answers"].as_object().unwrap().len(), 2);
     }
 
     #[test]
@@ -458,7 +675,47 @@ mod tests {
     }
 
     #[test]
-    fn a_live_tick_is_withdrawn_when_the_account_no_longer_passes_and_no_quiz_backs_it() {
+    fn a_live_tick_is_withdrawn_when_the_account_no_longer_passes_and_task_ticks_stay() {
+        let course = course();
+        let judge = crate::checks::Judge {
+            course: &course,
+            lang: Lang::En,
+            expect_region: "eu-central-1",
+        };
+        let only = ["budget".to_string(), "idle-shutdown".to_string()];
+        let clean = judge.judge(&course.sandbox("clean", Lang::En).unwrap(), Some(&only));
+        let neglected = judge.judge(&course.sandbox("neglected", Lang::En).unwrap(), Some(&only));
+        let mut module = ModuleProgress::default();
+        let ticks = module.apply_live(&course, &clean, "111122223333", "eu-central-1");
+        assert_eq!(ticks.ticked, ["cost-optimization"]);
+        assert!(matches!(
+            module.checklist["cost-optimization"].evidence,
+            Evidence::Live { .. }
+        ));
+        let ticks = module.apply_live(&course, &neglected, "111122223333", "eu-central-1");
+        assert_eq!(ticks.withdrawn, ["cost-optimization"]);
+        assert!(module.checklist.is_empty());
+        // Task evidence is never withdrawn by a failing live check.
+        let outcomes: Vec<TaskOutcome> = ["create-budget", "idle-shutdown"]
+            .iter()
+            .map(|t| TaskOutcome {
+                task: t.to_string(),
+                proven: true,
+                proof: None,
+                problems: Vec::new(),
+            })
+            .collect();
+        assert_eq!(
+            module.apply_tasks(&course, &outcomes, "111122223333", "eu-central-1"),
+            ["cost-optimization"]
+        );
+        let ticks = module.apply_live(&course, &neglected, "111122223333", "eu-central-1");
+        assert_eq!(ticks, LiveTicks::default());
+        assert_eq!(module.checklist["cost-optimization"].evidence.kind(), "task");
+    }
+
+    #[test]
+    fn passing_checks_on_an_account_where_nothing_ran_tick_nothing_and_no_quiz_ticks_the_hands_on_items() {
         let course = course();
         let judge = crate::checks::Judge {
             course: &course,
@@ -467,30 +724,18 @@ mod tests {
         };
         let only = ["studio-apps".to_string(), "notebook-instances".to_string()];
         let clean = judge.judge(&course.sandbox("clean", Lang::En).unwrap(), Some(&only));
-        let neglected = judge.judge(&course.sandbox("neglected", Lang::En).unwrap(), Some(&only));
         let mut module = ModuleProgress::default();
-        let ticks = module.apply_live(&course, &clean, "111122223333", "eu-central-1");
-        assert_eq!(ticks.ticked, ["stop-instances"]);
-        assert!(matches!(
-            module.checklist["stop-instances"].evidence,
-            Evidence::Live { .. }
-        ));
-        // Checks that were not run leave other items alone.
-        assert!(!module.checklist.contains_key("cost-optimization"));
-        let ticks = module.apply_live(&course, &neglected, "111122223333", "eu-central-1");
-        assert_eq!(ticks.withdrawn, ["stop-instances"]);
-        assert!(module.checklist.is_empty());
-        // A quiz tick is never withdrawn by a failing account.
-        for q in course.section_questions("start-stop") {
-            module.record_answer(&course, &q.id, q.answer - 1);
+        assert_eq!(
+            module.apply_live(&course, &clean, "111122223333", "eu-central-1"),
+            LiveTicks::default()
+        );
+        for section in ["start-stop", "optimization"] {
+            for q in course.section_questions(section) {
+                module.record_answer(&course, &q.id, q.answer - 1);
+            }
         }
-        module.tick_from_quizzes(&course);
-        let ticks = module.apply_live(&course, &neglected, "111122223333", "eu-central-1");
-        assert_eq!(ticks, LiveTicks::default());
-        assert!(matches!(
-            module.checklist["stop-instances"].evidence,
-            Evidence::Quiz { .. }
-        ));
+        assert!(module.tick_from_quizzes(&course).is_empty());
+        assert!(module.checklist.is_empty());
     }
 
     #[test]

@@ -52,8 +52,13 @@ impl Store {
         };
         let problem = match fs::read(&self.path) {
             Ok(bytes) => match serde_json::from_slice::<ProgressFile>(&bytes) {
-                Ok(file) if file.version == FORMAT_VERSION => return file,
-                Ok(file) => trf(lang, "progress.unknown_version", &[("version", &file.version)]),
+                Ok(file) => {
+                    let version = file.version;
+                    match file.migrate() {
+                        Some(file) => return file,
+                        None => trf(lang, "progress.unknown_version", &[("version", &version)]),
+                    }
+                }
                 Err(e) => e.to_string(),
             },
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return fresh,
@@ -109,8 +114,9 @@ impl Store {
         let file = match fs::read(&self.path)
             .ok()
             .and_then(|b| serde_json::from_slice::<ProgressFile>(&b).ok())
+            .and_then(ProgressFile::migrate)
         {
-            Some(disk) if merge && disk.version == FORMAT_VERSION => {
+            Some(disk) if merge => {
                 merged = merge_files(disk, file);
                 &merged
             }
@@ -170,6 +176,14 @@ fn merge_modules(theirs: ModuleProgress, mine: &ModuleProgress) -> ModuleProgres
             .is_none_or(|m| (answer.at.as_str(), answer.attempts) > (m.at.as_str(), m.attempts));
         if keep_theirs {
             result.answers.insert(id, answer);
+        }
+    }
+    for (id, done) in theirs.tasks {
+        result.tasks.entry(id).or_insert(done);
+    }
+    for (slug, round) in theirs.quiz_rounds {
+        if result.quiz_rounds.get(&slug).is_none_or(|m| round.at > m.at) {
+            result.quiz_rounds.insert(slug, round);
         }
     }
     for (id, tick) in theirs.checklist {

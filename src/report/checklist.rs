@@ -71,6 +71,29 @@ pub fn describe_evidence(course: &Course, evidence: &Evidence, lang: Lang) -> St
             "checklist.live_evidence",
             &[("checks", &checks.join(", ")), ("account", account), ("region", region)],
         ),
+        Evidence::Task {
+            tasks,
+            account,
+            region,
+            proofs,
+        } => {
+            let mut done: Vec<String> = tasks.clone();
+            for proof in proofs {
+                let mut line = format!("{} {}", proof.kind, proof.name);
+                if let Some(instance) = &proof.instance_type {
+                    line.push_str(&format!(" ({instance})"));
+                }
+                if let Some(status) = &proof.status {
+                    line.push_str(&format!(", {status}"));
+                }
+                done.push(line);
+            }
+            trf(
+                lang,
+                "checklist.task_evidence",
+                &[("tasks", &done.join("; ")), ("account", account), ("region", region)],
+            )
+        }
     }
 }
 
@@ -108,6 +131,11 @@ pub fn text(course: &Course, report: &Report<'_>, lang: Lang, width: usize) -> S
                         EvidenceRule::Checks(ids) => {
                             trf(lang, "checklist.needs_checks", &[("checks", &ids.join(", "))])
                         }
+                        EvidenceRule::Tasks(ids) => trf(
+                            lang,
+                            "checklist.needs_tasks",
+                            &[("tasks", &ids.join(", ")), ("item", &meta.id)],
+                        ),
                         EvidenceRule::Quiz(section) => {
                             let s = course.section(section).expect("validated");
                             trf(

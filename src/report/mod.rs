@@ -8,6 +8,7 @@ use serde::Serialize;
 
 pub mod checklist;
 pub mod junit;
+pub mod verify;
 
 use crate::checks::{CheckResult, Resource, Status, tally};
 use crate::i18n::{Lang, tr, trf};

@@ -209,6 +209,9 @@ pub struct NotebookInstance {
     /// not be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle_script: Option<Fetched<String>>,
+    /// When it was created (CreationTime); absent in older sandbox files.
+    #[serde(default)]
+    pub created_at: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -87,6 +87,42 @@ pub fn spinner(on: bool, message: &str) -> indicatif::ProgressBar {
     bar
 }
 
+/// Waits `interval` with a spinner saying `message` (on a terminal), as
+/// rustlings' watch mode does; false as soon as the learner presses Esc, q
+/// or Ctrl-C. Without a terminal it just waits.
+pub fn wait_unless_esc(interval: Duration, message: &str, spinner_on: bool) -> bool {
+    use crossterm::event::{self, Event, KeyCode, KeyModifiers};
+    let bar = spinner(spinner_on, message);
+    let raw = spinner_on && crossterm::terminal::enable_raw_mode().is_ok();
+    let deadline = std::time::Instant::now() + interval;
+    let mut go_on = true;
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        let step = left.min(Duration::from_millis(100));
+        if !raw {
+            std::thread::sleep(step);
+            continue;
+        }
+        match event::poll(step) {
+            Ok(true) => {
+                if let Ok(Event::Key(key)) = event::read() {
+                    let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+                    if key.code == KeyCode::Esc || key.code == KeyCode::Char('q') || ctrl_c {
+                        go_on = false;
+                        break;
+                    }
+                }
+            }
+            Ok(false) => {}
+            Err(_) => std::thread::sleep(step),
+        }
+    }
+    if raw {
+        let _ = crossterm::terminal::disable_raw_mode();
+    }
+    bar.finish_and_clear();
+    go_on
+}
+
 /// A progress bar of `len` steps on stderr, drawn only when `on`.
 pub fn bar(on: bool, len: u64, message: &str) -> indicatif::ProgressBar {
     if !on {

@@ -2,19 +2,20 @@
 //! section's text and quiz, saving after every answer so leaving at any
 //! prompt loses nothing.
 
+use std::cell::RefCell;
 use std::io::Write;
 
 use colored::Colorize;
 
 use crate::checks::{self, Fix};
-use crate::course::{Course, markdown};
+use crate::course::{Course, QUIZ_DRAW, Question, markdown};
 use crate::error::{Error, Result};
 use crate::i18n::{Lang, tr, trf};
 use crate::progress::{ModuleProgress, ProgressFile, Store};
 use crate::report::checklist;
 use crate::ui::text::{heading, wrap};
 use crate::ui::{Leave, Prompter};
-use crate::util::now;
+use crate::util::{Rng, now};
 
 /// What a run of live checks returned, judged.
 pub struct LiveRun {
@@ -49,6 +50,14 @@ pub trait LiveChecks {
     /// before any change.
     fn fix(&mut self, fix: Fix, prompter: &mut dyn Prompter, out: &mut dyn Write) -> Result<(), String>;
 
+    /// Reads the learner's account (the practice account when `sandbox`)
+    /// for verifying hands-on tasks. The error is a message for the learner.
+    fn snapshot(&mut self, sandbox: bool) -> Result<crate::snapshot::Snapshot, String>;
+
+    /// Waits before the next check of a task, with a spinner; false when the
+    /// learner pressed Esc.
+    fn wait(&mut self) -> bool;
+
     /// Runs one of the learner's tools interactively.
     fn tool(
         &mut self,
@@ -72,6 +81,8 @@ pub struct Wizard<'a> {
     pub lang: Lang,
     pub store: &'a Store,
     pub width: usize,
+    /// Draws the questions of each attempt and shuffles their options.
+    rng: RefCell<Rng>,
 }
 
 /// Where a session starts.
@@ -81,7 +92,19 @@ enum Start {
     Fresh,
 }
 
-impl Wizard<'_> {
+impl<'a> Wizard<'a> {
+    /// `seed` makes the draws and shuffles repeatable (tests,
+    /// `SM_COURSE_QUIZ_SEED`); the command seeds it from the clock.
+    pub fn new(course: &'a Course, lang: Lang, store: &'a Store, width: usize, seed: u64) -> Wizard<'a> {
+        Wizard {
+            course,
+            lang,
+            store,
+            width,
+            rng: RefCell::new(Rng::new(seed)),
+        }
+    }
+
     pub fn run(
         &self,
         prompter: &mut dyn Prompter,
@@ -234,7 +257,7 @@ impl Wizard<'_> {
         let total = self.course.sections.len();
         let filled = (index + 1) * 20 / total;
         let bar = format!("{}{}", "█".repeat(filled), "░".repeat(20 - filled));
-        let right = module.answers.values().filter(|a| a.correct).count();
+        let (right, answered) = module.answered_score(self.course);
         trf(
             lang,
             "wizard.progress",
@@ -243,7 +266,7 @@ impl Wizard<'_> {
                 ("number", &(index + 1)),
                 ("total", &total),
                 ("right", &right),
-                ("questions", &self.course.questions.len()),
+                ("questions", &answered),
                 ("ticked", &module.checklist.len()),
                 ("items", &self.course.checklist.len()),
                 ("left", &self.course.minutes_from(index)),
@@ -281,28 +304,13 @@ impl Wizard<'_> {
             self.ask(prompter, tr(lang, "wizard.next_section"), &continue_options)?;
         } else {
             self.ask(prompter, tr(lang, "wizard.ready_for_quiz"), &continue_options)?;
-            let mut ask_all = review;
+            let mut retake = review;
             loop {
-                for (n, question) in questions.iter().enumerate() {
-                    if !ask_all && self.module(file).answers.contains_key(&question.id) {
-                        continue;
-                    }
-                    let text = question.text(lang);
-                    let message = format!("[{}/{}] {}", n + 1, questions.len(), text.prompt);
-                    let choice = self.ask(prompter, &message, &text.options)?;
-                    let correct = self.module(file).record_answer(course, &question.id, choice);
-                    self.save(file)?;
-                    let verdict = if correct {
-                        format!("✔ {}", tr(lang, "wizard.correct")).green().bold().to_string()
-                    } else {
-                        let right = &text.options[question.answer - 1];
-                        format!("✘ {}", trf(lang, "wizard.incorrect", &[("answer", right)]))
-                            .red()
-                            .bold()
-                            .to_string()
-                    };
-                    let explanation = wrap(&text.explanation, self.width, "  ", "  ");
-                    self.say(out, &format!("{verdict}\n{explanation}"))?;
+                let (to_ask, of) = self.attempt(file, &slug, &questions, retake)?;
+                let first = of - to_ask.len();
+                for (n, question) in to_ask.iter().enumerate() {
+                    let prefix = format!("[{}/{of}]", first + n + 1);
+                    self.ask_question(file, question, &prefix, prompter, out)?;
                 }
                 let module = self.module(file);
                 let (right, total) = module.quiz_score(course, &slug);
@@ -328,7 +336,7 @@ impl Wizard<'_> {
                 if self.ask(prompter, tr(lang, "wizard.retake_question"), &retry)? == 1 {
                     break;
                 }
-                ask_all = true;
+                retake = true;
             }
             let module = self.module(file);
             let ticked = module.tick_from_quizzes(course);
@@ -336,6 +344,9 @@ impl Wizard<'_> {
         }
         if let Some(tool) = course.sections[index].meta.tool {
             self.offer_tool(file, tool, prompter, live, out)?;
+        }
+        for task in course.tasks.iter().filter(|t| t.section == slug) {
+            self.task(file, task, prompter, live, out)?;
         }
         if !checks::of_section(&slug).is_empty() {
             self.live_checks(file, index, prompter, live, out)?;
@@ -348,6 +359,218 @@ impl Wizard<'_> {
         }
         self.save(file)?;
         Ok(())
+    }
+
+    /// The questions to ask now in a section's quiz, and how many the
+    /// attempt has. A first visit draws a new attempt (unless progress from
+    /// format 1 already answered a draw's worth); a resumed one asks what its
+    /// attempt has not answered yet; a retake or review draws afresh. A new
+    /// attempt is saved before its first question.
+    fn attempt<'q>(
+        &self,
+        file: &mut ProgressFile,
+        slug: &str,
+        pool: &[&'q Question],
+        retake: bool,
+    ) -> Result<(Vec<&'q Question>, usize), Step> {
+        let module = self.module(file);
+        if !retake {
+            if let Some(round) = module.quiz_rounds.get(slug) {
+                let open: Vec<&Question> = round
+                    .questions
+                    .iter()
+                    .filter_map(|id| pool.iter().copied().find(|q| &q.id == id))
+                    .filter(|q| module.answers.get(&q.id).is_none_or(|a| a.at < round.at))
+                    .collect();
+                return Ok((open, round.questions.len()));
+            }
+            let answered = pool.iter().filter(|q| module.answers.contains_key(&q.id)).count();
+            if answered >= QUIZ_DRAW.min(pool.len()) {
+                return Ok((Vec::new(), answered));
+            }
+        }
+        let drawn = draw(pool, module, slug, &mut self.rng.borrow_mut());
+        module.quiz_rounds.insert(
+            slug.to_string(),
+            crate::progress::QuizRound {
+                questions: drawn.iter().map(|q| q.id.clone()).collect(),
+                at: now(),
+            },
+        );
+        self.save(file)?;
+        let of = drawn.len();
+        Ok((drawn, of))
+    }
+
+    /// One question, its options shuffled: right → the explanation; wrong →
+    /// the hint and one more try (same order), then the explanation. Only
+    /// the first try counts in the score; both are saved.
+    fn ask_question(
+        &self,
+        file: &mut ProgressFile,
+        question: &Question,
+        prefix: &str,
+        prompter: &mut dyn Prompter,
+        out: &mut dyn Write,
+    ) -> Result<(), Step> {
+        let lang = self.lang;
+        let course = self.course;
+        let text = question.text(lang);
+        let mut order: Vec<usize> = (0..text.options.len()).collect();
+        self.rng.borrow_mut().shuffle(&mut order);
+        let shown: Vec<String> = order.iter().map(|&i| text.options[i].clone()).collect();
+        let message = format!("{prefix} {}", text.prompt);
+        let pick = self.ask(prompter, &message, &shown)?;
+        let correct = self.module(file).record_answer(course, &question.id, order[pick]);
+        self.save(file)?;
+        let verdict = if correct {
+            format!("✔ {}", tr(lang, "wizard.correct")).green().bold().to_string()
+        } else {
+            let hint = text.hint.as_deref().unwrap_or_default();
+            let line = format!("✘ {}", trf(lang, "wizard.try_again", &[("hint", &hint)]));
+            self.say(out, &line.yellow().bold().to_string())?;
+            let pick = self.ask(prompter, &message, &shown)?;
+            let right = self.module(file).record_second_try(course, &question.id, order[pick]);
+            self.save(file)?;
+            if right {
+                format!("✔ {}", tr(lang, "wizard.second_try_right"))
+                    .green()
+                    .bold()
+                    .to_string()
+            } else {
+                let answer = &text.options[question.answer - 1];
+                format!("✘ {}", trf(lang, "wizard.incorrect", &[("answer", answer)]))
+                    .red()
+                    .bold()
+                    .to_string()
+            }
+        };
+        let explanation = wrap(&text.explanation, self.width, "  ", "  ");
+        self.say(out, &format!("{verdict}\n{explanation}"))?;
+        Ok(())
+    }
+
+    /// Offers a hands-on task: its steps, then checking the account every
+    /// few seconds until the task is proven (Esc stops), a fix that does it
+    /// for the learner where there is one (it counts once verified), or
+    /// skipping it. A task already proven is only mentioned.
+    fn task(
+        &self,
+        file: &mut ProgressFile,
+        task: &crate::course::Task,
+        prompter: &mut dyn Prompter,
+        live: &mut dyn LiveChecks,
+        out: &mut dyn Write,
+    ) -> Result<(), Step> {
+        let lang = self.lang;
+        let course = self.course;
+        if let Some(done) = self.module(file).tasks.get(&task.id) {
+            let line = checks::tasks::done_line(task, done.proof.as_ref(), lang);
+            self.say(
+                out,
+                &format!("✔ {}", trf(lang, "wizard.task_already", &[("done", &line)]))
+                    .green()
+                    .to_string(),
+            )?;
+            return Ok(());
+        }
+        self.say(
+            out,
+            &format!(
+                "\n{}",
+                heading(&trf(lang, "wizard.task_heading", &[("title", &task.title.get(lang))]))
+            ),
+        )?;
+        for (n, step) in task.steps.get(lang).iter().enumerate() {
+            self.say(
+                out,
+                wrap(&format!("{}. {step}", n + 1), self.width, "  ", "     ").trim_end(),
+            )?;
+        }
+        let fix = match task.rule.as_str() {
+            "budget" => Some(Fix::Budget),
+            "idle-shutdown" => Some(Fix::IdleShutdown),
+            _ => None,
+        };
+        let mut options = vec![
+            tr(lang, "wizard.task_check").to_string(),
+            tr(lang, "wizard.task_skip").to_string(),
+        ];
+        if let Some(fix) = fix {
+            options.push(fix_label(fix, lang).to_string());
+        }
+        let choice = self.ask(prompter, tr(lang, "wizard.task_question"), &options)?;
+        if choice == 1 {
+            return Ok(());
+        }
+        if choice == 2
+            && let Some(fix) = fix
+            && let Err(problem) = live.fix(fix, prompter, out)
+        {
+            self.say(
+                out,
+                &trf(lang, "wizard.fix_failed", &[("problem", &problem)])
+                    .yellow()
+                    .to_string(),
+            )?;
+        }
+        let item = course
+            .checklist
+            .iter()
+            .find(|i| i.id == task.proves)
+            .expect("validated");
+        let judge = checks::Judge {
+            course,
+            lang,
+            expect_region: checks::COURSE_REGION,
+        };
+        let mut told = false;
+        loop {
+            let snapshot = match live.snapshot(false) {
+                Ok(snapshot) => snapshot,
+                Err(problem) => {
+                    self.say(
+                        out,
+                        &trf(lang, "wizard.live_failed", &[("problem", &problem)])
+                            .yellow()
+                            .to_string(),
+                    )?;
+                    return Ok(());
+                }
+            };
+            let verification = crate::progress::verify(&judge, &snapshot, self.module(file), &[item]);
+            let result = verification
+                .items
+                .iter()
+                .flat_map(|i| &i.tasks)
+                .find(|t| t.outcome.task == task.id);
+            if let Some(result) = result
+                && result.outcome.proven
+            {
+                self.save(file)?;
+                self.say(out, &format!("✔ {}", result.message).green().bold().to_string())?;
+                self.announce(out, &verification.ticked, "wizard.ticked")?;
+                return Ok(());
+            }
+            if !told {
+                told = true;
+                if let Some(result) = result {
+                    self.say(out, &wrap(&result.message, self.width, "", "").yellow().to_string())?;
+                    for problem in &result.outcome.problems {
+                        self.say(out, wrap(&format!("! {problem}"), self.width, "  ", "    ").trim_end())?;
+                    }
+                }
+            }
+            if !live.wait() {
+                self.say(
+                    out,
+                    &trf(lang, "wizard.task_stopped", &[("item", &item.id)])
+                        .dimmed()
+                        .to_string(),
+                )?;
+                return Ok(());
+            }
+        }
     }
 
     /// Offers the section's live checks: on the learner's account (which
@@ -488,14 +711,14 @@ impl Wizard<'_> {
     fn finish(&self, file: &mut ProgressFile, out: &mut dyn Write) -> Result<(), Step> {
         let lang = self.lang;
         let module = self.module(file);
-        let right = module.answers.values().filter(|a| a.correct).count();
+        let (right, answered) = module.answered_score(self.course);
         self.say(out, &format!("\n{}", heading(tr(lang, "wizard.finished"))))?;
         self.say(
             out,
             &trf(
                 lang,
                 "wizard.final_score",
-                &[("right", &right), ("questions", &self.course.questions.len())],
+                &[("right", &right), ("questions", &answered)],
             ),
         )?;
         let report = checklist::report(self.course, module, lang);
@@ -503,6 +726,33 @@ impl Wizard<'_> {
         self.say(out, tr(lang, "wizard.next_steps"))?;
         Ok(())
     }
+}
+
+/// The questions of a new attempt at a section's quiz, `QUIZ_DRAW` of them
+/// (fewer if the pool is smaller): questions never answered first, then
+/// those not asked in the section's previous attempt, then the rest, each
+/// group in random order. A retake so differs from the attempt before
+/// wherever the pool allows.
+pub(crate) fn draw<'q>(pool: &[&'q Question], module: &ModuleProgress, slug: &str, rng: &mut Rng) -> Vec<&'q Question> {
+    let want = QUIZ_DRAW.min(pool.len());
+    let previous: &[String] = module.quiz_rounds.get(slug).map_or(&[], |r| &r.questions);
+    let rank = |q: &Question| {
+        if !module.answers.contains_key(&q.id) {
+            0
+        } else if !previous.contains(&q.id) {
+            1
+        } else {
+            2
+        }
+    };
+    let mut drawn = Vec::new();
+    for level in 0..3 {
+        let mut group: Vec<&Question> = pool.iter().copied().filter(|q| rank(q) == level).collect();
+        rng.shuffle(&mut group);
+        drawn.extend(group);
+    }
+    drawn.truncate(want);
+    drawn
 }
 
 fn fix_label(fix: Fix, lang: Lang) -> &'static str {

@@ -1,28 +1,66 @@
 //! The wizard's logic with a scripted prompter and canned account results.
 
 use super::*;
+use crate::progress::ModuleProgress;
 use std::collections::VecDeque;
 
+/// In a script: the right option of the question shown, wherever the
+/// shuffle put it.
+const RIGHT: usize = usize::MAX;
+/// In a script: an option other than the right one.
+const WRONG: usize = usize::MAX - 1;
+
 /// Answers prompts from a script; `None` leaves (as Esc does). Records
-/// every prompt it was shown.
+/// every prompt it was shown, and the options of each.
 struct Script {
     answers: VecDeque<Option<usize>>,
     shown: Vec<String>,
+    options: Vec<Vec<String>>,
+    /// Each question's prompt (English) and its right option's text.
+    key: Vec<(String, String)>,
 }
 
 impl Script {
     fn new(answers: impl IntoIterator<Item = Option<usize>>) -> Self {
+        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
         Script {
             answers: answers.into_iter().collect(),
             shown: Vec::new(),
+            options: Vec::new(),
+            key: course
+                .questions
+                .iter()
+                .map(|q| (q.en.prompt.clone(), q.en.options[q.answer - 1].clone()))
+                .collect(),
         }
+    }
+
+    fn right_option(&self, message: &str) -> &str {
+        let (_, right) = self
+            .key
+            .iter()
+            .find(|(prompt, _)| message.ends_with(prompt.as_str()))
+            .unwrap_or_else(|| panic!("{message:?} is not a question"));
+        right
     }
 }
 
 impl Prompter for Script {
     fn select(&mut self, message: &str, options: &[String], _help: &str) -> Result<usize, Leave> {
         self.shown.push(message.to_string());
+        self.options.push(options.to_vec());
         match self.answers.pop_front() {
+            Some(Some(RIGHT)) => {
+                let right = self.right_option(message);
+                Ok(options
+                    .iter()
+                    .position(|o| o == right)
+                    .expect("the right option is shown"))
+            }
+            Some(Some(WRONG)) => {
+                let right = self.right_option(message);
+                Ok(options.iter().position(|o| o != right).unwrap())
+            }
             Some(Some(i)) => {
                 assert!(
                     i < options.len(),
@@ -69,9 +107,25 @@ fn setup() -> (tempfile::TempDir, Course, Store) {
 struct Canned<'a> {
     course: &'a Course,
     queue: VecDeque<Result<&'static str, &'static str>>,
+    /// The accounts a hands-on task's checks read, in turn.
+    snapshots: VecDeque<crate::snapshot::Snapshot>,
+    /// Between checks: true waits on, false is Esc.
+    waits: VecDeque<bool>,
+    checked: usize,
 }
 
 impl LiveChecks for Canned<'_> {
+    fn snapshot(&mut self, _sandbox: bool) -> Result<crate::snapshot::Snapshot, String> {
+        self.checked += 1;
+        self.snapshots
+            .pop_front()
+            .ok_or_else(|| "no AWS credentials found".to_string())
+    }
+
+    fn wait(&mut self) -> bool {
+        self.waits.pop_front().expect("a scripted wait")
+    }
+
     fn fix(&mut self, fix: Fix, _prompter: &mut dyn Prompter, out: &mut dyn Write) -> Result<(), String> {
         writeln!(out, "[fix applied: {fix:?}]").unwrap();
         Ok(())
@@ -119,31 +173,84 @@ fn run_live(
     script: &mut Script,
     live: &[Result<&'static str, &'static str>],
 ) -> (Outcome, String) {
-    let wizard = Wizard {
-        course,
-        lang: Lang::En,
-        store,
-        width: 80,
-    };
+    let wizard = Wizard::new(course, Lang::En, store, 80, 42);
     let mut out = Vec::new();
     let mut warn = Vec::new();
     let mut canned = Canned {
         course,
         queue: live.iter().cloned().collect(),
+        snapshots: VecDeque::new(),
+        waits: VecDeque::new(),
+        checked: 0,
     };
     let outcome = wizard.run(script, &mut canned, &mut out, &mut warn).unwrap();
     (outcome, String::from_utf8(out).unwrap())
 }
 
-fn right_answers(course: &Course, slug: &str) -> Vec<Option<usize>> {
-    course.section_questions(slug).map(|q| Some(q.answer - 1)).collect()
+/// Runs the wizard with hands-on tasks checked against `snapshots` in turn,
+/// `waits` answering each wait between checks; returns how many checks ran.
+fn run_tasks(
+    course: &Course,
+    store: &Store,
+    script: &mut Script,
+    snapshots: Vec<crate::snapshot::Snapshot>,
+    waits: &[bool],
+) -> (String, usize) {
+    let wizard = Wizard::new(course, Lang::En, store, 80, 42);
+    let mut out = Vec::new();
+    let mut canned = Canned {
+        course,
+        queue: VecDeque::new(),
+        snapshots: snapshots.into(),
+        waits: waits.iter().copied().collect(),
+        checked: 0,
+    };
+    wizard.run(script, &mut canned, &mut out, &mut Vec::new()).unwrap();
+    (String::from_utf8(out).unwrap(), canned.checked)
 }
 
-/// An option other than the right one (0-based), for each question.
+/// The learner's real account (the clean practice account, read as if it
+/// were AWS) with `apps` as its Studio apps and no notebook instance.
+fn account_with(course: &Course, apps: Vec<crate::snapshot::App>) -> crate::snapshot::Snapshot {
+    let mut s = course.sandbox("clean", Lang::En).unwrap();
+    s.source = crate::snapshot::Source::Aws;
+    s.apps = Ok(apps);
+    s.notebook_instances = Ok(Vec::new());
+    s
+}
+
+/// A JupyterLab app in space `lab`, created now.
+fn lab_app(status: &str) -> crate::snapshot::App {
+    crate::snapshot::App {
+        domain_id: "d-1".into(),
+        user_profile: None,
+        space: Some("lab".into()),
+        app_type: "JupyterLab".into(),
+        name: "default".into(),
+        status: status.into(),
+        instance_type: Some("ml.t3.medium".into()),
+        created_at: Some(now()),
+    }
+}
+
+/// One attempt at a section's quiz, every question right.
+fn right_answers(course: &Course, slug: &str) -> Vec<Option<usize>> {
+    vec![Some(RIGHT); QUIZ_DRAW.min(course.section_questions(slug).count())]
+}
+
+/// One attempt at a section's quiz, every question wrong twice (the first
+/// try, then the try after the hint).
 fn wrong_answers(course: &Course, slug: &str) -> Vec<Option<usize>> {
+    vec![Some(WRONG); 2 * QUIZ_DRAW.min(course.section_questions(slug).count())]
+}
+
+/// The answers that skip a section's hands-on tasks.
+fn task_skips(course: &Course, slug: &str) -> Vec<Option<usize>> {
     course
-        .section_questions(slug)
-        .map(|q| Some(q.answer % q.en.options.len()))
+        .tasks
+        .iter()
+        .filter(|t| t.section == slug)
+        .map(|_| Some(1))
         .collect()
 }
 
@@ -182,9 +289,8 @@ fn leaving_mid_quiz_keeps_the_answers_given_and_resume_asks_only_the_rest() {
 }
 
 #[test]
-fn a_failed_quiz_offers_a_retake_and_a_passed_one_ticks_the_checklist() {
+fn a_failed_quiz_offers_a_retake_of_other_questions_and_a_passed_one_ticks_the_checklist() {
     let (_dir, course, store) = setup();
-    let questions: Vec<_> = course.section_questions("concepts").collect();
     let mut answers = vec![Some(0)];
     answers.extend(wrong_answers(&course, "concepts"));
     answers.push(Some(0)); // retake
@@ -194,15 +300,119 @@ fn a_failed_quiz_offers_a_retake_and_a_passed_one_ticks_the_checklist() {
     answers.push(None);
     let mut script = Script::new(answers);
     let (_, out) = run(&course, &store, &mut script);
-    assert!(out.contains("Not quite"), "{out}");
+    assert!(out.contains("You got 0 of 3 right"), "{out}");
+    assert!(out.contains("Quiz passed: 3 of 3 correct."), "{out}");
     assert!(
         out.contains("Checklist ticked: I understand the instance families"),
         "{out}"
     );
+    // Three questions per attempt; the retake is not the same three (five
+    // in the pool: the two never asked, and one of the first attempt's).
+    let asked: Vec<&str> = script
+        .shown
+        .iter()
+        .filter(|m| m.starts_with('['))
+        .map(|m| m.split_once("] ").unwrap().1)
+        .collect();
+    let first: std::collections::BTreeSet<_> = asked[..6].iter().collect();
+    let retake: std::collections::BTreeSet<_> = asked[6..9].iter().collect();
+    assert_eq!(first.len(), 3, "{asked:?}");
+    assert_eq!(retake.len(), 3, "{asked:?}");
+    assert_eq!(first.intersection(&retake).count(), 1, "{asked:?}");
     let saved = module(&store);
     assert!(saved.checklist.contains_key("families"));
-    assert!(saved.answers.values().all(|a| a.correct));
-    assert!(saved.answers[&questions[0].id].attempts == 2);
+    assert_eq!(saved.answers.len(), 5 + 3);
+    assert_eq!(saved.answers.values().filter(|a| a.attempts == 2).count(), 1);
+}
+
+#[test]
+fn a_wrong_answer_shows_the_hint_and_allows_one_more_try_which_does_not_score() {
+    let (_dir, course, store) = setup();
+    // Quiz: wrong then right (after the hint), then two right; leave.
+    let mut script = Script::new([Some(0), Some(WRONG), Some(RIGHT), Some(RIGHT), Some(RIGHT), None]);
+    let (_, out) = run(&course, &store, &mut script);
+    let first = course
+        .questions
+        .iter()
+        .find(|q| script.shown[1].ends_with(&q.en.prompt))
+        .unwrap();
+    assert!(
+        out.contains(&format!("Not yet. Hint: {}", first.en.hint.as_deref().unwrap())),
+        "{out}"
+    );
+    assert!(out.contains("Right on the second try"), "{out}");
+    assert_eq!(script.shown[1], script.shown[2], "the same question again");
+    assert_eq!(script.options[1], script.options[2], "in the same order");
+    // The explanation comes after the second try, not before.
+    let hint_at = out.find("Not yet. Hint").unwrap();
+    let explained_at = out.find(&first.en.explanation[..40]).unwrap();
+    assert!(hint_at < explained_at);
+    let saved = module(&store);
+    let answer = &saved.answers[&first.id];
+    assert!(!answer.correct, "only the first try scores");
+    assert_eq!(answer.second_try, Some(first.answer));
+    assert_eq!(saved.quiz_score(&course, "concepts"), (2, 3));
+    assert!(saved.quiz_passed(&course, "concepts"));
+}
+
+#[test]
+fn options_are_shuffled_and_the_answer_is_stored_by_identity() {
+    let (_dir, course, store) = setup();
+    let mut script = Script::new([Some(0), Some(RIGHT), Some(RIGHT), Some(RIGHT), None]);
+    run(&course, &store, &mut script);
+    let saved = module(&store);
+    let mut moved = 0;
+    for (message, options) in script.shown.iter().zip(&script.options).skip(1).take(3) {
+        let q = course
+            .questions
+            .iter()
+            .find(|q| message.ends_with(&q.en.prompt))
+            .unwrap();
+        let mut sorted = options.clone();
+        sorted.sort();
+        let mut original = q.en.options.clone();
+        original.sort();
+        assert_eq!(sorted, original, "the same options");
+        if *options != q.en.options {
+            moved += 1;
+        }
+        // Stored as its place in quiz.toml, whatever place it was shown in.
+        assert_eq!(saved.answers[&q.id].choice, q.answer);
+        assert!(saved.answers[&q.id].correct);
+    }
+    assert!(moved > 0, "with seed 42 at least one question is shown shuffled");
+}
+
+#[test]
+fn draws_are_repeatable_from_a_seed_and_a_retake_prefers_questions_not_just_asked() {
+    let (_dir, course, _store) = setup();
+    let pool: Vec<_> = course.section_questions("troubleshooting").collect();
+    assert_eq!(pool.len(), 6);
+    let mut module = ModuleProgress::default();
+    let ids = |qs: &[&Question]| qs.iter().map(|q| q.id.clone()).collect::<Vec<_>>();
+    let first = draw(&pool, &module, "troubleshooting", &mut Rng::new(1));
+    assert_eq!(
+        ids(&first),
+        ids(&draw(&pool, &module, "troubleshooting", &mut Rng::new(1)))
+    );
+    assert_eq!(first.len(), QUIZ_DRAW);
+    // Some seed draws another set from the same state.
+    assert!((2..50).any(|seed| ids(&draw(&pool, &module, "troubleshooting", &mut Rng::new(seed))) != ids(&first)));
+    for q in &first {
+        module.record_answer(&course, &q.id, 0);
+    }
+    module.quiz_rounds.insert(
+        "troubleshooting".into(),
+        crate::progress::QuizRound {
+            questions: ids(&first),
+            at: now(),
+        },
+    );
+    // Six in the pool: a retake is the other three, whatever the seed.
+    for seed in 0..20 {
+        let retake = draw(&pool, &module, "troubleshooting", &mut Rng::new(seed));
+        assert!(retake.iter().all(|q| !first.iter().any(|f| f.id == q.id)));
+    }
 }
 
 #[test]
@@ -215,6 +425,7 @@ fn the_whole_module_can_be_finished_and_then_reviewed_or_restarted() {
         if section.meta.tool.is_some() {
             answers.push(Some(1)); // not now
         }
+        answers.extend(task_skips(&course, &section.meta.slug));
         if !crate::checks::of_section(&section.meta.slug).is_empty() {
             answers.push(Some(2)); // go on without checking the account
         }
@@ -222,10 +433,11 @@ fn the_whole_module_can_be_finished_and_then_reviewed_or_restarted() {
     let mut script = Script::new(answers);
     let (outcome, out) = run(&course, &store, &mut script);
     assert_eq!(outcome, Outcome::Finished);
-    assert!(out.contains("Checklist (7/7)"), "{out}");
+    // Quizzes and tools tick four items; the other three need the account.
+    assert!(out.contains("Checklist (4/7)"), "{out}");
     let saved = module(&store);
     assert!(saved.completed_at.is_some());
-    assert_eq!(saved.checklist.len(), 7);
+    assert_eq!(saved.checklist.len(), 4);
 
     // Coming back offers review or start over; start over, confirmed, erases.
     let mut script = Script::new([Some(1), Some(1), None]);
@@ -261,13 +473,14 @@ fn at_section(store: &Store, slug: &str) {
 }
 
 #[test]
-fn a_live_check_ticks_the_checklist_and_a_later_failure_falls_back_to_the_quiz() {
+fn section_5_checks_passing_on_an_account_where_nothing_ran_tick_nothing() {
     let (_dir, course, store) = setup();
     at_section(&store, "start-stop");
     // Resume, quiz, then: check my account (clean) → check again
     // (neglected: apps running) → no fix now → go on → leave at section 6.
     let mut answers = vec![Some(0), Some(0)];
     answers.extend(right_answers(&course, "start-stop"));
+    answers.extend(task_skips(&course, "start-stop"));
     answers.extend([Some(0), Some(0), Some(1), Some(2), None]);
     let mut script = Script::new(answers);
     let (_, out) = run_live(&course, &store, &mut script, &[Ok("clean"), Ok("neglected")]);
@@ -277,18 +490,11 @@ fn a_live_check_ticks_the_checklist_and_a_later_failure_falls_back_to_the_quiz()
         out.contains("aws sagemaker delete-app --domain-id d-practice01"),
         "{out}"
     );
+    // Neither the quiz nor the passing checks prove anything was started or stopped.
     let saved = module(&store);
-    // The quiz ticked it first, the clean account made it live evidence,
-    // the failing re-check put the quiz evidence back.
-    let tick = &saved.checklist["stop-instances"];
-    assert!(
-        matches!(tick.evidence, crate::progress::Evidence::Quiz { .. }),
-        "{tick:?}"
-    );
-    assert!(
-        out.contains("Checklist ticked: I can stop instances I am not using"),
-        "{out}"
-    );
+    assert!(!saved.checklist.contains_key("stop-instances"), "{:?}", saved.checklist);
+    assert!(!saved.checklist.contains_key("start-notebook"));
+    assert!(!out.contains("Checklist ticked"), "{out}");
 }
 
 #[test]
@@ -298,7 +504,9 @@ fn live_evidence_records_the_account_and_region() {
     // Answer the quiz wrongly (no quiz tick), then check the clean account.
     let mut answers = vec![Some(0), Some(0)];
     answers.extend(wrong_answers(&course, "optimization"));
-    answers.extend([Some(1), Some(0), Some(2), None]);
+    answers.push(Some(1)); // move on
+    answers.extend(task_skips(&course, "optimization"));
+    answers.extend([Some(0), Some(2), None]);
     let mut script = Script::new(answers);
     let (_, out) = run_live(&course, &store, &mut script, &[Ok("clean")]);
     let tick = &module(&store).checklist["cost-optimization"];
@@ -324,7 +532,9 @@ fn sandbox_results_and_failed_runs_never_tick() {
     answers.extend(wrong_answers(&course, "optimization"));
     // Move on from the failed quiz, then: sandbox → my account (fails:
     // no credentials) → go on → leave.
-    answers.extend([Some(1), Some(1), Some(0), Some(2), None]);
+    answers.push(Some(1));
+    answers.extend(task_skips(&course, "optimization"));
+    answers.extend([Some(1), Some(0), Some(2), None]);
     let mut script = Script::new(answers);
     let (_, out) = run_live(&course, &store, &mut script, &[Err("no AWS credentials found")]);
     assert!(out.contains("practice account (sandbox)"), "{out}");
@@ -344,6 +554,7 @@ fn a_failed_check_on_the_real_account_offers_its_fix() {
     // (the budget), then go on and leave.
     let mut answers = vec![Some(0), Some(0)];
     answers.extend(right_answers(&course, "optimization"));
+    answers.extend(task_skips(&course, "optimization"));
     answers.extend([Some(0), Some(0), Some(2), None]);
     let mut script = Script::new(answers);
     let (_, out) = run_live(&course, &store, &mut script, &[Ok("neglected")]);
@@ -373,4 +584,111 @@ fn using_a_sections_tool_ticks_its_checklist_item() {
             tool: crate::course::Tool::Advise
         }
     );
+}
+
+#[test]
+fn section_5_offers_the_start_task_rechecks_until_proven_then_the_stop_task() {
+    let (_dir, course, store) = setup();
+    at_section(&store, "start-stop");
+    // Resume, the quiz; the start task: "done, check" — the first check finds
+    // nothing, a wait, the second finds the space running; the stop task:
+    // "done, check" — deleted, proven at once; then skip the checks, leave.
+    let mut answers = vec![Some(0), Some(0)];
+    answers.extend(right_answers(&course, "start-stop"));
+    answers.extend([Some(0), Some(0), Some(2), None]);
+    let mut script = Script::new(answers);
+    let snapshots = vec![
+        account_with(&course, Vec::new()),
+        account_with(&course, vec![lab_app("InService")]),
+        account_with(&course, vec![lab_app("Deleted")]),
+    ];
+    let (out, checked) = run_tasks(&course, &store, &mut script, snapshots, &[true]);
+    assert_eq!(checked, 3);
+    assert!(
+        out.contains("Hands-on task: Start a notebook on an instance you choose"),
+        "{out}"
+    );
+    assert!(out.contains("No notebook started since you began the module"), "{out}");
+    assert!(
+        out.contains("Started: JupyterLab “lab/default” on ml.t3.medium"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Checklist ticked: I can start a notebook on a specific instance"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Stopped: JupyterLab “lab/default” (ml.t3.medium)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Checklist ticked: I can stop instances I am not using"),
+        "{out}"
+    );
+    let saved = module(&store);
+    for item in ["start-notebook", "stop-instances"] {
+        assert_eq!(saved.checklist[item].evidence.kind(), "task", "{item}");
+    }
+    assert!(saved.tasks.contains_key("start-notebook") && saved.tasks.contains_key("stop-notebook"));
+}
+
+#[test]
+fn esc_while_waiting_stops_checking_and_ticks_nothing() {
+    let (_dir, course, store) = setup();
+    at_section(&store, "start-stop");
+    // The start task: check, nothing found, Esc while waiting; skip the stop
+    // task and the checks; leave.
+    let mut answers = vec![Some(0), Some(0)];
+    answers.extend(right_answers(&course, "start-stop"));
+    answers.extend([Some(0), Some(1), Some(2), None]);
+    let mut script = Script::new(answers);
+    let (out, checked) = run_tasks(
+        &course,
+        &store,
+        &mut script,
+        vec![account_with(&course, Vec::new())],
+        &[false],
+    );
+    assert_eq!(checked, 1);
+    assert!(
+        out.contains("Stopped checking. `sm-course module5 verify start-notebook`"),
+        "{out}"
+    );
+    assert!(module(&store).checklist.is_empty());
+}
+
+#[test]
+fn section_7_fixes_are_a_shortcut_that_counts_once_verified() {
+    let (_dir, course, store) = setup();
+    at_section(&store, "optimization");
+    // The quiz wrong (no tick), move on; the budget task: the fix shortcut
+    // (index 2), then the check (the clean account has the budget, and idle
+    // shutdown on, so both tasks are proven); the idle-shutdown task is then
+    // only mentioned; skip the checks and leave.
+    let mut answers = vec![Some(0), Some(0)];
+    answers.extend(wrong_answers(&course, "optimization"));
+    answers.extend([Some(1), Some(2), Some(2), None]);
+    let mut script = Script::new(answers);
+    let (out, checked) = run_tasks(
+        &course,
+        &store,
+        &mut script,
+        vec![account_with(&course, Vec::new())],
+        &[],
+    );
+    assert_eq!(checked, 1);
+    assert!(out.contains("[fix applied: Budget]"), "{out}");
+    assert!(
+        out.contains("Task already proven: Built-in idle shutdown is on"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Checklist ticked: I know cost optimisation practices"),
+        "{out}"
+    );
+    let tick = &module(&store).checklist["cost-optimization"];
+    match &tick.evidence {
+        crate::progress::Evidence::Task { tasks, .. } => assert_eq!(tasks, &["create-budget", "idle-shutdown"]),
+        other => panic!("{other:?}"),
+    }
 }

@@ -299,6 +299,8 @@ fn help_and_usage_errors_speak_portuguese() {
         "module5 lesson",
         "module5 checklist",
         "module5 check",
+        "module5 tasks",
+        "module5 verify",
         "module5 audit",
         "module5 fix",
         "module5 fix budget",

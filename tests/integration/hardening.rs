@@ -152,6 +152,7 @@ fn progress_writer_child() {
             sm_course::progress::Answer {
                 choice: 1,
                 correct: true,
+                second_try: None,
                 attempts: 1,
                 at: "2026-11-28T00:00:00Z".into(),
             },

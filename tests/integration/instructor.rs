@@ -146,6 +146,16 @@ fn a_class_of_twenty_is_verified_and_broken_students_are_their_own_rows() {
             student["score"],
             serde_json::json!({"passed": passed, "evaluated": evaluated})
         );
+        // What the account itself proves: a notebook started in the last
+        // 24 hours (still running, so not the stop).
+        assert_eq!(student["on_account"]["total"], 3, "{student}");
+        let proven = student["on_account"]["proven"].as_array().unwrap();
+        assert_eq!(
+            proven.iter().any(|p| p == "start-notebook"),
+            n % 4 == 1 || n % 4 == 2,
+            "student {n}: {student}"
+        );
+        assert!(!proven.iter().any(|p| p == "stop-instances"), "student {n}: {student}");
     }
     let dora = row(&book, "Denied Dora");
     assert_eq!(dora["status"], "error");
@@ -297,8 +307,25 @@ fn learner_reports_merge_into_a_gradebook_and_wrong_accounts_are_flagged() {
     let emulator = Emulator::start();
     let seed = Seed::new(&emulator);
     seed.budget("SageMaker-Monthly-Budget", true);
-    // A learner checks their account, then exports the report.
+    // Ana started a notebook and stopped it, and proves it with verify.
+    let domain = seed.domain("course", None);
+    seed.profile(&domain, "ana");
+    seed.app(&domain, "ana", sm::AppType::JupyterLab, "lab", "ml.t3.medium", 600);
+    block_on(
+        seed.sm
+            .delete_app()
+            .domain_id(&domain)
+            .user_profile_name("ana")
+            .app_type(sm::AppType::JupyterLab)
+            .app_name("lab")
+            .send(),
+    )
+    .unwrap();
     let ana = Learner::new();
+    // Every item at once: the start and the stop are proven, cost-optimization
+    // is not (no idle shutdown), so the run exits 1.
+    expect_code(&run(&ana, &emulator, &["module5", "verify"]), 1);
+    // A learner checks their account, then exports the report.
     expect_code(
         &run(&ana, &emulator, &["module5", "check", "--only", "budget,studio-apps"]),
         0,
@@ -321,6 +348,18 @@ fn learner_reports_merge_into_a_gradebook_and_wrong_accounts_are_flagged() {
     assert_eq!(exported["last_check"]["account"], ACCOUNT);
     assert_eq!(exported["checklist"].as_array().unwrap().len(), 7);
     assert_eq!(exported["quizzes"].as_array().unwrap().len(), 8);
+    let item = |id: &str| {
+        exported["checklist"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(item("stop-instances")["evidence"], "task");
+    assert_eq!(item("start-notebook")["evidence"], "task");
+    assert!(item("families")["evidence"].is_null(), "not ticked");
 
     let instructor = Learner::new();
     let roster = instructor.dir.path().join("class.toml");
@@ -357,6 +396,11 @@ fn learner_reports_merge_into_a_gradebook_and_wrong_accounts_are_flagged() {
         ]
     );
     assert_eq!(ana_row["progress"]["checklist_total"], 7);
+    assert_eq!(ana_row["progress"]["checklist_done"], 2);
+    assert_eq!(
+        ana_row["progress"]["evidence"],
+        serde_json::json!({"start-notebook": "task", "stop-instances": "task"})
+    );
     let bad = row(&book, "garbage");
     assert_eq!(bad["status"], "error");
     assert!(

@@ -254,6 +254,19 @@ impl Seed {
         .unwrap();
     }
 
+    /// Puts an alarm in `state` (`OK`, `ALARM`, `INSUFFICIENT_DATA`).
+    pub(crate) fn alarm_state(&self, name: &str, state: &str) {
+        block_on(
+            self.cw
+                .set_alarm_state()
+                .alarm_name(name)
+                .state_value(aws_sdk_cloudwatch::types::StateValue::from(state))
+                .state_reason("harness")
+                .send(),
+        )
+        .unwrap();
+    }
+
     pub(crate) fn training_job(&self, name: &str, spot: bool, training_seconds: u32, billable_seconds: u32) {
         let tag = |k: &str, v: u32| sm::Tag::builder().key(k).value(v.to_string()).build();
         block_on(
@@ -354,6 +367,33 @@ fn a_well_kept_account_passes_every_check() {
         .unwrap()
         .to_string();
     assert!(spot.contains("xgb-spot") && spot.contains("65% saved"), "{spot}");
+}
+
+#[test]
+fn an_alarm_whose_metric_nobody_publishes_is_a_warning() {
+    let emulator = Emulator::start();
+    let seed = Seed::new(&emulator);
+    seed.alarm("sagemaker-app-running-too-long");
+    seed.alarm_state("sagemaker-app-running-too-long", "INSUFFICIENT_DATA");
+    let output = check(&emulator, &["--only", "long-running-alarm", "--format", "json"]);
+    let report = json(&output);
+    let alarm = by_id(&report, "long-running-alarm");
+    assert_eq!(alarm["status"], "warn", "{alarm}");
+    assert!(
+        alarm["summary"].as_str().unwrap().contains("INSUFFICIENT_DATA"),
+        "{alarm}"
+    );
+    assert!(
+        alarm["remediation"]["commands"][0]
+            .as_str()
+            .unwrap()
+            .contains("--treat-missing-data notBreaching"),
+        "{alarm}"
+    );
+    // Once it has data, it watches.
+    seed.alarm_state("sagemaker-app-running-too-long", "OK");
+    let output = check(&emulator, &["--only", "long-running-alarm", "--format", "json"]);
+    assert_eq!(status(&json(&output), "long-running-alarm"), "pass");
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod instructor;
 mod live;
 mod network;
 mod studio;
+mod tasks;
 mod tools;
 mod util;
 mod wizard;

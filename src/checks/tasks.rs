@@ -1,0 +1,244 @@
+//! The evidence rules of the hands-on tasks (tasks.toml): pure functions
+//! from a snapshot, and the time the learner began the module, to a proof or
+//! what is missing. `verify` runs them; the sandbox never ticks.
+
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Judge, Status, running};
+use crate::course::Task;
+use crate::i18n::trf;
+use crate::snapshot::{App, NotebookInstance, Snapshot};
+
+/// The rules tasks.toml may name.
+pub const RULES: [&str; 4] = ["started", "stopped", "budget", "idle-shutdown"];
+
+/// A notebook started this long before the module began still counts.
+pub const GRACE: Duration = Duration::from_secs(24 * 3600);
+
+/// Studio apps that run a notebook on a billable instance.
+const NOTEBOOK_APPS: [&str; 3] = ["JupyterLab", "CodeEditor", "KernelGateway"];
+
+/// The resource behind a proof, as the account showed it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Proof {
+    /// `JupyterLab`, `CodeEditor`, `KernelGateway` (Studio apps),
+    /// `NotebookInstance`, `Budget` or `IdleShutdown`.
+    pub kind: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Its status when verified (`InService`, `Deleted`, `Stopped`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// How one task fared on the account.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TaskOutcome {
+    pub task: String,
+    pub proven: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proof: Option<Proof>,
+    /// Why it is not proven, beyond the task's `missing` line (a call that
+    /// failed, what is still running); in the learner's language.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+}
+
+/// The earliest creation time that counts: the module's start (now, when the
+/// learner has not begun it) less `GRACE`.
+pub fn cutoff(module_started_at: Option<&str>, taken_at: &str) -> SystemTime {
+    let start = module_started_at
+        .or(Some(taken_at))
+        .and_then(|t| humantime::parse_rfc3339_weak(t).ok())
+        .unwrap_or_else(SystemTime::now);
+    start.checked_sub(GRACE).unwrap_or(SystemTime::UNIX_EPOCH)
+}
+
+fn since(time: Option<&str>, cutoff: SystemTime) -> bool {
+    time.and_then(|t| humantime::parse_rfc3339_weak(t).ok())
+        .is_some_and(|t| t >= cutoff)
+}
+
+fn app_started(app: &App, cutoff: SystemTime) -> bool {
+    NOTEBOOK_APPS.contains(&app.app_type.as_str()) && app.status != "Failed" && since(app.created_at.as_deref(), cutoff)
+}
+
+fn notebook_started(n: &NotebookInstance, cutoff: SystemTime) -> bool {
+    n.status != "Failed"
+        && (since(n.created_at.as_deref(), cutoff)
+            || (running::RUNNING.contains(&n.status.as_str()) || matches!(n.status.as_str(), "Stopping" | "Stopped"))
+                && since(n.started_at.as_deref(), cutoff))
+}
+
+fn app_proof(app: &App) -> Proof {
+    Proof {
+        kind: app.app_type.clone(),
+        name: match &app.space {
+            Some(space) => format!("{space}/{}", app.name),
+            None => app.name.clone(),
+        },
+        instance_type: app.instance_type.clone(),
+        created_at: app.created_at.clone(),
+        status: Some(app.status.clone()),
+    }
+}
+
+fn notebook_proof(n: &NotebookInstance) -> Proof {
+    Proof {
+        kind: "NotebookInstance".into(),
+        name: n.name.clone(),
+        instance_type: n.instance_type.clone(),
+        created_at: n.created_at.clone().or_else(|| n.started_at.clone()),
+        status: Some(n.status.clone()),
+    }
+}
+
+/// The notebooks started since `cutoff`, newest first.
+fn started(s: &Snapshot, cutoff: SystemTime) -> Vec<Proof> {
+    let mut found: Vec<Proof> = Vec::new();
+    if let Ok(apps) = &s.apps {
+        found.extend(apps.iter().filter(|a| app_started(a, cutoff)).map(app_proof));
+    }
+    if let Ok(notebooks) = &s.notebook_instances {
+        found.extend(
+            notebooks
+                .iter()
+                .filter(|n| notebook_started(n, cutoff))
+                .map(notebook_proof),
+        );
+    }
+    found.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    found
+}
+
+fn is_stopped(proof: &Proof) -> bool {
+    matches!(
+        proof.status.as_deref(),
+        Some("Deleted" | "Deleting" | "Stopped" | "Stopping")
+    )
+}
+
+impl Judge<'_> {
+    /// Runs `task`'s rule on `snapshot`; `module_started_at` is when the
+    /// learner began the module (None: now).
+    pub fn task(&self, task: &Task, snapshot: &Snapshot, module_started_at: Option<&str>) -> TaskOutcome {
+        let lang = self.lang;
+        let cutoff = cutoff(module_started_at, &snapshot.taken_at);
+        let mut problems: Vec<String> = [
+            &snapshot.apps.as_ref().err(),
+            &snapshot.notebook_instances.as_ref().err(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|_| matches!(task.rule.as_str(), "started" | "stopped"))
+        .map(|e| e.describe(lang))
+        .collect();
+        let (proven, proof) = match task.rule.as_str() {
+            "started" => {
+                let proof = started(snapshot, cutoff).into_iter().next();
+                (proof.is_some(), proof)
+            }
+            "stopped" => {
+                let proof = started(snapshot, cutoff).into_iter().find(is_stopped);
+                let mut still = Vec::new();
+                // The app this tool runs in (a Studio terminal) is in use, not left running.
+                let current = snapshot.local.current.as_ref();
+                if let Ok(apps) = &snapshot.apps {
+                    still.extend(
+                        running::studio_apps(&self.course.instances, apps, None, current, &snapshot.taken_at)
+                            .into_iter()
+                            .filter(|(_, r)| !r.current)
+                            .map(|(a, _)| format!("{} {}", a.app_type, a.name)),
+                    );
+                }
+                if let Ok(notebooks) = &snapshot.notebook_instances {
+                    still.extend(
+                        running::notebook_instances(&self.course.instances, notebooks, current, &snapshot.taken_at)
+                            .into_iter()
+                            .filter(|(_, r)| !r.current)
+                            .map(|(n, _)| format!("NotebookInstance {}", n.name)),
+                    );
+                }
+                if !still.is_empty() {
+                    problems.push(trf(lang, "verify.still_running", &[("names", &still.join(", "))]));
+                }
+                let complete = snapshot.apps.is_ok() && snapshot.notebook_instances.is_ok();
+                (proof.is_some() && still.is_empty() && complete, proof)
+            }
+            "budget" => {
+                let results = self.judge(snapshot, Some(&["budget".to_string(), "budget-alerts".to_string()]));
+                let name = results
+                    .iter()
+                    .flat_map(|r| &r.evidence)
+                    .find(|f| f.key == "budget")
+                    .map(|f| f.value.clone());
+                let ok = results.iter().all(|r| r.status == Status::Pass);
+                problems.extend(
+                    results
+                        .iter()
+                        .filter(|r| r.status != Status::Pass)
+                        .map(|r| r.summary.clone()),
+                );
+                let proof = name.filter(|_| ok).map(|name| Proof {
+                    kind: "Budget".into(),
+                    name,
+                    instance_type: None,
+                    created_at: None,
+                    status: None,
+                });
+                (ok, proof)
+            }
+            "idle-shutdown" => {
+                let results = self.judge(snapshot, Some(&["idle-shutdown".to_string()]));
+                let ok = results.iter().all(|r| r.status == Status::Pass);
+                problems.extend(
+                    results
+                        .iter()
+                        .filter(|r| r.status != Status::Pass)
+                        .map(|r| r.summary.clone()),
+                );
+                let proof = ok.then(|| Proof {
+                    kind: "IdleShutdown".into(),
+                    name: snapshot
+                        .domains
+                        .as_ref()
+                        .ok()
+                        .map(|d| d.iter().map(|d| d.id.as_str()).collect::<Vec<_>>().join(", "))
+                        .unwrap_or_default(),
+                    instance_type: None,
+                    created_at: None,
+                    status: None,
+                });
+                (ok, proof)
+            }
+            _ => (false, None),
+        };
+        TaskOutcome {
+            task: task.id.clone(),
+            proven,
+            proof,
+            problems: if proven { Vec::new() } else { problems },
+        }
+    }
+}
+
+/// A task's `done` line, filled with its proof.
+pub fn done_line(task: &Task, proof: Option<&Proof>, lang: crate::i18n::Lang) -> String {
+    let mut text = task.done.get(lang).to_string();
+    if let Some(p) = proof {
+        for (key, value) in [
+            ("kind", p.kind.as_str()),
+            ("name", p.name.as_str()),
+            ("instance", p.instance_type.as_deref().unwrap_or("?")),
+            ("at", p.created_at.as_deref().unwrap_or("?")),
+        ] {
+            text = text.replace(&format!("{{{key}}}"), value);
+        }
+    }
+    text
+}

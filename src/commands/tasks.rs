@@ -1,0 +1,121 @@
+//! The hands-on tasks: `tasks` lists them with their state, `verify` proves
+//! checklist items on the learner's account and ticks them.
+
+use crate::checks::{COURSE_REGION, Judge};
+use crate::cli::{Format, FormatArgs, ProveArgs};
+use crate::context::Context;
+use crate::course::{ChecklistItem, Course};
+use crate::error::{Error, ExitStatus, Result};
+use crate::i18n::trf;
+use crate::progress::Verification;
+use crate::snapshot::{Snapshot, Source};
+use crate::ui::Output;
+
+/// `tasks`: every task, proven (with its evidence) or not.
+pub fn tasks(args: &FormatArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    let lang = ctx.lang;
+    let course = ctx.course()?;
+    let file = ctx.store()?.load(lang, &mut std::io::stderr());
+    let module = file.modules.get(&course.id).cloned().unwrap_or_default();
+    match args.format {
+        Format::Text => out.emit(&crate::report::verify::tasks_text(course, &module, lang, ctx.width))?,
+        Format::Json => {
+            let list: Vec<serde_json::Value> = course
+                .tasks
+                .iter()
+                .map(|t| {
+                    serde_json::json!({
+                        "id": t.id,
+                        "title": t.title.get(lang),
+                        "section": t.section,
+                        "proves": t.proves,
+                        "proven": module.tasks.contains_key(&t.id),
+                        "evidence": module.tasks.get(&t.id),
+                    })
+                })
+                .collect();
+            out.json(&list)?
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// The checklist items `name` asks for (all the verifiable ones when None);
+/// an unknown or unverifiable one is a usage error naming the others.
+pub fn items<'c>(course: &'c Course, name: Option<&str>, lang: crate::i18n::Lang) -> Result<Vec<&'c ChecklistItem>> {
+    let verifiable = course.verifiable_items();
+    match name {
+        None => Ok(verifiable),
+        Some(name) => {
+            // A task's id names the item it proves.
+            let id = course.task(name).map_or(name, |t| t.proves.as_str());
+            match verifiable.iter().find(|i| i.id == id) {
+                Some(item) => Ok(vec![*item]),
+                None => Err(Error::Usage(trf(
+                    lang,
+                    "verify.unknown_item",
+                    &[
+                        ("item", &name),
+                        (
+                            "items",
+                            &verifiable.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", "),
+                        ),
+                    ],
+                ))),
+            }
+        }
+    }
+}
+
+/// Verifies `items` on `snapshot`, saving what the learner's real account
+/// proves. An account that could not be identified cannot prove anything.
+pub fn verify_snapshot(ctx: &Context, snapshot: &Snapshot, items: &[&ChecklistItem]) -> Result<Verification> {
+    let lang = ctx.lang;
+    let course = ctx.course()?;
+    if snapshot.source == Source::Aws
+        && let Err(e) = &snapshot.identity
+    {
+        return Err(Error::Aws(e.describe(lang)));
+    }
+    let store = ctx.store()?;
+    let mut file = store.load(lang, &mut std::io::stderr());
+    let module = file.modules.entry(course.id.clone()).or_default();
+    let judge = Judge {
+        course,
+        lang,
+        expect_region: COURSE_REGION,
+    };
+    let verification = crate::progress::verify(&judge, snapshot, module, items);
+    if snapshot.source == Source::Aws {
+        store.save(&file, lang)?;
+    }
+    Ok(verification)
+}
+
+/// `verify [ITEM]`: exit 0 when every asked item is proven, 1 when one is
+/// not, 2 when it could not run.
+pub fn verify(args: &ProveArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    let lang = ctx.lang;
+    let course = ctx.course()?;
+    let items = items(course, args.item.as_deref(), lang)?;
+    let snapshot = match &args.sandbox {
+        Some(name) => course.sandbox(name, lang)?,
+        None => crate::aws::snapshot(&ctx.aws_args(&args.aws), lang, ctx.spinner)?,
+    };
+    let verification = verify_snapshot(ctx, &snapshot, &items)?;
+    match args.format {
+        Format::Json => out.json(&verification)?,
+        Format::Text => {
+            out.emit(&crate::report::verify::text(&verification, lang, ctx.width))?;
+            for id in &verification.ticked {
+                let item = course
+                    .checklist
+                    .iter()
+                    .find(|i| &i.id == id)
+                    .expect("ticked from the course");
+                out.line(&trf(lang, "wizard.ticked", &[("item", &item.title.get(lang))]))?;
+            }
+        }
+    }
+    Ok(ExitStatus::failed_if(!verification.all_proven()))
+}
