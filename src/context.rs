@@ -118,6 +118,14 @@ impl Context {
         Store::locate(self.home.clone(), self.lang)
     }
 
+    /// This module's saved progress (empty when there is none yet); a damaged
+    /// file is moved aside with a warning on stderr.
+    pub fn module_progress(&self) -> Result<crate::progress::ModuleProgress> {
+        let course = self.course()?;
+        let file = self.store()?.load(self.lang, &mut std::io::stderr());
+        Ok(file.modules.get(&course.id).cloned().unwrap_or_default())
+    }
+
     /// The audit log, beside the progress file in the data directory.
     pub fn audit_log(&self) -> Result<AuditLog> {
         let store = self.store()?;

@@ -89,8 +89,7 @@ pub fn lesson(args: &LessonArgs, ctx: &Context, out: &mut Output) -> Result<Exit
 pub fn checklist(args: &FormatArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let course = ctx.course()?;
-    let file = ctx.store()?.load(lang, &mut std::io::stderr());
-    let module = file.modules.get(&course.id).cloned().unwrap_or_default();
+    let module = ctx.module_progress()?;
     let report = checklist::report(course, &module, lang);
     match args.format {
         Format::Text => out.emit(&checklist::text(course, &report, lang, ctx.width))?,
@@ -103,8 +102,7 @@ pub fn checklist(args: &FormatArgs, ctx: &Context, out: &mut Output) -> Result<E
 pub fn report(args: &ReportArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let course = ctx.course()?;
-    let file = ctx.store()?.load(lang, &mut std::io::stderr());
-    let module = file.modules.get(&course.id).cloned().unwrap_or_default();
+    let module = ctx.module_progress()?;
     let report = learner_report(course, &module, args.name.clone());
     let text = crate::util::json_pretty(&report);
     write_atomic(&args.out, text.as_bytes()).map_err(|source| Error::Io {

@@ -15,8 +15,7 @@ use crate::ui::Output;
 pub fn tasks(args: &FormatArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let course = ctx.course()?;
-    let file = ctx.store()?.load(lang, &mut std::io::stderr());
-    let module = file.modules.get(&course.id).cloned().unwrap_or_default();
+    let module = ctx.module_progress()?;
     match args.format {
         Format::Text => out.emit(&crate::report::verify::tasks_text(course, &module, lang, ctx.width))?,
         Format::Json => {
