@@ -341,10 +341,9 @@ fn attach_script(seed: &Seed, domain: &str, name: &str, script: &str) {
     .unwrap();
 }
 
-#[test]
-fn an_auto_stop_script_is_read_with_its_idle_time_or_says_it_states_none() {
-    let emulator = Emulator::start();
-    let seed = Seed::new(&emulator);
+/// A domain where Ana's space `lab` runs the JupyterLab app `default` on an
+/// ml.t3.medium (for ten minutes); its id.
+fn ana_in_lab(seed: &Seed) -> String {
     let domain = seed.domain("course", None);
     seed.profile(&domain, "ana");
     seed.space(&domain, "lab", "ana");
@@ -356,6 +355,14 @@ fn an_auto_stop_script_is_read_with_its_idle_time_or_says_it_states_none() {
         "ml.t3.medium",
         600,
     );
+    domain
+}
+
+#[test]
+fn an_auto_stop_script_is_read_with_its_idle_time_or_says_it_states_none() {
+    let emulator = Emulator::start();
+    let seed = Seed::new(&emulator);
+    let domain = ana_in_lab(&seed);
     attach_script(
         &seed,
         &domain,
@@ -664,17 +671,7 @@ fn credentials_endpoint() -> (String, std::sync::Arc<std::sync::atomic::AtomicUs
 fn inside_studio_credentials_come_from_the_container_endpoint_and_the_checks_run() {
     let emulator = Emulator::start();
     let seed = Seed::new(&emulator);
-    let domain = seed.domain("course", None);
-    seed.profile(&domain, "ana");
-    seed.space(&domain, "lab", "ana");
-    seed.app(
-        &domain,
-        "space:lab",
-        sm::AppType::JupyterLab,
-        "default",
-        "ml.t3.medium",
-        600,
-    );
+    let domain = ana_in_lab(&seed);
     let (url, served) = credentials_endpoint();
     let learner = Learner::new();
     let path = learner.dir.path().join("resource-metadata.json");
