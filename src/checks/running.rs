@@ -41,6 +41,7 @@ pub fn priced(
         accrued_usd: accrued,
         count,
         gpu: instance_type.is_some_and(|t| catalog::is_accelerated(instances, t)),
+        region: None,
         domain: None,
         owner: None,
         app_type: None,
