@@ -28,8 +28,10 @@ pub const CANVAS_SESSION_HOUR_USD: f64 = 1.90;
 pub const MLFLOW_PER_HOUR_USD: [(&str, f64); 1] = [("Small", 0.642)];
 
 /// TrackingServerStatus values (API reference, TrackingServerSummary) in
-/// which a tracking server has no compute running: stopped, or never created.
-pub const MLFLOW_NOT_RUNNING: [&str; 3] = ["Stopped", "CreateFailed", "Deleting"];
+/// which a tracking server is not left running: stopped or stopping (as a
+/// notebook instance that is Stopping is not listed), never created, or
+/// being deleted.
+pub const MLFLOW_NOT_RUNNING: [&str; 4] = ["Stopping", "Stopped", "CreateFailed", "Deleting"];
 
 /// ClusterStatus values with no instances billing: failed, or being deleted.
 pub const CLUSTER_NOT_RUNNING: [&str; 2] = ["Failed", "Deleting"];
