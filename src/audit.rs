@@ -378,7 +378,7 @@ mod tests {
             name: name.into(),
             status: status.into(),
             size: Some(size.into()),
-            created_at: Some("2026-11-28T16:00:00Z".into()),
+            started_at: Some("2026-11-28T16:00:00Z".into()),
         };
         r.mlflow_servers = Ok(vec![
             server("tracking", "Created", "Small"),

@@ -748,7 +748,8 @@ async fn mlflow_servers(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<MlflowSer
                     .map(|s| s.as_str()),
             ),
             size: out.tracking_server_size().map(|s| s.as_str().to_string()),
-            created_at: time(out.creation_time().or(summary.creation_time())),
+            // As for notebook instances: a restarted server bills from its restart.
+            started_at: time(out.last_modified_time().or(out.creation_time())),
         })
     })
     .await;

@@ -258,8 +258,8 @@ pub fn endpoints<'s>(
     (resources, facts)
 }
 
-/// MLflow tracking servers that run (any status but stopped, failed to
-/// create, or being deleted), priced by size where a figure is known.
+/// MLflow tracking servers that run (any status but stopping, stopped,
+/// failed to create, or being deleted), priced by size where a figure is known.
 pub fn mlflow_servers<'s>(
     instances: &Instances,
     servers: &'s [MlflowServer],
@@ -269,7 +269,7 @@ pub fn mlflow_servers<'s>(
         .iter()
         .filter(|m| !MLFLOW_NOT_RUNNING.contains(&m.status.as_str()))
         .map(|m| {
-            let secs = seconds_between(m.created_at.as_deref(), now);
+            let secs = seconds_between(m.started_at.as_deref(), now);
             let price = m
                 .size
                 .as_deref()

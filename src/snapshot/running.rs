@@ -62,7 +62,8 @@ pub struct MlflowServer {
     pub status: String,
     /// TrackingServerSize: Small, Medium or Large.
     pub size: Option<String>,
-    pub created_at: Option<String>,
+    /// When it last changed (started, for a running server), else its creation.
+    pub started_at: Option<String>,
 }
 
 /// A HyperPod cluster (ListClusters, with its instance groups from DescribeCluster).
