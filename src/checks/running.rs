@@ -4,7 +4,7 @@
 use super::{Fact, Resource};
 use crate::catalog;
 use crate::catalog::Instances;
-use crate::snapshot::running::ResourceKind;
+use crate::snapshot::running::{Cluster, MlflowServer, ResourceKind};
 use crate::snapshot::studio::Current;
 use crate::snapshot::{App, Endpoint, NotebookInstance, Space, seconds_between};
 
@@ -13,6 +13,46 @@ pub const RUNNING: [&str; 2] = ["InService", "Pending"];
 
 /// Endpoint statuses with instances behind them.
 pub const ENDPOINT_RUNNING: [&str; 4] = ["InService", "Updating", "SystemUpdating", "RollingBack"];
+
+/// A Canvas workspace instance, per session hour (from launching Canvas to
+/// logging out, or to the app's deletion): US$ 1.90, as AWS's SageMaker
+/// Canvas pricing page gives it ("Workspace instance (Session-Hrs) charges:
+/// $1.9/hour", https://aws.amazon.com/sagemaker/canvas/pricing/, read
+/// 2026-11-28 in a copy that names no region; not a price-list figure).
+pub const CANVAS_SESSION_HOUR_USD: f64 = 1.90;
+
+/// MLflow tracking servers per hour by TrackingServerSize, where a figure is
+/// known. Small: US$ 0.642 in eu-west-2 (London), as quoted in a published
+/// price comparison (londonaicentre/FLIP issue 745, 2026-07-09: "Small
+/// $0.642/hr"), not AWS's page; Medium and Large: no figure found, so no price.
+pub const MLFLOW_PER_HOUR_USD: [(&str, f64); 1] = [("Small", 0.642)];
+
+/// TrackingServerStatus values (API reference, TrackingServerSummary) in
+/// which a tracking server is not left running: stopped or stopping (as a
+/// notebook instance that is Stopping is not listed), never created, or
+/// being deleted.
+pub const MLFLOW_NOT_RUNNING: [&str; 4] = ["Stopping", "Stopped", "CreateFailed", "Deleting"];
+
+/// ClusterStatus values with no instances billing: failed, or being deleted.
+pub const CLUSTER_NOT_RUNNING: [&str; 2] = ["Failed", "Deleting"];
+
+/// A resource billed at a flat rate per hour, not by instance type (Canvas
+/// sessions, MLflow tracking servers): priced per second like the rest.
+fn flat_rate(
+    instances: &Instances,
+    kind: ResourceKind,
+    name: &str,
+    price: Option<f64>,
+    running_seconds: Option<u64>,
+) -> Resource {
+    let mut r = priced(instances, kind, name, None, running_seconds, 1);
+    r.price_per_hour_usd = price;
+    r.accrued_usd = match (price, running_seconds) {
+        (Some(p), Some(secs)) => Some(catalog::cost_usd(p, secs)),
+        _ => None,
+    };
+    r
+}
 
 /// A resource priced per second (one-minute minimum) from the instance data;
 /// an instance type missing from the data gets no price rather than a guess.
@@ -83,14 +123,25 @@ pub fn studio_apps<'s>(
         .filter(|a| RUNNING.contains(&a.status.as_str()) && !is_free(a))
         .map(|app| {
             let running = seconds_between(app.created_at.as_deref(), now);
-            let mut r = priced(
-                instances,
-                ResourceKind::StudioApp,
-                &app.name,
-                app.instance_type.as_deref(),
-                running,
-                1,
-            );
+            let mut r = if app.app_type == "Canvas" {
+                // Billed per session hour, whatever instance runs it.
+                flat_rate(
+                    instances,
+                    ResourceKind::CanvasApp,
+                    &app.name,
+                    Some(CANVAS_SESSION_HOUR_USD),
+                    running,
+                )
+            } else {
+                priced(
+                    instances,
+                    ResourceKind::StudioApp,
+                    &app.name,
+                    app.instance_type.as_deref(),
+                    running,
+                    1,
+                )
+            };
             r.domain = Some(app.domain_id.clone());
             r.app_type = Some(app.app_type.clone());
             r.owner = match (&app.user_profile, &app.space) {
@@ -160,6 +211,21 @@ pub fn endpoints<'s>(
         match &endpoint.variants {
             Ok(variants) if !variants.is_empty() => {
                 for v in variants {
+                    if v.serverless {
+                        // No instances: billed per request, nothing while idle.
+                        let mut r = priced(
+                            instances,
+                            ResourceKind::ServerlessEndpoint,
+                            &endpoint.name,
+                            None,
+                            secs,
+                            0,
+                        );
+                        r.price_per_hour_usd = Some(0.0);
+                        r.accrued_usd = None;
+                        resources.push((endpoint, r));
+                        continue;
+                    }
                     let count = u32::try_from(v.count.max(1)).unwrap_or(1);
                     let r = priced(
                         instances,
@@ -191,4 +257,61 @@ pub fn endpoints<'s>(
         }
     }
     (resources, facts)
+}
+
+/// MLflow tracking servers that run (any status but stopping, stopped,
+/// failed to create, or being deleted), priced by size where a figure is known.
+pub fn mlflow_servers<'s>(
+    instances: &Instances,
+    servers: &'s [MlflowServer],
+    now: &str,
+) -> Vec<(&'s MlflowServer, Resource)> {
+    servers
+        .iter()
+        .filter(|m| !MLFLOW_NOT_RUNNING.contains(&m.status.as_str()))
+        .map(|m| {
+            let secs = seconds_between(m.started_at.as_deref(), now);
+            let price = m
+                .size
+                .as_deref()
+                .and_then(|size| MLFLOW_PER_HOUR_USD.iter().find(|(s, _)| *s == size))
+                .map(|(_, p)| *p);
+            let mut r = flat_rate(instances, ResourceKind::MlflowTrackingServer, &m.name, price, secs);
+            r.instance_type = m.size.clone();
+            (m, r)
+        })
+        .collect()
+}
+
+/// HyperPod clusters with instances: a resource per instance group (count ×
+/// the instance's price), like an endpoint's variants.
+pub fn clusters<'s>(instances: &Instances, clusters: &'s [Cluster], now: &str) -> Vec<(&'s Cluster, Resource)> {
+    let mut resources = Vec::new();
+    for cluster in clusters
+        .iter()
+        .filter(|c| !CLUSTER_NOT_RUNNING.contains(&c.status.as_str()))
+    {
+        let secs = seconds_between(cluster.created_at.as_deref(), now);
+        let groups: Vec<_> = cluster.groups.iter().filter(|g| g.count > 0).collect();
+        if groups.is_empty() {
+            // A cluster with no instance read still exists: listed, unpriced.
+            resources.push((
+                cluster,
+                priced(instances, ResourceKind::HyperpodCluster, &cluster.name, None, secs, 1),
+            ));
+        }
+        for g in groups {
+            let count = u32::try_from(g.count).unwrap_or(1);
+            let r = priced(
+                instances,
+                ResourceKind::HyperpodCluster,
+                &cluster.name,
+                g.instance_type.as_deref(),
+                secs,
+                count,
+            );
+            resources.push((cluster, r));
+        }
+    }
+    resources
 }
