@@ -778,7 +778,10 @@ class Faults:
             time.sleep(arg)
             return self.app(environ, start_response)
         if mode == "loop":
-            # Answer with the real page, then point at yet another page, for ever.
+            # Answer with the real page, then point at yet another page, for
+            # ever; each page takes a real service's few milliseconds, so the
+            # loop does not starve the other requests of this one process.
+            time.sleep(0.02)
             captured = {}
 
             def capture(status, headers, exc_info=None):
