@@ -28,6 +28,19 @@ pub struct Instance {
     /// Where the figures come from when it is not the module's text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Whether lesson 2's family table shows it: false for the SageMaker
+    /// sizes the seed's tables leave out (they are still listed, priced and
+    /// advised on).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub lesson_table: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
 }
 
 #[derive(Clone, Debug, Deserialize)]
