@@ -5,7 +5,8 @@
 use colored::Colorize;
 use serde::Serialize;
 
-use crate::catalog::{self, Instances};
+use crate::catalog;
+use crate::catalog::prices::PriceBook;
 use crate::checks::Resource;
 use crate::checks::running;
 use crate::error::ExitStatus;
@@ -31,6 +32,8 @@ pub struct Audit {
     pub running: Vec<Item>,
     pub per_hour_usd: f64,
     pub accrued_usd: f64,
+    /// Some running resource has no known price: the totals are a lower bound.
+    pub partial: bool,
     /// Hours from now until the next 08:00 in `time_zone`.
     pub hours_until_morning: f64,
     /// The zone "08:00 tomorrow" is in (`TZ`, `--tz`, else the machine's).
@@ -59,16 +62,18 @@ impl Audit {
     }
 }
 
-/// Judges what is running: priced, with totals.
-pub fn assess(instances: &Instances, r: &Running, morning: &Morning) -> Audit {
+/// Judges what is running: priced from `prices` for each resource's region,
+/// with totals.
+pub fn assess(prices: &PriceBook, r: &Running, morning: &Morning) -> Audit {
     let hours_until_morning = morning.hours;
     let mut running = Vec::new();
     let mut errors = Vec::new();
     let now = r.taken_at.as_str();
+    let region = r.region.as_deref();
     match &r.apps {
         Ok(apps) => {
             for (app, resource) in
-                running::studio_apps(instances, apps, r.spaces.as_deref().ok(), r.current.as_ref(), now)
+                running::studio_apps(prices, region, apps, r.spaces.as_deref().ok(), r.current.as_ref(), now)
             {
                 running.push(Item {
                     resource,
@@ -80,7 +85,7 @@ pub fn assess(instances: &Instances, r: &Running, morning: &Morning) -> Audit {
     }
     match &r.notebook_instances {
         Ok(notebooks) => {
-            for (n, resource) in running::notebook_instances(instances, notebooks, r.current.as_ref(), now) {
+            for (n, resource) in running::notebook_instances(prices, region, notebooks, r.current.as_ref(), now) {
                 running.push(Item {
                     resource,
                     target: Target::NotebookInstance { name: n.name.clone() },
@@ -91,7 +96,7 @@ pub fn assess(instances: &Instances, r: &Running, morning: &Morning) -> Audit {
     }
     match &r.endpoints {
         Ok(endpoints) => {
-            for (e, resource) in running::endpoints(instances, endpoints, now).0 {
+            for (e, resource) in running::endpoints(prices, region, endpoints, now).0 {
                 running.push(Item {
                     resource,
                     target: Target::Endpoint { name: e.name.clone() },
@@ -106,10 +111,11 @@ pub fn assess(instances: &Instances, r: &Running, morning: &Morning) -> Audit {
                 let secs = seconds_between(job.started_at.as_deref(), now);
                 let count = u32::try_from(job.count.max(1)).unwrap_or(1);
                 let resource = running::priced(
-                    instances,
+                    prices,
                     job.kind,
                     &job.name,
                     job.instance_type.as_deref(),
+                    region,
                     secs,
                     count,
                 );
@@ -127,7 +133,7 @@ pub fn assess(instances: &Instances, r: &Running, morning: &Morning) -> Audit {
     // The resource the learner works in comes first.
     running.sort_by_key(|i| !i.resource.current);
     let resources: Vec<Resource> = running.iter().map(|i| i.resource.clone()).collect();
-    let (per_hour, accrued, _) = running::totals(&resources);
+    let (per_hour, accrued, partial) = running::totals(&resources);
     Audit {
         account: r.identity.as_ref().ok().map(|i| i.account.clone()),
         region: r.region.clone(),
@@ -135,6 +141,7 @@ pub fn assess(instances: &Instances, r: &Running, morning: &Morning) -> Audit {
         running,
         per_hour_usd: per_hour,
         accrued_usd: accrued,
+        partial,
         hours_until_morning: catalog::round(hours_until_morning),
         by_morning_usd: catalog::round(per_hour * hours_until_morning),
         time_zone: morning.zone.clone(),
@@ -241,6 +248,13 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
             ],
         );
         out.push_str(&wrap_plain(&total, width, "", "").bold().to_string());
+        if audit.partial {
+            out.push_str(
+                &wrap_plain(tr(lang, "audit.partial"), width, "", "")
+                    .yellow()
+                    .to_string(),
+            );
+        }
         out.push_str(&wrap(tr(lang, "audit.stop_hint"), width, "", ""));
         if audit.current().is_some() {
             out.push_str(&wrap(tr(lang, "audit.current_kept"), width, "", ""));
@@ -293,7 +307,7 @@ mod tests {
     #[test]
     fn everything_billing_is_listed_with_totals_and_the_cost_by_morning() {
         let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
-        let audit = assess(&course.instances, &running(&course), &morning(14.0));
+        let audit = assess(&PriceBook::new(&course.instances), &running(&course), &morning(14.0));
         let labels: Vec<String> = audit.running.iter().map(|i| i.target.label()).collect();
         assert_eq!(
             labels,
@@ -325,7 +339,7 @@ mod tests {
         r.notebook_instances = Ok(vec![]);
         r.endpoints = Ok(vec![]);
         r.jobs = Ok(vec![]);
-        let audit = assess(&course.instances, &r, &morning(10.0));
+        let audit = assess(&PriceBook::new(&course.instances), &r, &morning(10.0));
         assert_eq!((audit.exit_status(), audit.by_morning_usd), (ExitStatus::Success, 0.0));
         colored::control::set_override(false);
         assert!(text(&audit, Lang::En, 80).contains("Nothing billable is running"));
@@ -334,7 +348,7 @@ mod tests {
             kind: crate::snapshot::ErrorKind::AccessDenied,
             message: "denied".into(),
         });
-        let audit = assess(&course.instances, &r, &morning(10.0));
+        let audit = assess(&PriceBook::new(&course.instances), &r, &morning(10.0));
         assert_eq!(audit.exit_status(), ExitStatus::Failure);
         let out = text(&audit, Lang::Pt, 80);
         assert!(
@@ -368,7 +382,7 @@ mod tests {
             r#"{"ResourceArn":"arn:aws:sagemaker:eu-central-1:1:notebook-instance/old-course-notebook","ResourceName":"old-course-notebook"}"#,
         )
         .ok();
-        let audit = assess(&course.instances, &r, &morning(10.0));
+        let audit = assess(&PriceBook::new(&course.instances), &r, &morning(10.0));
         assert_eq!(audit.running[0].target.label(), "notebook instance old-course-notebook");
         assert!(audit.running[0].resource.current);
         assert_eq!(audit.exit_status(), ExitStatus::Failure, "other things run");
@@ -382,7 +396,7 @@ mod tests {
         r.apps = Ok(vec![]);
         r.endpoints = Ok(vec![]);
         r.jobs = Ok(vec![]);
-        let audit = assess(&course.instances, &r, &morning(10.0));
+        let audit = assess(&PriceBook::new(&course.instances), &r, &morning(10.0));
         assert_eq!(audit.exit_status(), ExitStatus::Success);
         let out = text(&audit, Lang::En, 200);
         assert!(!out.contains("Still billing"), "{out}");
@@ -394,5 +408,89 @@ mod tests {
         assert!(text(&audit, Lang::Pt, 200).contains("Só o recurso"));
         let json = serde_json::to_value(&audit).unwrap();
         assert_eq!(json["running"][0]["current"], true);
+    }
+
+    /// A running JupyterLab app on ml.g5.xlarge and a training job on it.
+    fn g5(course: &Course, region: &str) -> Running {
+        let mut r = running(course);
+        r.region = Some(region.into());
+        r.apps = Ok(vec![crate::snapshot::App {
+            domain_id: "d-1".into(),
+            user_profile: None,
+            space: Some("lab".into()),
+            app_type: "JupyterLab".into(),
+            name: "default".into(),
+            status: "InService".into(),
+            instance_type: Some("ml.g5.xlarge".into()),
+            created_at: Some("2026-11-28T17:00:00Z".into()),
+        }]);
+        r.notebook_instances = Ok(vec![]);
+        r.endpoints = Ok(vec![]);
+        r.jobs = Ok(vec![RunningJob {
+            kind: ResourceKind::TrainingJob,
+            name: "train".into(),
+            instance_type: Some("ml.g5.xlarge".into()),
+            count: 1,
+            started_at: Some("2026-11-28T17:00:00Z".into()),
+        }]);
+        r
+    }
+
+    #[test]
+    fn cached_prices_price_each_resource_in_its_region_and_the_rest_stays_unknown_and_partial() {
+        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
+        let items: Vec<String> = serde_json::from_str::<serde_json::Value>(
+            &std::fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/pricing-getproducts.json"
+            ))
+            .unwrap(),
+        )
+        .unwrap()["PriceList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        let mut book = PriceBook::new(&course.instances);
+        book.add(crate::catalog::prices::PriceCache::new(
+            "us-east-1",
+            "2026-11-27T09:00:00Z".into(),
+            "AWS Price List API (GetProducts)",
+            crate::catalog::prices::parse_price_list(&items, "us-east-1"),
+        ));
+        colored::control::set_override(false);
+
+        let audit = assess(&book, &g5(&course, "us-east-1"), &morning(10.0));
+        let app = &audit.running[0].resource;
+        let job = &audit.running[1].resource;
+        // The app at the Studio price, the job at the training price.
+        assert_eq!((app.price_per_hour_usd, job.price_per_hour_usd), (Some(1.5), Some(1.7)));
+        assert!(!audit.partial);
+        let json = serde_json::to_value(&audit).unwrap();
+        assert_eq!(
+            json["running"][0]["price_source"],
+            "AWS Price List API (GetProducts), 2026-11-27T09:00:00Z (us-east-1, studio-jupyterlab)"
+        );
+        assert_eq!(json["partial"], false);
+        let out = text(&audit, Lang::En, 200);
+        assert!(out.contains("$1.50/h (AWS Price List, 2026-11-27, us-east-1)"), "{out}");
+        assert!(!out.contains("partial"), "{out}");
+
+        // The same resources in a region without a cache: no price, partial totals.
+        let audit = assess(&book, &g5(&course, "eu-west-1"), &morning(10.0));
+        assert!(audit.running.iter().all(|i| i.resource.price_per_hour_usd.is_none()));
+        assert!(audit.partial);
+        let json = serde_json::to_value(&audit).unwrap();
+        assert_eq!(json["running"][0]["price_source"], serde_json::Value::Null);
+        assert_eq!(json["partial"], true);
+        assert!(text(&audit, Lang::En, 200).contains("the totals are partial"));
+        assert!(text(&audit, Lang::Pt, 200).contains("os totais são parciais"));
+
+        // A course figure says so.
+        let audit = assess(&book, &running(&course), &morning(10.0));
+        let json = serde_json::to_value(&audit).unwrap();
+        assert_eq!(json["running"][0]["price_source"], crate::catalog::COURSE_SOURCE);
+        assert!(text(&audit, Lang::En, 200).contains("$0.23/h (course figure)"));
     }
 }

@@ -1,9 +1,10 @@
-//! What is running and billing, priced from the module's instance data.
-//! Shared by the checks and the end-of-session audit.
+//! What is running and billing, priced from the price book (the region's
+//! cached Price List prices, else the course's figures). Shared by the
+//! checks and the end-of-session audit.
 
 use super::{Fact, Resource};
 use crate::catalog;
-use crate::catalog::Instances;
+use crate::catalog::prices::{PriceBook, Usage};
 use crate::snapshot::running::ResourceKind;
 use crate::snapshot::studio::Current;
 use crate::snapshot::{App, Endpoint, NotebookInstance, Space, seconds_between};
@@ -14,20 +15,22 @@ pub const RUNNING: [&str; 2] = ["InService", "Pending"];
 /// Endpoint statuses with instances behind them.
 pub const ENDPOINT_RUNNING: [&str; 4] = ["InService", "Updating", "SystemUpdating", "RollingBack"];
 
-/// A resource priced per second (one-minute minimum) from the instance data;
-/// an instance type missing from the data gets no price rather than a guess.
+/// A resource priced per second (one-minute minimum) at its kind's usage in
+/// its `region`, saying where the price comes from; an instance type with
+/// no known price there gets none rather than a guess.
 pub fn priced(
-    instances: &Instances,
+    prices: &PriceBook,
     kind: ResourceKind,
     name: &str,
     instance_type: Option<&str>,
+    region: Option<&str>,
     running_seconds: Option<u64>,
     count: u32,
 ) -> Resource {
-    let instance = instance_type.and_then(|t| instances.get(t));
-    let price = instance
-        .and_then(|i| i.price_per_hour_usd)
-        .map(|p| catalog::round(p * f64::from(count)));
+    let found = instance_type.and_then(|t| prices.price(t, region, Usage::of(kind)));
+    let price = found
+        .as_ref()
+        .map(|p| catalog::round(p.usd_per_hour * f64::from(count)));
     let accrued = match (price, running_seconds) {
         (Some(p), Some(secs)) => Some(catalog::cost_usd(p, secs)),
         _ => None,
@@ -38,9 +41,10 @@ pub fn priced(
         instance_type: instance_type.map(str::to_string),
         running_seconds,
         price_per_hour_usd: price,
+        price_source: found.map(|p| p.source),
         accrued_usd: accrued,
         count,
-        gpu: instance_type.is_some_and(|t| catalog::is_accelerated(instances, t)),
+        gpu: instance_type.is_some_and(|t| catalog::is_accelerated(prices.instances(), t)),
         domain: None,
         owner: None,
         app_type: None,
@@ -71,7 +75,8 @@ fn current_first<T>(mut list: Vec<(T, Resource)>) -> Vec<(T, Resource)> {
 /// Billable Studio apps, each with its priced resource; the one the
 /// learner works in (`current`) first, marked.
 pub fn studio_apps<'s>(
-    instances: &Instances,
+    prices: &PriceBook,
+    region: Option<&str>,
     apps: &'s [App],
     spaces: Option<&[Space]>,
     current: Option<&Current>,
@@ -83,10 +88,11 @@ pub fn studio_apps<'s>(
         .map(|app| {
             let running = seconds_between(app.created_at.as_deref(), now);
             let mut r = priced(
-                instances,
+                prices,
                 ResourceKind::StudioApp,
                 &app.name,
                 app.instance_type.as_deref(),
+                region,
                 running,
                 1,
             );
@@ -117,7 +123,8 @@ pub fn studio_apps<'s>(
 
 /// Running notebook instances, priced; the one the learner works on first, marked.
 pub fn notebook_instances<'s>(
-    instances: &Instances,
+    prices: &PriceBook,
+    region: Option<&str>,
     notebooks: &'s [NotebookInstance],
     current: Option<&Current>,
     now: &str,
@@ -128,10 +135,11 @@ pub fn notebook_instances<'s>(
         .map(|n| {
             let secs = seconds_between(n.started_at.as_deref(), now);
             let mut r = priced(
-                instances,
+                prices,
                 ResourceKind::NotebookInstance,
                 &n.name,
                 n.instance_type.as_deref(),
+                region,
                 secs,
                 1,
             );
@@ -145,7 +153,8 @@ pub fn notebook_instances<'s>(
 /// Endpoints with instances behind them: a resource per production variant,
 /// and a fact for each endpoint whose configuration could not be read.
 pub fn endpoints<'s>(
-    instances: &Instances,
+    prices: &PriceBook,
+    region: Option<&str>,
     endpoints: &'s [Endpoint],
     now: &str,
 ) -> (Vec<(&'s Endpoint, Resource)>, Vec<Fact>) {
@@ -161,10 +170,11 @@ pub fn endpoints<'s>(
                 for v in variants {
                     let count = u32::try_from(v.count.max(1)).unwrap_or(1);
                     let r = priced(
-                        instances,
+                        prices,
                         ResourceKind::Endpoint,
                         &endpoint.name,
                         v.instance_type.as_deref(),
+                        region,
                         secs,
                         count,
                     );
@@ -175,7 +185,7 @@ pub fn endpoints<'s>(
             // read leaves the cost unknown, said so in the facts.
             Ok(_) => resources.push((
                 endpoint,
-                priced(instances, ResourceKind::Endpoint, &endpoint.name, None, secs, 1),
+                priced(prices, ResourceKind::Endpoint, &endpoint.name, None, region, secs, 1),
             )),
             Err(e) => {
                 facts.push(Fact {
@@ -184,7 +194,7 @@ pub fn endpoints<'s>(
                 });
                 resources.push((
                     endpoint,
-                    priced(instances, ResourceKind::Endpoint, &endpoint.name, None, secs, 1),
+                    priced(prices, ResourceKind::Endpoint, &endpoint.name, None, region, secs, 1),
                 ));
             }
         }

@@ -106,8 +106,12 @@ async fn verify_one(
         Err(e) => return failed(e.describe(lang)),
     };
     narrow(&mut snapshot, student);
+    // A class's prices: the course's figures (students' regions vary and
+    // the instructor's cache is not theirs to assume).
+    let prices = crate::catalog::prices::PriceBook::new(&course.instances);
     let judge = Judge {
         course,
+        prices: &prices,
         lang,
         expect_region,
     };

@@ -32,8 +32,10 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
         Some(name) => course.sandbox(name, lang)?,
         None => crate::aws::snapshot(&ctx.aws_args(&args.aws), lang, ctx.spinner)?,
     };
+    let prices = ctx.prices(snapshot.region.as_deref())?;
     let judge = Judge {
         course,
+        prices: &prices,
         lang,
         expect_region: &args.expect_region,
     };
@@ -77,7 +79,6 @@ pub fn audit_with(
             .map_err(|_| crate::error::Error::Usage(trf(lang, "audit.bad_tz", &[("tz", name)])))?,
         None => jiff::tz::TimeZone::system(),
     };
-    let course = ctx.course()?;
     let log = ctx.audit_log()?;
     let session = crate::aws::connect(&ctx.aws_args(&args.aws), lang)?;
     let running = session.with_spinner(
@@ -88,7 +89,8 @@ pub fn audit_with(
     if let Some(error) = crate::aws::untrusted(&session.config, &running.identity, lang) {
         return Err(error);
     }
-    let assessed = audit::assess(&course.instances, &running, &audit::Morning::next(tz));
+    let prices = ctx.prices(running.region.as_deref())?;
+    let assessed = audit::assess(&prices, &running, &audit::Morning::next(tz));
     if !args.stop {
         match args.format {
             Format::Json => out.json(&assessed)?,
