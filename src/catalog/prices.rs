@@ -20,8 +20,11 @@ pub const MAX_AGE_SECONDS: u64 = 7 * 24 * 3600;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Usage {
-    /// Studio apps (JupyterLab, Code Editor) and notebook instances.
+    /// A notebook: Studio apps (JupyterLab, Code Editor, Classic), or the
+    /// notebook price where Studio has none; what the calculators show.
     Notebook,
+    /// Notebook instances (outside Studio): the Price List's `Notebook`.
+    NotebookInstance,
     Training,
     Processing,
     /// Real-time endpoints.
@@ -31,8 +34,9 @@ pub enum Usage {
 }
 
 impl Usage {
-    pub const ALL: [Usage; 5] = [
+    pub const ALL: [Usage; 6] = [
         Usage::Notebook,
+        Usage::NotebookInstance,
         Usage::Training,
         Usage::Processing,
         Usage::Hosting,
@@ -42,7 +46,8 @@ impl Usage {
     /// The usage a running resource is billed at.
     pub fn of(kind: ResourceKind) -> Usage {
         match kind {
-            ResourceKind::StudioApp | ResourceKind::NotebookInstance => Usage::Notebook,
+            ResourceKind::StudioApp => Usage::Notebook,
+            ResourceKind::NotebookInstance => Usage::NotebookInstance,
             ResourceKind::Endpoint => Usage::Hosting,
             ResourceKind::TrainingJob => Usage::Training,
             ResourceKind::ProcessingJob => Usage::Processing,
@@ -63,6 +68,7 @@ impl Usage {
                 "notebook",
                 "studio",
             ],
+            Usage::NotebookInstance => &["notebook"],
             Usage::Training => &["training"],
             Usage::Processing => &["processing"],
             Usage::Hosting => &["hosting"],
@@ -70,16 +76,19 @@ impl Usage {
         }
     }
 
-    /// The usage and rank of a Price List component, if it is one we price.
-    fn classify(component: &str) -> Option<(Usage, usize)> {
+    /// The usages a Price List component prices, each with its rank there.
+    fn classify(component: &str) -> Vec<(Usage, usize)> {
         let component = component.to_lowercase();
-        Usage::ALL.into_iter().find_map(|usage| {
-            usage
-                .components()
-                .iter()
-                .position(|c| component == *c)
-                .map(|rank| (usage, rank))
-        })
+        Usage::ALL
+            .into_iter()
+            .filter_map(|usage| {
+                usage
+                    .components()
+                    .iter()
+                    .position(|c| component == *c)
+                    .map(|rank| (usage, rank))
+            })
+            .collect()
     }
 }
 
@@ -162,19 +171,22 @@ pub fn parse_price_list(items: &[String], region: &str) -> BTreeMap<Usage, BTree
             .as_str()
             .or(attributes["platoinstancetype"].as_str())
             .unwrap_or("");
-        let Some((usage, rank)) = Usage::classify(component) else {
+        let usages = Usage::classify(component);
+        if usages.is_empty() {
             continue;
-        };
+        }
         let Some(usd) = hourly_usd(&doc["terms"]["OnDemand"]) else {
             continue;
         };
-        let key = (usage, name.to_string());
-        if best.get(&key).is_none_or(|(r, _)| rank < *r) {
-            let price = LivePrice {
-                usd_per_hour: usd,
-                component: component.to_string(),
-            };
-            best.insert(key, (rank, price));
+        for (usage, rank) in usages {
+            let key = (usage, name.to_string());
+            if best.get(&key).is_none_or(|(r, _)| rank < *r) {
+                let price = LivePrice {
+                    usd_per_hour: usd,
+                    component: component.to_string(),
+                };
+                best.insert(key, (rank, price));
+            }
         }
     }
     let mut out: BTreeMap<Usage, BTreeMap<String, LivePrice>> = BTreeMap::new();
@@ -424,8 +436,9 @@ mod tests {
         // Training-only, other regions, non-hourly units and zero prices give no notebook price.
         assert!(!prices.contains_key("ml.p3.2xlarge"), "{prices:?}");
         assert!(!prices.contains_key("ml.c5.xlarge"), "{prices:?}");
-        assert_eq!(prices.len(), 3, "{prices:?}");
+        assert_eq!(prices.len(), 4, "{prices:?}");
         assert_eq!(prices["ml.g4dn.xlarge"].usd_per_hour, 0.9);
+        assert_eq!(prices["ml.g5.xlarge"].usd_per_hour, 1.8);
         // Each usage its own price; spot training is not an on-demand usage.
         assert_eq!(all[&Usage::Training]["ml.p3.2xlarge"].usd_per_hour, 4.5);
         assert_eq!(all[&Usage::Training].len(), 1, "{all:?}");
@@ -433,6 +446,8 @@ mod tests {
         // Named by `platoinstancetype` alone.
         assert_eq!(all[&Usage::Transform]["ml.m5.xlarge"].usd_per_hour, 0.31);
         assert!(!all.contains_key(&Usage::Processing), "{all:?}");
+        // A notebook instance at the notebook-instance price, not Studio's.
+        assert_eq!(all[&Usage::NotebookInstance]["ml.m5.xlarge"].usd_per_hour, 0.23);
     }
 
     fn cache(region: &str, fetched_at: &str) -> PriceCache {
