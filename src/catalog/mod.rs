@@ -30,17 +30,13 @@ pub struct Instance {
     pub source: Option<String>,
     /// Whether lesson 2's family table shows it: false for the SageMaker
     /// sizes the seed's tables leave out (they are still listed, priced and
-    /// advised on).
-    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    /// advised on). Course data only: not in `instances`' JSON.
+    #[serde(default = "yes", skip_serializing)]
     pub lesson_table: bool,
 }
 
 fn yes() -> bool {
     true
-}
-
-fn is_true(value: &bool) -> bool {
-    *value
 }
 
 #[derive(Clone, Debug, Deserialize)]
