@@ -425,7 +425,16 @@ mod tests {
             created_at: Some("2026-11-28T17:00:00Z".into()),
         }]);
         r.notebook_instances = Ok(vec![]);
-        r.endpoints = Ok(vec![]);
+        r.endpoints = Ok(vec![crate::snapshot::Endpoint {
+            name: "serve".into(),
+            status: "InService".into(),
+            created_at: Some("2026-11-28T17:00:00Z".into()),
+            config_name: Some("serve".into()),
+            variants: Ok(vec![crate::snapshot::Variant {
+                instance_type: Some("ml.g5.xlarge".into()),
+                count: 2,
+            }]),
+        }]);
         r.jobs = Ok(vec![RunningJob {
             kind: ResourceKind::TrainingJob,
             name: "train".into(),
@@ -462,10 +471,18 @@ mod tests {
         colored::control::set_override(false);
 
         let audit = assess(&book, &g5(&course, "us-east-1"), &morning(10.0));
-        let app = &audit.running[0].resource;
-        let job = &audit.running[1].resource;
-        // The app at the Studio price, the job at the training price.
-        assert_eq!((app.price_per_hour_usd, job.price_per_hour_usd), (Some(1.5), Some(1.7)));
+        let [app, endpoint, job] = [0, 1, 2].map(|n| &audit.running[n].resource);
+        // The app at the Studio price, the endpoint's two instances at the
+        // hosting price, the job at the training price.
+        assert_eq!(
+            (
+                app.price_per_hour_usd,
+                endpoint.price_per_hour_usd,
+                job.price_per_hour_usd
+            ),
+            (Some(1.5), Some(3.2), Some(1.7))
+        );
+        assert_eq!(audit.per_hour_usd, 6.4);
         assert!(!audit.partial);
         let json = serde_json::to_value(&audit).unwrap();
         assert_eq!(
