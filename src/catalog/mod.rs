@@ -194,6 +194,8 @@ pub struct MonthlyRow {
     pub per_hour_usd: f64,
     pub per_day_usd: f64,
     pub per_month_usd: f64,
+    /// The course's figure, or the cached Price List price with its date.
+    pub price_source: String,
 }
 
 /// The module's monthly comparison, for every priced instance.
@@ -208,6 +210,7 @@ pub fn monthly(instances: &Instances, hours_per_day: f64, days: f64) -> Vec<Mont
                 per_hour_usd: p,
                 per_day_usd: round(p * hours_per_day),
                 per_month_usd: round(p * hours_per_day * days),
+                price_source: i.source.clone().unwrap_or_else(|| COURSE_SOURCE.to_string()),
             })
         })
         .collect()

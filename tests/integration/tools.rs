@@ -599,4 +599,26 @@ fn audit_check_and_cost_price_a_current_instance_from_the_regions_cache_and_say_
             .contains("(eu-central-1, studio-jupyterlab)"),
         "{e}"
     );
+    // The monthly comparison gains the row, saying where each figure comes from.
+    let table = json_of(&learner, &["module5", "cost", "--monthly", "--format", "json"]);
+    let row = |name: &str| {
+        table["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["instance"] == name)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(row("ml.g5.xlarge")["per_hour_usd"], 1.8);
+    assert!(
+        row("ml.g5.xlarge")["price_source"]
+            .as_str()
+            .unwrap()
+            .starts_with("AWS Price List API")
+    );
+    assert_eq!(
+        row("ml.p3.2xlarge")["price_source"],
+        "course text (approximate; its region, eu-central-1, is not confirmed)"
+    );
 }
