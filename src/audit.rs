@@ -12,7 +12,7 @@ use crate::checks::running;
 use crate::error::ExitStatus;
 use crate::i18n::{Lang, tr, trf};
 use crate::report::resource_line;
-use crate::snapshot::running::{Running, Target};
+use crate::snapshot::running::{RegionList, RegionSource, Running, Skip, SkippedRegion, Target};
 use crate::snapshot::{CallError, seconds_between};
 use crate::ui::clean;
 use crate::ui::text::{heading, wrap, wrap_plain};
@@ -24,10 +24,25 @@ pub struct Item {
     pub target: Target,
 }
 
+/// A read that failed, and the region it failed in.
+#[derive(Clone, Debug, Serialize)]
+pub struct RegionError {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(flatten)]
+    pub error: CallError,
+}
+
 #[derive(Debug, Serialize)]
 pub struct Audit {
     pub account: Option<String>,
+    /// The configured region (the only one read unless a sweep was asked for).
     pub region: Option<String>,
+    /// The regions read, and where that list came from.
+    pub regions: Vec<String>,
+    pub region_source: RegionSource,
+    /// Regions not read (not enabled, denied, no SageMaker there), each with why.
+    pub skipped_regions: Vec<SkippedRegion>,
     pub generated_at: String,
     pub running: Vec<Item>,
     pub per_hour_usd: f64,
@@ -41,7 +56,7 @@ pub struct Audit {
     /// What the running resources add by then if left.
     pub by_morning_usd: f64,
     /// Reads that failed: nothing can be promised about what they cover.
-    pub errors: Vec<CallError>,
+    pub errors: Vec<RegionError>,
 }
 
 impl Audit {
@@ -60,10 +75,81 @@ impl Audit {
     pub fn others(&self) -> impl Iterator<Item = &Item> {
         self.running.iter().filter(|i| !i.resource.current)
     }
+
+    /// More than one region was asked for (`--all-regions`, `--regions`).
+    pub fn is_sweep(&self) -> bool {
+        self.region_source != RegionSource::Configured
+    }
+
+    /// Where an item's commands must be sent: its own region, else the configured one.
+    pub fn region_of<'a>(&'a self, item: &'a Item) -> &'a str {
+        item.resource
+            .region
+            .as_deref()
+            .or(self.region.as_deref())
+            .unwrap_or("?")
+    }
 }
 
-/// Judges what is running: priced from `prices` for each resource's region,
-/// with totals.
+/// Judges what runs in every region read: priced, with totals. In a sweep a
+/// region that refused the credentials is skipped (`Running::refused`); the
+/// configured region alone is never skipped, its failures are errors.
+pub fn assess_regions(prices: &PriceBook, runs: &[Running], list: &RegionList, morning: &Morning) -> Audit {
+    let sweep = list.source != RegionSource::Configured;
+    let mut skipped = list.skipped.clone();
+    let mut parts = Vec::new();
+    for run in runs {
+        match run.refused().filter(|_| sweep) {
+            Some(error) => skipped.push(SkippedRegion {
+                region: run.region.clone().unwrap_or_default(),
+                why: Skip::Refused { error: error.clone() },
+            }),
+            None => parts.push(assess(prices, run, morning)),
+        }
+    }
+    if !sweep && parts.len() == 1 {
+        return parts.remove(0);
+    }
+    let mut audit = Audit {
+        account: None,
+        region: list.configured.clone(),
+        regions: Vec::new(),
+        region_source: list.source,
+        skipped_regions: skipped,
+        generated_at: runs
+            .first()
+            .map_or_else(crate::util::now_millis, |r| r.taken_at.clone()),
+        running: Vec::new(),
+        per_hour_usd: 0.0,
+        accrued_usd: 0.0,
+        partial: false,
+        hours_until_morning: catalog::round(morning.hours),
+        time_zone: morning.zone.clone(),
+        by_morning_usd: 0.0,
+        errors: Vec::new(),
+    };
+    for part in parts {
+        audit.account = audit.account.or(part.account);
+        audit.running.extend(part.running);
+        audit.errors.extend(part.errors);
+        audit.regions.extend(part.regions);
+    }
+    // The resource the learner works in first, then region by region in the list's order.
+    let order = |region: &Option<String>| list.regions.iter().position(|r| Some(r) == region.as_ref());
+    audit
+        .running
+        .sort_by_key(|i| (!i.resource.current, order(&i.resource.region)));
+    let resources: Vec<Resource> = audit.running.iter().map(|i| i.resource.clone()).collect();
+    let (per_hour, accrued, partial) = running::totals(&resources);
+    audit.per_hour_usd = per_hour;
+    audit.accrued_usd = accrued;
+    audit.partial = partial;
+    audit.by_morning_usd = catalog::round(per_hour * morning.hours);
+    audit
+}
+
+/// Judges what is running in one region: priced from `prices` for that
+/// region, with totals.
 pub fn assess(prices: &PriceBook, r: &Running, morning: &Morning) -> Audit {
     let hours_until_morning = morning.hours;
     let mut running = Vec::new();
@@ -132,11 +218,24 @@ pub fn assess(prices: &PriceBook, r: &Running, morning: &Morning) -> Audit {
     }
     // The resource the learner works in comes first.
     running.sort_by_key(|i| !i.resource.current);
+    for item in &mut running {
+        item.resource.region = r.region.clone();
+    }
+    let errors = errors
+        .into_iter()
+        .map(|error| RegionError {
+            region: r.region.clone(),
+            error,
+        })
+        .collect();
     let resources: Vec<Resource> = running.iter().map(|i| i.resource.clone()).collect();
     let (per_hour, accrued, partial) = running::totals(&resources);
     Audit {
         account: r.identity.as_ref().ok().map(|i| i.account.clone()),
         region: r.region.clone(),
+        regions: r.region.clone().into_iter().collect(),
+        region_source: RegionSource::Configured,
+        skipped_regions: Vec::new(),
         generated_at: r.taken_at.clone(),
         running,
         per_hour_usd: per_hour,
@@ -181,10 +280,40 @@ impl Morning {
     }
 }
 
+/// The `--all-regions` / `--regions` flags that read what this audit read.
+pub fn sweep_flags(audit: &Audit) -> String {
+    match audit.region_source {
+        RegionSource::Configured => String::new(),
+        RegionSource::Asked => {
+            let mut asked: Vec<&str> = audit.regions.iter().map(String::as_str).collect();
+            asked.extend(audit.skipped_regions.iter().map(|s| s.region.as_str()));
+            format!(" --regions {}", asked.join(","))
+        }
+        RegionSource::Enabled | RegionSource::BuiltIn => " --all-regions".to_string(),
+    }
+}
+
 pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
     let account = audit.account.as_deref().unwrap_or("?");
-    let region = audit.region.as_deref().unwrap_or("?");
+    let place = if audit.is_sweep() {
+        trf(
+            lang,
+            "audit.regions",
+            &[("count", &audit.regions.len()), ("list", &audit.regions.join(", "))],
+        )
+    } else {
+        audit.region.clone().unwrap_or_else(|| "?".into())
+    };
     let mut out = String::new();
+    let notes: String =
+        crate::report::skipped_notes(audit.region_source, audit.regions.len(), &audit.skipped_regions, lang)
+            .iter()
+            .map(|line| {
+                wrap_plain(&clean(&format!("– {line}")), width, "", "  ")
+                    .dimmed()
+                    .to_string()
+            })
+            .collect();
     let reminder = audit.current().map(|item| {
         let line = trf(
             lang,
@@ -198,7 +327,7 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
                         .price_per_hour_usd
                         .map_or_else(|| "?".to_string(), |p| catalog::usd(p, lang)),
                 ),
-                ("command", &clean(&item.target.cli(region))),
+                ("command", &clean(&item.target.cli(audit.region_of(item)))),
             ],
         );
         wrap(&line, width, "", "  ")
@@ -206,33 +335,44 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
     if audit.others().next().is_none() && audit.errors.is_empty() {
         if let Some(reminder) = reminder {
             out.push_str(&reminder);
-            return out;
+        } else {
+            out.push_str(
+                &trf(lang, "audit.nothing", &[("account", &account), ("region", &place)])
+                    .green()
+                    .to_string(),
+            );
+            out.push('\n');
         }
-        out.push_str(
-            &trf(lang, "audit.nothing", &[("account", &account), ("region", &region)])
-                .green()
-                .to_string(),
-        );
-        out.push('\n');
+        out.push_str(&notes);
         return out;
     }
     out.push_str(&heading(&clean(&trf(
         lang,
         "audit.heading",
-        &[("account", &account), ("region", &region)],
+        &[("account", &account), ("region", &place)],
     ))));
     out.push('\n');
+    let mut shown_region: Option<&str> = None;
     for item in &audit.running {
+        // A sweep groups what runs by region; the learner's own resource leads.
+        if audit.is_sweep() && !item.resource.current {
+            let region = audit.region_of(item);
+            if shown_region != Some(region) {
+                out.push_str(&format!("{}\n", clean(region).bold()));
+                shown_region = Some(region);
+            }
+        }
         let line = format!("• {}", resource_line(&item.resource, lang));
         out.push_str(&wrap_plain(&line, width, "", "  "));
     }
-    for error in &audit.errors {
-        out.push_str(
-            &wrap_plain(&format!("? {}", clean(&error.describe(lang))), width, "", "  ")
-                .magenta()
-                .to_string(),
-        );
+    for e in &audit.errors {
+        let text = match (&e.region, audit.is_sweep()) {
+            (Some(region), true) => format!("? [{region}] {}", e.error.describe(lang)),
+            _ => format!("? {}", e.error.describe(lang)),
+        };
+        out.push_str(&wrap_plain(&clean(&text), width, "", "  ").magenta().to_string());
     }
+    out.push_str(&notes);
     if !audit.running.is_empty() {
         out.push('\n');
         let hours = crate::checks::duration((audit.hours_until_morning * 3600.0) as u64);
@@ -255,7 +395,12 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
                     .to_string(),
             );
         }
-        out.push_str(&wrap(tr(lang, "audit.stop_hint"), width, "", ""));
+        out.push_str(&wrap(
+            &trf(lang, "audit.stop_hint", &[("flags", &sweep_flags(audit))]),
+            width,
+            "",
+            "",
+        ));
         if audit.current().is_some() {
             out.push_str(&wrap(tr(lang, "audit.current_kept"), width, "", ""));
         }
@@ -509,5 +654,139 @@ mod tests {
         let json = serde_json::to_value(&audit).unwrap();
         assert_eq!(json["running"][0]["price_source"], crate::catalog::COURSE_SOURCE);
         assert!(text(&audit, Lang::En, 200).contains("$0.23/h (course figure)"));
+    }
+
+    #[test]
+    fn a_sweep_prices_each_region_from_its_own_cache_and_is_partial_where_one_has_none() {
+        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
+        let items: Vec<String> = serde_json::from_str::<serde_json::Value>(
+            &std::fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/pricing-getproducts.json"
+            ))
+            .unwrap(),
+        )
+        .unwrap()["PriceList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        let mut book = PriceBook::new(&course.instances);
+        book.add(crate::catalog::prices::PriceCache::new(
+            "us-east-1",
+            "2026-11-27T09:00:00Z".into(),
+            "AWS Price List API (GetProducts)",
+            crate::catalog::prices::parse_price_list(&items, "us-east-1"),
+        ));
+        let runs = [g5(&course, "us-east-1"), g5(&course, "eu-west-1")];
+        let swept = assess_regions(
+            &book,
+            &runs,
+            &crate::snapshot::running::RegionList {
+                configured: Some("us-east-1".into()),
+                regions: vec!["us-east-1".into(), "eu-west-1".into()],
+                source: RegionSource::Asked,
+                skipped: vec![],
+            },
+            &morning(10.0),
+        );
+        let priced = |region: &str| -> Vec<Option<f64>> {
+            swept
+                .running
+                .iter()
+                .filter(|i| i.resource.region.as_deref() == Some(region))
+                .map(|i| i.resource.price_per_hour_usd)
+                .collect()
+        };
+        assert_eq!(priced("us-east-1"), [Some(1.5), Some(3.2), Some(1.7)]);
+        assert_eq!(priced("eu-west-1"), [None, None, None]);
+        assert_eq!((swept.per_hour_usd, swept.partial), (6.4, true));
+        assert_eq!(serde_json::to_value(&swept).unwrap()["partial"], true);
+    }
+}
+
+#[cfg(test)]
+mod sweep_tests {
+    use super::*;
+    use crate::course::Course;
+    use crate::snapshot::ErrorKind;
+    use crate::snapshot::running::RegionList;
+
+    fn denied() -> CallError {
+        CallError {
+            operation: "sagemaker:ListApps".into(),
+            kind: ErrorKind::AccessDenied,
+            message: "UnrecognizedClientException: The security token included in the request is invalid".into(),
+        }
+    }
+
+    fn in_region(course: &Course, region: &str) -> Running {
+        let s = course.sandbox("neglected", Lang::En).unwrap();
+        Running {
+            taken_at: s.taken_at,
+            region: Some(region.into()),
+            identity: s.identity,
+            apps: Ok(vec![]),
+            spaces: Ok(vec![]),
+            notebook_instances: s.notebook_instances,
+            endpoints: Ok(vec![]),
+            jobs: Ok(vec![]),
+            current: None,
+        }
+    }
+
+    fn refusing(course: &Course, region: &str) -> Running {
+        let mut r = in_region(course, region);
+        r.identity = Err(denied());
+        r
+    }
+
+    fn list(source: RegionSource, regions: &[&str]) -> RegionList {
+        RegionList {
+            configured: Some("eu-central-1".into()),
+            regions: regions.iter().map(|r| r.to_string()).collect(),
+            source,
+            skipped: vec![],
+        }
+    }
+
+    #[test]
+    fn a_sweep_skips_a_refusing_region_but_the_configured_region_alone_is_an_error() {
+        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
+        let morning = Morning {
+            hours: 10.0,
+            zone: "UTC".into(),
+        };
+        let runs = [in_region(&course, "eu-central-1"), refusing(&course, "ap-east-1")];
+        let swept = assess_regions(
+            &PriceBook::new(&course.instances),
+            &runs,
+            &list(RegionSource::Asked, &["eu-central-1", "ap-east-1"]),
+            &morning,
+        );
+        assert_eq!(swept.regions, ["eu-central-1"]);
+        assert_eq!(swept.skipped_regions.len(), 1);
+        assert_eq!(swept.skipped_regions[0].region, "ap-east-1");
+        assert!(swept.errors.is_empty());
+        assert_eq!(sweep_flags(&swept), " --regions eu-central-1,ap-east-1");
+        let json = serde_json::to_value(&swept).unwrap();
+        assert_eq!(json["running"][0]["region"], "eu-central-1");
+        assert_eq!(json["skipped_regions"][0]["reason"], "refused");
+
+        // Not a sweep: the refusal is the run's error, never a skip.
+        let alone = assess_regions(
+            &PriceBook::new(&course.instances),
+            &runs[1..],
+            &list(RegionSource::Configured, &["ap-east-1"]),
+            &morning,
+        );
+        assert!(alone.skipped_regions.is_empty());
+        assert_eq!(alone.exit_status(), ExitStatus::Failure);
+        assert_eq!(sweep_flags(&alone), "");
+        // A region where only some reads fail is read, its failures errors.
+        let mut partly = in_region(&course, "us-east-1");
+        partly.apps = Err(denied());
+        assert!(partly.refused().is_none());
     }
 }

@@ -291,6 +291,17 @@ pub struct AwsFlags {
     pub mfa_code: Option<String>,
 }
 
+/// `--all-regions` or `--regions R1,R2`: which regions a sweep reads.
+#[derive(Clone, Debug, Default, Args)]
+pub struct RegionFlags {
+    /// Every region enabled for the account where SageMaker runs (read at once)
+    #[arg(long, conflicts_with = "regions")]
+    pub all_regions: bool,
+    /// These regions (comma-separated), read at once
+    #[arg(long, value_delimiter = ',', value_name = "R1,R2")]
+    pub regions: Vec<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -316,6 +327,8 @@ pub struct AuditArgs {
     /// With --stop: how long to wait for everything to stop, in seconds
     #[arg(long, default_value_t = 600, value_name = "SECONDS")]
     pub wait: u64,
+    #[command(flatten)]
+    pub sweep: RegionFlags,
     #[command(flatten)]
     pub aws: AwsFlags,
 }
@@ -489,8 +502,16 @@ pub struct CheckArgs {
     #[arg(long, default_value = crate::checks::COURSE_REGION, value_name = "REGION")]
     pub expect_region: String,
     /// Check a built-in practice account instead (clean, neglected, restricted)
-    #[arg(long, value_name = "SCENARIO", num_args = 0..=1, default_missing_value = "neglected")]
+    #[arg(
+        long,
+        value_name = "SCENARIO",
+        num_args = 0..=1,
+        default_missing_value = "neglected",
+        conflicts_with_all = ["all_regions", "regions"]
+    )]
     pub sandbox: Option<String>,
+    #[command(flatten)]
+    pub sweep: RegionFlags,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -9,6 +9,7 @@ mod net;
 pub mod operations;
 pub mod pricing;
 mod profile;
+pub mod regions;
 
 use std::time::Duration;
 
@@ -74,6 +75,14 @@ pub fn runtime(lang: crate::i18n::Lang) -> crate::error::Result<tokio::runtime::
 }
 
 impl Session {
+    /// The same account and credentials, in another region.
+    pub fn in_region(&self, region: &str) -> SdkConfig {
+        if self.config.region().is_some_and(|r| r.as_ref() == region) {
+            return self.config.clone();
+        }
+        self.config.to_builder().region(Region::new(region.to_string())).build()
+    }
+
     pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
         self.runtime.block_on(future)
     }
@@ -98,6 +107,38 @@ pub fn snapshot(
     match untrusted(&session.config, &snapshot.identity, lang) {
         Some(error) => Err(error),
         None => Ok(snapshot),
+    }
+}
+
+/// What runs in each region of a sweep, beside the snapshot.
+pub struct Sweep {
+    pub list: crate::snapshot::running::RegionList,
+    pub runs: Vec<crate::snapshot::running::Running>,
+}
+
+/// Reads the account into a snapshot and, for a sweep, what runs in each
+/// region asked for: all at once, so the regions cost about one region's time.
+pub fn snapshot_and_sweep(
+    args: &AwsArgs,
+    lang: crate::i18n::Lang,
+    spinner: bool,
+    wanted: &regions::Wanted,
+) -> crate::error::Result<(crate::snapshot::Snapshot, Option<Sweep>)> {
+    if *wanted == regions::Wanted::Configured {
+        return Ok((snapshot(args, lang, spinner)?, None));
+    }
+    let session = connect(args, lang)?;
+    let (snapshot, sweep) = session.with_spinner(spinner, crate::i18n::tr(lang, "aws.reading"), async {
+        let sweep = async {
+            let list = regions::list(&session.config, wanted).await;
+            let runs = regions::collect_running_in(&session.config, &list.regions).await;
+            Sweep { list, runs }
+        };
+        tokio::join!(collect(&session.config), sweep)
+    });
+    match untrusted(&session.config, &snapshot.identity, lang) {
+        Some(error) => Err(error),
+        None => Ok((snapshot, Some(sweep))),
     }
 }
 

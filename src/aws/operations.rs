@@ -54,6 +54,7 @@ operations! {
     DESCRIBE_BUDGETS = "budgets:ViewBudget";
     DESCRIBE_ALARMS = "cloudwatch:DescribeAlarms";
     GET_PRODUCTS = "pricing:GetProducts";
+    LIST_REGIONS = "account:ListRegions";
     LIST_PROCESSING_JOBS = "sagemaker:ListProcessingJobs";
     DESCRIBE_PROCESSING_JOB = "sagemaker:DescribeProcessingJob";
     DESCRIBE_APP = "sagemaker:DescribeApp";

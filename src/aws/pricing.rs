@@ -22,47 +22,6 @@ const MAX_PAGES: usize = 200;
 /// throttles a burst sooner than the regional APIs do.
 pub const REGIONS_AT_ONCE: usize = 4;
 
-/// The regions of the `aws` partition where SageMaker has an API endpoint
-/// (`api.sagemaker`), from botocore 1.44.8's data/endpoints.json (2026-11):
-/// what `prices refresh --all` fetches. (The regions work keeps the same
-/// list as `aws::regions::SAGEMAKER_REGIONS`; one should name the other.)
-pub const SAGEMAKER_REGIONS: [&str; 34] = [
-    "af-south-1",
-    "ap-east-1",
-    "ap-east-2",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-south-1",
-    "ap-south-2",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-southeast-3",
-    "ap-southeast-4",
-    "ap-southeast-5",
-    "ap-southeast-6",
-    "ap-southeast-7",
-    "ca-central-1",
-    "ca-west-1",
-    "eu-central-1",
-    "eu-central-2",
-    "eu-north-1",
-    "eu-south-1",
-    "eu-south-2",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "il-central-1",
-    "me-central-1",
-    "me-south-1",
-    "mx-central-1",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-];
-
 /// Fetches several regions, `REGIONS_AT_ONCE` at a time, handing each
 /// region's documents to `parse` as they arrive (so only a few regions' raw
 /// documents are held at once). Results come back in `regions`' order; a

@@ -74,6 +74,11 @@ pub const REGISTRY: &[Check] = &[
     check("spot-training", Some("optimization"), rules::spot_training, None),
 ];
 
+/// The checks that read what runs in a region: in a sweep (`--all-regions`,
+/// `--regions`) each covers every region read; the others judge the
+/// configured region (identity and budgets are account-wide anyway).
+pub const REGIONAL: [&str; 3] = ["studio-apps", "notebook-instances", "endpoints"];
+
 const fn check(
     id: &'static str,
     section: Option<&'static str>,
@@ -176,6 +181,9 @@ pub struct Resource {
     /// Instances behind it (endpoints may run several).
     pub count: u32,
     pub gpu: bool,
+    /// The region it runs in (where its fix command must be sent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     /// Where it lives: domain and owner for Studio apps.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
@@ -299,6 +307,61 @@ impl Judge<'_> {
             .map(|c| (c.judge)(self, snapshot))
             .collect()
     }
+}
+
+/// One check's results in several regions, as one result: the most serious
+/// status, every region's resources (each marked with its region), fix
+/// commands (each already naming its region) and evidence; the summary of
+/// each region that is not a pass. `None` when no region was judged.
+pub fn merge_regions(mut per_region: Vec<(String, CheckResult)>) -> Option<CheckResult> {
+    let rank = |s: Status| match s {
+        Status::Fail => 4,
+        Status::Error => 3,
+        Status::Warn => 2,
+        Status::Pass => 1,
+        Status::Skip => 0,
+    };
+    for (region, result) in &mut per_region {
+        for resource in &mut result.resources {
+            resource.region.get_or_insert_with(|| region.clone());
+        }
+    }
+    if per_region.len() <= 1 {
+        return per_region.pop().map(|(_, r)| r);
+    }
+    let worst = per_region.iter().map(|(_, r)| rank(r.status)).max()?;
+    let lead = per_region.iter().position(|(_, r)| rank(r.status) == worst)?;
+    let mut merged = per_region[lead].1.clone();
+    let notable: Vec<&(String, CheckResult)> = per_region
+        .iter()
+        .filter(|(_, r)| r.status != Status::Pass && r.status != Status::Skip)
+        .collect();
+    // Every region's summary when all pass, else only the ones that do not.
+    let shown: Vec<&(String, CheckResult)> = match notable.is_empty() {
+        true => per_region.iter().collect(),
+        false => notable,
+    };
+    merged.summary = shown
+        .iter()
+        .map(|(region, r)| format!("[{region}] {}", r.summary))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    merged.evidence = Vec::new();
+    merged.resources = Vec::new();
+    merged.remediation.commands = Vec::new();
+    for (region, r) in per_region {
+        merged.evidence.extend(r.evidence.into_iter().map(|f| Fact {
+            key: f.key,
+            value: format!("[{region}] {}", f.value),
+        }));
+        merged.resources.extend(r.resources);
+        for command in r.remediation.commands {
+            if !merged.remediation.commands.contains(&command) {
+                merged.remediation.commands.push(command);
+            }
+        }
+    }
+    Some(merged)
 }
 
 /// Counts of each status, for the report's summary line.

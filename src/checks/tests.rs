@@ -982,3 +982,59 @@ fn the_budget_and_idle_shutdown_tasks_follow_their_checks() {
     assert!(!task_outcome(&course, &neglected, "create-budget", None).proven);
     assert!(!task_outcome(&course, &neglected, "idle-shutdown", None).proven);
 }
+
+#[test]
+fn a_sweep_merges_each_regions_result_into_one_with_its_region_and_fixes() {
+    let course = course();
+    let mut frankfurt = clean(&course);
+    frankfurt.region = Some("eu-central-1".into());
+    let mut virginia = frankfurt.clone();
+    virginia.region = Some("us-east-1".into());
+    virginia.notebook_instances = Ok(vec![NotebookInstance {
+        name: "left-on".into(),
+        status: "InService".into(),
+        instance_type: Some("ml.t3.medium".into()),
+        started_at: Some("2026-11-28T09:00:00Z".into()),
+        lifecycle_config: None,
+        lifecycle_script: None,
+        created_at: None,
+    }]);
+    let mut oregon = frankfurt.clone();
+    oregon.region = Some("us-west-2".into());
+    oregon.notebook_instances = Err(denied("sagemaker:ListNotebookInstances"));
+    let per_region = |snapshots: &[&Snapshot]| {
+        snapshots
+            .iter()
+            .map(|s| (s.region.clone().unwrap(), run(&course, s, "notebook-instances")))
+            .collect::<Vec<_>>()
+    };
+
+    let merged = merge_regions(per_region(&[&frankfurt, &virginia, &oregon])).unwrap();
+    assert_eq!(
+        merged.status,
+        Status::Fail,
+        "the most serious status wins over the error"
+    );
+    assert_eq!(merged.resources.len(), 1);
+    assert_eq!(merged.resources[0].region.as_deref(), Some("us-east-1"));
+    // Each region's fix: the stop in its region, the policy for the denied one.
+    assert_eq!(
+        merged.remediation.commands,
+        [
+            "aws sagemaker stop-notebook-instance --notebook-instance-name left-on --region us-east-1",
+            "sm-course iam-policy"
+        ]
+    );
+    // Only the regions that are not a pass are summed up, each named.
+    assert!(merged.summary.starts_with("[us-east-1] "), "{}", merged.summary);
+    assert!(merged.summary.contains(" · [us-west-2] "), "{}", merged.summary);
+    assert!(!merged.summary.contains("eu-central-1"), "{}", merged.summary);
+    assert!(merged.evidence.iter().any(|f| f.value.starts_with("[eu-central-1] ")));
+
+    let twice = merge_regions(per_region(&[&oregon, &oregon])).unwrap();
+    assert_eq!(twice.remediation.commands, ["sm-course iam-policy"], "said once");
+    let all_pass = merge_regions(per_region(&[&frankfurt, &frankfurt])).unwrap();
+    assert_eq!(all_pass.status, Status::Pass);
+    assert_eq!(merge_regions(Vec::new()), None);
+    assert!(REGIONAL.iter().all(|id| get(id).is_some()));
+}

@@ -24,7 +24,7 @@ pub fn verify(args: &VerifyArgs, ctx: &Context, out: &mut Output) -> Result<Exit
         ..AwsFlags::default()
     });
     // Prices are public: the instructor's cache serves every student's region.
-    let prices = ctx.prices(crate::aws::pricing::SAGEMAKER_REGIONS)?;
+    let prices = ctx.prices(crate::aws::regions::SAGEMAKER_REGIONS)?;
     let options = instructor::VerifyOptions {
         only,
         expect_region: &args.expect_region,

@@ -256,6 +256,7 @@ impl LiveChecks for AccountChecks<'_> {
                     tz: None,
                     include_current: false,
                     wait: 120,
+                    sweep: Default::default(),
                     aws: Default::default(),
                 };
                 super::account::audit_with(&args, ctx, prompter, &mut out)

@@ -351,7 +351,10 @@ const PRICE_LIST_SOURCE: &str = "AWS Price List API (GetProducts)";
 pub fn prices_refresh(args: &RefreshArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let regions: Vec<String> = if args.all {
-        pricing::SAGEMAKER_REGIONS.iter().map(|r| r.to_string()).collect()
+        crate::aws::regions::SAGEMAKER_REGIONS
+            .iter()
+            .map(|r| r.to_string())
+            .collect()
     } else {
         vec![
             args.region

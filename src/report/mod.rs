@@ -13,7 +13,7 @@ pub mod verify;
 use crate::checks::{CheckResult, Resource, Status, tally};
 use crate::i18n::{Lang, tr, trf};
 use crate::snapshot::Source;
-use crate::snapshot::running::ResourceKind;
+use crate::snapshot::running::{RegionSource, ResourceKind, Skip, SkippedRegion};
 use crate::ui::clean;
 use crate::ui::text::{heading, wrap, wrap_plain};
 
@@ -30,6 +30,44 @@ pub struct Report<'a> {
     pub generated_at: String,
     pub checks: &'a [CheckResult],
     pub summary: BTreeMap<&'static str, usize>,
+    /// `--all-regions` / `--regions`: where the running-resource checks looked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<SweepInfo>,
+}
+
+/// The regions a sweep read, and the ones it skipped with why.
+#[derive(Debug, Serialize)]
+pub struct SweepInfo {
+    pub regions: Vec<String>,
+    pub source: RegionSource,
+    pub skipped_regions: Vec<SkippedRegion>,
+}
+
+impl SweepInfo {
+    /// One line per region not read (and for a list that could not be asked for).
+    pub fn notes(&self, lang: Lang) -> Vec<String> {
+        skipped_notes(self.source, self.regions.len(), &self.skipped_regions, lang)
+    }
+}
+
+/// One line per region a sweep did not read, and one when the enabled
+/// regions could not be listed.
+pub fn skipped_notes(source: RegionSource, read: usize, skipped: &[SkippedRegion], lang: Lang) -> Vec<String> {
+    let mut lines = Vec::new();
+    if source == RegionSource::BuiltIn {
+        lines.push(trf(lang, "audit.regions_builtin", &[("count", &read)]));
+    }
+    for s in skipped {
+        lines.push(match &s.why {
+            Skip::NoSagemaker => trf(lang, "audit.skipped_no_sagemaker", &[("region", &s.region)]),
+            Skip::Refused { error } => trf(
+                lang,
+                "audit.skipped_refused",
+                &[("region", &s.region), ("error", &error.message)],
+            ),
+        });
+    }
+    lines
 }
 
 impl<'a> Report<'a> {
@@ -50,6 +88,7 @@ impl<'a> Report<'a> {
             generated_at,
             checks,
             summary: tally(checks),
+            sweep: None,
         }
     }
 
@@ -134,14 +173,40 @@ pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
         title.push_str(&format!(" · {}", tr(lang, "report.sandbox")));
     }
     out.push_str(&heading(&clean(&title)));
-    out.push_str(&format!("{}\n\n", report.generated_at.dimmed()));
+    out.push_str(&format!("{}\n", report.generated_at.dimmed()));
+    if let Some(sweep) = &report.sweep {
+        let regions = trf(
+            lang,
+            "audit.regions",
+            &[("count", &sweep.regions.len()), ("list", &sweep.regions.join(", "))],
+        );
+        out.push_str(&wrap_plain(
+            &clean(&trf(lang, "report.sweep", &[("regions", &regions)])),
+            width,
+            "",
+            "  ",
+        ));
+        for note in sweep.notes(lang) {
+            out.push_str(
+                &wrap_plain(&clean(&format!("– {note}")), width, "", "  ")
+                    .dimmed()
+                    .to_string(),
+            );
+        }
+    }
+    out.push('\n');
     let indent = "          ";
     for check in report.checks {
         out.push_str(&format!("{} {}\n", badge(check.status), check.title.bold()));
         out.push_str(&wrap_plain(&clean(&check.summary), width, indent, indent));
         for resource in &check.resources {
+            // A sweep says where each one runs.
+            let place = match (&report.sweep, &resource.region) {
+                (Some(_), Some(region)) => format!("[{region}] "),
+                _ => String::new(),
+            };
             out.push_str(&wrap_plain(
-                &format!("• {}", resource_line(resource, lang)),
+                &format!("• {place}{}", resource_line(resource, lang)),
                 width,
                 indent,
                 &format!("{indent}  "),

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{App, Endpoint, Fetched, Identity, NotebookInstance, Space};
+use super::{App, CallError, Endpoint, ErrorKind, Fetched, Identity, NotebookInstance, Space};
 
 /// The kinds of billable resource the tool reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +31,101 @@ pub struct Running {
     /// The Studio app or notebook instance the tool runs in.
     #[serde(default)]
     pub current: Option<super::studio::Current>,
+}
+
+impl Running {
+    /// A snapshot of this region for the running-resource checks alone
+    /// (apps, notebook instances, endpoints): the lists a sweep does not read
+    /// in other regions are left empty.
+    pub fn to_snapshot(&self) -> super::Snapshot {
+        super::Snapshot {
+            schema: super::SCHEMA,
+            source: super::Source::Aws,
+            taken_at: self.taken_at.clone(),
+            region: self.region.clone(),
+            identity: self.identity.clone(),
+            domains: Ok(Vec::new()),
+            user_profiles: Ok(Vec::new()),
+            spaces: self.spaces.clone(),
+            apps: self.apps.clone(),
+            lifecycle_configs: Ok(Vec::new()),
+            notebook_instances: self.notebook_instances.clone(),
+            endpoints: self.endpoints.clone(),
+            budgets: Ok(Vec::new()),
+            alarms: Ok(Vec::new()),
+            training_jobs: Ok(Vec::new()),
+            local: super::LocalFacts {
+                current: self.current.clone(),
+                ..Default::default()
+            },
+        }
+    }
+
+    /// Why a region of a sweep is skipped rather than reported: the
+    /// credentials were refused there, for the identity or for every list (a
+    /// region not enabled for the account answers UnrecognizedClientException,
+    /// a region an SCP denies AccessDenied). A region where only some reads
+    /// fail is reported, with those failures as errors.
+    pub fn refused(&self) -> Option<&CallError> {
+        let refused = |e: &CallError| e.kind == ErrorKind::AccessDenied;
+        if let Err(e) = &self.identity
+            && refused(e)
+        {
+            return Some(e);
+        }
+        let lists = [
+            self.apps.as_ref().err(),
+            self.spaces.as_ref().err(),
+            self.notebook_instances.as_ref().err(),
+            self.endpoints.as_ref().err(),
+            self.jobs.as_ref().err(),
+        ];
+        if lists.iter().all(|e| e.is_some_and(refused)) {
+            return lists[0];
+        }
+        None
+    }
+}
+
+/// Which regions a sweep reads, and where that list came from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RegionList {
+    /// The region the SDK is configured with (`--region`, `AWS_REGION`, the profile's).
+    pub configured: Option<String>,
+    pub regions: Vec<String>,
+    pub source: RegionSource,
+    /// Regions left out before reading, each with why.
+    pub skipped: Vec<SkippedRegion>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RegionSource {
+    /// The configured region alone (no `--all-regions` or `--regions`).
+    Configured,
+    /// `--regions`.
+    Asked,
+    /// account:ListRegions: the account's enabled regions where SageMaker runs.
+    Enabled,
+    /// account:ListRegions could not be read: every region where SageMaker runs.
+    BuiltIn,
+}
+
+/// A region a sweep did not read, and why: never an error of the run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SkippedRegion {
+    pub region: String,
+    #[serde(flatten)]
+    pub why: Skip,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+pub enum Skip {
+    /// Enabled for the account, but SageMaker AI has no endpoint there.
+    NoSagemaker,
+    /// Not enabled, or denied: the credentials were refused (`Running::refused`).
+    Refused { error: CallError },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

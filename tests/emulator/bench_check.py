@@ -4,6 +4,10 @@ Run through scripts/bench-check. Prints the check's wall time (median of
 RUNS), the same reads made one after another with boto3, and the target
 1.5 × depth × latency + 100 ms, where depth 4 is the longest chain of
 dependent calls (identity → budgets → notifications → subscribers).
+
+Then the region sweep (issue 13): `audit --regions` over six regions, each
+with a notebook instance, against `audit` of one region; the target is
+at most 1.6 × one region's time.
 """
 
 import base64
@@ -114,10 +118,34 @@ try:
             call(budgets.describe_subscribers_for_notification, AccountId=ACCOUNT, BudgetName=b["BudgetName"], Notification=n)
     sequential_ms = (time.perf_counter() - start) * 1000
 
+    # Six regions, read at once, against one.
+    SIX = ["eu-central-1", "us-east-1", "us-west-2", "eu-west-1", "ap-south-1", "sa-east-1"]
+    for region in SIX:
+        boto3.client("sagemaker", endpoint_url=url, region_name=region).create_notebook_instance(
+            NotebookInstanceName=f"nb-{region}", InstanceType="ml.t3.medium", RoleArn=ROLE)
+
+    def audit_ms(regions):
+        runs = []
+        for _ in range(RUNS):
+            start = time.perf_counter()
+            done = subprocess.run([binary, "module5", "audit", "--format", "json", "--regions", ",".join(regions)],
+                                  env=env, capture_output=True)
+            runs.append(time.perf_counter() - start)
+            if done.returncode not in (0, 1):
+                sys.exit(f"audit failed: {done.stderr.decode()}")
+        return statistics.median(runs) * 1000
+
+    one_ms = audit_ms(SIX[:1])
+    six_ms = audit_ms(SIX)
+
     target_ms = 1.5 * DEPTH * LATENCY_MS + 100
     print(f"latency per request:        {LATENCY_MS:.0f} ms")
     print(f"check (median of {RUNS}):       {check_ms:.0f} ms   (runs: {', '.join(f'{t * 1000:.0f}' for t in times)})")
     print(f"same {calls} calls in sequence: {sequential_ms:.0f} ms")
     print(f"target 1.5 x {DEPTH} x latency + 100 ms: {target_ms:.0f} ms -> {'met' if check_ms <= target_ms else 'MISSED'}")
+    ratio = six_ms / one_ms
+    print(f"audit, 1 region (median of {RUNS}):  {one_ms:.0f} ms")
+    print(f"audit, 6 regions (median of {RUNS}): {six_ms:.0f} ms = {ratio:.2f} x one region "
+          f"-> {'met' if ratio <= 1.6 else 'MISSED'} (target 1.6 x)")
 finally:
     server.kill()

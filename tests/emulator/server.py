@@ -16,7 +16,10 @@ and wraps the server in two WSGI layers:
 - the Price List API's GetProducts, which moto lacks, answered from a fixture
   file of product documents (`--pricing`), filtered and paged as AWS does,
   with chosen regions refused (`--pricing-fault REGION=CODE[:STATUS]`);
-- an optional fixed latency per request, for the speed benchmark.
+- an optional fixed latency per request, for the speed benchmark;
+- regions as an account sees them: account ListRegions answers from
+  `--enabled-regions`, and `--region-fault REGION=CODE[:STATUS]` refuses every
+  request signed for that region (a region not enabled, or denied by an SCP).
 
 Test-only knobs ride on tags, so tests seed state with the real SDK:
 `harness:created-seconds-ago` backdates an app, notebook instance or job;
@@ -702,6 +705,71 @@ class PriceList:
         return self._answer(start_response, "200 OK", body)
 
 
+def _signed_region(environ):
+    """The region a SigV4 request was signed for (its credential scope)."""
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    _, _, rest = auth.partition("Credential=")
+    parts = rest.split(",", 1)[0].split("/")
+    return parts[2] if len(parts) > 2 else ""
+
+
+class Regions:
+    """Regions as an account sees them. account:ListRegions, which moto lacks,
+    lists `enabled` (or is refused when None, as for a caller without the
+    permission); a request signed for a region in `faults` gets that region's
+    error, whatever the service (XML for the query protocol, JSON else), as
+    an opt-in region that is not enabled (UnrecognizedClientException) or an
+    SCP denying a region (AccessDeniedException) answers."""
+
+    def __init__(self, app, enabled, faults):
+        self.app = app
+        self.enabled = enabled
+        self.faults = faults
+
+    def __call__(self, environ, start_response):
+        region = _signed_region(environ)
+        if region in self.faults:
+            code, status = self.faults[region]
+            if environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+                body = (
+                    f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>injected for "
+                    f"region {region}</Message></Error><RequestId>r</RequestId></ErrorResponse>"
+                ).encode()
+                content_type = "text/xml"
+            else:
+                body = json.dumps({"__type": code, "message": f"injected for region {region}"}).encode()
+                content_type = "application/x-amz-json-1.1"
+            headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), ("x-amzn-ErrorType", code)]
+            start_response(f"{status} Injected", headers)
+            return [body]
+        if environ.get("PATH_INFO") == "/listRegions":
+            return self._list_regions(environ, start_response)
+        return self.app(environ, start_response)
+
+    def _list_regions(self, environ, start_response):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        request = json.loads(environ["wsgi.input"].read(length) or b"{}") if length else {}
+        if self.enabled is None:
+            body = json.dumps({"message": "not authorized to perform: account:ListRegions"}).encode()
+            headers = [("Content-Type", "application/json"), ("x-amzn-ErrorType", "AccessDeniedException")]
+            start_response("403 Forbidden", headers + [("Content-Length", str(len(body)))])
+            return [body]
+        wanted = request.get("RegionOptStatusContains") or ["ENABLED", "ENABLED_BY_DEFAULT"]
+        regions = [
+            {"RegionName": name, "RegionOptStatus": status}
+            for name, status in self.enabled
+            if status in wanted
+        ]
+        # Two per page, so the client's paging is exercised.
+        start = int(request.get("NextToken") or 0)
+        page = {"Regions": regions[start : start + 2]}
+        if start + 2 < len(regions):
+            page["NextToken"] = str(start + 2)
+        body = json.dumps(page).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+
+
 class Latency:
     """Holds every request for a fixed time, like a distant region."""
 
@@ -749,6 +817,18 @@ def main():
         metavar="ROLE_ARN=SERIAL:CODE",
         help="refuse AssumeRole into it without this MFA device and code",
     )
+    parser.add_argument(
+        "--enabled-regions",
+        metavar="R1,R2:STATUS,...",
+        help="what account:ListRegions lists (STATUS defaults to ENABLED_BY_DEFAULT); unset, the call is refused",
+    )
+    parser.add_argument(
+        "--region-fault",
+        action="append",
+        default=[],
+        metavar="REGION=CODE[:STATUS]",
+        help="answer every request signed for REGION with this AWS error (repeatable)",
+    )
     parser.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (chain) ...")
     parser.add_argument("--tls-key", metavar="PEM", help="... and this private key")
     args = parser.parse_args()
@@ -772,8 +852,20 @@ def main():
         role, _, rest = entry.partition("=")
         serial, _, code = rest.rpartition(":")
         mfa_roles[role] = (serial, code)
+    enabled = None
+    if args.enabled_regions is not None:
+        enabled = []
+        for entry in filter(None, args.enabled_regions.split(",")):
+            name, _, status = entry.partition(":")
+            enabled.append((name, status or "ENABLED_BY_DEFAULT"))
+    region_faults = {}
+    for fault in args.region_fault:
+        region, _, rest = fault.partition("=")
+        code, _, status = rest.partition(":")
+        region_faults[region] = (code, int(status or 400))
     priced = PriceList(CborBridge(moto_app), args.pricing, pricing_faults)
-    app = Latency(Faults(priced, faults, args.deny_role, mfa_roles), args.latency_ms / 1000.0)
+    app = Faults(priced, faults, args.deny_role, mfa_roles)
+    app = Latency(Regions(app, enabled, region_faults), args.latency_ms / 1000.0)
     ssl_context = None
     if args.tls_cert:
         ssl_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

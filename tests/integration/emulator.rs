@@ -52,6 +52,10 @@ pub struct Options {
     pub tls: Option<(PathBuf, PathBuf)>,
     /// `REGION=ErrorCode[:status]`: GetProducts for that region answers this error.
     pub pricing_faults: Vec<String>,
+    /// What account:ListRegions lists (`R1,R2:ENABLED,…`); `None`, it is refused.
+    pub enabled_regions: Option<String>,
+    /// `REGION=ErrorCode[:status]`: every request signed for REGION gets it.
+    pub region_faults: Vec<String>,
 }
 
 impl Emulator {
@@ -79,6 +83,12 @@ impl Emulator {
         }
         for role in &options.mfa_roles {
             cmd.args(["--mfa-role", role]);
+        }
+        if let Some(regions) = &options.enabled_regions {
+            cmd.args(["--enabled-regions", regions]);
+        }
+        for fault in &options.region_faults {
+            cmd.args(["--region-fault", fault]);
         }
         if let Some((cert, key)) = &options.tls {
             cmd.arg("--tls-cert").arg(cert).arg("--tls-key").arg(key);

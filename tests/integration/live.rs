@@ -33,6 +33,16 @@ impl Seed {
         Seed::with_config(&emulator.sdk(), ACCOUNT)
     }
 
+    /// Seeds the same account in another region.
+    pub(crate) fn in_region(emulator: &Emulator, region: &str) -> Seed {
+        let config = emulator
+            .sdk()
+            .to_builder()
+            .region(aws_config::Region::new(region.to_string()))
+            .build();
+        Seed::with_config(&config, ACCOUNT)
+    }
+
     /// Seeds another account of the class, reached by assuming a role in it
     /// (moto maps AssumeRole into the role's account id).
     pub(crate) fn in_account(emulator: &Emulator, account: &str) -> Seed {

@@ -8,6 +8,7 @@ mod hardening;
 mod instructor;
 mod live;
 mod network;
+mod regions;
 mod studio;
 mod tasks;
 mod tools;

@@ -10,12 +10,14 @@ use colored::Colorize;
 
 use crate::audit;
 use crate::auditlog::AuditLog;
+use crate::aws::regions::{self, Wanted};
 use crate::checks::{self, Judge};
-use crate::cli::{AuditArgs, CheckArgs, Format, ReportFormat};
+use crate::cli::{AuditArgs, CheckArgs, Format, RegionFlags, ReportFormat};
 use crate::context::Context;
 use crate::error::{ExitStatus, Result};
-use crate::i18n::{tr, trf};
+use crate::i18n::{Lang, tr, trf};
 use crate::report::{self, Report};
+use crate::snapshot::running::{Skip, SkippedRegion};
 use crate::snapshot::{CallError, Source};
 use crate::ui::{Output, Prompter, clean};
 
@@ -27,12 +29,17 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
     if let Some(error) = checks::unknown_id(&args.only, lang) {
         return Err(error);
     }
+    let wanted = wanted(&args.sweep, lang)?;
     let course = ctx.course()?;
-    let snapshot = match &args.sandbox {
-        Some(name) => course.sandbox(name, lang)?,
-        None => crate::aws::snapshot(&ctx.aws_args(&args.aws), lang, ctx.spinner)?,
+    let (snapshot, sweep) = match &args.sandbox {
+        Some(name) => (course.sandbox(name, lang)?, None),
+        None => crate::aws::snapshot_and_sweep(&ctx.aws_args(&args.aws), lang, ctx.spinner, &wanted)?,
     };
-    let prices = ctx.prices(snapshot.region.as_deref())?;
+    // Each region's cached prices (no network), for its own resources.
+    let swept = sweep
+        .iter()
+        .flat_map(|s| s.runs.iter().filter_map(|run| run.region.as_deref()));
+    let prices = ctx.prices(snapshot.region.as_deref().into_iter().chain(swept))?;
     let judge = Judge {
         course,
         prices: &prices,
@@ -40,12 +47,16 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
         expect_region: &args.expect_region,
     };
     let only = (!args.only.is_empty()).then_some(args.only.as_slice());
-    let results = judge.judge(&snapshot, only);
+    let mut results = judge.judge(&snapshot, only);
+    let mut skipped = Vec::new();
+    if let Some(sweep) = &sweep {
+        skipped = sweep_regions(&judge, &snapshot, sweep, &mut results);
+    }
     let account = snapshot.identity.as_ref().ok().map(|i| i.account.clone());
     if let (Source::Aws, Some(account), Some(region)) = (&snapshot.source, &account, &snapshot.region) {
         super::learn::record_check(course, ctx, &results, account, region);
     }
-    let report = Report::new(
+    let mut report = Report::new(
         &course.id,
         snapshot.source.clone(),
         account,
@@ -53,6 +64,19 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
         snapshot.taken_at.clone(),
         &results,
     );
+    if let Some(sweep) = &sweep {
+        report.sweep = Some(report::SweepInfo {
+            regions: sweep
+                .list
+                .regions
+                .iter()
+                .filter(|r| !skipped.iter().any(|s: &SkippedRegion| &s.region == *r))
+                .cloned()
+                .collect(),
+            source: sweep.list.source,
+            skipped_regions: skipped,
+        });
+    }
     out.emit(&match args.format {
         ReportFormat::Text => report::text(&report, lang, ctx.width),
         ReportFormat::Json => report.json(),
@@ -60,6 +84,54 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
         ReportFormat::Markdown => report::markdown(&report, lang),
     })?;
     Ok(ExitStatus::failed_if(checks::any_failed(&results)))
+}
+
+/// A sweep's running-resource checks: each region judged (the configured
+/// one from the full snapshot), merged into one result per check. Returns
+/// the regions skipped (listed without SageMaker, or refusing the credentials).
+fn sweep_regions(
+    judge: &Judge<'_>,
+    home: &crate::snapshot::Snapshot,
+    sweep: &crate::aws::Sweep,
+    results: &mut [checks::CheckResult],
+) -> Vec<SkippedRegion> {
+    let mut skipped = sweep.list.skipped.clone();
+    let mut snapshots = Vec::new();
+    for run in &sweep.runs {
+        if run.region == home.region {
+            continue;
+        }
+        match run.refused() {
+            Some(error) => skipped.push(SkippedRegion {
+                region: run.region.clone().unwrap_or_default(),
+                why: Skip::Refused { error: error.clone() },
+            }),
+            None => snapshots.push(run.to_snapshot()),
+        }
+    }
+    for result in results.iter_mut() {
+        if !checks::REGIONAL.contains(&result.id) {
+            continue;
+        }
+        let only = [result.id.to_string()];
+        let mut per_region = Vec::new();
+        for region in &sweep.list.regions {
+            if Some(region) == home.region.as_ref() {
+                per_region.push((region.clone(), result.clone()));
+            } else if let Some(snapshot) = snapshots.iter().find(|s| s.region.as_ref() == Some(region)) {
+                per_region.extend(
+                    judge
+                        .judge(snapshot, Some(&only))
+                        .into_iter()
+                        .map(|r| (region.clone(), r)),
+                );
+            }
+        }
+        if let Some(merged) = checks::merge_regions(per_region) {
+            *result = merged;
+        }
+    }
+    skipped
 }
 
 /// `audit`: everything still billing; with `--stop`, the stop flow.
@@ -79,18 +151,26 @@ pub fn audit_with(
             .map_err(|_| crate::error::Error::Usage(trf(lang, "audit.bad_tz", &[("tz", name)])))?,
         None => jiff::tz::TimeZone::system(),
     };
+    let wanted = wanted(&args.sweep, lang)?;
     let log = ctx.audit_log()?;
     let session = crate::aws::connect(&ctx.aws_args(&args.aws), lang)?;
-    let running = session.with_spinner(
-        ctx.spinner,
-        tr(lang, "aws.reading"),
-        crate::aws::collect_running(&session.config),
-    );
-    if let Some(error) = crate::aws::untrusted(&session.config, &running.identity, lang) {
-        return Err(error);
+    let (list, runs) = session.with_spinner(ctx.spinner, tr(lang, "aws.reading"), async {
+        let list = regions::list(&session.config, &wanted).await;
+        let runs = match wanted {
+            // The configured region as configured, even when none is.
+            Wanted::Configured => vec![crate::aws::collect_running(&session.config).await],
+            _ => regions::collect_running_in(&session.config, &list.regions).await,
+        };
+        (list, runs)
+    });
+    for run in &runs {
+        if let Some(error) = crate::aws::untrusted(&session.config, &run.identity, lang) {
+            return Err(error);
+        }
     }
-    let prices = ctx.prices(running.region.as_deref())?;
-    let assessed = audit::assess(&prices, &running, &audit::Morning::next(tz));
+    // Each region's cached prices (no network), for its own resources.
+    let prices = ctx.prices(runs.iter().filter_map(|run| run.region.as_deref()))?;
+    let assessed = audit::assess_regions(&prices, &runs, &list, &audit::Morning::next(tz));
     if !args.stop {
         match args.format {
             Format::Json => out.json(&assessed)?,
@@ -105,6 +185,38 @@ pub fn audit_with(
         prompter,
     };
     stop::stop_flow(changes, &session, &assessed, &stop::StopOptions::from(args), out)
+}
+
+/// Which regions `--all-regions` / `--regions` ask for; a name that is not
+/// a region's is a usage error (exit 2).
+fn wanted(flags: &RegionFlags, lang: Lang) -> Result<Wanted> {
+    if flags.all_regions {
+        return Ok(Wanted::All);
+    }
+    if flags.regions.is_empty() {
+        return Ok(Wanted::Configured);
+    }
+    let regions: Vec<String> = flags.regions.iter().map(|r| r.trim().to_lowercase()).collect();
+    if let Some(bad) = regions.iter().find(|r| !is_region_name(r)) {
+        return Err(crate::error::Error::Usage(trf(
+            lang,
+            "aws.bad_region",
+            &[("region", bad)],
+        )));
+    }
+    Ok(Wanted::These(regions))
+}
+
+/// `eu-central-1`, `us-gov-west-1`: letters, dash-separated words, a number.
+fn is_region_name(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
 }
 
 /// What every flow that changes the account needs: the context, the audit
@@ -181,4 +293,40 @@ struct Change<'a> {
     done: Option<String>,
     /// Name the target when it failed (a list of several changes).
     name_on_failure: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_names_are_told_from_typos() {
+        for good in ["eu-central-1", "us-east-1", "us-gov-west-1", "ap-southeast-7"] {
+            assert!(is_region_name(good), "{good}");
+        }
+        for bad in [
+            "frankfurt",
+            "eu-central",
+            "eu-central-x",
+            "EU-central-1",
+            "e-central-1",
+            "eu--1",
+            "",
+        ] {
+            assert!(!is_region_name(bad), "{bad}");
+        }
+        let flags = |regions: &[&str]| RegionFlags {
+            all_regions: false,
+            regions: regions.iter().map(|r| r.to_string()).collect(),
+        };
+        assert_eq!(
+            wanted(&flags(&[" US-East-1 ", "eu-central-1"]), Lang::En).unwrap(),
+            Wanted::These(vec!["us-east-1".into(), "eu-central-1".into()])
+        );
+        assert!(matches!(
+            wanted(&flags(&["eu-central-1", "mars-1"]), Lang::Pt),
+            Err(crate::error::Error::Usage(m)) if m.contains("`mars-1`")
+        ));
+        assert_eq!(wanted(&flags(&[]), Lang::En).unwrap(), Wanted::Configured);
+    }
 }

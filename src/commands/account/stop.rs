@@ -7,7 +7,7 @@ use std::time::Duration;
 use colored::Colorize;
 
 use super::{Change, Changes};
-use crate::audit::Audit;
+use crate::audit::{Audit, Item};
 use crate::aws::Session;
 use crate::aws::fix;
 use crate::cli::AuditArgs;
@@ -53,20 +53,37 @@ pub(super) fn stop_flow(
     let ctx = changes.ctx;
     let lang = ctx.lang;
     let account = assessed.account.clone().unwrap_or_else(|| "?".into());
-    let region = assessed.region.clone().unwrap_or_else(|| "?".into());
-    let mut candidates: Vec<&Target> = assessed
+    // Where, in prompts: the region, or the regions of a sweep.
+    let region = if assessed.is_sweep() {
+        trf(
+            lang,
+            "audit.regions",
+            &[
+                ("count", &assessed.regions.len()),
+                ("list", &assessed.regions.join(", ")),
+            ],
+        )
+    } else {
+        assessed.region.clone().unwrap_or_else(|| "?".into())
+    };
+    let mut candidates: Vec<&Item> = assessed
         .others()
-        .map(|i| &i.target)
-        .filter(|t| t.stoppable() && (options.include_endpoints || !t.is_endpoint()))
+        .filter(|i| i.target.stoppable() && (options.include_endpoints || !i.target.is_endpoint()))
         .collect();
     // The resource the learner works in: never chosen unless asked for, and
     // then stopped last, so the session ends after everything else is done.
-    let current = assessed.current().map(|i| &i.target).filter(|t| t.stoppable());
-    let is_current = |t: &Target| current.is_some_and(|c| std::ptr::eq(c, t));
+    let current = assessed.current().filter(|i| i.target.stoppable());
+    let is_current = |i: &Item| current.is_some_and(|c| std::ptr::eq(c, i));
+    // Each change goes to the item's own region.
+    let region_of = |i: &Item| assessed.region_of(i).to_string();
+    let label = |i: &Item| match assessed.is_sweep() {
+        true => format!("{} · {}", i.target.label(), region_of(i)),
+        false => i.target.label(),
+    };
     match current {
-        Some(target) if options.include_current => candidates.push(target),
-        Some(target) => out.line(
-            &trf(lang, "fix.current_skipped", &[("target", &clean(&target.label()))])
+        Some(item) if options.include_current => candidates.push(item),
+        Some(item) => out.line(
+            &trf(lang, "fix.current_skipped", &[("target", &clean(&item.target.label()))])
                 .yellow()
                 .to_string(),
         )?,
@@ -81,25 +98,25 @@ pub(super) fn stop_flow(
     }
     if options.dry_run {
         out.line(&subheading(tr(lang, "fix.dry_run")))?;
-        for target in &candidates {
-            if is_current(target) {
+        for item in &candidates {
+            if is_current(item) {
                 out.line(&format!("  {}", tr(lang, "fix.current_dry_run").yellow()))?;
             }
             out.line(&format!(
                 "  {}\n    $ {}",
-                clean(&target.api_call()),
-                clean(&target.cli(&region)).cyan()
+                clean(&item.target.api_call()),
+                clean(&item.target.cli(&region_of(item))).cyan()
             ))?;
         }
         return Ok(ExitStatus::Success);
     }
-    let chosen: Vec<&Target> = if options.yes {
+    let chosen: Vec<&Item> = if options.yes {
         candidates.clone()
     } else {
         if !ctx.interactive {
             return Err(Error::NeedsTerminal(tr(lang, "fix.needs_yes").to_string()));
         }
-        let labels: Vec<String> = candidates.iter().map(|t| clean(&t.label())).collect();
+        let labels: Vec<String> = candidates.iter().map(|i| clean(&label(i))).collect();
         let question = trf(lang, "fix.choose", &[("account", &account), ("region", &region)]);
         let Ok(picked) = changes
             .prompter
@@ -110,26 +127,26 @@ pub(super) fn stop_flow(
         };
         let mut chosen = Vec::new();
         for index in picked {
-            let target = candidates[index];
+            let item = candidates[index];
             // An endpoint may be serving someone: a second, explicit yes that names it.
-            if let Target::Endpoint { name } = target {
+            if let Target::Endpoint { name } = &item.target {
                 let question = trf(
                     lang,
                     "fix.confirm_endpoint",
-                    &[("name", name), ("account", &account), ("region", &region)],
+                    &[("name", name), ("account", &account), ("region", &region_of(item))],
                 );
                 if !changes.confirm(false, &question)? {
                     continue;
                 }
             }
             // Stopping the learner's own session: a second yes that says what is lost.
-            if is_current(target) {
-                let question = trf(lang, "fix.confirm_current", &[("target", &clean(&target.label()))]);
+            if is_current(item) {
+                let question = trf(lang, "fix.confirm_current", &[("target", &clean(&item.target.label()))]);
                 if !changes.confirm(false, &question)? {
                     continue;
                 }
             }
-            chosen.push(target);
+            chosen.push(item);
         }
         chosen.sort_by_key(|t| is_current(t));
         let question = trf(
@@ -143,40 +160,62 @@ pub(super) fn stop_flow(
         }
         chosen
     };
-    let mut stopping = Vec::new();
+    let mut stopping: Vec<&Item> = Vec::new();
     let mut all_done = true;
-    for target in chosen {
-        let result = session.block_on(fix::stop(&session.config, target));
+    for item in chosen {
+        let target = &item.target;
+        let item_region = region_of(item);
+        let result = session.block_on(fix::stop(&session.in_region(&item_region), target));
         let call = target.api_call();
-        let label = target.label();
+        let label = label(item);
         let change = Change {
             account: &account,
-            region: &region,
+            region: &item_region,
             call: call.split(' ').next().unwrap_or(""),
             target: &label,
             done: Some(trf(lang, "fix.stopping", &[("target", &clean(&label))])),
             name_on_failure: true,
         };
         if changes.record(out, &change, &result)? {
-            stopping.push(target.clone());
+            stopping.push(item);
         } else {
             all_done = false;
         }
     }
     if !stopping.is_empty() {
         let bar = crate::ui::spinner(ctx.spinner, "");
-        let states = session.block_on(fix::wait_until_stopped(
-            &session.config,
-            &stopping,
-            options.wait,
-            POLL_INTERVAL,
-            |going| {
-                bar.set_message(trf(lang, "fix.waiting", &[("count", &going)]));
-            },
-        ));
+        // Region by region: each region's things were all told to stop
+        // already, so the later regions' waits are short.
+        let started = std::time::Instant::now();
+        let mut states = Vec::new();
+        let mut regions: Vec<String> = Vec::new();
+        for item in &stopping {
+            let region = region_of(item);
+            if !regions.contains(&region) {
+                regions.push(region);
+            }
+        }
+        for region in &regions {
+            let here: Vec<Target> = stopping
+                .iter()
+                .filter(|i| region_of(i) == *region)
+                .map(|i| i.target.clone())
+                .collect();
+            let left = options.wait.saturating_sub(started.elapsed());
+            let got = session.block_on(fix::wait_until_stopped(
+                &session.in_region(region),
+                &here,
+                left,
+                POLL_INTERVAL,
+                |going| {
+                    bar.set_message(trf(lang, "fix.waiting", &[("count", &going)]));
+                },
+            ));
+            states.extend(here.into_iter().zip(got));
+        }
         bar.finish_and_clear();
         out.line(&format!("\n{}", subheading(tr(lang, "fix.new_state"))))?;
-        for (target, state) in stopping.iter().zip(states) {
+        for (target, state) in states {
             let line = match state {
                 Ok(status) if fix::settled(&status) => format!("{} {} → {status}", "✔".green(), clean(&target.label())),
                 Ok(status) => {
@@ -195,7 +234,7 @@ pub(super) fn stop_flow(
             };
             out.line(&line)?;
         }
-        if stopping.iter().any(|t| matches!(t, Target::StudioApp { .. })) {
+        if stopping.iter().any(|i| matches!(i.target, Target::StudioApp { .. })) {
             out.line(&tr(lang, "fix.files_stay").dimmed().to_string())?;
         }
     }
