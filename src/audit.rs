@@ -12,7 +12,7 @@ use crate::checks::running;
 use crate::error::ExitStatus;
 use crate::i18n::{Lang, tr, trf};
 use crate::report::resource_line;
-use crate::snapshot::running::{RegionList, RegionSource, Running, Skip, SkippedRegion, Target};
+use crate::snapshot::running::{RegionList, RegionSource, ResourceKind, Running, Skip, SkippedRegion, Target};
 use crate::snapshot::{CallError, seconds_between};
 use crate::ui::clean;
 use crate::ui::text::{heading, wrap, wrap_plain};
@@ -191,30 +191,55 @@ pub fn assess(prices: &PriceBook, r: &Running, morning: &Morning) -> Audit {
         }
         Err(e) => errors.push(e.clone()),
     }
-    match &r.jobs {
-        Ok(jobs) => {
-            for job in jobs {
-                let secs = seconds_between(job.started_at.as_deref(), now);
-                let count = u32::try_from(job.count.max(1)).unwrap_or(1);
-                let resource = running::priced(
-                    prices,
-                    job.kind,
-                    &job.name,
-                    job.instance_type.as_deref(),
-                    region,
-                    secs,
-                    count,
-                );
+    match &r.mlflow_servers {
+        Ok(servers) => {
+            for (m, resource) in running::mlflow_servers(prices, region, servers, now) {
                 running.push(Item {
                     resource,
-                    target: Target::Job {
-                        job_kind: job.kind,
-                        name: job.name.clone(),
-                    },
+                    target: Target::MlflowTrackingServer { name: m.name.clone() },
                 });
             }
         }
         Err(e) => errors.push(e.clone()),
+    }
+    match &r.clusters {
+        Ok(clusters) => {
+            for (c, resource) in running::clusters(prices, region, clusters, now) {
+                running.push(Item {
+                    resource,
+                    target: Target::HyperpodCluster { name: c.name.clone() },
+                });
+            }
+        }
+        Err(e) => errors.push(e.clone()),
+    }
+    for list in [&r.jobs, &r.transform_jobs] {
+        match list {
+            Ok(jobs) => {
+                for job in jobs {
+                    let secs = seconds_between(job.started_at.as_deref(), now);
+                    let count = u32::try_from(job.count.max(1)).unwrap_or(1);
+                    let resource = running::priced(
+                        prices,
+                        job.kind,
+                        &job.name,
+                        job.instance_type.as_deref(),
+                        region,
+                        secs,
+                        count,
+                    );
+                    let target = match job.kind {
+                        ResourceKind::TransformJob => Target::TransformJob { name: job.name.clone() },
+                        kind => Target::Job {
+                            job_kind: kind,
+                            name: job.name.clone(),
+                        },
+                    };
+                    running.push(Item { resource, target });
+                }
+            }
+            Err(e) => errors.push(e.clone()),
+        }
     }
     // The resource the learner works in comes first.
     running.sort_by_key(|i| !i.resource.current);
@@ -446,6 +471,9 @@ mod tests {
                 count: 2,
                 started_at: Some("2026-11-28T17:00:00Z".into()),
             }]),
+            transform_jobs: Ok(vec![]),
+            mlflow_servers: Ok(vec![]),
+            clusters: Ok(vec![]),
         }
     }
 
@@ -473,6 +501,188 @@ mod tests {
         assert_eq!(
             (job.count, job.price_per_hour_usd, job.accrued_usd),
             (2, Some(0.46), Some(0.46))
+        );
+    }
+
+    /// Every other billable kind: a Canvas app, MLflow servers, a transform
+    /// job, a HyperPod cluster and a serverless endpoint.
+    fn every_kind(course: &Course) -> Running {
+        use crate::snapshot::running::{Cluster, ClusterGroup, MlflowServer};
+        use crate::snapshot::{App, Endpoint, Variant};
+        let mut r = running(course);
+        r.apps = Ok(vec![App {
+            domain_id: "d-course".into(),
+            user_profile: Some("ana".into()),
+            space: None,
+            app_type: "Canvas".into(),
+            name: "default".into(),
+            status: "InService".into(),
+            instance_type: None,
+            created_at: Some("2026-11-28T16:00:00Z".into()),
+        }]);
+        r.notebook_instances = Ok(vec![]);
+        r.jobs = Ok(vec![]);
+        r.endpoints = Ok(vec![Endpoint {
+            name: "scorer".into(),
+            status: "InService".into(),
+            created_at: Some("2026-11-28T16:00:00Z".into()),
+            config_name: Some("scorer-config".into()),
+            variants: Ok(vec![Variant {
+                instance_type: None,
+                count: 1,
+                serverless: true,
+            }]),
+        }]);
+        let server = |name: &str, status: &str, size: &str| MlflowServer {
+            name: name.into(),
+            status: status.into(),
+            size: Some(size.into()),
+            started_at: Some("2026-11-28T16:00:00Z".into()),
+        };
+        r.mlflow_servers = Ok(vec![
+            server("tracking", "Created", "Small"),
+            server("team", "Started", "Large"),
+            server("old", "Stopped", "Small"),
+        ]);
+        r.transform_jobs = Ok(vec![RunningJob {
+            kind: ResourceKind::TransformJob,
+            name: "batch".into(),
+            instance_type: Some("ml.m5.xlarge".into()),
+            count: 2,
+            started_at: Some("2026-11-28T17:00:00Z".into()),
+        }]);
+        r.clusters = Ok(vec![Cluster {
+            name: "pod".into(),
+            status: "InService".into(),
+            created_at: Some("2026-11-28T16:00:00Z".into()),
+            groups: vec![ClusterGroup {
+                name: "workers".into(),
+                instance_type: Some("ml.m5.xlarge".into()),
+                count: 3,
+            }],
+        }]);
+        r
+    }
+
+    #[test]
+    fn every_billable_kind_is_listed_priced_where_known_with_its_command() {
+        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
+        let audit = assess(&PriceBook::new(&course.instances), &every_kind(&course), &morning(10.0));
+        let json = serde_json::to_value(&audit).unwrap();
+        let kinds: Vec<(&str, &str, Option<f64>)> = json["running"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["kind"].as_str().unwrap(),
+                    i["name"].as_str().unwrap(),
+                    i["price_per_hour_usd"].as_f64(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("canvas-app", "default", Some(1.9)),
+                ("serverless-endpoint", "scorer", Some(0.0)),
+                ("mlflow-tracking-server", "tracking", Some(0.642)),
+                ("mlflow-tracking-server", "team", None),
+                ("hyperpod-cluster", "pod", Some(0.69)),
+                ("transform-job", "batch", Some(0.46)),
+            ],
+            "the stopped MLflow server is not listed; Large has no known price"
+        );
+        // 1.90 + 0 + 0.642 + 3 × 0.23 + 2 × 0.23, the Large server unpriced.
+        assert_eq!(audit.per_hour_usd, 3.692);
+        // Each figure says where it comes from: flat rates their own source,
+        // instance prices the course's figure; no price, no source.
+        let sources: Vec<&serde_json::Value> = json["running"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| &i["price_source"])
+            .collect();
+        assert_eq!(sources[0], running::CANVAS_SOURCE);
+        assert_eq!(sources[1], running::SERVERLESS_SOURCE);
+        assert_eq!(sources[2], running::MLFLOW_SOURCE);
+        assert_eq!(*sources[3], serde_json::Value::Null);
+        assert_eq!(sources[4], catalog::COURSE_SOURCE);
+        assert!(audit.partial);
+        colored::control::set_override(false);
+        let out = text(&audit, Lang::En, 200);
+        assert!(out.contains("$1.90/h (published figure)"), "{out}");
+        let serverless = &audit.running[1].resource;
+        assert_eq!((serverless.count, serverless.accrued_usd), (0, None));
+        let commands: Vec<String> = audit.running.iter().map(|i| i.target.cli("eu-central-1")).collect();
+        assert_eq!(
+            commands[0],
+            "aws sagemaker delete-app --domain-id d-course --user-profile-name ana --app-type Canvas --app-name default --region eu-central-1"
+        );
+        assert_eq!(
+            commands[2],
+            "aws sagemaker stop-mlflow-tracking-server --tracking-server-name tracking --region eu-central-1"
+        );
+        assert_eq!(
+            commands[4],
+            "aws sagemaker delete-cluster --cluster-name pod --region eu-central-1"
+        );
+        assert_eq!(
+            commands[5],
+            "aws sagemaker stop-transform-job --transform-job-name batch --region eu-central-1"
+        );
+        let stoppable: Vec<bool> = audit.running.iter().map(|i| i.target.stoppable()).collect();
+        assert_eq!(
+            stoppable,
+            [true, true, true, true, false, true],
+            "a cluster is never stopped"
+        );
+        assert_eq!(json["running"][4]["target"]["kind"], "hyperpod-cluster");
+
+        colored::control::set_override(false);
+        let en = text(&audit, Lang::En, 200);
+        for label in [
+            "Canvas app default (d-course/ana) · per session hour",
+            "serverless endpoint scorer · serverless: billed per request, nothing while idle",
+            "MLflow tracking server tracking · size Small",
+            "HyperPod cluster pod · ml.m5.xlarge ×3",
+            "batch transform job batch · ml.m5.xlarge ×2",
+        ] {
+            assert!(en.contains(label), "{label} missing from:\n{en}");
+        }
+        let pt = text(&audit, Lang::Pt, 200);
+        for label in [
+            "app Canvas default",
+            "endpoint serverless scorer · serverless: cobrado por requisição, nada enquanto ocioso",
+            "servidor de rastreamento MLflow tracking · tamanho Small",
+            "cluster HyperPod pod",
+        ] {
+            assert!(pt.contains(label), "{label} missing from:\n{pt}");
+        }
+    }
+
+    #[test]
+    fn a_snapshot_without_the_new_kinds_still_reads_and_a_denied_list_is_an_error() {
+        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
+        let mut value = serde_json::to_value(running(&course)).unwrap();
+        for key in ["transform_jobs", "mlflow_servers", "clusters"] {
+            value.as_object_mut().unwrap().remove(key);
+        }
+        let old: Running = serde_json::from_value(value).unwrap();
+        assert_eq!(old.clusters, Ok(vec![]));
+        let mut r = every_kind(&course);
+        r.clusters = Err(CallError {
+            operation: "sagemaker:ListClusters".into(),
+            kind: crate::snapshot::ErrorKind::AccessDenied,
+            message: "denied".into(),
+        });
+        let audit = assess(&PriceBook::new(&course.instances), &r, &morning(10.0));
+        assert_eq!(audit.errors[0].error.operation, "sagemaker:ListClusters");
+        assert!(
+            audit
+                .running
+                .iter()
+                .all(|i| i.resource.kind != ResourceKind::HyperpodCluster)
         );
     }
 
@@ -578,6 +788,7 @@ mod tests {
             variants: Ok(vec![crate::snapshot::Variant {
                 instance_type: Some("ml.g5.xlarge".into()),
                 count: 2,
+                serverless: false,
             }]),
         }]);
         r.jobs = Ok(vec![RunningJob {
@@ -732,6 +943,9 @@ mod sweep_tests {
             notebook_instances: s.notebook_instances,
             endpoints: Ok(vec![]),
             jobs: Ok(vec![]),
+            transform_jobs: Ok(vec![]),
+            mlflow_servers: Ok(vec![]),
+            clusters: Ok(vec![]),
             current: None,
         }
     }

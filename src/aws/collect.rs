@@ -17,7 +17,7 @@ use futures_util::{StreamExt, stream};
 
 use super::call_error;
 use super::operations as op;
-use crate::snapshot::running::{ResourceKind, Running, RunningJob};
+use crate::snapshot::running::{Cluster, ClusterGroup, MlflowServer, ResourceKind, Running, RunningJob};
 use crate::snapshot::*;
 
 /// Describe calls in flight at once per list, so a large account is read
@@ -437,6 +437,7 @@ pub(crate) async fn endpoints(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<End
                         .map(|v| Variant {
                             instance_type: v.instance_type().map(|t| t.as_str().to_string()),
                             count: v.initial_instance_count().unwrap_or(1),
+                            serverless: v.serverless_config().is_some(),
                         })
                         .collect()
                 })
@@ -671,13 +672,16 @@ pub async fn collect_running(config: &SdkConfig) -> Running {
     let taken_at = crate::util::now_millis();
     let sts = aws_sdk_sts::Client::new(config);
     let sm = aws_sdk_sagemaker::Client::new(config);
-    let (identity, apps, spaces, notebook_instances, endpoints, jobs) = tokio::join!(
+    let (identity, apps, spaces, notebook_instances, endpoints, jobs, transform_jobs, mlflow_servers, clusters) = tokio::join!(
         identity(&sts),
         bounded(op::LIST_APPS, apps(&sm)),
         bounded(op::LIST_SPACES, spaces(&sm)),
         bounded(op::LIST_NOTEBOOK_INSTANCES, notebook_instances(&sm)),
         bounded(op::LIST_ENDPOINTS, endpoints(&sm)),
         bounded(op::LIST_TRAINING_JOBS, jobs_in_progress(&sm)),
+        bounded(op::LIST_TRANSFORM_JOBS, transform_jobs_in_progress(&sm)),
+        bounded(op::LIST_MLFLOW_TRACKING_SERVERS, mlflow_servers(&sm)),
+        bounded(op::LIST_CLUSTERS, clusters(&sm)),
     );
     Running {
         taken_at,
@@ -688,8 +692,98 @@ pub async fn collect_running(config: &SdkConfig) -> Running {
         notebook_instances,
         endpoints,
         jobs,
+        transform_jobs,
+        mlflow_servers,
+        clusters,
         current: crate::snapshot::studio::read().current,
     }
+}
+
+/// Batch transform jobs in progress, with their instances (DescribeTransformJob).
+async fn transform_jobs_in_progress(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<RunningJob>> {
+    use aws_sdk_sagemaker::types::TransformJobStatus;
+    let list = list_all!(
+        sm.list_transform_jobs().status_equals(TransformJobStatus::InProgress),
+        op::LIST_TRANSFORM_JOBS
+    )?;
+    let described: Vec<Fetched<RunningJob>> = describe_each(list, |summary| async move {
+        let name = text(summary.transform_job_name());
+        let job = sm
+            .describe_transform_job()
+            .transform_job_name(&name)
+            .send()
+            .await
+            .map_err(|e| call_error(op::DESCRIBE_TRANSFORM_JOB, e))?;
+        let resources = job.transform_resources();
+        Ok(RunningJob {
+            kind: ResourceKind::TransformJob,
+            name,
+            instance_type: resources
+                .and_then(|r| r.instance_type())
+                .map(|t| t.as_str().to_string()),
+            count: resources.and_then(|r| r.instance_count()).unwrap_or(1),
+            started_at: time(job.transform_start_time().or(job.creation_time())),
+        })
+    })
+    .await;
+    described.into_iter().collect()
+}
+
+/// MLflow tracking servers, with their size (only DescribeMlflowTrackingServer gives it).
+async fn mlflow_servers(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<MlflowServer>> {
+    let list = list_all!(sm.list_mlflow_tracking_servers(), op::LIST_MLFLOW_TRACKING_SERVERS)?;
+    let described: Vec<Fetched<MlflowServer>> = describe_each(list, |summary| async move {
+        let name = text(summary.tracking_server_name());
+        let out = sm
+            .describe_mlflow_tracking_server()
+            .tracking_server_name(&name)
+            .send()
+            .await
+            .map_err(|e| call_error(op::DESCRIBE_MLFLOW_TRACKING_SERVER, e))?;
+        Ok(MlflowServer {
+            name,
+            status: text(
+                out.tracking_server_status()
+                    .or(summary.tracking_server_status())
+                    .map(|s| s.as_str()),
+            ),
+            size: out.tracking_server_size().map(|s| s.as_str().to_string()),
+            // As for notebook instances: a restarted server bills from its restart.
+            started_at: time(out.last_modified_time().or(out.creation_time())),
+        })
+    })
+    .await;
+    described.into_iter().collect()
+}
+
+/// HyperPod clusters, with their instance groups (DescribeCluster).
+async fn clusters(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Cluster>> {
+    let list = list_all!(sm.list_clusters(), op::LIST_CLUSTERS)?;
+    let described: Vec<Fetched<Cluster>> = describe_each(list, |summary| async move {
+        let name = text(summary.cluster_name());
+        let out = sm
+            .describe_cluster()
+            .cluster_name(&name)
+            .send()
+            .await
+            .map_err(|e| call_error(op::DESCRIBE_CLUSTER, e))?;
+        Ok(Cluster {
+            name,
+            status: text(out.cluster_status().map(|s| s.as_str())),
+            created_at: time(out.creation_time()),
+            groups: out
+                .instance_groups()
+                .iter()
+                .map(|g| ClusterGroup {
+                    name: text(g.instance_group_name()),
+                    instance_type: g.instance_type().map(|t| t.as_str().to_string()),
+                    count: g.current_count().unwrap_or(0),
+                })
+                .collect(),
+        })
+    })
+    .await;
+    described.into_iter().collect()
 }
 
 /// Training and processing jobs in progress, with their instances.

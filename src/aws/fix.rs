@@ -83,7 +83,22 @@ pub async fn stop(config: &SdkConfig, target: &Target) -> Result<(), CallError> 
             .await
             .map(|_| ())
             .map_err(|e| call_error(op::DELETE_ENDPOINT, e)),
-        Target::Job { .. } => Ok(()),
+        Target::MlflowTrackingServer { name } => client
+            .stop_mlflow_tracking_server()
+            .tracking_server_name(name)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| call_error(op::STOP_MLFLOW_TRACKING_SERVER, e)),
+        Target::TransformJob { name } => client
+            .stop_transform_job()
+            .transform_job_name(name)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| call_error(op::STOP_TRANSFORM_JOB, e)),
+        // Never stopped here: listed, not chosen (`Target::stoppable`).
+        Target::Job { .. } | Target::HyperpodCluster { .. } => Ok(()),
     }
 }
 
@@ -122,7 +137,28 @@ pub async fn status(config: &SdkConfig, target: &Target) -> Result<String, CallE
                     .map_or("Unknown".to_string(), |s| s.as_str().to_string())
             })
             .map_err(|e| call_error(op::DESCRIBE_ENDPOINT, e)),
+        Target::MlflowTrackingServer { name } => client
+            .describe_mlflow_tracking_server()
+            .tracking_server_name(name)
+            .send()
+            .await
+            .map(|out| {
+                out.tracking_server_status()
+                    .map_or("Unknown".to_string(), |s| s.as_str().to_string())
+            })
+            .map_err(|e| call_error(op::DESCRIBE_MLFLOW_TRACKING_SERVER, e)),
+        Target::TransformJob { name } => client
+            .describe_transform_job()
+            .transform_job_name(name)
+            .send()
+            .await
+            .map(|out| {
+                out.transform_job_status()
+                    .map_or("Unknown".to_string(), |s| s.as_str().to_string())
+            })
+            .map_err(|e| call_error(op::DESCRIBE_TRANSFORM_JOB, e)),
         Target::Job { .. } => Ok("InProgress".to_string()),
+        Target::HyperpodCluster { .. } => Ok("InService".to_string()),
     };
     match result {
         Err(e) if gone(&e) => Ok("Deleted".to_string()),
@@ -132,7 +168,8 @@ pub async fn status(config: &SdkConfig, target: &Target) -> Result<String, CallE
 
 /// Whether a status means the resource no longer bills.
 pub fn settled(status: &str) -> bool {
-    matches!(status, "Deleted" | "Stopped" | "Failed")
+    // `Completed`: a transform job that finished before the stop took effect.
+    matches!(status, "Deleted" | "Stopped" | "Failed" | "Completed")
 }
 
 /// Polls `targets` until each has settled or `limit` has passed, calling

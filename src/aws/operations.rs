@@ -59,9 +59,17 @@ operations! {
     DESCRIBE_PROCESSING_JOB = "sagemaker:DescribeProcessingJob";
     DESCRIBE_APP = "sagemaker:DescribeApp";
     DESCRIBE_NOTEBOOK_INSTANCE = "sagemaker:DescribeNotebookInstance";
+    LIST_MLFLOW_TRACKING_SERVERS = "sagemaker:ListMlflowTrackingServers";
+    DESCRIBE_MLFLOW_TRACKING_SERVER = "sagemaker:DescribeMlflowTrackingServer";
+    LIST_TRANSFORM_JOBS = "sagemaker:ListTransformJobs";
+    DESCRIBE_TRANSFORM_JOB = "sagemaker:DescribeTransformJob";
+    LIST_CLUSTERS = "sagemaker:ListClusters";
+    DESCRIBE_CLUSTER = "sagemaker:DescribeCluster";
     DELETE_APP = "sagemaker:DeleteApp", mutating;
     STOP_NOTEBOOK_INSTANCE = "sagemaker:StopNotebookInstance", mutating;
     DELETE_ENDPOINT = "sagemaker:DeleteEndpoint", mutating;
+    STOP_MLFLOW_TRACKING_SERVER = "sagemaker:StopMlflowTrackingServer", mutating;
+    STOP_TRANSFORM_JOB = "sagemaker:StopTransformJob", mutating;
     CREATE_BUDGET = "budgets:ModifyBudget", mutating;
     UPDATE_DOMAIN = "sagemaker:UpdateDomain", mutating;
     UPDATE_USER_PROFILE = "sagemaker:UpdateUserProfile", mutating;
@@ -144,7 +152,9 @@ mod tests {
                 "budgets:ModifyBudget",
                 "sagemaker:DeleteApp",
                 "sagemaker:DeleteEndpoint",
+                "sagemaker:StopMlflowTrackingServer",
                 "sagemaker:StopNotebookInstance",
+                "sagemaker:StopTransformJob",
                 "sagemaker:UpdateDomain",
                 "sagemaker:UpdateUserProfile"
             ]

@@ -31,26 +31,33 @@ pub enum Usage {
     Hosting,
     /// Batch transform jobs.
     Transform,
+    /// HyperPod cluster instances.
+    Cluster,
 }
 
 impl Usage {
-    pub const ALL: [Usage; 6] = [
+    pub const ALL: [Usage; 7] = [
         Usage::Notebook,
         Usage::NotebookInstance,
         Usage::Training,
         Usage::Processing,
         Usage::Hosting,
         Usage::Transform,
+        Usage::Cluster,
     ];
 
     /// The usage a running resource is billed at.
     pub fn of(kind: ResourceKind) -> Usage {
         match kind {
-            ResourceKind::StudioApp => Usage::Notebook,
+            // Canvas and MLflow are billed at flat rates (`checks::running`),
+            // never per instance type; their usage is not asked.
+            ResourceKind::StudioApp | ResourceKind::CanvasApp | ResourceKind::MlflowTrackingServer => Usage::Notebook,
             ResourceKind::NotebookInstance => Usage::NotebookInstance,
-            ResourceKind::Endpoint => Usage::Hosting,
+            ResourceKind::Endpoint | ResourceKind::ServerlessEndpoint => Usage::Hosting,
             ResourceKind::TrainingJob => Usage::Training,
             ResourceKind::ProcessingJob => Usage::Processing,
+            ResourceKind::TransformJob => Usage::Transform,
+            ResourceKind::HyperpodCluster => Usage::Cluster,
         }
     }
 
@@ -73,6 +80,8 @@ impl Usage {
             Usage::Processing => &["processing"],
             Usage::Hosting => &["hosting"],
             Usage::Transform => &["batchtransform", "batch transform", "batch-transform", "transform"],
+            // HyperPod's on-demand instances (`Cluster-Reserved` is another product).
+            Usage::Cluster => &["cluster"],
         }
     }
 
@@ -264,6 +273,9 @@ pub fn load_cache(path: &Path, now: std::time::SystemTime) -> Option<PriceCache>
 pub enum PriceSource {
     /// The course's approximate figure (lessons/module5/instances.toml).
     Course,
+    /// A flat rate with its own source (Canvas sessions, MLflow servers,
+    /// serverless endpoints), neither the course's nor the Price List's.
+    Published { source: String },
     /// A cached Price List price for the resource's own region.
     PriceList {
         source: String,
@@ -279,6 +291,7 @@ impl PriceSource {
     pub fn label(&self) -> String {
         match self {
             PriceSource::Course => COURSE_SOURCE.to_string(),
+            PriceSource::Published { source } => source.clone(),
             PriceSource::PriceList {
                 source,
                 fetched_at,
@@ -292,6 +305,7 @@ impl PriceSource {
     pub fn short(&self, lang: crate::i18n::Lang) -> String {
         match self {
             PriceSource::Course => crate::i18n::tr(lang, "prices.source_course").to_string(),
+            PriceSource::Published { .. } => crate::i18n::tr(lang, "prices.source_published").to_string(),
             PriceSource::PriceList { fetched_at, region, .. } => crate::i18n::trf(
                 lang,
                 "prices.source_live",
@@ -551,6 +565,22 @@ mod tests {
         ] {
             assert!(!valid_region(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn hyperpod_instances_are_their_own_usage_and_reserved_ones_are_not_on_demand() {
+        let doc = |plato: &str, usd: &str| {
+            serde_json::json!({
+                "product": {"attributes": {"regionCode": "us-east-1", "instanceName": "ml.g5.xlarge", "platoinstancetype": plato}},
+                "terms": {"OnDemand": {"T": {"priceDimensions": {"D": {"unit": "Hrs", "pricePerUnit": {"USD": usd}}}}}}
+            })
+            .to_string()
+        };
+        let all = parse_price_list(&[doc("Cluster-Reserved", "1.0"), doc("Cluster", "2.0")], "us-east-1");
+        assert_eq!(all[&Usage::Cluster]["ml.g5.xlarge"].usd_per_hour, 2.0);
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert_eq!(Usage::of(ResourceKind::HyperpodCluster), Usage::Cluster);
+        assert_eq!(Usage::of(ResourceKind::TransformJob), Usage::Transform);
     }
 
     #[test]

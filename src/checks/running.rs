@@ -1,11 +1,12 @@
 //! What is running and billing, priced from the price book (the region's
-//! cached Price List prices, else the course's figures). Shared by the
-//! checks and the end-of-session audit.
+//! cached Price List prices, else the course's figures, else published
+//! flat rates for Canvas and MLflow).
+//! Shared by the checks and the end-of-session audit.
 
 use super::{Fact, Resource};
 use crate::catalog;
-use crate::catalog::prices::{PriceBook, Usage};
-use crate::snapshot::running::ResourceKind;
+use crate::catalog::prices::{PriceBook, PriceSource, Usage};
+use crate::snapshot::running::{Cluster, MlflowServer, ResourceKind};
 use crate::snapshot::studio::Current;
 use crate::snapshot::{App, Endpoint, NotebookInstance, Space, seconds_between};
 
@@ -14,6 +15,62 @@ pub const RUNNING: [&str; 2] = ["InService", "Pending"];
 
 /// Endpoint statuses with instances behind them.
 pub const ENDPOINT_RUNNING: [&str; 4] = ["InService", "Updating", "SystemUpdating", "RollingBack"];
+
+/// A Canvas workspace instance, per session hour (from launching Canvas to
+/// logging out, or to the app's deletion): US$ 1.90, as AWS's SageMaker
+/// Canvas pricing page gives it ("Workspace instance (Session-Hrs) charges:
+/// $1.9/hour", https://aws.amazon.com/sagemaker/canvas/pricing/, read
+/// 2026-11-28 in a copy that names no region; not a price-list figure).
+pub const CANVAS_SESSION_HOUR_USD: f64 = 1.90;
+
+/// Where the Canvas figure comes from, in every priced Canvas app's JSON.
+pub const CANVAS_SOURCE: &str = "AWS SageMaker Canvas pricing page (https://aws.amazon.com/sagemaker/canvas/pricing/, read 2026-11-28; no region named), per session hour";
+
+/// MLflow tracking servers per hour by TrackingServerSize, where a figure is
+/// known. Small: US$ 0.642 in eu-west-2 (London), as quoted in a published
+/// price comparison (londonaicentre/FLIP issue 745, 2026-07-09: "Small
+/// $0.642/hr"), not AWS's page; Medium and Large: no figure found, so no price.
+pub const MLFLOW_PER_HOUR_USD: [(&str, f64); 1] = [("Small", 0.642)];
+
+/// Why a serverless endpoint costs nothing per hour.
+pub const SERVERLESS_SOURCE: &str =
+    "serverless endpoint: no instances, billed per request and data processed, nothing per hour while idle";
+
+/// Where the MLflow figure comes from, in every priced tracking server's JSON.
+pub const MLFLOW_SOURCE: &str =
+    "published price comparison (londonaicentre/FLIP issue 745, 2026-07-09; eu-west-2, Small), not AWS's page";
+
+/// TrackingServerStatus values (API reference, TrackingServerSummary) in
+/// which a tracking server is not left running: stopped or stopping (as a
+/// notebook instance that is Stopping is not listed), never created, or
+/// being deleted.
+pub const MLFLOW_NOT_RUNNING: [&str; 4] = ["Stopping", "Stopped", "CreateFailed", "Deleting"];
+
+/// ClusterStatus values with no instances billing: failed, or being deleted.
+pub const CLUSTER_NOT_RUNNING: [&str; 2] = ["Failed", "Deleting"];
+
+/// A resource billed at a flat rate per hour, not by instance type (Canvas
+/// sessions, MLflow tracking servers): priced per second like the rest, the
+/// figure's `source` said with it.
+fn flat_rate(
+    prices: &PriceBook,
+    kind: ResourceKind,
+    name: &str,
+    region: Option<&str>,
+    price: Option<(f64, &str)>,
+    running_seconds: Option<u64>,
+) -> Resource {
+    let mut r = priced(prices, kind, name, None, region, running_seconds, 1);
+    r.price_per_hour_usd = price.map(|(p, _)| p);
+    r.price_source = price.map(|(_, source)| PriceSource::Published {
+        source: source.to_string(),
+    });
+    r.accrued_usd = match (price, running_seconds) {
+        (Some((p, _)), Some(secs)) => Some(catalog::cost_usd(p, secs)),
+        _ => None,
+    };
+    r
+}
 
 /// A resource priced per second (one-minute minimum) at its kind's usage in
 /// its `region`, saying where the price comes from; an instance type with
@@ -88,15 +145,27 @@ pub fn studio_apps<'s>(
         .filter(|a| RUNNING.contains(&a.status.as_str()) && !is_free(a))
         .map(|app| {
             let running = seconds_between(app.created_at.as_deref(), now);
-            let mut r = priced(
-                prices,
-                ResourceKind::StudioApp,
-                &app.name,
-                app.instance_type.as_deref(),
-                region,
-                running,
-                1,
-            );
+            let mut r = if app.app_type == "Canvas" {
+                // Billed per session hour, whatever instance runs it.
+                flat_rate(
+                    prices,
+                    ResourceKind::CanvasApp,
+                    &app.name,
+                    region,
+                    Some((CANVAS_SESSION_HOUR_USD, CANVAS_SOURCE)),
+                    running,
+                )
+            } else {
+                priced(
+                    prices,
+                    ResourceKind::StudioApp,
+                    &app.name,
+                    app.instance_type.as_deref(),
+                    region,
+                    running,
+                    1,
+                )
+            };
             r.domain = Some(app.domain_id.clone());
             r.app_type = Some(app.app_type.clone());
             r.owner = match (&app.user_profile, &app.space) {
@@ -169,6 +238,25 @@ pub fn endpoints<'s>(
         match &endpoint.variants {
             Ok(variants) if !variants.is_empty() => {
                 for v in variants {
+                    if v.serverless {
+                        // No instances: billed per request, nothing while idle.
+                        let mut r = priced(
+                            prices,
+                            ResourceKind::ServerlessEndpoint,
+                            &endpoint.name,
+                            None,
+                            region,
+                            secs,
+                            0,
+                        );
+                        r.price_per_hour_usd = Some(0.0);
+                        r.price_source = Some(PriceSource::Published {
+                            source: SERVERLESS_SOURCE.to_string(),
+                        });
+                        r.accrued_usd = None;
+                        resources.push((endpoint, r));
+                        continue;
+                    }
                     let count = u32::try_from(v.count.max(1)).unwrap_or(1);
                     let r = priced(
                         prices,
@@ -201,4 +289,76 @@ pub fn endpoints<'s>(
         }
     }
     (resources, facts)
+}
+
+/// MLflow tracking servers that run (any status but stopping, stopped,
+/// failed to create, or being deleted), priced by size where a figure is known.
+pub fn mlflow_servers<'s>(
+    prices: &PriceBook,
+    region: Option<&str>,
+    servers: &'s [MlflowServer],
+    now: &str,
+) -> Vec<(&'s MlflowServer, Resource)> {
+    servers
+        .iter()
+        .filter(|m| !MLFLOW_NOT_RUNNING.contains(&m.status.as_str()))
+        .map(|m| {
+            let secs = seconds_between(m.started_at.as_deref(), now);
+            let price = m
+                .size
+                .as_deref()
+                .and_then(|size| MLFLOW_PER_HOUR_USD.iter().find(|(s, _)| *s == size))
+                .map(|(_, p)| (*p, MLFLOW_SOURCE));
+            let mut r = flat_rate(prices, ResourceKind::MlflowTrackingServer, &m.name, region, price, secs);
+            r.instance_type = m.size.clone();
+            (m, r)
+        })
+        .collect()
+}
+
+/// HyperPod clusters with instances: a resource per instance group (count ×
+/// the instance's price), like an endpoint's variants.
+pub fn clusters<'s>(
+    prices: &PriceBook,
+    region: Option<&str>,
+    clusters: &'s [Cluster],
+    now: &str,
+) -> Vec<(&'s Cluster, Resource)> {
+    let mut resources = Vec::new();
+    for cluster in clusters
+        .iter()
+        .filter(|c| !CLUSTER_NOT_RUNNING.contains(&c.status.as_str()))
+    {
+        let secs = seconds_between(cluster.created_at.as_deref(), now);
+        let groups: Vec<_> = cluster.groups.iter().filter(|g| g.count > 0).collect();
+        if groups.is_empty() {
+            // A cluster with no instance read still exists: listed, unpriced.
+            resources.push((
+                cluster,
+                priced(
+                    prices,
+                    ResourceKind::HyperpodCluster,
+                    &cluster.name,
+                    None,
+                    region,
+                    secs,
+                    1,
+                ),
+            ));
+        }
+        for g in groups {
+            let count = u32::try_from(g.count).unwrap_or(1);
+            let r = priced(
+                prices,
+                ResourceKind::HyperpodCluster,
+                &cluster.name,
+                g.instance_type.as_deref(),
+                region,
+                secs,
+                count,
+            );
+            resources.push((cluster, r));
+        }
+    }
+    resources
 }

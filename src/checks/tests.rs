@@ -251,6 +251,7 @@ fn endpoints_only_warn_and_count_every_instance() {
         variants: Ok(vec![Variant {
             instance_type: Some("ml.m5.large".into()),
             count: 3,
+            serverless: false,
         }]),
     }]);
     let r = run(&course, &s, "endpoints");

@@ -111,6 +111,11 @@ pub fn resource_line(r: &Resource, lang: Lang) -> String {
         ResourceKind::Endpoint => tr(lang, "kind.endpoint").to_string(),
         ResourceKind::ProcessingJob => tr(lang, "kind.processing_job").to_string(),
         ResourceKind::TrainingJob => tr(lang, "kind.training_job").to_string(),
+        ResourceKind::CanvasApp => tr(lang, "kind.canvas_app").to_string(),
+        ResourceKind::MlflowTrackingServer => tr(lang, "kind.mlflow_tracking_server").to_string(),
+        ResourceKind::TransformJob => tr(lang, "kind.transform_job").to_string(),
+        ResourceKind::HyperpodCluster => tr(lang, "kind.hyperpod_cluster").to_string(),
+        ResourceKind::ServerlessEndpoint => tr(lang, "kind.serverless_endpoint").to_string(),
     };
     if !kind.is_empty() {
         head.push_str(&clean(&kind));
@@ -123,7 +128,16 @@ pub fn resource_line(r: &Resource, lang: Lang) -> String {
         _ => {}
     }
     parts.push(head);
-    let mut kind = r.instance_type.as_deref().map_or_else(|| "?".to_string(), clean);
+    // Billed by the request, not the hour: nothing to add while idle.
+    if r.kind == ResourceKind::ServerlessEndpoint {
+        parts.push(tr(lang, "report.serverless_idle").to_string());
+        return parts.join(" · ");
+    }
+    let mut kind = match (r.kind, r.instance_type.as_deref()) {
+        (ResourceKind::CanvasApp, _) => tr(lang, "report.canvas_session").to_string(),
+        (ResourceKind::MlflowTrackingServer, Some(size)) => trf(lang, "report.mlflow_size", &[("size", &clean(size))]),
+        (_, instance_type) => instance_type.map_or_else(|| "?".to_string(), clean),
+    };
     if r.count > 1 {
         kind.push_str(&format!(" ×{}", r.count));
     }

@@ -218,6 +218,10 @@ pub struct NotebookInstance {
 pub struct Variant {
     pub instance_type: Option<String>,
     pub count: i32,
+    /// A serverless variant (ServerlessConfig): no instances, billed per
+    /// request and nothing while idle; absent in older sandbox files.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub serverless: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -15,6 +15,13 @@ pub enum ResourceKind {
     Endpoint,
     TrainingJob,
     ProcessingJob,
+    /// A Studio app of type Canvas: billed per session hour while logged in.
+    CanvasApp,
+    MlflowTrackingServer,
+    TransformJob,
+    HyperpodCluster,
+    /// An endpoint whose variants are all serverless: nothing billed while idle.
+    ServerlessEndpoint,
 }
 
 /// What the audit reads.
@@ -28,6 +35,14 @@ pub struct Running {
     pub notebook_instances: Fetched<Vec<NotebookInstance>>,
     pub endpoints: Fetched<Vec<Endpoint>>,
     pub jobs: Fetched<Vec<RunningJob>>,
+    /// Batch transform jobs in progress (`kind` TransformJob).
+    #[serde(default = "none_read")]
+    pub transform_jobs: Fetched<Vec<RunningJob>>,
+    #[serde(default = "none_read")]
+    pub mlflow_servers: Fetched<Vec<MlflowServer>>,
+    /// HyperPod clusters.
+    #[serde(default = "none_read")]
+    pub clusters: Fetched<Vec<Cluster>>,
     /// The Studio app or notebook instance the tool runs in.
     #[serde(default)]
     pub current: Option<super::studio::Current>,
@@ -79,6 +94,9 @@ impl Running {
             self.notebook_instances.as_ref().err(),
             self.endpoints.as_ref().err(),
             self.jobs.as_ref().err(),
+            self.transform_jobs.as_ref().err(),
+            self.mlflow_servers.as_ref().err(),
+            self.clusters.as_ref().err(),
         ];
         if lists.iter().all(|e| e.is_some_and(refused)) {
             return lists[0];
@@ -128,9 +146,45 @@ pub enum Skip {
     Refused { error: CallError },
 }
 
+/// A snapshot written before a kind was read holds none of it.
+fn none_read<T>() -> Fetched<Vec<T>> {
+    Ok(Vec::new())
+}
+
+/// A SageMaker MLflow tracking server (ListMlflowTrackingServers, with its
+/// size from DescribeMlflowTrackingServer).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MlflowServer {
+    pub name: String,
+    /// TrackingServerStatus: Creating, Created, Stopping, Stopped, Starting, Started, …
+    pub status: String,
+    /// TrackingServerSize: Small, Medium or Large.
+    pub size: Option<String>,
+    /// When it last changed (started, for a running server), else its creation.
+    pub started_at: Option<String>,
+}
+
+/// A HyperPod cluster (ListClusters, with its instance groups from DescribeCluster).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cluster {
+    pub name: String,
+    /// ClusterStatus: Creating, InService, Updating, SystemUpdating, RollingBack, Deleting, Failed.
+    pub status: String,
+    pub created_at: Option<String>,
+    pub groups: Vec<ClusterGroup>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClusterGroup {
+    pub name: String,
+    pub instance_type: Option<String>,
+    /// CurrentCount: the instances running now.
+    pub count: i32,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunningJob {
-    /// `TrainingJob` or `ProcessingJob`.
+    /// `TrainingJob`, `ProcessingJob` or `TransformJob`.
     pub kind: ResourceKind,
     pub name: String,
     pub instance_type: Option<String>,
@@ -218,6 +272,20 @@ pub enum Target {
         job_kind: ResourceKind,
         name: String,
     },
+    /// StopMlflowTrackingServer: the server stops billing; its data stays and
+    /// StartMlflowTrackingServer brings it back.
+    MlflowTrackingServer {
+        name: String,
+    },
+    /// StopTransformJob: what the job has not written yet is not written.
+    TransformJob {
+        name: String,
+    },
+    /// Never deleted by the tool: a HyperPod cluster is listed with its
+    /// delete command, for the learner to run when sure.
+    HyperpodCluster {
+        name: String,
+    },
 }
 
 impl Target {
@@ -236,7 +304,12 @@ impl Target {
     }
 
     pub fn stoppable(&self) -> bool {
-        !matches!(self, Target::Job { .. })
+        !matches!(self, Target::Job { .. } | Target::HyperpodCluster { .. })
+    }
+
+    /// A Canvas app: deleting it logs its user out of Canvas.
+    pub fn is_canvas(&self) -> bool {
+        matches!(self, Target::StudioApp(app) if app.app_type == "Canvas")
     }
 
     /// The `aws` CLI command doing the same.
@@ -251,6 +324,15 @@ impl Target {
             } => format!("aws sagemaker stop-processing-job --processing-job-name {name} --region {region}"),
             Target::Job { name, .. } => {
                 format!("aws sagemaker stop-training-job --training-job-name {name} --region {region}")
+            }
+            Target::MlflowTrackingServer { name } => {
+                format!("aws sagemaker stop-mlflow-tracking-server --tracking-server-name {name} --region {region}")
+            }
+            Target::TransformJob { name } => {
+                format!("aws sagemaker stop-transform-job --transform-job-name {name} --region {region}")
+            }
+            Target::HyperpodCluster { name } => {
+                format!("aws sagemaker delete-cluster --cluster-name {name} --region {region}")
             }
         }
     }
@@ -268,6 +350,11 @@ impl Target {
             Target::NotebookInstance { name } => format!("sagemaker:StopNotebookInstance NotebookInstanceName={name}"),
             Target::Endpoint { name } => format!("sagemaker:DeleteEndpoint EndpointName={name}"),
             Target::Job { name, .. } => format!("(none: job {name} ends by itself)"),
+            Target::MlflowTrackingServer { name } => {
+                format!("sagemaker:StopMlflowTrackingServer TrackingServerName={name}")
+            }
+            Target::TransformJob { name } => format!("sagemaker:StopTransformJob TransformJobName={name}"),
+            Target::HyperpodCluster { name } => format!("(none: HyperPod cluster {name} is deleted by hand)"),
         }
     }
 
@@ -285,6 +372,9 @@ impl Target {
                 name,
             } => format!("processing-job {name}"),
             Target::Job { name, .. } => format!("training-job {name}"),
+            Target::MlflowTrackingServer { name } => format!("MLflow tracking server {name}"),
+            Target::TransformJob { name } => format!("transform-job {name}"),
+            Target::HyperpodCluster { name } => format!("HyperPod cluster {name}"),
         }
     }
 }

@@ -8,6 +8,8 @@ script adds, in moto's own response classes:
 - Budgets DescribeSubscribersForNotification (moto keeps subscribers but
   cannot read them back);
 - training-job timings (billable and training seconds) set from tags;
+- MLflow tracking servers (Create, Describe, List, Stop), StopTransformJob,
+  and transform jobs in progress (moto creates them Completed);
 
 and wraps the server in two WSGI layers:
 
@@ -24,7 +26,8 @@ and wraps the server in two WSGI layers:
 Test-only knobs ride on tags, so tests seed state with the real SDK:
 `harness:created-seconds-ago` backdates an app, notebook instance or job;
 `harness:training-seconds` and `harness:billable-seconds` set a training job's
-timings; `harness:status` sets a training or processing job's status.
+timings; `harness:status` sets a training, processing or transform job's
+status.
 
 Usage: python server.py [--port 0] [--latency-ms 0]. Prints `READY <port>`
 once it accepts connections.
@@ -422,6 +425,155 @@ def create_processing_job(self):
 
 
 SageMakerResponse.create_processing_job = create_processing_job
+
+_original_create_transform_job = SageMakerResponse.create_transform_job
+
+
+def create_transform_job(self):
+    """moto creates transform jobs Completed: `harness:status` makes one
+    InProgress (or any status), started `harness:created-seconds-ago`."""
+    result = _original_create_transform_job(self)
+    backend = sagemaker_backends[self.current_account][self.region]
+    job = backend.transform_jobs[self._get_param("TransformJobName")]
+    tags = self._get_param("Tags")
+    if _tag(tags, "harness:status"):
+        job.transform_job_status = _tag(tags, "harness:status")
+        job.creation_time = job.transform_start_time = _backdated(tags)
+    return result
+
+
+def stop_transform_job(self):
+    """StopTransformJob, which moto lacks: Stopping, then Stopped a moment later."""
+    backend = sagemaker_backends[self.current_account][self.region]
+    name = self._get_param("TransformJobName")
+    job = backend.transform_jobs.get(name)
+    if job is None:
+        raise ValidationError(f"Could not find transform job '{name}'.")
+    if job.transform_job_status != "InProgress":
+        raise ValidationError(f"Transform job {name} is {job.transform_job_status}, not InProgress.")
+    job.transform_job_status = "Stopping"
+    job._stopping_at = time.time()
+    return EmptyResult()
+
+
+_original_describe_transform_job = SageMakerResponse.describe_transform_job
+
+
+def describe_transform_job(self):
+    backend = sagemaker_backends[self.current_account][self.region]
+    job = backend.transform_jobs.get(self._get_param("TransformJobName"))
+    if job is not None and job.transform_job_status == "Stopping":
+        if time.time() - job._stopping_at > DELETING_SECONDS:
+            job.transform_job_status = "Stopped"
+    return _original_describe_transform_job(self)
+
+
+SageMakerResponse.create_transform_job = create_transform_job
+SageMakerResponse.stop_transform_job = stop_transform_job
+SageMakerResponse.describe_transform_job = describe_transform_job
+
+# ---------------------------------------------------------------------------
+# SageMaker MLflow tracking servers, which moto lacks. Statuses as the API
+# reference lists them (TrackingServerSummary: Creating | Created | ... |
+# Stopping | Stopped | Starting | Started | ...); a new server is Created,
+# a stopped one Stopping, then Stopped after DELETING_SECONDS.
+
+
+def _mlflow(response):
+    key = (response.current_account, response.region)
+    with _LOCK:
+        return _STUDIO.setdefault(key, {"apps": {}, "profiles": {}, "spaces": {}, "lccs": {}}).setdefault(
+            "mlflow", {}
+        )
+
+
+def _mlflow_server(self):
+    name = self._get_param("TrackingServerName")
+    if name not in _mlflow(self):
+        raise ResourceNotFound(f"Tracking server {name} not found")
+    return _mlflow_server_named(self, name)
+
+
+def create_mlflow_tracking_server(self):
+    name = self._get_param("TrackingServerName")
+    store = _mlflow(self)
+    if name in store:
+        raise ValidationError(f"Tracking server {name} already exists")
+    arn = _arn(self, "mlflow-tracking-server", name)
+    tags = self._get_param("Tags")
+    created = _backdated(tags)
+    store[name] = {
+        "TrackingServerArn": arn,
+        "TrackingServerName": name,
+        "ArtifactStoreUri": self._get_param("ArtifactStoreUri"),
+        "TrackingServerSize": self._get_param("TrackingServerSize") or "Small",
+        "MlflowVersion": self._get_param("MlflowVersion") or "2.16.2",
+        "RoleArn": self._get_param("RoleArn"),
+        "TrackingServerStatus": "Created",
+        "IsActive": "Active",
+        "TrackingServerUrl": f"https://{name}.mlflow.example",
+        "CreationTime": created,
+        "LastModifiedTime": created,
+    }
+    return ActionResult({"TrackingServerArn": arn})
+
+
+def describe_mlflow_tracking_server(self):
+    return ActionResult(_public(_mlflow_server(self)))
+
+
+def list_mlflow_tracking_servers(self):
+    status = self._get_param("TrackingServerStatus")
+    items = []
+    for name in sorted(_mlflow(self)):
+        server = _mlflow_server_named(self, name)
+        if status not in (None, server["TrackingServerStatus"]):
+            continue
+        items.append(
+            {
+                k: server[k]
+                for k in (
+                    "TrackingServerArn",
+                    "TrackingServerName",
+                    "CreationTime",
+                    "LastModifiedTime",
+                    "TrackingServerStatus",
+                    "IsActive",
+                    "MlflowVersion",
+                )
+            }
+        )
+    return _page(self, items, "TrackingServerSummaries")
+
+
+def _mlflow_server_named(self, name):
+    """The server, Stopped once DELETING_SECONDS have passed since its stop."""
+    server = _mlflow(self)[name]
+    if server["TrackingServerStatus"] == "Stopping" and time.time() - server["_stopping_at"] > DELETING_SECONDS:
+        server["TrackingServerStatus"] = "Stopped"
+        server["IsActive"] = "Inactive"
+    return server
+
+
+def stop_mlflow_tracking_server(self):
+    server = _mlflow_server(self)
+    if server["TrackingServerStatus"] not in ("Created", "Started", "Updated", "StartFailed", "StopFailed"):
+        raise ValidationError(
+            f"Tracking Server {server['TrackingServerArn']} is currently in status "
+            f"{server['TrackingServerStatus'].upper()}, can't be stopped."
+        )
+    server["TrackingServerStatus"] = "Stopping"
+    server["_stopping_at"] = time.time()
+    return ActionResult({"TrackingServerArn": server["TrackingServerArn"]})
+
+
+for _fn in (
+    create_mlflow_tracking_server,
+    describe_mlflow_tracking_server,
+    list_mlflow_tracking_servers,
+    stop_mlflow_tracking_server,
+):
+    setattr(SageMakerResponse, _fn.__name__, _fn)
 
 # ---------------------------------------------------------------------------
 # Budgets: read back a notification's subscribers.

@@ -6,6 +6,7 @@ mod emulator;
 mod fixes;
 mod hardening;
 mod instructor;
+mod kinds;
 mod live;
 mod network;
 mod regions;

@@ -89,6 +89,48 @@ pub(super) fn stop_flow(
         )?,
         None => {}
     }
+    // HyperPod clusters: never deleted here, each named with its delete command.
+    let mut clusters: Vec<(&Item, f64, bool)> = Vec::new();
+    for item in assessed
+        .running
+        .iter()
+        .filter(|i| matches!(i.target, Target::HyperpodCluster { .. }))
+    {
+        match clusters
+            .iter_mut()
+            .find(|(c, _, _)| c.target == item.target && c.resource.region == item.resource.region)
+        {
+            Some((_, per_hour, known)) => {
+                *per_hour += item.resource.price_per_hour_usd.unwrap_or(0.0);
+                *known &= item.resource.price_per_hour_usd.is_some();
+            }
+            None => clusters.push((
+                item,
+                item.resource.price_per_hour_usd.unwrap_or(0.0),
+                item.resource.price_per_hour_usd.is_some(),
+            )),
+        }
+    }
+    for (item, per_hour, known) in clusters {
+        let per_hour = if known {
+            crate::catalog::usd(crate::catalog::round(per_hour), lang)
+        } else {
+            "?".to_string()
+        };
+        out.line(
+            &trf(
+                lang,
+                "fix.cluster_manual",
+                &[
+                    ("target", &clean(&label(item))),
+                    ("per_hour", &per_hour),
+                    ("command", &clean(&item.target.cli(&region_of(item)))),
+                ],
+            )
+            .yellow()
+            .to_string(),
+        )?;
+    }
     if assessed.running.iter().any(|i| i.target.is_endpoint()) && !options.include_endpoints {
         out.line(&tr(lang, "fix.endpoints_skipped").yellow().to_string())?;
     }
@@ -134,6 +176,23 @@ pub(super) fn stop_flow(
                     lang,
                     "fix.confirm_endpoint",
                     &[("name", name), ("account", &account), ("region", &region_of(item))],
+                );
+                if !changes.confirm(false, &question)? {
+                    continue;
+                }
+            }
+            // Deleting a Canvas app logs its user out; stopping a transform job
+            // loses what it has not written, and it may be production work.
+            let second = match &item.target {
+                Target::TransformJob { name } => Some(("fix.confirm_transform", name.clone())),
+                Target::StudioApp(app) if item.target.is_canvas() => Some(("fix.confirm_canvas", app.name.clone())),
+                _ => None,
+            };
+            if let Some((key, name)) = second {
+                let question = trf(
+                    lang,
+                    key,
+                    &[("name", &name), ("account", &account), ("region", &region_of(item))],
                 );
                 if !changes.confirm(false, &question)? {
                     continue;
