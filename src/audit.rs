@@ -5,7 +5,8 @@
 use colored::Colorize;
 use serde::Serialize;
 
-use crate::catalog::{self, Instances};
+use crate::catalog;
+use crate::catalog::prices::PriceBook;
 use crate::checks::Resource;
 use crate::checks::running;
 use crate::error::ExitStatus;
@@ -46,6 +47,8 @@ pub struct Audit {
     pub running: Vec<Item>,
     pub per_hour_usd: f64,
     pub accrued_usd: f64,
+    /// Some running resource has no known price: the totals are a lower bound.
+    pub partial: bool,
     /// Hours from now until the next 08:00 in `time_zone`.
     pub hours_until_morning: f64,
     /// The zone "08:00 tomorrow" is in (`TZ`, `--tz`, else the machine's).
@@ -91,7 +94,7 @@ impl Audit {
 /// Judges what runs in every region read: priced, with totals. In a sweep a
 /// region that refused the credentials is skipped (`Running::refused`); the
 /// configured region alone is never skipped, its failures are errors.
-pub fn assess_regions(instances: &Instances, runs: &[Running], list: &RegionList, morning: &Morning) -> Audit {
+pub fn assess_regions(prices: &PriceBook, runs: &[Running], list: &RegionList, morning: &Morning) -> Audit {
     let sweep = list.source != RegionSource::Configured;
     let mut skipped = list.skipped.clone();
     let mut parts = Vec::new();
@@ -101,7 +104,7 @@ pub fn assess_regions(instances: &Instances, runs: &[Running], list: &RegionList
                 region: run.region.clone().unwrap_or_default(),
                 why: Skip::Refused { error: error.clone() },
             }),
-            None => parts.push(assess(instances, run, morning)),
+            None => parts.push(assess(prices, run, morning)),
         }
     }
     if !sweep && parts.len() == 1 {
@@ -119,6 +122,7 @@ pub fn assess_regions(instances: &Instances, runs: &[Running], list: &RegionList
         running: Vec::new(),
         per_hour_usd: 0.0,
         accrued_usd: 0.0,
+        partial: false,
         hours_until_morning: catalog::round(morning.hours),
         time_zone: morning.zone.clone(),
         by_morning_usd: 0.0,
@@ -136,23 +140,26 @@ pub fn assess_regions(instances: &Instances, runs: &[Running], list: &RegionList
         .running
         .sort_by_key(|i| (!i.resource.current, order(&i.resource.region)));
     let resources: Vec<Resource> = audit.running.iter().map(|i| i.resource.clone()).collect();
-    let (per_hour, accrued, _) = running::totals(&resources);
+    let (per_hour, accrued, partial) = running::totals(&resources);
     audit.per_hour_usd = per_hour;
     audit.accrued_usd = accrued;
+    audit.partial = partial;
     audit.by_morning_usd = catalog::round(per_hour * morning.hours);
     audit
 }
 
-/// Judges what is running in one region: priced, with totals.
-pub fn assess(instances: &Instances, r: &Running, morning: &Morning) -> Audit {
+/// Judges what is running in one region: priced from `prices` for that
+/// region, with totals.
+pub fn assess(prices: &PriceBook, r: &Running, morning: &Morning) -> Audit {
     let hours_until_morning = morning.hours;
     let mut running = Vec::new();
     let mut errors = Vec::new();
     let now = r.taken_at.as_str();
+    let region = r.region.as_deref();
     match &r.apps {
         Ok(apps) => {
             for (app, resource) in
-                running::studio_apps(instances, apps, r.spaces.as_deref().ok(), r.current.as_ref(), now)
+                running::studio_apps(prices, region, apps, r.spaces.as_deref().ok(), r.current.as_ref(), now)
             {
                 running.push(Item {
                     resource,
@@ -164,7 +171,7 @@ pub fn assess(instances: &Instances, r: &Running, morning: &Morning) -> Audit {
     }
     match &r.notebook_instances {
         Ok(notebooks) => {
-            for (n, resource) in running::notebook_instances(instances, notebooks, r.current.as_ref(), now) {
+            for (n, resource) in running::notebook_instances(prices, region, notebooks, r.current.as_ref(), now) {
                 running.push(Item {
                     resource,
                     target: Target::NotebookInstance { name: n.name.clone() },
@@ -175,7 +182,7 @@ pub fn assess(instances: &Instances, r: &Running, morning: &Morning) -> Audit {
     }
     match &r.endpoints {
         Ok(endpoints) => {
-            for (e, resource) in running::endpoints(instances, endpoints, now).0 {
+            for (e, resource) in running::endpoints(prices, region, endpoints, now).0 {
                 running.push(Item {
                     resource,
                     target: Target::Endpoint { name: e.name.clone() },
@@ -186,7 +193,7 @@ pub fn assess(instances: &Instances, r: &Running, morning: &Morning) -> Audit {
     }
     match &r.mlflow_servers {
         Ok(servers) => {
-            for (m, resource) in running::mlflow_servers(instances, servers, now) {
+            for (m, resource) in running::mlflow_servers(prices, region, servers, now) {
                 running.push(Item {
                     resource,
                     target: Target::MlflowTrackingServer { name: m.name.clone() },
@@ -197,7 +204,7 @@ pub fn assess(instances: &Instances, r: &Running, morning: &Morning) -> Audit {
     }
     match &r.clusters {
         Ok(clusters) => {
-            for (c, resource) in running::clusters(instances, clusters, now) {
+            for (c, resource) in running::clusters(prices, region, clusters, now) {
                 running.push(Item {
                     resource,
                     target: Target::HyperpodCluster { name: c.name.clone() },
@@ -213,10 +220,11 @@ pub fn assess(instances: &Instances, r: &Running, morning: &Morning) -> Audit {
                     let secs = seconds_between(job.started_at.as_deref(), now);
                     let count = u32::try_from(job.count.max(1)).unwrap_or(1);
                     let resource = running::priced(
-                        instances,
+                        prices,
                         job.kind,
                         &job.name,
                         job.instance_type.as_deref(),
+                        region,
                         secs,
                         count,
                     );
@@ -246,7 +254,7 @@ pub fn assess(instances: &Instances, r: &Running, morning: &Morning) -> Audit {
         })
         .collect();
     let resources: Vec<Resource> = running.iter().map(|i| i.resource.clone()).collect();
-    let (per_hour, accrued, _) = running::totals(&resources);
+    let (per_hour, accrued, partial) = running::totals(&resources);
     Audit {
         account: r.identity.as_ref().ok().map(|i| i.account.clone()),
         region: r.region.clone(),
@@ -257,6 +265,7 @@ pub fn assess(instances: &Instances, r: &Running, morning: &Morning) -> Audit {
         running,
         per_hour_usd: per_hour,
         accrued_usd: accrued,
+        partial,
         hours_until_morning: catalog::round(hours_until_morning),
         by_morning_usd: catalog::round(per_hour * hours_until_morning),
         time_zone: morning.zone.clone(),
@@ -404,6 +413,13 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
             ],
         );
         out.push_str(&wrap_plain(&total, width, "", "").bold().to_string());
+        if audit.partial {
+            out.push_str(
+                &wrap_plain(tr(lang, "audit.partial"), width, "", "")
+                    .yellow()
+                    .to_string(),
+            );
+        }
         out.push_str(&wrap(
             &trf(lang, "audit.stop_hint", &[("flags", &sweep_flags(audit))]),
             width,
@@ -464,7 +480,7 @@ mod tests {
     #[test]
     fn everything_billing_is_listed_with_totals_and_the_cost_by_morning() {
         let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
-        let audit = assess(&course.instances, &running(&course), &morning(14.0));
+        let audit = assess(&PriceBook::new(&course.instances), &running(&course), &morning(14.0));
         let labels: Vec<String> = audit.running.iter().map(|i| i.target.label()).collect();
         assert_eq!(
             labels,
@@ -551,7 +567,7 @@ mod tests {
     #[test]
     fn every_billable_kind_is_listed_priced_where_known_with_its_command() {
         let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
-        let audit = assess(&course.instances, &every_kind(&course), &morning(10.0));
+        let audit = assess(&PriceBook::new(&course.instances), &every_kind(&course), &morning(10.0));
         let json = serde_json::to_value(&audit).unwrap();
         let kinds: Vec<(&str, &str, Option<f64>)> = json["running"]
             .as_array()
@@ -579,6 +595,23 @@ mod tests {
         );
         // 1.90 + 0 + 0.642 + 3 × 0.23 + 2 × 0.23, the Large server unpriced.
         assert_eq!(audit.per_hour_usd, 3.692);
+        // Each figure says where it comes from: flat rates their own source,
+        // instance prices the course's figure; no price, no source.
+        let sources: Vec<&serde_json::Value> = json["running"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| &i["price_source"])
+            .collect();
+        assert_eq!(sources[0], running::CANVAS_SOURCE);
+        assert_eq!(sources[1], running::SERVERLESS_SOURCE);
+        assert_eq!(sources[2], running::MLFLOW_SOURCE);
+        assert_eq!(*sources[3], serde_json::Value::Null);
+        assert_eq!(sources[4], catalog::COURSE_SOURCE);
+        assert!(audit.partial);
+        colored::control::set_override(false);
+        let out = text(&audit, Lang::En, 200);
+        assert!(out.contains("$1.90/h (published figure)"), "{out}");
         let serverless = &audit.running[1].resource;
         assert_eq!((serverless.count, serverless.accrued_usd), (0, None));
         let commands: Vec<String> = audit.running.iter().map(|i| i.target.cli("eu-central-1")).collect();
@@ -643,7 +676,7 @@ mod tests {
             kind: crate::snapshot::ErrorKind::AccessDenied,
             message: "denied".into(),
         });
-        let audit = assess(&course.instances, &r, &morning(10.0));
+        let audit = assess(&PriceBook::new(&course.instances), &r, &morning(10.0));
         assert_eq!(audit.errors[0].error.operation, "sagemaker:ListClusters");
         assert!(
             audit
@@ -661,7 +694,7 @@ mod tests {
         r.notebook_instances = Ok(vec![]);
         r.endpoints = Ok(vec![]);
         r.jobs = Ok(vec![]);
-        let audit = assess(&course.instances, &r, &morning(10.0));
+        let audit = assess(&PriceBook::new(&course.instances), &r, &morning(10.0));
         assert_eq!((audit.exit_status(), audit.by_morning_usd), (ExitStatus::Success, 0.0));
         colored::control::set_override(false);
         assert!(text(&audit, Lang::En, 80).contains("Nothing billable is running"));
@@ -670,7 +703,7 @@ mod tests {
             kind: crate::snapshot::ErrorKind::AccessDenied,
             message: "denied".into(),
         });
-        let audit = assess(&course.instances, &r, &morning(10.0));
+        let audit = assess(&PriceBook::new(&course.instances), &r, &morning(10.0));
         assert_eq!(audit.exit_status(), ExitStatus::Failure);
         let out = text(&audit, Lang::Pt, 80);
         assert!(
@@ -704,7 +737,7 @@ mod tests {
             r#"{"ResourceArn":"arn:aws:sagemaker:eu-central-1:1:notebook-instance/old-course-notebook","ResourceName":"old-course-notebook"}"#,
         )
         .ok();
-        let audit = assess(&course.instances, &r, &morning(10.0));
+        let audit = assess(&PriceBook::new(&course.instances), &r, &morning(10.0));
         assert_eq!(audit.running[0].target.label(), "notebook instance old-course-notebook");
         assert!(audit.running[0].resource.current);
         assert_eq!(audit.exit_status(), ExitStatus::Failure, "other things run");
@@ -718,7 +751,7 @@ mod tests {
         r.apps = Ok(vec![]);
         r.endpoints = Ok(vec![]);
         r.jobs = Ok(vec![]);
-        let audit = assess(&course.instances, &r, &morning(10.0));
+        let audit = assess(&PriceBook::new(&course.instances), &r, &morning(10.0));
         assert_eq!(audit.exit_status(), ExitStatus::Success);
         let out = text(&audit, Lang::En, 200);
         assert!(!out.contains("Still billing"), "{out}");
@@ -730,6 +763,157 @@ mod tests {
         assert!(text(&audit, Lang::Pt, 200).contains("Só o recurso"));
         let json = serde_json::to_value(&audit).unwrap();
         assert_eq!(json["running"][0]["current"], true);
+    }
+
+    /// A running JupyterLab app on ml.g5.xlarge and a training job on it.
+    fn g5(course: &Course, region: &str) -> Running {
+        let mut r = running(course);
+        r.region = Some(region.into());
+        r.apps = Ok(vec![crate::snapshot::App {
+            domain_id: "d-1".into(),
+            user_profile: None,
+            space: Some("lab".into()),
+            app_type: "JupyterLab".into(),
+            name: "default".into(),
+            status: "InService".into(),
+            instance_type: Some("ml.g5.xlarge".into()),
+            created_at: Some("2026-11-28T17:00:00Z".into()),
+        }]);
+        r.notebook_instances = Ok(vec![]);
+        r.endpoints = Ok(vec![crate::snapshot::Endpoint {
+            name: "serve".into(),
+            status: "InService".into(),
+            created_at: Some("2026-11-28T17:00:00Z".into()),
+            config_name: Some("serve".into()),
+            variants: Ok(vec![crate::snapshot::Variant {
+                instance_type: Some("ml.g5.xlarge".into()),
+                count: 2,
+                serverless: false,
+            }]),
+        }]);
+        r.jobs = Ok(vec![RunningJob {
+            kind: ResourceKind::TrainingJob,
+            name: "train".into(),
+            instance_type: Some("ml.g5.xlarge".into()),
+            count: 1,
+            started_at: Some("2026-11-28T17:00:00Z".into()),
+        }]);
+        r
+    }
+
+    #[test]
+    fn cached_prices_price_each_resource_in_its_region_and_the_rest_stays_unknown_and_partial() {
+        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
+        let items: Vec<String> = serde_json::from_str::<serde_json::Value>(
+            &std::fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/pricing-getproducts.json"
+            ))
+            .unwrap(),
+        )
+        .unwrap()["PriceList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        let mut book = PriceBook::new(&course.instances);
+        book.add(crate::catalog::prices::PriceCache::new(
+            "us-east-1",
+            "2026-11-27T09:00:00Z".into(),
+            "AWS Price List API (GetProducts)",
+            crate::catalog::prices::parse_price_list(&items, "us-east-1"),
+        ));
+        colored::control::set_override(false);
+
+        let audit = assess(&book, &g5(&course, "us-east-1"), &morning(10.0));
+        let [app, endpoint, job] = [0, 1, 2].map(|n| &audit.running[n].resource);
+        // The app at the Studio price, the endpoint's two instances at the
+        // hosting price, the job at the training price.
+        assert_eq!(
+            (
+                app.price_per_hour_usd,
+                endpoint.price_per_hour_usd,
+                job.price_per_hour_usd
+            ),
+            (Some(1.5), Some(3.2), Some(1.7))
+        );
+        assert_eq!(audit.per_hour_usd, 6.4);
+        assert!(!audit.partial);
+        let json = serde_json::to_value(&audit).unwrap();
+        assert_eq!(
+            json["running"][0]["price_source"],
+            "AWS Price List API (GetProducts), 2026-11-27T09:00:00Z (us-east-1, studio-jupyterlab)"
+        );
+        assert_eq!(json["partial"], false);
+        let out = text(&audit, Lang::En, 200);
+        assert!(out.contains("$1.50/h (AWS Price List, 2026-11-27, us-east-1)"), "{out}");
+        assert!(!out.contains("partial"), "{out}");
+
+        // The same resources in a region without a cache: no price, partial totals.
+        let audit = assess(&book, &g5(&course, "eu-west-1"), &morning(10.0));
+        assert!(audit.running.iter().all(|i| i.resource.price_per_hour_usd.is_none()));
+        assert!(audit.partial);
+        let json = serde_json::to_value(&audit).unwrap();
+        assert_eq!(json["running"][0]["price_source"], serde_json::Value::Null);
+        assert_eq!(json["partial"], true);
+        assert!(text(&audit, Lang::En, 200).contains("the totals are partial"));
+        assert!(text(&audit, Lang::Pt, 200).contains("os totais são parciais"));
+
+        // A course figure says so.
+        let audit = assess(&book, &running(&course), &morning(10.0));
+        let json = serde_json::to_value(&audit).unwrap();
+        assert_eq!(json["running"][0]["price_source"], crate::catalog::COURSE_SOURCE);
+        assert!(text(&audit, Lang::En, 200).contains("$0.23/h (course figure)"));
+    }
+
+    #[test]
+    fn a_sweep_prices_each_region_from_its_own_cache_and_is_partial_where_one_has_none() {
+        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
+        let items: Vec<String> = serde_json::from_str::<serde_json::Value>(
+            &std::fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/pricing-getproducts.json"
+            ))
+            .unwrap(),
+        )
+        .unwrap()["PriceList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        let mut book = PriceBook::new(&course.instances);
+        book.add(crate::catalog::prices::PriceCache::new(
+            "us-east-1",
+            "2026-11-27T09:00:00Z".into(),
+            "AWS Price List API (GetProducts)",
+            crate::catalog::prices::parse_price_list(&items, "us-east-1"),
+        ));
+        let runs = [g5(&course, "us-east-1"), g5(&course, "eu-west-1")];
+        let swept = assess_regions(
+            &book,
+            &runs,
+            &crate::snapshot::running::RegionList {
+                configured: Some("us-east-1".into()),
+                regions: vec!["us-east-1".into(), "eu-west-1".into()],
+                source: RegionSource::Asked,
+                skipped: vec![],
+            },
+            &morning(10.0),
+        );
+        let priced = |region: &str| -> Vec<Option<f64>> {
+            swept
+                .running
+                .iter()
+                .filter(|i| i.resource.region.as_deref() == Some(region))
+                .map(|i| i.resource.price_per_hour_usd)
+                .collect()
+        };
+        assert_eq!(priced("us-east-1"), [Some(1.5), Some(3.2), Some(1.7)]);
+        assert_eq!(priced("eu-west-1"), [None, None, None]);
+        assert_eq!((swept.per_hour_usd, swept.partial), (6.4, true));
+        assert_eq!(serde_json::to_value(&swept).unwrap()["partial"], true);
     }
 }
 
@@ -790,7 +974,7 @@ mod sweep_tests {
         };
         let runs = [in_region(&course, "eu-central-1"), refusing(&course, "ap-east-1")];
         let swept = assess_regions(
-            &course.instances,
+            &PriceBook::new(&course.instances),
             &runs,
             &list(RegionSource::Asked, &["eu-central-1", "ap-east-1"]),
             &morning,
@@ -806,7 +990,7 @@ mod sweep_tests {
 
         // Not a sweep: the refusal is the run's error, never a skip.
         let alone = assess_regions(
-            &course.instances,
+            &PriceBook::new(&course.instances),
             &runs[1..],
             &list(RegionSource::Configured, &["ap-east-1"]),
             &morning,

@@ -455,8 +455,13 @@ pub enum PricesCommand {
 
 #[derive(Debug, Args)]
 pub struct RefreshArgs {
+    /// The region whose prices to fetch (default eu-central-1)
     #[arg(long)]
     pub region: Option<String>,
+    /// Every region where SageMaker runs (a few at a time); a region that
+    /// cannot be read is reported and skipped
+    #[arg(long, conflicts_with = "region")]
+    pub all: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::auditlog::AuditLog;
 use crate::aws::{AwsArgs, MfaPrompt};
+use crate::catalog::prices::PriceBook;
 use crate::cli::{AwsFlags, Cli, Command};
 use crate::course::Course;
 use crate::error::Result;
@@ -127,6 +128,17 @@ impl Context {
     }
 
     /// The audit log, beside the progress file in the data directory.
+    /// The course's prices plus the fresh cached Price List prices of
+    /// `regions` (read from the cache files; no network).
+    pub fn prices<'r>(&self, regions: impl IntoIterator<Item = &'r str>) -> Result<PriceBook> {
+        Ok(PriceBook::cached(
+            &self.course()?.instances,
+            self.home.as_deref(),
+            regions,
+            std::time::SystemTime::now(),
+        ))
+    }
+
     pub fn audit_log(&self) -> Result<AuditLog> {
         let store = self.store()?;
         let dir = store.path().parent().unwrap_or(Path::new(".")).to_path_buf();

@@ -41,6 +41,7 @@ pub fn snapshot(bytes: &[u8]) {
         let course = course();
         let judge = crate::checks::Judge {
             course,
+            prices: &crate::catalog::prices::PriceBook::new(&course.instances),
             lang: Lang::Pt,
             expect_region: "eu-central-1",
         };

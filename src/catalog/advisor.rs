@@ -118,9 +118,14 @@ pub fn advise(instances: &Instances, a: &Answers, lang: Lang) -> Result<Advice, 
     let need_vcpu = a.min_vcpu.unwrap_or(1).max(1);
     let mut sizes: Vec<&Instance> = instances.instance.iter().filter(|i| i.family == family).collect();
     sizes.sort_by(|x, y| x.memory_gib.total_cmp(&y.memory_gib).then(x.vcpu.cmp(&y.vcpu)));
+    // The module's own sizes first (its matrix names them); the other
+    // SageMaker sizes only when none of those is big enough.
+    let fits = |i: &&&Instance| i.memory_gib >= need_memory && i.vcpu >= need_vcpu;
     let fitting = sizes
         .iter()
-        .find(|i| i.memory_gib >= need_memory && i.vcpu >= need_vcpu);
+        .filter(|i| i.lesson_table)
+        .find(fits)
+        .or_else(|| sizes.iter().find(fits));
     let (chosen, reason) = match fitting {
         Some(i) => (
             *i,
@@ -250,6 +255,11 @@ mod tests {
         .unwrap();
         assert_eq!(too_big.instance, "ml.t3.2xlarge");
         assert!(too_big.reason.contains("no size"), "{}", too_big.reason);
+        // Beyond the module's largest R5 (128 GiB), the other SageMaker R5
+        // sizes: 200 GB × 1.5 = 300 GiB → r5.12xlarge (384 GiB).
+        let huge = advise_en(no_dl(200.0)).unwrap();
+        assert_eq!(huge.instance, "ml.r5.12xlarge");
+        assert!(!huge.reason.contains("no size"), "{}", huge.reason);
     }
 
     #[test]

@@ -28,6 +28,15 @@ pub struct Instance {
     /// Where the figures come from when it is not the module's text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Whether lesson 2's family table shows it: false for the SageMaker
+    /// sizes the seed's tables leave out (they are still listed, priced and
+    /// advised on). Course data only: not in `instances`' JSON.
+    #[serde(default = "yes", skip_serializing)]
+    pub lesson_table: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -185,6 +194,8 @@ pub struct MonthlyRow {
     pub per_hour_usd: f64,
     pub per_day_usd: f64,
     pub per_month_usd: f64,
+    /// The course's figure, or the cached Price List price with its date.
+    pub price_source: String,
 }
 
 /// The module's monthly comparison, for every priced instance.
@@ -199,6 +210,7 @@ pub fn monthly(instances: &Instances, hours_per_day: f64, days: f64) -> Vec<Mont
                 per_hour_usd: p,
                 per_day_usd: round(p * hours_per_day),
                 per_month_usd: round(p * hours_per_day * days),
+                price_source: i.source.clone().unwrap_or_else(|| COURSE_SOURCE.to_string()),
             })
         })
         .collect()

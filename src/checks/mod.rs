@@ -174,6 +174,9 @@ pub struct Resource {
     pub instance_type: Option<String>,
     pub running_seconds: Option<u64>,
     pub price_per_hour_usd: Option<f64>,
+    /// Where the price comes from (the course's figure, or the Price List
+    /// with its date and region); null with the price.
+    pub price_source: Option<crate::catalog::prices::PriceSource>,
     pub accrued_usd: Option<f64>,
     /// Instances behind it (endpoints may run several).
     pub count: u32,
@@ -221,6 +224,8 @@ pub struct CheckResult {
 /// What the judges are given besides the snapshot.
 pub struct Judge<'a> {
     pub course: &'a Course,
+    /// Prices: the course's figures plus the cached Price List prices.
+    pub prices: &'a crate::catalog::prices::PriceBook,
     pub lang: Lang,
     /// The region the learner should be in (`--expect-region`).
     pub expect_region: &'a str,

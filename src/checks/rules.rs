@@ -121,7 +121,8 @@ pub(super) fn studio_apps(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     };
     let current = s.local.current.as_ref();
     let billable = running::studio_apps(
-        &j.course.instances,
+        j.prices,
+        s.region.as_deref(),
         apps,
         s.spaces.as_deref().ok(),
         current,
@@ -178,7 +179,7 @@ pub(super) fn notebook_instances(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         Err(e) => return j.error(ID, e),
     };
     let current = s.local.current.as_ref();
-    let running = running::notebook_instances(&j.course.instances, notebooks, current, &s.taken_at);
+    let running = running::notebook_instances(j.prices, s.region.as_deref(), notebooks, current, &s.taken_at);
     if running.is_empty() {
         let args = [("seen", notebooks.len().to_string())];
         let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
@@ -262,7 +263,7 @@ pub(super) fn endpoints(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         Ok(e) => e,
         Err(e) => return j.error(ID, e),
     };
-    let (up, facts) = running::endpoints(&j.course.instances, endpoints, &s.taken_at);
+    let (up, facts) = running::endpoints(j.prices, s.region.as_deref(), endpoints, &s.taken_at);
     if up.is_empty() {
         let args = [("seen", endpoints.len().to_string())];
         let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);

@@ -1,9 +1,11 @@
-//! What is running and billing, priced from the module's instance data.
+//! What is running and billing, priced from the price book (the region's
+//! cached Price List prices, else the course's figures, else published
+//! flat rates for Canvas and MLflow).
 //! Shared by the checks and the end-of-session audit.
 
 use super::{Fact, Resource};
 use crate::catalog;
-use crate::catalog::Instances;
+use crate::catalog::prices::{PriceBook, PriceSource, Usage};
 use crate::snapshot::running::{Cluster, MlflowServer, ResourceKind};
 use crate::snapshot::studio::Current;
 use crate::snapshot::{App, Endpoint, NotebookInstance, Space, seconds_between};
@@ -21,11 +23,22 @@ pub const ENDPOINT_RUNNING: [&str; 4] = ["InService", "Updating", "SystemUpdatin
 /// 2026-11-28 in a copy that names no region; not a price-list figure).
 pub const CANVAS_SESSION_HOUR_USD: f64 = 1.90;
 
+/// Where the Canvas figure comes from, in every priced Canvas app's JSON.
+pub const CANVAS_SOURCE: &str = "AWS SageMaker Canvas pricing page (https://aws.amazon.com/sagemaker/canvas/pricing/, read 2026-11-28; no region named), per session hour";
+
 /// MLflow tracking servers per hour by TrackingServerSize, where a figure is
 /// known. Small: US$ 0.642 in eu-west-2 (London), as quoted in a published
 /// price comparison (londonaicentre/FLIP issue 745, 2026-07-09: "Small
 /// $0.642/hr"), not AWS's page; Medium and Large: no figure found, so no price.
 pub const MLFLOW_PER_HOUR_USD: [(&str, f64); 1] = [("Small", 0.642)];
+
+/// Why a serverless endpoint costs nothing per hour.
+pub const SERVERLESS_SOURCE: &str =
+    "serverless endpoint: no instances, billed per request and data processed, nothing per hour while idle";
+
+/// Where the MLflow figure comes from, in every priced tracking server's JSON.
+pub const MLFLOW_SOURCE: &str =
+    "published price comparison (londonaicentre/FLIP issue 745, 2026-07-09; eu-west-2, Small), not AWS's page";
 
 /// TrackingServerStatus values (API reference, TrackingServerSummary) in
 /// which a tracking server is not left running: stopped or stopping (as a
@@ -37,37 +50,44 @@ pub const MLFLOW_NOT_RUNNING: [&str; 4] = ["Stopping", "Stopped", "CreateFailed"
 pub const CLUSTER_NOT_RUNNING: [&str; 2] = ["Failed", "Deleting"];
 
 /// A resource billed at a flat rate per hour, not by instance type (Canvas
-/// sessions, MLflow tracking servers): priced per second like the rest.
+/// sessions, MLflow tracking servers): priced per second like the rest, the
+/// figure's `source` said with it.
 fn flat_rate(
-    instances: &Instances,
+    prices: &PriceBook,
     kind: ResourceKind,
     name: &str,
-    price: Option<f64>,
+    region: Option<&str>,
+    price: Option<(f64, &str)>,
     running_seconds: Option<u64>,
 ) -> Resource {
-    let mut r = priced(instances, kind, name, None, running_seconds, 1);
-    r.price_per_hour_usd = price;
+    let mut r = priced(prices, kind, name, None, region, running_seconds, 1);
+    r.price_per_hour_usd = price.map(|(p, _)| p);
+    r.price_source = price.map(|(_, source)| PriceSource::Published {
+        source: source.to_string(),
+    });
     r.accrued_usd = match (price, running_seconds) {
-        (Some(p), Some(secs)) => Some(catalog::cost_usd(p, secs)),
+        (Some((p, _)), Some(secs)) => Some(catalog::cost_usd(p, secs)),
         _ => None,
     };
     r
 }
 
-/// A resource priced per second (one-minute minimum) from the instance data;
-/// an instance type missing from the data gets no price rather than a guess.
+/// A resource priced per second (one-minute minimum) at its kind's usage in
+/// its `region`, saying where the price comes from; an instance type with
+/// no known price there gets none rather than a guess.
 pub fn priced(
-    instances: &Instances,
+    prices: &PriceBook,
     kind: ResourceKind,
     name: &str,
     instance_type: Option<&str>,
+    region: Option<&str>,
     running_seconds: Option<u64>,
     count: u32,
 ) -> Resource {
-    let instance = instance_type.and_then(|t| instances.get(t));
-    let price = instance
-        .and_then(|i| i.price_per_hour_usd)
-        .map(|p| catalog::round(p * f64::from(count)));
+    let found = instance_type.and_then(|t| prices.price(t, region, Usage::of(kind)));
+    let price = found
+        .as_ref()
+        .map(|p| catalog::round(p.usd_per_hour * f64::from(count)));
     let accrued = match (price, running_seconds) {
         (Some(p), Some(secs)) => Some(catalog::cost_usd(p, secs)),
         _ => None,
@@ -78,9 +98,10 @@ pub fn priced(
         instance_type: instance_type.map(str::to_string),
         running_seconds,
         price_per_hour_usd: price,
+        price_source: found.map(|p| p.source),
         accrued_usd: accrued,
         count,
-        gpu: instance_type.is_some_and(|t| catalog::is_accelerated(instances, t)),
+        gpu: instance_type.is_some_and(|t| catalog::is_accelerated(prices.instances(), t)),
         region: None,
         domain: None,
         owner: None,
@@ -112,7 +133,8 @@ fn current_first<T>(mut list: Vec<(T, Resource)>) -> Vec<(T, Resource)> {
 /// Billable Studio apps, each with its priced resource; the one the
 /// learner works in (`current`) first, marked.
 pub fn studio_apps<'s>(
-    instances: &Instances,
+    prices: &PriceBook,
+    region: Option<&str>,
     apps: &'s [App],
     spaces: Option<&[Space]>,
     current: Option<&Current>,
@@ -126,18 +148,20 @@ pub fn studio_apps<'s>(
             let mut r = if app.app_type == "Canvas" {
                 // Billed per session hour, whatever instance runs it.
                 flat_rate(
-                    instances,
+                    prices,
                     ResourceKind::CanvasApp,
                     &app.name,
-                    Some(CANVAS_SESSION_HOUR_USD),
+                    region,
+                    Some((CANVAS_SESSION_HOUR_USD, CANVAS_SOURCE)),
                     running,
                 )
             } else {
                 priced(
-                    instances,
+                    prices,
                     ResourceKind::StudioApp,
                     &app.name,
                     app.instance_type.as_deref(),
+                    region,
                     running,
                     1,
                 )
@@ -169,7 +193,8 @@ pub fn studio_apps<'s>(
 
 /// Running notebook instances, priced; the one the learner works on first, marked.
 pub fn notebook_instances<'s>(
-    instances: &Instances,
+    prices: &PriceBook,
+    region: Option<&str>,
     notebooks: &'s [NotebookInstance],
     current: Option<&Current>,
     now: &str,
@@ -180,10 +205,11 @@ pub fn notebook_instances<'s>(
         .map(|n| {
             let secs = seconds_between(n.started_at.as_deref(), now);
             let mut r = priced(
-                instances,
+                prices,
                 ResourceKind::NotebookInstance,
                 &n.name,
                 n.instance_type.as_deref(),
+                region,
                 secs,
                 1,
             );
@@ -197,7 +223,8 @@ pub fn notebook_instances<'s>(
 /// Endpoints with instances behind them: a resource per production variant,
 /// and a fact for each endpoint whose configuration could not be read.
 pub fn endpoints<'s>(
-    instances: &Instances,
+    prices: &PriceBook,
+    region: Option<&str>,
     endpoints: &'s [Endpoint],
     now: &str,
 ) -> (Vec<(&'s Endpoint, Resource)>, Vec<Fact>) {
@@ -214,24 +241,29 @@ pub fn endpoints<'s>(
                     if v.serverless {
                         // No instances: billed per request, nothing while idle.
                         let mut r = priced(
-                            instances,
+                            prices,
                             ResourceKind::ServerlessEndpoint,
                             &endpoint.name,
                             None,
+                            region,
                             secs,
                             0,
                         );
                         r.price_per_hour_usd = Some(0.0);
+                        r.price_source = Some(PriceSource::Published {
+                            source: SERVERLESS_SOURCE.to_string(),
+                        });
                         r.accrued_usd = None;
                         resources.push((endpoint, r));
                         continue;
                     }
                     let count = u32::try_from(v.count.max(1)).unwrap_or(1);
                     let r = priced(
-                        instances,
+                        prices,
                         ResourceKind::Endpoint,
                         &endpoint.name,
                         v.instance_type.as_deref(),
+                        region,
                         secs,
                         count,
                     );
@@ -242,7 +274,7 @@ pub fn endpoints<'s>(
             // read leaves the cost unknown, said so in the facts.
             Ok(_) => resources.push((
                 endpoint,
-                priced(instances, ResourceKind::Endpoint, &endpoint.name, None, secs, 1),
+                priced(prices, ResourceKind::Endpoint, &endpoint.name, None, region, secs, 1),
             )),
             Err(e) => {
                 facts.push(Fact {
@@ -251,7 +283,7 @@ pub fn endpoints<'s>(
                 });
                 resources.push((
                     endpoint,
-                    priced(instances, ResourceKind::Endpoint, &endpoint.name, None, secs, 1),
+                    priced(prices, ResourceKind::Endpoint, &endpoint.name, None, region, secs, 1),
                 ));
             }
         }
@@ -262,7 +294,8 @@ pub fn endpoints<'s>(
 /// MLflow tracking servers that run (any status but stopping, stopped,
 /// failed to create, or being deleted), priced by size where a figure is known.
 pub fn mlflow_servers<'s>(
-    instances: &Instances,
+    prices: &PriceBook,
+    region: Option<&str>,
     servers: &'s [MlflowServer],
     now: &str,
 ) -> Vec<(&'s MlflowServer, Resource)> {
@@ -275,8 +308,8 @@ pub fn mlflow_servers<'s>(
                 .size
                 .as_deref()
                 .and_then(|size| MLFLOW_PER_HOUR_USD.iter().find(|(s, _)| *s == size))
-                .map(|(_, p)| *p);
-            let mut r = flat_rate(instances, ResourceKind::MlflowTrackingServer, &m.name, price, secs);
+                .map(|(_, p)| (*p, MLFLOW_SOURCE));
+            let mut r = flat_rate(prices, ResourceKind::MlflowTrackingServer, &m.name, region, price, secs);
             r.instance_type = m.size.clone();
             (m, r)
         })
@@ -285,7 +318,12 @@ pub fn mlflow_servers<'s>(
 
 /// HyperPod clusters with instances: a resource per instance group (count ×
 /// the instance's price), like an endpoint's variants.
-pub fn clusters<'s>(instances: &Instances, clusters: &'s [Cluster], now: &str) -> Vec<(&'s Cluster, Resource)> {
+pub fn clusters<'s>(
+    prices: &PriceBook,
+    region: Option<&str>,
+    clusters: &'s [Cluster],
+    now: &str,
+) -> Vec<(&'s Cluster, Resource)> {
     let mut resources = Vec::new();
     for cluster in clusters
         .iter()
@@ -297,16 +335,25 @@ pub fn clusters<'s>(instances: &Instances, clusters: &'s [Cluster], now: &str) -
             // A cluster with no instance read still exists: listed, unpriced.
             resources.push((
                 cluster,
-                priced(instances, ResourceKind::HyperpodCluster, &cluster.name, None, secs, 1),
+                priced(
+                    prices,
+                    ResourceKind::HyperpodCluster,
+                    &cluster.name,
+                    None,
+                    region,
+                    secs,
+                    1,
+                ),
             ));
         }
         for g in groups {
             let count = u32::try_from(g.count).unwrap_or(1);
             let r = priced(
-                instances,
+                prices,
                 ResourceKind::HyperpodCluster,
                 &cluster.name,
                 g.instance_type.as_deref(),
+                region,
                 secs,
                 count,
             );

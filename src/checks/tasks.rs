@@ -148,9 +148,12 @@ impl Judge<'_> {
                 let mut still = Vec::new();
                 // The app this tool runs in (a Studio terminal) is in use, not left running.
                 let current = snapshot.local.current.as_ref();
+                // Names only: the course's figures serve.
+                let book = crate::catalog::prices::PriceBook::new(&self.course.instances);
+                let region = snapshot.region.as_deref();
                 if let Ok(apps) = &snapshot.apps {
                     still.extend(
-                        running::studio_apps(&self.course.instances, apps, None, current, &snapshot.taken_at)
+                        running::studio_apps(&book, region, apps, None, current, &snapshot.taken_at)
                             .into_iter()
                             .filter(|(_, r)| !r.current)
                             .map(|(a, _)| format!("{} {}", a.app_type, a.name)),
@@ -158,7 +161,7 @@ impl Judge<'_> {
                 }
                 if let Ok(notebooks) = &snapshot.notebook_instances {
                     still.extend(
-                        running::notebook_instances(&self.course.instances, notebooks, current, &snapshot.taken_at)
+                        running::notebook_instances(&book, region, notebooks, current, &snapshot.taken_at)
                             .into_iter()
                             .filter(|(_, r)| !r.current)
                             .map(|(n, _)| format!("NotebookInstance {}", n.name)),

@@ -1,6 +1,7 @@
 //! Every status of every check, from snapshots edited in place: no network.
 
 use super::*;
+use crate::catalog::prices::PriceBook;
 use crate::course::Course;
 use crate::snapshot::*;
 
@@ -28,6 +29,7 @@ fn run(course: &Course, snapshot: &Snapshot, id: &str) -> CheckResult {
 fn run_in(course: &Course, snapshot: &Snapshot, id: &str, lang: Lang) -> CheckResult {
     let judge = Judge {
         course,
+        prices: &PriceBook::new(&course.instances),
         lang,
         expect_region: COURSE_REGION,
     };
@@ -37,6 +39,7 @@ fn run_in(course: &Course, snapshot: &Snapshot, id: &str, lang: Lang) -> CheckRe
     // Whatever the outcome, every placeholder was filled, in both languages.
     let other = Judge {
         course,
+        prices: &PriceBook::new(&course.instances),
         lang: if lang == Lang::En { Lang::Pt } else { Lang::En },
         expect_region: COURSE_REGION,
     };
@@ -605,6 +608,7 @@ fn a_missing_region_makes_regional_reads_errors_not_passes() {
     s.notebook_instances = Err(no_region("sagemaker:ListNotebookInstances"));
     let judge = Judge {
         course: &course,
+        prices: &PriceBook::new(&course.instances),
         lang: Lang::Pt,
         expect_region: COURSE_REGION,
     };
@@ -625,6 +629,7 @@ fn only_selects_checks_in_report_order() {
     let s = clean(&course);
     let judge = Judge {
         course: &course,
+        prices: &PriceBook::new(&course.instances),
         lang: Lang::En,
         expect_region: COURSE_REGION,
     };
@@ -830,6 +835,7 @@ fn a_notebook_instance_that_stops_itself_when_idle_is_a_warning_with_its_minutes
 fn task_outcome(course: &Course, s: &Snapshot, task: &str, started: Option<&str>) -> tasks::TaskOutcome {
     let judge = Judge {
         course,
+        prices: &PriceBook::new(&course.instances),
         lang: Lang::En,
         expect_region: COURSE_REGION,
     };

@@ -23,12 +23,15 @@ pub fn verify(args: &VerifyArgs, ctx: &Context, out: &mut Output) -> Result<Exit
         mfa_code: args.mfa_code.clone(),
         ..AwsFlags::default()
     });
+    // Prices are public: the instructor's cache serves every student's region.
+    let prices = ctx.prices(crate::aws::regions::SAGEMAKER_REGIONS)?;
     let options = instructor::VerifyOptions {
         only,
         expect_region: &args.expect_region,
         concurrency: usize::from(args.concurrency),
         progress: ctx.spinner,
         instructor: &account,
+        prices: &prices,
     };
     let book = instructor::verify(&students, course, lang, &options)?;
     let delimiter = args.csv_delimiter.unwrap_or_else(|| gradebook::default_delimiter(lang));

@@ -295,8 +295,10 @@ impl LiveChecks for AccountChecks<'_> {
             crate::aws::snapshot(&ctx.aws_args(&Default::default()), ctx.lang, ctx.spinner)
         }
         .map_err(|e| e.to_string())?;
+        let prices = ctx.prices(snapshot.region.as_deref()).map_err(|e| e.to_string())?;
         let judge = Judge {
             course,
+            prices: &prices,
             lang: ctx.lang,
             expect_region: COURSE_REGION,
         };

@@ -79,8 +79,10 @@ pub fn verify_snapshot(ctx: &Context, snapshot: &Snapshot, items: &[&ChecklistIt
     let store = ctx.store()?;
     let mut file = store.load(lang, &mut std::io::stderr());
     let module = file.modules.entry(course.id.clone()).or_default();
+    let prices = crate::catalog::prices::PriceBook::new(&course.instances);
     let judge = Judge {
         course,
+        prices: &prices,
         lang,
         expect_region: COURSE_REGION,
     };

@@ -273,40 +273,38 @@ pub fn cost(args: &CostArgs, ctx: &Context, out: &mut Output) -> Result<ExitStat
     Ok(ExitStatus::Success)
 }
 
-/// The course's instance data, with live prices swapped in when
-/// `--live-prices` asks (or a one-line note on stderr saying why the
-/// course's figures stay).
+/// The course's instance data, with the region's cached Price List prices
+/// (notebook usage) swapped in when a fresh cache exists; with
+/// `--live-prices`, fetched first when there is none (or a one-line note on
+/// stderr saying why the course's figures stay).
 fn priced_instances(live: &LivePriceArgs, ctx: &Context) -> Result<Instances> {
+    let lang = ctx.lang;
     let mut instances = ctx.course()?.instances.clone();
-    if live.live_prices
-        && let Some(note) = live_prices(&mut instances, live.region.as_deref(), ctx)
-    {
-        eprintln!("{note}");
+    let region = live.region.clone().unwrap_or_else(|| instances.region.clone());
+    if !prices::valid_region(&region) {
+        return Err(Error::Usage(trf(lang, "prices.bad_region", &[("region", &region)])));
+    }
+    let Some(path) = prices::cache_path(ctx.home.as_deref(), &region) else {
+        return Ok(instances);
+    };
+    if let Some(cache) = prices::load_cache(&path, std::time::SystemTime::now()) {
+        prices::apply(&mut instances, &cache);
+    } else if live.live_prices {
+        match refresh(&[region], ctx).map(|mut all| all.remove(0).1) {
+            Ok(Ok(cache)) => prices::apply(&mut instances, &cache),
+            Ok(Err(reason)) | Err(reason) => eprintln!("{}", trf(lang, "prices.fallback", &[("reason", &reason)])),
+        }
     }
     Ok(instances)
 }
 
-/// Live prices: the cache when recent, else the Price List API (then
-/// cached). Offline, denied or empty: the built-in figures stay, and the
-/// returned note says so in one line.
-fn live_prices(instances: &mut Instances, region: Option<&str>, ctx: &Context) -> Option<String> {
-    let lang = ctx.lang;
-    let region = region.map_or_else(|| instances.region.clone(), str::to_string);
-    let path = prices::cache_path(ctx.home.as_deref(), &region)?;
-    if let Some(cache) = prices::load_cache(&path, std::time::SystemTime::now()) {
-        prices::apply(instances, &cache);
-        return None;
-    }
-    match refresh(&region, &path, ctx) {
-        Ok(cache) => {
-            prices::apply(instances, &cache);
-            None
-        }
-        Err(reason) => Some(trf(lang, "prices.fallback", &[("reason", &reason)])),
-    }
-}
+/// A region and its new cache, or why it has none.
+type Refreshed = (String, std::result::Result<PriceCache, String>);
 
-fn refresh(region: &str, path: &std::path::Path, ctx: &Context) -> std::result::Result<PriceCache, String> {
+/// Fetches `regions` from the Price List API (a few at a time) and caches
+/// each one read. `Err` when no call could be made at all (no credentials,
+/// no network set-up); else each region with its cache or why it has none.
+fn refresh(regions: &[String], ctx: &Context) -> std::result::Result<Vec<Refreshed>, String> {
     let lang = ctx.lang;
     // The learner's MFA session (cached, or asked on a terminal) serves here too.
     let args = AwsArgs {
@@ -315,51 +313,104 @@ fn refresh(region: &str, path: &std::path::Path, ctx: &Context) -> std::result::
         ..ctx.aws_args(&Default::default())
     };
     let session = crate::aws::connect(&args, lang).map_err(|e| e.to_string())?;
-    let items = session
-        .with_spinner(
-            ctx.spinner,
-            tr(lang, "prices.fetching"),
-            pricing::fetch(&session.config, region),
-        )
-        .map_err(|e| e.describe(lang))?;
-    let found = prices::parse_price_list(&items, region);
-    if found.is_empty() {
-        return Err(trf(lang, "prices.none_found", &[("region", &region)]));
-    }
-    let cache = PriceCache {
-        region: region.to_string(),
-        fetched_at: now(),
-        source: "AWS Price List API (GetProducts)".to_string(),
-        prices: found,
-    };
-    // A cache that cannot be written only costs a fetch next time.
-    let _ = write_atomic(path, json_pretty(&cache).as_bytes());
-    Ok(cache)
+    let fetched = session.with_spinner(
+        ctx.spinner,
+        tr(lang, "prices.fetching"),
+        pricing::fetch_each(&session.config, regions, |region, items| {
+            prices::parse_price_list(&items, region)
+        }),
+    );
+    Ok(fetched
+        .into_iter()
+        .map(|(region, result)| {
+            let cache = match result {
+                Err(e) => Err(e.describe(lang)),
+                Ok(found) if found.values().all(|prices| prices.is_empty()) => {
+                    Err(trf(lang, "prices.none_found", &[("region", &region)]))
+                }
+                Ok(found) => {
+                    let cache = PriceCache::new(&region, now(), PRICE_LIST_SOURCE, found);
+                    // A cache that cannot be written only costs a fetch next time.
+                    if let Some(path) = prices::cache_path(ctx.home.as_deref(), &region) {
+                        let _ = write_atomic(&path, json_pretty(&cache).as_bytes());
+                    }
+                    Ok(cache)
+                }
+            };
+            (region, cache)
+        })
+        .collect())
 }
 
-/// `prices refresh`: fetch now and cache.
+/// How cached prices name their source.
+const PRICE_LIST_SOURCE: &str = "AWS Price List API (GetProducts)";
+
+/// `prices refresh`: fetch now and cache, for one region or (`--all`) every
+/// region where SageMaker runs. A region that cannot be read is reported and
+/// skipped; the command fails (exit 1) only when no region could be cached.
 pub fn prices_refresh(args: &RefreshArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
-    let region = args.region.as_deref().unwrap_or(crate::checks::COURSE_REGION);
-    let Some(path) = prices::cache_path(ctx.home.as_deref(), region) else {
-        return Err(Error::Usage(tr(lang, "progress.no_data_dir").to_string()));
+    let regions: Vec<String> = if args.all {
+        crate::aws::regions::SAGEMAKER_REGIONS
+            .iter()
+            .map(|r| r.to_string())
+            .collect()
+    } else {
+        vec![
+            args.region
+                .clone()
+                .unwrap_or_else(|| crate::checks::COURSE_REGION.to_string()),
+        ]
     };
-    match refresh(region, &path, ctx) {
-        Ok(cache) => {
-            out.line(&trf(
-                lang,
-                "prices.refreshed",
-                &[
-                    ("count", &cache.prices.len()),
-                    ("region", &region),
-                    ("path", &path.display()),
-                ],
-            ))?;
-            Ok(ExitStatus::Success)
-        }
+    if let Some(bad) = regions.iter().find(|r| !prices::valid_region(r)) {
+        return Err(Error::Usage(trf(lang, "prices.bad_region", &[("region", bad)])));
+    }
+    if prices::cache_path(ctx.home.as_deref(), &regions[0]).is_none() {
+        return Err(Error::Usage(tr(lang, "progress.no_data_dir").to_string()));
+    }
+    let results = match refresh(&regions, ctx) {
+        Ok(results) => results,
         Err(reason) => {
             out.line(&trf(lang, "prices.fallback", &[("reason", &reason)]))?;
-            Ok(ExitStatus::Failure)
+            return Ok(ExitStatus::Failure);
+        }
+    };
+    let mut saved = 0;
+    for (region, result) in &results {
+        match result {
+            Ok(cache) => {
+                saved += 1;
+                let path = prices::cache_path(ctx.home.as_deref(), region).unwrap_or_default();
+                out.line(&trf(
+                    lang,
+                    "prices.refreshed",
+                    &[
+                        ("count", &cache.instance_count()),
+                        ("region", region),
+                        ("path", &path.display()),
+                    ],
+                ))?;
+            }
+            Err(reason) if args.all => {
+                out.line(&trf(
+                    lang,
+                    "prices.region_failed",
+                    &[("region", region), ("reason", reason)],
+                ))?;
+            }
+            Err(reason) => out.line(&trf(lang, "prices.fallback", &[("reason", reason)]))?,
         }
     }
+    if args.all {
+        out.line(&trf(
+            lang,
+            "prices.refreshed_all",
+            &[
+                ("done", &saved),
+                ("total", &results.len()),
+                ("failed", &(results.len() - saved)),
+            ],
+        ))?;
+    }
+    Ok(ExitStatus::failed_if(saved == 0))
 }

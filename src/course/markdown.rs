@@ -104,7 +104,7 @@ fn parse_directive<'a>(line: &str, course: &'a Course) -> Result<Directive<'a>, 
                 .instances
                 .instance
                 .iter()
-                .filter(|i| i.family == family)
+                .filter(|i| i.family == family && i.lesson_table)
                 .collect();
             if found.is_empty() {
                 return Err(format!("no instances of family {family:?} in {line:?}"));

@@ -132,12 +132,28 @@ fn instance_data_parses_and_carries_the_seed_tables() {
     let seed_rows = instances
         .instance
         .iter()
-        .filter(|i| ["t3", "m5", "c5", "r5", "p3"].contains(&i.family.as_str()));
+        .filter(|i| ["t3", "m5", "c5", "r5", "p3"].contains(&i.family.as_str()) && i.lesson_table);
     assert_eq!(
         seed_rows.count(),
         4 + 5 + 4 + 4 + 3,
         "every row of the seed's five tables"
     );
+    // The SageMaker sizes the seed's tables leave out: listed with
+    // specifications and a source, never a price, and kept out of the tables.
+    for (name, vcpu, memory) in [
+        ("ml.t3.micro", 2, 1.0),
+        ("ml.m5.24xlarge", 96, 384.0),
+        ("ml.c5.9xlarge", 36, 72.0),
+        ("ml.r5.24xlarge", 96, 768.0),
+    ] {
+        let i = instances.get(name).unwrap();
+        assert_eq!(
+            (i.vcpu, i.memory_gib, i.price_per_hour_usd),
+            (vcpu, memory, None),
+            "{name}"
+        );
+        assert!(!i.lesson_table && i.source.as_deref().unwrap().contains("EC2 User Guide"));
+    }
 }
 
 fn bad_copy(edit: impl FnOnce(&Path)) -> Vec<String> {
@@ -422,4 +438,15 @@ fn validation_reports_broken_tasks() {
             "{expected}: {problems:?}"
         );
     }
+}
+
+#[test]
+fn lesson_tables_show_the_seeds_rows_only() {
+    let course = course();
+    let text = super::markdown::markdown("@instances m5\n", &course, Lang::En, 200);
+    assert!(text.contains("ml.m5.12xlarge"), "{text}");
+    assert!(
+        !text.contains("ml.m5.24xlarge") && !text.contains("ml.m5.8xlarge"),
+        "{text}"
+    );
 }

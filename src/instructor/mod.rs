@@ -10,6 +10,7 @@ use std::time::Duration;
 use futures_util::{StreamExt, stream};
 
 use crate::aws::access::{Access, Class};
+use crate::catalog::prices::PriceBook;
 use crate::checks::{CheckResult, Judge};
 use crate::course::Course;
 use crate::error::Result;
@@ -64,6 +65,7 @@ async fn verify_one(
     class: &Class,
     student: &Student,
     course: &Course,
+    prices: &PriceBook,
     lang: Lang,
     only: Option<&[String]>,
     expect_region: &str,
@@ -108,6 +110,7 @@ async fn verify_one(
     narrow(&mut snapshot, student);
     let judge = Judge {
         course,
+        prices,
         lang,
         expect_region,
     };
@@ -149,6 +152,9 @@ pub struct VerifyOptions<'a> {
     pub concurrency: usize,
     pub progress: bool,
     pub instructor: &'a crate::aws::AwsArgs,
+    /// The course's figures plus the instructor's cached Price List prices,
+    /// each student's resources priced in their own region.
+    pub prices: &'a PriceBook,
 }
 
 /// Verifies every student, `concurrency` at a time, in roster order. One
@@ -160,6 +166,7 @@ pub fn verify(students: &[Student], course: &Course, lang: Lang, options: &Verif
         concurrency,
         progress,
         instructor,
+        prices,
     } = *options;
     let runtime = crate::aws::runtime(lang)?;
     let bar = crate::ui::bar(progress, students.len() as u64, tr(lang, "instructor.progress"));
@@ -170,7 +177,7 @@ pub fn verify(students: &[Student], course: &Course, lang: Lang, options: &Verif
                 let bar = bar.clone();
                 let class = &class;
                 async move {
-                    let result = verify_one(class, student, course, lang, only, expect_region).await;
+                    let result = verify_one(class, student, course, prices, lang, only, expect_region).await;
                     bar.inc(1);
                     result
                 }

@@ -679,6 +679,7 @@ mod tests {
         let course = course();
         let judge = crate::checks::Judge {
             course: &course,
+            prices: &crate::catalog::prices::PriceBook::new(&course.instances),
             lang: Lang::En,
             expect_region: "eu-central-1",
         };
@@ -719,6 +720,7 @@ mod tests {
         let course = course();
         let judge = crate::checks::Judge {
             course: &course,
+            prices: &crate::catalog::prices::PriceBook::new(&course.instances),
             lang: Lang::En,
             expect_region: "eu-central-1",
         };

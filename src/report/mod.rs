@@ -152,7 +152,11 @@ pub fn resource_line(r: &Resource, lang: Lang) -> String {
             &[("time", &crate::checks::duration(secs))],
         ));
     }
-    parts.push(format!("{}/h", usd(r.price_per_hour_usd, lang)));
+    let mut price = format!("{}/h", usd(r.price_per_hour_usd, lang));
+    if let Some(source) = &r.price_source {
+        price.push_str(&format!(" ({})", source.short(lang)));
+    }
+    parts.push(price);
     parts.push(trf(lang, "report.so_far", &[("usd", &usd(r.accrued_usd, lang))]));
     let line = parts.join(" · ");
     if r.current {

@@ -519,8 +519,11 @@ impl<'a> Wizard<'a> {
             .iter()
             .find(|i| i.id == task.proves)
             .expect("validated");
+        // Tasks are judged on names and states; the course's figures serve.
+        let prices = crate::catalog::prices::PriceBook::new(&course.instances);
         let judge = checks::Judge {
             course,
+            prices: &prices,
             lang,
             expect_region: checks::COURSE_REGION,
         };

@@ -156,6 +156,7 @@ impl LiveChecks for Canned<'_> {
         }
         let judge = crate::checks::Judge {
             course: self.course,
+            prices: &crate::catalog::prices::PriceBook::new(&self.course.instances),
             lang: Lang::En,
             expect_region: "eu-central-1",
         };

@@ -15,6 +15,9 @@ and wraps the server in two WSGI layers:
 
 - CloudWatch's Smithy RPC v2 CBOR protocol, spoken by current aws-sdk-cloudwatch,
   translated to the JSON 1.0 protocol moto understands and back;
+- the Price List API's GetProducts, which moto lacks, answered from a fixture
+  file of product documents (`--pricing`), filtered and paged as AWS does,
+  with chosen regions refused (`--pricing-fault REGION=CODE[:STATUS]`);
 - an optional fixed latency per request, for the speed benchmark;
 - regions as an account sees them: account ListRegions answers from
   `--enabled-regions`, and `--region-fault REGION=CODE[:STATUS]` refuses every
@@ -40,6 +43,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from pathlib import Path
 
 import cbor2
 from moto.budgets.responses import BudgetsResponse
@@ -803,6 +807,59 @@ class Faults:
         return [body]
 
 
+class PriceList:
+    """GetProducts (AWSPriceListService, JSON 1.1) from a fixture: the
+    documents whose attributes (or product fields) match every TERM_MATCH
+    filter, `MaxResults` a page with a NextToken after it. A region listed
+    in `faults` is answered with that AWS error instead, as a throttled or
+    refused call would be."""
+
+    def __init__(self, app, path, faults):
+        self.app = app
+        self.faults = faults
+        with open(path) as f:
+            self.items = json.load(f)["PriceList"]
+
+    @staticmethod
+    def _matches(item, filters):
+        doc = json.loads(item)
+        product = doc.get("product", {})
+        attributes = product.get("attributes", {})
+        for f in filters:
+            field = f.get("Field", "")
+            value = attributes.get(field, product.get(field))
+            if value is None or str(value).lower() != str(f.get("Value", "")).lower():
+                return False
+        return True
+
+    def _answer(self, start_response, status, body, error=None):
+        data = json.dumps(body).encode()
+        headers = [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(data)))]
+        if error:
+            headers.append(("x-amzn-ErrorType", error))
+        start_response(status, headers)
+        return [data]
+
+    def __call__(self, environ, start_response):
+        if environ.get("HTTP_X_AMZ_TARGET") != "AWSPriceListService.GetProducts":
+            return self.app(environ, start_response)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        request = json.loads(environ["wsgi.input"].read(length) or b"{}")
+        filters = request.get("Filters", [])
+        region = next((f.get("Value") for f in filters if f.get("Field") == "regionCode"), None)
+        if region in self.faults:
+            code, status = self.faults[region]
+            message = f"injected by the test emulator for {region}: {code}"
+            return self._answer(start_response, f"{status} Injected", {"__type": code, "message": message}, code)
+        found = [item for item in self.items if self._matches(item, filters)]
+        start = int(request.get("NextToken") or 0)
+        size = int(request.get("MaxResults") or 100)
+        body = {"FormatVersion": "aws_v1", "PriceList": found[start : start + size]}
+        if start + size < len(found):
+            body["NextToken"] = str(start + size)
+        return self._answer(start_response, "200 OK", body)
+
+
 def _signed_region(environ):
     """The region a SigV4 request was signed for (its credential scope)."""
     auth = environ.get("HTTP_AUTHORIZATION", "")
@@ -894,6 +951,19 @@ def main():
         metavar="OPERATION=CODE[:STATUS]",
         help="answer OPERATION with this AWS error (repeatable)",
     )
+    parser.add_argument(
+        "--pricing",
+        default=str(Path(__file__).resolve().parent.parent / "fixtures" / "pricing-getproducts.json"),
+        metavar="JSON",
+        help="GetProducts answers: a file with a PriceList of product documents",
+    )
+    parser.add_argument(
+        "--pricing-fault",
+        action="append",
+        default=[],
+        metavar="REGION=CODE[:STATUS]",
+        help="answer GetProducts for REGION with this AWS error (repeatable)",
+    )
     parser.add_argument("--deny-role", action="append", default=[], metavar="ROLE_ARN", help="refuse AssumeRole into it")
     parser.add_argument(
         "--mfa-role",
@@ -925,6 +995,12 @@ def main():
         code, _, status = rest.partition(":")
         faults[operation] = (code, float(status) if code == "slow" else int(status or 400))
 
+    pricing_faults = {}
+    for fault in args.pricing_fault:
+        region, _, rest = fault.partition("=")
+        code, _, status = rest.partition(":")
+        pricing_faults[region] = (code, int(status or 400))
+
     moto_app = DomainDispatcherApplication(create_backend_app)
     mfa_roles = {}
     for entry in args.mfa_role:
@@ -942,7 +1018,8 @@ def main():
         region, _, rest = fault.partition("=")
         code, _, status = rest.partition(":")
         region_faults[region] = (code, int(status or 400))
-    app = Faults(CborBridge(moto_app), faults, args.deny_role, mfa_roles)
+    priced = PriceList(CborBridge(moto_app), args.pricing, pricing_faults)
+    app = Faults(priced, faults, args.deny_role, mfa_roles)
     app = Latency(Regions(app, enabled, region_faults), args.latency_ms / 1000.0)
     ssl_context = None
     if args.tls_cert:

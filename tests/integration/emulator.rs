@@ -50,6 +50,8 @@ pub struct Options {
     pub mfa_roles: Vec<String>,
     /// Serve HTTPS with this certificate and key (PEM files).
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// `REGION=ErrorCode[:status]`: GetProducts for that region answers this error.
+    pub pricing_faults: Vec<String>,
     /// What account:ListRegions lists (`R1,R2:ENABLED,…`); `None`, it is refused.
     pub enabled_regions: Option<String>,
     /// `REGION=ErrorCode[:status]`: every request signed for REGION gets it.
@@ -72,6 +74,9 @@ impl Emulator {
         }
         for fault in &options.faults {
             cmd.args(["--fault", fault]);
+        }
+        for fault in &options.pricing_faults {
+            cmd.args(["--pricing-fault", fault]);
         }
         for role in &options.denied_roles {
             cmd.args(["--deny-role", role]);

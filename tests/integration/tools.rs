@@ -1,7 +1,10 @@
 //! The catalog, advisor and calculator as a learner runs them.
 
+use aws_sdk_sagemaker::types as sm;
 use serde_json::Value;
 
+use crate::emulator::{Emulator, Options};
+use crate::live::{Seed, json};
 use crate::util::*;
 
 fn json_of(learner: &Learner, args: &[&str]) -> Value {
@@ -229,7 +232,9 @@ fn instances_are_filtered_and_g4dn_is_marked_as_not_from_the_course() {
         );
     }
     let names: Vec<&str> = big.iter().map(|i| i["name"].as_str().unwrap()).collect();
-    // The course's own families, in the data's order…
+    // The course's own families, in the data's order, with the SageMaker
+    // sizes the seed's tables leave out (m5.16xlarge and up, c5.24xlarge,
+    // r5.12xlarge and up)…
     let course_families: Vec<&str> = names
         .iter()
         .copied()
@@ -239,6 +244,12 @@ fn instances_are_filtered_and_g4dn_is_marked_as_not_from_the_course() {
         course_families,
         [
             "ml.m5.12xlarge",
+            "ml.m5.16xlarge",
+            "ml.m5.24xlarge",
+            "ml.c5.24xlarge",
+            "ml.r5.12xlarge",
+            "ml.r5.16xlarge",
+            "ml.r5.24xlarge",
             "ml.p3.16xlarge",
             "ml.g4dn.12xlarge",
             "ml.g4dn.16xlarge"
@@ -474,5 +485,140 @@ fn offline_live_prices_fall_back_to_the_course_figures_with_a_note() {
         stdout(&refresh).contains("live prices unavailable"),
         "{}",
         stdout(&refresh)
+    );
+}
+
+fn cache_of(learner: &Learner, region: &str) -> Option<Value> {
+    let text = std::fs::read_to_string(learner.home().join(format!("cache/prices-{region}.json"))).ok()?;
+    Some(serde_json::from_str(&text).unwrap())
+}
+
+#[test]
+fn prices_refresh_all_caches_every_region_it_can_read_and_skips_one_that_fails() {
+    // The Price List refuses us-east-1; eu-central-1 and us-west-2 answer.
+    let emulator = Emulator::with(Options {
+        pricing_faults: vec!["us-east-1=AccessDeniedException:400".into()],
+        ..Options::default()
+    });
+    let learner = Learner::new();
+    let output = emulator.run(&learner, &["module5", "prices", "refresh", "--all", "--lang", "en"]);
+    expect_code(&output, 0);
+    let text = stdout(&output);
+    assert!(
+        text.contains("us-east-1: skipped") && text.contains("AccessDeniedException"),
+        "{text}"
+    );
+    assert!(text.contains("Prices for 2 of 34 regions saved"), "{text}");
+    assert!(cache_of(&learner, "us-east-1").is_none());
+    let west = cache_of(&learner, "us-west-2").unwrap();
+    assert_eq!(west["prices"]["ml.m5.large"]["usd_per_hour"], 0.13);
+    // Every usage kept apart: notebook / Studio, notebook instance, hosting, transform.
+    let frankfurt = cache_of(&learner, "eu-central-1").unwrap();
+    assert_eq!(frankfurt["prices"]["ml.m5.xlarge"]["usd_per_hour"], 0.276);
+    assert_eq!(
+        frankfurt["usages"]["notebook-instance"]["ml.m5.xlarge"]["usd_per_hour"],
+        0.23
+    );
+    assert_eq!(frankfurt["usages"]["hosting"]["ml.m5.xlarge"]["usd_per_hour"], 0.3);
+    assert_eq!(frankfurt["usages"]["transform"]["ml.m5.xlarge"]["usd_per_hour"], 0.31);
+    assert_eq!(frankfurt["usages"]["training"]["ml.p3.2xlarge"]["usd_per_hour"], 4.5);
+
+    // One region alone that fails is a failure (exit 1), said in one line.
+    let alone = emulator.run(&learner, &["module5", "prices", "refresh", "--region", "us-east-1"]);
+    expect_code(&alone, 1);
+    assert!(stdout(&alone).contains("AccessDeniedException"), "{}", stdout(&alone));
+    // A region that is not one is bad input, before any call.
+    for bad in [&["--region", "../../etc"][..], &["--region", "us-east-1", "--all"][..]] {
+        let mut args = vec!["module5", "prices", "refresh"];
+        args.extend_from_slice(bad);
+        expect_code(&emulator.run(&learner, &args), 2);
+    }
+}
+
+#[test]
+fn audit_check_and_cost_price_a_current_instance_from_the_regions_cache_and_say_so() {
+    let emulator = Emulator::start();
+    let seed = Seed::new(&emulator);
+    let domain = seed.domain("course", None);
+    seed.profile(&domain, "ana");
+    seed.app(&domain, "ana", sm::AppType::JupyterLab, "lab", "ml.g5.xlarge", 600);
+    let learner = Learner::new();
+    let app = |audit: &Value| audit["running"][0].clone();
+
+    // No cache: the course has no price for ml.g5.xlarge, so none, and the totals say partial.
+    let before = json(&emulator.run(&learner, &["module5", "audit", "--format", "json"]));
+    assert_eq!(app(&before)["price_per_hour_usd"], Value::Null);
+    assert_eq!(app(&before)["price_source"], Value::Null);
+    assert_eq!(before["partial"], true, "{before}");
+    let text = stdout(&emulator.run(&learner, &["module5", "audit", "--lang", "en"]));
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("the totals are partial"), "{text}");
+
+    expect_code(
+        &emulator.run(&learner, &["module5", "prices", "refresh", "--region", "eu-central-1"]),
+        0,
+    );
+    let after = json(&emulator.run(&learner, &["module5", "audit", "--format", "json"]));
+    assert_eq!(app(&after)["price_per_hour_usd"], 1.8);
+    let source = app(&after)["price_source"].as_str().unwrap().to_string();
+    assert!(
+        source.starts_with("AWS Price List API (GetProducts), ")
+            && source.ends_with("(eu-central-1, studio-jupyterlab)"),
+        "{source}"
+    );
+    assert_eq!(after["partial"], false);
+    let today = &humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()[..10];
+    let text = stdout(&emulator.run(&learner, &["module5", "audit", "--lang", "en"]));
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains(&format!("$1.80/h (AWS Price List, {today}, eu-central-1)")) && !words.contains("partial"),
+        "{text}"
+    );
+
+    // check prices it the same way.
+    let report = json(&emulator.run(&learner, &["module5", "check", "--format", "json"]));
+    let apps = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "studio-apps")
+        .unwrap();
+    assert_eq!(apps["resources"][0]["price_per_hour_usd"], 1.8);
+    assert_eq!(apps["resources"][0]["price_source"], source.as_str());
+
+    // cost reads the fresh cache without --live-prices (no network needed).
+    let e = json_of(
+        &learner,
+        &["module5", "cost", "ml.g5.xlarge", "--hours", "1", "--format", "json"],
+    );
+    assert_eq!(e["price_per_hour_usd"], 1.8);
+    assert!(
+        e["price_source"]
+            .as_str()
+            .unwrap()
+            .contains("(eu-central-1, studio-jupyterlab)"),
+        "{e}"
+    );
+    // The monthly comparison gains the row, saying where each figure comes from.
+    let table = json_of(&learner, &["module5", "cost", "--monthly", "--format", "json"]);
+    let row = |name: &str| {
+        table["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["instance"] == name)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(row("ml.g5.xlarge")["per_hour_usd"], 1.8);
+    assert!(
+        row("ml.g5.xlarge")["price_source"]
+            .as_str()
+            .unwrap()
+            .starts_with("AWS Price List API")
+    );
+    assert_eq!(
+        row("ml.p3.2xlarge")["price_source"],
+        "course text (approximate; its region, eu-central-1, is not confirmed)"
     );
 }

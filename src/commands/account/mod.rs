@@ -35,8 +35,14 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
         Some(name) => (course.sandbox(name, lang)?, None),
         None => crate::aws::snapshot_and_sweep(&ctx.aws_args(&args.aws), lang, ctx.spinner, &wanted)?,
     };
+    // Each region's cached prices (no network), for its own resources.
+    let swept = sweep
+        .iter()
+        .flat_map(|s| s.runs.iter().filter_map(|run| run.region.as_deref()));
+    let prices = ctx.prices(snapshot.region.as_deref().into_iter().chain(swept))?;
     let judge = Judge {
         course,
+        prices: &prices,
         lang,
         expect_region: &args.expect_region,
     };
@@ -146,7 +152,6 @@ pub fn audit_with(
         None => jiff::tz::TimeZone::system(),
     };
     let wanted = wanted(&args.sweep, lang)?;
-    let course = ctx.course()?;
     let log = ctx.audit_log()?;
     let session = crate::aws::connect(&ctx.aws_args(&args.aws), lang)?;
     let (list, runs) = session.with_spinner(ctx.spinner, tr(lang, "aws.reading"), async {
@@ -163,7 +168,9 @@ pub fn audit_with(
             return Err(error);
         }
     }
-    let assessed = audit::assess_regions(&course.instances, &runs, &list, &audit::Morning::next(tz));
+    // Each region's cached prices (no network), for its own resources.
+    let prices = ctx.prices(runs.iter().filter_map(|run| run.region.as_deref()))?;
+    let assessed = audit::assess_regions(&prices, &runs, &list, &audit::Morning::next(tz));
     if !args.stop {
         match args.format {
             Format::Json => out.json(&assessed)?,
