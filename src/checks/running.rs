@@ -102,7 +102,7 @@ pub fn priced(
         accrued_usd: accrued,
         count,
         gpu: instance_type.is_some_and(|t| catalog::is_accelerated(prices.instances(), t)),
-        region: None,
+        region: region.map(str::to_string),
         domain: None,
         owner: None,
         app_type: None,
