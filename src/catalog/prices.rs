@@ -46,6 +46,19 @@ impl Usage {
         Usage::Cluster,
     ];
 
+    /// Its name in JSON and in sources (`training`, `hosting`…).
+    pub fn name(self) -> &'static str {
+        match self {
+            Usage::Notebook => "notebook",
+            Usage::NotebookInstance => "notebook-instance",
+            Usage::Training => "training",
+            Usage::Processing => "processing",
+            Usage::Hosting => "hosting",
+            Usage::Transform => "transform",
+            Usage::Cluster => "cluster",
+        }
+    }
+
     /// The usage a running resource is billed at.
     pub fn of(kind: ResourceKind) -> Usage {
         match kind {
@@ -273,6 +286,10 @@ pub fn load_cache(path: &Path, now: std::time::SystemTime) -> Option<PriceCache>
 pub enum PriceSource {
     /// The course's approximate figure (lessons/module5/instances.toml).
     Course,
+    /// The course's figure, which is a notebook price, standing in for
+    /// another usage's (training, hosting…) that no cache of the region holds:
+    /// an estimate, said to be one.
+    CourseStandIn { usage: Usage },
     /// A flat rate with its own source (Canvas sessions, MLflow servers,
     /// serverless endpoints), neither the course's nor the Price List's.
     Published { source: String },
@@ -291,6 +308,10 @@ impl PriceSource {
     pub fn label(&self) -> String {
         match self {
             PriceSource::Course => COURSE_SOURCE.to_string(),
+            PriceSource::CourseStandIn { usage } => format!(
+                "{COURSE_SOURCE}; a notebook price standing in for the {} price, none cached for this region",
+                usage.name()
+            ),
             PriceSource::Published { source } => source.clone(),
             PriceSource::PriceList {
                 source,
@@ -305,6 +326,7 @@ impl PriceSource {
     pub fn short(&self, lang: crate::i18n::Lang) -> String {
         match self {
             PriceSource::Course => crate::i18n::tr(lang, "prices.source_course").to_string(),
+            PriceSource::CourseStandIn { .. } => crate::i18n::tr(lang, "prices.source_stand_in").to_string(),
             PriceSource::Published { .. } => crate::i18n::tr(lang, "prices.source_published").to_string(),
             PriceSource::PriceList { fetched_at, region, .. } => crate::i18n::trf(
                 lang,
@@ -383,9 +405,9 @@ impl PriceBook {
 
     /// The hourly price of `instance_type` used for `usage` in `region`:
     /// the region's cached Price List price for that usage, else the
-    /// course's figure (labelled as such), else none. A price for another
-    /// usage or another region is never used: it would be a wrong figure
-    /// presented as a right one.
+    /// course's figure (a notebook price: for any other usage labelled a
+    /// stand-in, `CourseStandIn`), else none. Another usage's or another
+    /// region's cached price is never used in its place.
     pub fn price(&self, instance_type: &str, region: Option<&str>, usage: Usage) -> Option<Priced> {
         let live = region
             .and_then(|r| self.live.get(r))
@@ -401,10 +423,16 @@ impl PriceBook {
                 },
             });
         }
+        // The course's figures are notebook prices: for another usage they
+        // are an estimate, labelled as one rather than left out.
         let figure = self.course.get(instance_type)?.price_per_hour_usd?;
+        let source = match usage {
+            Usage::Notebook | Usage::NotebookInstance => PriceSource::Course,
+            usage => PriceSource::CourseStandIn { usage },
+        };
         Some(Priced {
             usd_per_hour: figure,
-            source: PriceSource::Course,
+            source,
         })
     }
 }
@@ -502,9 +530,16 @@ mod tests {
         // Another region without a cache, or no region: no price (the course has none for g5).
         assert_eq!(g5(Some("eu-west-1"), Usage::Notebook), None);
         assert_eq!(g5(None, Usage::Notebook), None);
-        // The course's figure where there is no live one, labelled as the course's.
-        let m5 = book.price("ml.m5.xlarge", Some("eu-west-1"), Usage::Training).unwrap();
+        // The course's figure where there is no live one, labelled as the
+        // course's; for another usage than a notebook's, as a stand-in.
+        let m5 = book.price("ml.m5.xlarge", Some("eu-west-1"), Usage::Notebook).unwrap();
         assert_eq!((m5.usd_per_hour, m5.source), (0.23, PriceSource::Course));
+        let m5 = book.price("ml.m5.xlarge", Some("eu-west-1"), Usage::Training).unwrap();
+        assert_eq!(
+            (m5.usd_per_hour, &m5.source),
+            (0.23, &PriceSource::CourseStandIn { usage: Usage::Training })
+        );
+        assert!(m5.source.label().contains("standing in for the training price"));
         assert_eq!(
             serde_json::to_value(PriceSource::Course).unwrap(),
             serde_json::json!(crate::catalog::COURSE_SOURCE)
