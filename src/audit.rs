@@ -12,7 +12,7 @@ use crate::checks::running;
 use crate::error::ExitStatus;
 use crate::i18n::{Lang, tr, trf};
 use crate::report::resource_line;
-use crate::snapshot::running::{RegionList, RegionSource, ResourceKind, Running, Skip, SkippedRegion, Target};
+use crate::snapshot::running::{RegionList, RegionSource, ResourceKind, Running, SkippedRegion, Target, split_refused};
 use crate::snapshot::{CallError, seconds_between};
 use crate::ui::clean;
 use crate::ui::text::{heading, wrap, wrap_plain};
@@ -63,7 +63,12 @@ impl Audit {
     /// Success when nothing billable runs but the resource the learner
     /// works in, and everything was read.
     pub fn exit_status(&self) -> ExitStatus {
-        ExitStatus::failed_if(self.others().next().is_some() || !self.errors.is_empty())
+        // A serverless endpoint bills per request, nothing while idle: listed,
+        // but not a reason for "something is still billing".
+        let billing = self
+            .others()
+            .any(|i| i.resource.kind != crate::snapshot::running::ResourceKind::ServerlessEndpoint);
+        ExitStatus::failed_if(billing || !self.errors.is_empty() || self.nothing_read())
     }
 
     /// The Studio app or notebook instance the learner works in, if it runs.
@@ -74,6 +79,11 @@ impl Audit {
     /// Everything running but the resource the learner works in.
     pub fn others(&self) -> impl Iterator<Item = &Item> {
         self.running.iter().filter(|i| !i.resource.current)
+    }
+
+    /// A sweep in which no region could be read: nothing can be promised.
+    pub fn nothing_read(&self) -> bool {
+        self.is_sweep() && self.regions.is_empty()
     }
 
     /// More than one region was asked for (`--all-regions`, `--regions`).
@@ -96,20 +106,13 @@ impl Audit {
 /// configured region alone is never skipped, its failures are errors.
 pub fn assess_regions(prices: &PriceBook, runs: &[Running], list: &RegionList, morning: &Morning) -> Audit {
     let sweep = list.source != RegionSource::Configured;
+    if !sweep && let [run] = runs {
+        return assess(prices, run, morning);
+    }
+    let (read, refused) = split_refused(runs, list.configured.as_deref());
     let mut skipped = list.skipped.clone();
-    let mut parts = Vec::new();
-    for run in runs {
-        match run.refused().filter(|_| sweep) {
-            Some(error) => skipped.push(SkippedRegion {
-                region: run.region.clone().unwrap_or_default(),
-                why: Skip::Refused { error: error.clone() },
-            }),
-            None => parts.push(assess(prices, run, morning)),
-        }
-    }
-    if !sweep && parts.len() == 1 {
-        return parts.remove(0);
-    }
+    skipped.extend(refused);
+    let parts: Vec<Audit> = read.into_iter().map(|run| assess(prices, run, morning)).collect();
     let mut audit = Audit {
         account: None,
         region: list.configured.clone(),
@@ -321,11 +324,7 @@ pub fn sweep_flags(audit: &Audit) -> String {
 pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
     let account = audit.account.as_deref().unwrap_or("?");
     let place = if audit.is_sweep() {
-        trf(
-            lang,
-            "audit.regions",
-            &[("count", &audit.regions.len()), ("list", &audit.regions.join(", "))],
-        )
+        crate::report::regions_phrase(&audit.regions, lang)
     } else {
         audit.region.clone().unwrap_or_else(|| "?".into())
     };
@@ -357,6 +356,20 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
         );
         wrap(&line, width, "", "  ")
     });
+    if audit.nothing_read() {
+        out.push_str(
+            &wrap_plain(
+                &trf(lang, "audit.no_region_read", &[("account", &account)]),
+                width,
+                "",
+                "",
+            )
+            .yellow()
+            .to_string(),
+        );
+        out.push_str(&notes);
+        return out;
+    }
     if audit.others().next().is_none() && audit.errors.is_empty() {
         if let Some(reminder) = reminder {
             out.push_str(&reminder);
@@ -567,7 +580,10 @@ mod tests {
     #[test]
     fn every_billable_kind_is_listed_priced_where_known_with_its_command() {
         let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
-        let audit = assess(&PriceBook::new(&course.instances), &every_kind(&course), &morning(10.0));
+        // In London, the one region the MLflow figure is for.
+        let mut london = every_kind(&course);
+        london.region = Some(running::MLFLOW_PRICE_REGION.into());
+        let audit = assess(&PriceBook::new(&course.instances), &london, &morning(10.0));
         let json = serde_json::to_value(&audit).unwrap();
         let kinds: Vec<(&str, &str, Option<f64>)> = json["running"]
             .as_array()
@@ -595,6 +611,10 @@ mod tests {
         );
         // 1.90 + 0 + 0.642 + 3 × 0.23 + 2 × 0.23, the Large server unpriced.
         assert_eq!(audit.per_hour_usd, 3.692);
+        // Elsewhere the MLflow server has no price rather than London's.
+        let frankfurt = assess(&PriceBook::new(&course.instances), &every_kind(&course), &morning(10.0));
+        assert_eq!(frankfurt.running[2].resource.price_per_hour_usd, None);
+        assert!(frankfurt.partial);
         // Each figure says where it comes from: flat rates their own source,
         // instance prices the course's figure; no price, no source.
         let sources: Vec<&serde_json::Value> = json["running"]
@@ -609,7 +629,10 @@ mod tests {
         assert_eq!(*sources[3], serde_json::Value::Null);
         assert!(
             sources[4].as_str().unwrap().starts_with(catalog::COURSE_SOURCE)
-                && sources[4].as_str().unwrap().contains("standing in for the cluster price"),
+                && sources[4]
+                    .as_str()
+                    .unwrap()
+                    .contains("standing in for the cluster price"),
             "{sources:?}"
         );
         assert!(audit.partial);
@@ -954,9 +977,18 @@ mod sweep_tests {
         }
     }
 
+    /// A region not enabled: every call refused.
     fn refusing(course: &Course, region: &str) -> Running {
         let mut r = in_region(course, region);
         r.identity = Err(denied());
+        r.apps = Err(denied());
+        r.spaces = Err(denied());
+        r.notebook_instances = Err(denied());
+        r.endpoints = Err(denied());
+        r.jobs = Err(denied());
+        r.transform_jobs = Err(denied());
+        r.mlflow_servers = Err(denied());
+        r.clusters = Err(denied());
         r
     }
 
@@ -1002,6 +1034,37 @@ mod sweep_tests {
         assert!(alone.skipped_regions.is_empty());
         assert_eq!(alone.exit_status(), ExitStatus::Failure);
         assert_eq!(sweep_flags(&alone), "");
+        // In a sweep the configured region is never skipped: its refusals are errors.
+        let home_refused = assess_regions(
+            &PriceBook::new(&course.instances),
+            &[refusing(&course, "eu-central-1"), in_region(&course, "us-east-1")],
+            &list(RegionSource::Asked, &["eu-central-1", "us-east-1"]),
+            &morning,
+        );
+        assert!(home_refused.skipped_regions.is_empty());
+        assert!(
+            home_refused
+                .errors
+                .iter()
+                .all(|e| e.region.as_deref() == Some("eu-central-1"))
+        );
+        assert!(!home_refused.errors.is_empty());
+        // Every region skipped: nothing read, never a clean exit.
+        let none = assess_regions(
+            &PriceBook::new(&course.instances),
+            &[refusing(&course, "ap-east-1")],
+            &list(RegionSource::Asked, &["ap-east-1"]),
+            &morning,
+        );
+        assert!(none.nothing_read() && none.running.is_empty());
+        assert_eq!(none.exit_status(), ExitStatus::Failure);
+        // An expired session skips no region.
+        let mut expired = refusing(&course, "ap-east-1");
+        expired.apps = Err(CallError {
+            message: "ExpiredToken: The security token included in the request is expired".into(),
+            ..denied()
+        });
+        assert!(expired.refused().is_none());
         // A region where only some reads fail is read, its failures errors.
         let mut partly = in_region(&course, "us-east-1");
         partly.apps = Err(denied());

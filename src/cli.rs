@@ -318,6 +318,9 @@ pub struct AuditArgs {
     /// With --stop: endpoints too (each confirmed by name on a terminal)
     #[arg(long, requires = "stop")]
     pub include_endpoints: bool,
+    /// With --stop: batch transform jobs too (each confirmed by name on a terminal; what they have not written is lost)
+    #[arg(long, requires = "stop")]
+    pub include_transform_jobs: bool,
     /// The time zone of "by 08:00 tomorrow" (an IANA name; default: TZ, else this machine's)
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,

@@ -153,17 +153,17 @@ async fn enabled(config: &SdkConfig) -> Result<Vec<String>, crate::snapshot::Cal
 
 /// What bills in each region, read concurrently, in the list's order.
 pub async fn collect_running_in(config: &SdkConfig, regions: &[String]) -> Vec<Running> {
+    let configured = config.region().map(|r| r.to_string());
     futures_util::stream::iter(regions.iter().cloned())
         .map(|region| {
             let config = config.to_builder().region(Region::new(region)).build();
+            let configured = configured.clone();
             async move {
                 let mut running = collect_running(&config).await;
-                // The resource the tool runs in lives in one region only.
-                if running
-                    .current
-                    .as_ref()
-                    .is_some_and(|c| c.region.is_some() && c.region != running.region)
-                {
+                // The resource the tool runs in lives in one region only: its
+                // ARN's, else (an ARN without one) the configured region.
+                let home = running.current.as_ref().and_then(|c| c.region.clone()).or(configured);
+                if running.current.is_some() && home != running.region {
                     running.current = None;
                 }
                 running

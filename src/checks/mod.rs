@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::course::{Course, Known};
 use crate::i18n::{Lang, trf};
-use crate::snapshot::running::ResourceKind;
+use crate::snapshot::running::{RegionList, ResourceKind, Running, SkippedRegion, split_refused};
 use crate::snapshot::{CallError, ErrorKind, Snapshot};
 
 /// A live account check: its id, the section of the course whose wizard
@@ -297,6 +297,49 @@ impl Judge<'_> {
             result.remediation.commands.push("sm-course iam-policy".to_string());
         }
         result
+    }
+
+    /// A sweep's running-resource checks (`REGIONAL`): each region read is
+    /// judged (the configured one from the full snapshot) and merged into
+    /// one result per check; when no region asked for could be read, the
+    /// check is an error, never the configured region's pass. Returns the
+    /// regions skipped (no SageMaker there, or every list refused).
+    pub fn judge_sweep(
+        &self,
+        home: &Snapshot,
+        list: &RegionList,
+        runs: &[Running],
+        results: &mut [CheckResult],
+    ) -> Vec<SkippedRegion> {
+        let others: Vec<Running> = runs.iter().filter(|r| r.region != home.region).cloned().collect();
+        let (read, refused) = split_refused(&others, None);
+        let snapshots: Vec<Snapshot> = read.iter().map(|r| r.to_snapshot()).collect();
+        let mut skipped = list.skipped.clone();
+        skipped.extend(refused);
+        for result in results.iter_mut().filter(|r| REGIONAL.contains(&r.id)) {
+            let only = [result.id.to_string()];
+            let mut per_region = Vec::new();
+            for region in &list.regions {
+                if Some(region) == home.region.as_ref() {
+                    per_region.push((region.clone(), result.clone()));
+                } else if let Some(snapshot) = snapshots.iter().find(|s| s.region.as_ref() == Some(region)) {
+                    per_region.extend(
+                        self.judge(snapshot, Some(&only))
+                            .into_iter()
+                            .map(|r| (region.clone(), r)),
+                    );
+                }
+            }
+            *result = match merge_regions(per_region) {
+                Some(merged) => merged,
+                None => {
+                    let names: Vec<&str> = skipped.iter().map(|s| s.region.as_str()).collect();
+                    let summary = trf(self.lang, "checks.no_region_read", &[("regions", &names.join(", "))]);
+                    self.result(result.id, Status::Error, summary, &[])
+                }
+            };
+        }
+        skipped
     }
 
     /// Judges every check (or those in `only`) against `snapshot`.

@@ -32,6 +32,10 @@ pub const CANVAS_SOURCE: &str = "AWS SageMaker Canvas pricing page (https://aws.
 /// $0.642/hr"), not AWS's page; Medium and Large: no figure found, so no price.
 pub const MLFLOW_PER_HOUR_USD: [(&str, f64); 1] = [("Small", 0.642)];
 
+/// The one region that figure is for: elsewhere a server has no price
+/// (`null`, totals partial) rather than London's.
+pub const MLFLOW_PRICE_REGION: &str = "eu-west-2";
+
 /// Why a serverless endpoint costs nothing per hour.
 pub const SERVERLESS_SOURCE: &str =
     "serverless endpoint: no instances, billed per request and data processed, nothing per hour while idle";
@@ -115,7 +119,11 @@ pub fn priced(
 pub fn totals(resources: &[Resource]) -> (f64, f64, bool) {
     let per_hour = resources.iter().filter_map(|r| r.price_per_hour_usd).sum::<f64>();
     let accrued = resources.iter().filter_map(|r| r.accrued_usd).sum::<f64>();
-    let unknown = resources.iter().any(|r| r.price_per_hour_usd.is_none());
+    // Partial too when a cost so far is unknown (a serverless endpoint, a
+    // resource with no start time): that amount is missing from `accrued`.
+    let unknown = resources
+        .iter()
+        .any(|r| r.price_per_hour_usd.is_none() || r.accrued_usd.is_none());
     (catalog::round(per_hour), catalog::round(accrued), unknown)
 }
 
@@ -307,6 +315,7 @@ pub fn mlflow_servers<'s>(
             let price = m
                 .size
                 .as_deref()
+                .filter(|_| region == Some(MLFLOW_PRICE_REGION))
                 .and_then(|size| MLFLOW_PER_HOUR_USD.iter().find(|(s, _)| *s == size))
                 .map(|(_, p)| (*p, MLFLOW_SOURCE));
             let mut r = flat_rate(prices, ResourceKind::MlflowTrackingServer, &m.name, region, price, secs);

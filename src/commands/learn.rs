@@ -253,6 +253,7 @@ impl LiveChecks for AccountChecks<'_> {
                     yes: false,
                     dry_run: false,
                     include_endpoints: false,
+                    include_transform_jobs: false,
                     tz: None,
                     include_current: false,
                     wait: 120,

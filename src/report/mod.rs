@@ -50,6 +50,20 @@ impl SweepInfo {
     }
 }
 
+/// The regions a sweep read, in a phrase: "no region", "us-east-1", or
+/// "3 regions: eu-central-1, us-east-1, us-west-2".
+pub fn regions_phrase(regions: &[String], lang: Lang) -> String {
+    match regions {
+        [] => tr(lang, "audit.no_region").to_string(),
+        [one] => one.clone(),
+        many => trf(
+            lang,
+            "audit.regions",
+            &[("count", &many.len()), ("list", &many.join(", "))],
+        ),
+    }
+}
+
 /// One line per region a sweep did not read, and one when the enabled
 /// regions could not be listed.
 pub fn skipped_notes(source: RegionSource, read: usize, skipped: &[SkippedRegion], lang: Lang) -> Vec<String> {
@@ -189,11 +203,7 @@ pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
     out.push_str(&heading(&clean(&title)));
     out.push_str(&format!("{}\n", report.generated_at.dimmed()));
     if let Some(sweep) = &report.sweep {
-        let regions = trf(
-            lang,
-            "audit.regions",
-            &[("count", &sweep.regions.len()), ("list", &sweep.regions.join(", "))],
-        );
+        let regions = regions_phrase(&sweep.regions, lang);
         out.push_str(&wrap_plain(
             &clean(&trf(lang, "report.sweep", &[("regions", &regions)])),
             width,

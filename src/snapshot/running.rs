@@ -76,18 +76,14 @@ impl Running {
         }
     }
 
-    /// Why a region of a sweep is skipped rather than reported: the
-    /// credentials were refused there, for the identity or for every list (a
-    /// region not enabled for the account answers UnrecognizedClientException,
-    /// a region an SCP denies AccessDenied). A region where only some reads
-    /// fail is reported, with those failures as errors.
+    /// Why a region of a sweep is skipped rather than reported: every list
+    /// of it was refused (a region not enabled for the account answers
+    /// UnrecognizedClientException, a region a policy denies AccessDenied;
+    /// STS may still answer there). An expired session is no region's fault:
+    /// it never skips one. A region where any list was read is reported, its
+    /// failures as errors.
     pub fn refused(&self) -> Option<&CallError> {
-        let refused = |e: &CallError| e.kind == ErrorKind::AccessDenied;
-        if let Err(e) = &self.identity
-            && refused(e)
-        {
-            return Some(e);
-        }
+        let refused = |e: &CallError| e.kind == ErrorKind::AccessDenied && !e.message.starts_with("ExpiredToken");
         let lists = [
             self.apps.as_ref().err(),
             self.spaces.as_ref().err(),
@@ -127,6 +123,24 @@ pub enum RegionSource {
     Enabled,
     /// account:ListRegions could not be read: every region where SageMaker runs.
     BuiltIn,
+}
+
+/// A sweep's regions, read or skipped: a region whose lists were all refused
+/// is skipped with why (`Running::refused`), except the configured region,
+/// whose failures stay errors, as when it is read alone.
+pub fn split_refused<'a>(runs: &'a [Running], configured: Option<&str>) -> (Vec<&'a Running>, Vec<SkippedRegion>) {
+    let mut read = Vec::new();
+    let mut skipped = Vec::new();
+    for run in runs {
+        match run.refused().filter(|_| run.region.as_deref() != configured) {
+            Some(error) => skipped.push(SkippedRegion {
+                region: run.region.clone().unwrap_or_default(),
+                why: Skip::Refused { error: error.clone() },
+            }),
+            None => read.push(run),
+        }
+    }
+    (read, skipped)
 }
 
 /// A region a sweep did not read, and why: never an error of the run.

@@ -239,13 +239,13 @@ fn every_kind_is_audited_with_its_price_and_its_command() {
             (
                 s("mlflow-tracking-server"),
                 s("tracking"),
-                Some(0.642),
+                None,
                 s("mlflow-tracking-server")
             ),
             (s("hyperpod-cluster"), s("pod"), Some(0.69), s("hyperpod-cluster")),
             (s("transform-job"), s("batch"), Some(0.46), s("transform-job")),
         ],
-        "no stopping MLflow server, no finished transform job; a Large server has no known price"
+        "no stopping MLflow server, no finished transform job; no MLflow price outside eu-west-2"
     );
     let running = audit["running"].as_array().unwrap();
     assert_eq!(
@@ -263,8 +263,9 @@ fn every_kind_is_audited_with_its_price_and_its_command() {
         "a serverless endpoint's cost is per request"
     );
     assert!(audit["errors"].as_array().unwrap().is_empty(), "{audit}");
-    // 1.90 + 0.642 + 3 × 0.23 + 2 × 0.23
-    assert_eq!(audit["per_hour_usd"].as_f64(), Some(3.692));
+    // 1.90 + 3 × 0.23 + 2 × 0.23; the MLflow servers unpriced in eu-central-1.
+    assert_eq!(audit["per_hour_usd"].as_f64(), Some(3.05));
+    assert_eq!(audit["partial"], true);
 
     for (lang, labels) in [
         (
@@ -284,7 +285,7 @@ fn every_kind_is_audited_with_its_price_and_its_command() {
                 "endpoint serverless scorer · serverless: cobrado por requisição, nada enquanto ocioso",
                 "servidor de rastreamento MLflow tracking · tamanho Small",
                 "cluster HyperPod pod · ml.m5.xlarge ×3",
-                "batch transform job batch · ml.m5.xlarge ×2",
+                "job de transformação em lote (batch transform) batch · ml.m5.xlarge ×2",
             ],
         ),
     ] {
@@ -298,7 +299,14 @@ fn every_kind_is_audited_with_its_price_and_its_command() {
 
     let dry = emulator.run(
         &learner,
-        &["module5", "audit", "--stop", "--dry-run", "--include-endpoints"],
+        &[
+            "module5",
+            "audit",
+            "--stop",
+            "--dry-run",
+            "--include-endpoints",
+            "--include-transform-jobs",
+        ],
     );
     expect_code(&dry, 0);
     let out = stdout(&dry);
@@ -324,7 +332,26 @@ fn stopping_stops_what_is_safe_and_never_deletes_the_cluster() {
     let emulator = Emulator::start();
     let (seed, domain) = every_kind(&emulator);
     let learner = Learner::new();
-    let output = emulator.run(&learner, &["module5", "audit", "--stop", "--yes", "--wait", "10"]);
+    // Without its flag a transform job is left alone, even with --yes.
+    let output = emulator.run(&learner, &["module5", "audit", "--stop", "--dry-run"]);
+    assert!(!stdout(&output).contains("stop-transform-job"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("without `--include-transform-jobs`"),
+        "{}",
+        stdout(&output)
+    );
+    let output = emulator.run(
+        &learner,
+        &[
+            "module5",
+            "audit",
+            "--stop",
+            "--yes",
+            "--include-transform-jobs",
+            "--wait",
+            "10",
+        ],
+    );
     expect_code(&output, 0);
     let out = stdout(&output).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
@@ -390,7 +417,7 @@ fn on_a_terminal_canvas_and_transform_jobs_are_asked_a_second_time() {
     transform_job(&seed, "batch", "InProgress");
     let learner = Learner::new();
     let mut cmd = std::process::Command::new(BIN);
-    cmd.args(["module5", "audit", "--stop", "--wait", "10"])
+    cmd.args(["module5", "audit", "--stop", "--include-transform-jobs", "--wait", "10"])
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("SM_COURSE_HOME", learner.home())

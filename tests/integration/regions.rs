@@ -274,3 +274,65 @@ fn a_name_that_is_not_a_region_is_a_usage_error() {
         stderr(&output)
     );
 }
+
+#[test]
+fn a_sweep_that_reads_no_region_promises_nothing_and_an_expired_session_skips_none() {
+    let emulator = Emulator::with(Options {
+        region_faults: vec![
+            "us-east-1=AccessDeniedException".into(),
+            "ap-south-1=ExpiredTokenException".into(),
+        ],
+        ..Options::default()
+    });
+    Seed::in_region(&emulator, "eu-central-1").notebook("frankfurt-nb", "ml.t3.medium", 3600);
+    let learner = Learner::new();
+    // The only region asked for refuses: no "rest easy", exit 1.
+    let output = emulator.run(&learner, &["module5", "audit", "--regions", "us-east-1"]);
+    expect_code(&output, 1);
+    let text = stdout(&output);
+    assert!(text.contains("No region could be read"), "{text}");
+    assert!(!text.contains("Rest easy"), "{text}");
+    // check: an error for what was asked, never the configured region's result.
+    let output = emulator.run(
+        &learner,
+        &[
+            "module5",
+            "check",
+            "--format",
+            "json",
+            "--regions",
+            "us-east-1",
+            "--only",
+            "notebook-instances",
+        ],
+    );
+    expect_code(&output, 1);
+    let report = json(&output);
+    let notebooks = by_id(&report, "notebook-instances");
+    assert_eq!(notebooks["status"], "error", "{notebooks}");
+    assert_eq!(
+        notebooks["resources"],
+        serde_json::json!([]),
+        "frankfurt-nb was not asked for"
+    );
+    // An expired session is no region's doing: an error, never a skip.
+    let output = emulator.run(
+        &learner,
+        &[
+            "module5",
+            "audit",
+            "--regions",
+            "eu-central-1,ap-south-1",
+            "--format",
+            "json",
+        ],
+    );
+    expect_code(&output, 1);
+    let audit = json(&output);
+    assert_eq!(skipped(&audit), []);
+    let errors = audit["errors"].as_array().unwrap();
+    assert!(
+        !errors.is_empty() && errors.iter().all(|e| e["region"] == "ap-south-1"),
+        "{audit}"
+    );
+}

@@ -17,7 +17,7 @@ use crate::context::Context;
 use crate::error::{ExitStatus, Result};
 use crate::i18n::{Lang, tr, trf};
 use crate::report::{self, Report};
-use crate::snapshot::running::{Skip, SkippedRegion};
+use crate::snapshot::running::SkippedRegion;
 use crate::snapshot::{CallError, Source};
 use crate::ui::{Output, Prompter, clean};
 
@@ -50,7 +50,7 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
     let mut results = judge.judge(&snapshot, only);
     let mut skipped = Vec::new();
     if let Some(sweep) = &sweep {
-        skipped = sweep_regions(&judge, &snapshot, sweep, &mut results);
+        skipped = judge.judge_sweep(&snapshot, &sweep.list, &sweep.runs, &mut results);
     }
     let account = snapshot.identity.as_ref().ok().map(|i| i.account.clone());
     if let (Source::Aws, Some(account), Some(region)) = (&snapshot.source, &account, &snapshot.region) {
@@ -84,54 +84,6 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
         ReportFormat::Markdown => report::markdown(&report, lang),
     })?;
     Ok(ExitStatus::failed_if(checks::any_failed(&results)))
-}
-
-/// A sweep's running-resource checks: each region judged (the configured
-/// one from the full snapshot), merged into one result per check. Returns
-/// the regions skipped (listed without SageMaker, or refusing the credentials).
-fn sweep_regions(
-    judge: &Judge<'_>,
-    home: &crate::snapshot::Snapshot,
-    sweep: &crate::aws::Sweep,
-    results: &mut [checks::CheckResult],
-) -> Vec<SkippedRegion> {
-    let mut skipped = sweep.list.skipped.clone();
-    let mut snapshots = Vec::new();
-    for run in &sweep.runs {
-        if run.region == home.region {
-            continue;
-        }
-        match run.refused() {
-            Some(error) => skipped.push(SkippedRegion {
-                region: run.region.clone().unwrap_or_default(),
-                why: Skip::Refused { error: error.clone() },
-            }),
-            None => snapshots.push(run.to_snapshot()),
-        }
-    }
-    for result in results.iter_mut() {
-        if !checks::REGIONAL.contains(&result.id) {
-            continue;
-        }
-        let only = [result.id.to_string()];
-        let mut per_region = Vec::new();
-        for region in &sweep.list.regions {
-            if Some(region) == home.region.as_ref() {
-                per_region.push((region.clone(), result.clone()));
-            } else if let Some(snapshot) = snapshots.iter().find(|s| s.region.as_ref() == Some(region)) {
-                per_region.extend(
-                    judge
-                        .judge(snapshot, Some(&only))
-                        .into_iter()
-                        .map(|r| (region.clone(), r)),
-                );
-            }
-        }
-        if let Some(merged) = checks::merge_regions(per_region) {
-            *result = merged;
-        }
-    }
-    skipped
 }
 
 /// `audit`: everything still billing; with `--stop`, the stop flow.
@@ -197,7 +149,7 @@ fn wanted(flags: &RegionFlags, lang: Lang) -> Result<Wanted> {
         return Ok(Wanted::Configured);
     }
     let regions: Vec<String> = flags.regions.iter().map(|r| r.trim().to_lowercase()).collect();
-    if let Some(bad) = regions.iter().find(|r| !is_region_name(r)) {
+    if let Some(bad) = regions.iter().find(|r| !crate::catalog::prices::valid_region(r)) {
         return Err(crate::error::Error::Usage(trf(
             lang,
             "aws.bad_region",
@@ -205,18 +157,6 @@ fn wanted(flags: &RegionFlags, lang: Lang) -> Result<Wanted> {
         )));
     }
     Ok(Wanted::These(regions))
-}
-
-/// `eu-central-1`, `us-gov-west-1`: letters, dash-separated words, a number.
-fn is_region_name(name: &str) -> bool {
-    let parts: Vec<&str> = name.split('-').collect();
-    parts.len() >= 3
-        && parts[0].len() == 2
-        && parts[..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
-        && !parts[parts.len() - 1].is_empty()
 }
 
 /// What every flow that changes the account needs: the context, the audit
@@ -301,19 +241,20 @@ mod tests {
 
     #[test]
     fn region_names_are_told_from_typos() {
+        // One rule for a region's name (`catalog::prices::valid_region`), here and in `prices refresh`.
         for good in ["eu-central-1", "us-east-1", "us-gov-west-1", "ap-southeast-7"] {
-            assert!(is_region_name(good), "{good}");
+            assert!(crate::catalog::prices::valid_region(good), "{good}");
         }
         for bad in [
             "frankfurt",
             "eu-central",
             "eu-central-x",
             "EU-central-1",
-            "e-central-1",
             "eu--1",
             "",
+            "../x",
         ] {
-            assert!(!is_region_name(bad), "{bad}");
+            assert!(!crate::catalog::prices::valid_region(bad), "{bad}");
         }
         let flags = |regions: &[&str]| RegionFlags {
             all_regions: false,

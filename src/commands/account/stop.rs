@@ -25,6 +25,8 @@ pub(super) struct StopOptions {
     pub yes: bool,
     pub dry_run: bool,
     pub include_endpoints: bool,
+    /// Batch transform jobs too: they may be production work.
+    pub include_transform_jobs: bool,
     /// The resource the learner works in too (last, confirmed twice on a terminal).
     pub include_current: bool,
     pub wait: Duration,
@@ -36,6 +38,7 @@ impl From<&AuditArgs> for StopOptions {
             yes: args.yes,
             dry_run: args.dry_run,
             include_endpoints: args.include_endpoints,
+            include_transform_jobs: args.include_transform_jobs,
             include_current: args.include_current,
             wait: Duration::from_secs(args.wait),
         }
@@ -55,20 +58,15 @@ pub(super) fn stop_flow(
     let account = assessed.account.clone().unwrap_or_else(|| "?".into());
     // Where, in prompts: the region, or the regions of a sweep.
     let region = if assessed.is_sweep() {
-        trf(
-            lang,
-            "audit.regions",
-            &[
-                ("count", &assessed.regions.len()),
-                ("list", &assessed.regions.join(", ")),
-            ],
-        )
+        crate::report::regions_phrase(&assessed.regions, lang)
     } else {
         assessed.region.clone().unwrap_or_else(|| "?".into())
     };
     let mut candidates: Vec<&Item> = assessed
         .others()
-        .filter(|i| i.target.stoppable() && (options.include_endpoints || !i.target.is_endpoint()))
+        .filter(|i| i.target.stoppable())
+        .filter(|i| options.include_endpoints || !i.target.is_endpoint())
+        .filter(|i| options.include_transform_jobs || !matches!(i.target, Target::TransformJob { .. }))
         .collect();
     // The resource the learner works in: never chosen unless asked for, and
     // then stopped last, so the session ends after everything else is done.
@@ -133,6 +131,10 @@ pub(super) fn stop_flow(
     }
     if assessed.running.iter().any(|i| i.target.is_endpoint()) && !options.include_endpoints {
         out.line(&tr(lang, "fix.endpoints_skipped").yellow().to_string())?;
+    }
+    let transform = |i: &Item| matches!(i.target, Target::TransformJob { .. });
+    if assessed.running.iter().any(transform) && !options.include_transform_jobs {
+        out.line(&tr(lang, "fix.transform_skipped").yellow().to_string())?;
     }
     if candidates.is_empty() {
         out.line(tr(lang, "fix.nothing_to_stop"))?;
