@@ -611,6 +611,17 @@ mod tests {
         );
         // 1.90 + 0 + 0.642 + 3 × 0.23 + 2 × 0.23, the Large server unpriced.
         assert_eq!(audit.per_hour_usd, 3.692);
+        // A serverless endpoint alone is listed but is no reason to exit 1.
+        let mut idle = every_kind(&course);
+        idle.apps = Ok(vec![]);
+        idle.mlflow_servers = Ok(vec![]);
+        idle.clusters = Ok(vec![]);
+        idle.transform_jobs = Ok(vec![]);
+        idle.jobs = Ok(vec![]);
+        idle.notebook_instances = Ok(vec![]);
+        let idle = assess(&PriceBook::new(&course.instances), &idle, &morning(10.0));
+        assert_eq!(idle.running.len(), 1, "{:?}", idle.running);
+        assert_eq!(idle.exit_status(), ExitStatus::Success);
         // Elsewhere the MLflow server has no price rather than London's.
         let frankfurt = assess(&PriceBook::new(&course.instances), &every_kind(&course), &morning(10.0));
         assert_eq!(frankfurt.running[2].resource.price_per_hour_usd, None);
