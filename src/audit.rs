@@ -839,22 +839,9 @@ mod tests {
         r
     }
 
-    #[test]
-    fn cached_prices_price_each_resource_in_its_region_and_the_rest_stays_unknown_and_partial() {
-        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
-        let items: Vec<String> = serde_json::from_str::<serde_json::Value>(
-            &std::fs::read_to_string(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/tests/fixtures/pricing-getproducts.json"
-            ))
-            .unwrap(),
-        )
-        .unwrap()["PriceList"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap().to_string())
-            .collect();
+    /// The course's figures plus a us-east-1 cache read from the test fixture.
+    fn us_east_1_cached(course: &Course) -> PriceBook {
+        let items = crate::catalog::prices::tests::fixture();
         let mut book = PriceBook::new(&course.instances);
         book.add(crate::catalog::prices::PriceCache::new(
             "us-east-1",
@@ -862,6 +849,13 @@ mod tests {
             "AWS Price List API (GetProducts)",
             crate::catalog::prices::parse_price_list(&items, "us-east-1"),
         ));
+        book
+    }
+
+    #[test]
+    fn cached_prices_price_each_resource_in_its_region_and_the_rest_stays_unknown_and_partial() {
+        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
+        let book = us_east_1_cached(&course);
         colored::control::set_override(false);
 
         let audit = assess(&book, &g5(&course, "us-east-1"), &morning(10.0));
@@ -908,26 +902,7 @@ mod tests {
     #[test]
     fn a_sweep_prices_each_region_from_its_own_cache_and_is_partial_where_one_has_none() {
         let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
-        let items: Vec<String> = serde_json::from_str::<serde_json::Value>(
-            &std::fs::read_to_string(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/tests/fixtures/pricing-getproducts.json"
-            ))
-            .unwrap(),
-        )
-        .unwrap()["PriceList"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap().to_string())
-            .collect();
-        let mut book = PriceBook::new(&course.instances);
-        book.add(crate::catalog::prices::PriceCache::new(
-            "us-east-1",
-            "2026-11-27T09:00:00Z".into(),
-            "AWS Price List API (GetProducts)",
-            crate::catalog::prices::parse_price_list(&items, "us-east-1"),
-        ));
+        let book = us_east_1_cached(&course);
         let runs = [g5(&course, "us-east-1"), g5(&course, "eu-west-1")];
         let swept = assess_regions(
             &book,

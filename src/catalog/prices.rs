@@ -438,10 +438,11 @@ impl PriceBook {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn fixture() -> Vec<String> {
+    /// The Price List documents of tests/fixtures/pricing-getproducts.json.
+    pub(crate) fn fixture() -> Vec<String> {
         let text = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/fixtures/pricing-getproducts.json"
