@@ -242,7 +242,7 @@ impl std::fmt::Debug for MfaPrompt {
 /// providers' included, goes through `http`.
 pub(crate) fn loader(args: &AwsArgs, retry: RetryConfig, http: SharedHttpClient) -> aws_config::ConfigLoader {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .http_client(http)
+        .http_client(http.clone())
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(timeout("CONNECT_TIMEOUT", CONNECT_TIMEOUT))
@@ -260,9 +260,25 @@ pub(crate) fn loader(args: &AwsArgs, retry: RetryConfig, http: SharedHttpClient)
         && let Some(region) = crate::snapshot::studio::read().current.and_then(|c| c.region)
     {
         // Inside Studio or on a notebook instance, the resource's own region
-        // when the standard chain (AWS_REGION, the config file) sets none.
-        loader = loader
-            .region(aws_config::meta::region::RegionProviderChain::default_provider().or_else(Region::new(region)));
+        // when the standard chain (AWS_REGION, the config file, IMDS) sets
+        // none. The chain is built here, so it is given the HTTP client too
+        // (the SDK crates have no default one: its IMDS call would panic).
+        let config = aws_config::provider_config::ProviderConfig::default().with_http_client(http);
+        let chain = aws_config::meta::region::RegionProviderChain::first_try(
+            aws_config::environment::EnvironmentVariableRegionProvider::new(),
+        )
+        .or_else(
+            aws_config::profile::ProfileFileRegionProvider::builder()
+                .configure(&config)
+                .build(),
+        )
+        .or_else(
+            aws_config::imds::region::ImdsRegionProvider::builder()
+                .configure(&config)
+                .build(),
+        )
+        .or_else(Region::new(region));
+        loader = loader.region(chain);
     }
     loader
 }

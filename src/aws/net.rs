@@ -95,7 +95,7 @@ pub fn http_client(extra: Option<Vec<u8>>) -> SharedHttpClient {
         builder.set_sleep_impl(components.sleep_impl());
         let connector = SharedHttpConnector::new(
             builder
-                .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+                .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
                 .tls_context(context.clone())
                 .build(),
         );

@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 
 pub const ACCOUNT: &str = "123456789012";
 pub const REGION: &str = "eu-central-1";
@@ -135,11 +136,22 @@ impl Emulator {
     /// An SDK configuration for seeding the emulator.
     pub fn sdk(&self) -> SdkConfig {
         let creds = aws_sdk_sts::config::Credentials::new("testing", "testing", None, None, "tests");
+        self.sdk_with(creds)
+    }
+
+    /// The same with other credentials (an assumed role, for another account).
+    /// The SDK crates are built without a default HTTP client (the binary
+    /// brings its own, src/aws/net.rs), so the harness names one too.
+    pub fn sdk_with(&self, creds: impl aws_credential_types::provider::ProvideCredentials + 'static) -> SdkConfig {
+        let http = aws_smithy_http_client::Builder::new()
+            .tls_provider(Provider::Rustls(CryptoMode::Ring))
+            .build_https();
         block_on(
             aws_config::defaults(BehaviorVersion::latest())
                 .region(Region::new(REGION))
                 .endpoint_url(&self.url)
                 .credentials_provider(creds)
+                .http_client(http)
                 .load(),
         )
     }

@@ -53,14 +53,7 @@ impl Seed {
                 .configure(&base)
                 .build(),
         );
-        let config = block_on(
-            aws_config::defaults(aws_config::BehaviorVersion::latest())
-                .region(aws_config::Region::new(REGION))
-                .endpoint_url(&emulator.url)
-                .credentials_provider(provider)
-                .load(),
-        );
-        Seed::with_config(&config, account)
+        Seed::with_config(&emulator.sdk_with(provider), account)
     }
 
     fn with_config(config: &aws_config::SdkConfig, account: &str) -> Seed {
@@ -322,7 +315,8 @@ fn check(emulator: &Emulator, args: &[&str]) -> Output {
 }
 
 pub(crate) fn json(output: &Output) -> Value {
-    serde_json::from_str(&stdout(output)).unwrap_or_else(|e| panic!("{e}: {}", stdout(output)))
+    serde_json::from_str(&stdout(output))
+        .unwrap_or_else(|e| panic!("{e}: {} / {}", stdout(output), String::from_utf8_lossy(&output.stderr)))
 }
 
 pub(crate) fn by_id<'a>(report: &'a Value, id: &str) -> &'a Value {
