@@ -841,13 +841,10 @@ mod tests {
 
     /// The course's figures plus a us-east-1 cache read from the test fixture.
     fn us_east_1_cached(course: &Course) -> PriceBook {
-        let items = crate::catalog::prices::tests::fixture();
         let mut book = PriceBook::new(&course.instances);
-        book.add(crate::catalog::prices::PriceCache::new(
+        book.add(crate::catalog::prices::tests::cache(
             "us-east-1",
-            "2026-11-27T09:00:00Z".into(),
-            "AWS Price List API (GetProducts)",
-            crate::catalog::prices::parse_price_list(&items, "us-east-1"),
+            "2026-11-27T09:00:00Z",
         ));
         book
     }

@@ -442,7 +442,7 @@ pub(crate) mod tests {
     use super::*;
 
     /// The Price List documents of tests/fixtures/pricing-getproducts.json.
-    pub(crate) fn fixture() -> Vec<String> {
+    fn fixture() -> Vec<String> {
         let text = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/fixtures/pricing-getproducts.json"
@@ -493,7 +493,8 @@ pub(crate) mod tests {
         assert_eq!(all[&Usage::NotebookInstance]["ml.m5.xlarge"].usd_per_hour, 0.23);
     }
 
-    fn cache(region: &str, fetched_at: &str) -> PriceCache {
+    /// The fixture's prices for `region`, as `prices refresh` would cache them.
+    pub(crate) fn cache(region: &str, fetched_at: &str) -> PriceCache {
         PriceCache::new(
             region,
             fetched_at.into(),
