@@ -17,6 +17,19 @@ pub(crate) fn now_millis() -> String {
     humantime::format_rfc3339_millis(SystemTime::now()).to_string()
 }
 
+/// An RFC 3339 time as the learner's clock shows it: `2026-12-06 14:05`
+/// with the zone's abbreviation (`TZ`, else the machine's zone); the text
+/// as given when it is not a time.
+pub(crate) fn local_time(rfc3339: &str) -> String {
+    match rfc3339.parse::<jiff::Timestamp>() {
+        Ok(t) => t
+            .to_zoned_datetime(jiff::tz::TimeZone::system())
+            .strftime("%Y-%m-%d %H:%M %Z")
+            .to_string(),
+        Err(_) => rfc3339.to_string(),
+    }
+}
+
 /// Pretty JSON with a final newline, as every command prints it.
 pub(crate) fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string_pretty(value).expect("our types serialise") + "\n"

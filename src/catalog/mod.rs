@@ -102,8 +102,19 @@ pub fn decimal(text: &str, lang: Lang) -> String {
     }
 }
 
+/// A total that may be a lower bound: "$2.50", or "at least $2.50" when
+/// some price behind it is unknown.
+pub fn usd_at_least(value: f64, partial: bool, lang: Lang) -> String {
+    let text = usd(value, lang);
+    match partial {
+        true => crate::i18n::trf(lang, "report.at_least", &[("usd", &text)]),
+        false => text,
+    }
+}
+
 pub fn round(usd: f64) -> f64 {
-    (usd * 1e6).round() / 1e6
+    // `+ 0.0` turns the -0.0 an empty f64 sum gives into 0.0 ("$0.00", not "$-0.00").
+    (usd * 1e6).round() / 1e6 + 0.0
 }
 
 /// Whether an instance type has GPUs: from the data when listed, else from

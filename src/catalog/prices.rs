@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{COURSE_SOURCE, Instances};
-use crate::snapshot::running::ResourceKind;
+use crate::snapshot::inventory::ResourceKind;
 
 /// Cached prices older than this are fetched again.
 pub const MAX_AGE_SECONDS: u64 = 7 * 24 * 3600;
@@ -66,8 +66,9 @@ impl Usage {
             // never per instance type; their usage is not asked.
             ResourceKind::StudioApp | ResourceKind::CanvasApp | ResourceKind::MlflowTrackingServer => Usage::Notebook,
             ResourceKind::NotebookInstance => Usage::NotebookInstance,
-            ResourceKind::Endpoint | ResourceKind::ServerlessEndpoint => Usage::Hosting,
-            ResourceKind::TrainingJob => Usage::Training,
+            ResourceKind::Endpoint | ResourceKind::ServerlessEndpoint | ResourceKind::AsyncEndpoint => Usage::Hosting,
+            // A warm pool's instances are billed as training instances.
+            ResourceKind::TrainingJob | ResourceKind::WarmPool => Usage::Training,
             ResourceKind::ProcessingJob => Usage::Processing,
             ResourceKind::TransformJob => Usage::Transform,
             ResourceKind::HyperpodCluster => Usage::Cluster,
@@ -353,6 +354,22 @@ pub struct Priced {
     pub source: PriceSource,
 }
 
+/// Storage billed by the GB-month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Storage {
+    /// SageMaker ML storage: notebook-instance volumes, Studio space volumes.
+    MlVolume,
+    /// EFS Standard: a domain's home file system.
+    Efs,
+}
+
+/// A GB-month price and where it comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoragePrice {
+    pub usd_per_gb_month: f64,
+    pub source: PriceSource,
+}
+
 /// Every price the tool knows: the course's figures, and the Price List's
 /// per region and usage from the cache. The one place `check`, `audit` and
 /// `cost` ask what an instance costs.
@@ -401,6 +418,12 @@ impl PriceBook {
     /// The regions with live prices.
     pub fn live_regions(&self) -> impl Iterator<Item = &str> {
         self.live.keys().map(String::as_str)
+    }
+
+    /// The GB-month price of `storage` in `region`; none known yet.
+    pub fn storage(&self, storage: Storage, region: Option<&str>) -> Option<StoragePrice> {
+        let _ = (storage, region);
+        None
     }
 
     /// The hourly price of `instance_type` used for `usage` in `region`:

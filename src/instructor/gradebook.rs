@@ -428,6 +428,7 @@ mod tests {
             summary: format!("{id} summary"),
             evidence: vec![],
             resources: Vec::<Resource>::new(),
+            storage: vec![],
             remediation: Remediation {
                 commands: vec![format!("fix {id}")],
                 ..Remediation::default()

@@ -248,6 +248,7 @@ pub fn collect(paths: &[std::path::PathBuf], roster: Option<&[Student]>, course:
                         summary,
                         evidence: vec![],
                         resources: vec![],
+                        storage: vec![],
                         remediation: Default::default(),
                     })
                 })

@@ -271,7 +271,7 @@ fn faults_on_one_call_are_errors_for_its_checks_within_a_bounded_time() {
             "{fault}: {}",
             crate::live::by_id(&report, broken)
         );
-        assert_eq!(status("identity"), "pass", "{fault}");
+        assert_eq!(status("identity"), "pass", "{fault}: {}", crate::live::by_id(&report, "identity"));
         assert_eq!(status("notebook-instances"), "pass", "{fault}");
         // A hang guard: the timeouts above bound every read.
         assert!(
