@@ -87,6 +87,31 @@ fn sections_are_found_by_number_slug_or_portuguese_alias() {
     assert!(course.section("0").is_none());
 }
 
+/// The contents show the name a learner of that language types: `custos`
+/// in Portuguese, `billing` in English (issue 27).
+#[test]
+fn the_contents_list_each_languages_section_names() {
+    let course = course();
+    let pt = course.table_of_contents(Lang::Pt, 100);
+    let en = course.table_of_contents(Lang::En, 100);
+    for s in &course.sections {
+        let line = |toc: &str| {
+            toc.lines()
+                .find(|l| l.contains(s.meta.title.get(Lang::Pt)) || l.contains(s.meta.title.get(Lang::En)))
+                .map(str::to_string)
+        };
+        let pt_line = line(&pt).unwrap();
+        assert!(pt_line.contains(&format!(" {} ", s.meta.alias)), "{pt_line:?}");
+        let en_line = line(&en).unwrap();
+        assert!(en_line.contains(&format!(" {} ", s.meta.slug)), "{en_line:?}");
+        if s.meta.alias != s.meta.slug {
+            assert!(!pt_line.contains(&format!(" {} ", s.meta.slug)), "{pt_line:?}");
+        }
+    }
+    assert!(course.section_names(Lang::Pt).contains("4 (custos)"));
+    assert!(course.section_names(Lang::En).contains("4 (billing)"));
+}
+
 #[test]
 fn every_section_with_a_checklist_item_has_several_questions_per_objective() {
     let course = course();
