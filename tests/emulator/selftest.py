@@ -342,6 +342,18 @@ def jobs():
     assert "TrainingEndTime" in sm.describe_training_job(TrainingJobName="running")
     assert sm.describe_processing_job(ProcessingJobName="dw")["ProcessingJobStatus"] == "Stopped"
     expect_error("ValidationException", sm.stop_processing_job, ProcessingJobName="dw")
+    sm.create_transform_job(
+        TransformJobName="batch",
+        ModelName="m",
+        TransformInput={"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://b/in"}}},
+        TransformOutput={"S3OutputPath": "s3://b/out"},
+        TransformResources={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1},
+        Tags=[{"Key": "harness:status", "Value": "InProgress"}],
+    )
+    sm.stop_transform_job(TransformJobName="batch")
+    assert sm.describe_transform_job(TransformJobName="batch")["TransformJobStatus"] == "Stopping"
+    time.sleep(DELETING + 0.1)
+    assert sm.list_transform_jobs()["TransformJobSummaries"][0]["TransformJobStatus"] == "Stopped"
 
 
 def teardown():

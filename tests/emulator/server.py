@@ -84,16 +84,12 @@ Prints `READY <port>` once it accepts connections.
 """
 
 import argparse
-import os
-
-# No default AMIs: loading them made every account's first EC2 use (a
-# domain's EFS mount targets) take a second; nothing here needs an image.
-os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 import copy
 import datetime
 import functools
 import io
 import json
+import os
 import random
 import re
 import ssl
@@ -297,14 +293,40 @@ def _sweep(account, region):
         for name, cluster in list(backend.clusters.items()):
             if cluster.status == "Deleting" and _due(getattr(cluster, "harness_deleted_at", None)):
                 backend.clusters.pop(name, None)
-        for job in list(backend.training_jobs.values()):
-            if job.training_job_status == "Stopping" and _due(_harness(job).get("stopping_at")):
-                job.training_job_status = job.secondary_status = "Stopped"
-                job.training_end_time = job.last_modified_time = utcnow()
-        for job in list(backend.processing_jobs.values()):
-            if job.processing_job_status == "Stopping" and _due(_harness(job).get("stopping_at")):
-                job.processing_job_status = "Stopped"
-                job.processing_end_time = job.last_modified_time = utcnow()
+        for jobs, kind in (
+            (backend.training_jobs, "training"),
+            (backend.processing_jobs, "processing"),
+            (backend.transform_jobs, "transform"),
+        ):
+            for job in list(jobs.values()):
+                if getattr(job, f"{kind}_job_status") == "Stopping" and _due(_harness(job).get("stopping_at")):
+                    setattr(job, f"{kind}_job_status", "Stopped")
+                    setattr(job, f"{kind}_end_time", utcnow())
+                    job.last_modified_time = utcnow()
+                    if kind == "training":
+                        job.secondary_status = "Stopped"
+
+
+def _job(self, kind):
+    """The training, processing or transform job the request names."""
+    backend = sagemaker_backends[self.current_account][self.region]
+    name = self._get_param(f"{kind.title()}JobName")
+    job = getattr(backend, f"{kind}_jobs").get(name)
+    if job is None:
+        raise ResourceNotFound(f"Requested resource not found: {kind} job {name}")
+    return job
+
+
+def _stop_job(self, kind):
+    """StopTrainingJob, StopProcessingJob, StopTransformJob: an InProgress
+    job is Stopping, then Stopped DELETING_SECONDS later (the sweep)."""
+    job = _job(self, kind)
+    status = getattr(job, f"{kind}_job_status")
+    if status != "InProgress":
+        raise ValidationError(f"The request was rejected because the {kind} job is in status {status}.")
+    setattr(job, f"{kind}_job_status", "Stopping")
+    _harness(job)["stopping_at"] = time.time()
+    return job
 
 
 def _harness(obj):
@@ -622,7 +644,9 @@ EMPTY_EFS_BYTES = 6144
 def _home_efs(account, region, domain, tags):
     efs = efs_backends[account][region]
     fs = efs.create_file_system(
-        creation_token=f"{domain.id}-home",
+        # Unique: a domain deleted with Retain leaves its file system, and
+        # a new domain of the same name (and id, in moto) gets another.
+        creation_token=f"{domain.arn}-{time.time_ns()}",
         performance_mode=None,
         encrypted=True,
         kms_key_id=domain.home_efs_file_system_kms_key_id,
@@ -863,17 +887,8 @@ def _warm_pool(job):
     return {"Status": "Available" if now < until else "Terminated", "ResourceRetainedBillableTimeInSeconds": retained}
 
 
-def _training_job(self):
-    backend = sagemaker_backends[self.current_account][self.region]
-    name = self._get_param("TrainingJobName")
-    job = backend.training_jobs.get(name)
-    if job is None:
-        raise ResourceNotFound(f"Requested resource not found: training job {name}")
-    return job
-
-
 def describe_training_job(self):
-    job = _training_job(self)
+    job = _job(self, "training")
     response = job.response_object
     pool = _warm_pool(job)
     if pool:
@@ -936,13 +951,7 @@ def _epoch(value):
 
 def stop_training_job(self):
     """StopTrainingJob, which moto lacks: Stopping, then Stopped."""
-    job = _training_job(self)
-    if job.training_job_status != "InProgress":
-        raise ValidationError(
-            f"The request was rejected because the training job is in status {job.training_job_status}."
-        )
-    job.training_job_status = job.secondary_status = "Stopping"
-    _harness(job)["stopping_at"] = time.time()
+    _stop_job(self, "training").secondary_status = "Stopping"
     return EmptyResult()
 
 
@@ -951,7 +960,7 @@ def update_training_job(self):
     Available warm pool now ("Terminate a warm pool",
     https://docs.aws.amazon.com/sagemaker/latest/dg/train-warm-pools-how-to-use.html);
     another value sets how long it is kept."""
-    job = _training_job(self)
+    job = _job(self, "training")
     keep = (self._get_param("ResourceConfig") or {}).get("KeepAlivePeriodInSeconds")
     if keep is not None:
         pool = _warm_pool(job)
@@ -990,17 +999,7 @@ def create_processing_job(self):
 
 
 def stop_processing_job(self):
-    backend = sagemaker_backends[self.current_account][self.region]
-    name = self._get_param("ProcessingJobName")
-    job = backend.processing_jobs.get(name)
-    if job is None:
-        raise ResourceNotFound(f"Requested resource not found: processing job {name}")
-    if job.processing_job_status != "InProgress":
-        raise ValidationError(
-            f"The request was rejected because the processing job is in status {job.processing_job_status}."
-        )
-    job.processing_job_status = "Stopping"
-    _harness(job)["stopping_at"] = time.time()
+    _stop_job(self, "processing")
     return EmptyResult()
 
 
@@ -1027,33 +1026,13 @@ def create_transform_job(self):
 
 
 def stop_transform_job(self):
-    """StopTransformJob, which moto lacks: Stopping, then Stopped a moment later."""
-    backend = sagemaker_backends[self.current_account][self.region]
-    name = self._get_param("TransformJobName")
-    job = backend.transform_jobs.get(name)
-    if job is None:
-        raise ValidationError(f"Could not find transform job '{name}'.")
-    if job.transform_job_status != "InProgress":
-        raise ValidationError(f"Transform job {name} is {job.transform_job_status}, not InProgress.")
-    job.transform_job_status = "Stopping"
-    _harness(job)["stopping_at"] = time.time()
+    """StopTransformJob, which moto lacks."""
+    _stop_job(self, "transform")
     return EmptyResult()
-
-
-_original_describe_transform_job = SageMakerResponse.describe_transform_job
-
-
-def describe_transform_job(self):
-    backend = sagemaker_backends[self.current_account][self.region]
-    job = backend.transform_jobs.get(self._get_param("TransformJobName"))
-    if job is not None and job.transform_job_status == "Stopping" and _due(_harness(job).get("stopping_at")):
-        job.transform_job_status = "Stopped"
-    return _original_describe_transform_job(self)
 
 
 SageMakerResponse.create_transform_job = create_transform_job
 SageMakerResponse.stop_transform_job = stop_transform_job
-SageMakerResponse.describe_transform_job = describe_transform_job
 
 # ---------------------------------------------------------------------------
 # SageMaker MLflow tracking servers, which moto lacks. Statuses as the API
@@ -1858,6 +1837,10 @@ class Latency:
 
 def main():
     global PAGE_SIZE, DELETING_SECONDS
+    # No default AMIs: moto loads them into every account's EC2 backend,
+    # which a domain's EFS mount targets create; that cost 80 ms per account
+    # and nothing here needs an image.
+    os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
