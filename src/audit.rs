@@ -324,8 +324,8 @@ mod tests {
     /// Every other billable kind: a Canvas app, MLflow servers, a transform
     /// job, a HyperPod cluster and a serverless endpoint.
     fn every_kind(course: &Course) -> Snapshot {
-        use crate::snapshot::{Cluster, ClusterGroup, MlflowServer};
         use crate::snapshot::{App, Endpoint, Variant};
+        use crate::snapshot::{Cluster, ClusterGroup, MlflowServer};
         let mut r = running(course);
         r.apps = Ok(vec![App {
             domain_id: "d-course".into(),
@@ -599,7 +599,10 @@ mod tests {
         assert!(!out.contains("Still billing in account"), "{out}");
         // Its volume, the space's and the EFS bill on: said, with their delete commands.
         assert!(out.contains("Still billing while stopped"), "{out}");
-        assert!(out.contains("delete-notebook-instance --notebook-instance-name old-course-notebook"), "{out}");
+        assert!(
+            out.contains("delete-notebook-instance --notebook-instance-name old-course-notebook"),
+            "{out}"
+        );
         assert!(
             out.contains("Only the resource you are working in (old-course-notebook)")
                 && out.contains("aws sagemaker stop-notebook-instance --notebook-instance-name old-course-notebook"),

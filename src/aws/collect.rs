@@ -119,10 +119,10 @@ async fn collect_with(config: &SdkConfig, local: LocalFacts, scope: Scope) -> Sn
         bounded(op::LIST_USER_PROFILES, user_profiles(&sm)),
         bounded(op::LIST_SPACES, described_spaces(&sm)),
         bounded(op::LIST_APPS, apps(&sm)),
-        only_if(account, bounded(
-            op::LIST_STUDIO_LIFECYCLE_CONFIGS,
-            lifecycle_configs(&sm)
-        )),
+        only_if(
+            account,
+            bounded(op::LIST_STUDIO_LIFECYCLE_CONFIGS, lifecycle_configs(&sm))
+        ),
         bounded(op::LIST_NOTEBOOK_INSTANCES, described_notebook_instances(&sm)),
         bounded(op::LIST_ENDPOINTS, endpoints(&sm)),
         only_if(account, bounded(op::DESCRIBE_ALARMS, alarms(&cw))),
@@ -301,10 +301,9 @@ async fn domains_and_file_systems(
 ) -> (Fetched<Vec<Domain>>, Fetched<Vec<FileSystem>>) {
     let (domains, systems) = tokio::join!(
         bounded(op::LIST_DOMAINS, domains(sm)),
-        bounded(
-            op::DESCRIBE_FILE_SYSTEMS,
-            async { list_all!(efs.describe_file_systems(), op::DESCRIBE_FILE_SYSTEMS) }
-        ),
+        bounded(op::DESCRIBE_FILE_SYSTEMS, async {
+            list_all!(efs.describe_file_systems(), op::DESCRIBE_FILE_SYSTEMS)
+        }),
     );
     let homes: Vec<(String, String)> = domains
         .as_ref()
@@ -588,10 +587,9 @@ async fn described_notebook_instances(sm: &aws_sdk_sagemaker::Client) -> Fetched
 /// (DescribeEndpoint), what they are (DescribeEndpointConfig), whether it is
 /// asynchronous, and the inference components on it.
 pub(crate) async fn endpoints(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Endpoint>> {
-    let (list, components) = tokio::join!(
-        async { list_all!(sm.list_endpoints(), op::LIST_ENDPOINTS) },
-        async { list_all!(sm.list_inference_components(), op::LIST_INFERENCE_COMPONENTS) },
-    );
+    let (list, components) = tokio::join!(async { list_all!(sm.list_endpoints(), op::LIST_ENDPOINTS) }, async {
+        list_all!(sm.list_inference_components(), op::LIST_INFERENCE_COMPONENTS)
+    },);
     let list = list?;
     // Components bill through their endpoint's instances, which are read
     // anyway: a refused list loses names, never a cost.
@@ -1029,7 +1027,8 @@ async fn jobs_in_progress(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Running
 async fn warm_pools(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<WarmPool>> {
     use aws_sdk_sagemaker::types::WarmPoolResourceStatus;
     let list = list_all!(
-        sm.list_training_jobs().warm_pool_status_equals(WarmPoolResourceStatus::Available),
+        sm.list_training_jobs()
+            .warm_pool_status_equals(WarmPoolResourceStatus::Available),
         op::LIST_TRAINING_JOBS
     )?;
     let described: Vec<Fetched<WarmPool>> = describe_each(list, |summary| async move {
@@ -1048,9 +1047,7 @@ async fn warm_pools(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<WarmPool>> {
                 .and_then(|r| r.instance_type())
                 .map(|t| t.as_str().to_string()),
             count: resources.and_then(|r| r.instance_count()).unwrap_or(1),
-            keep_alive_seconds: resources
-                .and_then(|r| r.keep_alive_period_in_seconds())
-                .map(i64::from),
+            keep_alive_seconds: resources.and_then(|r| r.keep_alive_period_in_seconds()).map(i64::from),
             ended_at: time(out.training_end_time().or(summary.training_end_time())),
             retained_billable_seconds: status
                 .and_then(|w| w.resource_retained_billable_time_in_seconds())

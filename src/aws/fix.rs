@@ -221,7 +221,10 @@ pub async fn status(config: &SdkConfig, target: &Target) -> Result<String, CallE
             .cluster_name(name)
             .send()
             .await
-            .map(|out| out.cluster_status().map_or("Unknown".to_string(), |s| s.as_str().to_string()))
+            .map(|out| {
+                out.cluster_status()
+                    .map_or("Unknown".to_string(), |s| s.as_str().to_string())
+            })
             .map_err(|e| call_error(op::DESCRIBE_CLUSTER, e)),
         // The pool's own status: `Terminated` once released.
         Target::WarmPool { job } => client

@@ -595,6 +595,11 @@ fn file_system(prices: &PriceBook, fs: &FileSystem, region: Option<&str>, region
         bytes as f64 / GIB,
         fs.size_bytes.is_none(),
     );
+    // A file system whose size could not be read costs an unknown amount,
+    // never nothing: the totals say "at least".
+    if fs.size_bytes.is_none() {
+        item.monthly_usd = None;
+    }
     item.name = fs.id.clone();
     item.domain = fs.domain_id.clone();
     item.holds = "the home directories of the domain's user profiles".into();

@@ -1,9 +1,9 @@
 //! Judges: pure functions from a snapshot to check results. They know no SDK
 //! types and do no I/O; the words come from lessons/module5/checks.toml.
 
+pub mod bill;
 pub mod lcc;
 mod rules;
-pub mod bill;
 pub mod tasks;
 
 pub use rules::duration;

@@ -109,7 +109,10 @@ fn cost_args(j: &Judge<'_>, resources: &[Resource]) -> Vec<(&'static str, String
         ("count", resources.len().to_string()),
         ("per_hour", crate::catalog::usd_at_least(per_hour, unknown, j.lang)),
         ("accrued", crate::catalog::usd_at_least(accrued, unknown, j.lang)),
-        ("per_day", crate::catalog::usd_at_least(per_hour * 24.0, unknown, j.lang)),
+        (
+            "per_day",
+            crate::catalog::usd_at_least(per_hour * 24.0, unknown, j.lang),
+        ),
         ("note", note),
     ]
 }
@@ -302,7 +305,7 @@ fn storage_args(j: &Judge<'_>, items: &[StorageItem]) -> Vec<(&'static str, Stri
         (
             "note",
             if unknown {
-                tr(j.lang, "checks.price_unknown").to_string()
+                tr(j.lang, "checks.storage_unknown").to_string()
             } else {
                 String::new()
             },
@@ -370,7 +373,12 @@ pub(super) fn jobs(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
             billed.push((r, target));
         }
     }
-    let pools = bill::warm_pools(j.prices, s.region.as_deref(), s.warm_pools.as_deref().unwrap_or_default(), now);
+    let pools = bill::warm_pools(
+        j.prices,
+        s.region.as_deref(),
+        s.warm_pools.as_deref().unwrap_or_default(),
+        now,
+    );
     for (pool, r) in &pools {
         billed.push((r.clone(), Target::WarmPool { job: pool.job.clone() }));
     }

@@ -344,7 +344,9 @@ fn a_warm_pool_fails_with_its_instances_priced_as_training_and_its_release_comma
     assert!(r.summary.contains("warm pool of tune-1 until"), "{}", r.summary);
     assert_eq!(
         r.remediation.commands,
-        ["aws sagemaker update-training-job --training-job-name tune-1 --resource-config KeepAlivePeriodInSeconds=0 --region eu-central-1"]
+        [
+            "aws sagemaker update-training-job --training-job-name tune-1 --resource-config KeepAlivePeriodInSeconds=0 --region eu-central-1"
+        ]
     );
     // A released (terminated) pool bills nothing.
     let mut done = crate::checks::tests::pool("tune-1", "ml.m5.xlarge", 4);

@@ -73,7 +73,11 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
                 out.push('\n');
             }
             (None, false) => out.push_str(&wrap_plain(
-                &trf(lang, "audit.nothing_running", &[("account", &account), ("region", &place)]),
+                &trf(
+                    lang,
+                    "audit.nothing_running",
+                    &[("account", &account), ("region", &place)],
+                ),
                 width,
                 "",
                 "",
@@ -106,9 +110,18 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
                 lang,
                 "audit.total",
                 &[
-                    ("per_hour", &catalog::usd_at_least(audit.per_hour_usd, audit.partial, lang)),
-                    ("accrued", &catalog::usd_at_least(audit.accrued_usd, audit.partial, lang)),
-                    ("by_morning", &catalog::usd_at_least(audit.by_morning_usd, audit.partial, lang)),
+                    (
+                        "per_hour",
+                        &catalog::usd_at_least(audit.per_hour_usd, audit.partial, lang),
+                    ),
+                    (
+                        "accrued",
+                        &catalog::usd_at_least(audit.accrued_usd, audit.partial, lang),
+                    ),
+                    (
+                        "by_morning",
+                        &catalog::usd_at_least(audit.by_morning_usd, audit.partial, lang),
+                    ),
                     ("hours", &hours),
                     ("zone", &audit.time_zone),
                 ],
@@ -127,7 +140,12 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
                     flags.push(' ');
                     flags.push_str(flag);
                 }
-                out.push_str(&wrap(&trf(lang, "audit.stop_hint", &[("flags", &flags)]), width, "", ""));
+                out.push_str(&wrap(
+                    &trf(lang, "audit.stop_hint", &[("flags", &flags)]),
+                    width,
+                    "",
+                    "",
+                ));
             }
             if audit.current().is_some() {
                 out.push_str(&wrap(tr(lang, "audit.current_kept"), width, "", ""));
@@ -158,7 +176,11 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
         }
         out.push_str(&wrap(tr(lang, "audit.storage_hint"), width, "", ""));
         for item in &audit.storage {
-            out.push_str(&wrap_plain(&format!("  $ {}", clean(&item.delete)), width, "", "      ").dimmed().to_string());
+            out.push_str(
+                &wrap_plain(&format!("  $ {}", clean(&item.delete)), width, "", "      ")
+                    .dimmed()
+                    .to_string(),
+            );
         }
     }
     for e in &audit.errors {

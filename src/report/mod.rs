@@ -158,9 +158,7 @@ pub fn resource_line(r: &Resource, lang: Lang) -> String {
     let mut kind = match (r.kind, r.instance_type.as_deref()) {
         (ResourceKind::CanvasApp, _) => tr(lang, "report.canvas_session").to_string(),
         (ResourceKind::MlflowTrackingServer, Some(size)) => trf(lang, "report.mlflow_size", &[("size", &clean(size))]),
-        (ResourceKind::ServerlessEndpoint, _) => {
-            trf(lang, "report.provisioned", &[("count", &r.count.to_string())])
-        }
+        (ResourceKind::ServerlessEndpoint, _) => trf(lang, "report.provisioned", &[("count", &r.count.to_string())]),
         (_, instance_type) => instance_type.map_or_else(|| "?".to_string(), clean),
     };
     if r.count > 1 && r.kind != ResourceKind::ServerlessEndpoint {
@@ -219,9 +217,20 @@ pub fn storage_line(item: &StorageItem, lang: Lang) -> String {
     let size = crate::catalog::decimal(&format!("{:.1}", item.size_gb), lang);
     let mut size = trf(lang, "report.size_gb", &[("size", &size)]);
     if item.size_assumed {
-        size.push_str(&format!(" ({})", tr(lang, "report.size_assumed")));
+        let key = match item.kind {
+            StorageKind::DomainEfs | StorageKind::OrphanEfs => "report.size_unknown",
+            StorageKind::SpaceVolume | StorageKind::NotebookVolume => "report.size_assumed",
+        };
+        size = match item.kind {
+            StorageKind::DomainEfs | StorageKind::OrphanEfs => tr(lang, key).to_string(),
+            _ => format!("{size} ({})", tr(lang, key)),
+        };
     }
-    let mut price = format!("{}/GB-{}", usd(item.price_per_gb_month_usd, lang), tr(lang, "report.month"));
+    let mut price = format!(
+        "{}/GB-{}",
+        usd(item.price_per_gb_month_usd, lang),
+        tr(lang, "report.month")
+    );
     if let Some(source) = &item.price_source {
         price.push_str(&format!(" ({})", source.short(lang)));
     }

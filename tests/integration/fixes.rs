@@ -132,10 +132,16 @@ fn audit_lists_what_bills_and_exits_1_then_0_once_stopped() {
     expect_code(&stopped, 0);
     let after = run(&learner, &emulator, &["module5", "audit"]);
     expect_code(&after, 0);
+    let words = stdout(&after).split_whitespace().collect::<Vec<_>>().join(" ");
+    // Nothing runs, but the stopped notebook instance's volume and the
+    // domain's EFS still bill: never "Rest easy".
+    assert!(words.contains("Nothing runs billing by the hour"), "{words}");
+    assert!(!words.contains("Rest easy"), "{words}");
     assert!(
-        stdout(&after).contains("Nothing billable is running"),
-        "{}",
-        stdout(&after)
+        words.contains("Still billing while stopped")
+            && words.contains("notebook instance volume forgotten · 5.0 GB")
+            && words.contains("domain EFS fs-"),
+        "{words}"
     );
 }
 

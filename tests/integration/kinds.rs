@@ -316,19 +316,34 @@ fn every_kind_is_audited_with_its_price_and_its_command() {
         "sagemaker:StopMlflowTrackingServer TrackingServerName=team",
         "$ aws sagemaker stop-transform-job --transform-job-name batch --region eu-central-1",
         "$ aws sagemaker delete-endpoint --endpoint-name scorer --region eu-central-1",
-        "aws sagemaker delete-cluster --cluster-name pod --region eu-central-1",
     ] {
         assert!(out.contains(line), "{line:?} missing from:\n{out}");
     }
     assert!(
-        !out.contains("DeleteCluster"),
-        "the cluster is never a call the tool makes:\n{out}"
+        !out.contains("sagemaker:DeleteCluster") && out.contains("without `--include-clusters`"),
+        "a cluster is deleted only when asked for:\n{out}"
+    );
+    let dry = emulator.run(
+        &learner,
+        &["module5", "audit", "--stop", "--dry-run", "--include-clusters"],
+    );
+    expect_code(&dry, 0);
+    let out = stdout(&dry);
+    assert!(
+        out.contains("sagemaker:DeleteCluster ClusterName=pod")
+            && out.contains("$ aws sagemaker delete-cluster --cluster-name pod --region eu-central-1"),
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("DeleteCluster").count(),
+        1,
+        "one deletion per cluster, not per instance group:\n{out}"
     );
     assert!(audit_log(&learner).is_empty());
 }
 
 #[test]
-fn stopping_stops_what_is_safe_and_never_deletes_the_cluster() {
+fn stopping_stops_what_is_safe_and_deletes_a_cluster_only_when_asked() {
     let emulator = Emulator::start();
     let (seed, domain) = every_kind(&emulator);
     let learner = Learner::new();
@@ -355,9 +370,7 @@ fn stopping_stops_what_is_safe_and_never_deletes_the_cluster() {
     expect_code(&output, 0);
     let out = stdout(&output).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        out.contains(
-            "Not deleted: HyperPod cluster pod ($0.69/h). The tool never deletes a HyperPod cluster; when you are sure, delete it yourself: aws sagemaker delete-cluster --cluster-name pod --region eu-central-1"
-        ),
+        out.contains("HyperPod clusters are not deleted without `--include-clusters`"),
         "{out}"
     );
     for line in [
@@ -375,7 +388,11 @@ fn stopping_stops_what_is_safe_and_never_deletes_the_cluster() {
     assert_eq!(transform_status(&seed, "batch"), "Stopped");
     assert_eq!(transform_status(&seed, "done"), "Completed");
     let pod = block_on(seed.sm.describe_cluster().cluster_name("pod").send()).unwrap();
-    assert_eq!(pod.cluster_status().unwrap().as_str(), "InService", "never deleted");
+    assert_eq!(
+        pod.cluster_status().unwrap().as_str(),
+        "InService",
+        "not without its flag"
+    );
     let scorer = block_on(seed.sm.describe_endpoint().endpoint_name("scorer").send()).unwrap();
     assert_eq!(
         scorer.endpoint_status().unwrap().as_str(),
@@ -396,11 +413,37 @@ fn stopping_stops_what_is_safe_and_never_deletes_the_cluster() {
         ]
     );
 
-    // What is left: the cluster (until deleted by hand) and the idle serverless endpoint.
+    // What is left: the cluster and the idle serverless endpoint; the audit
+    // names the flag that reaches the cluster, and that command finds it.
     let after = emulator.run(&learner, &["module5", "audit", "--format", "json"]);
     expect_code(&after, 1);
     let kinds: Vec<String> = items(&json(&after)).into_iter().map(|(kind, ..)| kind).collect();
     assert_eq!(kinds, ["serverless-endpoint", "hyperpod-cluster"]);
+    let text = emulator.run(&learner, &["module5", "audit"]);
+    let words = stdout(&text).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("`sm-course module5 audit --stop --include-clusters`"),
+        "{words}"
+    );
+    let deleted = emulator.run(
+        &learner,
+        &[
+            "module5",
+            "audit",
+            "--stop",
+            "--yes",
+            "--include-clusters",
+            "--wait",
+            "20",
+        ],
+    );
+    expect_code(&deleted, 0);
+    let words = stdout(&deleted).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("HyperPod cluster pod → Deleted"), "{words}");
+    // Nothing by the hour is left: the audit exits 0 and suggests no stop.
+    let last = emulator.run(&learner, &["module5", "audit"]);
+    expect_code(&last, 0);
+    assert!(!stdout(&last).contains("--stop"), "{}", stdout(&last));
 }
 
 #[test]
@@ -531,6 +574,12 @@ fn the_iam_policy_and_the_role_template_grant_the_new_calls() {
         ("sagemaker:DescribeCluster", false),
         ("sagemaker:StopMlflowTrackingServer", true),
         ("sagemaker:StopTransformJob", true),
+        ("sagemaker:StopTrainingJob", true),
+        ("sagemaker:StopProcessingJob", true),
+        ("sagemaker:UpdateTrainingJob", true),
+        ("sagemaker:DeleteCluster", true),
+        ("sagemaker:ListInferenceComponents", false),
+        ("elasticfilesystem:DescribeFileSystems", false),
     ] {
         assert!(policy.contains(&format!("\"{action}\"")), "{action} missing:\n{policy}");
         // The instructor's role reads, never changes.
@@ -540,8 +589,7 @@ fn the_iam_policy_and_the_role_template_grant_the_new_calls() {
             "{action} in the role template:\n{template}"
         );
     }
-    assert!(
-        !policy.contains("sagemaker:DeleteCluster"),
-        "the tool never deletes a cluster"
-    );
+    // Deleting a cluster is a fix, never in the read-only statement.
+    let read_only = stdout(&learner.run(&["iam-policy"]));
+    assert!(!read_only.contains("sagemaker:DeleteCluster"), "{read_only}");
 }

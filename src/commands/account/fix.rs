@@ -129,9 +129,7 @@ pub fn fix_budget_with(
 /// (named in every confirmation and log line).
 fn connect(ctx: &Context, flags: &AwsFlags) -> Result<(Session, String, String)> {
     let session = crate::aws::connect(&ctx.aws_args(flags), ctx.lang)?;
-    let (account, region) = session
-        .identity()
-        .map_err(|e| Error::Aws(e.describe(ctx.lang)))?;
+    let (account, region) = session.identity().map_err(|e| Error::Aws(e.describe(ctx.lang)))?;
     Ok((session, account, region))
 }
 
@@ -205,9 +203,7 @@ pub fn fix_idle_with(
     {
         Some(id) => id,
         None => {
-            let ids = session
-                .domain_ids()
-                .map_err(|e| Error::Aws(e.describe(lang)))?;
+            let ids = session.domain_ids().map_err(|e| Error::Aws(e.describe(lang)))?;
             match ids.as_slice() {
                 [only] => only.clone(),
                 [] => {
@@ -231,9 +227,7 @@ pub fn fix_idle_with(
         },
         _ => IdleScope::Domain { domain_id },
     };
-    let before = session
-        .read_idle(&scope)
-        .map_err(|e| Error::Aws(e.describe(lang)))?;
+    let before = session.read_idle(&scope).map_err(|e| Error::Aws(e.describe(lang)))?;
     if before.classic {
         out.line(&wrap(tr(lang, "fix.classic"), ctx.width, "", ""))?;
         return Ok(ExitStatus::Success);
@@ -288,9 +282,7 @@ pub fn fix_idle_with(
     if !changes.record(out, &change, &result)? {
         return Ok(ExitStatus::Failure);
     }
-    let after = session
-        .read_idle(&scope)
-        .map_err(|e| Error::Aws(e.describe(lang)))?;
+    let after = session.read_idle(&scope).map_err(|e| Error::Aws(e.describe(lang)))?;
     out.line(&format!(
         "{} ({}): {}",
         tr(lang, "fix.after"),

@@ -8,8 +8,8 @@ use colored::Colorize;
 
 use super::{Change, Changes};
 use crate::audit::Audit;
-use crate::checks::bill::Billed as Item;
 use crate::aws::Session;
+use crate::checks::bill::Billed as Item;
 use crate::cli::AuditArgs;
 use crate::error::{Error, ExitStatus, Result};
 use crate::i18n::{tr, trf};
@@ -255,7 +255,9 @@ pub(super) fn stop_flow(
         out.line(&format!("\n{}", subheading(tr(lang, "fix.new_state"))))?;
         for (target, state) in states {
             let line = match state {
-                Ok(status) if crate::aws::fix::settled(&status) => format!("{} {} → {status}", "✔".green(), clean(&target.label())),
+                Ok(status) if crate::aws::fix::settled(&status) => {
+                    format!("{} {} → {status}", "✔".green(), clean(&target.label()))
+                }
                 Ok(status) => {
                     all_done = false;
                     format!(
