@@ -235,7 +235,9 @@ pub(super) fn notebook_instances(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         .iter()
         .all(|(n, r)| r.current || stops_itself.iter().any(|(name, _)| *name == n.name));
     let mut args = cost_args(j, &resources);
-    let (status, key) = if all_stop {
+    // An unpriced GPU is no milder than a priced one: it never merely warns.
+    let unpriced_gpu = resources.iter().any(|r| r.gpu && r.price_per_hour_usd.is_none());
+    let (status, key) = if all_stop && !unpriced_gpu {
         let list: Vec<String> = stops_itself.iter().map(|(n, how)| format!("{n}: {how}")).collect();
         args.push(("stops", list.join("; ")));
         (Status::Warn, "autostop")
