@@ -506,15 +506,31 @@ mod tests {
             ],
             "the free JupyterServer app is not listed"
         );
-        // 0.23 + 3.82 + 0.05 + 0.12 + 2 × 0.23
-        assert_eq!(audit.per_hour_usd, 4.68);
-        assert_eq!(audit.by_morning_usd, 65.52);
+        // Each item at the price book's figure for its kind's usage in its
+        // region, times its count; the totals add them up.
+        let book = PriceBook::new(&course.instances);
+        let mut per_hour = 0.0;
+        for item in &audit.running {
+            let r = &item.resource;
+            let price = book
+                .price(
+                    r.instance_type.as_deref().unwrap(),
+                    r.region.as_deref(),
+                    crate::catalog::prices::Usage::of(r.kind),
+                )
+                .unwrap()
+                .usd_per_hour;
+            let expected = crate::catalog::round(price * f64::from(r.count));
+            assert_eq!(r.price_per_hour_usd, Some(expected), "{}", item.target.label());
+            per_hour += expected;
+        }
+        assert_eq!(audit.per_hour_usd, crate::catalog::round(per_hour));
+        assert_eq!(audit.by_morning_usd, crate::catalog::round(audit.per_hour_usd * 14.0));
         assert_eq!(audit.exit_status(), ExitStatus::Failure);
+        // The training job's two instances, running for an hour.
         let job = &audit.running[4].resource;
-        assert_eq!(
-            (job.count, job.price_per_hour_usd, job.accrued_usd),
-            (2, Some(0.46), Some(0.46))
-        );
+        assert_eq!(job.count, 2);
+        assert_eq!(job.accrued_usd, job.price_per_hour_usd);
     }
 
     /// Every other billable kind: a Canvas app, MLflow servers, a transform
@@ -889,8 +905,34 @@ mod tests {
         assert!(text(&audit, Lang::En, 200).contains("the totals are partial"));
         assert!(text(&audit, Lang::Pt, 200).contains("os totais são parciais"));
 
-        // A course figure says so.
+        // A published figure of the catalog says so, with its date and region.
         let audit = assess(&book, &running(&course), &morning(10.0));
+        let json = serde_json::to_value(&audit).unwrap();
+        let m5 = book
+            .price(
+                "ml.m5.xlarge",
+                Some("eu-central-1"),
+                crate::catalog::prices::Usage::Notebook,
+            )
+            .unwrap();
+        assert!(
+            matches!(m5.source, crate::catalog::prices::PriceSource::Embedded { .. }),
+            "{m5:?}"
+        );
+        assert_eq!(json["running"][0]["price_source"], m5.source.label());
+        let read = match &m5.source {
+            crate::catalog::prices::PriceSource::Embedded { read, .. } => read.clone(),
+            _ => unreachable!(),
+        };
+        assert!(text(&audit, Lang::En, 200).contains(&format!(
+            "{}/h (AWS published price, read {read}, eu-central-1)",
+            crate::catalog::usd(m5.usd_per_hour, Lang::En)
+        )));
+
+        // A course figure says so, where the catalog publishes none.
+        let mut elsewhere = running(&course);
+        elsewhere.region = Some("eu-west-1".into());
+        let audit = assess(&book, &elsewhere, &morning(10.0));
         let json = serde_json::to_value(&audit).unwrap();
         assert_eq!(json["running"][0]["price_source"], crate::catalog::COURSE_SOURCE);
         assert!(text(&audit, Lang::En, 200).contains("$0.23/h (course figure)"));

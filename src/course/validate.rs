@@ -343,6 +343,13 @@ impl Course {
                 ));
             }
         }
+        problems.extend(
+            self.instances
+                .published
+                .problems(&self.instances)
+                .into_iter()
+                .map(|p| format!("prices.toml: {p}")),
+        );
         problems
     }
 }
