@@ -439,7 +439,7 @@ pub struct PriceBook {
 }
 
 impl PriceBook {
-    /// The course's figures alone.
+    /// The catalog's figures alone: its published prices and the course's.
     pub fn new(course: &Instances) -> PriceBook {
         PriceBook {
             course: course.clone(),
@@ -447,7 +447,7 @@ impl PriceBook {
         }
     }
 
-    /// The course's figures plus the fresh cached prices of `regions` (no
+    /// The catalog's figures plus the fresh cached prices of `regions` (no
     /// network: a region without a recent cache adds nothing).
     pub fn cached<'r>(
         course: &Instances,
