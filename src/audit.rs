@@ -310,15 +310,31 @@ mod tests {
             ],
             "the free JupyterServer app is not listed"
         );
-        // 0.23 + 3.82 + 0.05 + 0.12 + 2 × 0.23
-        assert_eq!(audit.per_hour_usd, 4.68);
-        assert_eq!(audit.by_morning_usd, 65.52);
+        // Each item at the price book's figure for its kind's usage in its
+        // region, times its count; the totals add them up.
+        let book = PriceBook::new(&course.instances);
+        let mut per_hour = 0.0;
+        for item in &audit.running {
+            let r = &item.resource;
+            let price = book
+                .price(
+                    r.instance_type.as_deref().unwrap(),
+                    r.region.as_deref(),
+                    crate::catalog::prices::Usage::of(r.kind),
+                )
+                .unwrap()
+                .usd_per_hour;
+            let expected = crate::catalog::round(price * f64::from(r.count));
+            assert_eq!(r.price_per_hour_usd, Some(expected), "{}", item.target.label());
+            per_hour += expected;
+        }
+        assert_eq!(audit.per_hour_usd, crate::catalog::round(per_hour));
+        assert_eq!(audit.by_morning_usd, crate::catalog::round(audit.per_hour_usd * 14.0));
         assert_eq!(audit.exit_status(), ExitStatus::Failure);
+        // The training job's two instances, running for an hour.
         let job = &audit.running[4].resource;
-        assert_eq!(
-            (job.count, job.price_per_hour_usd, job.accrued_usd),
-            (2, Some(0.46), Some(0.46))
-        );
+        assert_eq!(job.count, 2);
+        assert_eq!(job.accrued_usd, job.price_per_hour_usd);
     }
 
     /// Every other billable kind: a Canvas app, MLflow servers, a transform
@@ -390,8 +406,14 @@ mod tests {
         let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
         // In London, the one region the MLflow figure is for.
         let mut london = every_kind(&course);
-        london.region = Some(running::MLFLOW_PRICE_REGION.into());
-        let audit = assess(&PriceBook::new(&course.instances), &london, &morning(10.0));
+        london.region = Some("eu-west-2".into());
+        let book = PriceBook::new(&course.instances);
+        let audit = assess(&book, &london, &morning(10.0));
+        use crate::catalog::published::{Flat, MlflowSize};
+        let canvas = book.flat(Flat::Canvas, Some("eu-west-2")).unwrap();
+        let small = book
+            .flat(Flat::mlflow(MlflowSize::parse("Small").unwrap()), Some("eu-west-2"))
+            .unwrap();
         let json = serde_json::to_value(&audit).unwrap();
         let kinds: Vec<(&str, &str, Option<f64>)> = json["running"]
             .as_array()
@@ -408,9 +430,9 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                ("canvas-app", "default", Some(1.9)),
+                ("canvas-app", "default", Some(canvas.usd_per_hour)),
                 ("serverless-endpoint", "scorer", Some(0.0)),
-                ("mlflow-tracking-server", "tracking", Some(0.642)),
+                ("mlflow-tracking-server", "tracking", Some(small.usd_per_hour)),
                 ("mlflow-tracking-server", "team", None),
                 ("hyperpod-cluster", "pod", Some(0.69)),
                 ("transform-job", "batch", Some(0.46)),
@@ -442,9 +464,9 @@ mod tests {
             .iter()
             .map(|i| &i["price_source"])
             .collect();
-        assert_eq!(sources[0], running::CANVAS_SOURCE);
+        assert_eq!(*sources[0], canvas.source.label());
         assert_eq!(sources[1], running::SERVERLESS_SOURCE);
-        assert_eq!(sources[2], running::MLFLOW_SOURCE);
+        assert_eq!(*sources[2], small.source.label());
         assert_eq!(*sources[3], serde_json::Value::Null);
         assert!(
             sources[4].as_str().unwrap().starts_with(catalog::COURSE_SOURCE)
@@ -457,7 +479,12 @@ mod tests {
         assert!(audit.partial);
         colored::control::set_override(false);
         let out = text(&audit, Lang::En, 200);
-        assert!(out.contains("$1.90/h (published figure)"), "{out}");
+        let canvas_line = format!(
+            "{}/h ({})",
+            catalog::usd(canvas.usd_per_hour, Lang::En),
+            canvas.source.short(Lang::En)
+        );
+        assert!(out.contains(&canvas_line), "{canvas_line} in {out}");
         let serverless = &audit.running[1].resource;
         assert_eq!((serverless.count, serverless.accrued_usd), (0, None));
         let commands: Vec<String> = audit.running.iter().map(|i| i.target.cli("eu-central-1")).collect();
@@ -703,8 +730,34 @@ mod tests {
         assert!(text(&audit, Lang::En, 200).contains("the totals are partial"));
         assert!(text(&audit, Lang::Pt, 200).contains("os totais são parciais"));
 
-        // A course figure says so.
+        // A published figure of the catalog says so, with its date and region.
         let audit = assess(&book, &running(&course), &morning(10.0));
+        let json = serde_json::to_value(&audit).unwrap();
+        let m5 = book
+            .price(
+                "ml.m5.xlarge",
+                Some("eu-central-1"),
+                crate::catalog::prices::Usage::Notebook,
+            )
+            .unwrap();
+        assert!(
+            matches!(m5.source, crate::catalog::prices::PriceSource::Embedded { .. }),
+            "{m5:?}"
+        );
+        assert_eq!(json["running"][0]["price_source"], m5.source.label());
+        let read = match &m5.source {
+            crate::catalog::prices::PriceSource::Embedded { read, .. } => read.clone(),
+            _ => unreachable!(),
+        };
+        assert!(text(&audit, Lang::En, 200).contains(&format!(
+            "{}/h (AWS published price, read {read}, eu-central-1)",
+            crate::catalog::usd(m5.usd_per_hour, Lang::En)
+        )));
+
+        // A course figure says so, where the catalog publishes none.
+        let mut elsewhere = running(&course);
+        elsewhere.region = Some("eu-west-1".into());
+        let audit = assess(&book, &elsewhere, &morning(10.0));
         let json = serde_json::to_value(&audit).unwrap();
         assert_eq!(json["running"][0]["price_source"], crate::catalog::COURSE_SOURCE);
         assert!(text(&audit, Lang::En, 200).contains("$0.23/h (course figure)"));

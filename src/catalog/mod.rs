@@ -1,9 +1,11 @@
 //! Instance figures and what running them costs, and the advisor. The
-//! figures themselves live in lessons/module5/instances.toml; this module
-//! owns their shape and meaning, the course loads them.
+//! figures themselves live in lessons/module5/instances.toml (specifications
+//! and the course's figures) and lessons/module5/prices.toml (AWS's published
+//! prices); this module owns their shape and meaning, the course loads them.
 
 pub mod advisor;
 pub mod prices;
+pub mod published;
 
 use std::collections::BTreeMap;
 
@@ -46,6 +48,10 @@ pub struct Instances {
     pub region: String,
     pub categories: BTreeMap<String, Text>,
     pub instance: Vec<Instance>,
+    /// AWS's published prices (prices.toml), which the course loads beside
+    /// instances.toml; empty when a lessons copy has no such file.
+    #[serde(skip)]
+    pub published: published::Published,
 }
 
 impl Instances {

@@ -7,7 +7,8 @@
 
 use super::{Fact, Resource, StorageItem};
 use crate::catalog;
-use crate::catalog::prices::{PriceBook, PriceSource, Storage, Usage};
+use crate::catalog::prices::{PriceBook, PriceSource, Usage};
+use crate::catalog::published::{Flat, MlflowSize, Storage};
 use crate::snapshot::inventory::{ResourceKind, StorageKind, Target};
 use crate::snapshot::studio::Current;
 use crate::snapshot::{
@@ -21,36 +22,12 @@ pub const RUNNING: [&str; 2] = ["InService", "Pending"];
 /// Endpoint statuses with instances behind them.
 pub const ENDPOINT_RUNNING: [&str; 4] = ["InService", "Updating", "SystemUpdating", "RollingBack"];
 
-/// A Canvas workspace instance, per session hour (from launching Canvas to
-/// logging out, or to the app's deletion): US$ 1.90, as AWS's SageMaker
-/// Canvas pricing page gives it ("Workspace instance (Session-Hrs) charges:
-/// $1.9/hour", https://aws.amazon.com/sagemaker/canvas/pricing/, read
-/// 2026-11-28 in a copy that names no region; not a price-list figure).
-pub const CANVAS_SESSION_HOUR_USD: f64 = 1.90;
-
-/// Where the Canvas figure comes from, in every priced Canvas app's JSON.
-pub const CANVAS_SOURCE: &str = "AWS SageMaker Canvas pricing page (https://aws.amazon.com/sagemaker/canvas/pricing/, read 2026-11-28; no region named), per session hour";
-
-/// MLflow tracking servers per hour by TrackingServerSize, where a figure is
-/// known. Small: US$ 0.642 in eu-west-2 (London), as quoted in a published
-/// price comparison (londonaicentre/FLIP issue 745, 2026-07-09: "Small
-/// $0.642/hr"), not AWS's page; Medium and Large: no figure found, so no price.
-pub const MLFLOW_PER_HOUR_USD: [(&str, f64); 1] = [("Small", 0.642)];
-
-/// The one region that figure is for: elsewhere a server has no price
-/// (`null`, totals partial) rather than London's.
-pub const MLFLOW_PRICE_REGION: &str = "eu-west-2";
-
 /// Why a serverless endpoint costs nothing per hour.
 pub const SERVERLESS_SOURCE: &str =
     "serverless endpoint: no instances, billed per request and data processed, nothing per hour while idle";
 
 /// Why a serverless endpoint with provisioned concurrency has no hourly figure.
 pub const PROVISIONED_SOURCE: &str = "serverless endpoint with provisioned concurrency: billed for every hour it is provisioned, by memory size and concurrency; no figure known here";
-
-/// Where the MLflow figure comes from, in every priced tracking server's JSON.
-pub const MLFLOW_SOURCE: &str =
-    "published price comparison (londonaicentre/FLIP issue 745, 2026-07-09; eu-west-2, Small), not AWS's page";
 
 /// TrackingServerStatus values (API reference, TrackingServerSummary) in
 /// which a tracking server is not left running: stopped or stopping (as a
@@ -62,25 +39,25 @@ pub const MLFLOW_NOT_RUNNING: [&str; 4] = ["Stopping", "Stopped", "CreateFailed"
 pub const CLUSTER_NOT_RUNNING: [&str; 2] = ["Failed", "Deleting"];
 
 /// A resource billed at a flat rate per hour, not by instance type (Canvas
-/// sessions, MLflow tracking servers): priced per second like the rest, the
-/// figure's `source` said with it.
+/// sessions, MLflow tracking servers), at the catalog's figure for it in
+/// its region (`prices.toml`): priced per second like the rest, the
+/// figure's source said with it; no figure there, no price.
 fn flat_rate(
     prices: &PriceBook,
     kind: ResourceKind,
     name: &str,
     region: Option<&str>,
-    price: Option<(f64, &str)>,
+    flat: Option<Flat>,
     running_seconds: Option<u64>,
 ) -> Resource {
     let mut r = priced(prices, kind, name, None, region, running_seconds, 1);
-    r.price_per_hour_usd = price.map(|(p, _)| p);
-    r.price_source = price.map(|(_, source)| PriceSource::Published {
-        source: source.to_string(),
-    });
-    r.accrued_usd = match (price, running_seconds) {
-        (Some((p, _)), Some(secs)) => Some(catalog::cost_usd(p, secs)),
+    let price = flat.and_then(|f| prices.flat(f, region));
+    r.price_per_hour_usd = price.as_ref().map(|p| p.usd_per_hour);
+    r.accrued_usd = match (&price, running_seconds) {
+        (Some(p), Some(secs)) => Some(catalog::cost_usd(p.usd_per_hour, secs)),
         _ => None,
     };
+    r.price_source = price.map(|p| p.source);
     r
 }
 
@@ -170,7 +147,7 @@ pub fn studio_apps<'s>(
                     ResourceKind::CanvasApp,
                     &app.name,
                     region,
-                    Some((CANVAS_SESSION_HOUR_USD, CANVAS_SOURCE)),
+                    Some(Flat::Canvas),
                     running,
                 )
             } else {
@@ -342,13 +319,8 @@ pub fn mlflow_servers<'s>(
         .filter(|m| !MLFLOW_NOT_RUNNING.contains(&m.status.as_str()))
         .map(|m| {
             let secs = seconds_between(m.started_at.as_deref(), now);
-            let price = m
-                .size
-                .as_deref()
-                .filter(|_| region == Some(MLFLOW_PRICE_REGION))
-                .and_then(|size| MLFLOW_PER_HOUR_USD.iter().find(|(s, _)| *s == size))
-                .map(|(_, p)| (*p, MLFLOW_SOURCE));
-            let mut r = flat_rate(prices, ResourceKind::MlflowTrackingServer, &m.name, region, price, secs);
+            let flat = m.size.as_deref().and_then(MlflowSize::parse).map(Flat::mlflow);
+            let mut r = flat_rate(prices, ResourceKind::MlflowTrackingServer, &m.name, region, flat, secs);
             r.instance_type = m.size.clone();
             (m, r)
         })

@@ -14,6 +14,15 @@ fn clean(course: &Course) -> Snapshot {
     course.sandbox("clean", Lang::En).unwrap()
 }
 
+/// What the price book answers for `instance_type` used for `usage` in the
+/// course's region (AWS's published figure there, where the catalog has one).
+fn book_price(course: &Course, instance_type: &str, usage: crate::catalog::prices::Usage) -> f64 {
+    PriceBook::new(&course.instances)
+        .price(instance_type, Some(COURSE_REGION), usage)
+        .unwrap()
+        .usd_per_hour
+}
+
 fn denied(operation: &str) -> CallError {
     CallError {
         operation: operation.into(),
@@ -170,21 +179,24 @@ fn studio_apps_fail_with_priced_resources_and_free_apps_are_ignored() {
         "the free JupyterServer and the deleted app are not billed"
     );
     let kg = &r.resources[0];
+    // 2 h 30 min, as in the module's worked example, at the region's price.
+    let m5 = book_price(&course, "ml.m5.xlarge", crate::catalog::prices::Usage::Notebook);
     assert_eq!(
         (kg.running_seconds, kg.price_per_hour_usd, kg.accrued_usd, kg.gpu),
-        (Some(9000), Some(0.23), Some(0.575), false),
-        "the module's worked example"
+        (Some(9000), Some(m5), Some(crate::catalog::cost_usd(m5, 9000)), false),
     );
     let starting = &r.resources[1];
     assert_eq!(starting.running_seconds, Some(30));
+    let p3 = book_price(&course, "ml.p3.2xlarge", crate::catalog::prices::Usage::Notebook);
     assert_eq!(
         starting.accrued_usd,
-        Some(0.063667),
-        "one-minute minimum: 3.82 × 60 / 3600"
+        Some(crate::catalog::round(p3 * 60.0 / 3600.0)),
+        "one-minute minimum"
     );
     assert!(starting.gpu);
     assert!(r.summary.contains("GPU running: starting"), "{}", r.summary);
-    assert!(r.summary.contains("$4.05/h"), "{}", r.summary);
+    let total = crate::catalog::usd(crate::catalog::round(m5 + p3), Lang::En);
+    assert!(r.summary.contains(&format!("{total}/h")), "{}", r.summary);
     assert_eq!(r.remediation.commands.len(), 2);
 
     s.apps = Ok(vec![app(
@@ -236,7 +248,9 @@ fn notebook_instances_pass_fail_or_error() {
     }]);
     let r = run(&course, &s, "notebook-instances");
     assert_eq!(r.status, Status::Fail);
-    assert_eq!(r.resources[0].accrued_usd, Some(0.1));
+    // Two hours so far at the notebook-instance price.
+    let t3 = book_price(&course, "ml.t3.medium", crate::catalog::prices::Usage::NotebookInstance);
+    assert_eq!(r.resources[0].accrued_usd, Some(crate::catalog::cost_usd(t3, 7200)));
     assert!(r.remediation.commands[0].starts_with("aws sagemaker stop-notebook-instance --notebook-instance-name nb"));
     s.notebook_instances = Err(denied("sagemaker:ListNotebookInstances"));
     assert_eq!(run(&course, &s, "notebook-instances").status, Status::Error);
@@ -267,12 +281,14 @@ fn an_endpoint_with_instances_fails_with_its_daily_cost_and_counts_every_instanc
     s.endpoints = Ok(vec![endpoint("prod", Some("ml.m5.large"), 3)]);
     let r = run(&course, &s, "endpoints");
     assert_eq!(r.status, Status::Fail, "it bills around the clock, used or not");
+    let m5 = book_price(&course, "ml.m5.large", crate::catalog::prices::Usage::Hosting);
     assert_eq!(
         (r.resources[0].count, r.resources[0].price_per_hour_usd),
-        (3, Some(0.36))
+        (3, Some(crate::catalog::round(3.0 * m5)))
     );
-    // 3 × 0.12 an hour, 24 hours.
-    assert!(r.summary.contains("$8.64 a day"), "{}", r.summary);
+    // Three instances, 24 hours.
+    let per_day = crate::catalog::usd(crate::catalog::round(3.0 * m5) * 24.0, Lang::En);
+    assert!(r.summary.contains(&format!("{per_day} a day")), "{}", r.summary);
     assert_eq!(
         r.remediation.commands,
         ["aws sagemaker delete-endpoint --endpoint-name prod --region eu-central-1"]
@@ -312,7 +328,9 @@ fn an_unpriced_gpu_endpoint_fails_and_its_totals_say_at_least() {
     assert_eq!(r.status, Status::Fail);
     assert!(r.resources[0].gpu, "a GPU family counts as GPU without a price");
     assert_eq!(r.resources[0].kind, ResourceKind::AsyncEndpoint);
-    assert!(r.summary.contains("at least $0.12/h"), "{}", r.summary);
+    let m5 = book_price(&course, "ml.m5.large", crate::catalog::prices::Usage::Hosting);
+    let at_least = format!("at least {}/h", crate::catalog::usd(m5, Lang::En));
+    assert!(r.summary.contains(&at_least), "{at_least} in {}", r.summary);
     assert!(r.summary.contains("forgotten"), "the GPU is named: {}", r.summary);
 }
 
@@ -870,7 +888,13 @@ fn the_app_the_learner_works_in_alone_is_a_warning_with_its_cost_and_how_to_stop
     assert_eq!(r.status, Status::Warn, "{}", r.summary);
     assert!(
         r.summary.contains("Only the app you are working in (default)")
-            && r.summary.contains("$3.82/h")
+            && r.summary.contains(&format!(
+                "{}/h",
+                crate::catalog::usd(
+                    book_price(&course, "ml.p3.2xlarge", crate::catalog::prices::Usage::Notebook),
+                    Lang::En
+                )
+            ))
             && r.summary.contains("File → Shut Down")
             && r.summary.contains("No idle shutdown covers it"),
         "{}",

@@ -282,15 +282,22 @@ fn checked_storage(report: &Value) -> BTreeSet<(String, String)> {
 #[test]
 fn an_account_where_nothing_runs_is_not_rest_easy_while_storage_and_a_warm_pool_bill() {
     let emulator = Emulator::start();
-    let seed = Seed::new(&emulator);
+    // In us-east-1, where the catalog has a figure for every one of them
+    // (eu-central-1 has none for ML storage: there the total says "at least").
+    let seed = Seed::in_region(&emulator, "us-east-1");
     let domain = domain_with_efs(&seed, "course", 2);
     seed.profile(&domain, "ana");
     space(&seed, &domain, "big-lab", "ana", 100);
     stopped_notebook(&seed, "old-notebook", 500);
     training_job(&seed, "tuned", "ml.p3.8xlarge", 4, true);
     let learner = Learner::new();
+    let run = |args: &[&str]| {
+        let mut cmd = learner.command(args);
+        emulator.configure(&mut cmd);
+        cmd.env("AWS_REGION", "us-east-1").output().unwrap()
+    };
 
-    let output = emulator.run(&learner, &["module5", "audit", "--format", "json"]);
+    let output = run(&["module5", "audit", "--format", "json"]);
     expect_code(&output, 1);
     let audit = json(&output);
     assert_eq!(
@@ -304,6 +311,12 @@ fn an_account_where_nothing_runs_is_not_rest_easy_while_storage_and_a_warm_pool_
         (Some(4), Some("ml.p3.8xlarge"))
     );
     assert_eq!(pool["gpu"], true);
+    // Every item priced: the warm pool at the training price, each volume and
+    // the EFS by the GB-month; nothing partial.
+    assert!(pool["price_per_hour_usd"].as_f64().is_some_and(|p| p > 0.0), "{pool}");
+    assert_eq!(audit["partial"], false);
+    assert_eq!(audit["storage_partial"], false);
+    assert!(audit["storage_monthly_usd"].as_f64().unwrap() > 600.0 * 0.1, "{audit}");
     assert_eq!(pool["target"]["kind"], "warm-pool");
     let storage: Vec<(String, String, f64)> = audit["storage"]
         .as_array()
@@ -333,11 +346,13 @@ fn an_account_where_nothing_runs_is_not_rest_easy_while_storage_and_a_warm_pool_
         "{storage:?}"
     );
     for item in audit["storage"].as_array().unwrap() {
+        let monthly = item["size_gb"].as_f64().unwrap() * item["price_per_gb_month_usd"].as_f64().unwrap();
+        assert!((item["monthly_usd"].as_f64().unwrap() - monthly).abs() < 0.01, "{item}");
         assert!(item["holds"].as_str().is_some_and(|h| !h.is_empty()), "{item}");
         assert!(item["delete"].as_str().unwrap().starts_with("aws "), "{item}");
     }
 
-    let text = emulator.run(&learner, &["module5", "audit"]);
+    let text = run(&["module5", "audit"]);
     let words = stdout(&text).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         !words.contains("Rest easy") && !words.contains("Nothing billable"),
@@ -347,7 +362,7 @@ fn an_account_where_nothing_runs_is_not_rest_easy_while_storage_and_a_warm_pool_
     assert!(words.contains("Still billing while stopped"), "{words}");
     // The stop it suggests finds the warm pool: no flag needed to release it.
     assert!(words.contains("`sm-course module5 audit --stop`"), "{words}");
-    let dry = emulator.run(&learner, &["module5", "audit", "--stop", "--dry-run"]);
+    let dry = run(&["module5", "audit", "--stop", "--dry-run"]);
     assert!(
         stdout(&dry)
             .contains("sagemaker:UpdateTrainingJob TrainingJobName=tuned ResourceConfig.KeepAlivePeriodInSeconds=0"),
@@ -356,20 +371,20 @@ fn an_account_where_nothing_runs_is_not_rest_easy_while_storage_and_a_warm_pool_
     );
 
     // check: the warm pool fails `jobs`, storage warns with its monthly cost.
-    let report = json(&emulator.run(&learner, &["module5", "check", "--format", "json"]));
+    let report = json(&run(&["module5", "check", "--format", "json"]));
     assert_eq!(crate::live::status(&report, "jobs"), "fail");
     assert_eq!(crate::live::status(&report, "storage"), "warn");
     assert_eq!(crate::live::status(&report, "studio-apps"), "pass");
 
     // Released, the pool bills no more; the audit then exits 0 and lists the storage.
-    let released = emulator.run(&learner, &["module5", "audit", "--stop", "--yes", "--wait", "20"]);
+    let released = run(&["module5", "audit", "--stop", "--yes", "--wait", "20"]);
     expect_code(&released, 0);
     let words = stdout(&released).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         words.contains("warm pool of training-job tuned → Terminated"),
         "{words}"
     );
-    let after = emulator.run(&learner, &["module5", "audit", "--format", "json"]);
+    let after = run(&["module5", "audit", "--format", "json"]);
     expect_code(&after, 0);
     let after = json(&after);
     assert!(after["running"].as_array().unwrap().is_empty(), "{after}");

@@ -243,7 +243,15 @@ fn every_kind_is_audited_with_its_price_and_its_command() {
                 s("mlflow-tracking-server")
             ),
             (s("hyperpod-cluster"), s("pod"), Some(0.69), s("hyperpod-cluster")),
-            (s("transform-job"), s("batch"), Some(0.46), s("transform-job")),
+            (
+                s("transform-job"),
+                s("batch"),
+                // Two instances at the region's published transform figure.
+                Some(round(
+                    2.0 * published_price("ml.m5.xlarge", "eu-central-1", "transform-job").unwrap()
+                )),
+                s("transform-job")
+            ),
         ],
         "no stopping MLflow server, no finished transform job; no MLflow price outside eu-west-2"
     );
@@ -263,8 +271,17 @@ fn every_kind_is_audited_with_its_price_and_its_command() {
         "a serverless endpoint's cost is per request"
     );
     assert!(audit["errors"].as_array().unwrap().is_empty(), "{audit}");
-    // 1.90 + 3 × 0.23 + 2 × 0.23; the MLflow servers unpriced in eu-central-1.
-    assert_eq!(audit["per_hour_usd"].as_f64(), Some(3.05));
+    // Canvas's 1.90, the cluster's three instances at the course's figure
+    // (no published HyperPod price), the transform job's two at the
+    // published one; the MLflow servers unpriced in eu-central-1.
+    let expected = 1.90
+        + 3.0 * course_price("ml.m5.xlarge").unwrap()
+        + 2.0 * published_price("ml.m5.xlarge", "eu-central-1", "transform-job").unwrap();
+    assert_eq!(
+        published_price("ml.m5.xlarge", "eu-central-1", "hyperpod-cluster"),
+        None
+    );
+    assert_eq!(audit["per_hour_usd"].as_f64(), Some(round(expected)));
     assert_eq!(audit["partial"], true);
 
     for (lang, labels) in [
