@@ -403,11 +403,21 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
         let line = format!("• {}", resource_line(&item.resource, lang));
         out.push_str(&wrap_plain(&line, width, "", "  "));
     }
-    for e in &audit.errors {
-        let text = match (&e.region, audit.is_sweep()) {
-            (Some(region), true) => format!("? [{region}] {}", e.error.describe(lang)),
-            _ => format!("? {}", e.error.describe(lang)),
-        };
+    // One sentence per cause, naming every list it kept from being read
+    // (in a sweep, with its region).
+    let errors: Vec<CallError> = audit
+        .errors
+        .iter()
+        .map(|e| match (&e.region, audit.is_sweep()) {
+            (Some(region), true) => CallError {
+                operation: format!("{} [{region}]", e.error.operation),
+                ..e.error.clone()
+            },
+            _ => e.error.clone(),
+        })
+        .collect();
+    for group in crate::snapshot::group(&errors) {
+        let text = format!("? {}", crate::snapshot::unread(&group, lang));
         out.push_str(&wrap_plain(&clean(&text), width, "", "  ").magenta().to_string());
     }
     out.push_str(&notes);
@@ -1044,6 +1054,7 @@ mod sweep_tests {
         // An expired session skips no region.
         let mut expired = refusing(&course, "ap-east-1");
         expired.apps = Err(CallError {
+            kind: ErrorKind::CredentialsExpired,
             message: "ExpiredToken: The security token included in the request is expired".into(),
             ..denied()
         });

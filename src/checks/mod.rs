@@ -219,6 +219,10 @@ pub struct CheckResult {
     pub evidence: Vec<Fact>,
     pub resources: Vec<Resource>,
     pub remediation: Remediation,
+    /// Why the check could not be evaluated (status error), for reports that
+    /// name each cause once.
+    #[serde(skip)]
+    pub error: Option<CallError>,
 }
 
 /// What the judges are given besides the snapshot.
@@ -281,6 +285,7 @@ impl Judge<'_> {
             evidence: Vec::new(),
             resources: Vec::new(),
             remediation,
+            error: None,
         }
     }
 
@@ -296,6 +301,7 @@ impl Judge<'_> {
         if error.kind == ErrorKind::AccessDenied {
             result.remediation.commands.push("sm-course iam-policy".to_string());
         }
+        result.error = Some(error.clone());
         result
     }
 
@@ -391,6 +397,8 @@ pub fn merge_regions(mut per_region: Vec<(String, CheckResult)>) -> Option<Check
         .join(" · ");
     merged.evidence = Vec::new();
     merged.resources = Vec::new();
+    // Each region's failure is in the summary, named with its region.
+    merged.error = None;
     merged.remediation.commands = Vec::new();
     for (region, r) in per_region {
         merged.evidence.extend(r.evidence.into_iter().map(|f| Fact {

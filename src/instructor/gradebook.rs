@@ -432,6 +432,7 @@ mod tests {
                 commands: vec![format!("fix {id}")],
                 ..Remediation::default()
             },
+            error: None,
         }
     }
 

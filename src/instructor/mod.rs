@@ -91,6 +91,7 @@ async fn verify_one(
     let mut snapshot = match read.snapshot {
         Ok(snapshot) => snapshot,
         Err(reason) => {
+            let reason = crate::aws::credentials_reason(&reason, lang);
             let reason = match &student.access {
                 Access::Profile(profile) => trf(
                     lang,
@@ -249,6 +250,7 @@ pub fn collect(paths: &[std::path::PathBuf], roster: Option<&[Student]>, course:
                         evidence: vec![],
                         resources: vec![],
                         remediation: Default::default(),
+                        error: None,
                     })
                 })
                 .collect();

@@ -872,7 +872,8 @@ class Regions:
     """Regions as an account sees them. account:ListRegions, which moto lacks,
     lists `enabled` (or is refused when None, as for a caller without the
     permission); a request signed for a region in `faults` gets that region's
-    error, whatever the service (XML for the query protocol, JSON else), as
+    error, whatever the service (XML for the query protocol, CBOR for Smithy
+    RPC v2 CBOR, JSON else), as
     an opt-in region that is not enabled (UnrecognizedClientException) or an
     SCP denying a region (AccessDeniedException) answers."""
 
@@ -891,10 +892,15 @@ class Regions:
                     f"region {region}</Message></Error><RequestId>r</RequestId></ErrorResponse>"
                 ).encode()
                 content_type = "text/xml"
+            elif environ.get("HTTP_SMITHY_PROTOCOL") == "rpc-v2-cbor":
+                body = cbor2.dumps({"__type": code, "message": f"injected for region {region}"})
+                content_type = "application/cbor"
             else:
                 body = json.dumps({"__type": code, "message": f"injected for region {region}"}).encode()
                 content_type = "application/x-amz-json-1.1"
             headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), ("x-amzn-ErrorType", code)]
+            if content_type == "application/cbor":
+                headers.append(("smithy-protocol", "rpc-v2-cbor"))
             start_response(f"{status} Injected", headers)
             return [body]
         if environ.get("PATH_INFO") == "/listRegions":

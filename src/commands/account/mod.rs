@@ -115,10 +115,11 @@ pub fn audit_with(
         };
         (list, runs)
     });
-    for run in &runs {
-        if let Some(error) = crate::aws::untrusted(&session.config, &run.identity, lang) {
-            return Err(error);
-        }
+    // Every read failed for one cause (the network, the credentials): said
+    // once, exit 2. A region a sweep skips (not enabled, denied) is no reason.
+    let (read, _) = crate::snapshot::running::split_refused(&runs, list.configured.as_deref());
+    if let Some(error) = crate::aws::cannot_run(&session.config, read.iter().flat_map(|run| run.reads()), lang) {
+        return Err(error);
     }
     // Each region's cached prices (no network), for its own resources.
     let prices = ctx.prices(runs.iter().filter_map(|run| run.region.as_deref()))?;
