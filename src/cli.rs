@@ -52,7 +52,7 @@ pub enum Command {
     },
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
-    /// Print the manual page (roff), generated from the same definitions
+    /// Print the manual page (roff) with every command, generated from the same definitions
     Man,
     /// Print the least-privilege IAM policy for the checks (read-only)
     IamPolicy(IamPolicyArgs),
@@ -565,7 +565,13 @@ fn localize(mut cmd: clap::Command, key: &str, lang: Lang) -> clap::Command {
         // This command's own words for the argument, else the shared ones
         // (`help.arg.profile` serves every command with `--profile`).
         let text = i18n::get(lang, &format!("{key}.{id}")).or_else(|| i18n::get(lang, &format!("help.arg.{id}")));
+        // The placeholder of a value (`[SEÇÃO]`), where it has words of its own.
+        let value_name = i18n::get(lang, &format!("{key}.{id}.value_name"));
         cmd = cmd.mut_arg(&id, |arg| {
+            let arg = match value_name {
+                Some(name) => arg.value_name(name),
+                None => arg,
+            };
             let mut help = text.map_or_else(
                 || arg.get_help().map(|h| h.to_string()).unwrap_or_default(),
                 str::to_string,
@@ -752,6 +758,10 @@ mod tests {
                 .find(|k| i18n::get(Lang::Pt, k).is_some())
                 .unwrap_or_else(|| panic!("messages.toml lacks {own:?} (or {shared:?})"));
             used.insert(found.clone());
+            let value_name = format!("{own}.value_name");
+            if i18n::get(Lang::Pt, &value_name).is_some() {
+                used.insert(value_name);
+            }
         }
         let fixed = [
             "help.usage",
