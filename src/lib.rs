@@ -34,7 +34,6 @@ mod wizard;
 
 use std::process::ExitCode;
 
-use crate::cli::Cli;
 use crate::context::Context;
 use crate::error::ExitStatus;
 use crate::i18n::tr;
@@ -45,9 +44,7 @@ pub fn run() -> ExitCode {
     // Help and usage errors speak the learner's language, known before parsing.
     let lang = cli::lang_in_args(&args).unwrap_or_else(|| i18n::Lang::from_env(|name| std::env::var(name).ok()));
     let mut command = cli::command(lang);
-    let parsed = command
-        .try_get_matches_from_mut(&args)
-        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
+    let parsed = cli::parse(&mut command, &args);
     let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
