@@ -24,13 +24,13 @@ pub(crate) fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
 
 /// Writes a file whole or not at all: a temporary file in the same
 /// directory, fsync, rename over the old one, fsync the directory. A kill at
-/// any moment leaves either the old file or the new one.
+/// any moment leaves either the old file or the new one. The directory must
+/// exist: no folder is ever created here (`--out` never makes one).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    fs::create_dir_all(dir)?;
     let name = path
         .file_name()
         .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());

@@ -2,6 +2,7 @@
 //! One test binary (as ripgrep does) so it links once.
 
 mod cli;
+mod conventions;
 mod diagnosis;
 mod emulator;
 mod fixes;
