@@ -222,3 +222,33 @@ fn one_denied_call_among_many_is_named_once_with_its_action() {
     );
     no_sdk_text(&output);
 }
+
+#[test]
+fn the_wizards_live_step_says_a_cause_of_every_call_once() {
+    // Every request is refused as a key AWS does not know.
+    let emulator = Emulator::with(Options {
+        region_faults: vec![format!("{REGION}=UnrecognizedClientException")],
+        ..Options::default()
+    });
+    let learner = Learner::new();
+    let mut tty = crate::wizard::section_5_live_check(&learner, &emulator);
+    let shown = match tty.session.expect("Check again (after fixing something, say)?") {
+        Ok(found) => String::from_utf8_lossy(found.before()).into_owned(),
+        Err(e) => panic!("waiting for the question after the failure: {e}"),
+    };
+    assert_eq!(shown.matches("rejected the credentials").count(), 1, "{shown}");
+    assert!(
+        shown.contains(
+            "Could not check the account: AWS rejected the credentials (UnrecognizedClientException): no call to AWS worked."
+        ),
+        "{shown}"
+    );
+    // ("Reading your AWS account…" is the spinner's own ellipsis.)
+    for word in SDK_WORDS.iter().filter(|w| **w != "…") {
+        assert!(!shown.contains(word), "{word:?} on screen: {shown}");
+    }
+    assert!(!shown.contains("denied"), "{shown}");
+    tty.send("\x1b");
+    tty.expect("Progress saved in");
+    assert_eq!(tty.exit_code(), 0);
+}
