@@ -1783,23 +1783,7 @@ class Regions:
         region = _signed_region(environ)
         if region in self.faults:
             code, status = self.faults[region]
-            if environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
-                body = (
-                    f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>injected for "
-                    f"region {region}</Message></Error><RequestId>r</RequestId></ErrorResponse>"
-                ).encode()
-                content_type = "text/xml"
-            elif environ.get("HTTP_SMITHY_PROTOCOL") == "rpc-v2-cbor":
-                body = cbor2.dumps({"__type": code, "message": f"injected for region {region}"})
-                content_type = "application/cbor"
-            else:
-                body = json.dumps({"__type": code, "message": f"injected for region {region}"}).encode()
-                content_type = "application/x-amz-json-1.1"
-            headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), ("x-amzn-ErrorType", code)]
-            if content_type == "application/cbor":
-                headers.append(("smithy-protocol", "rpc-v2-cbor"))
-            start_response(f"{status} Injected", headers)
-            return [body]
+            return _error(environ, start_response, code, status, f"injected for region {region}")
         if environ.get("PATH_INFO") == "/listRegions":
             return self._list_regions(environ, start_response)
         return self.app(environ, start_response)
