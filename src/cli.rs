@@ -69,6 +69,9 @@ pub struct IamPolicyArgs {
     /// Add the actions the fixes need (stopping apps, creating the budget, idle shutdown)
     #[arg(long)]
     pub with_fixes: bool,
+    /// Add the teardown's deletions (spaces, user profiles, the domain, notebook instances, MLflow servers, EFS), in a statement of their own; implies --with-fixes
+    #[arg(long)]
+    pub with_teardown: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -85,6 +88,8 @@ pub enum Module5Command {
     Verify(ProveArgs),
     /// Everything still billing, what it cost and will cost by morning (exit 1 if anything runs)
     Audit(AuditArgs),
+    /// End the course with nothing billing: stop compute, delete storage, delete the domain, in AWS's order
+    Teardown(TeardownArgs),
     /// Fix what the checks found, safely (dry run available, asks first)
     Fix {
         #[command(subcommand)]
@@ -335,6 +340,43 @@ pub struct AuditArgs {
     pub include_current: bool,
     /// With --stop: how long to wait for everything to stop, in seconds
     #[arg(long, default_value_t = 600, value_name = "SECONDS", allow_negative_numbers = true, value_parser = number::<u64>(0.0, None))]
+    pub wait: u64,
+    #[command(flatten)]
+    pub sweep: RegionFlags,
+    #[command(flatten)]
+    pub aws: AwsFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct TeardownArgs {
+    /// How far: compute (stop what bills by the hour), storage (also delete spaces, notebook instances, MLflow servers), domain (also user profiles, the domain and its EFS) [default: compute]
+    #[arg(long, value_enum)]
+    pub level: Option<crate::plan::Level>,
+    /// Print the plan (each step, what it saves, which files it deletes), change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Do not ask (without a terminal, only with an explicit --level)
+    #[arg(long)]
+    pub yes: bool,
+    /// Only this domain's Studio resources (apps, spaces, user profiles, the domain)
+    #[arg(long, value_name = "ID")]
+    pub domain_id: Option<String>,
+    /// Also stop the Studio app or notebook instance you are working in (last; ends this session). Its space, user profile and domain are never deleted from inside it
+    #[arg(long)]
+    pub include_current: bool,
+    /// Keep this resource (a space, notebook instance, domain id, EFS id… by name) and say why with --reason; repeatable
+    #[arg(long, value_name = "NAME", requires = "reason")]
+    pub keep: Vec<String>,
+    /// Why you keep what --keep names (recorded in your progress, shown to your instructor)
+    #[arg(long, value_name = "TEXT", requires = "keep")]
+    pub reason: Option<String>,
+    /// Stop keeping NAME (a later teardown deletes it)
+    #[arg(long, value_name = "NAME")]
+    pub unkeep: Vec<String>,
+    /// How long to wait for everything to stop and be deleted, in seconds
+    #[arg(long, default_value_t = 1800, value_name = "SECONDS", allow_negative_numbers = true, value_parser = number::<u64>(0.0, None))]
     pub wait: u64,
     #[command(flatten)]
     pub sweep: RegionFlags,

@@ -23,6 +23,7 @@ pub mod fuzzing;
 pub mod i18n;
 mod instructor;
 mod monitor;
+mod plan;
 pub mod progress;
 mod report;
 #[cfg(test)]

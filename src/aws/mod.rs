@@ -5,6 +5,7 @@
 
 pub mod access;
 mod collect;
+mod delete;
 pub mod fix;
 mod mfa;
 mod net;
@@ -22,7 +23,7 @@ use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 pub use collect::collect;
 
-use crate::snapshot::inventory::{RegionList, Target};
+use crate::snapshot::inventory::{Deletion, RegionList, Target};
 use crate::snapshot::{CallError, ErrorKind, Snapshot};
 
 /// A connection to the account: the SDK configuration, with credentials
@@ -137,23 +138,20 @@ impl Session {
         self.block_on(fix::stop(&self.in_region(region), target))
     }
 
-    /// Polls `targets` in `region` until each has settled or `limit` has
-    /// passed (see `fix::wait_until_stopped`).
-    pub fn wait_until_stopped(
-        &self,
-        region: &str,
-        targets: &[Target],
-        limit: Duration,
-        interval: Duration,
-        tick: impl FnMut(usize),
-    ) -> Vec<Result<String, CallError>> {
-        self.block_on(fix::wait_until_stopped(
-            &self.in_region(region),
-            targets,
-            limit,
-            interval,
-            tick,
-        ))
+    /// The status `target` is in now in `region` (`Deleted` once gone).
+    pub fn status(&self, region: &str, target: &Target) -> Result<String, CallError> {
+        self.block_on(fix::status(&self.in_region(region), target))
+    }
+
+    /// Makes the call that deletes `deletion` in `region` (done already when
+    /// it is gone).
+    pub fn delete(&self, region: &str, deletion: &Deletion) -> Result<(), CallError> {
+        self.block_on(delete::delete(&self.in_region(region), deletion))
+    }
+
+    /// The status `deletion`'s resource is in now in `region` (`Deleted` once gone).
+    pub fn deletion_status(&self, region: &str, deletion: &Deletion) -> Result<String, CallError> {
+        self.block_on(delete::status(&self.in_region(region), deletion))
     }
 
     /// The account the credentials belong to, and the configured region.

@@ -1,11 +1,16 @@
 //! Every AWS operation the tool calls, as its IAM action: the one list the
 //! IAM policy and the instructor's role template are generated from. Call
-//! sites name these constants.
+//! sites name these constants. Three kinds: read-only (the checks and the
+//! audit), the fixes' changes (stopping compute, the budget, idle shutdown),
+//! and the teardown's deletions and the waits only it makes.
 
 pub struct Operation {
     pub action: &'static str,
     /// Changes something in the account (only fixes do).
     pub mutating: bool,
+    /// Deletes what keeps data, or waits on such a deletion: only
+    /// `teardown --level storage|domain` calls it.
+    pub teardown: bool,
     /// Made with the source profile's credentials to obtain the learner's
     /// own (AssumeRole with MFA): granted where that role is set up, so not
     /// part of the checks' policy.
@@ -22,15 +27,19 @@ macro_rules! operations {
         pub const ALL: &[Operation] = &[$(Operation {
             action: $action,
             mutating: operations!(@m $($flag)?),
+            teardown: operations!(@t $($flag)?),
             identity: operations!(@i $($flag)?),
         }),*];
     };
     (@m) => { false };
     (@m mutating) => { true };
-    (@m identity) => { false };
+    (@m $other:ident) => { false };
+    (@t) => { false };
+    (@t teardown) => { true };
+    (@t $other:ident) => { false };
     (@i) => { false };
-    (@i mutating) => { false };
     (@i identity) => { true };
+    (@i $other:ident) => { false };
 }
 
 operations! {
@@ -80,12 +89,37 @@ operations! {
     UPDATE_DOMAIN = "sagemaker:UpdateDomain", mutating;
     UPDATE_USER_PROFILE = "sagemaker:UpdateUserProfile", mutating;
     ASSUME_ROLE_WITH_MFA = "sts:AssumeRole", identity;
+    DELETE_SPACE = "sagemaker:DeleteSpace", teardown;
+    DELETE_USER_PROFILE = "sagemaker:DeleteUserProfile", teardown;
+    DELETE_DOMAIN = "sagemaker:DeleteDomain", teardown;
+    DELETE_NOTEBOOK_INSTANCE = "sagemaker:DeleteNotebookInstance", teardown;
+    DELETE_MLFLOW_TRACKING_SERVER = "sagemaker:DeleteMlflowTrackingServer", teardown;
+    DESCRIBE_MOUNT_TARGETS = "elasticfilesystem:DescribeMountTargets", teardown;
+    DELETE_MOUNT_TARGET = "elasticfilesystem:DeleteMountTarget", teardown;
+    DELETE_FILE_SYSTEM = "elasticfilesystem:DeleteFileSystem", teardown;
 }
 
-fn actions(mutating: bool) -> Vec<&'static str> {
+/// The resources the teardown's actions may act on, by the resource types the
+/// Service Authorization Reference gives each one (every one of them
+/// requires its type: DeleteSpace `space*`, DeleteUserProfile
+/// `user-profile*`, DeleteDomain `domain*`, DeleteNotebookInstance
+/// `notebook-instance*`, DeleteMlflowTrackingServer
+/// `mlflow-tracking-server*`; DeleteMountTarget, DeleteFileSystem and
+/// DescribeMountTargets `file-system*`), in the `aws` partition, any region
+/// and account (the policy is the same for every learner).
+pub const TEARDOWN_RESOURCES: &[&str] = &[
+    "arn:aws:sagemaker:*:*:space/*",
+    "arn:aws:sagemaker:*:*:user-profile/*",
+    "arn:aws:sagemaker:*:*:domain/*",
+    "arn:aws:sagemaker:*:*:notebook-instance/*",
+    "arn:aws:sagemaker:*:*:mlflow-tracking-server/*",
+    "arn:aws:elasticfilesystem:*:*:file-system/*",
+];
+
+fn actions(keep: impl Fn(&Operation) -> bool) -> Vec<&'static str> {
     let mut actions: Vec<&str> = ALL
         .iter()
-        .filter(|o| o.mutating == mutating && !o.identity)
+        .filter(|o| !o.identity && keep(o))
         .map(|o| o.action)
         .collect();
     actions.sort_unstable();
@@ -95,29 +129,44 @@ fn actions(mutating: bool) -> Vec<&'static str> {
 
 /// The IAM actions of the checks and the audit, sorted.
 pub fn read_only() -> Vec<&'static str> {
-    actions(false)
+    actions(|o| !o.mutating && !o.teardown)
 }
 
 /// The IAM actions only the fixes need, sorted.
 pub fn mutating() -> Vec<&'static str> {
-    actions(true)
+    actions(|o| o.mutating)
+}
+
+/// The IAM actions only the teardown's `storage` and `domain` levels need, sorted.
+pub fn teardown() -> Vec<&'static str> {
+    actions(|o| o.teardown)
 }
 
 /// The least-privilege policy for the checks; with `with_fixes`, the actions
-/// fixes add.
-pub fn policy_json(with_fixes: bool) -> String {
+/// fixes add (stopping compute is the teardown's first level too); with
+/// `with_teardown`, both, and the teardown's deletions in a statement of
+/// their own, limited to the resource types they act on.
+pub fn policy_json(with_fixes: bool, with_teardown: bool) -> String {
     let mut statements = vec![serde_json::json!({
         "Sid": "SmCourseReadOnlyChecks",
         "Effect": "Allow",
         "Action": read_only(),
         "Resource": "*"
     })];
-    if with_fixes {
+    if with_fixes || with_teardown {
         statements.push(serde_json::json!({
             "Sid": "SmCourseFixes",
             "Effect": "Allow",
             "Action": mutating(),
             "Resource": "*"
+        }));
+    }
+    if with_teardown {
+        statements.push(serde_json::json!({
+            "Sid": "SmCourseTeardown",
+            "Effect": "Allow",
+            "Action": teardown(),
+            "Resource": TEARDOWN_RESOURCES
         }));
     }
     crate::util::json_pretty(&serde_json::json!({ "Version": "2012-10-17", "Statement": statements }))
@@ -138,7 +187,7 @@ mod tests {
 
     #[test]
     fn the_read_only_policy_holds_only_list_describe_view_and_get_actions() {
-        let policy: serde_json::Value = serde_json::from_str(&policy_json(false)).unwrap();
+        let policy: serde_json::Value = serde_json::from_str(&policy_json(false, false)).unwrap();
         assert_eq!(policy["Statement"].as_array().unwrap().len(), 1);
         for action in actions(&policy, 0) {
             let verb = action.split(':').nth(1).unwrap();
@@ -151,7 +200,8 @@ mod tests {
 
     #[test]
     fn the_fixes_add_exactly_the_mutating_actions() {
-        let policy: serde_json::Value = serde_json::from_str(&policy_json(true)).unwrap();
+        let policy: serde_json::Value = serde_json::from_str(&policy_json(true, false)).unwrap();
+        assert_eq!(policy["Statement"].as_array().unwrap().len(), 2);
         assert_eq!(
             actions(&policy, 1),
             [
@@ -171,13 +221,78 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_teardown_adds_its_deletions_apart_scoped_to_their_resource_types() {
+        let policy: serde_json::Value = serde_json::from_str(&policy_json(false, true)).unwrap();
+        let statements = policy["Statement"].as_array().unwrap();
+        assert_eq!(
+            statements.len(),
+            3,
+            "read-only, the fixes (stopping compute), the teardown"
+        );
+        assert_eq!(statements[2]["Sid"], "SmCourseTeardown");
+        assert_eq!(
+            actions(&policy, 2),
+            [
+                "elasticfilesystem:DeleteFileSystem",
+                "elasticfilesystem:DeleteMountTarget",
+                "elasticfilesystem:DescribeMountTargets",
+                "sagemaker:DeleteDomain",
+                "sagemaker:DeleteMlflowTrackingServer",
+                "sagemaker:DeleteNotebookInstance",
+                "sagemaker:DeleteSpace",
+                "sagemaker:DeleteUserProfile"
+            ]
+        );
+        // Never "*": each action acts on its own resource type only.
+        let resources: Vec<&str> = statements[2]["Resource"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        assert!(resources.iter().all(|r| r.starts_with("arn:aws:") && *r != "*"));
+        for action in teardown() {
+            let (service, _) = action.split_once(':').unwrap();
+            assert!(
+                resources.iter().any(|r| r.starts_with(&format!("arn:aws:{service}:"))),
+                "{action} has no resource of its service"
+            );
+        }
+        // Not in the read-only statement: a learner who only checks never gets them.
+        assert!(read_only().iter().all(|a| !teardown().contains(a)));
+        // Every deletion the teardown makes names one of them.
+        use crate::snapshot::inventory::Deletion;
+        for deletion in [
+            Deletion::Space {
+                domain_id: "d".into(),
+                name: "s".into(),
+            },
+            Deletion::UserProfile {
+                domain_id: "d".into(),
+                name: "u".into(),
+            },
+            Deletion::Domain { domain_id: "d".into() },
+            Deletion::NotebookInstance { name: "n".into() },
+            Deletion::MlflowTrackingServer { name: "m".into() },
+            Deletion::MountTargets {
+                file_system_id: "fs".into(),
+            },
+            Deletion::FileSystem {
+                file_system_id: "fs".into(),
+            },
+        ] {
+            assert!(teardown().contains(&deletion.action()), "{deletion:?}");
+        }
+    }
+
     /// Every SDK call in the code names its IAM action from this list, and
     /// every action here is in the generated policy: a call added without
     /// its permission fails this test. The whole of `src/` is read; calls
     /// outside `src/aws/` fail the shape test (`shape.rs`).
     #[test]
     fn every_operation_the_code_calls_is_in_the_policy() {
-        let policy = policy_json(true);
+        let policy = policy_json(true, true);
         let mut used = std::collections::BTreeSet::new();
         let mut calls = 0;
         for (path, text) in crate::shape::production_sources() {

@@ -37,6 +37,8 @@ pub enum Fix {
     Budget,
     /// Turn on idle shutdown on the domain.
     IdleShutdown,
+    /// End the course with nothing billing (`teardown`, at a level the learner picks).
+    Teardown,
 }
 
 /// Every check, in report order: the one list that validation, the wizard,

@@ -209,14 +209,21 @@ fn status_of(student: &StudentResult, id: &str) -> Option<Status> {
 /// that appears (all, or those of `--only`). JSON carries the same fields.
 struct Columns {
     progress: bool,
+    /// What the account proves, and whether its teardown is proven.
     on_account: bool,
+    /// What still bills, per hour and per month.
+    billing: bool,
     ids: Vec<&'static str>,
 }
+
+/// The checklist item a teardown proves.
+const TEARDOWN_ITEM: &str = "nothing-billing";
 
 fn columns(book: &Gradebook) -> Columns {
     Columns {
         progress: book.students.iter().any(|s| s.progress.is_some()),
         on_account: book.students.iter().any(|s| s.on_account.is_some()),
+        billing: book.students.iter().any(|s| s.still_billing.is_some()),
         ids: crate::checks::ids()
             .filter(|id| book.students.iter().any(|s| status_of(s, id).is_some()))
             .collect(),
@@ -228,6 +235,35 @@ fn on_account_text(student: &StudentResult) -> String {
         .on_account
         .as_ref()
         .map_or(String::new(), |a| format!("{}/{}", a.proven.len(), a.total))
+}
+
+/// Whether the account proves the teardown: `Some(true)`, `Some(false)`,
+/// or `None` (not read).
+fn teardown_proven(student: &StudentResult) -> Option<bool> {
+    student
+        .on_account
+        .as_ref()
+        .map(|a| a.proven.iter().any(|id| id == TEARDOWN_ITEM))
+}
+
+/// The same for a file (`true`, `false`, empty) and for people (✔, ✘).
+fn teardown_text(student: &StudentResult) -> &'static str {
+    teardown_proven(student).map_or("", |p| if p { "true" } else { "false" })
+}
+
+fn teardown_mark(student: &StudentResult) -> &'static str {
+    teardown_proven(student).map_or("", |p| if p { "✔" } else { "✘" })
+}
+
+/// "$0.23/h · $1.50/mo" (with "at least" when a figure is unknown).
+fn billing_text(student: &StudentResult, lang: Lang) -> String {
+    student.still_billing.as_ref().map_or(String::new(), |b| {
+        format!(
+            "{}/h · {}/mo",
+            crate::catalog::usd_at_least(b.per_hour_usd, b.partial, lang),
+            crate::catalog::usd_at_least(b.storage_monthly_usd, b.partial, lang)
+        )
+    })
 }
 
 fn checklist_text(student: &StudentResult) -> String {
@@ -250,13 +286,17 @@ fn headers(columns: &Columns, lang: Lang) -> Vec<String> {
     }
     if columns.on_account {
         headers.push(tr(lang, "instructor.on_account").to_string());
+        headers.push(tr(lang, "instructor.teardown").to_string());
+    }
+    if columns.billing {
+        headers.push(tr(lang, "instructor.still_billing").to_string());
     }
     headers
 }
 
 /// The first columns of a row, as the table and Markdown show them (the
 /// status is the score's "—" and the to-do list).
-fn cells(student: &StudentResult, columns: &Columns) -> Vec<String> {
+fn cells(student: &StudentResult, columns: &Columns, lang: Lang) -> Vec<String> {
     let mut row = vec![
         clean(&student.name),
         student.account.clone().unwrap_or_else(|| "?".into()),
@@ -268,6 +308,10 @@ fn cells(student: &StudentResult, columns: &Columns) -> Vec<String> {
     }
     if columns.on_account {
         row.push(on_account_text(student));
+        row.push(teardown_mark(student).to_string());
+    }
+    if columns.billing {
+        row.push(billing_text(student, lang));
     }
     row
 }
@@ -318,7 +362,7 @@ pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
         .students
         .iter()
         .map(|s| {
-            let mut row = cells(s, &columns);
+            let mut row = cells(s, &columns, lang);
             row.extend(ids.iter().map(|id| match s.status {
                 StudentStatus::Ok => symbol(status_of(s, id)).to_string(),
                 StudentStatus::Error => "?".into(),
@@ -408,7 +452,14 @@ pub fn csv(book: &Gradebook, delimiter: char) -> String {
         header.extend(["checklist_done", "checklist_total", "quizzes_passed", "quizzes_total"]);
     }
     if columns.on_account {
-        header.extend(["on_account_proven", "on_account_total"]);
+        header.extend(["on_account_proven", "on_account_total", "teardown_proven"]);
+    }
+    if columns.billing {
+        header.extend([
+            "still_billing_per_hour_usd",
+            "still_billing_monthly_usd",
+            "still_billing_partial",
+        ]);
     }
     header.extend(ids.iter().copied());
     header.push("error");
@@ -437,6 +488,19 @@ pub fn csv(book: &Gradebook, delimiter: char) -> String {
             let a = s.on_account.as_ref();
             row.push(a.map_or(String::new(), |a| a.proven.len().to_string()));
             row.push(a.map_or(String::new(), |a| a.total.to_string()));
+            row.push(teardown_text(s).to_string());
+        }
+        if columns.billing {
+            // A decimal comma where `;` separates the fields (a Portuguese
+            // spreadsheet's), else a point.
+            let number = |v: f64| match delimiter {
+                ';' => v.to_string().replace('.', ","),
+                _ => v.to_string(),
+            };
+            let b = s.still_billing.as_ref();
+            row.push(b.map_or(String::new(), |b| number(b.per_hour_usd)));
+            row.push(b.map_or(String::new(), |b| number(b.storage_monthly_usd)));
+            row.push(b.map_or(String::new(), |b| b.partial.to_string()));
         }
         row.extend(
             ids.iter()
@@ -468,7 +532,7 @@ pub fn markdown(book: &Gradebook, lang: Lang) -> String {
     out.push_str(&format!("\n|{}\n", "---|".repeat(headers.len() + columns.ids.len())));
     for s in &book.students {
         out.push('|');
-        for cell in cells(s, &columns) {
+        for cell in cells(s, &columns, lang) {
             out.push_str(&format!(" {} |", md(&cell)));
         }
         for id in &columns.ids {
@@ -523,6 +587,10 @@ pub fn junit(book: &Gradebook) -> String {
             }
             if columns.on_account {
                 properties.push(("on_account", on_account_text(s)));
+                properties.push(("teardown_proven", teardown_text(s).to_string()));
+            }
+            if columns.billing {
+                properties.push(("still_billing", billing_text(s, Lang::En)));
             }
             junit_xml::suite_with(&s.name, cases, &properties)
         })
@@ -654,7 +722,14 @@ mod tests {
         verified.name = "Bruno".into();
         verified.on_account = Some(AccountItems {
             proven: vec!["start-notebook".into()],
-            total: 3,
+            total: 4,
+        });
+        verified.still_billing = Some(StillBilling {
+            per_hour_usd: 0.23,
+            storage_monthly_usd: 1.5,
+            partial: false,
+            compute: Vec::new(),
+            storage: Vec::new(),
         });
         let missing = StudentResult {
             name: "Carla".into(),
@@ -678,23 +753,40 @@ mod tests {
         assert_eq!(
             csv.lines().next().unwrap(),
             "name,account,aws_region,status,passed,evaluated,checklist_done,checklist_total,quizzes_passed,\
-             quizzes_total,on_account_proven,on_account_total,identity,budget,spot-training,error"
+             quizzes_total,on_account_proven,on_account_total,teardown_proven,still_billing_per_hour_usd,\
+             still_billing_monthly_usd,still_billing_partial,identity,budget,spot-training,error"
         );
         assert!(
-            csv.lines().nth(2).unwrap().contains(",,,,,1,3,pass,fail,skip,"),
+            csv.lines()
+                .nth(2)
+                .unwrap()
+                .contains(",,,,,1,4,false,0.23,1.5,false,pass,fail,skip,"),
             "{csv}"
         );
+        let semicolons = super::csv(&book, ';');
+        assert!(semicolons.contains(";1;4;false;0,23;1,5;false;"), "{semicolons}");
         let md = markdown(&book, Lang::En);
         assert!(
-            md.contains("| Student | Account | Region | Score | Checklist | On account | `identity` |"),
+            md.contains(
+                "| Student | Account | Region | Score | Checklist | On account | Teardown proven | Still billing | `identity` |"
+            ),
             "{md}"
         );
         assert!(
-            md.contains("| Bruno | 111111111111 | eu-central-1 | 1/2 |  | 1/3 | pass |"),
+            md.contains("| Bruno | 111111111111 | eu-central-1 | 1/2 |  | 1/4 | ✘ | $0.23/h · $1.50/mo | pass |"),
             "{md}"
         );
         let table = table(&book, Lang::En, 200);
-        for header in ["Student", "Account", "Region", "Score", "Checklist", "On account"] {
+        for header in [
+            "Student",
+            "Account",
+            "Region",
+            "Score",
+            "Checklist",
+            "On account",
+            "Teardown proven",
+            "Still billing",
+        ] {
             assert!(table.lines().next().unwrap().contains(header), "{header}: {table}");
         }
         let junit = junit(&book);
@@ -716,7 +808,9 @@ mod tests {
                 ("passed", "1"),
                 ("evaluated", "2"),
                 ("checklist", ""),
-                ("on_account", "1/3")
+                ("on_account", "1/4"),
+                ("teardown_proven", "false"),
+                ("still_billing", "$0.23/h · $1.50/mo")
             ]
         );
         let json = json(&book);

@@ -9,6 +9,7 @@ use serde::Serialize;
 pub mod audit;
 pub mod checklist;
 pub mod junit;
+pub mod plan;
 pub mod verify;
 
 use crate::checks::{CheckResult, Resource, Status, StorageItem, tally};

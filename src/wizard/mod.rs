@@ -490,6 +490,7 @@ impl<'a> Wizard<'a> {
         let fix = match task.rule.as_str() {
             "budget" => Some(Fix::Budget),
             "idle-shutdown" => Some(Fix::IdleShutdown),
+            "nothing-billing" => Some(Fix::Teardown),
             _ => None,
         };
         let mut options = vec![
@@ -763,6 +764,7 @@ fn fix_label(fix: Fix, lang: Lang) -> &'static str {
         Fix::StopRunning => tr(lang, "wizard.fix_stop"),
         Fix::Budget => tr(lang, "wizard.fix_budget"),
         Fix::IdleShutdown => tr(lang, "wizard.fix_idle"),
+        Fix::Teardown => tr(lang, "wizard.fix_teardown"),
     }
 }
 

@@ -434,8 +434,8 @@ fn the_whole_module_can_be_finished_and_then_reviewed_or_restarted() {
     let mut script = Script::new(answers);
     let (outcome, out) = run(&course, &store, &mut script);
     assert_eq!(outcome, Outcome::Finished);
-    // Quizzes and tools tick four items; the other three need the account.
-    assert!(out.contains("Checklist (4/7)"), "{out}");
+    // Quizzes and tools tick four items; the other four need the account.
+    assert!(out.contains("Checklist (4/8)"), "{out}");
     let saved = module(&store);
     assert!(saved.completed_at.is_some());
     assert_eq!(saved.checklist.len(), 4);

@@ -3,8 +3,11 @@
 //! fixes (`fix budget`, `fix idle-shutdown`). Read-only unless asked; every
 //! change is confirmed (or `--yes`), can be dry-run, and is logged.
 
+mod engine;
 mod fix;
+mod interrupt;
 mod stop;
+mod teardown;
 
 use colored::Colorize;
 
@@ -22,6 +25,7 @@ use crate::snapshot::{CallError, Source};
 use crate::ui::{Output, Prompter, clean};
 
 pub use fix::{fix_budget, fix_budget_with, fix_idle, fix_idle_with};
+pub use teardown::{teardown, teardown_with};
 
 /// `check`: collect (or load the sandbox), judge, report.
 pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
