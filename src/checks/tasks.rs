@@ -270,13 +270,33 @@ impl Judge<'_> {
         let lang = self.lang;
         let none = BTreeMap::new();
         let kept = given.kept.unwrap_or(&none);
-        let is_kept = |names: &[Option<&str>]| names.iter().flatten().any(|n| kept.contains_key(*n));
         let mut still_billing = Vec::new();
         let mut still_storing = Vec::new();
         let mut problems = Vec::new();
         let mut regions = Vec::new();
         for s in std::iter::once(snapshot).chain(given.others.iter().copied()) {
             regions.extend(s.region.clone());
+            // A kept space or user profile keeps its domain, and so the
+            // domain's home EFS: a domain cannot go while they remain.
+            let mut names: Vec<&str> = kept.keys().map(String::as_str).collect();
+            let spaces = s
+                .spaces
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .map(|sp| (&sp.name, &sp.domain_id));
+            let profiles = s
+                .user_profiles
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .map(|p| (&p.name, &p.domain_id));
+            for (name, domain) in spaces.chain(profiles) {
+                if kept.contains_key(name) {
+                    names.push(domain);
+                }
+            }
+            let is_kept = |candidates: &[Option<&str>]| candidates.iter().flatten().any(|n| names.contains(n));
             let bill = bill::bill(self.prices, s);
             for b in bill.compute.iter().filter(|b| b.resource.bills_by_the_hour()) {
                 let (space, domain) = match &b.target {

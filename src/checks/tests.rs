@@ -1282,3 +1282,93 @@ fn a_sweep_merges_each_regions_result_into_one_with_its_region_and_fixes() {
     assert_eq!(merge_regions(Vec::new()), None);
     assert!(REGIONAL.iter().all(|id| get(id).is_some()));
 }
+
+/// `nothing-billing` with what the learner keeps and the other regions read.
+fn nothing_billing(course: &Course, s: &Snapshot, kept: &[(&str, &str)], others: &[&Snapshot]) -> tasks::TaskOutcome {
+    let judge = Judge {
+        course,
+        prices: &PriceBook::new(&course.instances),
+        lang: Lang::En,
+        expect_region: COURSE_REGION,
+    };
+    let kept: std::collections::BTreeMap<String, String> =
+        kept.iter().map(|(n, r)| (n.to_string(), r.to_string())).collect();
+    let given = tasks::Given {
+        module_started_at: None,
+        kept: Some(&kept),
+        others,
+    };
+    judge.task_given(course.task("teardown").unwrap(), s, &given)
+}
+
+/// An account torn down to nothing: no apps, notebooks, spaces or EFS.
+fn torn_down(course: &Course) -> Snapshot {
+    let mut s = empty(course);
+    s.spaces = Ok(Vec::new());
+    s.file_systems = Ok(Vec::new());
+    s.endpoints = Ok(Vec::new());
+    s
+}
+
+#[test]
+fn nothing_billing_is_proven_only_when_nothing_bills_in_any_region_read_but_what_is_kept() {
+    let course = course();
+    let s = torn_down(&course);
+    let proven = nothing_billing(&course, &s, &[], &[]);
+    assert!(proven.proven, "{proven:?}");
+    let proof = proven.proof.unwrap();
+    assert_eq!(
+        (proof.kind.as_str(), proof.name.as_str()),
+        ("NothingBilling", COURSE_REGION)
+    );
+    assert_eq!(proof.status, None, "nothing kept");
+    // A space and its domain's EFS bill by the GB-month: not proven…
+    let mut storing = s.clone();
+    storing.spaces = Ok(vec![Space {
+        domain_id: "d-1".into(),
+        name: "team".into(),
+        owner: Some("bruno".into()),
+        app_type: None,
+        settings: None,
+        sharing: Some("Shared".into()),
+        status: Some("InService".into()),
+    }]);
+    storing.file_systems = Ok(vec![FileSystem {
+        id: "fs-1".into(),
+        name: None,
+        size_bytes: Some(6144),
+        domain_id: Some("d-1".into()),
+        domain_exists: true,
+        mount_targets: 1,
+        state: "available".into(),
+    }]);
+    let not = nothing_billing(&course, &storing, &[], &[]);
+    assert!(!not.proven);
+    assert_eq!(not.still_storing.len(), 2);
+    assert!(not.problems.iter().any(|p| p.contains("team")), "{:?}", not.problems);
+    // …unless the learner keeps the space with a reason: its domain, and so
+    // the domain's EFS, stay with it.
+    let kept = nothing_billing(&course, &storing, &[("team", "module 6")], &[]);
+    assert!(kept.proven, "{kept:?}");
+    assert_eq!(kept.proof.unwrap().status.as_deref(), Some("team (module 6)"));
+    // An app that bills by the hour, even the one this tool runs in, counts.
+    let mut running = s.clone();
+    running.apps = Ok(vec![lab("InService", "2026-11-28T11:00:00Z")]);
+    let not = nothing_billing(&course, &running, &[], &[]);
+    assert!(!not.proven && not.still_billing.len() == 1, "{not:?}");
+    assert!(nothing_billing(&course, &running, &[("lab", "still working")], &[]).proven);
+    // Another region the course used: what bills there counts too.
+    let mut elsewhere = s.clone();
+    elsewhere.region = Some("us-east-1".into());
+    elsewhere.apps = Ok(vec![lab("InService", "2026-11-28T11:00:00Z")]);
+    let not = nothing_billing(&course, &s, &[], &[&elsewhere]);
+    assert!(!not.proven);
+    // A list that could not be read proves nothing.
+    let mut unread = s.clone();
+    unread.file_systems = Err(denied("elasticfilesystem:DescribeFileSystems"));
+    let not = nothing_billing(&course, &unread, &[], &[]);
+    assert!(
+        !not.proven && not.problems.iter().any(|p| p.contains("DescribeFileSystems")),
+        "{not:?}"
+    );
+}

@@ -693,3 +693,26 @@ fn section_7_fixes_are_a_shortcut_that_counts_once_verified() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn section_9_offers_the_teardown_and_ticks_nothing_billing_once_the_account_proves_it() {
+    let (_dir, course, store) = setup();
+    at_section(&store, "checklist");
+    // Resume; the checklist, then the teardown task: its fix (the teardown itself,
+    // index 2), then the check; leave at section 10.
+    let mut script = Script::new([Some(0), Some(0), Some(2), None]);
+    let mut empty = account_with(&course, Vec::new());
+    empty.spaces = Ok(Vec::new());
+    empty.file_systems = Ok(Vec::new());
+    empty.endpoints = Ok(Vec::new());
+    let (out, checked) = run_tasks(&course, &store, &mut script, vec![empty], &[]);
+    assert_eq!(checked, 1);
+    assert!(out.contains("Finish the course with nothing left billing"), "{out}");
+    assert!(out.contains("[fix applied: Teardown]"), "{out}");
+    assert!(
+        out.contains("Checklist ticked: Nothing left billing at the end of the course"),
+        "{out}"
+    );
+    let tick = &module(&store).checklist["nothing-billing"];
+    assert_eq!(tick.evidence.kind(), "task");
+}

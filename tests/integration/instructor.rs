@@ -346,7 +346,7 @@ fn learner_reports_merge_into_a_gradebook_and_wrong_accounts_are_flagged() {
     expect_code(&written, 0);
     let exported: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(exported["last_check"]["account"], ACCOUNT);
-    assert_eq!(exported["checklist"].as_array().unwrap().len(), 7);
+    assert_eq!(exported["checklist"].as_array().unwrap().len(), 8);
     assert_eq!(exported["quizzes"].as_array().unwrap().len(), 8);
     let item = |id: &str| {
         exported["checklist"]
@@ -395,7 +395,7 @@ fn learner_reports_merge_into_a_gradebook_and_wrong_accounts_are_flagged() {
             ("budget".to_string(), "pass".to_string())
         ]
     );
-    assert_eq!(ana_row["progress"]["checklist_total"], 7);
+    assert_eq!(ana_row["progress"]["checklist_total"], 8);
     assert_eq!(ana_row["progress"]["checklist_done"], 2);
     assert_eq!(
         ana_row["progress"]["evidence"],

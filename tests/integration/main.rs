@@ -15,6 +15,7 @@ mod network;
 mod regions;
 mod studio;
 mod tasks;
+mod teardown;
 mod tools;
 mod util;
 mod wizard;

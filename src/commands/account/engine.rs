@@ -439,12 +439,13 @@ impl Engine<'_, '_> {
     }
 }
 
-/// What the earlier run of the same command did, when it did not finish:
-/// the steps it got done (not repeated: what is done is gone from the
-/// account), and the call it had in flight.
+/// What the earlier run of the same command did, when it did not get
+/// everything done (stopped, or a step failed): the steps it got done (not
+/// repeated: what is done is gone from the account), and the call it had
+/// in flight.
 fn say_earlier(changes: &Changes<'_>, earlier: &Journal, plan: &Plan, out: &mut Output) -> Result<()> {
     let lang = changes.ctx.lang;
-    if earlier.finished {
+    if earlier.records.iter().all(|r| r.state == State::Done) {
         return Ok(());
     }
     let (done, _, _, _) = earlier.counts();
