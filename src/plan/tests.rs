@@ -115,6 +115,19 @@ fn account(course: &Course) -> Snapshot {
     s
 }
 
+/// The session's own app: JupyterLab in the private space `lab`.
+fn in_lab() -> Current {
+    Current {
+        kind: crate::snapshot::inventory::ResourceKind::StudioApp,
+        name: "default".into(),
+        region: Some("us-east-1".into()),
+        domain_id: Some("d-course".into()),
+        user_profile: None,
+        space: Some("lab".into()),
+        app_type: Some("JupyterLab".into()),
+    }
+}
+
 fn plan_of(s: &Snapshot, level: Level, kept: &BTreeMap<String, String>, include_current: bool) -> Plan {
     let course = course();
     let prices = PriceBook::new(&course.instances);
@@ -267,15 +280,7 @@ fn domain_goes_in_aws_order_apps_spaces_profiles_domain_then_left_behind_efs() {
 fn inside_studio_the_space_profile_and_domain_of_the_session_stay_and_say_why() {
     let course = course();
     let mut s = account(&course);
-    s.local.current = Some(Current {
-        kind: crate::snapshot::inventory::ResourceKind::StudioApp,
-        name: "default".into(),
-        region: Some("us-east-1".into()),
-        domain_id: Some("d-course".into()),
-        user_profile: None,
-        space: Some("lab".into()),
-        app_type: Some("JupyterLab".into()),
-    });
+    s.local.current = Some(in_lab());
     // The bill marks the current app (as the collector's snapshot would).
     let compute = plan_of(&s, Level::Compute, &BTreeMap::new(), false);
     assert!(
@@ -344,15 +349,7 @@ fn audit_stop_puts_the_learners_own_resource_last() {
         app(Some("lab"), None, "JupyterLab", "default", "InService"),
         app(Some("shared"), None, "CodeEditor", "default", "InService"),
     ]);
-    s.local.current = Some(Current {
-        kind: crate::snapshot::inventory::ResourceKind::StudioApp,
-        name: "default".into(),
-        region: Some("us-east-1".into()),
-        domain_id: Some("d-course".into()),
-        user_profile: None,
-        space: Some("lab".into()),
-        app_type: Some("JupyterLab".into()),
-    });
+    s.local.current = Some(in_lab());
     let prices = PriceBook::new(&course.instances);
     let audit = crate::audit::assess(
         &prices,

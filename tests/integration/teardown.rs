@@ -109,6 +109,17 @@ fn journal(learner: &Learner) -> Option<Value> {
         .and_then(|t| serde_json::from_str(&t).ok())
 }
 
+/// Runs the domain teardown again: it must complete (exit 0) and leave
+/// nothing billing. Returns what it said, continuing the earlier run.
+fn completes_again(emulator: &Emulator, learner: &Learner) -> String {
+    let again = emulator.run(learner, &["module5", "teardown", "--level", "domain", "--yes"]);
+    expect_code(&again, 0);
+    assert_eq!(billing(learner, emulator), (Vec::new(), Vec::new()));
+    let said = words(&again);
+    assert!(said.contains("Continuing the earlier run"), "{said}");
+    said
+}
+
 #[test]
 fn level_domain_leaves_nothing_billing_and_a_second_run_has_nothing_to_do() {
     let emulator = Emulator::start();
@@ -340,12 +351,8 @@ fn a_refused_deletion_stops_what_depends_on_it_says_why_and_a_second_run_finishe
         .collect();
     assert!(states.contains(&"failed") && states.contains(&"blocked"), "{states:?}");
 
-    let again = emulator.run(&learner, &["module5", "teardown", "--level", "domain", "--yes"]);
-    expect_code(&again, 0);
-    let again = words(&again);
-    assert!(again.contains("Continuing the earlier run"), "{again}");
+    let again = completes_again(&emulator, &learner);
     assert!(again.contains("done by the earlier run"), "{again}");
-    assert_eq!(billing(&learner, &emulator), (Vec::new(), Vec::new()));
 }
 
 #[test]
@@ -443,12 +450,8 @@ fn ctrl_c_finishes_the_call_in_flight_says_what_was_done_and_a_second_run_comple
     let calls = audit_log(&learner).len();
     assert!(calls > 0);
 
-    let again = emulator.run(&learner, &["module5", "teardown", "--level", "domain", "--yes"]);
-    expect_code(&again, 0);
-    let words = words(&again);
-    assert!(words.contains("Continuing the earlier run"), "{words}");
-    assert!(!words.contains('✘'), "completes without an error: {words}");
-    assert_eq!(billing(&learner, &emulator), (Vec::new(), Vec::new()));
+    let again = completes_again(&emulator, &learner);
+    assert!(!again.contains('✘'), "completes without an error: {again}");
 }
 
 #[test]
@@ -461,11 +464,8 @@ fn a_killed_teardown_run_again_completes_without_an_error() {
     let learner = Learner::new();
     let output = interrupted(&emulator, &learner, "-KILL");
     assert_eq!(output.status.code(), None, "killed");
-    let again = emulator.run(&learner, &["module5", "teardown", "--level", "domain", "--yes"]);
-    expect_code(&again, 0);
-    let words = words(&again);
-    assert!(words.contains("Continuing the earlier run"), "{words}");
-    assert_eq!(billing(&learner, &emulator), (Vec::new(), Vec::new()));
+    let again = completes_again(&emulator, &learner);
+    assert!(!again.contains('✘'), "completes without an error: {again}");
 }
 
 /// Runs the binary as if inside the private space's JupyterLab app.
@@ -711,4 +711,58 @@ fn iam_policy_with_teardown_passes_parliament_with_nothing_above_low() {
             String::from_utf8_lossy(&found.stderr)
         );
     }
+}
+
+#[test]
+fn nothing_billing_is_judged_in_every_region_the_course_used_and_teardown_reaches_them() {
+    let emulator = Emulator::start();
+    // The course's first task was done in us-east-1; a notebook is left there.
+    Seed::in_region(&emulator, "us-east-1").notebook("virginia-nb", "ml.t3.medium", 600);
+    let learner = Learner::new();
+    std::fs::create_dir_all(learner.home()).unwrap();
+    let progress = serde_json::json!({
+        "version": 2,
+        "modules": {"module5": {"tasks": {"start-notebook": {
+            "at": "2026-11-28T10:00:00Z", "account": ACCOUNT, "region": "us-east-1"
+        }}}}
+    });
+    std::fs::write(learner.progress_path(), progress.to_string()).unwrap();
+    let verify = || emulator.run(&learner, &["module5", "verify", "nothing-billing", "--format", "json"]);
+    let output = verify();
+    expect_code(&output, 1);
+    let task = &json(&output)["items"][0]["tasks"][0];
+    let names: Vec<&str> = task["still_billing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["virginia-nb"],
+        "the configured region ({REGION}) is empty: {task}"
+    );
+    // The teardown of that region, then the proof names both regions.
+    let output = emulator.run(
+        &learner,
+        &[
+            "module5",
+            "teardown",
+            "--regions",
+            "us-east-1",
+            "--level",
+            "storage",
+            "--yes",
+        ],
+    );
+    expect_code(&output, 0);
+    assert!(
+        words(&output).contains("notebook instance virginia-nb · us-east-1"),
+        "{}",
+        stdout(&output)
+    );
+    let output = verify();
+    expect_code(&output, 0);
+    let proof = &json(&output)["items"][0]["tasks"][0]["proof"];
+    assert_eq!(proof["name"], format!("{REGION}, us-east-1"), "{proof}");
 }

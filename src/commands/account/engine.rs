@@ -162,7 +162,7 @@ pub(super) fn execute(
                 sent.push(order);
             }
         }
-        engine.wait(calls, &mut journal, &sent, out)?;
+        engine.wait(calls, &mut journal, &sent);
         engine.states(&journal, &sent, out)?;
     }
     let interrupted = engine.guard.hit();
@@ -325,7 +325,7 @@ impl Engine<'_, '_> {
 
     /// Reads each step of `sent` until it has taken effect, failed, or the
     /// run's wait is over (then it is timed out); Ctrl-C stops the wait.
-    fn wait(&mut self, calls: &mut dyn Calls, journal: &mut Journal, sent: &[usize], out: &mut Output) -> Result<()> {
+    fn wait(&mut self, calls: &mut dyn Calls, journal: &mut Journal, sent: &[usize]) {
         let lang = self.lang();
         let bar = crate::ui::spinner(self.changes.ctx.spinner, "");
         let mut round = 0;
@@ -388,8 +388,6 @@ impl Engine<'_, '_> {
             round += 1;
         }
         bar.finish_and_clear();
-        let _ = out;
-        Ok(())
     }
 
     /// Sleeps `interval` (not past the deadline); false when Ctrl-C came.
@@ -505,7 +503,7 @@ fn say_after(changes: &Changes<'_>, outcome: &Outcome, out: &mut Output) -> Resu
         out.line(&tr(lang, "engine.timed_out").yellow().to_string())?;
     }
     if failed + blocked > 0 && !outcome.interrupted {
-        out.line(&tr(lang, "engine.run_again").to_string())?;
+        out.line(tr(lang, "engine.run_again"))?;
     }
     if outcome.interrupted {
         out.line(
