@@ -16,6 +16,12 @@ struct Script {
     answers: VecDeque<Option<usize>>,
     shown: Vec<String>,
     options: Vec<Vec<String>>,
+    /// Where each select's cursor started.
+    starts: Vec<usize>,
+    /// How many prompts had been shown at each pause.
+    pauses: Vec<usize>,
+    /// Esc at the pause with this number (0-based), else Enter.
+    leave_at_pause: Option<usize>,
     /// Each question's prompt (English) and its right option's text.
     key: Vec<(String, String)>,
 }
@@ -27,6 +33,9 @@ impl Script {
             answers: answers.into_iter().collect(),
             shown: Vec::new(),
             options: Vec::new(),
+            starts: Vec::new(),
+            pauses: Vec::new(),
+            leave_at_pause: None,
             key: course
                 .questions
                 .iter()
@@ -46,9 +55,10 @@ impl Script {
 }
 
 impl Prompter for Script {
-    fn select(&mut self, message: &str, options: &[String], _help: &str) -> Result<usize, Leave> {
+    fn select_from(&mut self, message: &str, options: &[String], _help: &str, start: usize) -> Result<usize, Leave> {
         self.shown.push(message.to_string());
         self.options.push(options.to_vec());
+        self.starts.push(start);
         match self.answers.pop_front() {
             Some(Some(RIGHT)) => {
                 let right = self.right_option(message);
@@ -92,6 +102,21 @@ impl Prompter for Script {
             None => panic!("the script ran out at {message:?}"),
         }
     }
+
+    fn pause(&mut self, _message: &str) -> Result<(), Leave> {
+        let number = self.pauses.len();
+        self.pauses.push(self.shown.len());
+        if self.leave_at_pause == Some(number) {
+            Err(Leave)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// `text` with every run of white space (line breaks, indents) as one space.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn setup() -> (tempfile::TempDir, Course, Store) {
@@ -332,13 +357,15 @@ fn a_wrong_answer_shows_the_hint_and_allows_one_more_try_which_does_not_score() 
     // Quiz: wrong then right (after the hint), then two right; leave.
     let mut script = Script::new([Some(0), Some(WRONG), Some(RIGHT), Some(RIGHT), Some(RIGHT), None]);
     let (_, out) = run(&course, &store, &mut script);
+    // Wrapped to the width: compared with line breaks and indents as spaces.
+    let out = flat(&out);
     let first = course
         .questions
         .iter()
         .find(|q| script.shown[1].ends_with(&q.en.prompt))
         .unwrap();
     assert!(
-        out.contains(&format!("Not yet. Hint: {}", first.en.hint.as_deref().unwrap())),
+        out.contains(&flat(&format!("Not yet. Hint: {}", first.en.hint.as_deref().unwrap()))),
         "{out}"
     );
     assert!(out.contains("Right on the second try"), "{out}");
@@ -346,7 +373,7 @@ fn a_wrong_answer_shows_the_hint_and_allows_one_more_try_which_does_not_score() 
     assert_eq!(script.options[1], script.options[2], "in the same order");
     // The explanation comes after the second try, not before.
     let hint_at = out.find("Not yet. Hint").unwrap();
-    let explained_at = out.find(&first.en.explanation[..40]).unwrap();
+    let explained_at = out.find(&flat(&first.en.explanation)[..40]).unwrap();
     assert!(hint_at < explained_at);
     let saved = module(&store);
     let answer = &saved.answers[&first.id];
