@@ -102,6 +102,66 @@ pub fn trf(lang: Lang, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> St
     text
 }
 
+/// A number written the program's way (`1234.5`, `-0.25`) in the learner's
+/// notation: Portuguese puts a decimal comma and groups thousands with a
+/// point (`1.234,5`); English is left as written.
+pub fn number(text: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    if !whole.chars().all(|c| c.is_ascii_digit()) {
+        return text.replace('.', ",");
+    }
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    match fraction {
+        Some(f) => format!("{sign}{grouped},{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// `value` with `decimals` decimals, in the learner's notation.
+pub fn fixed(value: f64, decimals: usize, lang: Lang) -> String {
+    number(&format!("{value:.decimals$}"), lang)
+}
+
+/// `value` as Rust prints it (no trailing zeros: `12.5`, `2`), in the
+/// learner's notation.
+pub fn num(value: f64, lang: Lang) -> String {
+    number(&value.to_string(), lang)
+}
+
+/// The words of `text` holding a number with a decimal point (`23.09`,
+/// `$0.23/h`), which Portuguese text must not have. A point before a group
+/// of exactly three digits is a thousands point (`1.234,56`); instance
+/// names (`ml.t3.medium`) are not numbers.
+#[cfg(test)]
+pub(crate) fn decimal_points(text: &str) -> Vec<&str> {
+    text.split_whitespace()
+        .filter(|word| !word.trim_start_matches(['(', '“', '`']).starts_with("ml."))
+        .filter(|word| {
+            let chars: Vec<char> = word.chars().collect();
+            (1..chars.len().saturating_sub(1)).any(|i| {
+                let digits_after = chars[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+                chars[i] == '.' && chars[i - 1].is_ascii_digit() && digits_after > 0 && digits_after != 3
+            })
+        })
+        .collect()
+}
+
 /// The `{name}` placeholders of a text, sorted, for the in-step checks.
 pub(crate) fn placeholders(text: &str) -> Vec<String> {
     let mut names: Vec<String> = text
@@ -118,6 +178,25 @@ pub(crate) fn placeholders(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn portuguese_numbers_have_a_decimal_comma_and_a_thousands_point() {
+        assert_eq!(number("23.09", Lang::Pt), "23,09");
+        assert_eq!(number("1234.5", Lang::Pt), "1.234,5");
+        assert_eq!(number("20440", Lang::Pt), "20.440");
+        assert_eq!(number("-1234567.891", Lang::Pt), "-1.234.567,891");
+        assert_eq!(number("999", Lang::Pt), "999");
+        assert_eq!(number("1234.5", Lang::En), "1234.5");
+        assert_eq!(fixed(23.0912, 2, Lang::Pt), "23,09");
+        assert_eq!(num(12.5, Lang::Pt), "12,5");
+        assert_eq!(num(2.0, Lang::Pt), "2");
+    }
+
+    #[test]
+    fn the_decimal_point_finder_tells_decimals_from_thousands_and_names() {
+        let text = "23.09 GiB, US$ 1.234,56 e $0.23/h em ml.t3.medium (ml.g4dn.xlarge) 2.5 h; 15.360 MiB";
+        assert_eq!(decimal_points(text), ["23.09", "$0.23/h", "2.5"]);
+    }
 
     fn lang(vars: &[(&str, &str)]) -> Lang {
         Lang::from_env(|name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()))

@@ -180,8 +180,18 @@ pub fn resource_line(r: &Resource, lang: Lang) -> String {
     }
 }
 
-fn badge(status: Status) -> String {
-    let text = format!("{:<5}", status.name().to_uppercase());
+/// A check's mark and status word in the learner's language, padded to
+/// the language's longest so the titles line up.
+fn badge(status: Status, lang: Lang) -> String {
+    let word = |s: Status| match s {
+        Status::Pass => tr(lang, "report.badge_pass"),
+        Status::Fail => tr(lang, "report.badge_fail"),
+        Status::Warn => tr(lang, "report.badge_warn"),
+        Status::Skip => tr(lang, "report.badge_skip"),
+        Status::Error => tr(lang, "report.badge_error"),
+    };
+    let pad = Status::ALL.iter().map(|s| word(*s).chars().count()).max().unwrap_or(5);
+    let text = format!("{:<pad$}", word(status));
     match status {
         Status::Pass => format!("✔ {text}").green().bold().to_string(),
         Status::Fail => format!("✘ {text}").red().bold().to_string(),
@@ -221,7 +231,7 @@ pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
     out.push('\n');
     let indent = "          ";
     for check in report.checks {
-        out.push_str(&format!("{} {}\n", badge(check.status), check.title.bold()));
+        out.push_str(&format!("{} {}\n", badge(check.status, lang), check.title.bold()));
         out.push_str(&wrap_plain(&clean(&check.summary), width, indent, indent));
         for resource in &check.resources {
             // A sweep says where each one runs.
@@ -259,8 +269,11 @@ pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
                 ));
             }
             for command in &fix.commands {
-                // Commands are shown whole, never wrapped, so they can be copied.
-                out.push_str(&format!("{indent}$ {}\n", clean(command).cyan()));
+                // Broken only between arguments, with continuations: still one
+                // command when copied.
+                for line in crate::ui::text::command(&clean(command), width, indent).lines() {
+                    out.push_str(&format!("{}\n", line.cyan()));
+                }
             }
         }
         out.push('\n');

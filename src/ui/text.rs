@@ -80,6 +80,74 @@ pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
     out
 }
 
+/// A shell command for the learner to copy, after `indent` and `$ `: on one
+/// line when it fits, else broken between arguments with ` \` at each line
+/// end (an option kept with its value), so that pasted whole it is still
+/// the same command. An argument longer than a line (a quoted JSON value)
+/// is never split.
+pub fn command(command: &str, width: usize, indent: &str) -> String {
+    let first = format!("{indent}$ ");
+    let rest = format!("{indent}    ");
+    if display_width(&first) + display_width(command) <= width {
+        return format!("{first}{command}\n");
+    }
+    let mut words: Vec<String> = Vec::new();
+    for token in shell_words(command) {
+        match words.last_mut() {
+            Some(last) if last.starts_with("--") && !last.contains(' ') && !token.starts_with('-') => {
+                last.push(' ');
+                last.push_str(&token);
+            }
+            _ => words.push(token),
+        }
+    }
+    let mut out = String::new();
+    let mut line = first.clone();
+    let mut empty = true;
+    for word in words {
+        // Room for the word and, after it, " \".
+        if !empty && display_width(&line) + 1 + display_width(&word) + 2 > width {
+            out.push_str(&line);
+            out.push_str(" \\\n");
+            line = rest.clone();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(&word);
+        empty = false;
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
+
+/// A command's words, split at spaces outside quotes (quotes kept).
+fn shell_words(command: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    for c in command.chars() {
+        match (quote, c) {
+            (None, ' ') => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+                continue;
+            }
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), _) if q == c => quote = None,
+            _ => {}
+        }
+        word.push(c);
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
 /// Renders a table that fits `width` columns, wrapping cell text when needed.
 pub fn table(headers: &[String], rows: &[Vec<String>], width: usize) -> String {
     let columns = headers.len();
@@ -180,6 +248,32 @@ mod tests {
 
     fn plain() {
         colored::control::set_override(false);
+    }
+
+    #[test]
+    fn a_long_command_breaks_between_arguments_with_continuations() {
+        plain();
+        let cmd = "aws sagemaker delete-app --domain-id d-practice01 --user-profile-name ana \
+                   --app-type KernelGateway --app-name forgotten-kernel --region eu-central-1";
+        assert_eq!(command(cmd, 200, "  "), format!("  $ {cmd}\n"));
+        let text = command(cmd, 60, "  ");
+        assert_eq!(
+            text,
+            "  $ aws sagemaker delete-app --domain-id d-practice01 \\\n      \
+             --user-profile-name ana --app-type KernelGateway \\\n      \
+             --app-name forgotten-kernel --region eu-central-1\n"
+        );
+        // Pasted into a shell, the continuations join it back.
+        let joined = text
+            .replace(" \\\n", " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(joined, format!("$ {cmd}"));
+        // A quoted argument stays whole, even longer than a line.
+        let json = "aws sagemaker update-domain --domain-id d-1 --default-user-settings '{\"JupyterLabAppSettings\": {\"A\": 1}}'";
+        let text = command(json, 40, "");
+        assert!(text.contains("'{\"JupyterLabAppSettings\": {\"A\": 1}}'"), "{text}");
     }
 
     #[test]
