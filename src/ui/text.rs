@@ -58,11 +58,16 @@ pub fn inline(text: &str) -> String {
 }
 
 /// Wrapping rules for all text: lines break at spaces only, never inside a
-/// hyphenated word, a date or a command (`2026-11-20`, `start-stop`).
+/// hyphenated word, a date, a command, a path or a URL (`2026-11-20`,
+/// `start-stop`, `America/Sao_Paulo`, `https://…/pricing/`): textwrap's
+/// default would also break after a slash. A word longer than a line is
+/// left whole (the terminal wraps it; a URL stays one piece to copy).
 pub fn wrap_options<'a>(width: usize, first: &'a str, rest: &'a str) -> textwrap::Options<'a> {
     textwrap::Options::new(width.max(20))
         .initial_indent(first)
         .subsequent_indent(rest)
+        .break_words(false)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
         .word_splitter(textwrap::WordSplitter::NoHyphenation)
 }
 
@@ -187,7 +192,9 @@ pub fn table(headers: &[String], rows: &[Vec<String>], width: usize) -> String {
         let wrapped: Vec<Vec<String>> = (0..columns)
             .map(|i| {
                 let text = inline(cells.get(i).map(String::as_str).unwrap_or(""));
-                let options = textwrap::Options::new(widths[i]).word_splitter(textwrap::WordSplitter::NoHyphenation);
+                let options = textwrap::Options::new(widths[i])
+                    .word_separator(textwrap::WordSeparator::AsciiSpace)
+                    .word_splitter(textwrap::WordSplitter::NoHyphenation);
                 textwrap::wrap(&text, options)
                     .into_iter()
                     .map(|l| l.into_owned())
@@ -248,6 +255,20 @@ mod tests {
 
     fn plain() {
         colored::control::set_override(false);
+    }
+
+    #[test]
+    fn lines_break_at_spaces_only_never_after_a_slash_or_a_hyphen() {
+        let text = "see https://aws.amazon.com/sagemaker/pricing/ or run sm-course module5 in America/Sao_Paulo";
+        for width in 20..60 {
+            let wrapped = wrap_plain(text, width, "", "");
+            let words: Vec<&str> = wrapped.split_whitespace().collect();
+            assert_eq!(
+                words,
+                text.split_whitespace().collect::<Vec<_>>(),
+                "at {width}: {wrapped}"
+            );
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ use expectrl::{Regex, Session, WaitStatus};
 use sm_course::course::Course;
 use sm_course::i18n::Lang;
 
+use crate::screen::Screen;
 use crate::util::*;
 
 const DOWN: &str = "\x1b[B";
@@ -14,8 +15,38 @@ const ENTER: &str = "\r";
 const ESC: &str = "\x1b";
 const CTRL_C: &str = "\x03";
 
+/// The pause line, in either language, however wrapped.
+const PAUSE: &str = r"Press\s+Enter\s+to\s+continue|Enter\s+para\s+continuar";
+
+/// Screen text with escape sequences dropped and every run of white space
+/// as one space, for finding text however it was wrapped.
+fn flat(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        out.push(if c.is_whitespace() { ' ' } else { c });
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 struct Tty {
     session: Session,
+    /// Everything the wizard showed, played back at the window's size.
+    screen: Screen,
+    /// The wizard waits at a pause line already read past.
+    paused: bool,
 }
 
 impl Tty {
@@ -24,25 +55,84 @@ impl Tty {
     }
 
     fn start_with(learner: &Learner, lang: &str, configure: impl FnOnce(&mut Command)) -> Tty {
-        let mut cmd = Command::new(BIN);
-        cmd.args(["module5", "--lang", lang])
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("SM_COURSE_HOME", learner.home())
-            .env("TERM", "xterm-256color")
-            .env("NO_COLOR", "1");
+        // Wide, so hardly any prompt or option is wrapped.
+        Tty::start_sized(learner, lang, 250, 40, configure)
+    }
+
+    /// The wizard in a `cols`×`rows` window (set by `stty` before the
+    /// program starts, so it never sees another size).
+    fn start_sized(learner: &Learner, lang: &str, cols: u16, rows: u16, configure: impl FnOnce(&mut Command)) -> Tty {
+        let mut cmd = Command::new("sh");
+        cmd.args([
+            "-c",
+            r#"stty cols "$1" rows "$2" && shift 2 && exec "$@""#,
+            "sh",
+            &cols.to_string(),
+            &rows.to_string(),
+            BIN,
+            "module5",
+            "--lang",
+            lang,
+        ])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("SM_COURSE_HOME", learner.home())
+        .env("TERM", "xterm-256color")
+        .env("NO_COLOR", "1");
         configure(&mut cmd);
         let mut session = Session::spawn(cmd).expect("spawn in a pty");
-        // Wide, so no prompt or option is wrapped and each is found by its text.
-        session.get_process_mut().set_window_size(250, 40).unwrap();
+        session.get_process_mut().set_window_size(cols, rows).unwrap();
         session.set_expect_timeout(Some(Duration::from_secs(15)));
-        Tty { session }
+        Tty {
+            session,
+            screen: Screen::new(usize::from(cols), usize::from(rows)),
+            paused: false,
+        }
+    }
+
+    /// Waits for `pattern`, pressing Enter at every pause line before it
+    /// (each pause shows text that was read). The screen text up to it.
+    #[track_caller]
+    fn wait_for(&mut self, pattern: &str, what: &str) -> Vec<u8> {
+        let needle = format!("(?s)(?:{pattern})|(?:{PAUSE})");
+        loop {
+            if std::mem::take(&mut self.paused) {
+                self.send(ENTER);
+            }
+            let found = match self.session.expect(Regex(needle.as_str())) {
+                Ok(found) => found,
+                Err(e) => panic!("waiting for {what:?}: {e}\nscreen:\n{}", self.screen.lines().join("\n")),
+            };
+            self.screen.feed(found.as_bytes());
+            let pause = Regex(PAUSE);
+            let mut wanted = false;
+            for m in found.matches() {
+                if expectrl::Needle::check(&pause, m, false).is_ok_and(|p| !p.is_empty()) {
+                    self.paused = true;
+                } else {
+                    wanted = true;
+                }
+            }
+            if wanted {
+                return found.as_bytes().to_vec();
+            }
+        }
     }
 
     #[track_caller]
     fn expect(&mut self, text: &str) {
-        if let Err(e) = self.session.expect(text) {
-            panic!("waiting for {text:?}: {e}");
+        self.wait_for(&loose(text), text);
+    }
+
+    /// Waits for the next pause line, and stays there.
+    #[track_caller]
+    fn expect_pause(&mut self) {
+        if !std::mem::take(&mut self.paused) {
+            let found = match self.session.expect(Regex(PAUSE)) {
+                Ok(found) => found,
+                Err(e) => panic!("waiting for a pause: {e}"),
+            };
+            self.screen.feed(found.as_bytes());
         }
     }
 
@@ -63,15 +153,12 @@ impl Tty {
     /// other option when `right` is false. Returns the question's id.
     #[track_caller]
     fn answer(&mut self, course: &Course, lang: Lang, right: bool) -> String {
-        let found = match self.session.expect(Regex(r"(?s)\[\d+/\d+\] .*?(to move|para mover)")) {
-            Ok(found) => found,
-            Err(e) => panic!("waiting for a question: {e}"),
-        };
-        let screen = String::from_utf8_lossy(found.as_bytes()).into_owned();
+        let found = self.wait_for(r"\[\d+/\d+\] .*?(?:to\s+move|para\s+mover)", "a question");
+        let screen = flat(&found);
         let question = course
             .questions
             .iter()
-            .find(|q| screen.contains(&q.text(lang).prompt))
+            .find(|q| screen.contains(&flat(q.text(lang).prompt.as_bytes())))
             .unwrap_or_else(|| panic!("no known question on screen: {screen}"));
         let text = question.text(lang);
         // The options in the order shown: by where each appears on screen.
@@ -81,7 +168,7 @@ impl Tty {
             .enumerate()
             .map(|(i, o)| {
                 let at = screen
-                    .find(o.as_str())
+                    .find(&flat(o.as_bytes()))
                     .unwrap_or_else(|| panic!("option {o:?} not on screen: {screen}"));
                 (at, i)
             })
@@ -95,7 +182,16 @@ impl Tty {
         question.id.clone()
     }
 
-    fn exit_code(self) -> i32 {
+    /// Words the screen showed broken across two rows.
+    fn broken_words(&self) -> Vec<crate::screen::Break> {
+        self.screen.broken_words()
+    }
+
+    fn exit_code(mut self) -> i32 {
+        // What the wizard printed last (its goodbye) is part of the screen.
+        if let Ok(found) = self.session.expect(expectrl::Eof) {
+            self.screen.feed(found.as_bytes());
+        }
         match self.session.get_process().wait().unwrap() {
             WaitStatus::Exited(_, code) => code,
             other => panic!("the wizard did not exit normally: {other:?}"),
