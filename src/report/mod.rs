@@ -15,7 +15,7 @@ use crate::i18n::{Lang, tr, trf};
 use crate::snapshot::Source;
 use crate::snapshot::running::{RegionSource, ResourceKind, Skip, SkippedRegion};
 use crate::ui::clean;
-use crate::ui::text::{heading, wrap, wrap_plain};
+use crate::ui::text::{heading, wrap, wrap_plain, wrapped_heading};
 
 pub const SCHEMA: u32 = 1;
 
@@ -210,7 +210,7 @@ pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
     if report.source == Source::Sandbox {
         title.push_str(&format!(" · {}", tr(lang, "report.sandbox")));
     }
-    out.push_str(&heading(&clean(&title)));
+    out.push_str(&wrapped_heading(&clean(&title), width, heading));
     out.push_str(&format!("{}\n", report.generated_at.dimmed()));
     if let Some(sweep) = &report.sweep {
         let regions = regions_phrase(&sweep.regions, lang);

@@ -18,6 +18,7 @@ pub enum Screen {
     /// No pacing (output that is not a terminal, most tests).
     Off,
     /// A fixed size (tests).
+    #[cfg(test)]
     Fixed { rows: usize, cols: usize },
     /// The terminal's, read at each decision so a resize counts.
     Terminal,
@@ -28,6 +29,7 @@ impl Screen {
     fn size(self) -> Option<(usize, usize)> {
         match self {
             Screen::Off => None,
+            #[cfg(test)]
             Screen::Fixed { rows, cols } => Some((rows, cols)),
             Screen::Terminal => {
                 terminal_size::terminal_size().map(|(w, h)| (usize::from(h.0), usize::from(w.0).max(1)))

@@ -256,7 +256,6 @@ impl Prompter for InquirePrompter {
 
     fn pause(&mut self, message: &str) -> std::result::Result<(), Leave> {
         use colored::Colorize;
-        use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
         use crossterm::terminal;
         let lines: Vec<String> = textwrap::wrap(message, super::text::wrap_options(self.width, "", ""))
             .into_iter()
@@ -268,36 +267,15 @@ impl Prompter for InquirePrompter {
                 }
             })
             .collect();
-        let mut err = std::io::stderr();
-        let _ = write!(err, "{}", lines.join("\n"));
-        let _ = err.flush();
-        // Without raw mode (not a terminal after all) there is no key to wait for.
+        // Raw mode before the line shows, so a key pressed as soon as it
+        // appears is read as a key (a line break typed in cooked mode would
+        // arrive as Ctrl-J). Without it (not a terminal after all) there is
+        // no key to wait for.
         let raw = terminal::enable_raw_mode().is_ok();
-        let mut result = Ok(());
-        while raw {
-            match event::read() {
-                Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => {
-                    let ctrl_c = key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
-                    match key.code {
-                        KeyCode::Enter | KeyCode::Char(' ') | KeyCode::PageDown if !ctrl_c => break,
-                        KeyCode::Esc | KeyCode::Char('q') => {
-                            result = Err(Leave);
-                            break;
-                        }
-                        _ if ctrl_c => {
-                            result = Err(Leave);
-                            break;
-                        }
-                        _ => {}
-                    }
-                }
-                Ok(_) => {}
-                Err(_) => {
-                    result = Err(Leave);
-                    break;
-                }
-            }
-        }
+        let mut err = std::io::stderr();
+        let _ = write!(err, "{}", lines.join("\r\n"));
+        let _ = err.flush();
+        let result = if raw { pause_key() } else { Ok(()) };
         if raw {
             let _ = terminal::disable_raw_mode();
         }
@@ -309,6 +287,33 @@ impl Prompter for InquirePrompter {
         );
         let _ = err.flush();
         result
+    }
+}
+
+/// Waits, in raw mode, for a key that ends a pause: Enter, space or Page
+/// Down go on; Esc, q or Ctrl-C leave.
+fn pause_key() -> std::result::Result<(), Leave> {
+    use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+    loop {
+        let Event::Key(key) = event::read().map_err(|_| Leave)? else {
+            continue;
+        };
+        if key.kind == KeyEventKind::Release {
+            continue;
+        }
+        let ctrl = |c| key.code == KeyCode::Char(c) && key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl('c') {
+            return Err(Leave);
+        }
+        // Enter typed ahead, before raw mode, comes as a line feed (Ctrl-J).
+        if ctrl('j') {
+            return Ok(());
+        }
+        match key.code {
+            KeyCode::Enter | KeyCode::Char(' ') | KeyCode::PageDown => return Ok(()),
+            KeyCode::Esc | KeyCode::Char('q') => return Err(Leave),
+            _ => {}
+        }
     }
 }
 

@@ -253,8 +253,10 @@ impl<'a> Wizard<'a> {
         options: &[String],
         start: usize,
     ) -> Result<usize, Step> {
+        // Questions and options are Markdown: `code` shows as the lessons show it.
+        let options: Vec<String> = options.iter().map(|o| inline(o)).collect();
         prompter
-            .select_from(message, options, tr(self.lang, "wizard.help"), start)
+            .select_from(&inline(message), &options, tr(self.lang, "wizard.help"), start)
             .map_err(|Leave| Step::Leave)
     }
 
@@ -510,9 +512,8 @@ impl<'a> Wizard<'a> {
         let text = question.text(lang);
         let mut order: Vec<usize> = (0..text.options.len()).collect();
         self.rng.borrow_mut().shuffle(&mut order);
-        // Quiz text is Markdown: `code` shows as the lessons show it.
-        let shown: Vec<String> = order.iter().map(|&i| inline(&text.options[i])).collect();
-        let message = format!("{prefix} {}", inline(&text.prompt));
+        let shown: Vec<String> = order.iter().map(|&i| text.options[i].clone()).collect();
+        let message = format!("{prefix} {}", text.prompt);
         let pick = self.ask(prompter, &message, &shown)?;
         let correct = self.module(file).record_answer(course, &question.id, order[pick]);
         self.save(file)?;

@@ -579,6 +579,7 @@ fn sandbox_results_and_failed_runs_never_tick() {
     answers.extend([Some(1), Some(0), Some(2), None]);
     let mut script = Script::new(answers);
     let (_, out) = run_live(&course, &store, &mut script, &[Err("no AWS credentials found")]);
+    let out = flat(&out);
     assert!(out.contains("practice account (sandbox)"), "{out}");
     assert!(out.contains("Sandbox results never tick the checklist."), "{out}");
     assert!(

@@ -251,8 +251,10 @@ impl Screen {
             if !joins(&tail, true) || !joins(&head, false) {
                 continue;
             }
+            // Could it have fitted on a row, after the upper row's indent?
             let word = format!("{tail}{head}");
-            if display_width(&word) <= self.cols {
+            let indent = upper.cells.iter().take_while(|c| **c == ' ').count();
+            if display_width(&word) <= self.cols.saturating_sub(indent) {
                 breaks.push(Break {
                     word,
                     rows: [upper.text(), lower.text()],
