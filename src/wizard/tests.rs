@@ -141,6 +141,20 @@ struct Canned<'a> {
     accounts: VecDeque<crate::snapshot::Snapshot>,
 }
 
+impl<'a> Canned<'a> {
+    /// Nothing queued: every reading must be given by the test.
+    fn new(course: &'a Course) -> Self {
+        Canned {
+            course,
+            queue: VecDeque::new(),
+            snapshots: VecDeque::new(),
+            waits: VecDeque::new(),
+            checked: 0,
+            accounts: VecDeque::new(),
+        }
+    }
+}
+
 impl LiveChecks for Canned<'_> {
     fn snapshot(&mut self, _sandbox: bool) -> Result<crate::snapshot::Snapshot, String> {
         self.checked += 1;
@@ -215,12 +229,8 @@ fn run_live(
     let mut out = Vec::new();
     let mut warn = Vec::new();
     let mut canned = Canned {
-        course,
         queue: live.iter().cloned().collect(),
-        snapshots: VecDeque::new(),
-        waits: VecDeque::new(),
-        checked: 0,
-        accounts: VecDeque::new(),
+        ..Canned::new(course)
     };
     let outcome = wizard.run(script, &mut canned, &mut out, &mut warn).unwrap();
     (outcome, String::from_utf8(out).unwrap())
@@ -238,12 +248,9 @@ fn run_tasks(
     let wizard = Wizard::new(course, Lang::En, store, 80, 42);
     let mut out = Vec::new();
     let mut canned = Canned {
-        course,
-        queue: VecDeque::new(),
         snapshots: snapshots.into(),
         waits: waits.iter().copied().collect(),
-        checked: 0,
-        accounts: VecDeque::new(),
+        ..Canned::new(course)
     };
     wizard.run(script, &mut canned, &mut out, &mut Vec::new()).unwrap();
     (String::from_utf8(out).unwrap(), canned.checked)
@@ -502,6 +509,15 @@ fn start_over_declined_goes_back_to_the_menu_and_erases_nothing() {
     assert_eq!(module(&store).answers.len(), 1);
 }
 
+/// From the resume menu of a session at section 5 to its live checks: resume,
+/// on to the quiz, every question right, both hands-on tasks skipped.
+fn to_start_stop_checks(course: &Course) -> Vec<Option<usize>> {
+    let mut answers = vec![Some(0), Some(0)];
+    answers.extend(right_answers(course, "start-stop"));
+    answers.extend(task_skips(course, "start-stop"));
+    answers
+}
+
 /// Starts a session at `slug` with the questions before it answered.
 fn at_section(store: &Store, slug: &str) {
     let mut file = ProgressFile {
@@ -520,9 +536,7 @@ fn section_5_checks_passing_on_an_account_where_nothing_ran_tick_nothing() {
     at_section(&store, "start-stop");
     // Resume, quiz, then: check my account (clean) → check again
     // (neglected: apps running) → no fix now → go on → leave at section 6.
-    let mut answers = vec![Some(0), Some(0)];
-    answers.extend(right_answers(&course, "start-stop"));
-    answers.extend(task_skips(&course, "start-stop"));
+    let mut answers = to_start_stop_checks(&course);
     answers.extend([Some(0), Some(0), Some(1), Some(2), None]);
     let mut script = Script::new(answers);
     let (_, out) = run_live(&course, &store, &mut script, &[Ok("clean"), Ok("neglected")]);
@@ -743,24 +757,18 @@ fn the_wizards_own_stop_and_a_passing_recheck_prove_the_stop_task_and_the_menu_m
     // Resume, the quiz, skip both tasks; check the account (an app started
     // in this module still runs) → stop it (the fix) → check again (it is
     // deleted) → go on → leave at section 6.
-    let mut answers = vec![Some(0), Some(0)];
-    answers.extend(right_answers(&course, "start-stop"));
-    answers.extend(task_skips(&course, "start-stop"));
+    let mut answers = to_start_stop_checks(&course);
     answers.extend([Some(0), Some(0), Some(0), Some(2), None]);
     let mut script = Script::new(answers);
     let wizard = Wizard::new(&course, Lang::En, &store, 80, 42);
     let mut out = Vec::new();
     let mut canned = Canned {
-        course: &course,
-        queue: VecDeque::new(),
-        snapshots: VecDeque::new(),
-        waits: VecDeque::new(),
-        checked: 0,
         accounts: [
             account_with(&course, vec![lab_app("InService")]),
             account_with(&course, vec![lab_app("Deleted")]),
         ]
         .into(),
+        ..Canned::new(&course)
     };
     wizard.run(&mut script, &mut canned, &mut out, &mut Vec::new()).unwrap();
     let out = String::from_utf8(out).unwrap();
@@ -800,24 +808,18 @@ fn the_wizards_own_stop_and_a_passing_recheck_prove_the_stop_task_and_the_menu_m
 fn a_recheck_that_still_fails_after_the_fix_proves_nothing() {
     let (_dir, course, store) = setup();
     at_section(&store, "start-stop");
-    let mut answers = vec![Some(0), Some(0)];
-    answers.extend(right_answers(&course, "start-stop"));
-    answers.extend(task_skips(&course, "start-stop"));
+    let mut answers = to_start_stop_checks(&course);
     // Check → stop → check again (still running) → not now → go on → leave.
     answers.extend([Some(0), Some(0), Some(0), Some(1), Some(2), None]);
     let mut script = Script::new(answers);
     let wizard = Wizard::new(&course, Lang::En, &store, 80, 42);
     let mut canned = Canned {
-        course: &course,
-        queue: VecDeque::new(),
-        snapshots: VecDeque::new(),
-        waits: VecDeque::new(),
-        checked: 0,
         accounts: [
             account_with(&course, vec![lab_app("InService")]),
             account_with(&course, vec![lab_app("InService")]),
         ]
         .into(),
+        ..Canned::new(&course)
     };
     wizard
         .run(&mut script, &mut canned, &mut Vec::new(), &mut Vec::new())
@@ -893,14 +895,7 @@ fn run_on_60x24(course: &Course, store: &Store, script: &mut Script) -> (Vec<Sho
         line: Vec::new(),
     };
     let wizard = Wizard::new(course, Lang::En, store, 59, 42).paced(Screen::Fixed { rows: 24, cols: 60 });
-    let mut canned = Canned {
-        course,
-        queue: VecDeque::new(),
-        snapshots: VecDeque::new(),
-        waits: VecDeque::new(),
-        checked: 0,
-        accounts: VecDeque::new(),
-    };
+    let mut canned = Canned::new(course);
     let mut logged = Logged {
         script,
         log: log.clone(),
