@@ -66,9 +66,9 @@ pub fn wrap_options<'a>(width: usize, first: &'a str, rest: &'a str) -> textwrap
     textwrap::Options::new(width.max(20))
         .initial_indent(first)
         .subsequent_indent(rest)
-        .break_words(false)
         .word_separator(textwrap::WordSeparator::AsciiSpace)
         .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .break_words(false)
 }
 
 /// Text taken as it is (no markup), wrapped with the given indents.
