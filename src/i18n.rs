@@ -144,24 +144,6 @@ pub fn num(value: f64, lang: Lang) -> String {
     number(&value.to_string(), lang)
 }
 
-/// The words of `text` holding a number with a decimal point (`23.09`,
-/// `$0.23/h`), which Portuguese text must not have. A point before a group
-/// of exactly three digits is a thousands point (`1.234,56`); instance
-/// names (`ml.t3.medium`) are not numbers.
-#[cfg(test)]
-pub(crate) fn decimal_points(text: &str) -> Vec<&str> {
-    text.split_whitespace()
-        .filter(|word| !word.trim_start_matches(['(', '“', '`']).starts_with("ml."))
-        .filter(|word| {
-            let chars: Vec<char> = word.chars().collect();
-            (1..chars.len().saturating_sub(1)).any(|i| {
-                let digits_after = chars[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
-                chars[i] == '.' && chars[i - 1].is_ascii_digit() && digits_after > 0 && digits_after != 3
-            })
-        })
-        .collect()
-}
-
 /// The `{name}` placeholders of a text, sorted, for the in-step checks.
 pub(crate) fn placeholders(text: &str) -> Vec<String> {
     let mut names: Vec<String> = text
@@ -190,12 +172,6 @@ mod tests {
         assert_eq!(fixed(23.0912, 2, Lang::Pt), "23,09");
         assert_eq!(num(12.5, Lang::Pt), "12,5");
         assert_eq!(num(2.0, Lang::Pt), "2");
-    }
-
-    #[test]
-    fn the_decimal_point_finder_tells_decimals_from_thousands_and_names() {
-        let text = "23.09 GiB, US$ 1.234,56 e $0.23/h em ml.t3.medium (ml.g4dn.xlarge) 2.5 h; 15.360 MiB";
-        assert_eq!(decimal_points(text), ["23.09", "$0.23/h", "2.5"]);
     }
 
     fn lang(vars: &[(&str, &str)]) -> Lang {

@@ -94,9 +94,11 @@ pub fn usd_cents(value: f64, lang: Lang) -> String {
     dollars(&format!("{value:.2}"), lang)
 }
 
+/// (In Portuguese a no-break space after `US$`: a line never ends between
+/// the sign and its amount.)
 fn dollars(amount: &str, lang: Lang) -> String {
     match lang {
-        Lang::Pt => format!("US$ {}", crate::i18n::number(amount, lang)),
+        Lang::Pt => format!("US$\u{a0}{}", crate::i18n::number(amount, lang)),
         Lang::En => format!("${amount}"),
     }
 }
@@ -361,10 +363,10 @@ mod tests {
         assert_eq!(usd(4.386, Lang::En), "$4.39");
         assert_eq!(usd(0.0, Lang::En), "$0.00");
         // Brazilian notation in Portuguese.
-        assert_eq!(usd(0.575, Lang::Pt), "US$ 0,575");
-        assert_eq!(usd(611.2, Lang::Pt), "US$ 611,20");
-        assert_eq!(usd(20440.0, Lang::Pt), "US$ 20.440,00");
-        assert_eq!(usd_cents(0.4, Lang::Pt), "US$ 0,40");
+        assert_eq!(usd(0.575, Lang::Pt), "US$\u{a0}0,575");
+        assert_eq!(usd(611.2, Lang::Pt), "US$\u{a0}611,20");
+        assert_eq!(usd(20440.0, Lang::Pt), "US$\u{a0}20.440,00");
+        assert_eq!(usd_cents(0.4, Lang::Pt), "US$\u{a0}0,40");
     }
 
     #[test]

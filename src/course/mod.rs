@@ -322,4 +322,4 @@ impl Course {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
