@@ -306,7 +306,7 @@ pub struct RegionFlags {
 pub struct AuditArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Offer to stop what is running (DeleteApp, StopNotebookInstance)
+    /// Offer to stop what bills by the hour (apps, notebook instances, MLflow servers, warm pools; more with the --include flags)
     #[arg(long)]
     pub stop: bool,
     /// With --stop: stop everything listed without asking (endpoints only with --include-endpoints)
@@ -321,6 +321,12 @@ pub struct AuditArgs {
     /// With --stop: batch transform jobs too (each confirmed by name on a terminal; what they have not written is lost)
     #[arg(long, requires = "stop")]
     pub include_transform_jobs: bool,
+    /// With --stop: training and processing jobs in progress too (each confirmed by name on a terminal; what they have not saved is lost)
+    #[arg(long, requires = "stop")]
+    pub include_jobs: bool,
+    /// With --stop: HyperPod clusters too, deleted (each confirmed by name on a terminal)
+    #[arg(long, requires = "stop")]
+    pub include_clusters: bool,
     /// The time zone of "by 08:00 tomorrow" (an IANA name; default: TZ, else this machine's)
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,

@@ -4,12 +4,13 @@
 //!
 //! 1. `error`, `i18n`: errors and exit statuses; messages in both languages
 //! 2. `util`, `ui`: clock and atomic writes; terminal text, prompts, output
-//! 3. `snapshot`: the serialisable picture of an account, and what runs
+//! 3. `snapshot`: the serialisable picture of an account: the inventory of what bills
 //! 4. `aws`, `catalog`: the only SDK user; instance data, prices, advisor
 //! 5. `course`: lessons as data, loaded and validated
 //! 6. `checks`: the registry and the pure judges
-//! 7. `progress`, `auditlog`, `report`, `audit`, `monitor`: learner state;
-//!    the log of changes; renderers; what runs and what it costs; this machine
+//! 7. `progress`, `auditlog`, `audit`, `report`, `monitor`: learner state;
+//!    the log of changes; what bills and what it costs; renderers (the
+//!    audit's too); this machine
 //! 8. `instructor`, `wizard`: a class; the guided course
 //! 9. `cli`, `context`: the command line; what the process was started with
 //! 10. `commands`: one module per command group
@@ -28,7 +29,7 @@ const LAYERS: &[&[&str]] = &[
     &["aws", "catalog"],
     &["course"],
     &["checks"],
-    &["progress", "auditlog", "report", "audit", "monitor"],
+    &["progress", "auditlog", "audit", "report", "monitor"],
     &["instructor", "wizard"],
     &["cli", "context"],
     &["commands"],

@@ -1,5 +1,7 @@
 //! Talking to AWS: the SDK configuration from the standard chain, the quick
-//! credentials check, and the collector that builds a `Snapshot`.
+//! credentials check, the collector that builds the inventory (one
+//! `Snapshot` per region read), and the calls that change an account. The
+//! SDK's configuration never leaves this module: commands ask a `Session`.
 
 pub mod access;
 mod collect;
@@ -18,15 +20,16 @@ use aws_sdk_sts::config::ProvideCredentials;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
-pub use collect::{collect, collect_running};
+pub use collect::collect;
 
-use crate::snapshot::{CallError, ErrorKind};
+use crate::snapshot::inventory::{RegionList, Target};
+use crate::snapshot::{CallError, ErrorKind, Snapshot};
 
 /// A connection to the account: the SDK configuration, with credentials
 /// checked, and the runtime its calls run on.
 pub struct Session {
     runtime: tokio::runtime::Runtime,
-    pub config: SdkConfig,
+    config: SdkConfig,
 }
 
 /// Loads the configuration and checks that there are credentials (exit 2,
@@ -76,69 +79,156 @@ pub fn runtime(lang: crate::i18n::Lang) -> crate::error::Result<tokio::runtime::
 
 impl Session {
     /// The same account and credentials, in another region.
-    pub fn in_region(&self, region: &str) -> SdkConfig {
+    fn in_region(&self, region: &str) -> SdkConfig {
         if self.config.region().is_some_and(|r| r.as_ref() == region) {
             return self.config.clone();
         }
         self.config.to_builder().region(Region::new(region.to_string())).build()
     }
 
-    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+    fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
         self.runtime.block_on(future)
     }
 
     /// Runs `future` with a spinner on stderr saying `message` (on a terminal only).
-    pub fn with_spinner<F: std::future::Future>(&self, spinner: bool, message: &str, future: F) -> F::Output {
+    fn with_spinner<F: std::future::Future>(&self, spinner: bool, message: &str, future: F) -> F::Output {
         let bar = crate::ui::spinner(spinner, message);
         let result = self.runtime.block_on(future);
         bar.finish_and_clear();
         result
     }
+
+    /// The inventory of the regions `wanted` names (see `Inventory`), read
+    /// at once behind a spinner; exit 2 when the server's certificate is
+    /// not trusted (nothing can be read then).
+    pub fn inventory(
+        &self,
+        wanted: &regions::Wanted,
+        lang: crate::i18n::Lang,
+        spinner: bool,
+    ) -> crate::error::Result<Inventory> {
+        let inventory = self.with_spinner(spinner, crate::i18n::tr(lang, "aws.reading"), async {
+            let list = regions::list(&self.config, wanted).await;
+            let configured = self.config.region().map(|r| r.to_string());
+            let others: Vec<String> = match wanted {
+                regions::Wanted::Configured => Vec::new(),
+                _ => list
+                    .regions
+                    .iter()
+                    .filter(|r| Some(*r) != configured.as_ref())
+                    .cloned()
+                    .collect(),
+            };
+            let (home, others) = tokio::join!(collect(&self.config), regions::collect_in(&self.config, &others));
+            Inventory { list, home, others }
+        });
+        for snapshot in std::iter::once(&inventory.home).chain(&inventory.others) {
+            if let Some(error) = untrusted(&self.config, &snapshot.identity, lang) {
+                return Err(error);
+            }
+        }
+        Ok(inventory)
+    }
+
+    /// Makes the call that stops (or releases) `target` in `region`.
+    pub fn stop(&self, region: &str, target: &Target) -> Result<(), CallError> {
+        self.block_on(fix::stop(&self.in_region(region), target))
+    }
+
+    /// Polls `targets` in `region` until each has settled or `limit` has
+    /// passed (see `fix::wait_until_stopped`).
+    pub fn wait_until_stopped(
+        &self,
+        region: &str,
+        targets: &[Target],
+        limit: Duration,
+        interval: Duration,
+        tick: impl FnMut(usize),
+    ) -> Vec<Result<String, CallError>> {
+        self.block_on(fix::wait_until_stopped(
+            &self.in_region(region),
+            targets,
+            limit,
+            interval,
+            tick,
+        ))
+    }
+
+    /// The account the credentials belong to, and the configured region.
+    pub fn identity(&self) -> Result<(String, String), CallError> {
+        self.block_on(fix::identity(&self.config))
+    }
+
+    /// The ids of the configured region's Studio domains.
+    pub fn domain_ids(&self) -> Result<Vec<String>, CallError> {
+        self.block_on(fix::domain_ids(&self.config))
+    }
+
+    pub fn budget_exists(&self, account: &str, name: &str) -> Result<bool, CallError> {
+        self.block_on(fix::budget_exists(&self.config, account, name))
+    }
+
+    pub fn create_budget(&self, account: &str, plan: &fix::BudgetPlan) -> Result<(), CallError> {
+        self.block_on(fix::create_budget(&self.config, account, plan))
+    }
+
+    pub fn read_idle(&self, scope: &fix::IdleScope) -> Result<fix::IdleState, CallError> {
+        self.block_on(fix::read_idle(&self.config, scope))
+    }
+
+    pub fn set_idle(&self, scope: &fix::IdleScope, minutes: i32) -> Result<(), CallError> {
+        self.block_on(fix::set_idle(&self.config, scope, minutes))
+    }
+
+    /// The Price List of each region, parsed by `parse`, a few regions at
+    /// a time behind a spinner.
+    pub fn fetch_prices<T>(
+        &self,
+        spinner: bool,
+        message: &str,
+        regions: &[String],
+        parse: impl Fn(&str, Vec<String>) -> T,
+    ) -> Vec<(String, Result<T, CallError>)> {
+        self.with_spinner(spinner, message, pricing::fetch_each(&self.config, regions, parse))
+    }
 }
 
-/// Reads the account live into a snapshot.
+/// Reads the account live into a snapshot of the configured region.
 pub fn snapshot(
     args: &AwsArgs,
     lang: crate::i18n::Lang,
     spinner: bool,
 ) -> crate::error::Result<crate::snapshot::Snapshot> {
-    let session = connect(args, lang)?;
-    let snapshot = session.with_spinner(spinner, crate::i18n::tr(lang, "aws.reading"), collect(&session.config));
-    match untrusted(&session.config, &snapshot.identity, lang) {
-        Some(error) => Err(error),
-        None => Ok(snapshot),
-    }
+    let inventory = connect(args, lang)?.inventory(&regions::Wanted::Configured, lang, spinner)?;
+    Ok(inventory.home)
 }
 
-/// What runs in each region of a sweep, beside the snapshot.
-pub struct Sweep {
-    pub list: crate::snapshot::running::RegionList,
-    pub runs: Vec<crate::snapshot::running::Running>,
+/// What a read of the account holds: the configured region read whole (the
+/// snapshot every check judges), and every other region a sweep asks for
+/// (`--regions`, `--all-regions`), each read for what bills there.
+pub struct Inventory {
+    pub list: RegionList,
+    pub home: Snapshot,
+    pub others: Vec<Snapshot>,
 }
 
-/// Reads the account into a snapshot and, for a sweep, what runs in each
-/// region asked for: all at once, so the regions cost about one region's time.
-pub fn snapshot_and_sweep(
-    args: &AwsArgs,
-    lang: crate::i18n::Lang,
-    spinner: bool,
-    wanted: &regions::Wanted,
-) -> crate::error::Result<(crate::snapshot::Snapshot, Option<Sweep>)> {
-    if *wanted == regions::Wanted::Configured {
-        return Ok((snapshot(args, lang, spinner)?, None));
-    }
-    let session = connect(args, lang)?;
-    let (snapshot, sweep) = session.with_spinner(spinner, crate::i18n::tr(lang, "aws.reading"), async {
-        let sweep = async {
-            let list = regions::list(&session.config, wanted).await;
-            let runs = regions::collect_running_in(&session.config, &list.regions).await;
-            Sweep { list, runs }
-        };
-        tokio::join!(collect(&session.config), sweep)
-    });
-    match untrusted(&session.config, &snapshot.identity, lang) {
-        Some(error) => Err(error),
-        None => Ok((snapshot, Some(sweep))),
+impl Inventory {
+    /// The snapshots of the regions asked for, in the list's order: the
+    /// configured region's alone without a sweep, else each region of the
+    /// list (the configured one only when the list names it).
+    pub fn asked(&self) -> Vec<&Snapshot> {
+        if self.list.source == crate::snapshot::inventory::RegionSource::Configured {
+            return vec![&self.home];
+        }
+        self.list
+            .regions
+            .iter()
+            .filter_map(|region| {
+                std::iter::once(&self.home)
+                    .chain(&self.others)
+                    .find(|s| s.region.as_ref() == Some(region))
+            })
+            .collect()
     }
 }
 

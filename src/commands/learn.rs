@@ -254,6 +254,8 @@ impl LiveChecks for AccountChecks<'_> {
                     dry_run: false,
                     include_endpoints: false,
                     include_transform_jobs: false,
+                    include_jobs: false,
+                    include_clusters: false,
                     tz: None,
                     include_current: false,
                     wait: 120,

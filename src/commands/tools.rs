@@ -317,13 +317,9 @@ fn refresh(regions: &[String], ctx: &Context) -> std::result::Result<Vec<Refresh
         ..ctx.aws_args(&Default::default())
     };
     let session = crate::aws::connect(&args, lang).map_err(|e| e.to_string())?;
-    let fetched = session.with_spinner(
-        ctx.spinner,
-        tr(lang, "prices.fetching"),
-        pricing::fetch_each(&session.config, regions, |region, items| {
-            prices::parse_price_list(&items, region)
-        }),
-    );
+    let fetched = session.fetch_prices(ctx.spinner, tr(lang, "prices.fetching"), regions, |region, items| {
+        prices::parse_price_list(&items, region)
+    });
     Ok(fetched
         .into_iter()
         .map(|(region, result)| {

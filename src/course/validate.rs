@@ -352,6 +352,13 @@ impl Course {
                 ));
             }
         }
+        problems.extend(
+            self.instances
+                .published
+                .problems(&self.instances)
+                .into_iter()
+                .map(|p| format!("prices.toml: {p}")),
+        );
         problems
     }
 }

@@ -58,6 +58,42 @@ pub struct StudentResult {
     /// hours, the budget and idle shutdown), of those it could.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_account: Option<AccountItems>,
+    /// `instructor verify`: what still bills on the account, from the same
+    /// inventory `audit` reads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub still_billing: Option<StillBilling>,
+}
+
+/// What bills on a student's account: compute by the hour (the learner's
+/// own app included: an instructor sees everything), storage by the month.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct StillBilling {
+    pub per_hour_usd: f64,
+    pub storage_monthly_usd: f64,
+    /// Some price or size is unknown: the figures are lower bounds.
+    pub partial: bool,
+    pub compute: Vec<crate::checks::Resource>,
+    pub storage: Vec<crate::checks::StorageItem>,
+}
+
+impl StillBilling {
+    pub fn of(bill: &crate::checks::bill::Bill) -> StillBilling {
+        let compute: Vec<crate::checks::Resource> = bill
+            .compute
+            .iter()
+            .filter(|b| b.resource.bills_by_the_hour())
+            .map(|b| b.resource.clone())
+            .collect();
+        let (per_hour, _, compute_partial) = crate::checks::bill::totals(&compute);
+        let (monthly, storage_partial) = crate::checks::bill::storage_totals(&bill.storage);
+        StillBilling {
+            per_hour_usd: per_hour,
+            storage_monthly_usd: monthly,
+            partial: compute_partial || storage_partial,
+            compute,
+            storage: bill.storage.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -428,6 +464,7 @@ mod tests {
             summary: format!("{id} summary"),
             evidence: vec![],
             resources: Vec::<Resource>::new(),
+            storage: vec![],
             remediation: Remediation {
                 commands: vec![format!("fix {id}")],
                 ..Remediation::default()
@@ -453,6 +490,7 @@ mod tests {
             },
             progress: None,
             on_account: None,
+            still_billing: None,
         };
         let broken = StudentResult {
             name: "=HYPERLINK(\"x\")".into(),
@@ -467,6 +505,7 @@ mod tests {
             },
             progress: None,
             on_account: None,
+            still_billing: None,
         };
         Gradebook::new(vec![ok, broken])
     }

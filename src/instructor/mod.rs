@@ -87,6 +87,7 @@ async fn verify_one(
         },
         progress: None,
         on_account: None,
+        still_billing: None,
     };
     let mut snapshot = match read.snapshot {
         Ok(snapshot) => snapshot,
@@ -115,6 +116,7 @@ async fn verify_one(
         expect_region,
     };
     let checks = judge.judge(&snapshot, only);
+    let still_billing = gradebook::StillBilling::of(&crate::checks::bill::bill(prices, &snapshot));
     // What the account itself proves of the checklist: the tasks' rules, with
     // the learner's start unknown (so the last 24 hours count). Nothing is ticked.
     let items = course.verifiable_items();
@@ -139,6 +141,7 @@ async fn verify_one(
         checks,
         progress: None,
         on_account: Some(on_account),
+        still_billing: Some(still_billing),
     }
 }
 
@@ -248,6 +251,7 @@ pub fn collect(paths: &[std::path::PathBuf], roster: Option<&[Student]>, course:
                         summary,
                         evidence: vec![],
                         resources: vec![],
+                        storage: vec![],
                         remediation: Default::default(),
                     })
                 })
@@ -292,6 +296,7 @@ pub fn collect(paths: &[std::path::PathBuf], roster: Option<&[Student]>, course:
                     checked_at: report.last_check.as_ref().map(|c| c.at.clone()),
                 }),
                 on_account: None,
+                still_billing: None,
             }
         })
         .collect();
@@ -312,5 +317,6 @@ fn unreadable(name: String, error: String) -> StudentResult {
         },
         progress: None,
         on_account: None,
+        still_billing: None,
     }
 }

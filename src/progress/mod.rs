@@ -704,6 +704,7 @@ mod tests {
                 proven: true,
                 proof: None,
                 problems: Vec::new(),
+                still_billing: Vec::new(),
             })
             .collect();
         assert_eq!(

@@ -2,7 +2,7 @@
 //! read only this, so a snapshot can be saved, shipped as a sandbox scenario
 //! and judged again without any network.
 
-pub mod running;
+pub mod inventory;
 pub mod studio;
 
 use std::collections::BTreeMap;
@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Lang, trf};
+
+pub use inventory::{Cluster, ClusterGroup, MlflowServer, RunningJob};
 
 pub const SCHEMA: u32 = 1;
 
@@ -97,8 +99,54 @@ pub struct Snapshot {
     pub budgets: Fetched<Vec<Budget>>,
     pub alarms: Fetched<Vec<Alarm>>,
     pub training_jobs: Fetched<Vec<TrainingJob>>,
+    /// Training and processing jobs in progress, with their instances.
+    #[serde(default = "none_read")]
+    pub jobs: Fetched<Vec<RunningJob>>,
+    /// Batch transform jobs in progress.
+    #[serde(default = "none_read")]
+    pub transform_jobs: Fetched<Vec<RunningJob>>,
+    /// Training warm pools still holding their instances (`Available`).
+    #[serde(default = "none_read")]
+    pub warm_pools: Fetched<Vec<WarmPool>>,
+    #[serde(default = "none_read")]
+    pub mlflow_servers: Fetched<Vec<MlflowServer>>,
+    /// HyperPod clusters.
+    #[serde(default = "none_read")]
+    pub clusters: Fetched<Vec<Cluster>>,
+    /// EFS file systems SageMaker made for a domain's home directories: the
+    /// live domains' and those left behind by deleted ones.
+    #[serde(default = "none_read")]
+    pub file_systems: Fetched<Vec<FileSystem>>,
+    /// What was read: the whole account, or (another region of a sweep) only
+    /// what bills there.
+    #[serde(default, skip_serializing_if = "Scope::is_account")]
+    pub scope: Scope,
     #[serde(default)]
     pub local: LocalFacts,
+}
+
+/// How much of the account a snapshot holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// Everything the checks read, in the configured region.
+    #[default]
+    Account,
+    /// Another region of a sweep: only the inventory of what bills there
+    /// (and the domains and spaces it needs); budgets, alarms and the
+    /// spot-training history are the configured region's, left empty here.
+    Region,
+}
+
+impl Scope {
+    fn is_account(&self) -> bool {
+        *self == Scope::Account
+    }
+}
+
+/// A snapshot written before a kind was read holds none of it.
+fn none_read<T>() -> Fetched<Vec<T>> {
+    Ok(Vec::new())
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -138,6 +186,15 @@ pub struct Domain {
     pub status: String,
     #[serde(flatten)]
     pub defaults: StudioSettings,
+    /// `HomeEfsFileSystemId`: the EFS file system holding the profiles'
+    /// home directories (it bills per GB-month, and outlives the domain
+    /// unless DeleteDomain is told to delete it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home_efs_id: Option<String>,
+    /// `DefaultUserSettings.SpaceStorageSettings.DefaultEbsStorageSettings.DefaultEbsVolumeSizeInGb`:
+    /// the size of a space's volume when the space sets none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_space_gb: Option<i32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -159,6 +216,12 @@ pub struct Space {
     /// idle shutdown on, and the lifecycle configuration it starts with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<SpaceSettings>,
+    /// `Private` or `Shared` (ListSpaces → `SpaceSharingSettingsSummary`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sharing: Option<String>,
+    /// Its status (`InService`, `Deleting`, `Failed`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
 }
 
 /// What DescribeSpace says of a space's apps.
@@ -171,6 +234,10 @@ pub struct SpaceSettings {
     /// `DefaultResourceSpec.LifecycleConfigArn` of each app type.
     #[serde(default)]
     pub lifecycle_configs: Vec<Attachment>,
+    /// `SpaceStorageSettings.EbsStorageSettings.EbsVolumeSizeInGb`: its
+    /// volume's size, when the space sets one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ebs_gb: Option<i32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -212,16 +279,29 @@ pub struct NotebookInstance {
     /// When it was created (CreationTime); absent in older sandbox files.
     #[serde(default)]
     pub created_at: Option<String>,
+    /// Its ML storage volume (DescribeNotebookInstance → `VolumeSizeInGB`),
+    /// billed per GB-month while the instance exists, running or stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_gb: Option<i32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Variant {
+    /// The variant's name (absent in older sandbox files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     pub instance_type: Option<String>,
+    /// The instances running now (DescribeEndpoint's `CurrentInstanceCount`),
+    /// else the configuration's `InitialInstanceCount`.
     pub count: i32,
     /// A serverless variant (ServerlessConfig): no instances, billed per
     /// request and nothing while idle; absent in older sandbox files.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub serverless: bool,
+    /// A serverless variant's provisioned concurrency: billed for every
+    /// hour it is provisioned, requests or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisioned_concurrency: Option<i32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -232,6 +312,61 @@ pub struct Endpoint {
     pub config_name: Option<String>,
     /// The instances behind it, from its endpoint configuration.
     pub variants: Fetched<Vec<Variant>>,
+    /// An asynchronous endpoint (`AsyncInferenceConfig`): queued requests,
+    /// billed per instance hour like a real-time one while it has instances.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub asynchronous: bool,
+    /// Inference components hosted on it (their instances are the
+    /// endpoint's, billed through it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<InferenceComponent>,
+}
+
+/// An inference component on an endpoint (ListInferenceComponents).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InferenceComponent {
+    pub name: String,
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// `RuntimeConfig.CurrentCopyCount`, else the asked `CopyCount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copies: Option<i32>,
+}
+
+/// A training job's warm pool: its instances kept after the job ended, for
+/// `KeepAlivePeriodInSeconds`, billed as training instances all that time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WarmPool {
+    /// The training job that left it.
+    pub job: String,
+    /// `WarmPoolStatus.Status`: `Available` (billing, waiting for a job),
+    /// `InUse`, `Reused` or `Terminated`.
+    pub status: String,
+    pub instance_type: Option<String>,
+    pub count: i32,
+    pub keep_alive_seconds: Option<i64>,
+    /// When the job ended (TrainingEndTime): the pool ends keep-alive later.
+    pub ended_at: Option<String>,
+    /// `WarmPoolStatus.ResourceRetainedBillableTimeInSeconds`: billed so far.
+    pub retained_billable_seconds: Option<i64>,
+}
+
+/// An EFS file system SageMaker made as a domain's home (tagged
+/// `ManagedByAmazonSageMakerResource`), with its size.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileSystem {
+    pub id: String,
+    pub name: Option<String>,
+    /// `SizeInBytes.Value`: the metered size (EFS updates it every few hours).
+    pub size_bytes: Option<i64>,
+    /// The domain it belongs to (from the tag, or the domain naming it), if any.
+    pub domain_id: Option<String>,
+    /// Its domain still exists; otherwise it was left behind by a deleted domain.
+    pub domain_exists: bool,
+    pub mount_targets: i32,
+    /// `LifeCycleState`: `available`, `deleting`…
+    pub state: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

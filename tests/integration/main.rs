@@ -6,6 +6,7 @@ mod emulator;
 mod fixes;
 mod hardening;
 mod instructor;
+mod inventory;
 mod kinds;
 mod live;
 mod network;

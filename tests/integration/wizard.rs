@@ -489,7 +489,7 @@ fn section_5_rechecks_the_account_until_the_learner_starts_then_stops_a_notebook
     tty.expect("Hands-on task: Stop what you started");
     tty.expect("Do the steps above on your AWS account, then come back.");
     tty.choose(0);
-    tty.expect("still running and billing: JupyterLab default");
+    tty.expect("still running and billing: JupyterLab app d-course/lab/default");
     aws_sdk_sagemaker_delete(&seed, &domain);
     tty.expect("Stopped: JupyterLab “lab/default” (ml.t3.medium)");
     tty.expect("Checklist ticked: I can stop instances I am not using");

@@ -64,7 +64,7 @@ pub fn fix_budget_with(
         amount: options.amount,
         email,
     };
-    match session.block_on(fix::budget_exists(&session.config, &account, &plan.name)) {
+    match session.budget_exists(&account, &plan.name) {
         Ok(true) => {
             out.line(
                 &trf(
@@ -108,7 +108,7 @@ pub fn fix_budget_with(
         out.line(tr(lang, "fix.nothing_done"))?;
         return Ok(ExitStatus::Success);
     }
-    let result = session.block_on(fix::create_budget(&session.config, &account, &plan));
+    let result = session.create_budget(&account, &plan);
     let target = format!("budget {}", plan.name);
     let change = Change {
         account: &account,
@@ -129,9 +129,7 @@ pub fn fix_budget_with(
 /// (named in every confirmation and log line).
 fn connect(ctx: &Context, flags: &AwsFlags) -> Result<(Session, String, String)> {
     let session = crate::aws::connect(&ctx.aws_args(flags), ctx.lang)?;
-    let (account, region) = session
-        .block_on(fix::identity(&session.config))
-        .map_err(|e| Error::Aws(e.describe(ctx.lang)))?;
+    let (account, region) = session.identity().map_err(|e| Error::Aws(e.describe(ctx.lang)))?;
     Ok((session, account, region))
 }
 
@@ -205,9 +203,7 @@ pub fn fix_idle_with(
     {
         Some(id) => id,
         None => {
-            let ids = session
-                .block_on(fix::domain_ids(&session.config))
-                .map_err(|e| Error::Aws(e.describe(lang)))?;
+            let ids = session.domain_ids().map_err(|e| Error::Aws(e.describe(lang)))?;
             match ids.as_slice() {
                 [only] => only.clone(),
                 [] => {
@@ -231,9 +227,7 @@ pub fn fix_idle_with(
         },
         _ => IdleScope::Domain { domain_id },
     };
-    let before = session
-        .block_on(fix::read_idle(&session.config, &scope))
-        .map_err(|e| Error::Aws(e.describe(lang)))?;
+    let before = session.read_idle(&scope).map_err(|e| Error::Aws(e.describe(lang)))?;
     if before.classic {
         out.line(&wrap(tr(lang, "fix.classic"), ctx.width, "", ""))?;
         return Ok(ExitStatus::Success);
@@ -275,7 +269,7 @@ pub fn fix_idle_with(
         out.line(tr(lang, "fix.nothing_done"))?;
         return Ok(ExitStatus::Success);
     }
-    let result = session.block_on(fix::set_idle(&session.config, &scope, options.minutes));
+    let result = session.set_idle(&scope, options.minutes);
     let target = scope.label();
     let change = Change {
         account: &account,
@@ -288,9 +282,7 @@ pub fn fix_idle_with(
     if !changes.record(out, &change, &result)? {
         return Ok(ExitStatus::Failure);
     }
-    let after = session
-        .block_on(fix::read_idle(&session.config, &scope))
-        .map_err(|e| Error::Aws(e.describe(lang)))?;
+    let after = session.read_idle(&scope).map_err(|e| Error::Aws(e.describe(lang)))?;
     out.line(&format!(
         "{} ({}): {}",
         tr(lang, "fix.after"),

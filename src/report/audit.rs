@@ -1,0 +1,202 @@
+//! The audit as text: what bills by the hour, what bills by the GB-month
+//! while nothing runs, the totals, and what to do. "Nothing billable" is
+//! said only when both lists are empty.
+
+use colored::Colorize;
+
+use super::{regions_phrase, resource_line, skipped_notes, storage_line};
+use crate::audit::{Audit, sweep_flags};
+use crate::catalog;
+use crate::i18n::{Lang, tr, trf};
+use crate::ui::clean;
+use crate::ui::text::{heading, subheading, wrap, wrap_plain};
+
+pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
+    let account = audit.account.as_deref().unwrap_or("?");
+    let place = if audit.is_sweep() {
+        regions_phrase(&audit.regions, lang)
+    } else {
+        audit.region.clone().unwrap_or_else(|| "?".into())
+    };
+    let mut out = String::new();
+    let notes: String = skipped_notes(audit.region_source, audit.regions.len(), &audit.skipped_regions, lang)
+        .iter()
+        .map(|line| {
+            wrap_plain(&clean(&format!("– {line}")), width, "", "  ")
+                .dimmed()
+                .to_string()
+        })
+        .collect();
+    let reminder = audit.current().map(|item| {
+        let line = trf(
+            lang,
+            "audit.current_reminder",
+            &[
+                ("name", &clean(&item.resource.name)),
+                (
+                    "per_hour",
+                    &item
+                        .resource
+                        .price_per_hour_usd
+                        .map_or_else(|| "?".to_string(), |p| catalog::usd(p, lang)),
+                ),
+                ("command", &clean(&item.target.cli(audit.region_of(item)))),
+            ],
+        );
+        wrap(&line, width, "", "  ")
+    });
+    if audit.nothing_read() {
+        out.push_str(
+            &wrap_plain(
+                &trf(lang, "audit.no_region_read", &[("account", &account)]),
+                width,
+                "",
+                "",
+            )
+            .yellow()
+            .to_string(),
+        );
+        out.push_str(&notes);
+        return out;
+    }
+    let billing = audit.billing().next().is_some();
+    if !billing && audit.errors.is_empty() {
+        // "Nothing billable" only when nothing at all bills, storage included.
+        match (reminder, audit.storage.is_empty()) {
+            (Some(reminder), _) => out.push_str(&reminder),
+            (None, true) => {
+                out.push_str(
+                    &trf(lang, "audit.nothing", &[("account", &account), ("region", &place)])
+                        .green()
+                        .to_string(),
+                );
+                out.push('\n');
+            }
+            (None, false) => out.push_str(&wrap_plain(
+                &trf(
+                    lang,
+                    "audit.nothing_running",
+                    &[("account", &account), ("region", &place)],
+                ),
+                width,
+                "",
+                "",
+            )),
+        }
+    } else {
+        out.push_str(&heading(&clean(&trf(
+            lang,
+            "audit.heading",
+            &[("account", &account), ("region", &place)],
+        ))));
+        out.push('\n');
+        let mut shown_region: Option<&str> = None;
+        for item in &audit.running {
+            // A sweep groups what runs by region; the learner's own resource leads.
+            if audit.is_sweep() && !item.resource.current {
+                let region = audit.region_of(item);
+                if shown_region != Some(region) {
+                    out.push_str(&format!("{}\n", clean(region).bold()));
+                    shown_region = Some(region);
+                }
+            }
+            let line = format!("• {}", resource_line(&item.resource, lang));
+            out.push_str(&wrap_plain(&line, width, "", "  "));
+        }
+        if !audit.running.is_empty() {
+            out.push('\n');
+            let hours = crate::checks::duration((audit.hours_until_morning * 3600.0) as u64);
+            let total = trf(
+                lang,
+                "audit.total",
+                &[
+                    (
+                        "per_hour",
+                        &catalog::usd_at_least(audit.per_hour_usd, audit.partial, lang),
+                    ),
+                    (
+                        "accrued",
+                        &catalog::usd_at_least(audit.accrued_usd, audit.partial, lang),
+                    ),
+                    (
+                        "by_morning",
+                        &catalog::usd_at_least(audit.by_morning_usd, audit.partial, lang),
+                    ),
+                    ("hours", &hours),
+                    ("zone", &audit.time_zone),
+                ],
+            );
+            out.push_str(&wrap_plain(&total, width, "", "").bold().to_string());
+            if audit.partial {
+                out.push_str(
+                    &wrap_plain(tr(lang, "audit.partial"), width, "", "")
+                        .yellow()
+                        .to_string(),
+                );
+            }
+            if billing {
+                let mut flags = sweep_flags(audit);
+                for flag in audit.stop_flags() {
+                    flags.push(' ');
+                    flags.push_str(flag);
+                }
+                out.push_str(&wrap(
+                    &trf(lang, "audit.stop_hint", &[("flags", &flags)]),
+                    width,
+                    "",
+                    "",
+                ));
+            }
+            if audit.current().is_some() {
+                out.push_str(&wrap(tr(lang, "audit.current_kept"), width, "", ""));
+            }
+        }
+    }
+    if !audit.storage.is_empty() {
+        out.push('\n');
+        out.push_str(&subheading(&trf(
+            lang,
+            "audit.storage_heading",
+            &[(
+                "monthly",
+                &catalog::usd_at_least(audit.storage_monthly_usd, audit.storage_partial, lang),
+            )],
+        )));
+        out.push('\n');
+        let mut shown_region: Option<&str> = None;
+        for item in &audit.storage {
+            if audit.is_sweep() {
+                let region = item.region.as_deref().unwrap_or("?");
+                if shown_region != Some(region) {
+                    out.push_str(&format!("{}\n", clean(region).bold()));
+                    shown_region = Some(region);
+                }
+            }
+            out.push_str(&wrap_plain(&format!("• {}", storage_line(item, lang)), width, "", "  "));
+        }
+        out.push_str(&wrap(tr(lang, "audit.storage_hint"), width, "", ""));
+        for item in &audit.storage {
+            out.push_str(
+                &wrap_plain(&format!("  $ {}", clean(&item.delete)), width, "", "      ")
+                    .dimmed()
+                    .to_string(),
+            );
+        }
+    }
+    for e in &audit.errors {
+        let text = match (&e.region, audit.is_sweep()) {
+            (Some(region), true) => format!("? [{region}] {}", e.error.describe(lang)),
+            _ => format!("? {}", e.error.describe(lang)),
+        };
+        out.push_str(&wrap_plain(&clean(&text), width, "", "  ").magenta().to_string());
+    }
+    out.push_str(&notes);
+    if !audit.errors.is_empty() {
+        out.push_str(
+            &wrap_plain(tr(lang, "audit.incomplete"), width, "", "")
+                .yellow()
+                .to_string(),
+        );
+    }
+    out
+}
