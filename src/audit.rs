@@ -904,6 +904,7 @@ mod sweep_tests {
         // An expired session skips no region.
         let mut expired = refusing(&course, "ap-east-1");
         expired.apps = Err(CallError {
+            kind: ErrorKind::CredentialsExpired,
             message: "ExpiredToken: The security token included in the request is expired".into(),
             ..denied()
         });

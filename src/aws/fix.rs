@@ -293,15 +293,40 @@ pub struct BudgetPlan {
 }
 
 impl BudgetPlan {
-    /// The `aws` CLI equivalent, with the JSON it needs inline.
+    /// The `aws` CLI equivalent, with the JSON it needs inline: exactly what
+    /// is sent (the name and address JSON-escaped, the JSON shell-quoted), so
+    /// it can be pasted as it is.
     pub fn cli(&self, account: &str) -> String {
+        let budget = serde_json::json!({
+            "BudgetName": self.name,
+            "BudgetLimit": {"Amount": self.amount.to_string(), "Unit": "USD"},
+            "TimeUnit": "MONTHLY",
+            "BudgetType": "COST",
+            "CostFilters": {"Service": ["Amazon SageMaker"]},
+        });
+        let alert = |kind: &str, threshold: u32| {
+            serde_json::json!({
+                "Notification": {
+                    "NotificationType": kind,
+                    "ComparisonOperator": "GREATER_THAN",
+                    "Threshold": threshold,
+                    "ThresholdType": "PERCENTAGE",
+                },
+                "Subscribers": [{"SubscriptionType": "EMAIL", "Address": self.email}],
+            })
+        };
+        let alerts = serde_json::json!([alert("ACTUAL", 80), alert("FORECASTED", 100)]);
         format!(
-            "aws budgets create-budget --account-id {account} \
-             --budget '{{\"BudgetName\":\"{}\",\"BudgetLimit\":{{\"Amount\":\"{}\",\"Unit\":\"USD\"}},\"TimeUnit\":\"MONTHLY\",\"BudgetType\":\"COST\",\"CostFilters\":{{\"Service\":[\"Amazon SageMaker\"]}}}}' \
-             --notifications-with-subscribers '[{{\"Notification\":{{\"NotificationType\":\"ACTUAL\",\"ComparisonOperator\":\"GREATER_THAN\",\"Threshold\":80,\"ThresholdType\":\"PERCENTAGE\"}},\"Subscribers\":[{{\"SubscriptionType\":\"EMAIL\",\"Address\":\"{}\"}}]}},{{\"Notification\":{{\"NotificationType\":\"FORECASTED\",\"ComparisonOperator\":\"GREATER_THAN\",\"Threshold\":100,\"ThresholdType\":\"PERCENTAGE\"}},\"Subscribers\":[{{\"SubscriptionType\":\"EMAIL\",\"Address\":\"{}\"}}]}}]'",
-            self.name, self.amount, self.email, self.email
+            "aws budgets create-budget --account-id {account} --budget {} --notifications-with-subscribers {}",
+            shell_quote(&budget.to_string()),
+            shell_quote(&alerts.to_string())
         )
     }
+}
+
+/// One shell word, in single quotes (a quote inside closed, escaped, reopened).
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
 }
 
 pub async fn budget_exists(config: &SdkConfig, account: &str, name: &str) -> Result<bool, CallError> {

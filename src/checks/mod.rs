@@ -290,6 +290,10 @@ pub struct CheckResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub storage: Vec<StorageItem>,
     pub remediation: Remediation,
+    /// Why the check could not be evaluated (status error), for reports that
+    /// name each cause once.
+    #[serde(skip)]
+    pub error: Option<CallError>,
 }
 
 /// What the judges are given besides the snapshot.
@@ -353,6 +357,7 @@ impl Judge<'_> {
             resources: Vec::new(),
             storage: Vec::new(),
             remediation,
+            error: None,
         }
     }
 
@@ -368,6 +373,7 @@ impl Judge<'_> {
         if error.kind == ErrorKind::AccessDenied {
             result.remediation.commands.push("sm-course iam-policy".to_string());
         }
+        result.error = Some(error.clone());
         result
     }
 
@@ -462,6 +468,8 @@ pub fn merge_regions(mut per_region: Vec<(String, CheckResult)>) -> Option<Check
     merged.evidence = Vec::new();
     merged.resources = Vec::new();
     merged.storage = Vec::new();
+    // Each region's failure is in the summary, named with its region.
+    merged.error = None;
     merged.remediation.commands = Vec::new();
     for (region, r) in per_region {
         merged.evidence.extend(r.evidence.into_iter().map(|f| Fact {

@@ -101,6 +101,7 @@ pub fn checklist(args: &FormatArgs, ctx: &Context, out: &mut Output) -> Result<E
 /// `report --out FILE`: the learner's progress, for the instructor.
 pub fn report(args: &ReportArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
+    super::check_out(Some(&args.out), lang)?;
     let course = ctx.course()?;
     let module = ctx.module_progress()?;
     let report = learner_report(course, &module, args.name.clone());

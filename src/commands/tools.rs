@@ -332,6 +332,9 @@ fn refresh(regions: &[String], ctx: &Context) -> std::result::Result<Vec<Refresh
                     let cache = PriceCache::new(&region, now(), PRICE_LIST_SOURCE, found);
                     // A cache that cannot be written only costs a fetch next time.
                     if let Some(path) = prices::cache_path(ctx.home.as_deref(), &region) {
+                        if let Some(dir) = path.parent() {
+                            let _ = std::fs::create_dir_all(dir);
+                        }
                         let _ = write_atomic(&path, json_pretty(&cache).as_bytes());
                     }
                     Ok(cache)

@@ -92,6 +92,7 @@ async fn verify_one(
     let mut snapshot = match read.snapshot {
         Ok(snapshot) => snapshot,
         Err(reason) => {
+            let reason = crate::aws::credentials_reason(&reason, lang);
             let reason = match &student.access {
                 Access::Profile(profile) => trf(
                     lang,
@@ -194,10 +195,38 @@ pub fn verify(students: &[Student], course: &Course, lang: Lang, options: &Verif
 }
 
 /// Merges learners' reports into a gradebook. A report that cannot be read
-/// is its own error row; with a roster, a report whose account is not the
-/// roster's for that name is flagged.
+/// is its own error row; with a roster, every student of it has a row, in
+/// its order ("no report" for one who sent none), a report whose account is
+/// not the roster's for that name is flagged, and the reports of names not
+/// on it follow.
 pub fn collect(paths: &[std::path::PathBuf], roster: Option<&[Student]>, course: &Course, lang: Lang) -> Gradebook {
-    let rows = paths
+    let mut rows = read_reports(paths, roster, course, lang);
+    if let Some(roster) = roster {
+        let mut ordered: Vec<StudentResult> = roster
+            .iter()
+            .map(|student| match rows.iter().position(|r| r.name == student.name) {
+                Some(at) => rows.remove(at),
+                None => StudentResult {
+                    status: gradebook::StudentStatus::Missing,
+                    account: student.account.clone(),
+                    region: student.region.clone(),
+                    ..unreadable(student.name.clone(), tr(lang, "instructor.no_report").to_string())
+                },
+            })
+            .collect();
+        ordered.append(&mut rows);
+        rows = ordered;
+    }
+    Gradebook::new(rows)
+}
+
+fn read_reports(
+    paths: &[std::path::PathBuf],
+    roster: Option<&[Student]>,
+    course: &Course,
+    lang: Lang,
+) -> Vec<StudentResult> {
+    paths
         .iter()
         .map(|path| {
             let stem = path
@@ -253,6 +282,7 @@ pub fn collect(paths: &[std::path::PathBuf], roster: Option<&[Student]>, course:
                         resources: vec![],
                         storage: vec![],
                         remediation: Default::default(),
+                        error: None,
                     })
                 })
                 .collect();
@@ -299,8 +329,7 @@ pub fn collect(paths: &[std::path::PathBuf], roster: Option<&[Student]>, course:
                 still_billing: None,
             }
         })
-        .collect();
-    Gradebook::new(rows)
+        .collect()
 }
 
 fn unreadable(name: String, error: String) -> StudentResult {

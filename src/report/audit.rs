@@ -8,6 +8,7 @@ use super::{regions_phrase, resource_line, skipped_notes, storage_line};
 use crate::audit::{Audit, sweep_flags};
 use crate::catalog;
 use crate::i18n::{Lang, tr, trf};
+use crate::snapshot::CallError;
 use crate::ui::clean;
 use crate::ui::text::{heading, subheading, wrap, wrap_plain};
 
@@ -183,11 +184,21 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
             );
         }
     }
-    for e in &audit.errors {
-        let text = match (&e.region, audit.is_sweep()) {
-            (Some(region), true) => format!("? [{region}] {}", e.error.describe(lang)),
-            _ => format!("? {}", e.error.describe(lang)),
-        };
+    // One sentence per cause, naming every list it kept from being read
+    // (in a sweep, with its region).
+    let errors: Vec<CallError> = audit
+        .errors
+        .iter()
+        .map(|e| match (&e.region, audit.is_sweep()) {
+            (Some(region), true) => CallError {
+                operation: format!("{} [{region}]", e.error.operation),
+                ..e.error.clone()
+            },
+            _ => e.error.clone(),
+        })
+        .collect();
+    for group in crate::snapshot::group(&errors) {
+        let text = format!("? {}", crate::snapshot::unread(&group, lang));
         out.push_str(&wrap_plain(&clean(&text), width, "", "  ").magenta().to_string());
     }
     out.push_str(&notes);

@@ -291,6 +291,13 @@ pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
     let indent = "          ";
     for check in report.checks {
         out.push_str(&format!("{} {}\n", badge(check.status, lang), check.title.bold()));
+        // A read that failed is named here; its cause and what to do, once below.
+        if let Some(error) = &check.error {
+            let line = trf(lang, "report.not_read", &[("operation", &error.operation)]);
+            out.push_str(&wrap_plain(&clean(&line), width, indent, indent));
+            out.push('\n');
+            continue;
+        }
         out.push_str(&wrap_plain(&clean(&check.summary), width, indent, indent));
         for resource in &check.resources {
             // A sweep says where each one runs.
@@ -337,9 +344,29 @@ pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
         }
         out.push('\n');
     }
+    for line in unread(report.checks, lang) {
+        out.push_str(
+            &wrap_plain(&clean(&format!("? {line}")), width, "", "  ")
+                .magenta()
+                .to_string(),
+        );
+    }
+    if report.checks.iter().any(|c| c.error.is_some()) {
+        out.push('\n');
+    }
     out.push_str(&summary_line(report, lang));
     out.push('\n');
     out
+}
+
+/// Why checks could not be evaluated: one sentence per cause, naming every
+/// call it kept from being read and what to do.
+pub fn unread(checks: &[CheckResult], lang: Lang) -> Vec<String> {
+    let errors = checks.iter().filter_map(|c| c.error.as_ref());
+    crate::snapshot::group(errors)
+        .iter()
+        .map(|group| crate::snapshot::unread(group, lang))
+        .collect()
 }
 
 fn status_word(status: Status, lang: Lang) -> &'static str {
@@ -392,10 +419,17 @@ pub fn markdown(report: &Report<'_>, lang: Lang) -> String {
             md(&c.summary)
         ));
     }
+    let unread = unread(report.checks, lang);
+    if !unread.is_empty() {
+        out.push_str(&format!("\n## {}\n\n", tr(lang, "report.unread_heading")));
+        for line in &unread {
+            out.push_str(&format!("- {}\n", md(line)));
+        }
+    }
     for c in report
         .checks
         .iter()
-        .filter(|c| matches!(c.status, Status::Fail | Status::Warn | Status::Error))
+        .filter(|c| matches!(c.status, Status::Fail | Status::Warn | Status::Error) && c.error.is_none())
     {
         out.push_str(&format!(
             "\n## {} — {}\n\n{}\n",

@@ -55,15 +55,10 @@ pub enum StorageKind {
 }
 
 impl Snapshot {
-    /// Why a region of a sweep is skipped rather than reported: every list
-    /// of it was refused (a region not enabled for the account answers
-    /// UnrecognizedClientException, a region a policy denies AccessDenied;
-    /// STS may still answer there). An expired session is no region's fault:
-    /// it never skips one. A region where any list was read is reported, its
-    /// failures as errors.
-    pub fn refused(&self) -> Option<&CallError> {
-        let refused = |e: &CallError| e.kind == ErrorKind::AccessDenied && !e.message.starts_with("ExpiredToken");
-        let lists = [
+    /// Each inventory list's error (`None` when it was read): what a
+    /// region of a sweep reads.
+    pub fn inventory_reads(&self) -> [Option<&CallError>; 9] {
+        [
             self.apps.as_ref().err(),
             self.spaces.as_ref().err(),
             self.notebook_instances.as_ref().err(),
@@ -73,7 +68,19 @@ impl Snapshot {
             self.warm_pools.as_ref().err(),
             self.mlflow_servers.as_ref().err(),
             self.clusters.as_ref().err(),
-        ];
+        ]
+    }
+
+    /// Why a region of a sweep is skipped rather than reported: every list
+    /// of it was refused (a region not enabled for the account answers
+    /// UnrecognizedClientException or InvalidClientTokenId, which read as
+    /// rejected credentials; a region a policy denies answers AccessDenied;
+    /// STS may still answer there). An expired session is no region's fault:
+    /// it never skips one. A region where any list was read is reported, its
+    /// failures as errors.
+    pub fn refused(&self) -> Option<&CallError> {
+        let refused = |e: &CallError| matches!(e.kind, ErrorKind::AccessDenied | ErrorKind::CredentialsRejected);
+        let lists = self.inventory_reads();
         if lists.iter().all(|e| e.is_some_and(refused)) {
             return lists[0];
         }

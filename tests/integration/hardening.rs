@@ -57,18 +57,26 @@ fn no_credential_session_token_or_full_address_in_any_output_or_file() {
         cmd.output().unwrap()
     };
     let mut seen = String::new();
+    // The dry run prints the exact command, the learner's own address in
+    // it, on their screen; it is never written to a file or a report.
+    let dry = run(&[
+        "module5",
+        "fix",
+        "budget",
+        "--email",
+        "ana.souza@example.com",
+        "--name",
+        "Other",
+        "--dry-run",
+    ]);
+    assert!(
+        stdout(&dry).contains(r#""SubscriptionType":"EMAIL","Address":"ana.souza@example.com""#),
+        "{}",
+        stdout(&dry)
+    );
+    assert!(!both_streams(&dry).contains(SECRET_KEY) && !both_streams(&dry).contains(SESSION_TOKEN));
     for args in [
         &["module5", "fix", "budget", "--email", "ana.souza@example.com", "--yes"][..],
-        &[
-            "module5",
-            "fix",
-            "budget",
-            "--email",
-            "ana.souza@example.com",
-            "--name",
-            "Other",
-            "--dry-run",
-        ][..],
         &["module5", "check", "--format", "json", "-v"][..],
         &["module5", "check", "--format", "markdown"][..],
         &["module5", "audit", "--format", "json"][..],
@@ -91,6 +99,10 @@ fn no_credential_session_token_or_full_address_in_any_output_or_file() {
     assert!(!seen.contains(SESSION_TOKEN), "the session token leaked");
     assert!(!seen.contains("ana.souza@example.com"), "a full e-mail address leaked");
     assert!(seen.contains("a***@example.com"), "the masked address is shown");
+}
+
+fn both_streams(output: &std::process::Output) -> String {
+    format!("{}{}", stdout(output), stderr(output))
 }
 
 #[test]

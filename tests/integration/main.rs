@@ -2,6 +2,8 @@
 //! One test binary (as ripgrep does) so it links once.
 
 mod cli;
+mod conventions;
+mod diagnosis;
 mod emulator;
 mod fixes;
 mod hardening;

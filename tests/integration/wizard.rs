@@ -75,7 +75,7 @@ fn find_end(haystack: &[char], needle: &str) -> Option<usize> {
         .map(|at| at + needle.len())
 }
 
-struct Tty {
+pub(crate) struct Tty {
     session: Session,
     /// Everything the wizard showed, played back at the window's size.
     screen: Screen,
@@ -86,6 +86,8 @@ struct Tty {
     /// Esc or Ctrl-C was sent: the next prompt or pause takes it, so no
     /// pause is pressed past any more.
     leaving: bool,
+    /// What the last wait read before what it found.
+    before: Vec<u8>,
 }
 
 impl Tty {
@@ -127,6 +129,7 @@ impl Tty {
             pending: Vec::new(),
             paused: false,
             leaving: false,
+            before: Vec::new(),
         }
     }
 
@@ -155,6 +158,7 @@ impl Tty {
     fn wait_for(&mut self, what: &str, find: impl Fn(&[char]) -> Option<(usize, usize)>) -> Vec<u8> {
         // A bound so a test that waits for what never comes fails.
         let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        self.before.clear();
         loop {
             if std::mem::take(&mut self.paused) && !self.leaving {
                 self.session.send(ENTER).unwrap();
@@ -167,12 +171,14 @@ impl Tty {
                     let start = if from == 0 { 0 } else { ends[from - 1] };
                     let end = ends[to - 1];
                     let found = self.pending[start..end].to_vec();
+                    self.before.extend_from_slice(&self.pending[..start]);
                     let consumed: Vec<u8> = self.pending.drain(..end).collect();
                     self.screen.feed(&consumed);
                     return found;
                 }
                 (_, Some(p)) => {
                     let consumed: Vec<u8> = self.pending.drain(..ends[p - 1]).collect();
+                    self.before.extend_from_slice(&consumed);
                     self.screen.feed(&consumed);
                     self.paused = true;
                     continue;
@@ -190,8 +196,17 @@ impl Tty {
         }
     }
 
+    /// Waits for `text`, and returns what the wizard showed before it since
+    /// the last match, flattened (white space, line breaks and indents as
+    /// single spaces; escape sequences dropped).
     #[track_caller]
-    fn expect(&mut self, text: &str) {
+    pub(crate) fn shown_before(&mut self, text: &str) -> String {
+        self.expect(text);
+        flat(&self.before)
+    }
+
+    #[track_caller]
+    pub(crate) fn expect(&mut self, text: &str) {
         let needle = flat(text.as_bytes());
         let length = needle.chars().count();
         self.wait_for(text, |chars| find_end(chars, &needle).map(|end| (end - length, end)));
@@ -222,7 +237,7 @@ impl Tty {
     /// Sends `keys` to what is on screen. At a pause already read past, Esc
     /// is for the pause (leave); other keys are for what follows it, so
     /// Enter goes first.
-    fn send(&mut self, keys: &str) {
+    pub(crate) fn send(&mut self, keys: &str) {
         let leave = keys == ESC || keys == CTRL_C;
         if std::mem::take(&mut self.paused) && !leave {
             self.session.send(ENTER).unwrap();
@@ -232,7 +247,7 @@ impl Tty {
     }
 
     /// Chooses option `index` (0-based) of the prompt on screen.
-    fn choose(&mut self, index: usize) {
+    pub(crate) fn choose(&mut self, index: usize) {
         for _ in 0..index {
             self.send(DOWN);
         }
@@ -301,7 +316,7 @@ impl Tty {
         self.screen.broken_words()
     }
 
-    fn exit_code(mut self) -> i32 {
+    pub(crate) fn exit_code(mut self) -> i32 {
         // What the wizard printed last (its goodbye) is part of the screen.
         let deadline = std::time::Instant::now() + Duration::from_secs(20);
         while self.read_more() && std::time::Instant::now() < deadline {}
@@ -413,7 +428,7 @@ fn the_wizard_speaks_portuguese_and_a_started_over_course_begins_afresh() {
 
 /// A learner who stopped at section 5 in an earlier session resumes, passes
 /// its quiz and asks for the live check against `emulator`.
-fn section_5_live_check(learner: &Learner, emulator: &crate::emulator::Emulator) -> Tty {
+pub(crate) fn section_5_live_check(learner: &Learner, emulator: &crate::emulator::Emulator) -> Tty {
     let course = Course::load(None, Lang::En, &sm_course::checks::known()).unwrap();
     std::fs::create_dir_all(learner.home()).unwrap();
     std::fs::write(

@@ -38,19 +38,26 @@ pub fn fix_budget_with(
             &[("amount", &options.amount)],
         )));
     }
-    let email = match &options.email {
-        Some(email) => email.trim().to_string(),
-        None if ctx.interactive && !options.change.dry_run => prompter
+    let ask = |prompter: &mut dyn Prompter| {
+        prompter
             .text(tr(lang, "fix.ask_email"), tr(lang, "fix.email_help"))
-            .map_err(|_| Error::Usage(tr(lang, "fix.email_needed").to_string()))?,
+            .map(|email| email.trim().to_string())
+            .map_err(|_| Error::Usage(tr(lang, "fix.email_needed").to_string()))
+    };
+    let mut email = match &options.email {
+        Some(email) => email.trim().to_string(),
+        None if ctx.interactive && !options.change.dry_run => ask(prompter)?,
         None => return Err(Error::Usage(tr(lang, "fix.email_needed").to_string())),
     };
-    if !valid_email(&email) {
-        return Err(Error::Usage(trf(
-            lang,
-            "fix.bad_email",
-            &[("email", &mask_address(&email))],
-        )));
+    // What was typed is shown as typed (it is the learner's, on their
+    // screen); on a terminal they get another go.
+    while !valid_email(&email) {
+        let problem = trf(lang, "fix.bad_email", &[("email", &clean(&email))]);
+        if !ctx.interactive {
+            return Err(Error::Usage(problem));
+        }
+        out.line(&problem.yellow().to_string())?;
+        email = ask(prompter)?;
     }
     let log = ctx.audit_log()?;
     let (session, account, region) = connect(ctx, &options.change.aws)?;
@@ -86,10 +93,9 @@ pub fn fix_budget_with(
             "  {} CreateBudget {}\n    $ {}",
             op::CREATE_BUDGET,
             clean(&plan.name),
-            // No full address in any output: the command shows it masked.
-            plan.cli(&account)
-                .replace(&plan.email, &mask_address(&plan.email))
-                .cyan()
+            // Exact, so it can be pasted: the address is the learner's own,
+            // on their screen (it is masked in every file and log).
+            clean(&plan.cli(&account)).cyan()
         ))?;
         return Ok(ExitStatus::Success);
     }
