@@ -8,8 +8,9 @@
 //! 4. `aws`, `catalog`: the only SDK user; instance data, prices, advisor
 //! 5. `course`: lessons as data, loaded and validated
 //! 6. `checks`: the registry and the pure judges
-//! 7. `progress`, `auditlog`, `report`, `audit`, `monitor`: learner state;
-//!    the log of changes; renderers; what runs and what it costs; this machine
+//! 7. `progress`, `auditlog`, `report`, `audit`, `spend`, `monitor`: learner
+//!    state; the log of changes; renderers; what runs and what it costs; what
+//!    was really billed (Cost Explorer); this machine
 //! 8. `instructor`, `wizard`: a class; the guided course
 //! 9. `cli`, `context`: the command line; what the process was started with
 //! 10. `commands`: one module per command group
@@ -28,7 +29,7 @@ const LAYERS: &[&[&str]] = &[
     &["aws", "catalog"],
     &["course"],
     &["checks"],
-    &["progress", "auditlog", "report", "audit", "monitor"],
+    &["progress", "auditlog", "report", "audit", "spend", "monitor"],
     &["instructor", "wizard"],
     &["cli", "context"],
     &["commands"],

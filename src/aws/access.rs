@@ -80,6 +80,8 @@ pub struct Class {
 pub struct StudentRead {
     pub region: Option<String>,
     pub snapshot: Result<Snapshot, String>,
+    /// The student's configuration, for further reads (`instructor verify --spend`).
+    pub config: SdkConfig,
 }
 
 impl Class {
@@ -110,6 +112,7 @@ impl Class {
         StudentRead {
             region: config.region().map(|r| r.to_string()),
             snapshot,
+            config,
         }
     }
 }

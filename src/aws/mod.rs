@@ -3,6 +3,7 @@
 
 pub mod access;
 mod collect;
+pub mod costs;
 pub mod fix;
 mod mfa;
 mod net;
@@ -364,9 +365,14 @@ where
                 | "InvalidClientTokenId"
                 | "ExpiredToken"
                 | "ExpiredTokenException" => ErrorKind::AccessDenied,
-                "Throttling" | "ThrottlingException" | "TooManyRequestsException" | "RequestLimitExceeded" => {
-                    ErrorKind::Throttling
-                }
+                // Cost Explorer throttles with LimitExceededException ("You
+                // made too many calls in a short period of time"), which the
+                // SDK's retry classifier also counts as throttling.
+                "Throttling"
+                | "ThrottlingException"
+                | "TooManyRequestsException"
+                | "RequestLimitExceeded"
+                | "LimitExceededException" => ErrorKind::Throttling,
                 _ => ErrorKind::Other,
             };
             (kind, short(&format!("{code}: {}", e.message().unwrap_or(""))))

@@ -9,6 +9,7 @@ use crate::checks::{CheckResult, Status};
 use crate::error::ExitStatus;
 use crate::i18n::{Lang, tr, trf};
 use crate::report::junit as junit_xml;
+use crate::spend::MonthFigure;
 use crate::ui::clean;
 use crate::ui::text::{self, subheading, wrap_plain};
 
@@ -58,6 +59,10 @@ pub struct StudentResult {
     /// hours, the budget and idle shutdown), of those it could.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_account: Option<AccountItems>,
+    /// `instructor verify --spend`: the month so far from Cost Explorer, or
+    /// why it could not be read (never a reason to fail the student).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spend: Option<MonthFigure>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -213,6 +218,10 @@ pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
     if with_account_items {
         headers.push(tr(lang, "instructor.on_account").to_string());
     }
+    let with_spend = book.students.iter().any(|s| s.spend.is_some());
+    if with_spend {
+        headers.push(tr(lang, "instructor.spend").to_string());
+    }
     headers.extend((1..=ids.len()).map(|n| n.to_string()));
     let rows: Vec<Vec<String>> = book
         .students
@@ -237,6 +246,9 @@ pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
                         .map_or(String::new(), |a| format!("{}/{}", a.proven.len(), a.total)),
                 );
             }
+            if with_spend {
+                row.push(s.spend.as_ref().map_or(String::new(), |m| m.cell(lang)));
+            }
             row.extend(ids.iter().map(|id| {
                 if s.status == StudentStatus::Ok {
                     symbol(status_of(s, id)).to_string()
@@ -256,6 +268,9 @@ pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
         .collect();
     out.push_str(&wrap_plain(&legend.join(" · "), width, "", ""));
     out.push_str(&wrap_plain(tr(lang, "instructor.legend"), width, "", ""));
+    if let Some(legend) = spend_legend(book, lang) {
+        out.push_str(&wrap_plain(&legend, width, "", ""));
+    }
     let pending: Vec<&StudentResult> = book.students.iter().filter(|s| s.needs_attention()).collect();
     if !pending.is_empty() {
         out.push('\n');
@@ -280,6 +295,33 @@ pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
         )
     ));
     out
+}
+
+/// Under the table with `--spend`: what the column is, and why a `?`.
+fn spend_legend(book: &Gradebook, lang: Lang) -> Option<String> {
+    if book.students.iter().all(|s| s.spend.is_none()) {
+        return None;
+    }
+    let mut reasons: Vec<&str> = book
+        .students
+        .iter()
+        .filter_map(|s| match &s.spend {
+            Some(MonthFigure::Failed { error }) => Some(error.as_str()),
+            _ => None,
+        })
+        .collect();
+    reasons.sort_unstable();
+    reasons.dedup();
+    let mut legend = tr(lang, "instructor.spend_legend").to_string();
+    if !reasons.is_empty() {
+        legend.push(' ');
+        legend.push_str(&trf(
+            lang,
+            "instructor.spend_unread",
+            &[("reasons", &reasons.join("; "))],
+        ));
+    }
+    Some(clean(&legend))
 }
 
 /// A CSV field: quoted when needed, and never read as a formula by a
@@ -315,6 +357,10 @@ pub fn csv(book: &Gradebook, delimiter: char) -> String {
     if with_progress {
         header.extend(["checklist_done", "checklist_total", "quizzes_passed", "quizzes_total"]);
     }
+    let with_spend = book.students.iter().any(|s| s.spend.is_some());
+    if with_spend {
+        header.extend(["spend_month_to_date_usd", "spend_error"]);
+    }
     header.extend(ids.iter().copied());
     header.push("error");
     let sep = delimiter.to_string();
@@ -338,6 +384,20 @@ pub fn csv(book: &Gradebook, delimiter: char) -> String {
             row.push(field(|p| p.quizzes_passed));
             row.push(field(|p| p.quizzes_total));
         }
+        if with_spend {
+            let figure = s.spend.as_ref();
+            // The decimal mark a `;` spreadsheet (Portuguese) reads as a number.
+            let usd = figure.and_then(MonthFigure::usd).map_or(String::new(), |usd| {
+                let text = usd.to_string();
+                if delimiter == ';' { text.replace('.', ",") } else { text }
+            });
+            let error = match figure {
+                Some(MonthFigure::Failed { error }) => error.as_str(),
+                _ => "",
+            };
+            row.push(csv_field(&usd, delimiter));
+            row.push(csv_field(error, delimiter));
+        }
         row.extend(
             ids.iter()
                 .map(|id| status_of(s, id).map_or(String::new(), |st| st.name().to_string())),
@@ -356,6 +416,7 @@ pub fn json(book: &Gradebook) -> String {
 pub fn markdown(book: &Gradebook, lang: Lang) -> String {
     let ids = columns(book);
     let md = |s: &str| clean(s).replace('|', "\\|");
+    let with_spend = book.students.iter().any(|s| s.spend.is_some());
     let mut out = format!("# {}\n\n", tr(lang, "instructor.title"));
     out.push_str(&format!(
         "| {} | {} | {} |",
@@ -363,10 +424,14 @@ pub fn markdown(book: &Gradebook, lang: Lang) -> String {
         tr(lang, "instructor.account"),
         tr(lang, "instructor.score")
     ));
+    if with_spend {
+        out.push_str(&format!(" {} |", tr(lang, "instructor.spend")));
+    }
     for id in &ids {
         out.push_str(&format!(" `{id}` |"));
     }
-    out.push_str(&format!("\n|---|---|---|{}\n", "---|".repeat(ids.len())));
+    let extra = usize::from(with_spend) + ids.len();
+    out.push_str(&format!("\n|---|---|---|{}\n", "---|".repeat(extra)));
     for s in &book.students {
         out.push_str(&format!(
             "| {} | {} | {} |",
@@ -374,6 +439,10 @@ pub fn markdown(book: &Gradebook, lang: Lang) -> String {
             s.account.as_deref().unwrap_or("?"),
             score_text(s)
         ));
+        if with_spend {
+            let cell = s.spend.as_ref().map_or(String::new(), |m| m.cell(lang));
+            out.push_str(&format!(" {} |", md(&cell)));
+        }
         for id in &ids {
             let cell = if s.status == StudentStatus::Ok {
                 status_of(s, id).map_or("", |st| st.name())
@@ -383,6 +452,9 @@ pub fn markdown(book: &Gradebook, lang: Lang) -> String {
             out.push_str(&format!(" {cell} |"));
         }
         out.push('\n');
+    }
+    if let Some(legend) = spend_legend(book, lang) {
+        out.push_str(&format!("\n{}\n", md(&legend)));
     }
     let pending: Vec<&StudentResult> = book.students.iter().filter(|s| s.needs_attention()).collect();
     if !pending.is_empty() {
@@ -409,7 +481,17 @@ pub fn junit(book: &Gradebook) -> String {
                     .iter()
                     .map(|c| junit_xml::case(c.id, &s.name, c.status, &c.summary, None)),
             );
-            junit_xml::suite(&s.name, cases)
+            let mut suite = junit_xml::suite(&s.name, cases);
+            match &s.spend {
+                Some(MonthFigure::Read(m)) => {
+                    suite.add_property(("spend_month_to_date_usd", m.month_to_date_usd.to_string().as_str()));
+                }
+                Some(MonthFigure::Failed { error }) => {
+                    suite.add_property(("spend_error", clean(error).as_str()));
+                }
+                None => {}
+            }
+            suite
         })
         .collect();
     junit_xml::document("sm-course instructor", suites)
@@ -453,6 +535,7 @@ mod tests {
             },
             progress: None,
             on_account: None,
+            spend: None,
         };
         let broken = StudentResult {
             name: "=HYPERLINK(\"x\")".into(),
@@ -467,6 +550,7 @@ mod tests {
             },
             progress: None,
             on_account: None,
+            spend: None,
         };
         Gradebook::new(vec![ok, broken])
     }

@@ -10,6 +10,7 @@ mod kinds;
 mod live;
 mod network;
 mod regions;
+mod spend;
 mod studio;
 mod tasks;
 mod tools;
