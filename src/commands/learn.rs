@@ -78,7 +78,7 @@ pub fn lesson(args: &LessonArgs, ctx: &Context, out: &mut Output) -> Result<Exit
             Error::Usage(trf(
                 lang,
                 "lesson.unknown_section",
-                &[("name", name), ("sections", &course.section_names())],
+                &[("name", name), ("sections", &course.section_names(lang))],
             ))
         })?;
     out.emit(&markdown::section(course, index, lang, ctx.width))?;

@@ -322,9 +322,13 @@ mod tests {
                     let text = section(&course, index, lang, width);
                     let mut in_code = false;
                     for line in text.lines() {
-                        // Code is shown as written, never wrapped; everything else fits.
+                        // Code is shown as written, never wrapped; everything else
+                        // fits, except a word longer than the line (a URL), which
+                        // stays whole on a line of its own.
                         in_code = line.starts_with("    ") && !line.trim().is_empty() || (in_code && line.is_empty());
-                        if !in_code {
+                        let words: Vec<&str> = line.split_whitespace().filter(|w| !["┃", "•"].contains(w)).collect();
+                        let one_long_word = words.len() == 1 && display_width(words[0]) > width - 4;
+                        if !in_code && !one_long_word {
                             assert!(
                                 display_width(line) <= width,
                                 "section {} ({lang:?}) at width {width}: {line:?} is {} wide",
@@ -335,6 +339,34 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// A URL is never split across lines, even in a note box narrower than
+    /// the URL; the words around it still wrap (issue 27: lesson 4's pricing
+    /// link).
+    #[test]
+    fn urls_are_never_broken_across_lines() {
+        plain();
+        let course = course();
+        let url = "https://aws.amazon.com/sagemaker/pricing/";
+        let note = format!(
+            "> **A free tier, perhaps.** Check what applies to your account first: {url} and more words after it."
+        );
+        for width in [30, 40, 45, 60, 80] {
+            let text = markdown(&note, &course, Lang::En, width);
+            assert!(
+                text.lines().any(|l| l.contains(url)),
+                "width {width}: the URL is split:\n{text}"
+            );
+            for line in text.lines().filter(|l| !l.contains(url)) {
+                assert!(display_width(line) <= width, "width {width}: {line:?}");
+            }
+        }
+        // The lesson that split it at 80 columns keeps it whole in both languages.
+        for lang in [Lang::Pt, Lang::En] {
+            let text = section(&course, 3, lang, 80);
+            assert!(text.contains(url), "{lang:?}:\n{text}");
         }
     }
 

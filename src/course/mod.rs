@@ -52,6 +52,17 @@ pub struct SectionMeta {
     pub minutes: u32,
 }
 
+impl SectionMeta {
+    /// The name a learner types for the section: the Portuguese alias in
+    /// Portuguese, the slug in English (both work in either language).
+    pub fn name(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Pt => &self.alias,
+            Lang::En => &self.slug,
+        }
+    }
+}
+
 /// The learner's tools the wizard offers in their sections.
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -246,11 +257,11 @@ impl Course {
         self.questions.iter().filter(move |q| q.section == slug)
     }
 
-    /// Section names for an error message.
-    pub fn section_names(&self) -> String {
+    /// Section names for an error message, in the learner's language.
+    pub fn section_names(&self, lang: Lang) -> String {
         self.sections
             .iter()
-            .map(|s| format!("{} ({})", s.meta.number, s.meta.slug))
+            .map(|s| format!("{} ({})", s.meta.number, s.meta.name(lang)))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -268,11 +279,17 @@ impl Course {
         out.push_str(&self.objectives_text(lang));
         out.push('\n');
         out.push_str(&subheading(tr(lang, "course.contents")));
+        let name_width = self
+            .sections
+            .iter()
+            .map(|s| s.meta.name(lang).chars().count())
+            .max()
+            .unwrap_or(0);
         for s in &self.sections {
             out.push_str(&format!(
-                "  {:>2}. {:<18} {} ({})\n",
+                "  {:>2}. {:<name_width$}  {} ({})\n",
                 s.meta.number,
-                s.meta.slug,
+                s.meta.name(lang),
                 s.meta.title.get(lang),
                 trf(lang, "course.minutes", &[("minutes", &s.meta.minutes)])
             ));

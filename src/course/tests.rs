@@ -87,6 +87,31 @@ fn sections_are_found_by_number_slug_or_portuguese_alias() {
     assert!(course.section("0").is_none());
 }
 
+/// The contents show the name a learner of that language types: `custos`
+/// in Portuguese, `billing` in English (issue 27).
+#[test]
+fn the_contents_list_each_languages_section_names() {
+    let course = course();
+    let pt = course.table_of_contents(Lang::Pt, 100);
+    let en = course.table_of_contents(Lang::En, 100);
+    for s in &course.sections {
+        let line = |toc: &str| {
+            toc.lines()
+                .find(|l| l.contains(s.meta.title.get(Lang::Pt)) || l.contains(s.meta.title.get(Lang::En)))
+                .map(str::to_string)
+        };
+        let pt_line = line(&pt).unwrap();
+        assert!(pt_line.contains(&format!(" {} ", s.meta.alias)), "{pt_line:?}");
+        let en_line = line(&en).unwrap();
+        assert!(en_line.contains(&format!(" {} ", s.meta.slug)), "{en_line:?}");
+        if s.meta.alias != s.meta.slug {
+            assert!(!pt_line.contains(&format!(" {} ", s.meta.slug)), "{pt_line:?}");
+        }
+    }
+    assert!(course.section_names(Lang::Pt).contains("4 (custos)"));
+    assert!(course.section_names(Lang::En).contains("4 (billing)"));
+}
+
 #[test]
 fn every_section_with_a_checklist_item_has_several_questions_per_objective() {
     let course = course();
@@ -180,6 +205,11 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+fn append_to(path: &Path, text: &str) {
+    let before = std::fs::read_to_string(path).unwrap();
+    std::fs::write(path, before + text).unwrap();
+}
+
 fn replace_in(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();
     assert!(text.contains(from), "{from:?} not in {}", path.display());
@@ -251,18 +281,17 @@ fn validation_reports_a_family_the_advisor_needs() {
 }
 
 #[test]
+fn validation_reports_translations_that_are_not_line_for_line_parallel() {
+    let problems = bad_copy(|dir| append_to(&dir.join("module5/en/09-checklist.md"), "\nOne more English line.\n"));
+    let found = |p: &String| p.contains("09-checklist.md") && p.contains("line for line");
+    assert!(problems.iter().any(found), "{problems:?}");
+}
+
+#[test]
 fn validation_reports_an_unknown_directive_in_a_lesson() {
-    let problems = bad_copy(|dir| {
-        let file = dir.join("module5/pt/02-families.md");
-        let text = std::fs::read_to_string(&file).unwrap();
-        std::fs::write(&file, format!("{text}\n@instances z9\n")).unwrap();
-    });
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("pt/02-families.md") && p.contains("z9")),
-        "{problems:?}"
-    );
+    let problems = bad_copy(|dir| append_to(&dir.join("module5/pt/02-families.md"), "\n@instances z9\n"));
+    let found = |p: &String| p.contains("pt/02-families.md") && p.contains("z9");
+    assert!(problems.iter().any(found), "{problems:?}");
 }
 
 /// What the course corrected against AWS's documentation stays corrected
@@ -359,6 +388,33 @@ fn the_right_option_is_not_usually_the_longest() {
     }
 }
 
+/// Nor by its rank in length: per language, the right option is the longest,
+/// second-, third- or fourth-longest (ties count towards the longer rank) in
+/// roughly a quarter of the questions each, never more than 35% or fewer
+/// than 15%, so no "pick the second-longest" habit pays off.
+#[test]
+fn the_right_options_length_rank_varies() {
+    let course = course();
+    for lang in [Lang::Pt, Lang::En] {
+        let mut by_rank = [0usize; 4];
+        for q in &course.questions {
+            let options = &q.text(lang).options;
+            let right = options[q.answer - 1].chars().count();
+            let longer = options.iter().filter(|o| o.chars().count() > right).count();
+            by_rank[longer.min(3)] += 1;
+        }
+        let total = course.questions.len() as f64;
+        for (rank, count) in by_rank.iter().enumerate() {
+            let share = *count as f64 / total;
+            assert!(
+                (0.15..=0.35).contains(&share),
+                "{lang:?}: the right option has length rank {} (1 = longest) in {count} of {total} questions (by rank: {by_rank:?})",
+                rank + 1
+            );
+        }
+    }
+}
+
 #[test]
 fn validation_reports_a_missing_hint_and_a_quiz_too_small_to_draw_from() {
     let problems = bad_copy(|dir| {
@@ -448,5 +504,167 @@ fn lesson_tables_show_the_seeds_rows_only() {
     assert!(
         !text.contains("ml.m5.24xlarge") && !text.contains("ml.m5.8xlarge"),
         "{text}"
+    );
+}
+
+/// Every text of the course a learner reads in `lang`, each with where it is:
+/// lessons, quiz, tasks, the checks' words and module.toml's titles.
+fn prose(course: &Course, lang: Lang) -> Vec<(String, String)> {
+    let code = lang.code();
+    let mut out = vec![("module.toml: title".to_string(), course.title.get(lang).to_string())];
+    for o in &course.objectives {
+        out.push((format!("module.toml: objective {}", o.id), o.text.get(lang).to_string()));
+    }
+    for s in &course.sections {
+        out.push((
+            format!("module.toml: section {} title", s.meta.slug),
+            s.meta.title.get(lang).to_string(),
+        ));
+        out.push((format!("module5/{code}/{}", s.meta.file), s.body.get(lang).to_string()));
+    }
+    for i in &course.checklist {
+        out.push((
+            format!("module.toml: checklist {}", i.id),
+            i.title.get(lang).to_string(),
+        ));
+    }
+    for q in &course.questions {
+        let t = q.text(lang);
+        let at = format!("quiz.toml: {} ({code})", q.id);
+        out.push((at.clone(), t.prompt.clone()));
+        out.extend(t.options.iter().map(|o| (at.clone(), o.clone())));
+        out.extend(t.hint.iter().map(|h| (at.clone(), h.clone())));
+        out.push((at, t.explanation.clone()));
+    }
+    for task in &course.tasks {
+        let at = format!("tasks.toml: {} ({code})", task.id);
+        for text in [&task.title, &task.done, &task.missing] {
+            out.push((at.clone(), text.get(lang).to_string()));
+        }
+        out.extend(task.steps.get(lang).iter().map(|s| (at.clone(), s.clone())));
+    }
+    for (id, check) in &course.checks {
+        let at = format!("checks.toml: {id} ({code})");
+        for text in [&check.title, &check.why, &check.console]
+            .into_iter()
+            .chain(check.summary.values())
+        {
+            out.push((at.clone(), text.get(lang).to_string()));
+        }
+        out.extend(check.steps.get(lang).iter().map(|s| (at.clone(), s.clone())));
+    }
+    out
+}
+
+/// Words after which a dotted number is a version, not an amount
+/// ("versão 2.0", "Python 3.12").
+const VERSION_WORDS: [&str; 4] = ["versão", "version", "python", "distribution"];
+
+/// Is `n` (digits and separators only) written in `lang`'s notation? pt:
+/// decimal comma, thousands point ("2.788,60", "0,575", "10.080"); en:
+/// decimal point, thousands comma ("2,788.60", "10,080").
+fn well_formed_number(n: &str, lang: Lang) -> bool {
+    let (thousands, decimal) = match lang {
+        Lang::Pt => ('.', ','),
+        Lang::En => (',', '.'),
+    };
+    let (whole, fraction) = n.split_once(decimal).unwrap_or((n, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(fraction) {
+        return false;
+    }
+    let groups: Vec<&str> = whole.split(thousands).collect();
+    groups.iter().all(|g| digits(g))
+        && (groups.len() == 1
+            || (groups[0].len() <= 3 && !groups[0].starts_with('0') && groups[1..].iter().all(|g| g.len() == 3)))
+}
+
+/// The numbers of a text written in the other language's notation. Code is
+/// not prose: fenced blocks, `inline code` (commands, JSON, messages quoted
+/// as AWS prints them) and URLs are left out, and so are words with letters
+/// (`ml.p3.2xlarge`, `v2.0`), dotted versions and addresses (`0.3.1`,
+/// `10.0.0.1`) and a number named as a version ("versão 2.0").
+fn misformatted_numbers(text: &str, lang: Lang) -> Vec<String> {
+    let mut in_fence = false;
+    let mut prose = String::new();
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+        } else if !in_fence {
+            // Even pieces between backticks are prose, odd ones inline code.
+            for piece in line.split('`').step_by(2) {
+                prose.push_str(piece);
+                prose.push(' ');
+            }
+            prose.push('\n');
+        }
+    }
+    let wrong_mark = match lang {
+        Lang::Pt => '.',
+        Lang::En => ',',
+    };
+    let mut found = Vec::new();
+    let mut previous = String::new();
+    for word in prose.split_whitespace() {
+        if !word.starts_with("http") {
+            for token in word.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == ',')) {
+                let token = token.trim_end_matches(['.', ',']);
+                if token.chars().any(char::is_alphabetic) || !token.chars().any(|c| c.is_ascii_digit()) {
+                    continue;
+                }
+                let between_digits = token
+                    .as_bytes()
+                    .windows(3)
+                    .any(|w| w[0].is_ascii_digit() && w[1] == wrong_mark as u8 && w[2].is_ascii_digit());
+                let dotted = token.matches('.').count() >= 2 && !token.contains(',');
+                let version = VERSION_WORDS.contains(&previous.as_str());
+                if between_digits && !well_formed_number(token, lang) && !dotted && !version {
+                    found.push(token.to_string());
+                }
+            }
+        }
+        previous = word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    }
+    found
+}
+
+#[test]
+fn number_notation_checks_catch_both_languages_mistakes() {
+    assert_eq!(
+        misformatted_numbers(
+            "Custa $0.23 por hora, 2,5 h = 0,575 USD; US$ 2.788,60 e 10.080 minutos.",
+            Lang::Pt
+        ),
+        ["0.23"]
+    );
+    assert_eq!(
+        misformatted_numbers("$2,788.60 and 10,080 minutes, but 0,575 USD and 2,5 h.", Lang::En),
+        ["0,575", "2,5"]
+    );
+    // Not amounts: code, commands, instance names, versions, addresses, URLs.
+    let not_numbers = "`0.23 × 2.5` ml.p3.2xlarge versão 2.0, Python 3.12, GPUtil 1.4.0, 10.0.0.1 \
+                       https://example.com/v1.2/ (ml.g5.48xlarge).\n```text\n0.23 USD/h × 2.5 h\n```\n";
+    assert!(misformatted_numbers(not_numbers, Lang::Pt).is_empty());
+    assert!(misformatted_numbers("64 × 0.23 = 14.72", Lang::Pt) == ["0.23", "14.72"]);
+}
+
+/// Portuguese numbers use the decimal comma and the thousands point, as the
+/// rendered tables do; English keeps the decimal point (issue 27).
+#[test]
+fn numbers_are_written_in_each_languages_notation() {
+    let course = course();
+    let mut problems = Vec::new();
+    for lang in [Lang::Pt, Lang::En] {
+        for (at, text) in prose(&course, lang) {
+            for number in misformatted_numbers(&text, lang) {
+                problems.push(format!("{at}: {number}"));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} numbers in the other language's notation:\n{}",
+        problems.len(),
+        problems.join("\n")
     );
 }

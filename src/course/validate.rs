@@ -114,6 +114,15 @@ impl Course {
                     index + 1
                 ));
             }
+            // The translations stay line for line parallel, so a reviewer
+            // compares the same line in both files.
+            let (pt_lines, en_lines) = (section.body.pt.lines().count(), section.body.en.lines().count());
+            if pt_lines != en_lines {
+                problems.push(format!(
+                    "module5/{{pt,en}}/{}: pt has {pt_lines} lines, en {en_lines}; keep them line for line parallel",
+                    meta.file
+                ));
+            }
             for lang in [Lang::Pt, Lang::En] {
                 let body = section.body.get(lang);
                 if body.trim().is_empty() {

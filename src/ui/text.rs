@@ -58,12 +58,17 @@ pub fn inline(text: &str) -> String {
 }
 
 /// Wrapping rules for all text: lines break at spaces only, never inside a
-/// hyphenated word, a date or a command (`2026-11-20`, `start-stop`).
+/// hyphenated word, a date, a command or a URL (`2026-11-20`, `start-stop`,
+/// `https://aws.amazon.com/sagemaker/pricing/`). Unicode line breaking would
+/// also break after `/` and split a URL a terminal could no longer open; a
+/// word longer than the line stays whole on a line of its own.
 pub fn wrap_options<'a>(width: usize, first: &'a str, rest: &'a str) -> textwrap::Options<'a> {
     textwrap::Options::new(width.max(20))
         .initial_indent(first)
         .subsequent_indent(rest)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
         .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .break_words(false)
 }
 
 /// Text taken as it is (no markup), wrapped with the given indents.
