@@ -4,7 +4,8 @@
 //! moto 5.2.5 `ce/models.py`: a request takes the next queued result, and
 //! the same request body gets the same result again); `POST
 //! /moto-api/reset` forgets them, so a run that still shows the old figures
-//! made no request.
+//! made no request; and the emulator counts the requests it was sent
+//! (`GET /harness/calls`).
 
 use std::io::{Read, Write};
 
@@ -14,20 +15,36 @@ use crate::emulator::*;
 use crate::live::json;
 use crate::util::*;
 
-/// POSTs `body` to the emulator's own API (moto's); its HTTP status.
-fn moto_api(emulator: &Emulator, path: &str, body: &Value) -> u16 {
+/// A request to the emulator's own API (moto's, or the harness's): the
+/// HTTP status and the body.
+fn call(emulator: &Emulator, method: &str, path: &str, body: &Value) -> (u16, String) {
     let host = emulator.url.trim_start_matches("http://");
     let body = body.to_string();
     let mut stream = std::net::TcpStream::connect(host).unwrap();
     write!(
         stream,
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
     .unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
-    answer.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap()
+    let status = answer.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap();
+    let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    (status, body.to_string())
+}
+
+/// POSTs `body` to the emulator's API; its HTTP status.
+fn moto_api(emulator: &Emulator, path: &str, body: &Value) -> u16 {
+    call(emulator, "POST", path, body).0
+}
+
+/// GetCostAndUsage requests the emulator was sent (every attempt counts).
+fn ce_requests(emulator: &Emulator) -> u64 {
+    let (status, body) = call(emulator, "GET", "/harness/calls", &json!({}));
+    assert_eq!(status, 200, "{body}");
+    let calls: Value = serde_json::from_str(&body).unwrap();
+    calls["calls"]["GetCostAndUsage"].as_u64().unwrap_or(0)
 }
 
 /// Today as Cost Explorer counts days (UTC).
@@ -141,6 +158,7 @@ fn spend_reports_the_seeded_days_and_a_second_run_within_the_hour_asks_nothing()
         (Some(0.0), &json!(false))
     );
     assert_eq!((&first["cached"], &first["requests"]), (&json!(false), &json!(1)));
+    assert_eq!(ce_requests(&emulator), 1);
     let cache = learner
         .home()
         .join("cache")
@@ -155,6 +173,7 @@ fn spend_reports_the_seeded_days_and_a_second_run_within_the_hour_asks_nothing()
     seed(&emulator, ACCOUNT, &[(0, &[("EUC1-Host:ml.g5.xlarge", 9.75)])]);
     let second = json(&emulator.run(&learner, &["module5", "spend", "--format", "json"]));
     assert_eq!((&second["cached"], &second["requests"]), (&json!(true), &json!(0)));
+    assert_eq!(ce_requests(&emulator), 1, "the second run asked Cost Explorer nothing");
     for field in ["days", "total_usd", "by_kind", "month_to_date_usd", "fetched_at"] {
         assert_eq!(second[field], first[field], "{field}");
     }
@@ -165,9 +184,11 @@ fn spend_reports_the_seeded_days_and_a_second_run_within_the_hour_asks_nothing()
         (&json!(true), 7)
     );
     assert_eq!(week["total_usd"], 4.05);
+    assert_eq!(ce_requests(&emulator), 1);
     // `--refresh` asks again.
     let fresh = json(&emulator.run(&learner, &["module5", "spend", "--refresh", "--format", "json"]));
     assert_eq!((&fresh["cached"], &fresh["requests"]), (&json!(false), &json!(1)));
+    assert_eq!(ce_requests(&emulator), 2, "--refresh asked once");
     assert_eq!(fresh["total_usd"], 9.75);
     assert_eq!(fresh["by_kind"][0]["instance_types"], json!(["ml.g5.xlarge"]));
 
@@ -252,6 +273,8 @@ fn a_throttled_read_is_retried_then_said_plainly() {
     let pt = emulator.run(&learner, &["module5", "spend", "--lang", "pt"]);
     expect_code(&pt, 2);
     assert!(stderr(&pt).contains("limitando as requisições"), "{}", stderr(&pt));
+    // Each run asked three times (the SDK's retries) before giving up.
+    assert_eq!(ce_requests(&emulator), 6);
 }
 
 #[test]
@@ -276,6 +299,7 @@ fn audit_spend_and_spend_share_one_answer() {
     let text = stdout(&refusing.run(&learner, &["module5", "audit", "--spend"]));
     let figure = format!("${:.2}", month_to_date(BILL));
     assert!(text.contains(&figure) && text.contains("kept"), "{figure}: {text}");
+    assert_eq!((ce_requests(&emulator), ce_requests(&refusing)), (1, 0));
 }
 
 #[test]
@@ -336,6 +360,7 @@ fn instructor_verify_spend_adds_each_students_month_in_every_format() {
     assert_eq!(student("Bia")["spend"]["cached"], false);
     // A student whose account could not be read has no spend either.
     assert!(student("Denied Dora").get("spend").is_none());
+    assert_eq!(ce_requests(&emulator), 2, "one request per readable student");
 
     // The other formats, from the answers cached by the first run.
     let csv = stdout(&verify("csv"));
@@ -386,6 +411,7 @@ fn instructor_verify_spend_adds_each_students_month_in_every_format() {
         pt.lines().any(|l| l.starts_with("Bia;") && l.contains(";5,75;")),
         "{pt}"
     );
+    assert_eq!(ce_requests(&emulator), 2, "the later runs used the cached answers");
 
     // Without --spend: no column, no cost said.
     let plain = emulator.run(&learner, &["instructor", "verify", roster, "--format", "json"]);
