@@ -1,28 +1,19 @@
-//! The end-of-session audit: everything still billing, what it has cost and
-//! what it will cost by tomorrow morning. `assess` is pure; reading the
-//! account is `aws::collect_running`, stopping things is `aws::fix`.
+//! The end-of-session audit: everything still billing, compute by the hour
+//! (what it has cost and what it will cost by tomorrow morning) and storage
+//! by the GB-month (what it costs a month while nothing runs). `assess` is
+//! pure: reading the account is `aws` (the inventory), deciding what bills
+//! is `checks::bill`, rendering is `report::audit`, stopping things is the
+//! command layer's.
 
-use colored::Colorize;
 use serde::Serialize;
 
 use crate::catalog;
 use crate::catalog::prices::PriceBook;
-use crate::checks::Resource;
-use crate::checks::running;
+use crate::checks::bill::{self, Billed};
+use crate::checks::{Resource, StorageItem};
 use crate::error::ExitStatus;
-use crate::i18n::{Lang, tr, trf};
-use crate::report::resource_line;
-use crate::snapshot::running::{RegionList, RegionSource, ResourceKind, Running, SkippedRegion, Target, split_refused};
-use crate::snapshot::{CallError, seconds_between};
-use crate::ui::clean;
-use crate::ui::text::{heading, wrap, wrap_plain};
-
-#[derive(Clone, Debug, Serialize)]
-pub struct Item {
-    #[serde(flatten)]
-    pub resource: Resource,
-    pub target: Target,
-}
+use crate::snapshot::inventory::{RegionList, RegionSource, SkippedRegion, Target, split_refused};
+use crate::snapshot::{CallError, Snapshot};
 
 /// A read that failed, and the region it failed in.
 #[derive(Clone, Debug, Serialize)]
@@ -44,7 +35,10 @@ pub struct Audit {
     /// Regions not read (not enabled, denied, no SageMaker there), each with why.
     pub skipped_regions: Vec<SkippedRegion>,
     pub generated_at: String,
-    pub running: Vec<Item>,
+    /// Compute billed by the hour.
+    pub running: Vec<Billed>,
+    /// Storage billed by the GB-month whether anything runs or not.
+    pub storage: Vec<StorageItem>,
     pub per_hour_usd: f64,
     pub accrued_usd: f64,
     /// Some running resource has no known price: the totals are a lower bound.
@@ -55,30 +49,35 @@ pub struct Audit {
     pub time_zone: String,
     /// What the running resources add by then if left.
     pub by_morning_usd: f64,
+    /// What the storage costs a month (a lower bound when `storage_partial`).
+    pub storage_monthly_usd: f64,
+    pub storage_partial: bool,
     /// Reads that failed: nothing can be promised about what they cover.
     pub errors: Vec<RegionError>,
 }
 
 impl Audit {
-    /// Success when nothing billable runs but the resource the learner
-    /// works in, and everything was read.
+    /// Success when no compute bills but the resource the learner works in,
+    /// and everything was read. Storage alone is shown, never a failure: it
+    /// is what a learner keeps between sessions.
     pub fn exit_status(&self) -> ExitStatus {
-        // A serverless endpoint bills per request, nothing while idle: listed,
-        // but not a reason for "something is still billing".
-        let billing = self
-            .others()
-            .any(|i| i.resource.kind != crate::snapshot::running::ResourceKind::ServerlessEndpoint);
-        ExitStatus::failed_if(billing || !self.errors.is_empty() || self.nothing_read())
+        ExitStatus::failed_if(self.billing().next().is_some() || !self.errors.is_empty() || self.nothing_read())
     }
 
     /// The Studio app or notebook instance the learner works in, if it runs.
-    pub fn current(&self) -> Option<&Item> {
+    pub fn current(&self) -> Option<&Billed> {
         self.running.iter().find(|i| i.resource.current)
     }
 
     /// Everything running but the resource the learner works in.
-    pub fn others(&self) -> impl Iterator<Item = &Item> {
+    pub fn others(&self) -> impl Iterator<Item = &Billed> {
         self.running.iter().filter(|i| !i.resource.current)
+    }
+
+    /// Compute that bills every hour, but the resource the learner works in
+    /// (a serverless endpoint without provisioned concurrency bills per request).
+    pub fn billing(&self) -> impl Iterator<Item = &Billed> {
+        self.others().filter(|i| i.resource.bills_by_the_hour())
     }
 
     /// A sweep in which no region could be read: nothing can be promised.
@@ -92,48 +91,73 @@ impl Audit {
     }
 
     /// Where an item's commands must be sent: its own region, else the configured one.
-    pub fn region_of<'a>(&'a self, item: &'a Item) -> &'a str {
+    pub fn region_of<'a>(&'a self, item: &'a Billed) -> &'a str {
         item.resource
             .region
             .as_deref()
             .or(self.region.as_deref())
             .unwrap_or("?")
     }
+
+    /// The flags `audit --stop` needs to reach everything that bills: a
+    /// suggestion that would then find nothing to do is never made.
+    pub fn stop_flags(&self) -> Vec<&'static str> {
+        let mut flags = Vec::new();
+        let needs = |f: &dyn Fn(&Target) -> bool| self.billing().any(|i| f(&i.target));
+        if needs(&|t| t.is_endpoint()) {
+            flags.push("--include-endpoints");
+        }
+        if needs(&|t| matches!(t, Target::Job { .. })) {
+            flags.push("--include-jobs");
+        }
+        if needs(&|t| matches!(t, Target::TransformJob { .. })) {
+            flags.push("--include-transform-jobs");
+        }
+        if needs(&|t| matches!(t, Target::HyperpodCluster { .. })) {
+            flags.push("--include-clusters");
+        }
+        flags
+    }
 }
 
-/// Judges what runs in every region read: priced, with totals. In a sweep a
-/// region that refused the credentials is skipped (`Running::refused`); the
-/// configured region alone is never skipped, its failures are errors.
-pub fn assess_regions(prices: &PriceBook, runs: &[Running], list: &RegionList, morning: &Morning) -> Audit {
+/// Judges what bills in every region read: priced, with totals. In a sweep
+/// a region that refused the credentials is skipped (`Snapshot::refused`);
+/// the configured region alone is never skipped, its failures are errors.
+pub fn assess_regions(prices: &PriceBook, snapshots: &[&Snapshot], list: &RegionList, morning: &Morning) -> Audit {
     let sweep = list.source != RegionSource::Configured;
-    if !sweep && let [run] = runs {
-        return assess(prices, run, morning);
+    if !sweep && let [snapshot] = snapshots {
+        return assess(prices, snapshot, morning);
     }
-    let (read, refused) = split_refused(runs, list.configured.as_deref());
+    let owned: Vec<Snapshot> = snapshots.iter().map(|s| (*s).clone()).collect();
+    let (read, refused) = split_refused(&owned, list.configured.as_deref());
     let mut skipped = list.skipped.clone();
     skipped.extend(refused);
-    let parts: Vec<Audit> = read.into_iter().map(|run| assess(prices, run, morning)).collect();
+    let parts: Vec<Audit> = read.into_iter().map(|s| assess(prices, s, morning)).collect();
     let mut audit = Audit {
         account: None,
         region: list.configured.clone(),
         regions: Vec::new(),
         region_source: list.source,
         skipped_regions: skipped,
-        generated_at: runs
+        generated_at: snapshots
             .first()
-            .map_or_else(crate::util::now_millis, |r| r.taken_at.clone()),
+            .map_or_else(crate::util::now_millis, |s| s.taken_at.clone()),
         running: Vec::new(),
+        storage: Vec::new(),
         per_hour_usd: 0.0,
         accrued_usd: 0.0,
         partial: false,
         hours_until_morning: catalog::round(morning.hours),
         time_zone: morning.zone.clone(),
         by_morning_usd: 0.0,
+        storage_monthly_usd: 0.0,
+        storage_partial: false,
         errors: Vec::new(),
     };
     for part in parts {
         audit.account = audit.account.or(part.account);
         audit.running.extend(part.running);
+        audit.storage.extend(part.storage);
         audit.errors.extend(part.errors);
         audit.regions.extend(part.regions);
     }
@@ -142,138 +166,56 @@ pub fn assess_regions(prices: &PriceBook, runs: &[Running], list: &RegionList, m
     audit
         .running
         .sort_by_key(|i| (!i.resource.current, order(&i.resource.region)));
+    audit.storage.sort_by_key(|i| order(&i.region));
+    totals(&mut audit, morning);
+    audit
+}
+
+/// Judges what bills in one region: priced from `prices` for that region,
+/// with totals.
+pub fn assess(prices: &PriceBook, s: &Snapshot, morning: &Morning) -> Audit {
+    let bill = bill::bill(prices, s);
+    let errors = bill
+        .errors
+        .into_iter()
+        .map(|error| RegionError {
+            region: s.region.clone(),
+            error,
+        })
+        .collect();
+    let mut audit = Audit {
+        account: s.identity.as_ref().ok().map(|i| i.account.clone()),
+        region: s.region.clone(),
+        regions: s.region.clone().into_iter().collect(),
+        region_source: RegionSource::Configured,
+        skipped_regions: Vec::new(),
+        generated_at: s.taken_at.clone(),
+        running: bill.compute,
+        storage: bill.storage,
+        per_hour_usd: 0.0,
+        accrued_usd: 0.0,
+        partial: false,
+        hours_until_morning: catalog::round(morning.hours),
+        by_morning_usd: 0.0,
+        time_zone: morning.zone.clone(),
+        storage_monthly_usd: 0.0,
+        storage_partial: false,
+        errors,
+    };
+    totals(&mut audit, morning);
+    audit
+}
+
+fn totals(audit: &mut Audit, morning: &Morning) {
     let resources: Vec<Resource> = audit.running.iter().map(|i| i.resource.clone()).collect();
-    let (per_hour, accrued, partial) = running::totals(&resources);
+    let (per_hour, accrued, partial) = bill::totals(&resources);
     audit.per_hour_usd = per_hour;
     audit.accrued_usd = accrued;
     audit.partial = partial;
     audit.by_morning_usd = catalog::round(per_hour * morning.hours);
-    audit
-}
-
-/// Judges what is running in one region: priced from `prices` for that
-/// region, with totals.
-pub fn assess(prices: &PriceBook, r: &Running, morning: &Morning) -> Audit {
-    let hours_until_morning = morning.hours;
-    let mut running = Vec::new();
-    let mut errors = Vec::new();
-    let now = r.taken_at.as_str();
-    let region = r.region.as_deref();
-    match &r.apps {
-        Ok(apps) => {
-            for (app, resource) in
-                running::studio_apps(prices, region, apps, r.spaces.as_deref().ok(), r.current.as_ref(), now)
-            {
-                running.push(Item {
-                    resource,
-                    target: Target::of_app(app),
-                });
-            }
-        }
-        Err(e) => errors.push(e.clone()),
-    }
-    match &r.notebook_instances {
-        Ok(notebooks) => {
-            for (n, resource) in running::notebook_instances(prices, region, notebooks, r.current.as_ref(), now) {
-                running.push(Item {
-                    resource,
-                    target: Target::NotebookInstance { name: n.name.clone() },
-                });
-            }
-        }
-        Err(e) => errors.push(e.clone()),
-    }
-    match &r.endpoints {
-        Ok(endpoints) => {
-            for (e, resource) in running::endpoints(prices, region, endpoints, now).0 {
-                running.push(Item {
-                    resource,
-                    target: Target::Endpoint { name: e.name.clone() },
-                });
-            }
-        }
-        Err(e) => errors.push(e.clone()),
-    }
-    match &r.mlflow_servers {
-        Ok(servers) => {
-            for (m, resource) in running::mlflow_servers(prices, region, servers, now) {
-                running.push(Item {
-                    resource,
-                    target: Target::MlflowTrackingServer { name: m.name.clone() },
-                });
-            }
-        }
-        Err(e) => errors.push(e.clone()),
-    }
-    match &r.clusters {
-        Ok(clusters) => {
-            for (c, resource) in running::clusters(prices, region, clusters, now) {
-                running.push(Item {
-                    resource,
-                    target: Target::HyperpodCluster { name: c.name.clone() },
-                });
-            }
-        }
-        Err(e) => errors.push(e.clone()),
-    }
-    for list in [&r.jobs, &r.transform_jobs] {
-        match list {
-            Ok(jobs) => {
-                for job in jobs {
-                    let secs = seconds_between(job.started_at.as_deref(), now);
-                    let count = u32::try_from(job.count.max(1)).unwrap_or(1);
-                    let resource = running::priced(
-                        prices,
-                        job.kind,
-                        &job.name,
-                        job.instance_type.as_deref(),
-                        region,
-                        secs,
-                        count,
-                    );
-                    let target = match job.kind {
-                        ResourceKind::TransformJob => Target::TransformJob { name: job.name.clone() },
-                        kind => Target::Job {
-                            job_kind: kind,
-                            name: job.name.clone(),
-                        },
-                    };
-                    running.push(Item { resource, target });
-                }
-            }
-            Err(e) => errors.push(e.clone()),
-        }
-    }
-    // The resource the learner works in comes first.
-    running.sort_by_key(|i| !i.resource.current);
-    for item in &mut running {
-        item.resource.region = r.region.clone();
-    }
-    let errors = errors
-        .into_iter()
-        .map(|error| RegionError {
-            region: r.region.clone(),
-            error,
-        })
-        .collect();
-    let resources: Vec<Resource> = running.iter().map(|i| i.resource.clone()).collect();
-    let (per_hour, accrued, partial) = running::totals(&resources);
-    Audit {
-        account: r.identity.as_ref().ok().map(|i| i.account.clone()),
-        region: r.region.clone(),
-        regions: r.region.clone().into_iter().collect(),
-        region_source: RegionSource::Configured,
-        skipped_regions: Vec::new(),
-        generated_at: r.taken_at.clone(),
-        running,
-        per_hour_usd: per_hour,
-        accrued_usd: accrued,
-        partial,
-        hours_until_morning: catalog::round(hours_until_morning),
-        by_morning_usd: catalog::round(per_hour * hours_until_morning),
-        time_zone: morning.zone.clone(),
-        errors,
-    }
+    let (monthly, storage_partial) = bill::storage_totals(&audit.storage);
+    audit.storage_monthly_usd = monthly;
+    audit.storage_partial = storage_partial;
 }
 
 /// The next 08:00 in a time zone: how far away, and the zone's name.
@@ -321,143 +263,16 @@ pub fn sweep_flags(audit: &Audit) -> String {
     }
 }
 
-pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
-    let account = audit.account.as_deref().unwrap_or("?");
-    let place = if audit.is_sweep() {
-        crate::report::regions_phrase(&audit.regions, lang)
-    } else {
-        audit.region.clone().unwrap_or_else(|| "?".into())
-    };
-    let mut out = String::new();
-    let notes: String =
-        crate::report::skipped_notes(audit.region_source, audit.regions.len(), &audit.skipped_regions, lang)
-            .iter()
-            .map(|line| {
-                wrap_plain(&clean(&format!("– {line}")), width, "", "  ")
-                    .dimmed()
-                    .to_string()
-            })
-            .collect();
-    let reminder = audit.current().map(|item| {
-        let line = trf(
-            lang,
-            "audit.current_reminder",
-            &[
-                ("name", &clean(&item.resource.name)),
-                (
-                    "per_hour",
-                    &item
-                        .resource
-                        .price_per_hour_usd
-                        .map_or_else(|| "?".to_string(), |p| catalog::usd(p, lang)),
-                ),
-                ("command", &clean(&item.target.cli(audit.region_of(item)))),
-            ],
-        );
-        wrap(&line, width, "", "  ")
-    });
-    if audit.nothing_read() {
-        out.push_str(
-            &wrap_plain(
-                &trf(lang, "audit.no_region_read", &[("account", &account)]),
-                width,
-                "",
-                "",
-            )
-            .yellow()
-            .to_string(),
-        );
-        out.push_str(&notes);
-        return out;
-    }
-    if audit.others().next().is_none() && audit.errors.is_empty() {
-        if let Some(reminder) = reminder {
-            out.push_str(&reminder);
-        } else {
-            out.push_str(
-                &trf(lang, "audit.nothing", &[("account", &account), ("region", &place)])
-                    .green()
-                    .to_string(),
-            );
-            out.push('\n');
-        }
-        out.push_str(&notes);
-        return out;
-    }
-    out.push_str(&heading(&clean(&trf(
-        lang,
-        "audit.heading",
-        &[("account", &account), ("region", &place)],
-    ))));
-    out.push('\n');
-    let mut shown_region: Option<&str> = None;
-    for item in &audit.running {
-        // A sweep groups what runs by region; the learner's own resource leads.
-        if audit.is_sweep() && !item.resource.current {
-            let region = audit.region_of(item);
-            if shown_region != Some(region) {
-                out.push_str(&format!("{}\n", clean(region).bold()));
-                shown_region = Some(region);
-            }
-        }
-        let line = format!("• {}", resource_line(&item.resource, lang));
-        out.push_str(&wrap_plain(&line, width, "", "  "));
-    }
-    for e in &audit.errors {
-        let text = match (&e.region, audit.is_sweep()) {
-            (Some(region), true) => format!("? [{region}] {}", e.error.describe(lang)),
-            _ => format!("? {}", e.error.describe(lang)),
-        };
-        out.push_str(&wrap_plain(&clean(&text), width, "", "  ").magenta().to_string());
-    }
-    out.push_str(&notes);
-    if !audit.running.is_empty() {
-        out.push('\n');
-        let hours = crate::checks::duration((audit.hours_until_morning * 3600.0) as u64);
-        let total = trf(
-            lang,
-            "audit.total",
-            &[
-                ("per_hour", &catalog::usd(audit.per_hour_usd, lang)),
-                ("accrued", &catalog::usd(audit.accrued_usd, lang)),
-                ("by_morning", &catalog::usd(audit.by_morning_usd, lang)),
-                ("hours", &hours),
-                ("zone", &audit.time_zone),
-            ],
-        );
-        out.push_str(&wrap_plain(&total, width, "", "").bold().to_string());
-        if audit.partial {
-            out.push_str(
-                &wrap_plain(tr(lang, "audit.partial"), width, "", "")
-                    .yellow()
-                    .to_string(),
-            );
-        }
-        out.push_str(&wrap(
-            &trf(lang, "audit.stop_hint", &[("flags", &sweep_flags(audit))]),
-            width,
-            "",
-            "",
-        ));
-        if audit.current().is_some() {
-            out.push_str(&wrap(tr(lang, "audit.current_kept"), width, "", ""));
-        }
-    }
-    if !audit.errors.is_empty() {
-        out.push_str(
-            &wrap_plain(tr(lang, "audit.incomplete"), width, "", "")
-                .yellow()
-                .to_string(),
-        );
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::bill as running;
     use crate::course::Course;
-    use crate::snapshot::running::{ResourceKind, RunningJob};
+    use crate::error::ExitStatus;
+    use crate::i18n::Lang;
+    use crate::report::audit::text;
+    use crate::snapshot::RunningJob;
+    use crate::snapshot::inventory::ResourceKind;
 
     fn morning(hours: f64) -> Morning {
         Morning {
@@ -466,28 +281,17 @@ mod tests {
         }
     }
 
-    fn running(course: &Course) -> Running {
-        let s = course.sandbox("neglected", Lang::En).unwrap();
-        Running {
-            taken_at: s.taken_at,
-            region: s.region,
-            identity: s.identity,
-            apps: s.apps,
-            spaces: s.spaces,
-            notebook_instances: s.notebook_instances,
-            endpoints: s.endpoints,
-            current: None,
-            jobs: Ok(vec![RunningJob {
-                kind: ResourceKind::TrainingJob,
-                name: "train".into(),
-                instance_type: Some("ml.m5.xlarge".into()),
-                count: 2,
-                started_at: Some("2026-11-28T17:00:00Z".into()),
-            }]),
-            transform_jobs: Ok(vec![]),
-            mlflow_servers: Ok(vec![]),
-            clusters: Ok(vec![]),
-        }
+    fn running(course: &Course) -> Snapshot {
+        let mut s = course.sandbox("neglected", Lang::En).unwrap();
+        s.local.current = None;
+        s.jobs = Ok(vec![RunningJob {
+            kind: ResourceKind::TrainingJob,
+            name: "train".into(),
+            instance_type: Some("ml.m5.xlarge".into()),
+            count: 2,
+            started_at: Some("2026-11-28T17:00:00Z".into()),
+        }]);
+        s
     }
 
     #[test]
@@ -506,22 +310,38 @@ mod tests {
             ],
             "the free JupyterServer app is not listed"
         );
-        // 0.23 + 3.82 + 0.05 + 0.12 + 2 × 0.23
-        assert_eq!(audit.per_hour_usd, 4.68);
-        assert_eq!(audit.by_morning_usd, 65.52);
+        // Each item at the price book's figure for its kind's usage in its
+        // region, times its count; the totals add them up.
+        let book = PriceBook::new(&course.instances);
+        let mut per_hour = 0.0;
+        for item in &audit.running {
+            let r = &item.resource;
+            let price = book
+                .price(
+                    r.instance_type.as_deref().unwrap(),
+                    r.region.as_deref(),
+                    crate::catalog::prices::Usage::of(r.kind),
+                )
+                .unwrap()
+                .usd_per_hour;
+            let expected = crate::catalog::round(price * f64::from(r.count));
+            assert_eq!(r.price_per_hour_usd, Some(expected), "{}", item.target.label());
+            per_hour += expected;
+        }
+        assert_eq!(audit.per_hour_usd, crate::catalog::round(per_hour));
+        assert_eq!(audit.by_morning_usd, crate::catalog::round(audit.per_hour_usd * 14.0));
         assert_eq!(audit.exit_status(), ExitStatus::Failure);
+        // The training job's two instances, running for an hour.
         let job = &audit.running[4].resource;
-        assert_eq!(
-            (job.count, job.price_per_hour_usd, job.accrued_usd),
-            (2, Some(0.46), Some(0.46))
-        );
+        assert_eq!(job.count, 2);
+        assert_eq!(job.accrued_usd, job.price_per_hour_usd);
     }
 
     /// Every other billable kind: a Canvas app, MLflow servers, a transform
     /// job, a HyperPod cluster and a serverless endpoint.
-    fn every_kind(course: &Course) -> Running {
-        use crate::snapshot::running::{Cluster, ClusterGroup, MlflowServer};
+    fn every_kind(course: &Course) -> Snapshot {
         use crate::snapshot::{App, Endpoint, Variant};
+        use crate::snapshot::{Cluster, ClusterGroup, MlflowServer};
         let mut r = running(course);
         r.apps = Ok(vec![App {
             domain_id: "d-course".into(),
@@ -541,10 +361,14 @@ mod tests {
             created_at: Some("2026-11-28T16:00:00Z".into()),
             config_name: Some("scorer-config".into()),
             variants: Ok(vec![Variant {
+                name: None,
                 instance_type: None,
                 count: 1,
                 serverless: true,
+                provisioned_concurrency: None,
             }]),
+            asynchronous: false,
+            components: vec![],
         }]);
         let server = |name: &str, status: &str, size: &str| MlflowServer {
             name: name.into(),
@@ -582,8 +406,14 @@ mod tests {
         let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
         // In London, the one region the MLflow figure is for.
         let mut london = every_kind(&course);
-        london.region = Some(running::MLFLOW_PRICE_REGION.into());
-        let audit = assess(&PriceBook::new(&course.instances), &london, &morning(10.0));
+        london.region = Some("eu-west-2".into());
+        let book = PriceBook::new(&course.instances);
+        let audit = assess(&book, &london, &morning(10.0));
+        use crate::catalog::published::{Flat, MlflowSize};
+        let canvas = book.flat(Flat::Canvas, Some("eu-west-2")).unwrap();
+        let small = book
+            .flat(Flat::mlflow(MlflowSize::parse("Small").unwrap()), Some("eu-west-2"))
+            .unwrap();
         let json = serde_json::to_value(&audit).unwrap();
         let kinds: Vec<(&str, &str, Option<f64>)> = json["running"]
             .as_array()
@@ -600,9 +430,9 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                ("canvas-app", "default", Some(1.9)),
+                ("canvas-app", "default", Some(canvas.usd_per_hour)),
                 ("serverless-endpoint", "scorer", Some(0.0)),
-                ("mlflow-tracking-server", "tracking", Some(0.642)),
+                ("mlflow-tracking-server", "tracking", Some(small.usd_per_hour)),
                 ("mlflow-tracking-server", "team", None),
                 ("hyperpod-cluster", "pod", Some(0.69)),
                 ("transform-job", "batch", Some(0.46)),
@@ -634,9 +464,9 @@ mod tests {
             .iter()
             .map(|i| &i["price_source"])
             .collect();
-        assert_eq!(sources[0], running::CANVAS_SOURCE);
+        assert_eq!(*sources[0], canvas.source.label());
         assert_eq!(sources[1], running::SERVERLESS_SOURCE);
-        assert_eq!(sources[2], running::MLFLOW_SOURCE);
+        assert_eq!(*sources[2], small.source.label());
         assert_eq!(*sources[3], serde_json::Value::Null);
         assert!(
             sources[4].as_str().unwrap().starts_with(catalog::COURSE_SOURCE)
@@ -649,7 +479,12 @@ mod tests {
         assert!(audit.partial);
         colored::control::set_override(false);
         let out = text(&audit, Lang::En, 200);
-        assert!(out.contains("$1.90/h (published figure)"), "{out}");
+        let canvas_line = format!(
+            "{}/h ({})",
+            catalog::usd(canvas.usd_per_hour, Lang::En),
+            canvas.source.short(Lang::En)
+        );
+        assert!(out.contains(&canvas_line), "{canvas_line} in {out}");
         let serverless = &audit.running[1].resource;
         assert_eq!((serverless.count, serverless.accrued_usd), (0, None));
         let commands: Vec<String> = audit.running.iter().map(|i| i.target.cli("eu-central-1")).collect();
@@ -668,12 +503,6 @@ mod tests {
         assert_eq!(
             commands[5],
             "aws sagemaker stop-transform-job --transform-job-name batch --region eu-central-1"
-        );
-        let stoppable: Vec<bool> = audit.running.iter().map(|i| i.target.stoppable()).collect();
-        assert_eq!(
-            stoppable,
-            [true, true, true, true, false, true],
-            "a cluster is never stopped"
         );
         assert_eq!(json["running"][4]["target"]["kind"], "hyperpod-cluster");
 
@@ -706,7 +535,7 @@ mod tests {
         for key in ["transform_jobs", "mlflow_servers", "clusters"] {
             value.as_object_mut().unwrap().remove(key);
         }
-        let old: Running = serde_json::from_value(value).unwrap();
+        let old: Snapshot = serde_json::from_value(value).unwrap();
         assert_eq!(old.clusters, Ok(vec![]));
         let mut r = every_kind(&course);
         r.clusters = Err(CallError {
@@ -732,6 +561,8 @@ mod tests {
         r.notebook_instances = Ok(vec![]);
         r.endpoints = Ok(vec![]);
         r.jobs = Ok(vec![]);
+        r.spaces = Ok(vec![]);
+        r.file_systems = Ok(vec![]);
         let audit = assess(&PriceBook::new(&course.instances), &r, &morning(10.0));
         assert_eq!((audit.exit_status(), audit.by_morning_usd), (ExitStatus::Success, 0.0));
         colored::control::set_override(false);
@@ -771,7 +602,7 @@ mod tests {
     fn the_resource_the_learner_works_in_comes_first_and_alone_exits_0_with_a_reminder() {
         let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
         let mut r = running(&course);
-        r.current = crate::snapshot::studio::parse(
+        r.local.current = crate::snapshot::studio::parse(
             r#"{"ResourceArn":"arn:aws:sagemaker:eu-central-1:1:notebook-instance/old-course-notebook","ResourceName":"old-course-notebook"}"#,
         )
         .ok();
@@ -792,7 +623,13 @@ mod tests {
         let audit = assess(&PriceBook::new(&course.instances), &r, &morning(10.0));
         assert_eq!(audit.exit_status(), ExitStatus::Success);
         let out = text(&audit, Lang::En, 200);
-        assert!(!out.contains("Still billing"), "{out}");
+        assert!(!out.contains("Still billing in account"), "{out}");
+        // Its volume, the space's and the EFS bill on: said, with their delete commands.
+        assert!(out.contains("Still billing while stopped"), "{out}");
+        assert!(
+            out.contains("delete-notebook-instance --notebook-instance-name old-course-notebook"),
+            "{out}"
+        );
         assert!(
             out.contains("Only the resource you are working in (old-course-notebook)")
                 && out.contains("aws sagemaker stop-notebook-instance --notebook-instance-name old-course-notebook"),
@@ -804,7 +641,7 @@ mod tests {
     }
 
     /// A running JupyterLab app on ml.g5.xlarge and a training job on it.
-    fn g5(course: &Course, region: &str) -> Running {
+    fn g5(course: &Course, region: &str) -> Snapshot {
         let mut r = running(course);
         r.region = Some(region.into());
         r.apps = Ok(vec![crate::snapshot::App {
@@ -824,10 +661,14 @@ mod tests {
             created_at: Some("2026-11-28T17:00:00Z".into()),
             config_name: Some("serve".into()),
             variants: Ok(vec![crate::snapshot::Variant {
+                name: None,
                 instance_type: Some("ml.g5.xlarge".into()),
                 count: 2,
                 serverless: false,
+                provisioned_concurrency: None,
             }]),
+            asynchronous: false,
+            components: vec![],
         }]);
         r.jobs = Ok(vec![RunningJob {
             kind: ResourceKind::TrainingJob,
@@ -889,8 +730,34 @@ mod tests {
         assert!(text(&audit, Lang::En, 200).contains("the totals are partial"));
         assert!(text(&audit, Lang::Pt, 200).contains("os totais são parciais"));
 
-        // A course figure says so.
+        // A published figure of the catalog says so, with its date and region.
         let audit = assess(&book, &running(&course), &morning(10.0));
+        let json = serde_json::to_value(&audit).unwrap();
+        let m5 = book
+            .price(
+                "ml.m5.xlarge",
+                Some("eu-central-1"),
+                crate::catalog::prices::Usage::Notebook,
+            )
+            .unwrap();
+        assert!(
+            matches!(m5.source, crate::catalog::prices::PriceSource::Embedded { .. }),
+            "{m5:?}"
+        );
+        assert_eq!(json["running"][0]["price_source"], m5.source.label());
+        let read = match &m5.source {
+            crate::catalog::prices::PriceSource::Embedded { read, .. } => read.clone(),
+            _ => unreachable!(),
+        };
+        assert!(text(&audit, Lang::En, 200).contains(&format!(
+            "{}/h (AWS published price, read {read}, eu-central-1)",
+            crate::catalog::usd(m5.usd_per_hour, Lang::En)
+        )));
+
+        // A course figure says so, where the catalog publishes none.
+        let mut elsewhere = running(&course);
+        elsewhere.region = Some("eu-west-1".into());
+        let audit = assess(&book, &elsewhere, &morning(10.0));
         let json = serde_json::to_value(&audit).unwrap();
         assert_eq!(json["running"][0]["price_source"], crate::catalog::COURSE_SOURCE);
         assert!(text(&audit, Lang::En, 200).contains("$0.23/h (course figure)"));
@@ -903,8 +770,8 @@ mod tests {
         let runs = [g5(&course, "us-east-1"), g5(&course, "eu-west-1")];
         let swept = assess_regions(
             &book,
-            &runs,
-            &crate::snapshot::running::RegionList {
+            &runs.iter().collect::<Vec<_>>(),
+            &crate::snapshot::inventory::RegionList {
                 configured: Some("us-east-1".into()),
                 regions: vec!["us-east-1".into(), "eu-west-1".into()],
                 source: RegionSource::Asked,
@@ -931,8 +798,8 @@ mod tests {
 mod sweep_tests {
     use super::*;
     use crate::course::Course;
+    use crate::i18n::Lang;
     use crate::snapshot::ErrorKind;
-    use crate::snapshot::running::RegionList;
 
     fn denied() -> CallError {
         CallError {
@@ -942,26 +809,18 @@ mod sweep_tests {
         }
     }
 
-    fn in_region(course: &Course, region: &str) -> Running {
-        let s = course.sandbox("neglected", Lang::En).unwrap();
-        Running {
-            taken_at: s.taken_at,
-            region: Some(region.into()),
-            identity: s.identity,
-            apps: Ok(vec![]),
-            spaces: Ok(vec![]),
-            notebook_instances: s.notebook_instances,
-            endpoints: Ok(vec![]),
-            jobs: Ok(vec![]),
-            transform_jobs: Ok(vec![]),
-            mlflow_servers: Ok(vec![]),
-            clusters: Ok(vec![]),
-            current: None,
-        }
+    fn in_region(course: &Course, region: &str) -> Snapshot {
+        let mut s = course.sandbox("neglected", Lang::En).unwrap();
+        s.region = Some(region.into());
+        s.apps = Ok(vec![]);
+        s.spaces = Ok(vec![]);
+        s.endpoints = Ok(vec![]);
+        s.local.current = None;
+        s
     }
 
     /// A region not enabled: every call refused.
-    fn refusing(course: &Course, region: &str) -> Running {
+    fn refusing(course: &Course, region: &str) -> Snapshot {
         let mut r = in_region(course, region);
         r.identity = Err(denied());
         r.apps = Err(denied());
@@ -972,6 +831,7 @@ mod sweep_tests {
         r.transform_jobs = Err(denied());
         r.mlflow_servers = Err(denied());
         r.clusters = Err(denied());
+        r.warm_pools = Err(denied());
         r
     }
 
@@ -994,7 +854,7 @@ mod sweep_tests {
         let runs = [in_region(&course, "eu-central-1"), refusing(&course, "ap-east-1")];
         let swept = assess_regions(
             &PriceBook::new(&course.instances),
-            &runs,
+            &runs.iter().collect::<Vec<_>>(),
             &list(RegionSource::Asked, &["eu-central-1", "ap-east-1"]),
             &morning,
         );
@@ -1010,7 +870,7 @@ mod sweep_tests {
         // Not a sweep: the refusal is the run's error, never a skip.
         let alone = assess_regions(
             &PriceBook::new(&course.instances),
-            &runs[1..],
+            &runs.iter().skip(1).collect::<Vec<_>>(),
             &list(RegionSource::Configured, &["ap-east-1"]),
             &morning,
         );
@@ -1020,7 +880,7 @@ mod sweep_tests {
         // In a sweep the configured region is never skipped: its refusals are errors.
         let home_refused = assess_regions(
             &PriceBook::new(&course.instances),
-            &[refusing(&course, "eu-central-1"), in_region(&course, "us-east-1")],
+            &[&refusing(&course, "eu-central-1"), &in_region(&course, "us-east-1")],
             &list(RegionSource::Asked, &["eu-central-1", "us-east-1"]),
             &morning,
         );
@@ -1035,7 +895,7 @@ mod sweep_tests {
         // Every region skipped: nothing read, never a clean exit.
         let none = assess_regions(
             &PriceBook::new(&course.instances),
-            &[refusing(&course, "ap-east-1")],
+            &[&refusing(&course, "ap-east-1")],
             &list(RegionSource::Asked, &["ap-east-1"]),
             &morning,
         );
@@ -1044,6 +904,7 @@ mod sweep_tests {
         // An expired session skips no region.
         let mut expired = refusing(&course, "ap-east-1");
         expired.apps = Err(CallError {
+            kind: ErrorKind::CredentialsExpired,
             message: "ExpiredToken: The security token included in the request is expired".into(),
             ..denied()
         });

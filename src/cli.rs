@@ -52,7 +52,7 @@ pub enum Command {
     },
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
-    /// Print the manual page (roff), generated from the same definitions
+    /// Print the manual page (roff) with every command, generated from the same definitions
     Man,
     /// Print the least-privilege IAM policy for the checks (read-only)
     IamPolicy(IamPolicyArgs),
@@ -131,9 +131,9 @@ pub struct InstancesArgs {
     /// general-purpose, compute-optimized, memory-optimized or accelerated
     #[arg(long)]
     pub category: Option<String>,
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = number::<u32>(0.0, None))]
     pub min_vcpu: Option<u32>,
-    #[arg(long, value_name = "GIB")]
+    #[arg(long, value_name = "GIB", allow_negative_numbers = true, value_parser = number::<f64>(0.0, None))]
     pub min_memory: Option<f64>,
     /// Only instances with GPUs
     #[arg(long)]
@@ -172,14 +172,14 @@ pub struct AdviseArgs {
     #[arg(long, value_enum)]
     pub deep_learning: Option<crate::catalog::advisor::DeepLearning>,
     /// GB of data held in memory
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = number::<f64>(0.0, None))]
     pub dataset_gb: Option<f64>,
     #[arg(long, value_enum)]
     pub budget: Option<crate::catalog::advisor::Budget>,
     #[arg(long, value_enum)]
     pub workload: Option<crate::catalog::advisor::Workload>,
     /// vCPUs you need at least
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = number::<u32>(0.0, None))]
     pub min_vcpu: Option<u32>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -201,7 +201,7 @@ impl From<&AdviseArgs> for crate::catalog::advisor::Answers {
 pub struct CostArgs {
     /// e.g. ml.m5.xlarge
     pub instance: Option<String>,
-    #[arg(long, value_name = "H", conflicts_with = "duration")]
+    #[arg(long, value_name = "H", conflicts_with = "duration", allow_negative_numbers = true, value_parser = number::<f64>(0.0, None))]
     pub hours: Option<f64>,
     /// e.g. 2h30m
     #[arg(long)]
@@ -212,9 +212,9 @@ pub struct CostArgs {
     /// Compare every instance per hour, day and month
     #[arg(long, conflicts_with_all = ["instance", "hours", "duration"])]
     pub monthly: bool,
-    #[arg(long, default_value_t = 8.0)]
+    #[arg(long, default_value_t = 8.0, allow_negative_numbers = true, value_parser = number::<f64>(0.0, Some(24.0)))]
     pub hours_per_day: f64,
-    #[arg(long, default_value_t = 20.0)]
+    #[arg(long, default_value_t = 20.0, allow_negative_numbers = true, value_parser = number::<f64>(0.0, Some(31.0)))]
     pub days: f64,
     #[command(flatten)]
     pub live: LivePriceArgs,
@@ -227,10 +227,10 @@ pub struct MonitorArgs {
     /// Keep refreshing every --interval seconds (Ctrl-C to stop)
     #[arg(long)]
     pub watch: bool,
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true, value_parser = number::<u64>(1.0, Some(3600.0)))]
     pub interval: u64,
     /// With --watch: stop after N readings
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = number::<u64>(1.0, None))]
     pub count: Option<u64>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -308,7 +308,7 @@ pub struct RegionFlags {
 pub struct AuditArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Offer to stop what is running (DeleteApp, StopNotebookInstance)
+    /// Offer to stop what bills by the hour (apps, notebook instances, MLflow servers, warm pools; more with the --include flags)
     #[arg(long)]
     pub stop: bool,
     /// With --stop: stop everything listed without asking (endpoints only with --include-endpoints)
@@ -323,6 +323,12 @@ pub struct AuditArgs {
     /// With --stop: batch transform jobs too (each confirmed by name on a terminal; what they have not written is lost)
     #[arg(long, requires = "stop")]
     pub include_transform_jobs: bool,
+    /// With --stop: training and processing jobs in progress too (each confirmed by name on a terminal; what they have not saved is lost)
+    #[arg(long, requires = "stop")]
+    pub include_jobs: bool,
+    /// With --stop: HyperPod clusters too, deleted (each confirmed by name on a terminal)
+    #[arg(long, requires = "stop")]
+    pub include_clusters: bool,
     /// The time zone of "by 08:00 tomorrow" (an IANA name; default: TZ, else this machine's)
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,
@@ -330,7 +336,7 @@ pub struct AuditArgs {
     #[arg(long, requires = "stop")]
     pub include_current: bool,
     /// With --stop: how long to wait for everything to stop, in seconds
-    #[arg(long, default_value_t = 600, value_name = "SECONDS")]
+    #[arg(long, default_value_t = 600, value_name = "SECONDS", allow_negative_numbers = true, value_parser = number::<u64>(0.0, None))]
     pub wait: u64,
     /// Add the month-to-date SageMaker spend from Cost Explorer (US$0.01 a request, answers kept an hour)
     #[arg(long)]
@@ -371,7 +377,7 @@ pub enum FixCommand {
 #[derive(Debug, Args)]
 pub struct BudgetArgs {
     /// Monthly limit in USD
-    #[arg(long, default_value_t = 100.0)]
+    #[arg(long, default_value_t = 100.0, allow_negative_numbers = true)]
     pub amount: f64,
     /// Address for the alerts (asked on a terminal when missing)
     #[arg(long)]
@@ -430,7 +436,7 @@ pub struct VerifyArgs {
     #[arg(long, value_enum, default_value_t = GradebookFormat::Table)]
     pub format: GradebookFormat,
     /// Students checked at the same time
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=128))]
+    #[arg(long, default_value_t = 8, allow_negative_numbers = true, value_parser = number::<u16>(1.0, Some(128.0)))]
     pub concurrency: u16,
     /// Run only these checks (comma-separated ids)
     #[arg(long, value_delimiter = ',', value_name = "ID,...")]
@@ -559,13 +565,87 @@ pub enum Format {
     Json,
 }
 
+/// Why a number on the command line was refused; `usage_error` says it in
+/// the learner's language, with the range allowed.
+#[derive(Debug)]
+pub enum BadNumber {
+    NotANumber,
+    /// `whole`: the type takes whole numbers only.
+    OutOfRange {
+        min: f64,
+        max: Option<f64>,
+        whole: bool,
+    },
+}
+
+impl std::fmt::Display for BadNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BadNumber::NotANumber => f.write_str("not a number"),
+            BadNumber::OutOfRange {
+                min, max: Some(max), ..
+            } => write!(f, "not in {min}..={max}"),
+            BadNumber::OutOfRange { min, max: None, .. } => write!(f, "below {min}"),
+        }
+    }
+}
+
+impl std::error::Error for BadNumber {}
+
+/// The number types of the command line, compared to their range as f64.
+trait Number: std::str::FromStr + Copy + Send + Sync + 'static {
+    const WHOLE: bool;
+    fn as_f64(self) -> f64;
+}
+
+macro_rules! number_types {
+    ($($t:ty: $whole:expr),*) => {$(
+        impl Number for $t {
+            const WHOLE: bool = $whole;
+            fn as_f64(self) -> f64 {
+                self as f64
+            }
+        }
+    )*};
+}
+number_types!(u16: true, u32: true, u64: true, f64: false);
+
+/// A value parser for a number from `min` to `max` (none: no upper bound).
+/// A negative number reaches it (with `allow_negative_numbers`) and is told
+/// the range, as is one too large for its type.
+fn number<T: Number>(
+    min: f64,
+    max: Option<f64>,
+) -> impl Fn(&str) -> Result<T, BadNumber> + Clone + Send + Sync + 'static {
+    move |text: &str| {
+        let out_of_range = BadNumber::OutOfRange {
+            min,
+            max,
+            whole: T::WHOLE,
+        };
+        match text.trim().parse::<T>() {
+            Ok(value) => {
+                let v = value.as_f64();
+                if !v.is_finite() || v < min || max.is_some_and(|max| v > max) {
+                    Err(out_of_range)
+                } else {
+                    Ok(value)
+                }
+            }
+            // A number all the same (negative, a fraction, too large): out of range.
+            Err(_) if text.trim().parse::<f64>().is_ok_and(f64::is_finite) => Err(out_of_range),
+            Err(_) => Err(BadNumber::NotANumber),
+        }
+    }
+}
+
 /// The command line in `lang`. Every description comes from messages.toml:
 /// `help.PATH` for a command (`help.module5.check`; `help` for the program)
 /// and `help.PATH.ARG` for an argument (`help.module5.check.format`); the
 /// headings, the usage line and clap's own flags are translated too. The
 /// doc comments above are the English fallback for a key not (yet) written.
 pub fn command(lang: Lang) -> clap::Command {
-    localize(Cli::command(), "help", lang)
+    localize(with_json(Cli::command()), "help", lang)
         .version(env!("CARGO_PKG_VERSION"))
         .disable_version_flag(true)
         .arg(
@@ -576,6 +656,55 @@ pub fn command(lang: Lang) -> clap::Command {
                 .help(tr(lang, "help.flag.version"))
                 .help_heading(tr(lang, "help.options")),
         )
+}
+
+/// `--json`, the shorthand for `--format json`, on every command whose
+/// `--format` has a json value (`parse` turns it into that).
+fn with_json(mut cmd: clap::Command) -> clap::Command {
+    let has_json = cmd
+        .get_arguments()
+        .any(|a| a.get_id() == "format" && a.get_possible_values().iter().any(|v| v.get_name() == "json"));
+    if has_json {
+        cmd = cmd.arg(
+            Arg::new("json")
+                .long("json")
+                .action(ArgAction::SetTrue)
+                .conflicts_with("format")
+                .help("The same as --format json"),
+        );
+    }
+    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(&name, with_json);
+    }
+    cmd
+}
+
+/// Parses the command line; `--json` is read as `--format json` (before a
+/// `--`, after which words belong to the measured command).
+pub fn parse(command: &mut clap::Command, args: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let matches = command.try_get_matches_from_mut(args)?;
+    let mut leaf = &matches;
+    while let Some((_, sub)) = leaf.subcommand() {
+        leaf = sub;
+    }
+    if leaf.try_get_one::<bool>("json").ok().flatten() != Some(&true) {
+        return Cli::from_arg_matches(&matches);
+    }
+    let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    let rewritten: Vec<std::ffi::OsString> = args
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            if i < end && a == "--json" {
+                "--format=json".into()
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
+    Cli::from_arg_matches(&command.try_get_matches_from_mut(&rewritten)?)
 }
 
 fn localize(mut cmd: clap::Command, key: &str, lang: Lang) -> clap::Command {
@@ -592,7 +721,13 @@ fn localize(mut cmd: clap::Command, key: &str, lang: Lang) -> clap::Command {
         // This command's own words for the argument, else the shared ones
         // (`help.arg.profile` serves every command with `--profile`).
         let text = i18n::get(lang, &format!("{key}.{id}")).or_else(|| i18n::get(lang, &format!("help.arg.{id}")));
+        // The placeholder of a value (`[SEÇÃO]`), where it has words of its own.
+        let value_name = i18n::get(lang, &format!("{key}.{id}.value_name"));
         cmd = cmd.mut_arg(&id, |arg| {
+            let arg = match value_name {
+                Some(name) => arg.value_name(name),
+                None => arg,
+            };
             let mut help = text.map_or_else(
                 || arg.get_help().map(|h| h.to_string()).unwrap_or_default(),
                 str::to_string,
@@ -712,6 +847,18 @@ pub fn usage_error(e: &clap::Error, cmd: &clap::Command, args: &[std::ffi::OsStr
     let argument = context(ContextKind::InvalidArg);
     let value = context(ContextKind::InvalidValue);
     let valid = context(ContextKind::ValidValue);
+    // A number out of its range: the range, in the learner's words.
+    let number = std::error::Error::source(e).and_then(|s| s.downcast_ref::<BadNumber>());
+    let (key, min, max) = match number {
+        Some(BadNumber::OutOfRange {
+            min, max: Some(max), ..
+        }) => ("usage.out_of_range", *min, *max),
+        Some(BadNumber::OutOfRange { min, max: None, .. }) => ("usage.below_min", *min, 0.0),
+        Some(BadNumber::NotANumber) => ("usage.not_a_number", 0.0, 0.0),
+        None => (key, 0.0, 0.0),
+    };
+    let whole = matches!(number, Some(BadNumber::OutOfRange { whole: true, .. }));
+    let kind = tr(lang, if whole { "usage.whole_number" } else { "usage.number" });
     let mut text = format!(
         "{}: {}\n",
         tr(lang, "error.prefix"),
@@ -723,6 +870,9 @@ pub fn usage_error(e: &clap::Error, cmd: &clap::Command, args: &[std::ffi::OsStr
                 ("value", &value),
                 ("valid", &valid),
                 ("command", &context(ContextKind::InvalidSubcommand)),
+                ("number", &kind),
+                ("min", &crate::catalog::decimal(&min.to_string(), lang)),
+                ("max", &crate::catalog::decimal(&max.to_string(), lang)),
             ]
         )
     );
@@ -765,7 +915,7 @@ mod tests {
     #[test]
     fn every_command_and_argument_has_its_words_in_both_languages_and_no_key_is_stale() {
         let (mut commands, mut args) = (Vec::new(), Vec::new());
-        walk(&Cli::command(), "help", &mut commands, &mut args);
+        walk(&with_json(Cli::command()), "help", &mut commands, &mut args);
         let mut used = BTreeSet::new();
         for key in &commands {
             assert!(i18n::get(Lang::Pt, key).is_some(), "messages.toml lacks {key:?}");
@@ -779,6 +929,10 @@ mod tests {
                 .find(|k| i18n::get(Lang::Pt, k).is_some())
                 .unwrap_or_else(|| panic!("messages.toml lacks {own:?} (or {shared:?})"));
             used.insert(found.clone());
+            let value_name = format!("{own}.value_name");
+            if i18n::get(Lang::Pt, &value_name).is_some() {
+                used.insert(value_name);
+            }
         }
         let fixed = [
             "help.usage",

@@ -72,10 +72,11 @@ pub fn lesson_file(file: &str, bytes: &[u8], dir: &Path) {
 }
 
 /// The lesson files a fuzzer may replace.
-pub const LESSON_FILES: [&str; 6] = [
+pub const LESSON_FILES: [&str; 7] = [
     "module.toml",
     "quiz.toml",
     "instances.toml",
+    "prices.toml",
     "checks.toml",
     "tasks.toml",
     "en/02-families.md",

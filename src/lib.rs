@@ -36,7 +36,6 @@ mod wizard;
 
 use std::process::ExitCode;
 
-use crate::cli::Cli;
 use crate::context::Context;
 use crate::error::ExitStatus;
 use crate::i18n::tr;
@@ -47,9 +46,7 @@ pub fn run() -> ExitCode {
     // Help and usage errors speak the learner's language, known before parsing.
     let lang = cli::lang_in_args(&args).unwrap_or_else(|| i18n::Lang::from_env(|name| std::env::var(name).ok()));
     let mut command = cli::command(lang);
-    let parsed = command
-        .try_get_matches_from_mut(&args)
-        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
+    let parsed = cli::parse(&mut command, &args);
     let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
@@ -91,7 +88,8 @@ pub fn run() -> ExitCode {
 /// `-v`: every AWS call the SDK makes, with its duration, on stderr. The SDK
 /// opens a tracing span per operation (fields `rpc.service`, `rpc.method`);
 /// showing those spans as they close gives the call and the time it took
-/// (`time.busy` + `time.idle`).
+/// (`time.busy` + `time.idle`). A failed call's whole SDK text is shown here
+/// too, and nowhere else.
 fn verbose_calls() {
     use tracing_subscriber::filter::filter_fn;
     use tracing_subscriber::fmt::format::FmtSpan;
@@ -104,8 +102,9 @@ fn verbose_calls() {
         .with_span_events(FmtSpan::CLOSE)
         .with_filter(filter_fn(|meta| {
             (meta.is_span() && meta.fields().field("rpc.method").is_some())
-                // Notes on the SageMaker metadata file (snapshot::studio).
-                || (meta.is_event() && meta.target() == "sm_course::studio")
+                // Notes on the SageMaker metadata file (snapshot::studio),
+                // and the SDK's whole text of every failed call (aws).
+                || (meta.is_event() && ["sm_course::studio", "sm_course::aws"].contains(&meta.target()))
         }));
     let _ = tracing_subscriber::registry().with(layer).try_init();
 }

@@ -3,7 +3,7 @@
 
 use std::fs::{self, File};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 /// Now, as RFC 3339 in UTC to the second.
@@ -17,6 +17,19 @@ pub(crate) fn now_millis() -> String {
     humantime::format_rfc3339_millis(SystemTime::now()).to_string()
 }
 
+/// An RFC 3339 time as the learner's clock shows it: `2026-12-06 14:05`
+/// with the zone's abbreviation (`TZ`, else the machine's zone); the text
+/// as given when it is not a time.
+pub(crate) fn local_time(rfc3339: &str) -> String {
+    match rfc3339.parse::<jiff::Timestamp>() {
+        Ok(t) => t
+            .to_zoned_datetime(jiff::tz::TimeZone::system())
+            .strftime("%Y-%m-%d %H:%M %Z")
+            .to_string(),
+        Err(_) => rfc3339.to_string(),
+    }
+}
+
 /// Pretty JSON with a final newline, as every command prints it.
 pub(crate) fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string_pretty(value).expect("our types serialise") + "\n"
@@ -24,13 +37,13 @@ pub(crate) fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
 
 /// Writes a file whole or not at all: a temporary file in the same
 /// directory, fsync, rename over the old one, fsync the directory. A kill at
-/// any moment leaves either the old file or the new one.
+/// any moment leaves either the old file or the new one. The directory must
+/// exist: no folder is ever created here (`--out` never makes one).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    fs::create_dir_all(dir)?;
     let name = path
         .file_name()
         .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
@@ -49,6 +62,54 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write().inspect_err(|_| {
         let _ = fs::remove_file(&tmp);
     })
+}
+
+/// Why a file cannot be written where asked without creating a folder.
+#[derive(Debug)]
+pub enum OutProblem {
+    /// The path names a folder.
+    IsDir,
+    /// The folder it would go in does not exist (nothing is created).
+    NoFolder(PathBuf),
+    /// What should be its folder is a file.
+    NotAFolder(PathBuf),
+    /// The folder cannot be written to.
+    NotWritable(PathBuf, std::io::Error),
+}
+
+/// Checks, before any work is done, that `write_atomic(path)` can succeed
+/// without creating a folder: the path is not a folder, its folder exists
+/// and takes a new file (tried with an empty probe file, removed at once).
+pub fn check_out(path: &Path) -> Result<(), OutProblem> {
+    if path.is_dir() {
+        return Err(OutProblem::IsDir);
+    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    match fs::metadata(&dir) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => return Err(OutProblem::NotAFolder(dir)),
+        Err(e) => {
+            // A folder under a file reads as "not a directory": say which file.
+            if let Some(file) = dir.ancestors().find(|a| a.is_file()) {
+                return Err(OutProblem::NotAFolder(file.to_path_buf()));
+            }
+            if e.kind() == std::io::ErrorKind::NotFound {
+                return Err(OutProblem::NoFolder(dir));
+            }
+            return Err(OutProblem::NotWritable(dir, e));
+        }
+    }
+    let probe = dir.join(format!(".sm-course-probe.{}", std::process::id()));
+    match fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(OutProblem::NotWritable(dir, e)),
+    }
 }
 
 /// A small deterministic random number generator (SplitMix64): enough to

@@ -1,5 +1,8 @@
-//! The collector: every read the checks need, made concurrently, following
-//! pagination, into one `Snapshot`. It does I/O and nothing else.
+//! The collector: every read the checks need and the inventory of what
+//! bills (compute by the hour, storage by the GB-month), made concurrently,
+//! following pagination, into one `Snapshot` per region. It does I/O and
+//! nothing else. `check`, `audit`, `verify`, the wizard and `instructor
+//! verify` all read what this builds, so they cannot disagree.
 //!
 //! Calls that depend on each other are chained; everything else runs at the
 //! same time, so a check costs one round trip per level of dependency:
@@ -17,7 +20,7 @@ use futures_util::{StreamExt, stream};
 
 use super::call_error;
 use super::operations as op;
-use crate::snapshot::running::{Cluster, ClusterGroup, MlflowServer, ResourceKind, Running, RunningJob};
+use crate::snapshot::inventory::ResourceKind;
 use crate::snapshot::*;
 
 /// Describe calls in flight at once per list, so a large account is read
@@ -62,34 +65,44 @@ pub(crate) fn text<T: AsRef<str>>(value: Option<T>) -> String {
 /// Reads the account behind `config` into a snapshot, with what this
 /// machine says of itself (the SageMaker resource it is, if any).
 pub async fn collect(config: &SdkConfig) -> Snapshot {
-    collect_with(config, local_facts()).await
+    collect_with(config, local_facts(), Scope::Account).await
 }
 
 /// Reads another account (a student's, for an instructor): this machine's
 /// facts say nothing about it, so none are added.
 pub(crate) async fn collect_other(config: &SdkConfig) -> Snapshot {
-    collect_with(config, LocalFacts::default()).await
+    collect_with(config, LocalFacts::default(), Scope::Account).await
 }
 
-async fn collect_with(config: &SdkConfig, local: LocalFacts) -> Snapshot {
+/// Reads the inventory of another region of a sweep: what bills there, with
+/// the domains and spaces it needs; the account-wide reads (budgets) and the
+/// configuration the other checks judge are the configured region's.
+pub(crate) async fn collect_region(config: &SdkConfig) -> Snapshot {
+    collect_with(config, local_facts(), Scope::Region).await
+}
+
+async fn collect_with(config: &SdkConfig, local: LocalFacts, scope: Scope) -> Snapshot {
     let taken_at = crate::util::now_millis();
     let region = config.region().map(|r| r.to_string());
     let sts = aws_sdk_sts::Client::new(config);
     let sm = aws_sdk_sagemaker::Client::new(config);
     let budgets = aws_sdk_budgets::Client::new(config);
     let cw = aws_sdk_cloudwatch::Client::new(config);
+    let efs = aws_sdk_efs::Client::new(config);
+    let account = scope == Scope::Account;
 
     let identity_and_budgets = async {
         let identity = identity(&sts).await;
-        let budgets = match &identity {
-            Ok(id) => bounded(op::DESCRIBE_BUDGETS, read_budgets(&budgets, &id.account)).await,
-            Err(e) => Err(e.clone()),
+        let budgets = match (&identity, account) {
+            (_, false) => Ok(Vec::new()),
+            (Ok(id), true) => bounded(op::DESCRIBE_BUDGETS, read_budgets(&budgets, &id.account)).await,
+            (Err(e), true) => Err(e.clone()),
         };
         (identity, budgets)
     };
     let (
         (identity, budgets),
-        domains,
+        (domains, file_systems),
         user_profiles,
         spaces,
         apps,
@@ -97,19 +110,43 @@ async fn collect_with(config: &SdkConfig, local: LocalFacts) -> Snapshot {
         notebooks,
         endpoints,
         alarms,
-        jobs,
+        training_jobs,
+        (jobs, transform_jobs, warm_pools),
+        (mlflow_servers, clusters),
     ) = tokio::join!(
         identity_and_budgets,
-        bounded(op::LIST_DOMAINS, domains(&sm)),
+        domains_and_file_systems(&sm, &efs),
         bounded(op::LIST_USER_PROFILES, user_profiles(&sm)),
         bounded(op::LIST_SPACES, described_spaces(&sm)),
         bounded(op::LIST_APPS, apps(&sm)),
-        bounded(op::LIST_STUDIO_LIFECYCLE_CONFIGS, lifecycle_configs(&sm)),
-        bounded(op::LIST_NOTEBOOK_INSTANCES, notebook_instances_with_scripts(&sm)),
+        only_if(
+            account,
+            bounded(op::LIST_STUDIO_LIFECYCLE_CONFIGS, lifecycle_configs(&sm))
+        ),
+        bounded(op::LIST_NOTEBOOK_INSTANCES, described_notebook_instances(&sm)),
         bounded(op::LIST_ENDPOINTS, endpoints(&sm)),
-        bounded(op::DESCRIBE_ALARMS, alarms(&cw)),
-        bounded(op::LIST_TRAINING_JOBS, training_jobs(&sm)),
+        only_if(account, bounded(op::DESCRIBE_ALARMS, alarms(&cw))),
+        only_if(account, bounded(op::LIST_TRAINING_JOBS, training_jobs(&sm))),
+        async {
+            tokio::join!(
+                bounded(op::LIST_TRAINING_JOBS, jobs_in_progress(&sm)),
+                bounded(op::LIST_TRANSFORM_JOBS, transform_jobs_in_progress(&sm)),
+                bounded(op::LIST_TRAINING_JOBS, warm_pools(&sm)),
+            )
+        },
+        async {
+            tokio::join!(
+                bounded(op::LIST_MLFLOW_TRACKING_SERVERS, mlflow_servers(&sm)),
+                bounded(op::LIST_CLUSTERS, clusters(&sm)),
+            )
+        },
     );
+    let mut local = local;
+    // The resource the tool runs in lives in one region only: its ARN's,
+    // else (an ARN without one) the region the account is read in.
+    if scope == Scope::Region && local.current.as_ref().and_then(|c| c.region.as_ref()) != region.as_ref() {
+        local.current = None;
+    }
     Snapshot {
         schema: SCHEMA,
         source: Source::Aws,
@@ -125,8 +162,23 @@ async fn collect_with(config: &SdkConfig, local: LocalFacts) -> Snapshot {
         endpoints,
         budgets,
         alarms,
-        training_jobs: jobs,
+        training_jobs,
+        jobs,
+        transform_jobs,
+        warm_pools,
+        mlflow_servers,
+        clusters,
+        file_systems,
+        scope,
         local,
+    }
+}
+
+/// A read only the whole-account snapshot makes; elsewhere, nothing read.
+async fn only_if<T>(read: bool, list: impl std::future::Future<Output = Fetched<Vec<T>>>) -> Fetched<Vec<T>> {
+    match read {
+        true => list.await,
+        false => Ok(Vec::new()),
     }
 }
 
@@ -222,11 +274,105 @@ pub(crate) async fn domains(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Domai
             name: text(out.domain_name()),
             status: text(out.status().map(|s| s.as_str())),
             defaults: studio_settings(out.default_user_settings()),
+            home_efs_id: out.home_efs_file_system_id().map(str::to_string),
+            default_space_gb: out
+                .default_user_settings()
+                .and_then(|u| u.space_storage_settings())
+                .and_then(|s| s.default_ebs_storage_settings())
+                .and_then(|e| e.default_ebs_volume_size_in_gb()),
             id,
         })
     })
     .await;
     described.into_iter().collect()
+}
+
+/// The tag AWS puts on the EFS file system it creates for a domain's home
+/// directories; its value is the domain's ARN.
+const SAGEMAKER_EFS_TAG: &str = "ManagedByAmazonSageMakerResource";
+
+/// The domains, and the EFS file systems that hold (or held) their home
+/// directories: each live domain's `HomeEfsFileSystemId`, and every file
+/// system tagged as SageMaker's whose domain is gone (DeleteDomain keeps it
+/// unless told otherwise, and it bills until deleted).
+async fn domains_and_file_systems(
+    sm: &aws_sdk_sagemaker::Client,
+    efs: &aws_sdk_efs::Client,
+) -> (Fetched<Vec<Domain>>, Fetched<Vec<FileSystem>>) {
+    let (domains, systems) = tokio::join!(
+        bounded(op::LIST_DOMAINS, domains(sm)),
+        bounded(op::DESCRIBE_FILE_SYSTEMS, async {
+            list_all!(efs.describe_file_systems(), op::DESCRIBE_FILE_SYSTEMS)
+        }),
+    );
+    let homes: Vec<(String, String)> = domains
+        .as_ref()
+        .map(|all| {
+            all.iter()
+                .filter_map(|d| Some((d.home_efs_id.clone()?, d.id.clone())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let file_systems = match systems {
+        // Refused: a home or left-behind file system may bill unseen, so the
+        // storage check reports the error rather than nothing.
+        Err(e) => Err(e),
+        Ok(systems) => Ok(systems
+            .iter()
+            .filter_map(|fs| {
+                let id = fs.file_system_id().to_string();
+                let tagged = fs
+                    .tags()
+                    .iter()
+                    .find(|t| t.key() == SAGEMAKER_EFS_TAG)
+                    .map(|t| t.value().to_string());
+                let home_of = homes.iter().find(|(home, _)| *home == id).map(|(_, d)| d.clone());
+                if tagged.is_none() && home_of.is_none() {
+                    return None;
+                }
+                // `arn:aws:sagemaker:REGION:ACCOUNT:domain/d-xxxx`
+                let tagged_domain = tagged
+                    .as_deref()
+                    .and_then(|arn| arn.rsplit_once(":domain/"))
+                    .map(|(_, id)| id.to_string());
+                let domain_id = home_of.clone().or(tagged_domain);
+                // Without the domain list we cannot tell it was left behind.
+                let domain_exists = match (&domains, &domain_id) {
+                    (Ok(all), Some(id)) => all.iter().any(|d| d.id == *id),
+                    (Ok(_), None) => false,
+                    (Err(_), _) => true,
+                };
+                Some(FileSystem {
+                    id,
+                    name: fs.name().map(str::to_string),
+                    size_bytes: fs.size_in_bytes().map(|s| s.value()),
+                    domain_id,
+                    domain_exists,
+                    mount_targets: fs.number_of_mount_targets(),
+                    state: fs.life_cycle_state().as_str().to_string(),
+                })
+            })
+            .collect::<Vec<_>>())
+        .map(|mut found| {
+            // A home a domain names but EFS does not list still exists and
+            // bills: listed with its size unknown rather than left out.
+            for (home, domain) in &homes {
+                if !found.iter().any(|fs| fs.id == *home) {
+                    found.push(FileSystem {
+                        id: home.clone(),
+                        name: None,
+                        size_bytes: None,
+                        domain_id: Some(domain.clone()),
+                        domain_exists: true,
+                        mount_targets: 0,
+                        state: "unknown".into(),
+                    });
+                }
+            }
+            found
+        }),
+    };
+    (domains, file_systems)
 }
 
 pub(crate) async fn user_profiles(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<UserProfile>> {
@@ -267,6 +413,11 @@ pub(crate) async fn spaces(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Space>
                 .and_then(|o| o.app_type())
                 .map(|t| t.as_str().to_string()),
             settings: None,
+            sharing: s
+                .space_sharing_settings_summary()
+                .and_then(|o| o.sharing_type())
+                .map(|t| t.as_str().to_string()),
+            status: s.status().map(|t| t.as_str().to_string()),
         })
         .collect())
 }
@@ -309,6 +460,10 @@ fn space_settings(settings: Option<&aws_sdk_sagemaker::types::SpaceSettings>) ->
         }
     }
     SpaceSettings {
+        ebs_gb: s
+            .space_storage_settings()
+            .and_then(|st| st.ebs_storage_settings())
+            .and_then(|e| e.ebs_volume_size_in_gb()),
         jupyterlab_idle_minutes: jupyterlab
             .and_then(|a| a.app_lifecycle_management())
             .and_then(|m| m.idle_settings())
@@ -386,15 +541,25 @@ pub(crate) async fn notebook_instances(sm: &aws_sdk_sagemaker::Client) -> Fetche
             lifecycle_config: n.notebook_instance_lifecycle_config_name().map(str::to_string),
             lifecycle_script: None,
             created_at: time(n.creation_time()),
+            volume_gb: None,
         })
         .collect())
 }
 
-/// The notebook instances with their lifecycle scripts, so a script that
-/// stops an idle instance can be recognised.
-async fn notebook_instances_with_scripts(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<NotebookInstance>> {
+/// The notebook instances with their volumes (DescribeNotebookInstance:
+/// `VolumeSizeInGB` bills while the instance exists, stopped or not) and
+/// their lifecycle scripts, so a script that stops an idle instance can be
+/// recognised.
+async fn described_notebook_instances(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<NotebookInstance>> {
     let list = notebook_instances(sm).await?;
-    Ok(describe_each(list, |mut notebook| async move {
+    let described: Vec<Fetched<NotebookInstance>> = describe_each(list, |mut notebook| async move {
+        let out = sm
+            .describe_notebook_instance()
+            .notebook_instance_name(&notebook.name)
+            .send()
+            .await
+            .map_err(|e| call_error(op::DESCRIBE_NOTEBOOK_INSTANCE, e))?;
+        notebook.volume_gb = out.volume_size_in_gb();
         if let Some(name) = &notebook.lifecycle_config {
             let script = sm
                 .describe_notebook_instance_lifecycle_config()
@@ -412,44 +577,90 @@ async fn notebook_instances_with_scripts(sm: &aws_sdk_sagemaker::Client) -> Fetc
                 });
             notebook.lifecycle_script = Some(script);
         }
-        notebook
+        Ok(notebook)
     })
-    .await)
+    .await;
+    described.into_iter().collect()
 }
 
+/// Endpoints, each with its variants: the instances running now
+/// (DescribeEndpoint), what they are (DescribeEndpointConfig), whether it is
+/// asynchronous, and the inference components on it.
 pub(crate) async fn endpoints(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Endpoint>> {
-    let list = list_all!(sm.list_endpoints(), op::LIST_ENDPOINTS)?;
+    let (list, components) = tokio::join!(async { list_all!(sm.list_endpoints(), op::LIST_ENDPOINTS) }, async {
+        list_all!(sm.list_inference_components(), op::LIST_INFERENCE_COMPONENTS)
+    },);
+    let list = list?;
+    // Components bill through their endpoint's instances, which are read
+    // anyway: a refused list loses names, never a cost.
+    let components = components.unwrap_or_default();
+    let components = &components;
     Ok(describe_each(list, |summary| async move {
         let name = text(summary.endpoint_name());
-        let config_name = match sm.describe_endpoint().endpoint_name(&name).send().await {
-            Ok(out) => Ok(text(out.endpoint_config_name())),
-            Err(e) => Err(call_error(op::DESCRIBE_ENDPOINT, e)),
+        let described = sm
+            .describe_endpoint()
+            .endpoint_name(&name)
+            .send()
+            .await
+            .map_err(|e| call_error(op::DESCRIBE_ENDPOINT, e));
+        let (config_name, live) = match &described {
+            Ok(out) => (Ok(text(out.endpoint_config_name())), out.production_variants()),
+            Err(e) => (Err(e.clone()), &[][..]),
         };
-        let variants = match &config_name {
-            Ok(config) => sm
+        let (variants, asynchronous) = match &config_name {
+            Ok(config) => match sm
                 .describe_endpoint_config()
                 .endpoint_config_name(config)
                 .send()
                 .await
-                .map(|out| {
-                    out.production_variants()
+                .map_err(|e| call_error(op::DESCRIBE_ENDPOINT_CONFIG, e))
+            {
+                Ok(out) => (
+                    Ok(out
+                        .production_variants()
                         .iter()
-                        .map(|v| Variant {
-                            instance_type: v.instance_type().map(|t| t.as_str().to_string()),
-                            count: v.initial_instance_count().unwrap_or(1),
-                            serverless: v.serverless_config().is_some(),
+                        .map(|v| {
+                            let variant = v.variant_name().unwrap_or_default();
+                            let now = live.iter().find(|l| l.variant_name() == Some(variant));
+                            Variant {
+                                name: v.variant_name().map(str::to_string),
+                                instance_type: v.instance_type().map(|t| t.as_str().to_string()),
+                                count: now
+                                    .and_then(|l| l.current_instance_count())
+                                    .or(v.initial_instance_count())
+                                    .unwrap_or(1),
+                                serverless: v.serverless_config().is_some(),
+                                provisioned_concurrency: now
+                                    .and_then(|l| l.current_serverless_config())
+                                    .and_then(|c| c.provisioned_concurrency())
+                                    .or(v.serverless_config().and_then(|c| c.provisioned_concurrency()))
+                                    .filter(|pc| *pc > 0),
+                            }
                         })
-                        .collect()
-                })
-                .map_err(|e| call_error(op::DESCRIBE_ENDPOINT_CONFIG, e)),
-            Err(e) => Err(e.clone()),
+                        .collect()),
+                    out.async_inference_config().is_some(),
+                ),
+                Err(e) => (Err(e), false),
+            },
+            Err(e) => (Err(e.clone()), false),
         };
         Endpoint {
-            name,
             status: text(summary.endpoint_status().map(|s| s.as_str())),
             created_at: time(summary.creation_time()),
             config_name: config_name.ok(),
             variants,
+            asynchronous,
+            components: components
+                .iter()
+                .filter(|c| c.endpoint_name() == Some(name.as_str()))
+                .map(|c| InferenceComponent {
+                    name: text(c.inference_component_name()),
+                    status: text(c.inference_component_status().map(|s| s.as_str())),
+                    variant: c.variant_name().map(str::to_string),
+                    copies: None,
+                })
+                .collect(),
+            name,
         }
     })
     .await)
@@ -666,39 +877,6 @@ fn local_facts() -> LocalFacts {
     }
 }
 
-/// Everything billing right now, for the end-of-session audit: a narrower,
-/// faster read than the full snapshot.
-pub async fn collect_running(config: &SdkConfig) -> Running {
-    let taken_at = crate::util::now_millis();
-    let sts = aws_sdk_sts::Client::new(config);
-    let sm = aws_sdk_sagemaker::Client::new(config);
-    let (identity, apps, spaces, notebook_instances, endpoints, jobs, transform_jobs, mlflow_servers, clusters) = tokio::join!(
-        identity(&sts),
-        bounded(op::LIST_APPS, apps(&sm)),
-        bounded(op::LIST_SPACES, spaces(&sm)),
-        bounded(op::LIST_NOTEBOOK_INSTANCES, notebook_instances(&sm)),
-        bounded(op::LIST_ENDPOINTS, endpoints(&sm)),
-        bounded(op::LIST_TRAINING_JOBS, jobs_in_progress(&sm)),
-        bounded(op::LIST_TRANSFORM_JOBS, transform_jobs_in_progress(&sm)),
-        bounded(op::LIST_MLFLOW_TRACKING_SERVERS, mlflow_servers(&sm)),
-        bounded(op::LIST_CLUSTERS, clusters(&sm)),
-    );
-    Running {
-        taken_at,
-        region: config.region().map(|r| r.to_string()),
-        identity,
-        apps,
-        spaces,
-        notebook_instances,
-        endpoints,
-        jobs,
-        transform_jobs,
-        mlflow_servers,
-        clusters,
-        current: crate::snapshot::studio::read().current,
-    }
-}
-
 /// Batch transform jobs in progress, with their instances (DescribeTransformJob).
 async fn transform_jobs_in_progress(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<RunningJob>> {
     use aws_sdk_sagemaker::types::TransformJobStatus;
@@ -842,4 +1020,41 @@ async fn jobs_in_progress(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Running
     });
     let (training, processing) = tokio::join!(training, processing);
     training.into_iter().chain(processing).collect()
+}
+
+/// Training warm pools still holding their instances (`Available`), with
+/// their instances, keep-alive and the billable time retained so far.
+async fn warm_pools(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<WarmPool>> {
+    use aws_sdk_sagemaker::types::WarmPoolResourceStatus;
+    let list = list_all!(
+        sm.list_training_jobs()
+            .warm_pool_status_equals(WarmPoolResourceStatus::Available),
+        op::LIST_TRAINING_JOBS
+    )?;
+    let described: Vec<Fetched<WarmPool>> = describe_each(list, |summary| async move {
+        let job = text(summary.training_job_name());
+        let out = sm
+            .describe_training_job()
+            .training_job_name(&job)
+            .send()
+            .await
+            .map_err(|e| call_error(op::DESCRIBE_TRAINING_JOB, e))?;
+        let resources = out.resource_config();
+        let status = out.warm_pool_status().or(summary.warm_pool_status());
+        Ok(WarmPool {
+            status: text(status.and_then(|w| w.status()).map(|s| s.as_str())),
+            instance_type: resources
+                .and_then(|r| r.instance_type())
+                .map(|t| t.as_str().to_string()),
+            count: resources.and_then(|r| r.instance_count()).unwrap_or(1),
+            keep_alive_seconds: resources.and_then(|r| r.keep_alive_period_in_seconds()).map(i64::from),
+            ended_at: time(out.training_end_time().or(summary.training_end_time())),
+            retained_billable_seconds: status
+                .and_then(|w| w.resource_retained_billable_time_in_seconds())
+                .map(i64::from),
+            job,
+        })
+    })
+    .await;
+    described.into_iter().collect()
 }

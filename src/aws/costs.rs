@@ -95,12 +95,6 @@ pub struct UsageCost {
     pub amount: f64,
 }
 
-/// The account the credentials belong to (the cache is kept per account).
-pub async fn account(config: &SdkConfig) -> Result<String, CallError> {
-    let identity = super::collect::identity(&aws_sdk_sts::Client::new(config)).await?;
-    Ok(identity.account)
-}
-
 /// Asks Cost Explorer, following pages (each one billed). Cost Explorer
 /// answers at one endpoint per partition (us-east-1 for `aws`), which the
 /// SDK picks whatever the configured region.

@@ -10,7 +10,7 @@ use aws_sdk_sagemaker::types as sm;
 use super::call_error;
 use super::collect::studio_settings;
 use super::operations as op;
-use crate::snapshot::running::{AppRef, Owner, Target};
+use crate::snapshot::inventory::{AppRef, Owner, ResourceKind, Target};
 use crate::snapshot::{CallError, ErrorKind, IdleSettings};
 
 /// The account the credentials belong to, and the configured region.
@@ -97,8 +97,44 @@ pub async fn stop(config: &SdkConfig, target: &Target) -> Result<(), CallError> 
             .await
             .map(|_| ())
             .map_err(|e| call_error(op::STOP_TRANSFORM_JOB, e)),
-        // Never stopped here: listed, not chosen (`Target::stoppable`).
-        Target::Job { .. } | Target::HyperpodCluster { .. } => Ok(()),
+        Target::Job {
+            job_kind: ResourceKind::ProcessingJob,
+            name,
+        } => client
+            .stop_processing_job()
+            .processing_job_name(name)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| call_error(op::STOP_PROCESSING_JOB, e)),
+        Target::Job { name, .. } => client
+            .stop_training_job()
+            .training_job_name(name)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| call_error(op::STOP_TRAINING_JOB, e)),
+        Target::HyperpodCluster { name } => client
+            .delete_cluster()
+            .cluster_name(name)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| call_error(op::DELETE_CLUSTER, e)),
+        // A keep-alive of 0 releases the pool's instances now (UpdateTrainingJob,
+        // "ResourceConfig.KeepAlivePeriodInSeconds": 0–3600).
+        Target::WarmPool { job } => client
+            .update_training_job()
+            .training_job_name(job)
+            .resource_config(
+                sm::ResourceConfigForUpdate::builder()
+                    .keep_alive_period_in_seconds(0)
+                    .build(),
+            )
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| call_error(op::UPDATE_TRAINING_JOB, e)),
     }
 }
 
@@ -157,8 +193,51 @@ pub async fn status(config: &SdkConfig, target: &Target) -> Result<String, CallE
                     .map_or("Unknown".to_string(), |s| s.as_str().to_string())
             })
             .map_err(|e| call_error(op::DESCRIBE_TRANSFORM_JOB, e)),
-        Target::Job { .. } => Ok("InProgress".to_string()),
-        Target::HyperpodCluster { .. } => Ok("InService".to_string()),
+        Target::Job {
+            job_kind: ResourceKind::ProcessingJob,
+            name,
+        } => client
+            .describe_processing_job()
+            .processing_job_name(name)
+            .send()
+            .await
+            .map(|out| {
+                out.processing_job_status()
+                    .map_or("Unknown".to_string(), |s| s.as_str().to_string())
+            })
+            .map_err(|e| call_error(op::DESCRIBE_PROCESSING_JOB, e)),
+        Target::Job { name, .. } => client
+            .describe_training_job()
+            .training_job_name(name)
+            .send()
+            .await
+            .map(|out| {
+                out.training_job_status()
+                    .map_or("Unknown".to_string(), |s| s.as_str().to_string())
+            })
+            .map_err(|e| call_error(op::DESCRIBE_TRAINING_JOB, e)),
+        Target::HyperpodCluster { name } => client
+            .describe_cluster()
+            .cluster_name(name)
+            .send()
+            .await
+            .map(|out| {
+                out.cluster_status()
+                    .map_or("Unknown".to_string(), |s| s.as_str().to_string())
+            })
+            .map_err(|e| call_error(op::DESCRIBE_CLUSTER, e)),
+        // The pool's own status: `Terminated` once released.
+        Target::WarmPool { job } => client
+            .describe_training_job()
+            .training_job_name(job)
+            .send()
+            .await
+            .map(|out| {
+                out.warm_pool_status()
+                    .and_then(|w| w.status())
+                    .map_or("Terminated".to_string(), |s| s.as_str().to_string())
+            })
+            .map_err(|e| call_error(op::DESCRIBE_TRAINING_JOB, e)),
     };
     match result {
         Err(e) if gone(&e) => Ok("Deleted".to_string()),
@@ -168,8 +247,12 @@ pub async fn status(config: &SdkConfig, target: &Target) -> Result<String, CallE
 
 /// Whether a status means the resource no longer bills.
 pub fn settled(status: &str) -> bool {
-    // `Completed`: a transform job that finished before the stop took effect.
-    matches!(status, "Deleted" | "Stopped" | "Failed" | "Completed")
+    // `Completed`: a job that finished before the stop took effect;
+    // `Terminated`, `Reused`: a warm pool released, or taken by another job.
+    matches!(
+        status,
+        "Deleted" | "Stopped" | "Failed" | "Completed" | "Terminated" | "Reused"
+    )
 }
 
 /// Polls `targets` until each has settled or `limit` has passed, calling
@@ -210,15 +293,40 @@ pub struct BudgetPlan {
 }
 
 impl BudgetPlan {
-    /// The `aws` CLI equivalent, with the JSON it needs inline.
+    /// The `aws` CLI equivalent, with the JSON it needs inline: exactly what
+    /// is sent (the name and address JSON-escaped, the JSON shell-quoted), so
+    /// it can be pasted as it is.
     pub fn cli(&self, account: &str) -> String {
+        let budget = serde_json::json!({
+            "BudgetName": self.name,
+            "BudgetLimit": {"Amount": self.amount.to_string(), "Unit": "USD"},
+            "TimeUnit": "MONTHLY",
+            "BudgetType": "COST",
+            "CostFilters": {"Service": ["Amazon SageMaker"]},
+        });
+        let alert = |kind: &str, threshold: u32| {
+            serde_json::json!({
+                "Notification": {
+                    "NotificationType": kind,
+                    "ComparisonOperator": "GREATER_THAN",
+                    "Threshold": threshold,
+                    "ThresholdType": "PERCENTAGE",
+                },
+                "Subscribers": [{"SubscriptionType": "EMAIL", "Address": self.email}],
+            })
+        };
+        let alerts = serde_json::json!([alert("ACTUAL", 80), alert("FORECASTED", 100)]);
         format!(
-            "aws budgets create-budget --account-id {account} \
-             --budget '{{\"BudgetName\":\"{}\",\"BudgetLimit\":{{\"Amount\":\"{}\",\"Unit\":\"USD\"}},\"TimeUnit\":\"MONTHLY\",\"BudgetType\":\"COST\",\"CostFilters\":{{\"Service\":[\"Amazon SageMaker\"]}}}}' \
-             --notifications-with-subscribers '[{{\"Notification\":{{\"NotificationType\":\"ACTUAL\",\"ComparisonOperator\":\"GREATER_THAN\",\"Threshold\":80,\"ThresholdType\":\"PERCENTAGE\"}},\"Subscribers\":[{{\"SubscriptionType\":\"EMAIL\",\"Address\":\"{}\"}}]}},{{\"Notification\":{{\"NotificationType\":\"FORECASTED\",\"ComparisonOperator\":\"GREATER_THAN\",\"Threshold\":100,\"ThresholdType\":\"PERCENTAGE\"}},\"Subscribers\":[{{\"SubscriptionType\":\"EMAIL\",\"Address\":\"{}\"}}]}}]'",
-            self.name, self.amount, self.email, self.email
+            "aws budgets create-budget --account-id {account} --budget {} --notifications-with-subscribers {}",
+            shell_quote(&budget.to_string()),
+            shell_quote(&alerts.to_string())
         )
     }
+}
+
+/// One shell word, in single quotes (a quote inside closed, escaped, reopened).
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
 }
 
 pub async fn budget_exists(config: &SdkConfig, account: &str, name: &str) -> Result<bool, CallError> {

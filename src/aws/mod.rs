@@ -1,5 +1,7 @@
 //! Talking to AWS: the SDK configuration from the standard chain, the quick
-//! credentials check, and the collector that builds a `Snapshot`.
+//! credentials check, the collector that builds the inventory (one
+//! `Snapshot` per region read), and the calls that change an account. The
+//! SDK's configuration never leaves this module: commands ask a `Session`.
 
 pub mod access;
 mod collect;
@@ -19,15 +21,16 @@ use aws_sdk_sts::config::ProvideCredentials;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
-pub use collect::{collect, collect_running};
+pub use collect::collect;
 
-use crate::snapshot::{CallError, ErrorKind};
+use crate::snapshot::inventory::{RegionList, Target};
+use crate::snapshot::{CallError, ErrorKind, Snapshot};
 
 /// A connection to the account: the SDK configuration, with credentials
 /// checked, and the runtime its calls run on.
 pub struct Session {
     runtime: tokio::runtime::Runtime,
-    pub config: SdkConfig,
+    config: SdkConfig,
 }
 
 /// Loads the configuration and checks that there are credentials (exit 2,
@@ -53,11 +56,7 @@ pub fn connect(args: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<
                     ("reason", &sso_reason(&reason)),
                 ],
             ))),
-            Err(reason) => Err(crate::error::Error::Credentials(crate::i18n::trf(
-                lang,
-                "aws.no_credentials",
-                &[("reason", &reason)],
-            ))),
+            Err(reason) => Err(credentials_error(&config, &reason, lang)),
         }
     })?;
     Ok(Session { runtime, config })
@@ -77,69 +76,178 @@ pub fn runtime(lang: crate::i18n::Lang) -> crate::error::Result<tokio::runtime::
 
 impl Session {
     /// The same account and credentials, in another region.
-    pub fn in_region(&self, region: &str) -> SdkConfig {
+    fn in_region(&self, region: &str) -> SdkConfig {
         if self.config.region().is_some_and(|r| r.as_ref() == region) {
             return self.config.clone();
         }
         self.config.to_builder().region(Region::new(region.to_string())).build()
     }
 
-    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+    fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
         self.runtime.block_on(future)
     }
 
     /// Runs `future` with a spinner on stderr saying `message` (on a terminal only).
-    pub fn with_spinner<F: std::future::Future>(&self, spinner: bool, message: &str, future: F) -> F::Output {
+    fn with_spinner<F: std::future::Future>(&self, spinner: bool, message: &str, future: F) -> F::Output {
         let bar = crate::ui::spinner(spinner, message);
         let result = self.runtime.block_on(future);
         bar.finish_and_clear();
         result
     }
+
+    /// The inventory of the regions `wanted` names (see `Inventory`), read
+    /// at once behind a spinner; exit 2 when the server's certificate is
+    /// not trusted (nothing can be read then).
+    pub fn inventory(
+        &self,
+        wanted: &regions::Wanted,
+        lang: crate::i18n::Lang,
+        spinner: bool,
+    ) -> crate::error::Result<Inventory> {
+        let inventory = self.with_spinner(spinner, crate::i18n::tr(lang, "aws.reading"), async {
+            let list = regions::list(&self.config, wanted).await;
+            let configured = self.config.region().map(|r| r.to_string());
+            let others: Vec<String> = match wanted {
+                regions::Wanted::Configured => Vec::new(),
+                _ => list
+                    .regions
+                    .iter()
+                    .filter(|r| Some(*r) != configured.as_ref())
+                    .cloned()
+                    .collect(),
+            };
+            let (home, others) = tokio::join!(collect(&self.config), regions::collect_in(&self.config, &others));
+            Inventory { list, home, others }
+        });
+        // One cause that stopped every read (the network, the credentials) is
+        // said once; a region a sweep skips (not enabled, denied) is no reason.
+        let (read, _) = crate::snapshot::inventory::split_refused(&inventory.others, None);
+        let reads = inventory
+            .home
+            .reads()
+            .into_iter()
+            .chain(read.iter().flat_map(|s| s.inventory_reads()));
+        match cannot_run(&self.config, reads, lang) {
+            Some(error) => Err(error),
+            None => Ok(inventory),
+        }
+    }
+
+    /// Makes the call that stops (or releases) `target` in `region`.
+    pub fn stop(&self, region: &str, target: &Target) -> Result<(), CallError> {
+        self.block_on(fix::stop(&self.in_region(region), target))
+    }
+
+    /// Polls `targets` in `region` until each has settled or `limit` has
+    /// passed (see `fix::wait_until_stopped`).
+    pub fn wait_until_stopped(
+        &self,
+        region: &str,
+        targets: &[Target],
+        limit: Duration,
+        interval: Duration,
+        tick: impl FnMut(usize),
+    ) -> Vec<Result<String, CallError>> {
+        self.block_on(fix::wait_until_stopped(
+            &self.in_region(region),
+            targets,
+            limit,
+            interval,
+            tick,
+        ))
+    }
+
+    /// The account the credentials belong to, and the configured region.
+    pub fn identity(&self) -> Result<(String, String), CallError> {
+        self.block_on(fix::identity(&self.config))
+    }
+
+    /// The ids of the configured region's Studio domains.
+    pub fn domain_ids(&self) -> Result<Vec<String>, CallError> {
+        self.block_on(fix::domain_ids(&self.config))
+    }
+
+    pub fn budget_exists(&self, account: &str, name: &str) -> Result<bool, CallError> {
+        self.block_on(fix::budget_exists(&self.config, account, name))
+    }
+
+    pub fn create_budget(&self, account: &str, plan: &fix::BudgetPlan) -> Result<(), CallError> {
+        self.block_on(fix::create_budget(&self.config, account, plan))
+    }
+
+    pub fn read_idle(&self, scope: &fix::IdleScope) -> Result<fix::IdleState, CallError> {
+        self.block_on(fix::read_idle(&self.config, scope))
+    }
+
+    pub fn set_idle(&self, scope: &fix::IdleScope, minutes: i32) -> Result<(), CallError> {
+        self.block_on(fix::set_idle(&self.config, scope, minutes))
+    }
+
+    /// Cost Explorer's answer to `query`, behind a spinner (each page a
+    /// billed request: `spend::cache` decides when to ask).
+    pub fn costs(&self, spinner: bool, message: &str, query: &costs::CostQuery) -> Result<costs::Costs, CallError> {
+        self.with_spinner(spinner, message, costs::fetch(&self.config, query))
+    }
+
+    /// The error for a cause that stops every call (the network, the
+    /// credentials), said as every command says it; `None` for a failure
+    /// the command explains itself.
+    pub fn stopped_by(&self, error: &CallError, lang: crate::i18n::Lang) -> Option<crate::error::Error> {
+        error
+            .kind
+            .stops_everything()
+            .then(|| stopped(&self.config, error, lang))
+    }
+
+    /// The Price List of each region, parsed by `parse`, a few regions at
+    /// a time behind a spinner.
+    pub fn fetch_prices<T>(
+        &self,
+        spinner: bool,
+        message: &str,
+        regions: &[String],
+        parse: impl Fn(&str, Vec<String>) -> T,
+    ) -> Vec<(String, Result<T, CallError>)> {
+        self.with_spinner(spinner, message, pricing::fetch_each(&self.config, regions, parse))
+    }
 }
 
-/// Reads the account live into a snapshot.
+/// Reads the account live into a snapshot of the configured region.
 pub fn snapshot(
     args: &AwsArgs,
     lang: crate::i18n::Lang,
     spinner: bool,
 ) -> crate::error::Result<crate::snapshot::Snapshot> {
-    let session = connect(args, lang)?;
-    let snapshot = session.with_spinner(spinner, crate::i18n::tr(lang, "aws.reading"), collect(&session.config));
-    match untrusted(&session.config, &snapshot.identity, lang) {
-        Some(error) => Err(error),
-        None => Ok(snapshot),
-    }
+    let inventory = connect(args, lang)?.inventory(&regions::Wanted::Configured, lang, spinner)?;
+    Ok(inventory.home)
 }
 
-/// What runs in each region of a sweep, beside the snapshot.
-pub struct Sweep {
-    pub list: crate::snapshot::running::RegionList,
-    pub runs: Vec<crate::snapshot::running::Running>,
+/// What a read of the account holds: the configured region read whole (the
+/// snapshot every check judges), and every other region a sweep asks for
+/// (`--regions`, `--all-regions`), each read for what bills there.
+pub struct Inventory {
+    pub list: RegionList,
+    pub home: Snapshot,
+    pub others: Vec<Snapshot>,
 }
 
-/// Reads the account into a snapshot and, for a sweep, what runs in each
-/// region asked for: all at once, so the regions cost about one region's time.
-pub fn snapshot_and_sweep(
-    args: &AwsArgs,
-    lang: crate::i18n::Lang,
-    spinner: bool,
-    wanted: &regions::Wanted,
-) -> crate::error::Result<(crate::snapshot::Snapshot, Option<Sweep>)> {
-    if *wanted == regions::Wanted::Configured {
-        return Ok((snapshot(args, lang, spinner)?, None));
-    }
-    let session = connect(args, lang)?;
-    let (snapshot, sweep) = session.with_spinner(spinner, crate::i18n::tr(lang, "aws.reading"), async {
-        let sweep = async {
-            let list = regions::list(&session.config, wanted).await;
-            let runs = regions::collect_running_in(&session.config, &list.regions).await;
-            Sweep { list, runs }
-        };
-        tokio::join!(collect(&session.config), sweep)
-    });
-    match untrusted(&session.config, &snapshot.identity, lang) {
-        Some(error) => Err(error),
-        None => Ok((snapshot, Some(sweep))),
+impl Inventory {
+    /// The snapshots of the regions asked for, in the list's order: the
+    /// configured region's alone without a sweep, else each region of the
+    /// list (the configured one only when the list names it).
+    pub fn asked(&self) -> Vec<&Snapshot> {
+        if self.list.source == crate::snapshot::inventory::RegionSource::Configured {
+            return vec![&self.home];
+        }
+        self.list
+            .regions
+            .iter()
+            .filter_map(|region| {
+                std::iter::once(&self.home)
+                    .chain(&self.others)
+                    .find(|s| s.region.as_ref() == Some(region))
+            })
+            .collect()
     }
 }
 
@@ -161,31 +269,69 @@ pub fn network(args: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<
     Ok(net::http_client(extra))
 }
 
-/// When even the identity could not be read because the server's
-/// certificate is not trusted, nothing else can be: the error naming the
-/// host and both fixes (exit 2).
-pub fn untrusted(
+/// When the command cannot run: the identity failed because the server's
+/// certificate is not trusted (nothing else can be read then), or every read
+/// failed for one cause no call escapes (the network, the credentials). The
+/// error says it once, naming the endpoint, with what to do (exit 2).
+/// `reads` holds each read's error, identity first (`None` for a read that
+/// worked).
+pub fn cannot_run<'a>(
     config: &SdkConfig,
-    identity: &crate::snapshot::Fetched<crate::snapshot::Identity>,
+    reads: impl IntoIterator<Item = Option<&'a CallError>>,
     lang: crate::i18n::Lang,
 ) -> Option<crate::error::Error> {
-    let Err(error) = identity else { return None };
-    if error.kind != ErrorKind::Untrusted {
-        return None;
-    }
-    let host = config
-        .endpoint_url()
-        .and_then(|url| url.split("://").nth(1))
-        .map(|rest| rest.split(['/', '?']).next().unwrap_or(rest).to_string())
-        .unwrap_or_else(|| {
+    let reads: Vec<Option<&CallError>> = reads.into_iter().collect();
+    let error = match reads.first() {
+        Some(Some(identity)) if identity.kind == ErrorKind::Untrusted => *identity,
+        _ => crate::snapshot::one_cause(reads.iter().copied())?,
+    };
+    Some(stopped(config, error, lang))
+}
+
+/// The error for a cause that stopped every call.
+pub fn stopped(config: &SdkConfig, error: &CallError, lang: crate::i18n::Lang) -> crate::error::Error {
+    use crate::i18n::trf;
+    let text = match error.kind {
+        ErrorKind::Untrusted => trf(
+            lang,
+            "aws.untrusted",
+            &[("host", &host(config)), ("reason", &error.message)],
+        ),
+        ErrorKind::Unreachable | ErrorKind::Timeout => trf(
+            lang,
+            if error.kind == ErrorKind::Timeout {
+                "aws.no_answer"
+            } else {
+                "aws.unreachable"
+            },
+            &[("endpoint", &endpoint(config)), ("reason", &error.reason(lang))],
+        ),
+        _ => trf(
+            lang,
+            "aws.every_call",
+            &[("cause", &error.cause(lang)), ("step", &error.step_for(lang, ""))],
+        ),
+    };
+    crate::error::Error::Aws(text)
+}
+
+/// Where the calls go: AWS_ENDPOINT_URL (or the profile's `endpoint_url`),
+/// else the regional STS endpoint the first call (the identity) goes to.
+fn endpoint(config: &SdkConfig) -> String {
+    config.endpoint_url().map_or_else(
+        || {
             let region = config.region().map_or("us-east-1".to_string(), |r| r.to_string());
-            format!("sts.{region}.amazonaws.com")
-        });
-    Some(crate::error::Error::Aws(crate::i18n::trf(
-        lang,
-        "aws.untrusted",
-        &[("host", &host), ("reason", &error.message)],
-    )))
+            format!("https://sts.{region}.amazonaws.com")
+        },
+        str::to_string,
+    )
+}
+
+/// The host of `endpoint`, for a certificate's name.
+fn host(config: &SdkConfig) -> String {
+    let url = endpoint(config);
+    let rest = url.split("://").nth(1).unwrap_or(&url);
+    rest.split(['/', '?']).next().unwrap_or(rest).to_string()
 }
 
 /// How long to wait for credentials before saying there are none: the
@@ -303,6 +449,77 @@ pub async fn check_credentials_within(config: &SdkConfig, limit: Duration) -> Re
     }
 }
 
+/// Why the credentials could not be had, said once in the learner's
+/// language: none found (with the steps to set them up), rejected or
+/// expired, or AWS not reached. The chain's own text is shown under `-v`.
+fn credentials_error(config: &SdkConfig, reason: &str, lang: crate::i18n::Lang) -> crate::error::Error {
+    let error = credentials_problem(reason);
+    if error.kind == ErrorKind::NoCredentials {
+        let mut text = crate::i18n::tr(lang, "aws.no_credentials").to_string();
+        if let Some(profile) = missing_profile(reason) {
+            text = format!(
+                "{}; {text}",
+                crate::i18n::trf(lang, "aws.no_profile", &[("profile", &profile)])
+            );
+        }
+        return crate::error::Error::Credentials(text);
+    }
+    stopped(config, &error, lang)
+}
+
+/// Why credentials could not be had (the text `check_credentials` gave), in
+/// one phrase of the learner's language: for a student's row.
+pub fn credentials_reason(text: &str, lang: crate::i18n::Lang) -> String {
+    let error = credentials_problem(text);
+    match missing_profile(text) {
+        Some(profile) if error.kind == ErrorKind::NoCredentials => {
+            crate::i18n::trf(lang, "aws.no_profile", &[("profile", &profile)])
+        }
+        _ => error.describe(lang),
+    }
+}
+
+/// Sorts the text of a credentials failure (the provider chain's, or an
+/// AssumeRole's) into a `CallError` of operation `sts:AssumeRole` or
+/// `credentials`.
+pub fn credentials_problem(text: &str) -> CallError {
+    tracing::info!(target: "sm_course::aws", operation = "credentials", "{text}");
+    let lower = text.to_lowercase();
+    let (kind, message) = if let Some(code) = known_code(text) {
+        (kind_of_code(code), code.to_string())
+    } else if net::is_untrusted(text) {
+        (ErrorKind::Untrusted, net::tls_reason(text))
+    } else if let Some(gist) = network_gist(&lower) {
+        (ErrorKind::Unreachable, gist.to_string())
+    } else {
+        (
+            ErrorKind::NoCredentials,
+            crate::snapshot::gist::NO_CREDENTIALS.to_string(),
+        )
+    };
+    let operation = if lower.contains("assume") {
+        "sts:AssumeRole"
+    } else {
+        "credentials"
+    };
+    CallError {
+        operation: operation.to_string(),
+        kind,
+        message,
+    }
+}
+
+/// The profile asked for, when the chain says it is not in the AWS files.
+fn missing_profile(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    if !(lower.contains("not defined") || lower.contains("could not find") || lower.contains("not found")) {
+        return None;
+    }
+    let start = text.find("profile `")? + "profile `".len();
+    let end = text[start..].find('`')?;
+    Some(text[start..start + end].to_string())
+}
+
 /// The SSO token is missing or expired: what aws-config's SSO providers say
 /// (aws-config 1.13 `sso/token.rs`: "failed to load the cached SSO token",
 /// "the SSO token has expired and cannot be refreshed"; `sso/cache.rs`: the
@@ -328,74 +545,149 @@ fn sso_reason(reason: &str) -> String {
         .map_or_else(|| reason.to_string(), |gist| gist.to_string())
 }
 
-/// Sorts an SDK error into what a learner can act on.
+/// Sorts an SDK error into what a learner can act on: the one place a
+/// failure is classified. AWS's answers are sorted by their error code; a
+/// call that never got one by what the connection said. The SDK's whole
+/// text is shown under `-v` only.
 pub fn call_error<E, R>(operation: &str, err: SdkError<E, R>) -> CallError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug,
 {
+    use crate::snapshot::gist;
+    let text = aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
+    tracing::info!(target: "sm_course::aws", operation, "{text}");
     let (kind, message) = match &err {
-        SdkError::TimeoutError(_) => (ErrorKind::Timeout, "the operation timed out".to_string()),
+        SdkError::TimeoutError(_) => (ErrorKind::Timeout, gist::TIMED_OUT.to_string()),
         SdkError::DispatchFailure(failure) => {
-            let text = aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
-            let kind = if net::is_untrusted(&text) {
-                ErrorKind::Untrusted
+            let lower = text.to_lowercase();
+            if net::is_untrusted(&text) {
+                (ErrorKind::Untrusted, net::tls_reason(&text))
             } else if failure.is_timeout() {
-                ErrorKind::Timeout
+                (ErrorKind::Timeout, gist::TIMED_OUT.to_string())
             } else if failure.is_io() {
-                ErrorKind::Unreachable
+                (
+                    ErrorKind::Unreachable,
+                    network_gist(&lower).unwrap_or(gist::CONNECT).to_string(),
+                )
+            } else if lower.contains("credentials") {
+                // Signing found no credentials (they vanished mid-run).
+                (ErrorKind::NoCredentials, gist::NO_CREDENTIALS.to_string())
             } else {
-                ErrorKind::Other
-            };
-            let message = if kind == ErrorKind::Untrusted {
-                net::tls_reason(&text)
-            } else {
-                short(&text)
-            };
-            (kind, message)
+                (ErrorKind::Other, gist::CONNECT.to_string())
+            }
         }
         SdkError::ServiceError(context) => {
             let e = context.err();
             let code = e.code().unwrap_or("Unknown");
-            let kind = match code {
-                "AccessDenied"
-                | "AccessDeniedException"
-                | "UnauthorizedOperation"
-                | "UnrecognizedClientException"
-                | "InvalidClientTokenId"
-                | "ExpiredToken"
-                | "ExpiredTokenException" => ErrorKind::AccessDenied,
-                // Cost Explorer throttles with LimitExceededException ("You
-                // made too many calls in a short period of time"), which the
-                // SDK's retry classifier also counts as throttling.
-                "Throttling"
-                | "ThrottlingException"
-                | "TooManyRequestsException"
-                | "RequestLimitExceeded"
-                | "LimitExceededException" => ErrorKind::Throttling,
-                _ => ErrorKind::Other,
-            };
-            (kind, short(&format!("{code}: {}", e.message().unwrap_or(""))))
+            (
+                kind_of_code(code),
+                short(&format!("{code}: {}", e.message().unwrap_or(""))),
+            )
         }
         SdkError::ConstructionFailure(_) => {
-            let text = aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
-            let kind = if text.to_lowercase().contains("region") {
-                ErrorKind::NoRegion
+            if text.to_lowercase().contains("region") {
+                (ErrorKind::NoRegion, gist::REQUEST.to_string())
             } else {
-                ErrorKind::Other
-            };
-            (kind, short(&text))
+                (ErrorKind::Other, gist::REQUEST.to_string())
+            }
         }
-        _ => (
-            ErrorKind::Other,
-            short(&aws_smithy_types::error::display::DisplayErrorContext(&err).to_string()),
-        ),
+        _ => (ErrorKind::Other, gist::RESPONSE.to_string()),
     };
     CallError {
         operation: operation.to_string(),
         kind,
         message,
     }
+}
+
+/// AWS error codes by what they mean to a learner (the IAM, STS and
+/// signature errors of the AWS APIs' common errors).
+const REJECTED: [&str; 9] = [
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "IncompleteSignature",
+    "InvalidAccessKeyId",
+    "MissingAuthenticationToken",
+    "MissingAuthenticationTokenException",
+    "AuthFailure",
+];
+const EXPIRED: [&str; 4] = [
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "TokenRefreshRequired",
+    "RequestExpired",
+];
+const DENIED: [&str; 5] = [
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "UnauthorizedException",
+    "NotAuthorized",
+];
+/// Cost Explorer throttles with LimitExceededException ("You made too many
+/// calls in a short period of time"), which the SDK's retry classifier also
+/// counts as throttling.
+const THROTTLED: [&str; 7] = [
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "SlowDown",
+    "LimitExceededException",
+];
+
+fn kind_of_code(code: &str) -> ErrorKind {
+    if REJECTED.contains(&code) {
+        ErrorKind::CredentialsRejected
+    } else if EXPIRED.contains(&code) {
+        ErrorKind::CredentialsExpired
+    } else if DENIED.contains(&code) {
+        ErrorKind::AccessDenied
+    } else if THROTTLED.contains(&code) {
+        ErrorKind::Throttling
+    } else {
+        ErrorKind::Other
+    }
+}
+
+/// The first AWS error code of the lists above named in `text` (as a
+/// whole word), for failures that reach us as text only.
+fn known_code(text: &str) -> Option<&'static str> {
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    REJECTED
+        .iter()
+        .chain(&EXPIRED)
+        .chain(&DENIED)
+        .chain(&THROTTLED)
+        .find(|code| words.contains(code))
+        .copied()
+}
+
+/// What a failed connection said, in one of the `gist`s (`lower` is the
+/// SDK's text, lower-cased).
+fn network_gist(lower: &str) -> Option<&'static str> {
+    use crate::snapshot::gist;
+    const SAYS: [(&str, &str); 9] = [
+        ("connection refused", gist::REFUSED),
+        ("dns error", gist::DNS),
+        ("failed to lookup address", gist::DNS),
+        ("name or service not known", gist::DNS),
+        ("no such host", gist::DNS),
+        ("connection reset", gist::RESET),
+        ("network is unreachable", gist::NETWORK),
+        ("no route to host", gist::NETWORK),
+        ("timed out", gist::TIMED_OUT),
+    ];
+    SAYS.iter()
+        .find(|(says, _)| lower.contains(says))
+        .map(|(_, gist)| *gist)
 }
 
 /// Error texts from the SDK can be long; a report line needs the gist.
@@ -413,6 +705,64 @@ fn short(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aws_error_codes_are_sorted_by_what_the_learner_can_do() {
+        for code in [
+            "UnrecognizedClientException",
+            "InvalidClientTokenId",
+            "InvalidSignatureException",
+            "SignatureDoesNotMatch",
+        ] {
+            assert_eq!(kind_of_code(code), ErrorKind::CredentialsRejected, "{code}");
+        }
+        for code in ["ExpiredToken", "ExpiredTokenException"] {
+            assert_eq!(kind_of_code(code), ErrorKind::CredentialsExpired, "{code}");
+        }
+        for code in ["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"] {
+            assert_eq!(kind_of_code(code), ErrorKind::AccessDenied, "{code}");
+        }
+        assert_eq!(kind_of_code("ThrottlingException"), ErrorKind::Throttling);
+        assert_eq!(kind_of_code("InternalFailure"), ErrorKind::Other);
+    }
+
+    #[test]
+    fn credential_failures_read_as_text_are_sorted_too() {
+        // The texts the provider chain and an AssumeRole give (DisplayErrorContext).
+        let denied = credentials_problem(
+            "an error occurred while loading credentials: service error: unhandled error (AccessDenied): \
+             Error { code: \"AccessDenied\", message: \"User is not authorized to perform: sts:AssumeRole\" }",
+        );
+        assert_eq!(
+            (denied.kind, denied.operation.as_str()),
+            (ErrorKind::AccessDenied, "sts:AssumeRole")
+        );
+        assert_eq!(denied.message, "AccessDenied");
+        let none = credentials_problem(
+            "the credential provider was not enabled: no credentials found in chain. Attempted: Environment: …",
+        );
+        assert_eq!(none.kind, ErrorKind::NoCredentials);
+        let refused = credentials_problem(
+            "dispatch failure: io error: client error (Connect): tcp connect error: Connection refused (os error 111)",
+        );
+        assert_eq!(
+            (refused.kind, refused.message.as_str()),
+            (ErrorKind::Unreachable, "connection refused")
+        );
+        assert_eq!(
+            missing_profile(
+                "the credential provider was not enabled: profile `no-such-profile` was not defined: could not find source profile"
+            )
+            .as_deref(),
+            Some("no-such-profile")
+        );
+        assert_eq!(missing_profile("no credentials found in chain"), None);
+        assert_eq!(
+            network_gist("dispatch failure: io error: dns error: failed to lookup address information"),
+            Some(crate::snapshot::gist::DNS)
+        );
+        assert_eq!(known_code("AccessDeniedExceptionX"), None, "a whole word only");
+    }
 
     #[test]
     fn sso_token_errors_ask_for_aws_sso_login() {

@@ -72,11 +72,17 @@ operations! {
     DESCRIBE_TRANSFORM_JOB = "sagemaker:DescribeTransformJob";
     LIST_CLUSTERS = "sagemaker:ListClusters";
     DESCRIBE_CLUSTER = "sagemaker:DescribeCluster";
+    LIST_INFERENCE_COMPONENTS = "sagemaker:ListInferenceComponents";
+    DESCRIBE_FILE_SYSTEMS = "elasticfilesystem:DescribeFileSystems";
     DELETE_APP = "sagemaker:DeleteApp", mutating;
     STOP_NOTEBOOK_INSTANCE = "sagemaker:StopNotebookInstance", mutating;
     DELETE_ENDPOINT = "sagemaker:DeleteEndpoint", mutating;
     STOP_MLFLOW_TRACKING_SERVER = "sagemaker:StopMlflowTrackingServer", mutating;
     STOP_TRANSFORM_JOB = "sagemaker:StopTransformJob", mutating;
+    STOP_TRAINING_JOB = "sagemaker:StopTrainingJob", mutating;
+    STOP_PROCESSING_JOB = "sagemaker:StopProcessingJob", mutating;
+    DELETE_CLUSTER = "sagemaker:DeleteCluster", mutating;
+    UPDATE_TRAINING_JOB = "sagemaker:UpdateTrainingJob", mutating;
     CREATE_BUDGET = "budgets:ModifyBudget", mutating;
     UPDATE_DOMAIN = "sagemaker:UpdateDomain", mutating;
     UPDATE_USER_PROFILE = "sagemaker:UpdateUserProfile", mutating;
@@ -177,11 +183,15 @@ mod tests {
             [
                 "budgets:ModifyBudget",
                 "sagemaker:DeleteApp",
+                "sagemaker:DeleteCluster",
                 "sagemaker:DeleteEndpoint",
                 "sagemaker:StopMlflowTrackingServer",
                 "sagemaker:StopNotebookInstance",
+                "sagemaker:StopProcessingJob",
+                "sagemaker:StopTrainingJob",
                 "sagemaker:StopTransformJob",
                 "sagemaker:UpdateDomain",
+                "sagemaker:UpdateTrainingJob",
                 "sagemaker:UpdateUserProfile"
             ]
         );

@@ -5,8 +5,10 @@
 use aws_config::{Region, SdkConfig};
 use futures_util::StreamExt;
 
-use super::{call_error, collect_running, operations as op};
-use crate::snapshot::running::{RegionList, RegionSource, Running, Skip, SkippedRegion};
+use super::collect::collect_region;
+use super::{call_error, operations as op};
+use crate::snapshot::Snapshot;
+use crate::snapshot::inventory::{RegionList, RegionSource, Skip, SkippedRegion};
 
 /// The regions of the `aws` partition where SageMaker AI has an API endpoint
 /// (`api.sagemaker`), from botocore 1.44.8's data/endpoints.json (2026-11);
@@ -151,23 +153,13 @@ async fn enabled(config: &SdkConfig) -> Result<Vec<String>, crate::snapshot::Cal
     Ok(regions)
 }
 
-/// What bills in each region, read concurrently, in the list's order.
-pub async fn collect_running_in(config: &SdkConfig, regions: &[String]) -> Vec<Running> {
-    let configured = config.region().map(|r| r.to_string());
+/// What bills in each of `regions` (not the configured one: that is read
+/// whole), read concurrently, in the list's order.
+pub async fn collect_in(config: &SdkConfig, regions: &[String]) -> Vec<Snapshot> {
     futures_util::stream::iter(regions.iter().cloned())
         .map(|region| {
             let config = config.to_builder().region(Region::new(region)).build();
-            let configured = configured.clone();
-            async move {
-                let mut running = collect_running(&config).await;
-                // The resource the tool runs in lives in one region only: its
-                // ARN's, else (an ARN without one) the configured region.
-                let home = running.current.as_ref().and_then(|c| c.region.clone()).or(configured);
-                if running.current.is_some() && home != running.region {
-                    running.current = None;
-                }
-                running
-            }
+            async move { collect_region(&config).await }
         })
         .buffered(AT_ONCE)
         .collect()

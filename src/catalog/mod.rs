@@ -1,9 +1,11 @@
 //! Instance figures and what running them costs, and the advisor. The
-//! figures themselves live in lessons/module5/instances.toml; this module
-//! owns their shape and meaning, the course loads them.
+//! figures themselves live in lessons/module5/instances.toml (specifications
+//! and the course's figures) and lessons/module5/prices.toml (AWS's published
+//! prices); this module owns their shape and meaning, the course loads them.
 
 pub mod advisor;
 pub mod prices;
+pub mod published;
 
 use std::collections::BTreeMap;
 
@@ -46,6 +48,10 @@ pub struct Instances {
     pub region: String,
     pub categories: BTreeMap<String, Text>,
     pub instance: Vec<Instance>,
+    /// AWS's published prices (prices.toml), which the course loads beside
+    /// instances.toml; empty when a lessons copy has no such file.
+    #[serde(skip)]
+    pub published: published::Published,
 }
 
 impl Instances {
@@ -102,8 +108,19 @@ pub fn decimal(text: &str, lang: Lang) -> String {
     }
 }
 
+/// A total that may be a lower bound: "$2.50", or "at least $2.50" when
+/// some price behind it is unknown.
+pub fn usd_at_least(value: f64, partial: bool, lang: Lang) -> String {
+    let text = usd(value, lang);
+    match partial {
+        true => crate::i18n::trf(lang, "report.at_least", &[("usd", &text)]),
+        false => text,
+    }
+}
+
 pub fn round(usd: f64) -> f64 {
-    (usd * 1e6).round() / 1e6
+    // `+ 0.0` turns the -0.0 an empty f64 sum gives into 0.0 ("$0.00", not "$-0.00").
+    (usd * 1e6).round() / 1e6 + 0.0
 }
 
 /// Whether an instance type has GPUs: from the data when listed, else from
@@ -247,7 +264,8 @@ pub fn normalise(name: &str) -> String {
     }
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+/// How many single-character edits turn `a` into `b` (Levenshtein).
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

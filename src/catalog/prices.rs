@@ -1,7 +1,8 @@
 //! Current on-demand prices from the AWS Price List API (GetProducts, read
 //! by `aws::pricing`): parsed per usage, cached per region with their date,
-//! and looked up through the price book, which also holds the course's
-//! figures and says where each price comes from.
+//! and looked up through the price book, which also holds AWS's published
+//! figures (`published`, embedded) and the course's, and says where each
+//! price comes from.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,8 +10,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::published::{Figure, Flat, Storage};
 use super::{COURSE_SOURCE, Instances};
-use crate::snapshot::running::ResourceKind;
+use crate::snapshot::inventory::ResourceKind;
 
 /// Cached prices older than this are fetched again.
 pub const MAX_AGE_SECONDS: u64 = 7 * 24 * 3600;
@@ -66,8 +68,9 @@ impl Usage {
             // never per instance type; their usage is not asked.
             ResourceKind::StudioApp | ResourceKind::CanvasApp | ResourceKind::MlflowTrackingServer => Usage::Notebook,
             ResourceKind::NotebookInstance => Usage::NotebookInstance,
-            ResourceKind::Endpoint | ResourceKind::ServerlessEndpoint => Usage::Hosting,
-            ResourceKind::TrainingJob => Usage::Training,
+            ResourceKind::Endpoint | ResourceKind::ServerlessEndpoint | ResourceKind::AsyncEndpoint => Usage::Hosting,
+            // A warm pool's instances are billed as training instances.
+            ResourceKind::TrainingJob | ResourceKind::WarmPool => Usage::Training,
             ResourceKind::ProcessingJob => Usage::Processing,
             ResourceKind::TransformJob => Usage::Transform,
             ResourceKind::HyperpodCluster => Usage::Cluster,
@@ -299,6 +302,17 @@ pub enum PriceSource {
     /// A flat rate with its own source (Canvas sessions, MLflow servers,
     /// serverless endpoints), neither the course's nor the Price List's.
     Published { source: String },
+    /// A figure of AWS's published prices embedded in the catalog
+    /// (lessons/module5/prices.toml): its source, the date it was read, its
+    /// region (none when the source names none), what it prices (a usage,
+    /// a storage or a flat rate) and, when approximate, why.
+    Embedded {
+        source: String,
+        read: String,
+        region: Option<String>,
+        item: String,
+        approximate: Option<String>,
+    },
     /// A cached Price List price for the resource's own region.
     PriceList {
         source: String,
@@ -319,6 +333,20 @@ impl PriceSource {
                 usage.name()
             ),
             PriceSource::Published { source } => source.clone(),
+            PriceSource::Embedded {
+                source,
+                read,
+                region,
+                item,
+                approximate,
+            } => {
+                let region = region.as_deref().unwrap_or("no region named");
+                let mut label = format!("{source}, read {read} ({region}, {item})");
+                if let Some(why) = approximate {
+                    label.push_str(&format!("; approximate: {why}"));
+                }
+                label
+            }
             PriceSource::PriceList {
                 source,
                 fetched_at,
@@ -328,12 +356,38 @@ impl PriceSource {
         }
     }
 
+    /// Whether the figure is an estimate rather than a confirmed price.
+    pub fn is_approximate(&self) -> bool {
+        match self {
+            PriceSource::Course | PriceSource::CourseStandIn { .. } => true,
+            PriceSource::Embedded { approximate, .. } => approximate.is_some(),
+            PriceSource::Published { .. } | PriceSource::PriceList { .. } => false,
+        }
+    }
+
     /// "course figure", or "AWS Price List, 2026-11-28, us-east-1".
     pub fn short(&self, lang: crate::i18n::Lang) -> String {
         match self {
             PriceSource::Course => crate::i18n::tr(lang, "prices.source_course").to_string(),
             PriceSource::CourseStandIn { .. } => crate::i18n::tr(lang, "prices.source_stand_in").to_string(),
             PriceSource::Published { .. } => crate::i18n::tr(lang, "prices.source_published").to_string(),
+            PriceSource::Embedded {
+                read,
+                region,
+                approximate,
+                ..
+            } => {
+                let region = match region {
+                    Some(region) => region.clone(),
+                    None => crate::i18n::tr(lang, "prices.no_region").to_string(),
+                };
+                let key = if approximate.is_some() {
+                    "prices.source_embedded_approximate"
+                } else {
+                    "prices.source_embedded"
+                };
+                crate::i18n::trf(lang, key, &[("date", read), ("region", &region)])
+            }
             PriceSource::PriceList { fetched_at, region, .. } => crate::i18n::trf(
                 lang,
                 "prices.source_live",
@@ -359,9 +413,32 @@ pub struct Priced {
     pub source: PriceSource,
 }
 
-/// Every price the tool knows: the course's figures, and the Price List's
-/// per region and usage from the cache. The one place `check`, `audit` and
-/// `cost` ask what an instance costs.
+/// A storage price per GB-month and where it comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoragePrice {
+    pub usd_per_gb_month: f64,
+    pub source: PriceSource,
+}
+
+impl PriceSource {
+    /// The source of an embedded published figure, for `item`.
+    fn embedded(figure: &Figure<'_>, item: &str) -> PriceSource {
+        PriceSource::Embedded {
+            source: figure.source.name.clone(),
+            read: figure.source.read.clone(),
+            region: figure.region.map(str::to_string),
+            item: item.to_string(),
+            approximate: figure
+                .approximate
+                .then(|| figure.note.unwrap_or("not confirmed against its source").to_string()),
+        }
+    }
+}
+
+/// Every price the tool knows: the Price List's per region and usage from
+/// the cache, AWS's published figures embedded in the catalog, and the
+/// course's figures. The one place `check`, `audit` and `cost` ask what an
+/// instance, a volume or a flat-rate resource costs.
 #[derive(Clone, Debug)]
 pub struct PriceBook {
     course: Instances,
@@ -369,7 +446,7 @@ pub struct PriceBook {
 }
 
 impl PriceBook {
-    /// The course's figures alone.
+    /// The catalog's figures alone: its published prices and the course's.
     pub fn new(course: &Instances) -> PriceBook {
         PriceBook {
             course: course.clone(),
@@ -377,7 +454,7 @@ impl PriceBook {
         }
     }
 
-    /// The course's figures plus the fresh cached prices of `regions` (no
+    /// The catalog's figures plus the fresh cached prices of `regions` (no
     /// network: a region without a recent cache adds nothing).
     pub fn cached<'r>(
         course: &Instances,
@@ -409,11 +486,13 @@ impl PriceBook {
         self.live.keys().map(String::as_str)
     }
 
-    /// The hourly price of `instance_type` used for `usage` in `region`:
-    /// the region's cached Price List price for that usage, else the
-    /// course's figure (a notebook price: for any other usage labelled a
-    /// stand-in, `CourseStandIn`), else none. Another usage's or another
-    /// region's cached price is never used in its place.
+    /// The hourly price of `instance_type` used for `usage` in `region`, in
+    /// this order: the region's cached Price List price for that usage; the
+    /// embedded published figure for that region and usage (`Embedded`,
+    /// saying when it is approximate); the course's figure (a notebook
+    /// price: for any other usage labelled a stand-in, `CourseStandIn`);
+    /// else none. Another usage's or another region's price is never used
+    /// in its place.
     pub fn price(&self, instance_type: &str, region: Option<&str>, usage: Usage) -> Option<Priced> {
         let live = region
             .and_then(|r| self.live.get(r))
@@ -429,6 +508,13 @@ impl PriceBook {
                 },
             });
         }
+        let published = region.and_then(|r| self.course.published.instance(instance_type, r, usage));
+        if let Some(figure) = published {
+            return Some(Priced {
+                usd_per_hour: figure.usd,
+                source: PriceSource::embedded(&figure, usage.name()),
+            });
+        }
         // The course's figures are notebook prices: for another usage they
         // are an estimate, labelled as one rather than left out.
         let figure = self.course.get(instance_type)?.price_per_hour_usd?;
@@ -439,6 +525,28 @@ impl PriceBook {
         Some(Priced {
             usd_per_hour: figure,
             source,
+        })
+    }
+
+    /// What `storage` costs per GB-month in `region`: the embedded published
+    /// figure for that region, else none (never another region's; `prices
+    /// refresh` caches instance prices only).
+    pub fn storage(&self, storage: Storage, region: Option<&str>) -> Option<StoragePrice> {
+        let figure = self.course.published.storage(storage, region?)?;
+        Some(StoragePrice {
+            usd_per_gb_month: figure.usd,
+            source: PriceSource::embedded(&figure, storage.name()),
+        })
+    }
+
+    /// The hourly flat rate of a Canvas session or an MLflow tracking server
+    /// in `region`: that region's published figure, else one whose source
+    /// names no region (said so in its label), else none.
+    pub fn flat(&self, flat: Flat, region: Option<&str>) -> Option<Priced> {
+        let figure = self.course.published.flat(flat, region)?;
+        Some(Priced {
+            usd_per_hour: figure.usd,
+            source: PriceSource::embedded(&figure, flat.name()),
         })
     }
 }
@@ -533,13 +641,20 @@ pub(crate) mod tests {
         );
         assert_eq!(g5(Some("us-east-1"), Usage::Hosting).unwrap().usd_per_hour, 1.6);
         assert_eq!(g5(Some("us-east-1"), Usage::Training).unwrap().usd_per_hour, 1.7);
-        // No processing price there, and no other usage's price in its place.
-        assert_eq!(g5(Some("us-east-1"), Usage::Processing), None);
+        // No processing price cached there: the catalog's published
+        // processing figure, not another usage's cached price.
+        let processing = g5(Some("us-east-1"), Usage::Processing).unwrap();
+        assert_eq!(
+            Some(processing.usd_per_hour),
+            file_figure("ml.g5.xlarge", "us-east-1", "processing").map(|(usd, _)| usd)
+        );
+        assert!(matches!(processing.source, PriceSource::Embedded { .. }));
         // Another region without a cache, or no region: no price (the course has none for g5).
         assert_eq!(g5(Some("eu-west-1"), Usage::Notebook), None);
         assert_eq!(g5(None, Usage::Notebook), None);
-        // The course's figure where there is no live one, labelled as the
-        // course's; for another usage than a notebook's, as a stand-in.
+        // The course's figure where there is no live or published one,
+        // labelled as the course's; for another usage than a notebook's, as
+        // a stand-in.
         let m5 = book.price("ml.m5.xlarge", Some("eu-west-1"), Usage::Notebook).unwrap();
         assert_eq!((m5.usd_per_hour, m5.source), (0.23, PriceSource::Course));
         let m5 = book.price("ml.m5.xlarge", Some("eu-west-1"), Usage::Training).unwrap();
@@ -651,5 +766,266 @@ pub(crate) mod tests {
         let at = |s: &str| humantime::parse_rfc3339(s).unwrap();
         assert_eq!(load_cache(&path, at("2026-11-25T10:00:00Z")), Some(cache));
         assert_eq!(load_cache(&path, at("2026-11-28T10:00:01Z")), None);
+    }
+
+    /// The figure the data file states for `instance` used for `usage` in
+    /// `region`, and whether it is approximate: read from the file as plain
+    /// TOML, without the catalog's types, to check the price book against.
+    pub(crate) fn file_figure(instance: &str, region: &str, usage: &str) -> Option<(f64, bool)> {
+        let doc = prices_file();
+        doc.get("instance_prices")?
+            .as_array()?
+            .iter()
+            .filter(|set| {
+                set.get("region").and_then(|r| r.as_str()) == Some(region)
+                    && set
+                        .get("usages")
+                        .and_then(|u| u.as_array())
+                        .is_some_and(|u| u.iter().any(|u| u.as_str() == Some(usage)))
+            })
+            .find_map(|set| {
+                let usd = set.get("usd_per_hour")?.get(instance)?.as_float()?;
+                let approximate = set.get("approximate").and_then(|a| a.as_bool()).unwrap_or(false);
+                Some((usd, approximate))
+            })
+    }
+
+    fn prices_file() -> toml::Value {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/lessons/module5/prices.toml");
+        toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    /// The `read` date of a source of the file, by id.
+    fn file_read_date(id: &str) -> String {
+        prices_file()["source"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"].as_str() == Some(id))
+            .unwrap()["read"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    const REGIONS: [&str; 2] = ["us-east-1", "eu-central-1"];
+
+    #[test]
+    fn every_catalog_type_has_a_hosting_and_a_training_figure_or_a_reason() {
+        let course = course();
+        let published = &course.published;
+        let (mut confirmed, mut approximate, mut unpriced) = (0, 0, 0);
+        for instance in &course.instance {
+            for region in REGIONS {
+                for usage in [Usage::Hosting, Usage::Training] {
+                    let figure = published.instance(&instance.name, region, usage);
+                    let why = published.why_unpriced(&instance.name, region, usage);
+                    let at = format!("{} {region} {}", instance.name, usage.name());
+                    match (figure, why) {
+                        (Some(f), None) => {
+                            assert!(f.usd > 0.0, "{at}");
+                            assert!(!f.source.name.is_empty() && f.source.read.len() == 10, "{at}");
+                            assert_eq!(
+                                Some((f.usd, f.approximate)),
+                                file_figure(&instance.name, region, usage.name()),
+                                "{at}"
+                            );
+                            if f.approximate {
+                                approximate += 1;
+                            } else {
+                                confirmed += 1;
+                            }
+                        }
+                        (None, Some(why)) => {
+                            assert!(!why.trim().is_empty(), "{at}");
+                            unpriced += 1;
+                        }
+                        (Some(_), Some(_)) => panic!("{at}: both priced and listed as unpriced"),
+                        (None, None) => panic!("{at}: neither priced nor listed as unpriced"),
+                    }
+                }
+            }
+        }
+        assert_eq!(confirmed + approximate + unpriced, course.instance.len() * 4);
+        eprintln!("hosting and training: {confirmed} confirmed, {approximate} approximate, {unpriced} unpriced");
+    }
+
+    #[test]
+    fn notebook_and_efs_figures_are_the_ones_aws_publishes() {
+        // As AWS's pricing page data gives them (sagemaker-instances-studionotebook.json
+        // and efs.json, the copies the file cites).
+        let course = course();
+        let book = PriceBook::new(&course);
+        let notebook = |region| book.price("ml.g4dn.12xlarge", Some(region), Usage::Notebook).unwrap();
+        assert_eq!(notebook("us-east-1").usd_per_hour, 4.89);
+        assert_eq!(notebook("eu-central-1").usd_per_hour, 6.112);
+        assert!(!notebook("us-east-1").source.is_approximate());
+        let efs = |region| book.storage(Storage::Efs, Some(region)).unwrap().usd_per_gb_month;
+        assert_eq!((efs("us-east-1"), efs("eu-central-1")), (0.30, 0.36));
+    }
+
+    #[test]
+    fn the_price_book_asks_the_cache_then_the_published_figures_then_the_course() {
+        let course = course();
+        let mut book = PriceBook::new(&course);
+        let file = |t: &str, r: &str, u: Usage| file_figure(t, r, u.name()).unwrap().0;
+        // The forgotten endpoint and the warm pool of the issue: priced in both regions.
+        for region in REGIONS {
+            for (instance, usage) in [("ml.g4dn.12xlarge", Usage::Hosting), ("ml.p3.8xlarge", Usage::Training)] {
+                let p = book.price(instance, Some(region), usage).unwrap();
+                assert_eq!(p.usd_per_hour, file(instance, region, usage), "{instance} {region}");
+                let label = p.source.label();
+                assert!(
+                    label.contains(&format!("({region}, {})", usage.name()))
+                        && label.contains("read ")
+                        && label.contains("approximate") == p.source.is_approximate(),
+                    "{label}"
+                );
+            }
+        }
+        // Published beats the course: eu-central-1 has its own Studio price.
+        let m5 = book
+            .price("ml.m5.xlarge", Some("eu-central-1"), Usage::Notebook)
+            .unwrap();
+        assert_eq!(m5.usd_per_hour, file("ml.m5.xlarge", "eu-central-1", Usage::Notebook));
+        assert_ne!(
+            Some(m5.usd_per_hour),
+            course.get("ml.m5.xlarge").unwrap().price_per_hour_usd
+        );
+        // The cache beats both where it answers, for its own usage only.
+        book.add(cache("us-east-1", "2026-11-27T09:00:00Z"));
+        let cached = parse_price_list(&fixture(), "us-east-1");
+        let hosting = book.price("ml.g5.xlarge", Some("us-east-1"), Usage::Hosting).unwrap();
+        assert_eq!(
+            hosting.usd_per_hour,
+            cached[&Usage::Hosting]["ml.g5.xlarge"].usd_per_hour
+        );
+        assert!(matches!(hosting.source, PriceSource::PriceList { .. }));
+        assert!(file_figure("ml.g5.xlarge", "us-east-1", "hosting").is_some());
+        let transform = book.price("ml.g5.xlarge", Some("us-east-1"), Usage::Transform).unwrap();
+        assert_eq!(
+            transform.usd_per_hour,
+            file("ml.g5.xlarge", "us-east-1", Usage::Transform)
+        );
+        // A region without published figures: the course's, labelled as such.
+        let m5 = book.price("ml.m5.xlarge", Some("eu-west-1"), Usage::Hosting).unwrap();
+        assert_eq!(m5.source, PriceSource::CourseStandIn { usage: Usage::Hosting });
+        // Never another region's figure: no region, or a region the file has
+        // none for, and a type the course has no figure for either.
+        assert_eq!(book.price("ml.g4dn.12xlarge", None, Usage::Hosting), None);
+        assert_eq!(book.price("ml.g4dn.12xlarge", Some("eu-west-1"), Usage::Hosting), None);
+        assert!(file_figure("ml.g6.xlarge", "us-east-1", "hosting").is_some());
+        assert_eq!(book.price("ml.g6.xlarge", Some("eu-central-1"), Usage::Hosting), None);
+        assert!(
+            course
+                .published
+                .why_unpriced("ml.g6.xlarge", "eu-central-1", Usage::Hosting)
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn storage_is_priced_per_region_and_never_from_another() {
+        let course = course();
+        let book = PriceBook::new(&course);
+        let doc = prices_file();
+        let stated = |storage: &str, region: &str| {
+            doc["storage_prices"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["storage"].as_str() == Some(storage) && p["region"].as_str() == Some(region))
+                .map(|p| p["usd_per_gb_month"].as_float().unwrap())
+        };
+        for region in REGIONS {
+            let efs = book.storage(Storage::Efs, Some(region)).unwrap();
+            assert_eq!(Some(efs.usd_per_gb_month), stated("efs", region));
+            assert!(
+                efs.source
+                    .label()
+                    .contains(&format!("({region}, EFS Standard storage)"))
+            );
+        }
+        let ml = book.storage(Storage::MlVolume, Some("us-east-1")).unwrap();
+        assert_eq!(Some(ml.usd_per_gb_month), stated("ml-volume", "us-east-1"));
+        // eu-central-1 has no ML storage figure: none, not us-east-1's.
+        assert_eq!(stated("ml-volume", "eu-central-1"), None);
+        assert_eq!(book.storage(Storage::MlVolume, Some("eu-central-1")), None);
+        assert_eq!(book.storage(Storage::Efs, Some("eu-west-1")), None);
+        assert_eq!(book.storage(Storage::Efs, None), None);
+    }
+
+    #[test]
+    fn flat_rates_in_their_own_region_or_where_the_source_names_none() {
+        let course = course();
+        let book = PriceBook::new(&course);
+        let canvas = book.flat(Flat::Canvas, Some("eu-central-1")).unwrap();
+        assert_eq!(
+            Some(canvas.usd_per_hour),
+            book.flat(Flat::Canvas, None).map(|p| p.usd_per_hour)
+        );
+        assert!(canvas.source.label().contains("(no region named, Canvas session)"));
+        assert!(canvas.source.is_approximate());
+        let small = Flat::mlflow(super::super::published::MlflowSize::parse("Small").unwrap());
+        assert!(book.flat(small, Some("eu-west-2")).is_some());
+        assert_eq!(book.flat(small, Some("us-east-1")), None, "London's figure is London's");
+        assert_eq!(book.flat(Flat::MlflowLarge, Some("eu-west-2")), None);
+    }
+
+    #[test]
+    fn gpu_types_stay_gpu_whether_priced_or_not() {
+        let course = course();
+        let book = PriceBook::new(&course);
+        let gpus: Vec<&crate::catalog::Instance> = course.instance.iter().filter(|i| i.gpus > 0).collect();
+        assert!(
+            gpus.iter()
+                .any(|i| book.price(&i.name, Some("eu-central-1"), Usage::Hosting).is_none())
+        );
+        assert!(
+            gpus.iter()
+                .any(|i| book.price(&i.name, Some("eu-central-1"), Usage::Hosting).is_some())
+        );
+        for instance in gpus {
+            assert!(
+                crate::catalog::is_accelerated(&course, &instance.name),
+                "{}",
+                instance.name
+            );
+        }
+    }
+
+    #[test]
+    fn published_figures_say_so_in_both_languages() {
+        use crate::i18n::Lang;
+        let course = course();
+        let book = PriceBook::new(&course);
+        let read = file_read_date("aws-page-studio-notebook");
+        let studio = book
+            .price("ml.m5.xlarge", Some("us-east-1"), Usage::Notebook)
+            .unwrap()
+            .source;
+        assert_eq!(
+            studio.short(Lang::En),
+            format!("AWS published price, read {read}, us-east-1")
+        );
+        assert_eq!(
+            studio.short(Lang::Pt),
+            format!("preço publicado pela AWS, lido em {read}, us-east-1")
+        );
+        let stand_in = book
+            .price("ml.m5.2xlarge", Some("us-east-1"), Usage::Hosting)
+            .unwrap()
+            .source;
+        assert_eq!(
+            file_figure("ml.m5.2xlarge", "us-east-1", "hosting").map(|(_, a)| a),
+            Some(true)
+        );
+        assert!(stand_in.short(Lang::En).starts_with("approximate: "));
+        assert!(stand_in.short(Lang::Pt).starts_with("aproximado: "));
+        assert!(stand_in.label().contains("; approximate: "), "{}", stand_in.label());
+        assert_eq!(
+            serde_json::to_value(&stand_in).unwrap(),
+            serde_json::json!(stand_in.label())
+        );
     }
 }

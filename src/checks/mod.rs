@@ -1,9 +1,9 @@
 //! Judges: pure functions from a snapshot to check results. They know no SDK
 //! types and do no I/O; the words come from lessons/module5/checks.toml.
 
+pub mod bill;
 pub mod lcc;
 mod rules;
-pub mod running;
 pub mod tasks;
 
 pub use rules::duration;
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::course::{Course, Known};
 use crate::i18n::{Lang, trf};
-use crate::snapshot::running::{RegionList, ResourceKind, Running, SkippedRegion, split_refused};
+use crate::snapshot::inventory::{RegionList, ResourceKind, SkippedRegion, StorageKind, split_refused};
 use crate::snapshot::{CallError, ErrorKind, Snapshot};
 
 /// A live account check: its id, the section of the course whose wizard
@@ -57,6 +57,10 @@ pub const REGISTRY: &[Check] = &[
         Some(Fix::StopRunning),
     ),
     check("endpoints", Some("start-stop"), rules::endpoints, None),
+    check("mlflow", Some("start-stop"), rules::mlflow, Some(Fix::StopRunning)),
+    check("jobs", Some("start-stop"), rules::jobs, None),
+    check("hyperpod", Some("start-stop"), rules::hyperpod, None),
+    check("storage", Some("start-stop"), rules::storage, None),
     check("budget", Some("optimization"), rules::budget, Some(Fix::Budget)),
     check("budget-alerts", Some("optimization"), rules::budget_alerts, None),
     check(
@@ -77,7 +81,15 @@ pub const REGISTRY: &[Check] = &[
 /// The checks that read what runs in a region: in a sweep (`--all-regions`,
 /// `--regions`) each covers every region read; the others judge the
 /// configured region (identity and budgets are account-wide anyway).
-pub const REGIONAL: [&str; 3] = ["studio-apps", "notebook-instances", "endpoints"];
+pub const REGIONAL: [&str; 7] = [
+    "studio-apps",
+    "notebook-instances",
+    "endpoints",
+    "mlflow",
+    "jobs",
+    "hyperpod",
+    "storage",
+];
 
 const fn check(
     id: &'static str,
@@ -194,6 +206,49 @@ pub struct Resource {
     /// The Studio app or notebook instance the learner is working in.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub current: bool,
+    /// When it stops billing by itself if left alone (a warm pool's
+    /// keep-alive end), RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ends_at: Option<String>,
+    /// The inference components an endpoint hosts (billed through its instances).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<String>,
+}
+
+impl Resource {
+    /// Bills every hour it exists, used or not: everything but a serverless
+    /// endpoint without provisioned concurrency (priced at zero per hour,
+    /// billed per request).
+    pub fn bills_by_the_hour(&self) -> bool {
+        self.kind.by_the_hour() || self.price_per_hour_usd != Some(0.0)
+    }
+}
+
+/// Something billed by the GB-month whether anything runs or not: a
+/// volume or a file system, with its size and monthly cost.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StorageItem {
+    pub kind: StorageKind,
+    pub name: String,
+    pub region: Option<String>,
+    /// Its size in GB (GiB, as AWS meters storage); for EFS the metered size.
+    pub size_gb: f64,
+    /// The size is AWS's default (the volume's own size could not be read).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub size_assumed: bool,
+    pub price_per_gb_month_usd: Option<f64>,
+    pub price_source: Option<crate::catalog::prices::PriceSource>,
+    pub monthly_usd: Option<f64>,
+    /// The domain it belongs to (spaces, EFS), and its owner (a space's user profile).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// What goes with it when it is deleted (the files it holds).
+    pub holds: String,
+    /// The `aws` CLI command that deletes it (for a domain's EFS: the domain
+    /// must go first; the command deletes the domain and its EFS).
+    pub delete: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -218,7 +273,14 @@ pub struct CheckResult {
     pub summary: String,
     pub evidence: Vec<Fact>,
     pub resources: Vec<Resource>,
+    /// Volumes and file systems billing by the GB-month (the storage check).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub storage: Vec<StorageItem>,
     pub remediation: Remediation,
+    /// Why the check could not be evaluated (status error), for reports that
+    /// name each cause once.
+    #[serde(skip)]
+    pub error: Option<CallError>,
 }
 
 /// What the judges are given besides the snapshot.
@@ -280,7 +342,9 @@ impl Judge<'_> {
             summary,
             evidence: Vec::new(),
             resources: Vec::new(),
+            storage: Vec::new(),
             remediation,
+            error: None,
         }
     }
 
@@ -296,6 +360,7 @@ impl Judge<'_> {
         if error.kind == ErrorKind::AccessDenied {
             result.remediation.commands.push("sm-course iam-policy".to_string());
         }
+        result.error = Some(error.clone());
         result
     }
 
@@ -308,12 +373,10 @@ impl Judge<'_> {
         &self,
         home: &Snapshot,
         list: &RegionList,
-        runs: &[Running],
+        others: &[Snapshot],
         results: &mut [CheckResult],
     ) -> Vec<SkippedRegion> {
-        let others: Vec<Running> = runs.iter().filter(|r| r.region != home.region).cloned().collect();
-        let (read, refused) = split_refused(&others, None);
-        let snapshots: Vec<Snapshot> = read.iter().map(|r| r.to_snapshot()).collect();
+        let (snapshots, refused) = split_refused(others, None);
         let mut skipped = list.skipped.clone();
         skipped.extend(refused);
         for result in results.iter_mut().filter(|r| REGIONAL.contains(&r.id)) {
@@ -391,6 +454,9 @@ pub fn merge_regions(mut per_region: Vec<(String, CheckResult)>) -> Option<Check
         .join(" · ");
     merged.evidence = Vec::new();
     merged.resources = Vec::new();
+    merged.storage = Vec::new();
+    // Each region's failure is in the summary, named with its region.
+    merged.error = None;
     merged.remediation.commands = Vec::new();
     for (region, r) in per_region {
         merged.evidence.extend(r.evidence.into_iter().map(|f| Fact {
@@ -398,6 +464,10 @@ pub fn merge_regions(mut per_region: Vec<(String, CheckResult)>) -> Option<Check
             value: format!("[{region}] {}", f.value),
         }));
         merged.resources.extend(r.resources);
+        merged.storage.extend(r.storage.into_iter().map(|mut item| {
+            item.region.get_or_insert_with(|| region.clone());
+            item
+        }));
         for command in r.remediation.commands {
             if !merged.remediation.commands.contains(&command) {
                 merged.remediation.commands.push(command);

@@ -1,10 +1,11 @@
 //! The checks themselves, one function each.
 
-use super::running;
-use super::{CheckResult, Fact, Judge, Resource, Status};
-use crate::catalog::usd;
+use super::bill;
+use super::{CheckResult, Fact, Judge, Resource, Status, StorageItem};
 use crate::i18n::tr;
-use crate::snapshot::running::{Target, delete_app_command, delete_endpoint_command, stop_notebook_command};
+use crate::snapshot::inventory::{
+    ResourceKind, StorageKind, Target, delete_app_command, delete_endpoint_command, stop_notebook_command,
+};
 use crate::snapshot::{App, Budget, NotebookInstance, Snapshot, StudioSettings};
 
 /// Above this idle timeout the check warns: a forgotten app bills for hours.
@@ -91,7 +92,7 @@ pub(super) fn region(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
 
 /// Summary arguments shared by the resource checks.
 fn cost_args(j: &Judge<'_>, resources: &[Resource]) -> Vec<(&'static str, String)> {
-    let (per_hour, accrued, unknown) = running::totals(resources);
+    let (per_hour, accrued, unknown) = bill::totals(resources);
     let gpus: Vec<&str> = resources.iter().filter(|r| r.gpu).map(|r| r.name.as_str()).collect();
     let mut note = String::new();
     if unknown {
@@ -106,9 +107,12 @@ fn cost_args(j: &Judge<'_>, resources: &[Resource]) -> Vec<(&'static str, String
     }
     vec![
         ("count", resources.len().to_string()),
-        ("per_hour", usd(per_hour, j.lang)),
-        ("accrued", usd(accrued, j.lang)),
-        ("per_day", usd(per_hour * 24.0, j.lang)),
+        ("per_hour", crate::catalog::usd_at_least(per_hour, unknown, j.lang)),
+        ("accrued", crate::catalog::usd_at_least(accrued, unknown, j.lang)),
+        (
+            "per_day",
+            crate::catalog::usd_at_least(per_hour * 24.0, unknown, j.lang),
+        ),
         ("note", note),
     ]
 }
@@ -120,7 +124,7 @@ pub(super) fn studio_apps(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         Err(e) => return j.error(ID, e),
     };
     let current = s.local.current.as_ref();
-    let billable = running::studio_apps(
+    let billable = bill::studio_apps(
         j.prices,
         s.region.as_deref(),
         apps,
@@ -179,7 +183,7 @@ pub(super) fn notebook_instances(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         Err(e) => return j.error(ID, e),
     };
     let current = s.local.current.as_ref();
-    let running = running::notebook_instances(j.prices, s.region.as_deref(), notebooks, current, &s.taken_at);
+    let running = bill::notebook_instances(j.prices, s.region.as_deref(), notebooks, current, &s.taken_at);
     if running.is_empty() {
         let args = [("seen", notebooks.len().to_string())];
         let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
@@ -231,7 +235,9 @@ pub(super) fn notebook_instances(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         .iter()
         .all(|(n, r)| r.current || stops_itself.iter().any(|(name, _)| *name == n.name));
     let mut args = cost_args(j, &resources);
-    let (status, key) = if all_stop {
+    // An unpriced GPU is no milder than a priced one: it never merely warns.
+    let unpriced_gpu = resources.iter().any(|r| r.gpu && r.price_per_hour_usd.is_none());
+    let (status, key) = if all_stop && !unpriced_gpu {
         let list: Vec<String> = stops_itself.iter().map(|(n, how)| format!("{n}: {how}")).collect();
         args.push(("stops", list.join("; ")));
         (Status::Warn, "autostop")
@@ -263,22 +269,199 @@ pub(super) fn endpoints(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         Ok(e) => e,
         Err(e) => return j.error(ID, e),
     };
-    let (up, facts) = running::endpoints(j.prices, s.region.as_deref(), endpoints, &s.taken_at);
-    if up.is_empty() {
+    let (up, facts) = bill::endpoints(j.prices, s.region.as_deref(), endpoints, &s.taken_at);
+    // A serverless endpoint without provisioned concurrency bills per
+    // request: listed, never a reason to fail.
+    let billing: Vec<_> = up.iter().filter(|(_, r)| r.bills_by_the_hour()).collect();
+    if billing.is_empty() {
         let args = [("seen", endpoints.len().to_string())];
         let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
         r.evidence = vec![fact("endpoints_seen", endpoints.len())];
+        r.resources = up.iter().map(|(_, r)| r.clone()).collect();
         return r;
     }
     let resources: Vec<Resource> = up.iter().map(|(_, r)| r.clone()).collect();
-    let args = cost_args(j, &resources);
-    let mut r = j.result(ID, Status::Warn, j.say(ID, "warn", &args), &args);
+    let hourly: Vec<Resource> = billing.iter().map(|(_, r)| r.clone()).collect();
+    let args = cost_args(j, &hourly);
+    // Billing around the clock, used or not: always a failure, and one
+    // without a known price (an unpriced GPU) no milder.
+    let mut r = j.result(ID, Status::Fail, j.say(ID, "fail", &args), &args);
     let region = region_arg(s);
-    let mut names: Vec<&str> = up.iter().map(|(e, _)| e.name.as_str()).collect();
+    let mut names: Vec<&str> = billing.iter().map(|(e, _)| e.name.as_str()).collect();
     names.dedup();
     r.remediation.commands = names.iter().map(|n| delete_endpoint_command(n, &region)).collect();
     r.evidence = vec![fact("in_service", names.len())];
     r.evidence.extend(facts);
+    r.resources = resources;
+    r
+}
+
+/// Summary arguments of the storage check.
+fn storage_args(j: &Judge<'_>, items: &[StorageItem]) -> Vec<(&'static str, String)> {
+    let (monthly, unknown) = bill::storage_totals(items);
+    let size: f64 = items.iter().map(|i| i.size_gb).sum();
+    vec![
+        ("count", items.len().to_string()),
+        ("size", crate::catalog::decimal(&format!("{size:.1}"), j.lang)),
+        ("monthly", crate::catalog::usd_at_least(monthly, unknown, j.lang)),
+        (
+            "note",
+            if unknown {
+                tr(j.lang, "checks.storage_unknown").to_string()
+            } else {
+                String::new()
+            },
+        ),
+    ]
+}
+
+pub(super) fn storage(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+    const ID: &str = "storage";
+    let (items, errors) = bill::storage(j.prices, s);
+    if let Some(e) = errors.first() {
+        return j.error(ID, e);
+    }
+    if items.is_empty() {
+        return j.result(ID, Status::Pass, j.say(ID, "pass", &[]), &[]);
+    }
+    let args = storage_args(j, &items);
+    // What a learner keeps between sessions: a warning with its monthly
+    // cost and how to delete it, never a failure.
+    let mut r = j.result(ID, Status::Warn, j.say(ID, "warn", &args), &args);
+    r.remediation.commands = items.iter().map(|i| i.delete.clone()).collect();
+    r.evidence = items
+        .iter()
+        .map(|i| fact(storage_fact_key(i.kind), format!("{} ({:.1} GB)", i.name, i.size_gb)))
+        .collect();
+    r.storage = items;
+    r
+}
+
+fn storage_fact_key(kind: StorageKind) -> &'static str {
+    match kind {
+        StorageKind::SpaceVolume => "space_volume",
+        StorageKind::NotebookVolume => "notebook_volume",
+        StorageKind::DomainEfs => "domain_efs",
+        StorageKind::OrphanEfs => "orphan_efs",
+    }
+}
+
+/// The first failed read among `lists`, if any.
+fn first_error<'s>(lists: &[Option<&'s crate::snapshot::CallError>]) -> Option<&'s crate::snapshot::CallError> {
+    lists.iter().flatten().next().copied()
+}
+
+pub(super) fn jobs(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+    const ID: &str = "jobs";
+    if let Some(e) = first_error(&[
+        s.jobs.as_ref().err(),
+        s.transform_jobs.as_ref().err(),
+        s.warm_pools.as_ref().err(),
+    ]) {
+        return j.error(ID, e);
+    }
+    let region = region_arg(s);
+    let now = s.taken_at.as_str();
+    let mut billed: Vec<(Resource, Target)> = Vec::new();
+    for list in [&s.jobs, &s.transform_jobs] {
+        for (job, r) in bill::jobs(j.prices, s.region.as_deref(), list.as_deref().unwrap_or_default(), now) {
+            let target = match job.kind {
+                ResourceKind::TransformJob => Target::TransformJob { name: job.name.clone() },
+                kind => Target::Job {
+                    job_kind: kind,
+                    name: job.name.clone(),
+                },
+            };
+            billed.push((r, target));
+        }
+    }
+    let pools = bill::warm_pools(
+        j.prices,
+        s.region.as_deref(),
+        s.warm_pools.as_deref().unwrap_or_default(),
+        now,
+    );
+    for (pool, r) in &pools {
+        billed.push((r.clone(), Target::WarmPool { job: pool.job.clone() }));
+    }
+    if billed.is_empty() {
+        return j.result(ID, Status::Pass, j.say(ID, "pass", &[]), &[]);
+    }
+    let resources: Vec<Resource> = billed.iter().map(|(r, _)| r.clone()).collect();
+    let mut args = cost_args(j, &resources);
+    // A warm pool bills with nothing running, and an unpriced GPU is no
+    // milder than a priced one: both fail; jobs alone end by themselves.
+    let unpriced_gpu = resources.iter().any(|r| r.gpu && r.price_per_hour_usd.is_none());
+    let (status, key) = if pools.is_empty() && !unpriced_gpu {
+        (Status::Warn, "warn")
+    } else {
+        (Status::Fail, "fail")
+    };
+    let warm: Vec<String> = pools
+        .iter()
+        .map(|(pool, r)| match &r.ends_at {
+            Some(end) => crate::i18n::trf(
+                j.lang,
+                "checks.warm_pool_until",
+                &[("job", &pool.job), ("time", &crate::util::local_time(end))],
+            ),
+            None => crate::i18n::trf(j.lang, "checks.warm_pool", &[("job", &pool.job)]),
+        })
+        .collect();
+    args.push(("warm", warm.iter().map(|w| format!(" · {w}")).collect()));
+    let mut r = j.result(ID, status, j.say(ID, key, &args), &args);
+    r.remediation.commands = billed.iter().map(|(_, t)| t.cli(&region)).collect();
+    r.evidence = billed.iter().map(|(_, t)| fact("billing", t.label())).collect();
+    r.resources = resources;
+    r
+}
+
+pub(super) fn mlflow(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+    const ID: &str = "mlflow";
+    let servers = match &s.mlflow_servers {
+        Ok(list) => list,
+        Err(e) => return j.error(ID, e),
+    };
+    let running = bill::mlflow_servers(j.prices, s.region.as_deref(), servers, &s.taken_at);
+    if running.is_empty() {
+        let args = [("seen", servers.len().to_string())];
+        return j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
+    }
+    let resources: Vec<Resource> = running.iter().map(|(_, r)| r.clone()).collect();
+    let args = cost_args(j, &resources);
+    let mut r = j.result(ID, Status::Fail, j.say(ID, "fail", &args), &args);
+    let region = region_arg(s);
+    r.remediation.commands = running
+        .iter()
+        .map(|(m, _)| Target::MlflowTrackingServer { name: m.name.clone() }.cli(&region))
+        .collect();
+    r.evidence = vec![fact("running", running.len())];
+    r.resources = resources;
+    r
+}
+
+pub(super) fn hyperpod(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
+    const ID: &str = "hyperpod";
+    let clusters = match &s.clusters {
+        Ok(list) => list,
+        Err(e) => return j.error(ID, e),
+    };
+    let groups = bill::clusters(j.prices, s.region.as_deref(), clusters, &s.taken_at);
+    if groups.is_empty() {
+        let args = [("seen", clusters.len().to_string())];
+        return j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
+    }
+    let resources: Vec<Resource> = groups.iter().map(|(_, r)| r.clone()).collect();
+    let args = cost_args(j, &resources);
+    let mut r = j.result(ID, Status::Fail, j.say(ID, "fail", &args), &args);
+    let region = region_arg(s);
+    let mut names: Vec<&str> = groups.iter().map(|(c, _)| c.name.as_str()).collect();
+    names.dedup();
+    r.remediation.commands = names
+        .iter()
+        .map(|n| Target::HyperpodCluster { name: n.to_string() }.cli(&region))
+        .collect();
+    r.evidence = vec![fact("clusters", names.len())];
     r.resources = resources;
     r
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Judge, Status, running};
+use super::{Judge, Status, bill};
 use crate::course::Task;
 use crate::i18n::trf;
 use crate::snapshot::{App, NotebookInstance, Snapshot};
@@ -47,6 +47,10 @@ pub struct TaskOutcome {
     /// failed, what is still running); in the learner's language.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
+    /// What still bills by the hour (the `stopped` rule): the same resources
+    /// `audit` lists.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub still_billing: Vec<super::Resource>,
 }
 
 /// The earliest creation time that counts: the module's start (now, when the
@@ -71,7 +75,7 @@ fn app_started(app: &App, cutoff: SystemTime) -> bool {
 fn notebook_started(n: &NotebookInstance, cutoff: SystemTime) -> bool {
     n.status != "Failed"
         && (since(n.created_at.as_deref(), cutoff)
-            || (running::RUNNING.contains(&n.status.as_str()) || matches!(n.status.as_str(), "Stopping" | "Stopped"))
+            || (bill::RUNNING.contains(&n.status.as_str()) || matches!(n.status.as_str(), "Stopping" | "Stopped"))
                 && since(n.started_at.as_deref(), cutoff))
 }
 
@@ -138,6 +142,7 @@ impl Judge<'_> {
         .filter(|_| matches!(task.rule.as_str(), "started" | "stopped"))
         .map(|e| e.describe(lang))
         .collect();
+        let mut still_billing = Vec::new();
         let (proven, proof) = match task.rule.as_str() {
             "started" => {
                 let proof = started(snapshot, cutoff).into_iter().next();
@@ -145,32 +150,29 @@ impl Judge<'_> {
             }
             "stopped" => {
                 let proof = started(snapshot, cutoff).into_iter().find(is_stopped);
-                let mut still = Vec::new();
-                // The app this tool runs in (a Studio terminal) is in use, not left running.
-                let current = snapshot.local.current.as_ref();
-                // Names only: the course's figures serve.
-                let book = crate::catalog::prices::PriceBook::new(&self.course.instances);
-                let region = snapshot.region.as_deref();
-                if let Ok(apps) = &snapshot.apps {
-                    still.extend(
-                        running::studio_apps(&book, region, apps, None, current, &snapshot.taken_at)
-                            .into_iter()
-                            .filter(|(_, r)| !r.current)
-                            .map(|(a, _)| format!("{} {}", a.app_type, a.name)),
-                    );
-                }
-                if let Ok(notebooks) = &snapshot.notebook_instances {
-                    still.extend(
-                        running::notebook_instances(&book, region, notebooks, current, &snapshot.taken_at)
-                            .into_iter()
-                            .filter(|(_, r)| !r.current)
-                            .map(|(n, _)| format!("NotebookInstance {}", n.name)),
-                    );
-                }
+                // Proven only when no compute of any kind bills: the one
+                // inventory `audit` reads (the app this tool runs in, a
+                // Studio terminal, is in use, not left running).
+                let bill = bill::bill(self.prices, snapshot);
+                still_billing = bill.billing().map(|b| b.resource.clone()).collect();
+                let still: Vec<String> = bill.billing().map(|b| b.target.label()).collect();
                 if !still.is_empty() {
                     problems.push(trf(lang, "verify.still_running", &[("names", &still.join(", "))]));
                 }
-                let complete = snapshot.apps.is_ok() && snapshot.notebook_instances.is_ok();
+                // Storage errors do not hide compute; every compute list must be read.
+                let unread: Vec<&crate::snapshot::CallError> = [
+                    snapshot.endpoints.as_ref().err(),
+                    snapshot.jobs.as_ref().err(),
+                    snapshot.transform_jobs.as_ref().err(),
+                    snapshot.warm_pools.as_ref().err(),
+                    snapshot.mlflow_servers.as_ref().err(),
+                    snapshot.clusters.as_ref().err(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                problems.extend(unread.iter().map(|e| e.describe(lang)));
+                let complete = snapshot.apps.is_ok() && snapshot.notebook_instances.is_ok() && unread.is_empty();
                 (proof.is_some() && still.is_empty() && complete, proof)
             }
             "budget" => {
@@ -226,6 +228,7 @@ impl Judge<'_> {
             proven,
             proof,
             problems: if proven { Vec::new() } else { problems },
+            still_billing,
         }
     }
 }

@@ -14,6 +14,15 @@ fn clean(course: &Course) -> Snapshot {
     course.sandbox("clean", Lang::En).unwrap()
 }
 
+/// What the price book answers for `instance_type` used for `usage` in the
+/// course's region (AWS's published figure there, where the catalog has one).
+fn book_price(course: &Course, instance_type: &str, usage: crate::catalog::prices::Usage) -> f64 {
+    PriceBook::new(&course.instances)
+        .price(instance_type, Some(COURSE_REGION), usage)
+        .unwrap()
+        .usd_per_hour
+}
+
 fn denied(operation: &str) -> CallError {
     CallError {
         operation: operation.into(),
@@ -79,11 +88,13 @@ fn app(name: &str, app_type: &str, status: &str, instance: Option<&str>, created
 }
 
 #[test]
-fn the_clean_practice_account_passes_everything() {
+fn the_clean_practice_account_passes_everything_but_the_storage_it_keeps() {
     let course = course();
     let snapshot = clean(&course);
     for id in ids() {
-        assert_eq!(run(&course, &snapshot, id).status, Status::Pass, "{id}");
+        // Its space, stopped notebook instance and EFS still bill by the GB-month.
+        let expected = if id == "storage" { Status::Warn } else { Status::Pass };
+        assert_eq!(run(&course, &snapshot, id).status, expected, "{id}");
     }
 }
 
@@ -102,11 +113,16 @@ fn identity_passes_with_the_account_or_errors() {
     s.identity = Err(CallError {
         operation: "sts:GetCallerIdentity".into(),
         kind: ErrorKind::Unreachable,
-        message: "dns".into(),
+        message: crate::snapshot::gist::DNS.into(),
     });
     let r = run(&course, &s, "identity");
     assert_eq!(r.status, Status::Error);
-    assert!(r.summary.contains("could not connect"), "{}", r.summary);
+    assert!(
+        r.summary
+            .contains("cannot reach AWS (DNS could not resolve the server's name)"),
+        "{}",
+        r.summary
+    );
 }
 
 #[test]
@@ -168,21 +184,24 @@ fn studio_apps_fail_with_priced_resources_and_free_apps_are_ignored() {
         "the free JupyterServer and the deleted app are not billed"
     );
     let kg = &r.resources[0];
+    // 2 h 30 min, as in the module's worked example, at the region's price.
+    let m5 = book_price(&course, "ml.m5.xlarge", crate::catalog::prices::Usage::Notebook);
     assert_eq!(
         (kg.running_seconds, kg.price_per_hour_usd, kg.accrued_usd, kg.gpu),
-        (Some(9000), Some(0.23), Some(0.575), false),
-        "the module's worked example"
+        (Some(9000), Some(m5), Some(crate::catalog::cost_usd(m5, 9000)), false),
     );
     let starting = &r.resources[1];
     assert_eq!(starting.running_seconds, Some(30));
+    let p3 = book_price(&course, "ml.p3.2xlarge", crate::catalog::prices::Usage::Notebook);
     assert_eq!(
         starting.accrued_usd,
-        Some(0.063667),
-        "one-minute minimum: 3.82 × 60 / 3600"
+        Some(crate::catalog::round(p3 * 60.0 / 3600.0)),
+        "one-minute minimum"
     );
     assert!(starting.gpu);
     assert!(r.summary.contains("GPU running: starting"), "{}", r.summary);
-    assert!(r.summary.contains("$4.05/h"), "{}", r.summary);
+    let total = crate::catalog::usd(crate::catalog::round(m5 + p3), Lang::En);
+    assert!(r.summary.contains(&format!("{total}/h")), "{}", r.summary);
     assert_eq!(r.remediation.commands.len(), 2);
 
     s.apps = Ok(vec![app(
@@ -230,38 +249,245 @@ fn notebook_instances_pass_fail_or_error() {
         lifecycle_config: None,
         lifecycle_script: None,
         created_at: None,
+        volume_gb: None,
     }]);
     let r = run(&course, &s, "notebook-instances");
     assert_eq!(r.status, Status::Fail);
-    assert_eq!(r.resources[0].accrued_usd, Some(0.1));
+    // Two hours so far at the notebook-instance price.
+    let t3 = book_price(&course, "ml.t3.medium", crate::catalog::prices::Usage::NotebookInstance);
+    assert_eq!(r.resources[0].accrued_usd, Some(crate::catalog::cost_usd(t3, 7200)));
     assert!(r.remediation.commands[0].starts_with("aws sagemaker stop-notebook-instance --notebook-instance-name nb"));
     s.notebook_instances = Err(denied("sagemaker:ListNotebookInstances"));
     assert_eq!(run(&course, &s, "notebook-instances").status, Status::Error);
 }
 
-#[test]
-fn endpoints_only_warn_and_count_every_instance() {
-    let course = course();
-    let mut s = clean(&course);
-    s.endpoints = Ok(vec![Endpoint {
-        name: "prod".into(),
+fn endpoint(name: &str, instance: Option<&str>, count: i32) -> Endpoint {
+    Endpoint {
+        name: name.into(),
         status: "InService".into(),
         created_at: Some("2026-11-28T17:00:00Z".into()),
-        config_name: Some("prod-config".into()),
+        config_name: Some(format!("{name}-config")),
         variants: Ok(vec![Variant {
-            instance_type: Some("ml.m5.large".into()),
-            count: 3,
-            serverless: false,
+            name: Some("AllTraffic".into()),
+            instance_type: instance.map(str::to_string),
+            count,
+            serverless: instance.is_none(),
+            provisioned_concurrency: None,
         }]),
-    }]);
+        asynchronous: false,
+        components: vec![],
+    }
+}
+
+#[test]
+fn an_endpoint_with_instances_fails_with_its_daily_cost_and_counts_every_instance() {
+    let course = course();
+    let mut s = clean(&course);
+    s.endpoints = Ok(vec![endpoint("prod", Some("ml.m5.large"), 3)]);
     let r = run(&course, &s, "endpoints");
-    assert_eq!(r.status, Status::Warn, "an endpoint may be production: never a fail");
+    assert_eq!(r.status, Status::Fail, "it bills around the clock, used or not");
+    let m5 = book_price(&course, "ml.m5.large", crate::catalog::prices::Usage::Hosting);
     assert_eq!(
         (r.resources[0].count, r.resources[0].price_per_hour_usd),
-        (3, Some(0.36))
+        (3, Some(crate::catalog::round(3.0 * m5)))
+    );
+    // Three instances, 24 hours.
+    let per_day = crate::catalog::usd(crate::catalog::round(3.0 * m5) * 24.0, Lang::En);
+    assert!(r.summary.contains(&format!("{per_day} a day")), "{}", r.summary);
+    assert_eq!(
+        r.remediation.commands,
+        ["aws sagemaker delete-endpoint --endpoint-name prod --region eu-central-1"]
     );
     s.endpoints = Err(denied("sagemaker:ListEndpoints"));
     assert_eq!(run(&course, &s, "endpoints").status, Status::Error);
+}
+
+#[test]
+fn a_serverless_endpoint_passes_unless_it_has_provisioned_concurrency() {
+    let course = course();
+    let mut s = clean(&course);
+    s.endpoints = Ok(vec![endpoint("scorer", None, 1)]);
+    let r = run(&course, &s, "endpoints");
+    assert_eq!(r.status, Status::Pass, "billed per request: nothing while idle");
+    assert_eq!(r.resources[0].price_per_hour_usd, Some(0.0));
+    let mut provisioned = endpoint("scorer", None, 1);
+    if let Ok(variants) = &mut provisioned.variants {
+        variants[0].provisioned_concurrency = Some(2);
+    }
+    s.endpoints = Ok(vec![provisioned]);
+    let r = run(&course, &s, "endpoints");
+    assert_eq!(r.status, Status::Fail, "provisioned concurrency bills every hour");
+    assert_eq!((r.resources[0].price_per_hour_usd, r.resources[0].count), (None, 2));
+    assert!(r.summary.contains("at least"), "{}", r.summary);
+}
+
+#[test]
+fn an_unpriced_gpu_endpoint_fails_and_its_totals_say_at_least() {
+    let course = course();
+    let mut s = clean(&course);
+    // A GPU type with no figure in this region (none is embedded for it).
+    let mut gpu = endpoint("forgotten", Some("ml.p4de.24xlarge"), 1);
+    gpu.asynchronous = true;
+    s.endpoints = Ok(vec![gpu, endpoint("small", Some("ml.m5.large"), 1)]);
+    let r = run(&course, &s, "endpoints");
+    assert_eq!(r.status, Status::Fail);
+    assert!(r.resources[0].gpu, "a GPU family counts as GPU without a price");
+    assert_eq!(r.resources[0].kind, ResourceKind::AsyncEndpoint);
+    let m5 = book_price(&course, "ml.m5.large", crate::catalog::prices::Usage::Hosting);
+    let at_least = format!("at least {}/h", crate::catalog::usd(m5, Lang::En));
+    assert!(r.summary.contains(&at_least), "{at_least} in {}", r.summary);
+    assert!(r.summary.contains("forgotten"), "the GPU is named: {}", r.summary);
+}
+
+fn pool(job: &str, instance: &str, count: i32) -> WarmPool {
+    WarmPool {
+        job: job.into(),
+        status: "Available".into(),
+        instance_type: Some(instance.into()),
+        count,
+        keep_alive_seconds: Some(3600),
+        ended_at: Some("2026-11-28T17:30:00Z".into()),
+        retained_billable_seconds: Some(1800),
+    }
+}
+
+#[test]
+fn a_warm_pool_fails_with_its_instances_priced_as_training_and_its_release_command() {
+    let course = course();
+    let mut s = clean(&course);
+    s.warm_pools = Ok(vec![pool("tune-1", "ml.m5.xlarge", 4)]);
+    let r = run(&course, &s, "jobs");
+    assert_eq!(r.status, Status::Fail, "{}", r.summary);
+    let pool = &r.resources[0];
+    assert_eq!((pool.kind, pool.count), (ResourceKind::WarmPool, 4));
+    // Billed by AWS's retained time: 1800 s of four instances.
+    let per_hour = pool.price_per_hour_usd.expect("priced");
+    assert_eq!(pool.accrued_usd, Some(crate::catalog::cost_usd(per_hour, 1800)));
+    assert_eq!(pool.ends_at.as_deref(), Some("2026-11-28T18:30:00Z"));
+    assert!(r.summary.contains("warm pool of tune-1 until"), "{}", r.summary);
+    assert_eq!(
+        r.remediation.commands,
+        [
+            "aws sagemaker update-training-job --training-job-name tune-1 --resource-config KeepAlivePeriodInSeconds=0 --region eu-central-1"
+        ]
+    );
+    // A released (terminated) pool bills nothing.
+    let mut done = crate::checks::tests::pool("tune-1", "ml.m5.xlarge", 4);
+    done.status = "Terminated".into();
+    s.warm_pools = Ok(vec![done]);
+    assert_eq!(run(&course, &s, "jobs").status, Status::Pass);
+}
+
+#[test]
+fn jobs_in_progress_warn_but_an_unpriced_gpu_job_fails() {
+    let course = course();
+    let mut s = clean(&course);
+    let job = |name: &str, kind: ResourceKind, instance: &str| RunningJob {
+        kind,
+        name: name.into(),
+        instance_type: Some(instance.into()),
+        count: 1,
+        started_at: Some("2026-11-28T17:00:00Z".into()),
+    };
+    s.jobs = Ok(vec![job("train", ResourceKind::TrainingJob, "ml.m5.xlarge")]);
+    let r = run(&course, &s, "jobs");
+    assert_eq!(r.status, Status::Warn, "a job ends by itself: {}", r.summary);
+    assert_eq!(
+        r.remediation.commands,
+        ["aws sagemaker stop-training-job --training-job-name train --region eu-central-1"]
+    );
+    s.jobs = Ok(vec![job("big", ResourceKind::ProcessingJob, "ml.p4de.24xlarge")]);
+    let r = run(&course, &s, "jobs");
+    assert_eq!(r.status, Status::Fail, "an unknown price is a reason to fail louder");
+    assert!(r.remediation.commands[0].starts_with("aws sagemaker stop-processing-job"));
+    s.transform_jobs = Err(denied("sagemaker:ListTransformJobs"));
+    assert_eq!(run(&course, &s, "jobs").status, Status::Error);
+}
+
+#[test]
+fn mlflow_and_hyperpod_fail_while_they_run() {
+    let course = course();
+    let mut s = clean(&course);
+    s.mlflow_servers = Ok(vec![MlflowServer {
+        name: "tracking".into(),
+        status: "Started".into(),
+        size: Some("Small".into()),
+        started_at: Some("2026-11-28T12:00:00Z".into()),
+    }]);
+    s.clusters = Ok(vec![Cluster {
+        name: "pod".into(),
+        status: "InService".into(),
+        created_at: Some("2026-11-28T12:00:00Z".into()),
+        groups: vec![ClusterGroup {
+            name: "workers".into(),
+            instance_type: Some("ml.m5.xlarge".into()),
+            count: 2,
+        }],
+    }]);
+    let r = run(&course, &s, "mlflow");
+    assert_eq!(r.status, Status::Fail);
+    assert!(r.remediation.commands[0].contains("stop-mlflow-tracking-server --tracking-server-name tracking"));
+    let r = run(&course, &s, "hyperpod");
+    assert_eq!(r.status, Status::Fail);
+    assert_eq!(r.resources[0].count, 2);
+    assert!(r.remediation.commands[0].contains("delete-cluster --cluster-name pod"));
+    if let Ok(servers) = &mut s.mlflow_servers {
+        servers[0].status = "Stopped".into();
+    }
+    s.clusters = Ok(vec![]);
+    assert_eq!(run(&course, &s, "mlflow").status, Status::Pass);
+    assert_eq!(run(&course, &s, "hyperpod").status, Status::Pass);
+}
+
+#[test]
+fn storage_warns_with_every_volume_and_file_system_and_its_monthly_cost() {
+    let course = course();
+    let s = clean(&course);
+    let r = run(&course, &s, "storage");
+    assert_eq!(r.status, Status::Warn);
+    let kinds: Vec<(StorageKind, &str, f64, bool)> = r
+        .storage
+        .iter()
+        .map(|i| (i.kind, i.name.as_str(), i.size_gb, i.size_assumed))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (StorageKind::SpaceVolume, "learner-lab", 5.0, false),
+            (StorageKind::NotebookVolume, "old-course-notebook", 5.0, false),
+            (StorageKind::DomainEfs, "fs-0a1b2c3d4e5f60718", 0.048828, false),
+        ],
+        "a stopped notebook instance's volume still bills"
+    );
+    assert_eq!(
+        r.remediation.commands[0],
+        "aws sagemaker delete-space --domain-id d-practice01 --space-name learner-lab --region eu-central-1"
+    );
+    assert!(r.remediation.commands[2].contains("--retention-policy HomeEfsFileSystem=Delete"));
+    // Nothing stored: a pass.
+    let mut empty = clean(&course);
+    empty.spaces = Ok(vec![]);
+    empty.notebook_instances = Ok(vec![]);
+    empty.file_systems = Ok(vec![]);
+    assert_eq!(run(&course, &empty, "storage").status, Status::Pass);
+    // A space with no size of its own takes its domain's default; a file
+    // system whose domain is gone is left behind.
+    let mut s = clean(&course);
+    if let Ok(spaces) = &mut s.spaces {
+        spaces[0].settings = None;
+    }
+    if let Ok(domains) = &mut s.domains {
+        domains[0].default_space_gb = Some(10);
+    }
+    if let Ok(systems) = &mut s.file_systems {
+        systems[0].domain_exists = false;
+    }
+    let r = run(&course, &s, "storage");
+    assert_eq!(r.storage[0].size_gb, 10.0);
+    assert_eq!(r.storage[2].kind, StorageKind::OrphanEfs);
+    assert!(r.remediation.commands[2].contains("aws efs delete-file-system --file-system-id fs-0a1b2c3d4e5f60718"));
+    s.file_systems = Err(denied("elasticfilesystem:DescribeFileSystems"));
+    assert_eq!(run(&course, &s, "storage").status, Status::Error);
 }
 
 fn budget(name: &str, filters: &[(&str, &str)]) -> Budget {
@@ -372,6 +598,8 @@ fn with_studio(s: &mut Snapshot, domain: StudioSettings, profile: StudioSettings
         name: "course".into(),
         status: "InService".into(),
         defaults: domain,
+        home_efs_id: None,
+        default_space_gb: None,
     }]);
     s.user_profiles = Ok(vec![UserProfile {
         domain_id: "d-1".into(),
@@ -617,10 +845,16 @@ fn a_missing_region_makes_regional_reads_errors_not_passes() {
     assert_eq!(status("region"), Status::Fail);
     assert_eq!(status("studio-apps"), Status::Error);
     assert_eq!(status("notebook-instances"), Status::Error);
+    // The notebook instances' volumes cannot be counted either.
+    assert_eq!(status("storage"), Status::Error);
     assert!(any_failed(&results));
-    assert_eq!(tally(&results)["error"], 2);
+    assert_eq!(tally(&results)["error"], 3);
     let apps = results.iter().find(|r| r.id == "studio-apps").unwrap();
-    assert!(apps.summary.contains("precisa de uma região"), "{}", apps.summary);
+    assert!(
+        apps.summary.contains("nenhuma região está configurada"),
+        "{}",
+        apps.summary
+    );
 }
 
 #[test]
@@ -663,7 +897,13 @@ fn the_app_the_learner_works_in_alone_is_a_warning_with_its_cost_and_how_to_stop
     assert_eq!(r.status, Status::Warn, "{}", r.summary);
     assert!(
         r.summary.contains("Only the app you are working in (default)")
-            && r.summary.contains("$3.82/h")
+            && r.summary.contains(&format!(
+                "{}/h",
+                crate::catalog::usd(
+                    book_price(&course, "ml.p3.2xlarge", crate::catalog::prices::Usage::Notebook),
+                    Lang::En
+                )
+            ))
             && r.summary.contains("File → Shut Down")
             && r.summary.contains("No idle shutdown covers it"),
         "{}",
@@ -801,6 +1041,7 @@ fn a_notebook_instance_that_stops_itself_when_idle_is_a_warning_with_its_minutes
             lifecycle_config: script.map(|_| "auto-stop".to_string()),
             lifecycle_script: script.map(|text| Ok(text.to_string())),
             created_at: None,
+            volume_gb: None,
         }])
     };
     s.notebook_instances = with_script(Some(
@@ -914,6 +1155,7 @@ fn a_notebook_started_and_deleted_proves_both_and_another_running_one_spoils_the
         created_at: Some("2026-11-28T11:30:00Z".into()),
         lifecycle_config: None,
         lifecycle_script: None,
+        volume_gb: None,
     }]);
     assert!(task_outcome(&course, &s, "stop-notebook", Some("2026-11-28T10:00:00Z")).proven);
     // Something else still billing: not proven.
@@ -999,6 +1241,7 @@ fn a_sweep_merges_each_regions_result_into_one_with_its_region_and_fixes() {
         lifecycle_config: None,
         lifecycle_script: None,
         created_at: None,
+        volume_gb: None,
     }]);
     let mut oregon = frankfurt.clone();
     oregon.region = Some("us-west-2".into());

@@ -18,6 +18,8 @@ pub fn verify(args: &VerifyArgs, ctx: &Context, out: &mut Output) -> Result<Exit
     if let Some(error) = checks::unknown_id(&args.only, lang) {
         return Err(error);
     }
+    // A bad --out is said before a whole class is read, not after.
+    super::check_out(args.out.as_deref(), lang)?;
     let course = ctx.course()?;
     let students = roster::load(&args.roster, lang)?;
     let only = (!args.only.is_empty()).then_some(args.only.as_slice());
@@ -63,6 +65,7 @@ pub fn verify(args: &VerifyArgs, ctx: &Context, out: &mut Output) -> Result<Exit
 /// `instructor collect REPORT...`: learners' exported reports, merged.
 pub fn collect(args: &CollectArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
+    super::check_out(args.out.as_deref(), lang)?;
     let course = ctx.course()?;
     let students = args.roster.as_ref().map(|r| roster::load(r, lang)).transpose()?;
     let book = instructor::collect(&args.reports, students.as_deref(), course, lang);
@@ -80,6 +83,7 @@ pub fn role_template(args: &RoleTemplateArgs, _ctx: &Context, out: &mut Output) 
 }
 
 /// The gradebook on stdout, and in `--out FILE` too (atomically, plain text).
+/// stdout comes first: a file that cannot be written late loses nothing.
 fn write_gradebook(
     book: &Gradebook,
     (format, delimiter): (GradebookFormat, char),
@@ -95,6 +99,7 @@ fn write_gradebook(
         GradebookFormat::Markdown => gradebook::markdown(book, lang),
         GradebookFormat::Junit => gradebook::junit(book),
     };
+    out.emit(&render(book))?;
     if let Some(path) = path {
         // The file gets plain text even when the screen gets colour.
         colored::control::set_override(false);
@@ -106,6 +111,5 @@ fn write_gradebook(
             source,
         })?;
     }
-    out.emit(&render(book))?;
     Ok(book.exit_status())
 }

@@ -101,6 +101,7 @@ pub fn checklist(args: &FormatArgs, ctx: &Context, out: &mut Output) -> Result<E
 /// `report --out FILE`: the learner's progress, for the instructor.
 pub fn report(args: &ReportArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
+    super::check_out(Some(&args.out), lang)?;
     let course = ctx.course()?;
     let module = ctx.module_progress()?;
     let report = learner_report(course, &module, args.name.clone());
@@ -254,6 +255,8 @@ impl LiveChecks for AccountChecks<'_> {
                     dry_run: false,
                     include_endpoints: false,
                     include_transform_jobs: false,
+                    include_jobs: false,
+                    include_clusters: false,
                     tz: None,
                     include_current: false,
                     wait: 120,

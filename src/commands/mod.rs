@@ -56,3 +56,26 @@ pub fn dispatch(cli: &Cli, ctx: &Context, out: &mut Output) -> Result<ExitStatus
         Command::IamPolicy(args) => meta::iam_policy(args, ctx, out),
     }
 }
+
+/// `--out FILE` can be written (its folder exists and takes a new file, it
+/// is no folder itself), or the error saying why (exit 2). Nothing is created.
+fn check_out(path: Option<&std::path::Path>, lang: crate::i18n::Lang) -> Result<()> {
+    use crate::i18n::trf;
+    use crate::util::OutProblem;
+    let Some(path) = path else { return Ok(()) };
+    let shown = path.display().to_string();
+    crate::util::check_out(path).map_err(|problem| {
+        crate::error::Error::Usage(match problem {
+            OutProblem::IsDir => trf(lang, "out.is_dir", &[("path", &shown)]),
+            OutProblem::NoFolder(dir) => trf(lang, "out.no_folder", &[("path", &shown), ("dir", &dir.display())]),
+            OutProblem::NotAFolder(file) => {
+                trf(lang, "out.not_a_folder", &[("path", &shown), ("file", &file.display())])
+            }
+            OutProblem::NotWritable(dir, e) => trf(
+                lang,
+                "out.not_writable",
+                &[("path", &shown), ("dir", &dir.display()), ("error", &e)],
+            ),
+        })
+    })
+}

@@ -313,13 +313,9 @@ fn refresh(regions: &[String], ctx: &Context) -> std::result::Result<Vec<Refresh
         ..ctx.aws_args(&Default::default())
     };
     let session = crate::aws::connect(&args, lang).map_err(|e| e.to_string())?;
-    let fetched = session.with_spinner(
-        ctx.spinner,
-        tr(lang, "prices.fetching"),
-        pricing::fetch_each(&session.config, regions, |region, items| {
-            prices::parse_price_list(&items, region)
-        }),
-    );
+    let fetched = session.fetch_prices(ctx.spinner, tr(lang, "prices.fetching"), regions, |region, items| {
+        prices::parse_price_list(&items, region)
+    });
     Ok(fetched
         .into_iter()
         .map(|(region, result)| {
@@ -332,6 +328,9 @@ fn refresh(regions: &[String], ctx: &Context) -> std::result::Result<Vec<Refresh
                     let cache = PriceCache::new(&region, now(), PRICE_LIST_SOURCE, found);
                     // A cache that cannot be written only costs a fetch next time.
                     if let Some(path) = prices::cache_path(ctx.home.as_deref(), &region) {
+                        if let Some(dir) = path.parent() {
+                            let _ = std::fs::create_dir_all(dir);
+                        }
                         let _ = write_atomic(&path, json_pretty(&cache).as_bytes());
                     }
                     Ok(cache)

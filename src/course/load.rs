@@ -54,6 +54,13 @@ impl Origin {
         }
     }
 
+    fn exists(&self, rel: &str) -> bool {
+        match self {
+            Origin::Embedded => EMBEDDED.get_file(rel).is_some(),
+            Origin::Dir(dir) => dir.join(rel).exists(),
+        }
+    }
+
     fn read(&self, rel: &str) -> std::result::Result<String, String> {
         match self {
             Origin::Embedded => EMBEDDED
@@ -90,8 +97,14 @@ impl Course {
             toml::from_str(&parse("module5/quiz.toml")?).map_err(|e| vec![format!("module5/quiz.toml: {e}")])?;
         let tasks: TasksFile =
             toml::from_str(&parse("module5/tasks.toml")?).map_err(|e| vec![format!("module5/tasks.toml: {e}")])?;
-        let instances: Instances = toml::from_str(&parse("module5/instances.toml")?)
+        let mut instances: Instances = toml::from_str(&parse("module5/instances.toml")?)
             .map_err(|e| vec![format!("module5/instances.toml: {e}")])?;
+        // Optional, so a lessons copy made before it existed still loads
+        // (without published prices).
+        if origin.exists("module5/prices.toml") {
+            instances.published = toml::from_str(&parse("module5/prices.toml")?)
+                .map_err(|e| vec![format!("module5/prices.toml: {e}")])?;
+        }
         let checks: BTreeMap<String, CheckText> =
             toml::from_str(&parse("module5/checks.toml")?).map_err(|e| vec![format!("module5/checks.toml: {e}")])?;
 

@@ -507,6 +507,86 @@ fn lesson_tables_show_the_seeds_rows_only() {
     );
 }
 
+#[test]
+fn validation_reports_bad_published_prices() {
+    let prices = |dir: &Path| dir.join("module5/prices.toml");
+    // A figure naming a source the file does not list.
+    let problems = bad_copy(|dir| replace_in(&prices(dir), "source = \"aws-page-efs\"", "source = \"no-such-source\""));
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("prices.toml:") && p.contains("unknown source \"no-such-source\"")),
+        "{problems:?}"
+    );
+    // A type instances.toml does not list, and a figure that is not positive.
+    let problems = bad_copy(|dir| replace_in(&prices(dir), "\"ml.g4dn.12xlarge\" = ", "\"ml.g9.xlarge\" = -"));
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("\"ml.g9.xlarge\": not an instance of instances.toml")),
+        "{problems:?}"
+    );
+    assert!(problems.iter().any(|p| p.contains("must be positive")), "{problems:?}");
+    // Two figures for one type, region and usage.
+    let problems = bad_copy(|dir| {
+        let path = prices(dir);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let extra = "\n[[instance_prices]]\nsource = \"price-list-quotes\"\nregion = \"us-east-1\"\nusages = [\"hosting\"]\nnote = \"x\"\n[instance_prices.usd_per_hour]\n\"ml.m5.xlarge\" = 0.3\n";
+        std::fs::write(&path, format!("{text}{extra}")).unwrap();
+    });
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("\"ml.m5.xlarge\": more than one hosting figure")),
+        "{problems:?}"
+    );
+    // An approximate figure must say why; a read date must be a date.
+    let problems = bad_copy(|dir| {
+        replace_in(
+            &prices(dir),
+            "approximate = true\nnote = \"the page names no region\"",
+            "approximate = true",
+        );
+        replace_in(&prices(dir), "read = \"2026-12-06\"", "read = \"last week\"");
+    });
+    assert!(
+        problems.iter().any(|p| p.contains("approximate figure needs a note")),
+        "{problems:?}"
+    );
+    assert!(problems.iter().any(|p| p.contains("is not a date")), "{problems:?}");
+    // A type listed as unpriced where the file prices it.
+    let problems = bad_copy(|dir| {
+        replace_in(
+            &prices(dir),
+            "instances = [\n  \"ml.t3.micro\"",
+            "instances = [\n  \"ml.m5.xlarge\", \"ml.t3.micro\"",
+        )
+    });
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("unpriced: \"ml.m5.xlarge\" has a hosting figure in us-east-1 too")),
+        "{problems:?}"
+    );
+    // Unparsable: a usage that does not exist.
+    let problems = bad_copy(|dir| replace_in(&prices(dir), "usages = [\"hosting\"]", "usages = [\"hostng\"]"));
+    assert!(
+        problems.iter().any(|p| p.starts_with("module5/prices.toml")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_lessons_copy_without_published_prices_still_loads() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons"), tmp.path());
+    std::fs::remove_file(tmp.path().join("module5/prices.toml")).unwrap();
+    let course = Course::load(Some(tmp.path()), Lang::En, &crate::checks::known()).unwrap();
+    assert!(course.instances.published.instance_prices.is_empty());
+    let embedded = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
+    assert!(!embedded.instances.published.instance_prices.is_empty());
+}
+
 /// Every text of the course a learner reads in `lang`, each with where it is:
 /// lessons, quiz, tasks, the checks' words and module.toml's titles.
 fn prose(course: &Course, lang: Lang) -> Vec<(String, String)> {

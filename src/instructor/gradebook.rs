@@ -19,6 +19,8 @@ use crate::ui::text::{self, subheading, wrap_plain};
 pub enum StudentStatus {
     Ok,
     Error,
+    /// `collect` with a roster: a student who sent no report.
+    Missing,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -59,10 +61,46 @@ pub struct StudentResult {
     /// hours, the budget and idle shutdown), of those it could.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_account: Option<AccountItems>,
+    /// `instructor verify`: what still bills on the account, from the same
+    /// inventory `audit` reads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub still_billing: Option<StillBilling>,
     /// `instructor verify --spend`: the month so far from Cost Explorer, or
     /// why it could not be read (never a reason to fail the student).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spend: Option<MonthFigure>,
+}
+
+/// What bills on a student's account: compute by the hour (the learner's
+/// own app included: an instructor sees everything), storage by the month.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct StillBilling {
+    pub per_hour_usd: f64,
+    pub storage_monthly_usd: f64,
+    /// Some price or size is unknown: the figures are lower bounds.
+    pub partial: bool,
+    pub compute: Vec<crate::checks::Resource>,
+    pub storage: Vec<crate::checks::StorageItem>,
+}
+
+impl StillBilling {
+    pub fn of(bill: &crate::checks::bill::Bill) -> StillBilling {
+        let compute: Vec<crate::checks::Resource> = bill
+            .compute
+            .iter()
+            .filter(|b| b.resource.bills_by_the_hour())
+            .map(|b| b.resource.clone())
+            .collect();
+        let (per_hour, _, compute_partial) = crate::checks::bill::totals(&compute);
+        let (monthly, storage_partial) = crate::checks::bill::storage_totals(&bill.storage);
+        StillBilling {
+            per_hour_usd: per_hour,
+            storage_monthly_usd: monthly,
+            partial: compute_partial || storage_partial,
+            compute,
+            storage: bill.storage.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -103,9 +141,12 @@ impl ProgressSummary {
 }
 
 impl StudentResult {
+    /// Anything to do: not read, flagged, a check failing or erroring, or
+    /// nothing evaluated at all (0 of 0 is never "passed everything").
     pub fn needs_attention(&self) -> bool {
         self.status != StudentStatus::Ok
             || self.error.is_some()
+            || self.score.evaluated == 0
             || self
                 .checks
                 .iter()
@@ -128,6 +169,10 @@ impl Gradebook {
             "error",
             students.iter().filter(|s| s.status == StudentStatus::Error).count(),
         );
+        summary.insert(
+            "missing",
+            students.iter().filter(|s| s.status == StudentStatus::Missing).count(),
+        );
         summary.insert("all_passed", students.iter().filter(|s| !s.needs_attention()).count());
         Gradebook { students, summary }
     }
@@ -143,6 +188,7 @@ impl StudentStatus {
         match self {
             StudentStatus::Ok => "ok",
             StudentStatus::Error => "error",
+            StudentStatus::Missing => "missing",
         }
     }
 }
@@ -162,11 +208,82 @@ fn status_of(student: &StudentResult, id: &str) -> Option<Status> {
     student.checks.iter().find(|c| c.id == id).map(|c| c.status)
 }
 
-/// The check ids that appear in the gradebook (all, or those of `--only`).
-fn columns(book: &Gradebook) -> Vec<&'static str> {
-    crate::checks::ids()
-        .filter(|id| book.students.iter().any(|s| status_of(s, id).is_some()))
-        .collect()
+/// The columns every format carries, in this order: student, account,
+/// region, status, score; the checklist (from learners' reports) and what
+/// the account proves (`verify`) when any row has them; then each check
+/// that appears (all, or those of `--only`). JSON carries the same fields.
+struct Columns {
+    progress: bool,
+    on_account: bool,
+    /// `verify --spend`: the month so far from Cost Explorer.
+    spend: bool,
+    ids: Vec<&'static str>,
+}
+
+fn columns(book: &Gradebook) -> Columns {
+    Columns {
+        progress: book.students.iter().any(|s| s.progress.is_some()),
+        on_account: book.students.iter().any(|s| s.on_account.is_some()),
+        spend: book.students.iter().any(|s| s.spend.is_some()),
+        ids: crate::checks::ids()
+            .filter(|id| book.students.iter().any(|s| status_of(s, id).is_some()))
+            .collect(),
+    }
+}
+
+fn on_account_text(student: &StudentResult) -> String {
+    student
+        .on_account
+        .as_ref()
+        .map_or(String::new(), |a| format!("{}/{}", a.proven.len(), a.total))
+}
+
+fn checklist_text(student: &StudentResult) -> String {
+    student
+        .progress
+        .as_ref()
+        .map_or(String::new(), ProgressSummary::checklist_text)
+}
+
+/// The first columns' headers, in the learner's language (table, Markdown).
+fn headers(columns: &Columns, lang: Lang) -> Vec<String> {
+    let mut headers = vec![
+        tr(lang, "instructor.student").to_string(),
+        tr(lang, "instructor.account").to_string(),
+        tr(lang, "instructor.region").to_string(),
+        tr(lang, "instructor.score").to_string(),
+    ];
+    if columns.progress {
+        headers.push(tr(lang, "instructor.checklist").to_string());
+    }
+    if columns.on_account {
+        headers.push(tr(lang, "instructor.on_account").to_string());
+    }
+    if columns.spend {
+        headers.push(tr(lang, "instructor.spend").to_string());
+    }
+    headers
+}
+
+/// The first columns of a row, as the table and Markdown show them (the
+/// status is the score's "—" and the to-do list).
+fn cells(student: &StudentResult, columns: &Columns, lang: Lang) -> Vec<String> {
+    let mut row = vec![
+        clean(&student.name),
+        student.account.clone().unwrap_or_else(|| "?".into()),
+        student.region.clone().unwrap_or_default(),
+        score_text(student),
+    ];
+    if columns.progress {
+        row.push(checklist_text(student));
+    }
+    if columns.on_account {
+        row.push(on_account_text(student));
+    }
+    if columns.spend {
+        row.push(student.spend.as_ref().map_or(String::new(), |m| m.cell(lang)));
+    }
+    row
 }
 
 fn score_text(student: &StudentResult) -> String {
@@ -178,9 +295,12 @@ fn score_text(student: &StudentResult) -> String {
 }
 
 /// What a student must do: each failing or erroring check and its first fix.
-fn to_do(student: &StudentResult) -> Vec<String> {
-    if let (Some(error), StudentStatus::Error) = (&student.error, student.status) {
+fn to_do(student: &StudentResult, lang: Lang) -> Vec<String> {
+    if let (Some(error), StudentStatus::Error | StudentStatus::Missing) = (&student.error, student.status) {
         return vec![error.clone()];
+    }
+    if student.score.evaluated == 0 && student.error.is_none() {
+        return vec![tr(lang, "instructor.nothing_evaluated").to_string()];
     }
     student
         .error
@@ -204,57 +324,19 @@ fn to_do(student: &StudentResult) -> Vec<String> {
 }
 
 pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
-    let ids = columns(book);
-    let with_progress = book.students.iter().any(|s| s.progress.is_some());
-    let mut headers = vec![
-        tr(lang, "instructor.student").to_string(),
-        tr(lang, "instructor.account").to_string(),
-        tr(lang, "instructor.score").to_string(),
-    ];
-    if with_progress {
-        headers.push(tr(lang, "instructor.checklist").to_string());
-    }
-    let with_account_items = book.students.iter().any(|s| s.on_account.is_some());
-    if with_account_items {
-        headers.push(tr(lang, "instructor.on_account").to_string());
-    }
-    let with_spend = book.students.iter().any(|s| s.spend.is_some());
-    if with_spend {
-        headers.push(tr(lang, "instructor.spend").to_string());
-    }
+    let columns = columns(book);
+    let ids = &columns.ids;
+    let mut headers = headers(&columns, lang);
     headers.extend((1..=ids.len()).map(|n| n.to_string()));
     let rows: Vec<Vec<String>> = book
         .students
         .iter()
         .map(|s| {
-            let mut row = vec![
-                clean(&s.name),
-                s.account.clone().unwrap_or_else(|| "?".into()),
-                score_text(s),
-            ];
-            if with_progress {
-                row.push(
-                    s.progress
-                        .as_ref()
-                        .map_or(String::new(), ProgressSummary::checklist_text),
-                );
-            }
-            if with_account_items {
-                row.push(
-                    s.on_account
-                        .as_ref()
-                        .map_or(String::new(), |a| format!("{}/{}", a.proven.len(), a.total)),
-                );
-            }
-            if with_spend {
-                row.push(s.spend.as_ref().map_or(String::new(), |m| m.cell(lang)));
-            }
-            row.extend(ids.iter().map(|id| {
-                if s.status == StudentStatus::Ok {
-                    symbol(status_of(s, id)).to_string()
-                } else {
-                    "?".into()
-                }
+            let mut row = cells(s, &columns, lang);
+            row.extend(ids.iter().map(|id| match s.status {
+                StudentStatus::Ok => symbol(status_of(s, id)).to_string(),
+                StudentStatus::Error => "?".into(),
+                StudentStatus::Missing => String::new(),
             }));
             row
         })
@@ -277,24 +359,44 @@ pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
         out.push_str(&subheading(tr(lang, "instructor.to_do")));
         for s in pending {
             out.push_str(&format!("{}\n", clean(&s.name)));
-            for line in to_do(s) {
+            for line in to_do(s, lang) {
                 out.push_str(&wrap_plain(&clean(&line), width, "  • ", "    "));
             }
         }
     }
-    out.push_str(&format!(
-        "\n{}\n",
-        trf(
-            lang,
-            "instructor.summary",
-            &[
-                ("all", &book.summary["all_passed"]),
-                ("students", &book.summary["students"]),
-                ("errors", &book.summary["error"])
-            ]
-        )
-    ));
+    out.push_str(&format!("\n{}\n", summary_line(book, lang)));
     out
+}
+
+/// "3 of 5 students passed everything; 1 could not be reached; 1 sent no report."
+fn summary_line(book: &Gradebook, lang: Lang) -> String {
+    let mut line = trf(
+        lang,
+        "instructor.summary",
+        &[
+            ("all", &book.summary["all_passed"]),
+            ("students", &book.summary["students"]),
+            ("errors", &book.summary["error"]),
+        ],
+    );
+    if book.summary["missing"] > 0 {
+        line.push(' ');
+        line.push_str(&trf(
+            lang,
+            "instructor.summary_missing",
+            &[("missing", &book.summary["missing"])],
+        ));
+    }
+    line
+}
+
+/// The month so far as a plain number, and why not (both empty without `--spend`).
+fn spend_fields(student: &StudentResult) -> (String, String) {
+    match &student.spend {
+        Some(MonthFigure::Read(m)) => (m.month_to_date_usd.to_string(), String::new()),
+        Some(MonthFigure::Failed { error }) => (String::new(), error.clone()),
+        None => (String::new(), String::new()),
+    }
 }
 
 /// Under the table with `--spend`: what the column is, and why a `?`.
@@ -350,15 +452,18 @@ pub fn default_delimiter(lang: Lang) -> char {
 /// CSV, one line per student. Scores are two numeric columns (passed,
 /// evaluated): a spreadsheet reads "1/2" as a date.
 pub fn csv(book: &Gradebook, delimiter: char) -> String {
-    let ids = columns(book);
-    let with_progress = book.students.iter().any(|s| s.progress.is_some());
+    let columns = columns(book);
+    let ids = &columns.ids;
+    let with_progress = columns.progress;
     // `aws_region`, not `region`: a check has that id and its own column.
     let mut header = vec!["name", "account", "aws_region", "status", "passed", "evaluated"];
     if with_progress {
         header.extend(["checklist_done", "checklist_total", "quizzes_passed", "quizzes_total"]);
     }
-    let with_spend = book.students.iter().any(|s| s.spend.is_some());
-    if with_spend {
+    if columns.on_account {
+        header.extend(["on_account_proven", "on_account_total"]);
+    }
+    if columns.spend {
         header.extend(["spend_month_to_date_usd", "spend_error"]);
     }
     header.extend(ids.iter().copied());
@@ -384,19 +489,17 @@ pub fn csv(book: &Gradebook, delimiter: char) -> String {
             row.push(field(|p| p.quizzes_passed));
             row.push(field(|p| p.quizzes_total));
         }
-        if with_spend {
-            let figure = s.spend.as_ref();
+        if columns.on_account {
+            let a = s.on_account.as_ref();
+            row.push(a.map_or(String::new(), |a| a.proven.len().to_string()));
+            row.push(a.map_or(String::new(), |a| a.total.to_string()));
+        }
+        if columns.spend {
+            let (usd, error) = spend_fields(s);
             // The decimal mark a `;` spreadsheet (Portuguese) reads as a number.
-            let usd = figure.and_then(MonthFigure::usd).map_or(String::new(), |usd| {
-                let text = usd.to_string();
-                if delimiter == ';' { text.replace('.', ",") } else { text }
-            });
-            let error = match figure {
-                Some(MonthFigure::Failed { error }) => error.as_str(),
-                _ => "",
-            };
+            let usd = if delimiter == ';' { usd.replace('.', ",") } else { usd };
             row.push(csv_field(&usd, delimiter));
-            row.push(csv_field(error, delimiter));
+            row.push(csv_field(&error, delimiter));
         }
         row.extend(
             ids.iter()
@@ -414,40 +517,28 @@ pub fn json(book: &Gradebook) -> String {
 }
 
 pub fn markdown(book: &Gradebook, lang: Lang) -> String {
-    let ids = columns(book);
+    let columns = columns(book);
     let md = |s: &str| clean(s).replace('|', "\\|");
-    let with_spend = book.students.iter().any(|s| s.spend.is_some());
     let mut out = format!("# {}\n\n", tr(lang, "instructor.title"));
-    out.push_str(&format!(
-        "| {} | {} | {} |",
-        tr(lang, "instructor.student"),
-        tr(lang, "instructor.account"),
-        tr(lang, "instructor.score")
-    ));
-    if with_spend {
-        out.push_str(&format!(" {} |", tr(lang, "instructor.spend")));
+    let headers = headers(&columns, lang);
+    out.push('|');
+    for header in &headers {
+        out.push_str(&format!(" {} |", md(header)));
     }
-    for id in &ids {
+    for id in &columns.ids {
         out.push_str(&format!(" `{id}` |"));
     }
-    let extra = usize::from(with_spend) + ids.len();
-    out.push_str(&format!("\n|---|---|---|{}\n", "---|".repeat(extra)));
+    out.push_str(&format!("\n|{}\n", "---|".repeat(headers.len() + columns.ids.len())));
     for s in &book.students {
-        out.push_str(&format!(
-            "| {} | {} | {} |",
-            md(&s.name),
-            s.account.as_deref().unwrap_or("?"),
-            score_text(s)
-        ));
-        if with_spend {
-            let cell = s.spend.as_ref().map_or(String::new(), |m| m.cell(lang));
+        out.push('|');
+        for cell in cells(s, &columns, lang) {
             out.push_str(&format!(" {} |", md(&cell)));
         }
-        for id in &ids {
-            let cell = if s.status == StudentStatus::Ok {
-                status_of(s, id).map_or("", |st| st.name())
-            } else {
-                "error"
+        for id in &columns.ids {
+            let cell = match s.status {
+                StudentStatus::Ok => status_of(s, id).map_or("", |st| st.name()),
+                StudentStatus::Error => "error",
+                StudentStatus::Missing => "",
             };
             out.push_str(&format!(" {cell} |"));
         }
@@ -461,16 +552,18 @@ pub fn markdown(book: &Gradebook, lang: Lang) -> String {
         out.push_str(&format!("\n## {}\n", tr(lang, "instructor.to_do")));
         for s in pending {
             out.push_str(&format!("\n### {}\n\n", md(&s.name)));
-            for line in to_do(s) {
+            for line in to_do(s, lang) {
                 out.push_str(&format!("- {}\n", md(&line)));
             }
         }
     }
+    out.push_str(&format!("\n{}\n", md(&summary_line(book, lang))));
     out
 }
 
 /// JUnit: one test suite per student, one case per check.
 pub fn junit(book: &Gradebook) -> String {
+    let columns = columns(book);
     let suites = book
         .students
         .iter()
@@ -481,17 +574,28 @@ pub fn junit(book: &Gradebook) -> String {
                     .iter()
                     .map(|c| junit_xml::case(c.id, &s.name, c.status, &c.summary, None)),
             );
-            let mut suite = junit_xml::suite(&s.name, cases);
-            match &s.spend {
-                Some(MonthFigure::Read(m)) => {
-                    suite.add_property(("spend_month_to_date_usd", m.month_to_date_usd.to_string().as_str()));
-                }
-                Some(MonthFigure::Failed { error }) => {
-                    suite.add_property(("spend_error", clean(error).as_str()));
-                }
-                None => {}
+            // The gradebook's other columns, as the suite's properties.
+            let ok = s.status == StudentStatus::Ok;
+            let number = |n: usize| if ok { n.to_string() } else { String::new() };
+            let mut properties = vec![
+                ("account", s.account.clone().unwrap_or_default()),
+                ("aws_region", s.region.clone().unwrap_or_default()),
+                ("status", s.status.name().to_string()),
+                ("passed", number(s.score.passed)),
+                ("evaluated", number(s.score.evaluated)),
+            ];
+            if columns.progress {
+                properties.push(("checklist", checklist_text(s)));
             }
-            suite
+            if columns.on_account {
+                properties.push(("on_account", on_account_text(s)));
+            }
+            if columns.spend {
+                let (usd, error) = spend_fields(s);
+                properties.push(("spend_month_to_date_usd", usd));
+                properties.push(("spend_error", error));
+            }
+            junit_xml::suite_with(&s.name, cases, &properties)
         })
         .collect();
     junit_xml::document("sm-course instructor", suites)
@@ -510,10 +614,12 @@ mod tests {
             summary: format!("{id} summary"),
             evidence: vec![],
             resources: Vec::<Resource>::new(),
+            storage: vec![],
             remediation: Remediation {
                 commands: vec![format!("fix {id}")],
                 ..Remediation::default()
             },
+            error: None,
         }
     }
 
@@ -535,6 +641,7 @@ mod tests {
             },
             progress: None,
             on_account: None,
+            still_billing: None,
             spend: None,
         };
         let broken = StudentResult {
@@ -550,6 +657,7 @@ mod tests {
             },
             progress: None,
             on_account: None,
+            still_billing: None,
             spend: None,
         };
         Gradebook::new(vec![ok, broken])
@@ -603,6 +711,112 @@ mod tests {
         assert_eq!(csv_field("a;b", ';'), "\"a;b\"");
     }
 
+    /// A class where one row has the checklist of a report and another what
+    /// the account proves, and one sent nothing: every column appears once.
+    fn full_book() -> Gradebook {
+        let mut reported = book().students.remove(0);
+        reported.progress = Some(ProgressSummary {
+            checklist_done: 4,
+            checklist_total: 7,
+            quizzes_passed: 3,
+            quizzes_total: 8,
+            evidence: BTreeMap::from([("families".to_string(), "quiz".to_string())]),
+            checked_at: None,
+        });
+        let mut verified = book().students.remove(0);
+        verified.name = "Bruno".into();
+        verified.on_account = Some(AccountItems {
+            proven: vec!["start-notebook".into()],
+            total: 3,
+        });
+        let missing = StudentResult {
+            name: "Carla".into(),
+            status: StudentStatus::Missing,
+            error: Some("no report received".into()),
+            checks: vec![],
+            score: Score {
+                passed: 0,
+                evaluated: 0,
+            },
+            ..book().students.remove(1)
+        };
+        Gradebook::new(vec![reported, verified, missing])
+    }
+
+    #[test]
+    fn every_format_carries_the_same_columns() {
+        colored::control::set_override(false);
+        let book = full_book();
+        let csv = csv(&book, ',');
+        assert_eq!(
+            csv.lines().next().unwrap(),
+            "name,account,aws_region,status,passed,evaluated,checklist_done,checklist_total,quizzes_passed,\
+             quizzes_total,on_account_proven,on_account_total,identity,budget,spot-training,error"
+        );
+        assert!(
+            csv.lines().nth(2).unwrap().contains(",,,,,1,3,pass,fail,skip,"),
+            "{csv}"
+        );
+        let md = markdown(&book, Lang::En);
+        assert!(
+            md.contains("| Student | Account | Region | Score | Checklist | On account | `identity` |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| Bruno | 111111111111 | eu-central-1 | 1/2 |  | 1/3 | pass |"),
+            "{md}"
+        );
+        let table = table(&book, Lang::En, 200);
+        for header in ["Student", "Account", "Region", "Score", "Checklist", "On account"] {
+            assert!(table.lines().next().unwrap().contains(header), "{header}: {table}");
+        }
+        let junit = junit(&book);
+        let doc = roxmltree::Document::parse(&junit).unwrap();
+        let properties: Vec<(&str, &str)> = doc
+            .descendants()
+            .find(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some("Bruno"))
+            .unwrap()
+            .descendants()
+            .filter(|n| n.has_tag_name("property"))
+            .map(|n| (n.attribute("name").unwrap(), n.attribute("value").unwrap()))
+            .collect();
+        assert_eq!(
+            properties,
+            [
+                ("account", "111111111111"),
+                ("aws_region", "eu-central-1"),
+                ("status", "ok"),
+                ("passed", "1"),
+                ("evaluated", "2"),
+                ("checklist", ""),
+                ("on_account", "1/3")
+            ]
+        );
+        let json = json(&book);
+        assert!(
+            json.contains("\"on_account\"") && json.contains("\"progress\""),
+            "{json}"
+        );
+        // Carla sent nothing: a row that says so, never a pass.
+        assert!(table.contains("no report received"), "{table}");
+        assert!(
+            table.contains("0 of 3 students passed everything; 0 could not be reached. 1 sent no report."),
+            "{table}"
+        );
+    }
+
+    #[test]
+    fn nothing_evaluated_is_never_passed_everything() {
+        let mut student = book().students.remove(0);
+        student.checks = vec![result("spot-training", Status::Skip)];
+        student.score = Score::of(&student.checks);
+        let book = Gradebook::new(vec![student]);
+        assert_eq!(book.summary["all_passed"], 0);
+        assert_eq!(book.exit_status(), ExitStatus::Failure);
+        colored::control::set_override(false);
+        assert!(table(&book, Lang::En, 100).contains("no check was evaluated"));
+    }
+
     #[test]
     fn the_table_says_what_each_failing_student_must_do() {
         colored::control::set_override(false);
@@ -611,5 +825,71 @@ mod tests {
         assert!(text.contains("AccessDenied"), "{text}");
         assert!(text.contains("0 of 2 students passed everything"), "{text}");
         assert_eq!(book().exit_status(), ExitStatus::Failure);
+    }
+
+    #[test]
+    fn spend_is_one_more_column_in_every_format_and_never_a_failure() {
+        colored::control::set_override(false);
+        let mut book = book();
+        book.students[0].spend = Some(MonthFigure::Read(crate::spend::MonthToDate {
+            month_start: "2026-12-01".into(),
+            month_to_date_usd: 12.5,
+            currency: "USD".into(),
+            fetched_at: "2026-12-06T10:00:00Z".into(),
+            cached: false,
+        }));
+        let mut denied = book.students[0].clone();
+        denied.name = "Bia".into();
+        denied.spend = Some(MonthFigure::Failed {
+            error: "ce:GetCostAndUsage is not allowed".into(),
+        });
+        let before = Gradebook::new(vec![book.students[0].clone()]).summary["all_passed"];
+        let book = Gradebook::new(vec![book.students.remove(0), denied]);
+        assert_eq!(book.summary["all_passed"], 2 * before, "a refused read fails no one");
+        let table = table(&book, Lang::En, 200);
+        assert!(table.lines().next().unwrap().contains("Spend (month)"), "{table}");
+        assert!(
+            table.contains("$12.50") && table.contains("? = not read: ce:GetCostAndUsage is not allowed"),
+            "{table}"
+        );
+        let csv_en = csv(&book, ',');
+        assert!(
+            csv_en
+                .lines()
+                .next()
+                .unwrap()
+                .contains(",spend_month_to_date_usd,spend_error,"),
+            "{csv_en}"
+        );
+        assert!(csv_en.lines().nth(1).unwrap().contains(",12.5,,"), "{csv_en}");
+        assert!(
+            csv_en
+                .lines()
+                .nth(2)
+                .unwrap()
+                .contains(",,ce:GetCostAndUsage is not allowed,"),
+            "{csv_en}"
+        );
+        assert!(csv(&book, ';').lines().nth(1).unwrap().contains(";12,5;;"));
+        let md = markdown(&book, Lang::Pt);
+        assert!(
+            md.contains(" Gasto no mês |") && md.contains(" $12,50 |") && md.contains(" ? |"),
+            "{md}"
+        );
+        let junit = junit(&book);
+        assert!(
+            junit.contains(r#"name="spend_month_to_date_usd" value="12.5""#),
+            "{junit}"
+        );
+        assert!(
+            junit.contains(r#"name="spend_error" value="ce:GetCostAndUsage is not allowed""#),
+            "{junit}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&super::json(&book)).unwrap();
+        assert_eq!(json["students"][0]["spend"]["month_to_date_usd"], 12.5);
+        assert_eq!(
+            json["students"][1]["spend"]["error"],
+            "ce:GetCostAndUsage is not allowed"
+        );
     }
 }

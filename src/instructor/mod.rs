@@ -93,11 +93,13 @@ async fn verify_one(
         },
         progress: None,
         on_account: None,
+        still_billing: None,
         spend: None,
     };
     let mut snapshot = match read.snapshot {
         Ok(snapshot) => snapshot,
         Err(reason) => {
+            let reason = crate::aws::credentials_reason(&reason, lang);
             let reason = match &student.access {
                 Access::Profile(profile) => trf(
                     lang,
@@ -122,6 +124,7 @@ async fn verify_one(
         expect_region,
     };
     let checks = judge.judge(&snapshot, only);
+    let still_billing = gradebook::StillBilling::of(&crate::checks::bill::bill(prices, &snapshot));
     // What the account itself proves of the checklist: the tasks' rules, with
     // the learner's start unknown (so the last 24 hours count). Nothing is ticked.
     let items = course.verifiable_items();
@@ -140,16 +143,16 @@ async fn verify_one(
     // student's account unless an answer from the last hour is cached.
     let spend = match (spend, &account) {
         (Some(options), Some(account)) => {
-            let query = options.window.query();
-            let answer = crate::spend::cache::get(
-                options.home,
-                account,
-                &query,
-                false,
-                std::time::SystemTime::now(),
-                || crate::aws::costs::fetch(&read.config, &query),
-            )
-            .await;
+            use crate::spend::cache;
+            let (query, now) = (options.window.query(), std::time::SystemTime::now());
+            let answer = match cache::lookup(options.home, account, &query, now) {
+                Some(cached) => Ok(cached),
+                None => read
+                    .account
+                    .costs(&query)
+                    .await
+                    .map(|costs| cache::store(options.home, account, &query, costs, now)),
+            };
             Some(MonthFigure::new(&options.window, &answer, lang))
         }
         _ => None,
@@ -164,6 +167,7 @@ async fn verify_one(
         checks,
         progress: None,
         on_account: Some(on_account),
+        still_billing: Some(still_billing),
         spend,
     }
 }
@@ -225,10 +229,38 @@ pub fn verify(students: &[Student], course: &Course, lang: Lang, options: &Verif
 }
 
 /// Merges learners' reports into a gradebook. A report that cannot be read
-/// is its own error row; with a roster, a report whose account is not the
-/// roster's for that name is flagged.
+/// is its own error row; with a roster, every student of it has a row, in
+/// its order ("no report" for one who sent none), a report whose account is
+/// not the roster's for that name is flagged, and the reports of names not
+/// on it follow.
 pub fn collect(paths: &[std::path::PathBuf], roster: Option<&[Student]>, course: &Course, lang: Lang) -> Gradebook {
-    let rows = paths
+    let mut rows = read_reports(paths, roster, course, lang);
+    if let Some(roster) = roster {
+        let mut ordered: Vec<StudentResult> = roster
+            .iter()
+            .map(|student| match rows.iter().position(|r| r.name == student.name) {
+                Some(at) => rows.remove(at),
+                None => StudentResult {
+                    status: gradebook::StudentStatus::Missing,
+                    account: student.account.clone(),
+                    region: student.region.clone(),
+                    ..unreadable(student.name.clone(), tr(lang, "instructor.no_report").to_string())
+                },
+            })
+            .collect();
+        ordered.append(&mut rows);
+        rows = ordered;
+    }
+    Gradebook::new(rows)
+}
+
+fn read_reports(
+    paths: &[std::path::PathBuf],
+    roster: Option<&[Student]>,
+    course: &Course,
+    lang: Lang,
+) -> Vec<StudentResult> {
+    paths
         .iter()
         .map(|path| {
             let stem = path
@@ -282,7 +314,9 @@ pub fn collect(paths: &[std::path::PathBuf], roster: Option<&[Student]>, course:
                         summary,
                         evidence: vec![],
                         resources: vec![],
+                        storage: vec![],
                         remediation: Default::default(),
+                        error: None,
                     })
                 })
                 .collect();
@@ -326,11 +360,11 @@ pub fn collect(paths: &[std::path::PathBuf], roster: Option<&[Student]>, course:
                     checked_at: report.last_check.as_ref().map(|c| c.at.clone()),
                 }),
                 on_account: None,
+                still_billing: None,
                 spend: None,
             }
         })
-        .collect();
-    Gradebook::new(rows)
+        .collect()
 }
 
 fn unreadable(name: String, error: String) -> StudentResult {
@@ -347,6 +381,7 @@ fn unreadable(name: String, error: String) -> StudentResult {
         },
         progress: None,
         on_account: None,
+        still_billing: None,
         spend: None,
     }
 }

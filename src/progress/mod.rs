@@ -596,6 +596,38 @@ mod tests {
     }
 
     #[test]
+    fn a_backup_is_never_overwritten_even_within_the_same_second() {
+        let (_dir, store) = store();
+        let dir = store.path().parent().unwrap().to_path_buf();
+        fs::create_dir_all(&dir).unwrap();
+        // Earlier backups already hold this second's name (and the next ones').
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        for second in now..now + 5 {
+            fs::write(
+                dir.join(format!("progress.json.corrupt-{second}")),
+                format!("old {second}"),
+            )
+            .unwrap();
+        }
+        for junk in ["junk A", "junk B"] {
+            fs::write(store.path(), junk).unwrap();
+            store.load(Lang::En, &mut Vec::new());
+        }
+        let mut kept: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect();
+        kept.sort();
+        let mut expected: Vec<String> = (now..now + 5).map(|s| format!("old {s}")).collect();
+        expected.extend(["junk A".to_string(), "junk B".to_string()]);
+        expected.sort();
+        assert_eq!(kept, expected, "every backup kept, each once");
+    }
+
+    #[test]
     fn a_file_from_a_newer_format_is_moved_aside_not_overwritten() {
         let (_dir, store) = store();
         fs::create_dir_all(store.path().parent().unwrap()).unwrap();
@@ -704,6 +736,7 @@ mod tests {
                 proven: true,
                 proof: None,
                 problems: Vec::new(),
+                still_billing: Vec::new(),
             })
             .collect();
         assert_eq!(

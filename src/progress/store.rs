@@ -64,12 +64,8 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return fresh,
             Err(e) => e.to_string(),
         };
-        let stamp = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let aside = self.path.with_file_name(format!("{FILE_NAME}.corrupt-{stamp}"));
-        let message = match fs::rename(&self.path, &aside) {
-            Ok(()) => trf(
+        let message = match self.move_aside() {
+            Ok(aside) => trf(
                 lang,
                 "progress.moved_aside",
                 &[
@@ -86,6 +82,40 @@ impl Store {
         };
         let _ = writeln!(warn, "{message}");
         fresh
+    }
+
+    /// Moves the damaged file to `progress.json.corrupt-<seconds>` (with
+    /// `-2`, `-3`… when that name is taken): a backup is never overwritten,
+    /// even by two in the same second. The new name is claimed with a hard
+    /// link, which fails rather than replace; where links are not possible,
+    /// by a rename to a name not yet there.
+    fn move_aside(&self) -> std::io::Result<PathBuf> {
+        let stamp = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        for n in 1..1000 {
+            let name = match n {
+                1 => format!("{FILE_NAME}.corrupt-{stamp}"),
+                n => format!("{FILE_NAME}.corrupt-{stamp}-{n}"),
+            };
+            let aside = self.path.with_file_name(name);
+            match fs::hard_link(&self.path, &aside) {
+                Ok(()) => {
+                    fs::remove_file(&self.path)?;
+                    return Ok(aside);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(_) if !aside.exists() => {
+                    fs::rename(&self.path, &aside)?;
+                    return Ok(aside);
+                }
+                Err(_) => continue,
+            }
+        }
+        Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "every backup name of this second is taken",
+        ))
     }
 
     /// Saves `file`, merged with what another `sm-course` may have saved

@@ -50,8 +50,16 @@ pub fn error_case(id: &str, message: &str) -> TestCase {
 }
 
 pub fn suite(name: &str, cases: Vec<TestCase>) -> TestSuite {
+    suite_with(name, cases, &[])
+}
+
+/// A suite with properties (name, value), e.g. a student's account and score.
+pub fn suite_with(name: &str, cases: Vec<TestCase>, properties: &[(&str, String)]) -> TestSuite {
     let mut suite = TestSuite::new(clean(name));
     suite.add_test_cases(cases);
+    for (key, value) in properties {
+        suite.add_property(quick_junit::Property::new(*key, clean(value)));
+    }
     suite
 }
 

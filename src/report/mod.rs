@@ -6,14 +6,15 @@ use std::collections::BTreeMap;
 use colored::Colorize;
 use serde::Serialize;
 
+pub mod audit;
 pub mod checklist;
 pub mod junit;
 pub mod verify;
 
-use crate::checks::{CheckResult, Resource, Status, tally};
+use crate::checks::{CheckResult, Resource, Status, StorageItem, tally};
 use crate::i18n::{Lang, tr, trf};
 use crate::snapshot::Source;
-use crate::snapshot::running::{RegionSource, ResourceKind, Skip, SkippedRegion};
+use crate::snapshot::inventory::{RegionSource, ResourceKind, Skip, SkippedRegion, StorageKind};
 use crate::ui::clean;
 use crate::ui::text::{heading, wrap, wrap_plain};
 
@@ -115,14 +116,13 @@ fn usd(value: Option<f64>, lang: Lang) -> String {
     value.map_or_else(|| "?".to_string(), |v| crate::catalog::usd(v, lang))
 }
 
-/// One line describing a billable resource.
-pub fn resource_line(r: &Resource, lang: Lang) -> String {
-    let mut parts = Vec::new();
-    let mut head = String::new();
-    let kind = match r.kind {
+/// What a kind of compute is called.
+pub fn kind_name(r: &Resource, lang: Lang) -> String {
+    match r.kind {
         ResourceKind::StudioApp => r.app_type.clone().unwrap_or_default(),
         ResourceKind::NotebookInstance => tr(lang, "kind.notebook_instance").to_string(),
         ResourceKind::Endpoint => tr(lang, "kind.endpoint").to_string(),
+        ResourceKind::AsyncEndpoint => tr(lang, "kind.async_endpoint").to_string(),
         ResourceKind::ProcessingJob => tr(lang, "kind.processing_job").to_string(),
         ResourceKind::TrainingJob => tr(lang, "kind.training_job").to_string(),
         ResourceKind::CanvasApp => tr(lang, "kind.canvas_app").to_string(),
@@ -130,7 +130,15 @@ pub fn resource_line(r: &Resource, lang: Lang) -> String {
         ResourceKind::TransformJob => tr(lang, "kind.transform_job").to_string(),
         ResourceKind::HyperpodCluster => tr(lang, "kind.hyperpod_cluster").to_string(),
         ResourceKind::ServerlessEndpoint => tr(lang, "kind.serverless_endpoint").to_string(),
-    };
+        ResourceKind::WarmPool => tr(lang, "kind.warm_pool").to_string(),
+    }
+}
+
+/// One line describing a billable resource.
+pub fn resource_line(r: &Resource, lang: Lang) -> String {
+    let mut parts = Vec::new();
+    let mut head = String::new();
+    let kind = kind_name(r, lang);
     if !kind.is_empty() {
         head.push_str(&clean(&kind));
         head.push(' ');
@@ -143,28 +151,33 @@ pub fn resource_line(r: &Resource, lang: Lang) -> String {
     }
     parts.push(head);
     // Billed by the request, not the hour: nothing to add while idle.
-    if r.kind == ResourceKind::ServerlessEndpoint {
+    if !r.bills_by_the_hour() {
         parts.push(tr(lang, "report.serverless_idle").to_string());
         return parts.join(" · ");
     }
     let mut kind = match (r.kind, r.instance_type.as_deref()) {
         (ResourceKind::CanvasApp, _) => tr(lang, "report.canvas_session").to_string(),
         (ResourceKind::MlflowTrackingServer, Some(size)) => trf(lang, "report.mlflow_size", &[("size", &clean(size))]),
+        (ResourceKind::ServerlessEndpoint, _) => trf(lang, "report.provisioned", &[("count", &r.count.to_string())]),
         (_, instance_type) => instance_type.map_or_else(|| "?".to_string(), clean),
     };
-    if r.count > 1 {
+    if r.count > 1 && r.kind != ResourceKind::ServerlessEndpoint {
         kind.push_str(&format!(" ×{}", r.count));
     }
     if r.gpu {
         kind.push_str(" GPU");
     }
     parts.push(kind);
+    if !r.components.is_empty() {
+        let names: Vec<String> = r.components.iter().map(|c| clean(c)).collect();
+        parts.push(trf(lang, "report.components", &[("names", &names.join(", "))]));
+    }
     if let Some(secs) = r.running_seconds {
-        parts.push(trf(
-            lang,
-            "report.running_for",
-            &[("time", &crate::checks::duration(secs))],
-        ));
+        let key = match r.kind {
+            ResourceKind::WarmPool => "report.kept_for",
+            _ => "report.running_for",
+        };
+        parts.push(trf(lang, key, &[("time", &crate::checks::duration(secs))]));
     }
     let mut price = format!("{}/h", usd(r.price_per_hour_usd, lang));
     if let Some(source) = &r.price_source {
@@ -172,12 +185,57 @@ pub fn resource_line(r: &Resource, lang: Lang) -> String {
     }
     parts.push(price);
     parts.push(trf(lang, "report.so_far", &[("usd", &usd(r.accrued_usd, lang))]));
+    if let Some(end) = &r.ends_at {
+        parts.push(trf(lang, "report.ends_at", &[("time", &crate::util::local_time(end))]));
+    }
     let line = parts.join(" · ");
     if r.current {
         format!("{line} ← {}", tr(lang, "kind.current"))
     } else {
         line
     }
+}
+
+/// What a kind of storage is called.
+pub fn storage_kind_name(kind: StorageKind, lang: Lang) -> &'static str {
+    match kind {
+        StorageKind::SpaceVolume => tr(lang, "kind.space_volume"),
+        StorageKind::NotebookVolume => tr(lang, "kind.notebook_volume"),
+        StorageKind::DomainEfs => tr(lang, "kind.domain_efs"),
+        StorageKind::OrphanEfs => tr(lang, "kind.orphan_efs"),
+    }
+}
+
+/// One line describing a volume or file system that bills by the GB-month.
+pub fn storage_line(item: &StorageItem, lang: Lang) -> String {
+    let mut head = format!("{} {}", storage_kind_name(item.kind, lang), clean(&item.name));
+    match (&item.domain, &item.owner) {
+        (Some(d), Some(o)) => head.push_str(&format!(" ({}/{})", clean(d), clean(o))),
+        (Some(d), None) => head.push_str(&format!(" ({})", clean(d))),
+        _ => {}
+    }
+    let size = crate::catalog::decimal(&format!("{:.1}", item.size_gb), lang);
+    let mut size = trf(lang, "report.size_gb", &[("size", &size)]);
+    if item.size_assumed {
+        let key = match item.kind {
+            StorageKind::DomainEfs | StorageKind::OrphanEfs => "report.size_unknown",
+            StorageKind::SpaceVolume | StorageKind::NotebookVolume => "report.size_assumed",
+        };
+        size = match item.kind {
+            StorageKind::DomainEfs | StorageKind::OrphanEfs => tr(lang, key).to_string(),
+            _ => format!("{size} ({})", tr(lang, key)),
+        };
+    }
+    let mut price = format!(
+        "{}/GB-{}",
+        usd(item.price_per_gb_month_usd, lang),
+        tr(lang, "report.month")
+    );
+    if let Some(source) = &item.price_source {
+        price.push_str(&format!(" ({})", source.short(lang)));
+    }
+    let monthly = trf(lang, "report.per_month", &[("usd", &usd(item.monthly_usd, lang))]);
+    [head, size, price, monthly].join(" · ")
 }
 
 fn badge(status: Status) -> String {
@@ -222,6 +280,13 @@ pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
     let indent = "          ";
     for check in report.checks {
         out.push_str(&format!("{} {}\n", badge(check.status), check.title.bold()));
+        // A read that failed is named here; its cause and what to do, once below.
+        if let Some(error) = &check.error {
+            let line = trf(lang, "report.not_read", &[("operation", &error.operation)]);
+            out.push_str(&wrap_plain(&clean(&line), width, indent, indent));
+            out.push('\n');
+            continue;
+        }
         out.push_str(&wrap_plain(&clean(&check.summary), width, indent, indent));
         for resource in &check.resources {
             // A sweep says where each one runs.
@@ -265,9 +330,29 @@ pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
         }
         out.push('\n');
     }
+    for line in unread(report.checks, lang) {
+        out.push_str(
+            &wrap_plain(&clean(&format!("? {line}")), width, "", "  ")
+                .magenta()
+                .to_string(),
+        );
+    }
+    if report.checks.iter().any(|c| c.error.is_some()) {
+        out.push('\n');
+    }
     out.push_str(&summary_line(report, lang));
     out.push('\n');
     out
+}
+
+/// Why checks could not be evaluated: one sentence per cause, naming every
+/// call it kept from being read and what to do.
+pub fn unread(checks: &[CheckResult], lang: Lang) -> Vec<String> {
+    let errors = checks.iter().filter_map(|c| c.error.as_ref());
+    crate::snapshot::group(errors)
+        .iter()
+        .map(|group| crate::snapshot::unread(group, lang))
+        .collect()
 }
 
 fn status_word(status: Status, lang: Lang) -> &'static str {
@@ -320,10 +405,17 @@ pub fn markdown(report: &Report<'_>, lang: Lang) -> String {
             md(&c.summary)
         ));
     }
+    let unread = unread(report.checks, lang);
+    if !unread.is_empty() {
+        out.push_str(&format!("\n## {}\n\n", tr(lang, "report.unread_heading")));
+        for line in &unread {
+            out.push_str(&format!("- {}\n", md(line)));
+        }
+    }
     for c in report
         .checks
         .iter()
-        .filter(|c| matches!(c.status, Status::Fail | Status::Warn | Status::Error))
+        .filter(|c| matches!(c.status, Status::Fail | Status::Warn | Status::Error) && c.error.is_none())
     {
         out.push_str(&format!(
             "\n## {} — {}\n\n{}\n",

@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::App;
-use super::running::ResourceKind;
+use super::inventory::ResourceKind;
 
 /// Where SageMaker writes the metadata.
 pub const METADATA_PATH: &str = "/opt/ml/metadata/resource-metadata.json";

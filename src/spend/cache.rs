@@ -51,44 +51,53 @@ pub fn load(path: &Path, account: &str, wanted: &CostQuery, now: SystemTime) -> 
     (entry.account == account && entry.request.covers(wanted) && age < MAX_AGE_SECONDS).then_some(entry)
 }
 
-/// The answer to `query` for `account`: from the cache when a fresh one
-/// covers it (unless `refresh`), else from `fetch`, then cached. A cache
-/// that cannot be written only costs a request next time.
-pub async fn get<F, Fut>(
-    home: Option<&Path>,
-    account: &str,
-    query: &CostQuery,
-    refresh: bool,
-    now: SystemTime,
-    fetch: F,
-) -> Result<Answer, CallError>
-where
-    F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = Result<Costs, CallError>>,
-{
-    let path = path(home, account);
-    if !refresh && let Some(entry) = path.as_deref().and_then(|p| load(p, account, query, now)) {
-        return Ok(Answer {
-            costs: entry.costs,
-            fetched_at: entry.fetched_at,
-            cached: true,
-        });
-    }
-    let costs = fetch().await?;
+/// A fresh cached answer to `query` for `account`, if there is one.
+pub fn lookup(home: Option<&Path>, account: &str, query: &CostQuery, now: SystemTime) -> Option<Answer> {
+    let entry = load(&path(home, account)?, account, query, now)?;
+    Some(Answer {
+        costs: entry.costs,
+        fetched_at: entry.fetched_at,
+        cached: true,
+    })
+}
+
+/// Keeps what Cost Explorer just answered (a cache that cannot be written
+/// only costs a request next time), and hands it back.
+pub fn store(home: Option<&Path>, account: &str, query: &CostQuery, costs: Costs, now: SystemTime) -> Answer {
     let entry = Entry {
         fetched_at: humantime::format_rfc3339_seconds(now).to_string(),
         account: account.to_string(),
         request: query.clone(),
         costs,
     };
-    if let Some(path) = path {
+    if let Some(path) = path(home, account) {
+        // The cache directory is the tool's own, made on first use.
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
         let _ = write_atomic(&path, json_pretty(&entry).as_bytes());
     }
-    Ok(Answer {
+    Answer {
         costs: entry.costs,
         fetched_at: entry.fetched_at,
         cached: false,
-    })
+    }
+}
+
+/// The answer to `query` for `account`: from the cache when a fresh one
+/// covers it (unless `refresh`), else from `fetch`, then kept.
+pub fn get(
+    home: Option<&Path>,
+    account: &str,
+    query: &CostQuery,
+    refresh: bool,
+    now: SystemTime,
+    fetch: impl FnOnce() -> Result<Costs, CallError>,
+) -> Result<Answer, CallError> {
+    if !refresh && let Some(answer) = lookup(home, account, query, now) {
+        return Ok(answer);
+    }
+    Ok(store(home, account, query, fetch()?, now))
 }
 
 #[cfg(test)]
@@ -127,17 +136,10 @@ mod tests {
         usd: f64,
         calls: &std::cell::Cell<u32>,
     ) -> Result<Answer, CallError> {
-        crate::aws::runtime(crate::i18n::Lang::En).unwrap().block_on(get(
-            Some(home),
-            ACCOUNT,
-            query,
-            refresh,
-            at(now),
-            || async {
-                calls.set(calls.get() + 1);
-                Ok(costs(usd))
-            },
-        ))
+        get(Some(home), ACCOUNT, query, refresh, at(now), || {
+            calls.set(calls.get() + 1);
+            Ok(costs(usd))
+        })
     }
 
     #[test]
@@ -186,21 +188,20 @@ mod tests {
     #[test]
     fn a_failed_request_is_not_cached_and_another_account_is_never_served() {
         let home = tempfile::tempdir().unwrap();
-        let runtime = crate::aws::runtime(crate::i18n::Lang::En).unwrap();
         let query = CostQuery::new("2026-12-01", "2026-12-03");
         let denied = CallError {
             operation: "ce:GetCostAndUsage".into(),
             kind: ErrorKind::AccessDenied,
             message: "AccessDeniedException: no".into(),
         };
-        let result = runtime.block_on(get(
+        let result = get(
             Some(home.path()),
             ACCOUNT,
             &query,
             false,
             at("2026-12-02T10:00:00Z"),
-            || async { Err(denied.clone()) },
-        ));
+            || Err(denied.clone()),
+        );
         assert_eq!(result, Err(denied));
         assert!(!path(Some(home.path()), ACCOUNT).unwrap().exists());
         let calls = std::cell::Cell::new(0);

@@ -1769,7 +1769,8 @@ class Regions:
     """Regions as an account sees them. account:ListRegions, which moto lacks,
     lists `enabled` (or is refused when None, as for a caller without the
     permission); a request signed for a region in `faults` gets that region's
-    error, whatever the service (XML for the query protocol, JSON else), as
+    error, whatever the service (XML for the query protocol, CBOR for Smithy
+    RPC v2 CBOR, JSON else), as
     an opt-in region that is not enabled (UnrecognizedClientException) or an
     SCP denying a region (AccessDeniedException) answers."""
 
@@ -1782,18 +1783,7 @@ class Regions:
         region = _signed_region(environ)
         if region in self.faults:
             code, status = self.faults[region]
-            if environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
-                body = (
-                    f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>injected for "
-                    f"region {region}</Message></Error><RequestId>r</RequestId></ErrorResponse>"
-                ).encode()
-                content_type = "text/xml"
-            else:
-                body = json.dumps({"__type": code, "message": f"injected for region {region}"}).encode()
-                content_type = "application/x-amz-json-1.1"
-            headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), ("x-amzn-ErrorType", code)]
-            start_response(f"{status} Injected", headers)
-            return [body]
+            return _error(environ, start_response, code, status, f"injected for region {region}")
         if environ.get("PATH_INFO") == "/listRegions":
             return self._list_regions(environ, start_response)
         return self.app(environ, start_response)

@@ -99,7 +99,23 @@ fn audit_lists_what_bills_and_exits_1_then_0_once_stopped() {
         "the free JupyterServer is not listed"
     );
     let per_hour = audit["per_hour_usd"].as_f64().unwrap();
-    assert_eq!(per_hour, 0.4);
+    // Each at the published figure of its kind's usage in the region.
+    let expected: f64 = audit["running"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let figure = published_price(
+                r["instance_type"].as_str().unwrap(),
+                "eu-central-1",
+                r["kind"].as_str().unwrap(),
+            )
+            .unwrap();
+            assert_eq!(r["price_per_hour_usd"].as_f64(), Some(figure), "{r}");
+            figure * r["count"].as_f64().unwrap()
+        })
+        .sum();
+    assert_eq!(per_hour, round(expected));
     let hours = audit["hours_until_morning"].as_f64().unwrap();
     assert!((0.0..=24.0).contains(&hours));
     assert!((audit["by_morning_usd"].as_f64().unwrap() - per_hour * hours).abs() < 0.001);
@@ -132,10 +148,16 @@ fn audit_lists_what_bills_and_exits_1_then_0_once_stopped() {
     expect_code(&stopped, 0);
     let after = run(&learner, &emulator, &["module5", "audit"]);
     expect_code(&after, 0);
+    let words = stdout(&after).split_whitespace().collect::<Vec<_>>().join(" ");
+    // Nothing runs, but the stopped notebook instance's volume and the
+    // domain's EFS still bill: never "Rest easy".
+    assert!(words.contains("Nothing runs billing by the hour"), "{words}");
+    assert!(!words.contains("Rest easy"), "{words}");
     assert!(
-        stdout(&after).contains("Nothing billable is running"),
-        "{}",
-        stdout(&after)
+        words.contains("Still billing while stopped")
+            && words.contains("notebook instance volume forgotten · 5.0 GB")
+            && words.contains("domain EFS fs-"),
+        "{words}"
     );
 }
 

@@ -194,12 +194,12 @@ fn csv_table_markdown_and_junit_carry_every_student() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "name,account,aws_region,status,passed,evaluated,studio-apps,budget,error"
+        "name,account,aws_region,status,passed,evaluated,on_account_proven,on_account_total,studio-apps,budget,error"
     );
     assert_eq!(lines.len(), 23);
     assert_eq!(
         lines[1],
-        format!("Student 01,{},eu-central-1,ok,0,2,fail,fail,", account(1))
+        format!("Student 01,{},eu-central-1,ok,0,2,1,3,fail,fail,", account(1))
     );
     assert!(
         lines[21].starts_with("Denied Dora,100000000099,eu-central-1,error,,,,,"),
@@ -226,7 +226,7 @@ fn csv_table_markdown_and_junit_carry_every_student() {
     ));
     assert_eq!(
         pt.lines().next().unwrap(),
-        "name;account;aws_region;status;passed;evaluated;budget;error"
+        "name;account;aws_region;status;passed;evaluated;on_account_proven;on_account_total;budget;error"
     );
     let chosen = stdout(&run(
         &learner,

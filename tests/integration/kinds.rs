@@ -97,70 +97,6 @@ fn transform_status(seed: &Seed, name: &str) -> String {
 }
 
 /// A HyperPod cluster of three ml.m5.xlarge workers.
-fn cluster(seed: &Seed, name: &str) {
-    block_on(
-        seed.sm
-            .create_cluster()
-            .cluster_name(name)
-            .instance_groups(
-                sm::ClusterInstanceGroupSpecification::builder()
-                    .instance_group_name("workers")
-                    .instance_type(sm::ClusterInstanceType::MlM5Xlarge)
-                    .instance_count(3)
-                    .threads_per_core(1)
-                    .execution_role(ROLE)
-                    .life_cycle_config(
-                        sm::ClusterLifeCycleConfig::builder()
-                            .source_s3_uri("s3://sagemaker-course/lifecycle")
-                            .on_create("on_create.sh")
-                            .build(),
-                    )
-                    .build(),
-            )
-            .send(),
-    )
-    .unwrap();
-}
-
-/// A serverless endpoint: its only variant has a ServerlessConfig, no instances.
-fn serverless_endpoint(seed: &Seed, name: &str) {
-    block_on(async {
-        seed.sm
-            .create_model()
-            .model_name(format!("{name}-model"))
-            .execution_role_arn(ROLE)
-            .primary_container(sm::ContainerDefinition::builder().image("123.dkr.ecr/xgb:1").build())
-            .send()
-            .await
-            .unwrap();
-        seed.sm
-            .create_endpoint_config()
-            .endpoint_config_name(format!("{name}-config"))
-            .production_variants(
-                sm::ProductionVariant::builder()
-                    .variant_name("all")
-                    .model_name(format!("{name}-model"))
-                    .serverless_config(
-                        sm::ProductionVariantServerlessConfig::builder()
-                            .memory_size_in_mb(2048)
-                            .max_concurrency(5)
-                            .build(),
-                    )
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap();
-        seed.sm
-            .create_endpoint()
-            .endpoint_name(name)
-            .endpoint_config_name(format!("{name}-config"))
-            .send()
-            .await
-            .unwrap();
-    });
-}
-
 fn canvas_status(seed: &Seed, domain: &str) -> String {
     let out = block_on(
         seed.sm
@@ -188,8 +124,8 @@ fn every_kind(emulator: &Emulator) -> (Seed, String) {
     block_on(seed.sm.stop_mlflow_tracking_server().tracking_server_name("old").send()).unwrap();
     transform_job(&seed, "batch", "InProgress");
     transform_job(&seed, "done", "Completed");
-    cluster(&seed, "pod");
-    serverless_endpoint(&seed, "scorer");
+    seed.cluster("pod", sm::ClusterInstanceType::MlM5Xlarge, 3);
+    seed.serverless_endpoint("scorer");
     (seed, domain)
 }
 
@@ -243,7 +179,15 @@ fn every_kind_is_audited_with_its_price_and_its_command() {
                 s("mlflow-tracking-server")
             ),
             (s("hyperpod-cluster"), s("pod"), Some(0.69), s("hyperpod-cluster")),
-            (s("transform-job"), s("batch"), Some(0.46), s("transform-job")),
+            (
+                s("transform-job"),
+                s("batch"),
+                // Two instances at the region's published transform figure.
+                Some(round(
+                    2.0 * published_price("ml.m5.xlarge", "eu-central-1", "transform-job").unwrap()
+                )),
+                s("transform-job")
+            ),
         ],
         "no stopping MLflow server, no finished transform job; no MLflow price outside eu-west-2"
     );
@@ -263,8 +207,17 @@ fn every_kind_is_audited_with_its_price_and_its_command() {
         "a serverless endpoint's cost is per request"
     );
     assert!(audit["errors"].as_array().unwrap().is_empty(), "{audit}");
-    // 1.90 + 3 × 0.23 + 2 × 0.23; the MLflow servers unpriced in eu-central-1.
-    assert_eq!(audit["per_hour_usd"].as_f64(), Some(3.05));
+    // Canvas's 1.90, the cluster's three instances at the course's figure
+    // (no published HyperPod price), the transform job's two at the
+    // published one; the MLflow servers unpriced in eu-central-1.
+    let expected = 1.90
+        + 3.0 * course_price("ml.m5.xlarge").unwrap()
+        + 2.0 * published_price("ml.m5.xlarge", "eu-central-1", "transform-job").unwrap();
+    assert_eq!(
+        published_price("ml.m5.xlarge", "eu-central-1", "hyperpod-cluster"),
+        None
+    );
+    assert_eq!(audit["per_hour_usd"].as_f64(), Some(round(expected)));
     assert_eq!(audit["partial"], true);
 
     for (lang, labels) in [
@@ -316,19 +269,34 @@ fn every_kind_is_audited_with_its_price_and_its_command() {
         "sagemaker:StopMlflowTrackingServer TrackingServerName=team",
         "$ aws sagemaker stop-transform-job --transform-job-name batch --region eu-central-1",
         "$ aws sagemaker delete-endpoint --endpoint-name scorer --region eu-central-1",
-        "aws sagemaker delete-cluster --cluster-name pod --region eu-central-1",
     ] {
         assert!(out.contains(line), "{line:?} missing from:\n{out}");
     }
     assert!(
-        !out.contains("DeleteCluster"),
-        "the cluster is never a call the tool makes:\n{out}"
+        !out.contains("sagemaker:DeleteCluster") && out.contains("without `--include-clusters`"),
+        "a cluster is deleted only when asked for:\n{out}"
+    );
+    let dry = emulator.run(
+        &learner,
+        &["module5", "audit", "--stop", "--dry-run", "--include-clusters"],
+    );
+    expect_code(&dry, 0);
+    let out = stdout(&dry);
+    assert!(
+        out.contains("sagemaker:DeleteCluster ClusterName=pod")
+            && out.contains("$ aws sagemaker delete-cluster --cluster-name pod --region eu-central-1"),
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("DeleteCluster").count(),
+        1,
+        "one deletion per cluster, not per instance group:\n{out}"
     );
     assert!(audit_log(&learner).is_empty());
 }
 
 #[test]
-fn stopping_stops_what_is_safe_and_never_deletes_the_cluster() {
+fn stopping_stops_what_is_safe_and_deletes_a_cluster_only_when_asked() {
     let emulator = Emulator::start();
     let (seed, domain) = every_kind(&emulator);
     let learner = Learner::new();
@@ -355,9 +323,7 @@ fn stopping_stops_what_is_safe_and_never_deletes_the_cluster() {
     expect_code(&output, 0);
     let out = stdout(&output).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        out.contains(
-            "Not deleted: HyperPod cluster pod ($0.69/h). The tool never deletes a HyperPod cluster; when you are sure, delete it yourself: aws sagemaker delete-cluster --cluster-name pod --region eu-central-1"
-        ),
+        out.contains("HyperPod clusters are not deleted without `--include-clusters`"),
         "{out}"
     );
     for line in [
@@ -375,7 +341,11 @@ fn stopping_stops_what_is_safe_and_never_deletes_the_cluster() {
     assert_eq!(transform_status(&seed, "batch"), "Stopped");
     assert_eq!(transform_status(&seed, "done"), "Completed");
     let pod = block_on(seed.sm.describe_cluster().cluster_name("pod").send()).unwrap();
-    assert_eq!(pod.cluster_status().unwrap().as_str(), "InService", "never deleted");
+    assert_eq!(
+        pod.cluster_status().unwrap().as_str(),
+        "InService",
+        "not without its flag"
+    );
     let scorer = block_on(seed.sm.describe_endpoint().endpoint_name("scorer").send()).unwrap();
     assert_eq!(
         scorer.endpoint_status().unwrap().as_str(),
@@ -396,11 +366,37 @@ fn stopping_stops_what_is_safe_and_never_deletes_the_cluster() {
         ]
     );
 
-    // What is left: the cluster (until deleted by hand) and the idle serverless endpoint.
+    // What is left: the cluster and the idle serverless endpoint; the audit
+    // names the flag that reaches the cluster, and that command finds it.
     let after = emulator.run(&learner, &["module5", "audit", "--format", "json"]);
     expect_code(&after, 1);
     let kinds: Vec<String> = items(&json(&after)).into_iter().map(|(kind, ..)| kind).collect();
     assert_eq!(kinds, ["serverless-endpoint", "hyperpod-cluster"]);
+    let text = emulator.run(&learner, &["module5", "audit"]);
+    let words = stdout(&text).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("`sm-course module5 audit --stop --include-clusters`"),
+        "{words}"
+    );
+    let deleted = emulator.run(
+        &learner,
+        &[
+            "module5",
+            "audit",
+            "--stop",
+            "--yes",
+            "--include-clusters",
+            "--wait",
+            "20",
+        ],
+    );
+    expect_code(&deleted, 0);
+    let words = stdout(&deleted).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("HyperPod cluster pod → Deleted"), "{words}");
+    // Nothing by the hour is left: the audit exits 0 and suggests no stop.
+    let last = emulator.run(&learner, &["module5", "audit"]);
+    expect_code(&last, 0);
+    assert!(!stdout(&last).contains("--stop"), "{}", stdout(&last));
 }
 
 #[test]
@@ -531,6 +527,12 @@ fn the_iam_policy_and_the_role_template_grant_the_new_calls() {
         ("sagemaker:DescribeCluster", false),
         ("sagemaker:StopMlflowTrackingServer", true),
         ("sagemaker:StopTransformJob", true),
+        ("sagemaker:StopTrainingJob", true),
+        ("sagemaker:StopProcessingJob", true),
+        ("sagemaker:UpdateTrainingJob", true),
+        ("sagemaker:DeleteCluster", true),
+        ("sagemaker:ListInferenceComponents", false),
+        ("elasticfilesystem:DescribeFileSystems", false),
     ] {
         assert!(policy.contains(&format!("\"{action}\"")), "{action} missing:\n{policy}");
         // The instructor's role reads, never changes.
@@ -540,8 +542,7 @@ fn the_iam_policy_and_the_role_template_grant_the_new_calls() {
             "{action} in the role template:\n{template}"
         );
     }
-    assert!(
-        !policy.contains("sagemaker:DeleteCluster"),
-        "the tool never deletes a cluster"
-    );
+    // Deleting a cluster is a fix, never in the read-only statement.
+    let read_only = stdout(&learner.run(&["iam-policy"]));
+    assert!(!read_only.contains("sagemaker:DeleteCluster"), "{read_only}");
 }

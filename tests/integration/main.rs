@@ -2,10 +2,13 @@
 //! One test binary (as ripgrep does) so it links once.
 
 mod cli;
+mod conventions;
+mod diagnosis;
 mod emulator;
 mod fixes;
 mod hardening;
 mod instructor;
+mod inventory;
 mod kinds;
 mod live;
 mod network;

@@ -83,8 +83,14 @@ fn all_regions_finds_what_runs_in_three_regions_and_skips_the_rest_with_a_note()
         serde_json::json!([]),
         "a skipped region is not an error"
     );
-    // Every region's prices add up: 0.05 + 0.23 + 2 × 0.12 (the course's figures).
-    assert_eq!(audit["per_hour_usd"].as_f64(), Some(0.52));
+    // Every region's prices add up, each region's own: the published
+    // notebook-instance figures of eu-central-1 and us-east-1, and in
+    // us-west-2, which has none, the course's figure for two instances.
+    let expected = published_price("ml.t3.medium", "eu-central-1", "notebook-instance").unwrap()
+        + published_price("ml.m5.xlarge", "us-east-1", "notebook-instance").unwrap()
+        + 2.0 * course_price("ml.m5.large").unwrap();
+    assert_eq!(published_price("ml.m5.large", "us-west-2", "endpoint"), None);
+    assert_eq!(audit["per_hour_usd"].as_f64(), Some(round(expected)));
 
     let text = stdout(&emulator.run(&learner, &["module5", "audit", "--all-regions"]));
     let at = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("{needle:?} in:\n{text}"));
@@ -197,11 +203,8 @@ fn stop_acts_in_each_resources_own_region_and_nowhere_else() {
 
     let after = emulator.run(&learner, &["module5", "audit", "--regions", "us-east-1,us-west-2"]);
     expect_code(&after, 0);
-    assert!(
-        stdout(&after).contains("2 regions: us-east-1, us-west-2"),
-        "{}",
-        stdout(&after)
-    );
+    let words = stdout(&after).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("2 regions: us-east-1, us-west-2"), "{words}");
 }
 
 #[test]

@@ -119,7 +119,10 @@ fn a_notebook_started_and_running_proves_the_start_and_not_the_stop() {
     let task = &item(&v, "stop-instances")["tasks"][0];
     assert_eq!(task["proven"], false);
     assert!(
-        task["problems"][0].as_str().unwrap().contains("JupyterLab default"),
+        task["problems"][0]
+            .as_str()
+            .unwrap()
+            .contains("JupyterLab app d-course/lab/default"),
         "{task}"
     );
 
@@ -248,7 +251,7 @@ fn a_notebook_instance_started_then_stopped_proves_both_and_tasks_lists_them() {
         task["problems"][0]
             .as_str()
             .unwrap()
-            .contains("NotebookInstance course-nb"),
+            .contains("notebook instance course-nb"),
         "{task}"
     );
     block_on(

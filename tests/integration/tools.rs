@@ -545,14 +545,24 @@ fn audit_check_and_cost_price_a_current_instance_from_the_regions_cache_and_say_
     let learner = Learner::new();
     let app = |audit: &Value| audit["running"][0].clone();
 
-    // No cache: the course has no price for ml.g5.xlarge, so none, and the totals say partial.
+    // No cache: the course has no price for ml.g5.xlarge, the catalog's
+    // published prices have one for eu-central-1, labelled with its source.
     let before = json(&emulator.run(&learner, &["module5", "audit", "--format", "json"]));
-    assert_eq!(app(&before)["price_per_hour_usd"], Value::Null);
-    assert_eq!(app(&before)["price_source"], Value::Null);
-    assert_eq!(before["partial"], true, "{before}");
+    assert_eq!(
+        app(&before)["price_per_hour_usd"].as_f64(),
+        published_price("ml.g5.xlarge", "eu-central-1", "studio-app")
+    );
+    assert!(
+        app(&before)["price_source"]
+            .as_str()
+            .unwrap()
+            .contains("(eu-central-1, notebook)"),
+        "{before}"
+    );
+    assert_eq!(before["partial"], false, "{before}");
     let text = stdout(&emulator.run(&learner, &["module5", "audit", "--lang", "en"]));
     let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(words.contains("the totals are partial"), "{text}");
+    assert!(words.contains("AWS published price, read"), "{text}");
 
     expect_code(
         &emulator.run(&learner, &["module5", "prices", "refresh", "--region", "eu-central-1"]),

@@ -87,3 +87,67 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The usage a resource kind (audit's `kind`) is priced at, as prices.toml
+/// names usages.
+fn usage_of(kind: &str) -> &'static str {
+    match kind {
+        "studio-app" => "notebook",
+        "notebook-instance" => "notebook-instance",
+        "endpoint" => "hosting",
+        "training-job" => "training",
+        "processing-job" => "processing",
+        "transform-job" => "transform",
+        "hyperpod-cluster" => "cluster",
+        other => panic!("no usage for {other}"),
+    }
+}
+
+fn lesson_toml(file: &str) -> toml::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/module5").join(file);
+    toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The figure lessons/module5/prices.toml publishes for `instance_type` in
+/// `region` at the usage of resource `kind`, read as plain TOML.
+pub fn published_price(instance_type: &str, region: &str, kind: &str) -> Option<f64> {
+    let usage = usage_of(kind);
+    lesson_toml("prices.toml")["instance_prices"]
+        .as_array()?
+        .iter()
+        .filter(|set| {
+            set["region"].as_str() == Some(region)
+                && set["usages"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|u| u.as_str() == Some(usage))
+        })
+        .find_map(|set| set["usd_per_hour"].get(instance_type)?.as_float())
+}
+
+/// The course's own figure for `instance_type` (instances.toml).
+pub fn course_price(instance_type: &str) -> Option<f64> {
+    lesson_toml("instances.toml")["instance"]
+        .as_array()?
+        .iter()
+        .find(|i| i["name"].as_str() == Some(instance_type))?
+        .get("price_per_hour_usd")?
+        .as_float()
+}
+
+/// USD rounded to a millionth, as the tool rounds.
+pub fn round(usd: f64) -> f64 {
+    (usd * 1e6).round() / 1e6
+}
+
+/// Dollars as the English text writes them: cents, or a tenth of a cent
+/// below one dollar ($0.575, $1.20).
+pub fn usd_en(value: f64) -> String {
+    if value >= 1.0 || value == 0.0 {
+        format!("${value:.2}")
+    } else {
+        let text = format!("{value:.3}");
+        format!("${}", text.strip_suffix('0').unwrap_or(&text))
+    }
+}

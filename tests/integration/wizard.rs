@@ -14,8 +14,8 @@ const ENTER: &str = "\r";
 const ESC: &str = "\x1b";
 const CTRL_C: &str = "\x03";
 
-struct Tty {
-    session: Session,
+pub(crate) struct Tty {
+    pub(crate) session: Session,
 }
 
 impl Tty {
@@ -40,18 +40,18 @@ impl Tty {
     }
 
     #[track_caller]
-    fn expect(&mut self, text: &str) {
+    pub(crate) fn expect(&mut self, text: &str) {
         if let Err(e) = self.session.expect(text) {
             panic!("waiting for {text:?}: {e}");
         }
     }
 
-    fn send(&mut self, keys: &str) {
+    pub(crate) fn send(&mut self, keys: &str) {
         self.session.send(keys).unwrap();
     }
 
     /// Chooses option `index` (0-based) of the prompt on screen.
-    fn choose(&mut self, index: usize) {
+    pub(crate) fn choose(&mut self, index: usize) {
         for _ in 0..index {
             self.send(DOWN);
         }
@@ -95,7 +95,7 @@ impl Tty {
         question.id.clone()
     }
 
-    fn exit_code(self) -> i32 {
+    pub(crate) fn exit_code(self) -> i32 {
         match self.session.get_process().wait().unwrap() {
             WaitStatus::Exited(_, code) => code,
             other => panic!("the wizard did not exit normally: {other:?}"),
@@ -202,7 +202,7 @@ fn the_wizard_speaks_portuguese_and_a_started_over_course_begins_afresh() {
 
 /// A learner who stopped at section 5 in an earlier session resumes, passes
 /// its quiz and asks for the live check against `emulator`.
-fn section_5_live_check(learner: &Learner, emulator: &crate::emulator::Emulator) -> Tty {
+pub(crate) fn section_5_live_check(learner: &Learner, emulator: &crate::emulator::Emulator) -> Tty {
     let course = Course::load(None, Lang::En, &sm_course::checks::known()).unwrap();
     std::fs::create_dir_all(learner.home()).unwrap();
     std::fs::write(
@@ -278,7 +278,7 @@ fn section_5_rechecks_the_account_until_the_learner_starts_then_stops_a_notebook
     tty.expect("Hands-on task: Stop what you started");
     tty.expect("Do the steps above on your AWS account, then come back.");
     tty.choose(0);
-    tty.expect("still running and billing: JupyterLab default");
+    tty.expect("still running and billing: JupyterLab app d-course/lab/default");
     aws_sdk_sagemaker_delete(&seed, &domain);
     tty.expect("Stopped: JupyterLab “lab/default” (ml.t3.medium)");
     tty.expect("Checklist ticked: I can stop instances I am not using");

@@ -38,19 +38,26 @@ pub fn fix_budget_with(
             &[("amount", &options.amount)],
         )));
     }
-    let email = match &options.email {
-        Some(email) => email.trim().to_string(),
-        None if ctx.interactive && !options.change.dry_run => prompter
+    let ask = |prompter: &mut dyn Prompter| {
+        prompter
             .text(tr(lang, "fix.ask_email"), tr(lang, "fix.email_help"))
-            .map_err(|_| Error::Usage(tr(lang, "fix.email_needed").to_string()))?,
+            .map(|email| email.trim().to_string())
+            .map_err(|_| Error::Usage(tr(lang, "fix.email_needed").to_string()))
+    };
+    let mut email = match &options.email {
+        Some(email) => email.trim().to_string(),
+        None if ctx.interactive && !options.change.dry_run => ask(prompter)?,
         None => return Err(Error::Usage(tr(lang, "fix.email_needed").to_string())),
     };
-    if !valid_email(&email) {
-        return Err(Error::Usage(trf(
-            lang,
-            "fix.bad_email",
-            &[("email", &mask_address(&email))],
-        )));
+    // What was typed is shown as typed (it is the learner's, on their
+    // screen); on a terminal they get another go.
+    while !valid_email(&email) {
+        let problem = trf(lang, "fix.bad_email", &[("email", &clean(&email))]);
+        if !ctx.interactive {
+            return Err(Error::Usage(problem));
+        }
+        out.line(&problem.yellow().to_string())?;
+        email = ask(prompter)?;
     }
     let log = ctx.audit_log()?;
     let (session, account, region) = connect(ctx, &options.change.aws)?;
@@ -64,7 +71,7 @@ pub fn fix_budget_with(
         amount: options.amount,
         email,
     };
-    match session.block_on(fix::budget_exists(&session.config, &account, &plan.name)) {
+    match session.budget_exists(&account, &plan.name) {
         Ok(true) => {
             out.line(
                 &trf(
@@ -86,10 +93,9 @@ pub fn fix_budget_with(
             "  {} CreateBudget {}\n    $ {}",
             op::CREATE_BUDGET,
             clean(&plan.name),
-            // No full address in any output: the command shows it masked.
-            plan.cli(&account)
-                .replace(&plan.email, &mask_address(&plan.email))
-                .cyan()
+            // Exact, so it can be pasted: the address is the learner's own,
+            // on their screen (it is masked in every file and log).
+            clean(&plan.cli(&account)).cyan()
         ))?;
         return Ok(ExitStatus::Success);
     }
@@ -108,7 +114,7 @@ pub fn fix_budget_with(
         out.line(tr(lang, "fix.nothing_done"))?;
         return Ok(ExitStatus::Success);
     }
-    let result = session.block_on(fix::create_budget(&session.config, &account, &plan));
+    let result = session.create_budget(&account, &plan);
     let target = format!("budget {}", plan.name);
     let change = Change {
         account: &account,
@@ -129,9 +135,7 @@ pub fn fix_budget_with(
 /// (named in every confirmation and log line).
 fn connect(ctx: &Context, flags: &AwsFlags) -> Result<(Session, String, String)> {
     let session = crate::aws::connect(&ctx.aws_args(flags), ctx.lang)?;
-    let (account, region) = session
-        .block_on(fix::identity(&session.config))
-        .map_err(|e| Error::Aws(e.describe(ctx.lang)))?;
+    let (account, region) = session.identity().map_err(|e| Error::Aws(e.describe(ctx.lang)))?;
     Ok((session, account, region))
 }
 
@@ -205,9 +209,7 @@ pub fn fix_idle_with(
     {
         Some(id) => id,
         None => {
-            let ids = session
-                .block_on(fix::domain_ids(&session.config))
-                .map_err(|e| Error::Aws(e.describe(lang)))?;
+            let ids = session.domain_ids().map_err(|e| Error::Aws(e.describe(lang)))?;
             match ids.as_slice() {
                 [only] => only.clone(),
                 [] => {
@@ -231,9 +233,7 @@ pub fn fix_idle_with(
         },
         _ => IdleScope::Domain { domain_id },
     };
-    let before = session
-        .block_on(fix::read_idle(&session.config, &scope))
-        .map_err(|e| Error::Aws(e.describe(lang)))?;
+    let before = session.read_idle(&scope).map_err(|e| Error::Aws(e.describe(lang)))?;
     if before.classic {
         out.line(&wrap(tr(lang, "fix.classic"), ctx.width, "", ""))?;
         return Ok(ExitStatus::Success);
@@ -275,7 +275,7 @@ pub fn fix_idle_with(
         out.line(tr(lang, "fix.nothing_done"))?;
         return Ok(ExitStatus::Success);
     }
-    let result = session.block_on(fix::set_idle(&session.config, &scope, options.minutes));
+    let result = session.set_idle(&scope, options.minutes);
     let target = scope.label();
     let change = Change {
         account: &account,
@@ -288,9 +288,7 @@ pub fn fix_idle_with(
     if !changes.record(out, &change, &result)? {
         return Ok(ExitStatus::Failure);
     }
-    let after = session
-        .block_on(fix::read_idle(&session.config, &scope))
-        .map_err(|e| Error::Aws(e.describe(lang)))?;
+    let after = session.read_idle(&scope).map_err(|e| Error::Aws(e.describe(lang)))?;
     out.line(&format!(
         "{} ({}): {}",
         tr(lang, "fix.after"),

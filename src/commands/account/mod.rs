@@ -11,14 +11,14 @@ use colored::Colorize;
 
 use crate::audit;
 use crate::auditlog::AuditLog;
-use crate::aws::regions::{self, Wanted};
+use crate::aws::regions::Wanted;
 use crate::checks::{self, Judge};
 use crate::cli::{AuditArgs, CheckArgs, Format, RegionFlags, ReportFormat};
 use crate::context::Context;
 use crate::error::{ExitStatus, Result};
-use crate::i18n::{Lang, tr, trf};
+use crate::i18n::{Lang, trf};
 use crate::report::{self, Report};
-use crate::snapshot::running::SkippedRegion;
+use crate::snapshot::inventory::SkippedRegion;
 use crate::snapshot::{CallError, Source};
 use crate::ui::{Output, Prompter, clean};
 
@@ -35,12 +35,17 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
     let course = ctx.course()?;
     let (snapshot, sweep) = match &args.sandbox {
         Some(name) => (course.sandbox(name, lang)?, None),
-        None => crate::aws::snapshot_and_sweep(&ctx.aws_args(&args.aws), lang, ctx.spinner, &wanted)?,
+        None => {
+            let inventory =
+                crate::aws::connect(&ctx.aws_args(&args.aws), lang)?.inventory(&wanted, lang, ctx.spinner)?;
+            let sweep = (wanted != Wanted::Configured).then_some((inventory.list, inventory.others));
+            (inventory.home, sweep)
+        }
     };
     // Each region's cached prices (no network), for its own resources.
     let swept = sweep
         .iter()
-        .flat_map(|s| s.runs.iter().filter_map(|run| run.region.as_deref()));
+        .flat_map(|(_, others)| others.iter().filter_map(|s| s.region.as_deref()));
     let prices = ctx.prices(snapshot.region.as_deref().into_iter().chain(swept))?;
     let judge = Judge {
         course,
@@ -51,8 +56,8 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
     let only = (!args.only.is_empty()).then_some(args.only.as_slice());
     let mut results = judge.judge(&snapshot, only);
     let mut skipped = Vec::new();
-    if let Some(sweep) = &sweep {
-        skipped = judge.judge_sweep(&snapshot, &sweep.list, &sweep.runs, &mut results);
+    if let Some((list, others)) = &sweep {
+        skipped = judge.judge_sweep(&snapshot, list, others, &mut results);
     }
     let account = snapshot.identity.as_ref().ok().map(|i| i.account.clone());
     if let (Source::Aws, Some(account), Some(region)) = (&snapshot.source, &account, &snapshot.region) {
@@ -66,16 +71,15 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
         snapshot.taken_at.clone(),
         &results,
     );
-    if let Some(sweep) = &sweep {
+    if let Some((list, _)) = &sweep {
         report.sweep = Some(report::SweepInfo {
-            regions: sweep
-                .list
+            regions: list
                 .regions
                 .iter()
                 .filter(|r| !skipped.iter().any(|s: &SkippedRegion| &s.region == *r))
                 .cloned()
                 .collect(),
-            source: sweep.list.source,
+            source: list.source,
             skipped_regions: skipped,
         });
     }
@@ -108,28 +112,16 @@ pub fn audit_with(
     let wanted = wanted(&args.sweep, lang)?;
     let log = ctx.audit_log()?;
     let session = crate::aws::connect(&ctx.aws_args(&args.aws), lang)?;
-    let (list, runs) = session.with_spinner(ctx.spinner, tr(lang, "aws.reading"), async {
-        let list = regions::list(&session.config, &wanted).await;
-        let runs = match wanted {
-            // The configured region as configured, even when none is.
-            Wanted::Configured => vec![crate::aws::collect_running(&session.config).await],
-            _ => regions::collect_running_in(&session.config, &list.regions).await,
-        };
-        (list, runs)
-    });
-    for run in &runs {
-        if let Some(error) = crate::aws::untrusted(&session.config, &run.identity, lang) {
-            return Err(error);
-        }
-    }
+    let inventory = session.inventory(&wanted, lang, ctx.spinner)?;
+    let asked = inventory.asked();
     // Each region's cached prices (no network), for its own resources.
-    let prices = ctx.prices(runs.iter().filter_map(|run| run.region.as_deref()))?;
-    let assessed = audit::assess_regions(&prices, &runs, &list, &audit::Morning::next(tz));
+    let prices = ctx.prices(asked.iter().filter_map(|s| s.region.as_deref()))?;
+    let assessed = audit::assess_regions(&prices, &asked, &inventory.list, &audit::Morning::next(tz));
     // `--spend`: the month so far from Cost Explorer; not readable, it says
     // why and the audit stands as it is.
     let month = args.spend.then(|| spend::month_figure(&session, ctx));
     let text = || {
-        let mut text = audit::text(&assessed, lang, ctx.width);
+        let mut text = report::audit::text(&assessed, lang, ctx.width);
         if let Some(month) = &month {
             text.push_str(&crate::ui::text::wrap(&month.line(lang), ctx.width, "", ""));
         }

@@ -5,7 +5,6 @@
 use std::time::SystemTime;
 
 use crate::aws::{self, Session};
-use crate::catalog::prices::PriceBook;
 use crate::cli::{Format, SpendArgs};
 use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
@@ -20,13 +19,8 @@ pub fn spend(args: &SpendArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
     let lang = ctx.lang;
     let window = Window::today(args.days);
     let session = aws::connect(&ctx.aws_args(&args.aws), lang)?;
-    let region = session.config.region().map(|r| r.to_string());
-    let prices = ctx.prices(region.as_deref())?;
-    let (estimate, read) = session.with_spinner(ctx.spinner, tr(lang, "spend.reading"), async {
-        tokio::join!(estimate(&session, &prices), read(&session, ctx, &window, args.refresh))
-    });
-    let (account, answer) = read.map_err(|e| cannot_read(&session, &e, lang))?;
-    let report = Spend::new(&account, &window, &answer, estimate);
+    let (account, answer) = read(&session, ctx, &window, args.refresh).map_err(|e| cannot_read(&session, &e, lang))?;
+    let report = Spend::new(&account, &window, &answer, estimate(&session, ctx));
     match args.format {
         Format::Json => out.json(&report)?,
         // Block characters where colour is used: a terminal that asked for neither gets ASCII.
@@ -36,31 +30,34 @@ pub fn spend(args: &SpendArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
 }
 
 /// What the inventory estimates bills now in the configured region, per
-/// hour: today the audit's total (`collect_running` + `audit::assess`). The
-/// one place `spend` asks, so a single inventory can replace both here.
-async fn estimate(session: &Session, prices: &PriceBook) -> Option<Estimate> {
-    let running = aws::collect_running(&session.config).await;
-    running.identity.as_ref().ok()?;
+/// hour: the audit's total over the same inventory. The one place `spend`
+/// asks for it; `None` when the account's resources could not be read.
+fn estimate(session: &Session, ctx: &Context) -> Option<Estimate> {
+    let inventory = session
+        .inventory(&aws::regions::Wanted::Configured, ctx.lang, ctx.spinner)
+        .ok()?;
+    inventory.home.identity.as_ref().ok()?;
+    let prices = ctx.prices(inventory.home.region.as_deref()).ok()?;
     let now = crate::audit::Morning {
         hours: 0.0,
         zone: "UTC".into(),
     };
-    let audit = crate::audit::assess(prices, &running, &now);
+    let audit = crate::audit::assess_regions(&prices, &inventory.asked(), &inventory.list, &now);
     Some(Estimate {
-        // + 0.0: nothing running adds up to -0.0 there, which would print `$-0.00`.
+        // + 0.0: nothing running adds up to -0.0, which would print `$-0.00`.
         per_hour_usd: audit.per_hour_usd + 0.0,
         partial: audit.partial || !audit.errors.is_empty(),
     })
 }
 
 /// The account, and its Cost Explorer answer for `window`: cached, or asked.
-async fn read(
+fn read(
     session: &Session,
     ctx: &Context,
     window: &Window,
     refresh: bool,
 ) -> std::result::Result<(String, cache::Answer), CallError> {
-    let account = aws::costs::account(&session.config).await?;
+    let (account, _) = session.identity()?;
     let query = window.query();
     let answer = cache::get(
         ctx.home.as_deref(),
@@ -68,26 +65,25 @@ async fn read(
         &query,
         refresh,
         SystemTime::now(),
-        || aws::costs::fetch(&session.config, &query),
-    )
-    .await?;
+        || session.costs(ctx.spinner, tr(ctx.lang, "spend.reading"), &query),
+    )?;
     Ok((account, answer))
 }
 
-/// Exit 2 with why: an untrusted certificate as every command says it,
-/// anything else as Cost Explorer's own story.
+/// Exit 2 with why: a cause that stops every call (the network, the
+/// credentials) as every command says it, anything else as Cost Explorer's
+/// own story.
 fn cannot_read(session: &Session, error: &CallError, lang: Lang) -> Error {
-    let identity: crate::snapshot::Fetched<crate::snapshot::Identity> = Err(error.clone());
-    aws::untrusted(&session.config, &identity, lang).unwrap_or_else(|| Error::Aws(spend::explain(error, lang)))
+    session
+        .stopped_by(error, lang)
+        .unwrap_or_else(|| Error::Aws(spend::explain(error, lang)))
 }
 
 /// `audit --spend`: the month so far, through `spend`'s cache and over its
 /// default period, so an answer either one fetched serves the other.
 pub(super) fn month_figure(session: &Session, ctx: &Context) -> MonthFigure {
     let window = Window::today(spend::DEFAULT_DAYS);
-    let read = session.with_spinner(ctx.spinner, tr(ctx.lang, "spend.reading"), async {
-        read(session, ctx, &window, false).await.map(|(_, answer)| answer)
-    });
+    let read = read(session, ctx, &window, false).map(|(_, answer)| answer);
     MonthFigure::new(&window, &read, ctx.lang)
 }
 

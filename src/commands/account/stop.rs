@@ -1,19 +1,19 @@
 //! `audit --stop`: offers to stop what the audit found (each chosen on a
-//! terminal, endpoints confirmed by name), stops it, logs it, and waits
-//! until it has stopped.
+//! terminal; endpoints, HyperPod clusters, transform jobs and Canvas apps
+//! confirmed by name), stops it, logs it, and waits until it has stopped.
 
 use std::time::Duration;
 
 use colored::Colorize;
 
 use super::{Change, Changes};
-use crate::audit::{Audit, Item};
+use crate::audit::Audit;
 use crate::aws::Session;
-use crate::aws::fix;
+use crate::checks::bill::Billed as Item;
 use crate::cli::AuditArgs;
 use crate::error::{Error, ExitStatus, Result};
 use crate::i18n::{tr, trf};
-use crate::snapshot::running::Target;
+use crate::snapshot::inventory::Target;
 use crate::ui::text::subheading;
 use crate::ui::{Output, clean};
 
@@ -27,6 +27,10 @@ pub(super) struct StopOptions {
     pub include_endpoints: bool,
     /// Batch transform jobs too: they may be production work.
     pub include_transform_jobs: bool,
+    /// Training and processing jobs too: they may be real work.
+    pub include_jobs: bool,
+    /// HyperPod clusters too (deleted, each confirmed by name).
+    pub include_clusters: bool,
     /// The resource the learner works in too (last, confirmed twice on a terminal).
     pub include_current: bool,
     pub wait: Duration,
@@ -39,6 +43,8 @@ impl From<&AuditArgs> for StopOptions {
             dry_run: args.dry_run,
             include_endpoints: args.include_endpoints,
             include_transform_jobs: args.include_transform_jobs,
+            include_jobs: args.include_jobs,
+            include_clusters: args.include_clusters,
             include_current: args.include_current,
             wait: Duration::from_secs(args.wait),
         }
@@ -62,15 +68,20 @@ pub(super) fn stop_flow(
     } else {
         assessed.region.clone().unwrap_or_else(|| "?".into())
     };
-    let mut candidates: Vec<&Item> = assessed
-        .others()
-        .filter(|i| i.target.stoppable())
-        .filter(|i| options.include_endpoints || !i.target.is_endpoint())
-        .filter(|i| options.include_transform_jobs || !matches!(i.target, Target::TransformJob { .. }))
-        .collect();
+    // What a flag must ask for: each kind that may be real work, or serve someone.
+    let wanted = |i: &Item| match &i.target {
+        Target::Endpoint { .. } => options.include_endpoints,
+        Target::TransformJob { .. } => options.include_transform_jobs,
+        Target::Job { .. } => options.include_jobs,
+        Target::HyperpodCluster { .. } => options.include_clusters,
+        _ => true,
+    };
+    let mut candidates: Vec<&Item> = assessed.others().filter(|i| wanted(i)).collect();
+    // A HyperPod cluster bills per instance group: one deletion per cluster.
+    candidates.dedup_by(|a, b| a.target == b.target && a.resource.region == b.resource.region);
     // The resource the learner works in: never chosen unless asked for, and
     // then stopped last, so the session ends after everything else is done.
-    let current = assessed.current().filter(|i| i.target.stoppable());
+    let current = assessed.current();
     let is_current = |i: &Item| current.is_some_and(|c| std::ptr::eq(c, i));
     // Each change goes to the item's own region.
     let region_of = |i: &Item| assessed.region_of(i).to_string();
@@ -87,54 +98,23 @@ pub(super) fn stop_flow(
         )?,
         None => {}
     }
-    // HyperPod clusters: never deleted here, each named with its delete command.
-    let mut clusters: Vec<(&Item, f64, bool)> = Vec::new();
-    for item in assessed
-        .running
-        .iter()
-        .filter(|i| matches!(i.target, Target::HyperpodCluster { .. }))
-    {
-        match clusters
-            .iter_mut()
-            .find(|(c, _, _)| c.target == item.target && c.resource.region == item.resource.region)
-        {
-            Some((_, per_hour, known)) => {
-                *per_hour += item.resource.price_per_hour_usd.unwrap_or(0.0);
-                *known &= item.resource.price_per_hour_usd.is_some();
-            }
-            None => clusters.push((
-                item,
-                item.resource.price_per_hour_usd.unwrap_or(0.0),
-                item.resource.price_per_hour_usd.is_some(),
-            )),
+    // What was left out for want of its flag, said once per kind.
+    let skipped = |f: &dyn Fn(&Target) -> bool| assessed.others().any(|i| f(&i.target) && !wanted(i));
+    for (left_out, key) in [
+        (skipped(&|t| t.is_endpoint()), "fix.endpoints_skipped"),
+        (
+            skipped(&|t| matches!(t, Target::TransformJob { .. })),
+            "fix.transform_skipped",
+        ),
+        (skipped(&|t| matches!(t, Target::Job { .. })), "fix.jobs_skipped"),
+        (
+            skipped(&|t| matches!(t, Target::HyperpodCluster { .. })),
+            "fix.clusters_skipped",
+        ),
+    ] {
+        if left_out {
+            out.line(&tr(lang, key).yellow().to_string())?;
         }
-    }
-    for (item, per_hour, known) in clusters {
-        let per_hour = if known {
-            crate::catalog::usd(crate::catalog::round(per_hour), lang)
-        } else {
-            "?".to_string()
-        };
-        out.line(
-            &trf(
-                lang,
-                "fix.cluster_manual",
-                &[
-                    ("target", &clean(&label(item))),
-                    ("per_hour", &per_hour),
-                    ("command", &clean(&item.target.cli(&region_of(item)))),
-                ],
-            )
-            .yellow()
-            .to_string(),
-        )?;
-    }
-    if assessed.running.iter().any(|i| i.target.is_endpoint()) && !options.include_endpoints {
-        out.line(&tr(lang, "fix.endpoints_skipped").yellow().to_string())?;
-    }
-    let transform = |i: &Item| matches!(i.target, Target::TransformJob { .. });
-    if assessed.running.iter().any(transform) && !options.include_transform_jobs {
-        out.line(&tr(lang, "fix.transform_skipped").yellow().to_string())?;
     }
     if candidates.is_empty() {
         out.line(tr(lang, "fix.nothing_to_stop"))?;
@@ -184,10 +164,13 @@ pub(super) fn stop_flow(
                 }
             }
             // Deleting a Canvas app logs its user out; stopping a transform job
-            // loses what it has not written, and it may be production work.
+            // loses what it has not written, and it may be production work;
+            // deleting a cluster deletes its instances and what is on them.
             let second = match &item.target {
                 Target::TransformJob { name } => Some(("fix.confirm_transform", name.clone())),
                 Target::StudioApp(app) if item.target.is_canvas() => Some(("fix.confirm_canvas", app.name.clone())),
+                Target::HyperpodCluster { name } => Some(("fix.confirm_cluster", name.clone())),
+                Target::Job { name, .. } => Some(("fix.confirm_job", name.clone())),
                 _ => None,
             };
             if let Some((key, name)) = second {
@@ -226,7 +209,7 @@ pub(super) fn stop_flow(
     for item in chosen {
         let target = &item.target;
         let item_region = region_of(item);
-        let result = session.block_on(fix::stop(&session.in_region(&item_region), target));
+        let result = session.stop(&item_region, target);
         let call = target.api_call();
         let label = label(item);
         let change = Change {
@@ -263,22 +246,18 @@ pub(super) fn stop_flow(
                 .map(|i| i.target.clone())
                 .collect();
             let left = options.wait.saturating_sub(started.elapsed());
-            let got = session.block_on(fix::wait_until_stopped(
-                &session.in_region(region),
-                &here,
-                left,
-                POLL_INTERVAL,
-                |going| {
-                    bar.set_message(trf(lang, "fix.waiting", &[("count", &going)]));
-                },
-            ));
+            let got = session.wait_until_stopped(region, &here, left, POLL_INTERVAL, |going| {
+                bar.set_message(trf(lang, "fix.waiting", &[("count", &going)]));
+            });
             states.extend(here.into_iter().zip(got));
         }
         bar.finish_and_clear();
         out.line(&format!("\n{}", subheading(tr(lang, "fix.new_state"))))?;
         for (target, state) in states {
             let line = match state {
-                Ok(status) if fix::settled(&status) => format!("{} {} → {status}", "✔".green(), clean(&target.label())),
+                Ok(status) if crate::aws::fix::settled(&status) => {
+                    format!("{} {} → {status}", "✔".green(), clean(&target.label()))
+                }
                 Ok(status) => {
                     all_done = false;
                     format!(

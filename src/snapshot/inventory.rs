@@ -1,10 +1,11 @@
-//! What is running and billing, as read for the end-of-session audit, and
-//! what stopping each thing means. Data only: the collector fills it, the
-//! audit prices it, the fixer stops it.
+//! The inventory's vocabulary: the kinds of resource that bill, by the hour
+//! or by the GB-month, what stopping or deleting each one means, and which
+//! regions a sweep reads. Data only: the collector fills the snapshot, the
+//! judges price it, the fixer acts on it.
 
 use serde::{Deserialize, Serialize};
 
-use super::{App, CallError, Endpoint, ErrorKind, Fetched, Identity, NotebookInstance, Space};
+use super::{App, CallError, ErrorKind, Snapshot};
 
 /// The kinds of billable resource the tool reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,80 +21,66 @@ pub enum ResourceKind {
     MlflowTrackingServer,
     TransformJob,
     HyperpodCluster,
-    /// An endpoint whose variants are all serverless: nothing billed while idle.
+    /// An endpoint whose variants are all serverless: nothing billed while
+    /// idle (but its provisioned concurrency, when it has some).
     ServerlessEndpoint,
+    /// An asynchronous endpoint with instances: billed per instance hour.
+    AsyncEndpoint,
+    /// A training job's warm pool: its instances kept after the job ended.
+    WarmPool,
 }
 
-/// What the audit reads.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Running {
-    pub taken_at: String,
-    pub region: Option<String>,
-    pub identity: Fetched<Identity>,
-    pub apps: Fetched<Vec<App>>,
-    pub spaces: Fetched<Vec<Space>>,
-    pub notebook_instances: Fetched<Vec<NotebookInstance>>,
-    pub endpoints: Fetched<Vec<Endpoint>>,
-    pub jobs: Fetched<Vec<RunningJob>>,
-    /// Batch transform jobs in progress (`kind` TransformJob).
-    #[serde(default = "none_read")]
-    pub transform_jobs: Fetched<Vec<RunningJob>>,
-    #[serde(default = "none_read")]
-    pub mlflow_servers: Fetched<Vec<MlflowServer>>,
-    /// HyperPod clusters.
-    #[serde(default = "none_read")]
-    pub clusters: Fetched<Vec<Cluster>>,
-    /// The Studio app or notebook instance the tool runs in.
-    #[serde(default)]
-    pub current: Option<super::studio::Current>,
-}
-
-impl Running {
-    /// A snapshot of this region for the running-resource checks alone
-    /// (apps, notebook instances, endpoints): the lists a sweep does not read
-    /// in other regions are left empty.
-    pub fn to_snapshot(&self) -> super::Snapshot {
-        super::Snapshot {
-            schema: super::SCHEMA,
-            source: super::Source::Aws,
-            taken_at: self.taken_at.clone(),
-            region: self.region.clone(),
-            identity: self.identity.clone(),
-            domains: Ok(Vec::new()),
-            user_profiles: Ok(Vec::new()),
-            spaces: self.spaces.clone(),
-            apps: self.apps.clone(),
-            lifecycle_configs: Ok(Vec::new()),
-            notebook_instances: self.notebook_instances.clone(),
-            endpoints: self.endpoints.clone(),
-            budgets: Ok(Vec::new()),
-            alarms: Ok(Vec::new()),
-            training_jobs: Ok(Vec::new()),
-            local: super::LocalFacts {
-                current: self.current.clone(),
-                ..Default::default()
-            },
-        }
+impl ResourceKind {
+    /// Billed by the hour whether or not anyone uses it: a serverless
+    /// endpoint without provisioned concurrency is the one exception, billed
+    /// per request (it is listed, priced at zero per hour).
+    pub fn by_the_hour(self) -> bool {
+        self != ResourceKind::ServerlessEndpoint
     }
+}
 
-    /// Why a region of a sweep is skipped rather than reported: every list
-    /// of it was refused (a region not enabled for the account answers
-    /// UnrecognizedClientException, a region a policy denies AccessDenied;
-    /// STS may still answer there). An expired session is no region's fault:
-    /// it never skips one. A region where any list was read is reported, its
-    /// failures as errors.
-    pub fn refused(&self) -> Option<&CallError> {
-        let refused = |e: &CallError| e.kind == ErrorKind::AccessDenied && !e.message.starts_with("ExpiredToken");
-        let lists = [
+/// What bills by the GB-month whether anything runs or not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StorageKind {
+    /// A Studio space's EBS volume (its home directory): until the space is deleted.
+    SpaceVolume,
+    /// A notebook instance's ML storage volume: running or stopped, until
+    /// the instance is deleted.
+    NotebookVolume,
+    /// A domain's home EFS file system.
+    DomainEfs,
+    /// An EFS file system a deleted domain left behind (retained by default).
+    OrphanEfs,
+}
+
+impl Snapshot {
+    /// Each inventory list's error (`None` when it was read): what a
+    /// region of a sweep reads.
+    pub fn inventory_reads(&self) -> [Option<&CallError>; 9] {
+        [
             self.apps.as_ref().err(),
             self.spaces.as_ref().err(),
             self.notebook_instances.as_ref().err(),
             self.endpoints.as_ref().err(),
             self.jobs.as_ref().err(),
             self.transform_jobs.as_ref().err(),
+            self.warm_pools.as_ref().err(),
             self.mlflow_servers.as_ref().err(),
             self.clusters.as_ref().err(),
-        ];
+        ]
+    }
+
+    /// Why a region of a sweep is skipped rather than reported: every list
+    /// of it was refused (a region not enabled for the account answers
+    /// UnrecognizedClientException or InvalidClientTokenId, which read as
+    /// rejected credentials; a region a policy denies answers AccessDenied;
+    /// STS may still answer there). An expired session is no region's fault:
+    /// it never skips one. A region where any list was read is reported, its
+    /// failures as errors.
+    pub fn refused(&self) -> Option<&CallError> {
+        let refused = |e: &CallError| matches!(e.kind, ErrorKind::AccessDenied | ErrorKind::CredentialsRejected);
+        let lists = self.inventory_reads();
         if lists.iter().all(|e| e.is_some_and(refused)) {
             return lists[0];
         }
@@ -126,9 +113,9 @@ pub enum RegionSource {
 }
 
 /// A sweep's regions, read or skipped: a region whose lists were all refused
-/// is skipped with why (`Running::refused`), except the configured region,
+/// is skipped with why (`Snapshot::refused`), except the configured region,
 /// whose failures stay errors, as when it is read alone.
-pub fn split_refused<'a>(runs: &'a [Running], configured: Option<&str>) -> (Vec<&'a Running>, Vec<SkippedRegion>) {
+pub fn split_refused<'a>(runs: &'a [Snapshot], configured: Option<&str>) -> (Vec<&'a Snapshot>, Vec<SkippedRegion>) {
     let mut read = Vec::new();
     let mut skipped = Vec::new();
     for run in runs {
@@ -156,13 +143,8 @@ pub struct SkippedRegion {
 pub enum Skip {
     /// Enabled for the account, but SageMaker AI has no endpoint there.
     NoSagemaker,
-    /// Not enabled, or denied: the credentials were refused (`Running::refused`).
+    /// Not enabled, or denied: the credentials were refused (`Snapshot::refused`).
     Refused { error: CallError },
-}
-
-/// A snapshot written before a kind was read holds none of it.
-fn none_read<T>() -> Fetched<Vec<T>> {
-    Ok(Vec::new())
 }
 
 /// A SageMaker MLflow tracking server (ListMlflowTrackingServers, with its
@@ -281,7 +263,9 @@ pub enum Target {
     Endpoint {
         name: String,
     },
-    /// Jobs end by themselves; they are listed, not stopped here.
+    /// StopTrainingJob / StopProcessingJob: the job ends early (a training
+    /// job keeps what it saved to its output; a processing job's unwritten
+    /// output is lost). Only with `--include-jobs`: it may be real work.
     Job {
         job_kind: ResourceKind,
         name: String,
@@ -295,10 +279,15 @@ pub enum Target {
     TransformJob {
         name: String,
     },
-    /// Never deleted by the tool: a HyperPod cluster is listed with its
-    /// delete command, for the learner to run when sure.
+    /// DeleteCluster: every instance of every group goes, with what is on
+    /// their disks. Only with `--include-clusters`, confirmed by name.
     HyperpodCluster {
         name: String,
+    },
+    /// UpdateTrainingJob with `KeepAlivePeriodInSeconds` 0: the warm pool's
+    /// instances are released now instead of at the end of the keep-alive.
+    WarmPool {
+        job: String,
     },
 }
 
@@ -315,10 +304,6 @@ impl Target {
 
     pub fn is_endpoint(&self) -> bool {
         matches!(self, Target::Endpoint { .. })
-    }
-
-    pub fn stoppable(&self) -> bool {
-        !matches!(self, Target::Job { .. } | Target::HyperpodCluster { .. })
     }
 
     /// A Canvas app: deleting it logs its user out of Canvas.
@@ -348,6 +333,9 @@ impl Target {
             Target::HyperpodCluster { name } => {
                 format!("aws sagemaker delete-cluster --cluster-name {name} --region {region}")
             }
+            Target::WarmPool { job } => format!(
+                "aws sagemaker update-training-job --training-job-name {job} --resource-config KeepAlivePeriodInSeconds=0 --region {region}"
+            ),
         }
     }
 
@@ -363,12 +351,19 @@ impl Target {
             }
             Target::NotebookInstance { name } => format!("sagemaker:StopNotebookInstance NotebookInstanceName={name}"),
             Target::Endpoint { name } => format!("sagemaker:DeleteEndpoint EndpointName={name}"),
-            Target::Job { name, .. } => format!("(none: job {name} ends by itself)"),
+            Target::Job {
+                job_kind: ResourceKind::ProcessingJob,
+                name,
+            } => format!("sagemaker:StopProcessingJob ProcessingJobName={name}"),
+            Target::Job { name, .. } => format!("sagemaker:StopTrainingJob TrainingJobName={name}"),
             Target::MlflowTrackingServer { name } => {
                 format!("sagemaker:StopMlflowTrackingServer TrackingServerName={name}")
             }
             Target::TransformJob { name } => format!("sagemaker:StopTransformJob TransformJobName={name}"),
-            Target::HyperpodCluster { name } => format!("(none: HyperPod cluster {name} is deleted by hand)"),
+            Target::HyperpodCluster { name } => format!("sagemaker:DeleteCluster ClusterName={name}"),
+            Target::WarmPool { job } => {
+                format!("sagemaker:UpdateTrainingJob TrainingJobName={job} ResourceConfig.KeepAlivePeriodInSeconds=0")
+            }
         }
     }
 
@@ -389,6 +384,7 @@ impl Target {
             Target::MlflowTrackingServer { name } => format!("MLflow tracking server {name}"),
             Target::TransformJob { name } => format!("transform-job {name}"),
             Target::HyperpodCluster { name } => format!("HyperPod cluster {name}"),
+            Target::WarmPool { job } => format!("warm pool of training-job {job}"),
         }
     }
 }
