@@ -873,7 +873,7 @@ mod tests {
         assert!(csv(&book, ';').lines().nth(1).unwrap().contains(";12,5;;"));
         let md = markdown(&book, Lang::Pt);
         assert!(
-            md.contains(" Gasto no mês |") && md.contains(" $12,50 |") && md.contains(" ? |"),
+            md.contains(" Gasto no mês |") && md.contains(" US$\u{a0}12,50 |") && md.contains(" ? |"),
             "{md}"
         );
         let junit = junit(&book);

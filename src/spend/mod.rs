@@ -292,13 +292,14 @@ impl MonthFigure {
     }
 }
 
-/// An amount in its currency: `$1.25` (the learner's decimal mark) for US
-/// dollars, else `1.25 EUR`.
+/// An amount in its currency, in the learner's notation: US dollars as
+/// every price is written (`$1.25`, `US$ 1,25`), another currency as
+/// `1.25 EUR`.
 pub fn money(amount: f64, currency: &str, lang: Lang) -> String {
     if currency == "USD" {
         catalog::usd_cents(amount, lang)
     } else {
-        format!("{} {currency}", catalog::decimal(&format!("{amount:.2}"), lang))
+        format!("{} {currency}", crate::i18n::number(&format!("{amount:.2}"), lang))
     }
 }
 

@@ -185,7 +185,7 @@ fn the_text_fits_60_and_100_columns_in_both_languages() {
     assert!(en.contains("2026-12-03 09:15 UTC"), "{en}");
     assert!(en.contains("about a day late"), "{en}");
     let pt = text(&spend, Lang::Pt, 100, false);
-    assert!(pt.contains("$10,66"), "{pt}");
+    assert!(pt.contains("US$\u{a0}10,66"), "{pt}");
 }
 
 #[test]
@@ -225,7 +225,7 @@ fn each_failure_says_what_to_do() {
 #[test]
 fn money_is_in_its_currency_and_the_learners_notation() {
     assert_eq!(money(10.664, "USD", Lang::En), "$10.66");
-    assert_eq!(money(10.664, "USD", Lang::Pt), "$10,66");
+    assert_eq!(money(10.664, "USD", Lang::Pt), "US$\u{a0}10,66");
     assert_eq!(money(3.0, "EUR", Lang::Pt), "3,00 EUR");
     assert_eq!(when("2026-12-03T09:15:00Z"), "2026-12-03 09:15 UTC");
 }

@@ -425,7 +425,8 @@ fn on_a_terminal_canvas_and_transform_jobs_are_asked_a_second_time() {
     session.get_process_mut().set_window_size(200, 40).unwrap();
     session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
     let expect = |session: &mut expectrl::Session, text: &str| {
-        if let Err(e) = session.expect(text) {
+        // Prompts are wrapped to the window: the text's words, however broken.
+        if let Err(e) = session.expect(expectrl::Regex(crate::util::loose(text))) {
             panic!("waiting for {text:?}: {e}");
         }
     };

@@ -13,6 +13,7 @@ mod kinds;
 mod live;
 mod network;
 mod regions;
+mod screen;
 mod spend;
 mod studio;
 mod tasks;
