@@ -30,6 +30,21 @@ pub(crate) fn local_time(rfc3339: &str) -> String {
     }
 }
 
+/// An RFC 3339 time as a clock shows it in the learner's zone: `14:05 UTC`
+/// on the same day as `today` (another RFC 3339 time), else with the date
+/// as `local_time` gives it.
+pub(crate) fn local_clock(rfc3339: &str, today: &str) -> String {
+    let zone = jiff::tz::TimeZone::system();
+    let (Ok(t), Ok(d)) = (rfc3339.parse::<jiff::Timestamp>(), today.parse::<jiff::Timestamp>()) else {
+        return local_time(rfc3339);
+    };
+    let (t, d) = (t.to_zoned_datetime(zone.clone()), d.to_zoned_datetime(zone));
+    match t.date() == d.date() {
+        true => t.strftime("%H:%M %Z").to_string(),
+        false => local_time(rfc3339),
+    }
+}
+
 /// Pretty JSON with a final newline, as every command prints it.
 pub(crate) fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string_pretty(value).expect("our types serialise") + "\n"

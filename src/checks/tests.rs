@@ -84,6 +84,8 @@ fn app(name: &str, app_type: &str, status: &str, instance: Option<&str>, created
         status: status.into(),
         instance_type: instance.map(str::to_string),
         created_at: Some(created.into()),
+        image: None,
+        activity: None,
     }
 }
 
@@ -273,6 +275,7 @@ fn endpoint(name: &str, instance: Option<&str>, count: i32) -> Endpoint {
             count,
             serverless: instance.is_none(),
             provisioned_concurrency: None,
+            invocations_24h: None,
         }]),
         asynchronous: false,
         components: vec![],
@@ -600,11 +603,13 @@ fn with_studio(s: &mut Snapshot, domain: StudioSettings, profile: StudioSettings
         defaults: domain,
         home_efs_id: None,
         default_space_gb: None,
+        modified_at: None,
     }]);
     s.user_profiles = Ok(vec![UserProfile {
         domain_id: "d-1".into(),
         name: "ana".into(),
         settings: profile,
+        modified_at: None,
     }]);
 }
 
@@ -1093,6 +1098,8 @@ fn lab(status: &str, created_at: &str) -> App {
         status: status.into(),
         instance_type: Some("ml.t3.medium".into()),
         created_at: Some(created_at.into()),
+        image: None,
+        activity: None,
     }
 }
 
