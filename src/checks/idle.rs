@@ -383,3 +383,303 @@ fn not_working_cause(lang: Lang, app: &App, coverage: &Coverage, support: &Suppo
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::{AppActivity, CallError, ErrorKind};
+
+    const NOW: &str = "2026-12-06T15:00:00Z";
+
+    /// `minutes` before NOW, as RFC 3339.
+    fn ago(minutes: u64) -> String {
+        let t = humantime::parse_rfc3339_weak(NOW).unwrap() - std::time::Duration::from_secs(minutes * 60);
+        humantime::format_rfc3339_seconds(t).to_string()
+    }
+
+    /// An app up `up` minutes, last active `idle` minutes ago (with a
+    /// health check since, so the activity is the user's).
+    fn app(app_type: &str, up: u64, idle: u64) -> App {
+        App {
+            domain_id: "d-1".into(),
+            user_profile: None,
+            space: Some("lab".into()),
+            app_type: app_type.into(),
+            name: "default".into(),
+            status: "InService".into(),
+            instance_type: Some("ml.t3.medium".into()),
+            created_at: Some(ago(up)),
+            image: None,
+            activity: Some(Ok(AppActivity {
+                last_user_activity: Some(ago(idle)),
+                last_health_check: Some(ago(idle.saturating_sub(1))),
+            })),
+        }
+    }
+
+    fn builtin(minutes: i32) -> Coverage {
+        Coverage {
+            how: format!("built-in JupyterLab idle shutdown after {minutes} min"),
+            minutes: Some(minutes),
+            builtin: true,
+            changed_at: None,
+        }
+    }
+
+    fn smd(version: &str) -> AppImage {
+        AppImage {
+            arn: Some("arn:aws:sagemaker:eu-central-1:545423591354:image/sagemaker-distribution-cpu".into()),
+            version_alias: Some(version.into()),
+            version_arn: None,
+        }
+    }
+
+    fn run(app: &App, coverage: Option<&Coverage>, image: Option<&AppImage>) -> Diagnosis {
+        // Both languages fill every placeholder.
+        let pt = diagnose(Lang::Pt, app, coverage, image, NOW);
+        for text in [&pt.summary, &pt.setting, &pt.support, &pt.activity]
+            .into_iter()
+            .chain(&pt.cause)
+            .chain(&pt.fix)
+        {
+            assert!(!text.contains('{'), "{text}");
+        }
+        diagnose(Lang::En, app, coverage, image, NOW)
+    }
+
+    #[test]
+    fn the_image_decides_whether_built_in_idle_shutdown_can_run() {
+        let yes = |v: &str| Support::Yes { version: v.into() };
+        assert_eq!(support("JupyterLab", Some(&smd("2.1.0"))), yes("2.1.0"));
+        assert_eq!(
+            support("CodeEditor", Some(&smd("3"))),
+            yes("3"),
+            "a major version alone"
+        );
+        assert_eq!(
+            support("JupyterLab", Some(&smd("1.9.0"))),
+            Support::OldImage {
+                version: "1.9.0".into()
+            }
+        );
+        let mut unversioned = smd("2.0.0");
+        unversioned.version_alias = None;
+        assert_eq!(support("JupyterLab", Some(&unversioned)), Support::UnknownVersion);
+        let custom = AppImage {
+            arn: Some("arn:aws:sagemaker:eu-central-1:111122223333:image/my-team-image".into()),
+            ..AppImage::default()
+        };
+        assert_eq!(
+            support("JupyterLab", Some(&custom)),
+            Support::Custom {
+                name: "my-team-image".into()
+            }
+        );
+        assert_eq!(support("JupyterLab", None), Support::UnknownImage);
+        assert_eq!(support("KernelGateway", Some(&smd("2.1.0"))), Support::NoBuiltin);
+        assert_eq!(support("Canvas", None), Support::NoBuiltin);
+    }
+
+    #[test]
+    fn idle_past_the_timeout_is_not_working_and_within_the_grace_is_due() {
+        let image = smd("2.1.0");
+        let d = run(&app("JupyterLab", 240, 240), Some(&builtin(60)), Some(&image));
+        assert_eq!(d.verdict, Verdict::NotWorking);
+        assert_eq!(
+            d.summary,
+            "idle 240 min, 180 min past its 60-minute timeout: idle shutdown is not working for this app"
+        );
+        assert_eq!(d.stops_at.as_deref(), Some("2026-12-06T12:00:00Z"));
+        assert!(
+            d.cause
+                .as_deref()
+                .unwrap()
+                .starts_with("an open kernel or terminal session counts as activity")
+        );
+        assert!(d.fix.as_deref().unwrap().contains("Shut Down All"));
+        // A few minutes late is the idle check's rhythm, not a failure.
+        let due = run(
+            &app("JupyterLab", 240, 60 + GRACE_MINUTES),
+            Some(&builtin(60)),
+            Some(&image),
+        );
+        assert_eq!(due.verdict, Verdict::WillStop);
+        assert!(due.summary.contains("past its 60-minute timeout at"), "{}", due.summary);
+        let late = run(
+            &app("JupyterLab", 240, 61 + GRACE_MINUTES),
+            Some(&builtin(60)),
+            Some(&image),
+        );
+        assert_eq!(late.verdict, Verdict::NotWorking);
+    }
+
+    #[test]
+    fn the_likely_cause_follows_the_script_the_image_the_settings_and_the_app_type() {
+        let image = smd("2.1.0");
+        // A lifecycle script: its log stream.
+        let script = Coverage {
+            how: "lifecycle configuration “auto-stop” (auto-stop-idle) on JupyterLab, after 60 min".into(),
+            builtin: false,
+            ..builtin(60)
+        };
+        let d = run(&app("JupyterLab", 300, 300), Some(&script), None);
+        assert!(
+            d.cause
+                .as_deref()
+                .unwrap()
+                .starts_with("lifecycle configuration “auto-stop”")
+        );
+        assert!(
+            d.fix
+                .as_deref()
+                .unwrap()
+                .contains("/aws/sagemaker/studio, stream d-1/lab/JupyterLab/default/LifecycleConfigOnStart"),
+            "{:?}",
+            d.fix
+        );
+        // A custom image, an image of unknown version.
+        let custom = AppImage {
+            arn: Some("arn:aws:sagemaker:eu-central-1:111122223333:image/team".into()),
+            ..AppImage::default()
+        };
+        let d = run(&app("JupyterLab", 300, 300), Some(&builtin(60)), Some(&custom));
+        assert!(
+            d.cause.as_deref().unwrap().contains("the image team may lack"),
+            "{:?}",
+            d.cause
+        );
+        let d = run(&app("JupyterLab", 300, 300), Some(&builtin(60)), None);
+        assert!(
+            d.cause.as_deref().unwrap().contains("version is not stated"),
+            "{:?}",
+            d.cause
+        );
+        // The setting changed after the app started.
+        let changed = Coverage {
+            changed_at: Some(ago(100)),
+            ..builtin(60)
+        };
+        let d = run(&app("JupyterLab", 300, 300), Some(&changed), Some(&image));
+        assert!(
+            d.cause.as_deref().unwrap().starts_with("the setting changed at"),
+            "{:?}",
+            d.cause
+        );
+        assert!(d.fix.as_deref().unwrap().starts_with("restart the app"));
+        let before = Coverage {
+            changed_at: Some(ago(400)),
+            ..builtin(60)
+        };
+        let d = run(&app("JupyterLab", 300, 300), Some(&before), Some(&image));
+        assert!(d.cause.as_deref().unwrap().contains("open kernel"), "{:?}", d.cause);
+        // Code Editor counts other things as activity.
+        let d = run(&app("CodeEditor", 300, 300), Some(&before), Some(&image));
+        assert!(
+            d.cause.as_deref().unwrap().contains("background process"),
+            "{:?}",
+            d.cause
+        );
+    }
+
+    #[test]
+    fn recent_activity_on_an_app_older_than_its_timeout_keeps_it_alive() {
+        let image = smd("2.1.0");
+        let d = run(&app("JupyterLab", 180, 5), Some(&builtin(60)), Some(&image));
+        assert_eq!(d.verdict, Verdict::KeptAlive);
+        assert!(
+            d.summary.starts_with(
+                "active 5 min ago: an open kernel, terminal or running cell keeps it alive — close them (left idle, it stops at"
+            ),
+            "{}",
+            d.summary
+        );
+        assert!(!d.summary.contains("health check"));
+        // When the activity time is the health check's, it may not be the user.
+        let mut checked = app("JupyterLab", 180, 5);
+        checked.activity = Some(Ok(AppActivity {
+            last_user_activity: Some(ago(5)),
+            last_health_check: Some(ago(5)),
+        }));
+        let d = run(&checked, Some(&builtin(60)), Some(&image));
+        assert_eq!(d.verdict, Verdict::KeptAlive);
+        assert!(d.summary.ends_with("so it may not be you)"), "{}", d.summary);
+        assert!(
+            d.activity.starts_with("last activity or health check at"),
+            "{}",
+            d.activity
+        );
+    }
+
+    #[test]
+    fn a_young_app_will_stop_at_its_last_activity_plus_the_timeout() {
+        let d = run(&app("JupyterLab", 20, 10), Some(&builtin(60)), Some(&smd("2.1.0")));
+        assert_eq!(d.verdict, Verdict::WillStop);
+        assert_eq!(d.stops_at.as_deref(), Some("2026-12-06T15:50:00Z"));
+        assert!(
+            d.summary.starts_with("will stop at ") && d.summary.ends_with(" if left idle"),
+            "{}",
+            d.summary
+        );
+    }
+
+    #[test]
+    fn nothing_covering_it_an_app_type_without_it_or_an_old_image_is_not_covered() {
+        let d = run(&app("JupyterLab", 300, 300), None, Some(&smd("2.1.0")));
+        assert_eq!(d.verdict, Verdict::NotCovered);
+        assert_eq!(
+            d.summary,
+            "not covered: no idle shutdown setting and no lifecycle script applies to it"
+        );
+        assert!(
+            d.fix
+                .as_deref()
+                .unwrap()
+                .contains("sm-course module5 fix idle-shutdown")
+        );
+        let d = run(&app("KernelGateway", 300, 300), None, None);
+        assert_eq!(
+            d.summary,
+            "not covered: KernelGateway has no built-in idle shutdown and no known lifecycle script stops it"
+        );
+        assert!(d.fix.as_deref().unwrap().contains("lifecycle configuration"));
+        let d = run(&app("Canvas", 300, 300), None, None);
+        assert!(d.fix.as_deref().unwrap().contains("log out of Canvas"));
+        // Built-in idle shutdown set, but the image cannot run it: even a
+        // recently used app is not covered.
+        let d = run(&app("JupyterLab", 30, 5), Some(&builtin(60)), Some(&smd("1.9.0")));
+        assert_eq!(d.verdict, Verdict::NotCovered);
+        assert!(
+            d.summary.contains("SageMaker Distribution 1.9.0, is too old"),
+            "{}",
+            d.summary
+        );
+    }
+
+    #[test]
+    fn an_unknown_activity_or_timeout_gives_no_verdict_on_time() {
+        let mut denied = app("JupyterLab", 300, 300);
+        denied.activity = Some(Err(CallError {
+            operation: "sagemaker:DescribeApp".into(),
+            kind: ErrorKind::AccessDenied,
+            message: "AccessDeniedException: no".into(),
+        }));
+        let d = run(&denied, Some(&builtin(60)), Some(&smd("2.1.0")));
+        assert_eq!(d.verdict, Verdict::Unknown);
+        assert!(d.summary.contains("sagemaker:DescribeApp"), "{}", d.summary);
+        assert_eq!(d.stops_at, None);
+        let untimed = Coverage {
+            minutes: None,
+            ..builtin(60)
+        };
+        let d = run(&app("JupyterLab", 300, 300), Some(&untimed), Some(&smd("2.1.0")));
+        assert_eq!(d.verdict, Verdict::Unknown);
+        assert!(
+            d.summary
+                .ends_with("its timeout is not stated, so when it stops cannot be said")
+        );
+        let mut unread = app("JupyterLab", 300, 300);
+        unread.activity = None;
+        let d = run(&unread, Some(&builtin(60)), Some(&smd("2.1.0")));
+        assert_eq!(d.verdict, Verdict::Unknown);
+    }
+}
