@@ -765,19 +765,19 @@ async fn endpoints_with_traffic(
     Ok(list)
 }
 
+/// Requests counted per (endpoint name, variant name).
+type Requests = BTreeMap<(String, String), u64>;
+
 /// `AWS/SageMaker` `Invocations` summed over the last 24 hours for each
 /// (endpoint, variant), in hourly sums: the queries batched up to the
 /// API's limit per request, the requests made `FAN_OUT` at a time. No data
 /// point means no request (SageMaker publishes the metric when there are).
-async fn invocations(
-    cw: &aws_sdk_cloudwatch::Client,
-    wanted: &[(String, String)],
-) -> Fetched<BTreeMap<(String, String), u64>> {
+async fn invocations(cw: &aws_sdk_cloudwatch::Client, wanted: &[(String, String)]) -> Fetched<Requests> {
     use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat};
     let end = SystemTime::now();
     let start = end.checked_sub(TRAFFIC_WINDOW).unwrap_or(SystemTime::UNIX_EPOCH);
     let batches: Vec<&[(String, String)]> = wanted.chunks(QUERIES_PER_REQUEST).collect();
-    let answers: Vec<Fetched<Vec<((String, String), u64)>>> = describe_each(batches, |batch| async move {
+    let answers: Vec<Fetched<Requests>> = describe_each(batches, |batch| async move {
         let queries = batch
             .iter()
             .enumerate()
@@ -820,7 +820,7 @@ async fn invocations(
             .collect())
     })
     .await;
-    let mut counts = BTreeMap::new();
+    let mut counts = Requests::new();
     for answer in answers {
         counts.extend(answer?);
     }

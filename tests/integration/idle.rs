@@ -30,6 +30,22 @@ struct AppSeed<'a> {
     smd: Option<&'a str>,
 }
 
+impl AppSeed<'static> {
+    /// The JupyterLab app of the space `lab` on SageMaker Distribution 2.1.0,
+    /// up `created` seconds and last active `activity` seconds ago.
+    fn lab(created: u64, activity: u64) -> AppSeed<'static> {
+        AppSeed {
+            owner: "space:lab",
+            app_type: sm::AppType::JupyterLab,
+            name: "default",
+            created,
+            activity,
+            health_check: None,
+            smd: Some("2.1.0"),
+        }
+    }
+}
+
 fn app(seed: &Seed, domain: &str, a: AppSeed<'_>) {
     let tag = |k: &str, v: u64| sm::Tag::builder().key(k).value(v.to_string()).build();
     let mut spec = sm::ResourceSpec::builder().instance_type(sm::AppInstanceType::MlT3Medium);
@@ -101,19 +117,7 @@ fn an_app_idle_past_its_timeout_fails_idle_shutdown_with_the_verdict_cause_and_f
     let (seed, domain) = course(&emulator);
     // Four hours up, four hours without activity: the field's case of
     // idle shutdown "passing" while an app bills all afternoon.
-    app(
-        &seed,
-        &domain,
-        AppSeed {
-            owner: "space:lab",
-            app_type: sm::AppType::JupyterLab,
-            name: "default",
-            created: 4 * 3600,
-            activity: 4 * 3600,
-            health_check: None,
-            smd: Some("2.1.0"),
-        },
-    );
+    app(&seed, &domain, AppSeed::lab(4 * 3600, 4 * 3600));
     let output = run(&emulator, &["module5", "check", "--format", "json"]);
     expect_code(&output, 1);
     let report = json(&output);
@@ -173,15 +177,10 @@ fn an_app_active_five_minutes_ago_is_kept_alive_by_activity() {
     app(
         &seed,
         &domain,
+        // A health check after the activity: the activity is the user's.
         AppSeed {
-            owner: "space:lab",
-            app_type: sm::AppType::JupyterLab,
-            name: "default",
-            created: 3 * 3600,
-            activity: 300,
-            // A health check after the activity: the activity is the user's.
             health_check: Some(60),
-            smd: Some("2.1.0"),
+            ..AppSeed::lab(3 * 3600, 300)
         },
     );
     let report = json(&run(
@@ -217,19 +216,7 @@ fn an_app_active_five_minutes_ago_is_kept_alive_by_activity() {
 fn a_recent_app_will_stop_at_its_time_and_an_uncovered_one_is_said_not_covered() {
     let emulator = Emulator::start();
     let (seed, domain) = course(&emulator);
-    app(
-        &seed,
-        &domain,
-        AppSeed {
-            owner: "space:lab",
-            app_type: sm::AppType::JupyterLab,
-            name: "default",
-            created: 20 * 60,
-            activity: 10 * 60,
-            health_check: None,
-            smd: Some("2.1.0"),
-        },
-    );
+    app(&seed, &domain, AppSeed::lab(20 * 60, 10 * 60));
     // Studio Classic's kernel apps have no built-in idle shutdown.
     app(
         &seed,
@@ -280,13 +267,8 @@ fn a_recent_app_will_stop_at_its_time_and_an_uncovered_one_is_said_not_covered()
         &seed,
         &domain,
         AppSeed {
-            owner: "space:lab",
-            app_type: sm::AppType::JupyterLab,
-            name: "default",
-            created: 3600,
-            activity: 3600,
-            health_check: None,
             smd: Some("1.9.0"),
+            ..AppSeed::lab(3600, 3600)
         },
     );
     let report = json(&run(
@@ -443,19 +425,7 @@ fn get_metric_data_denied_is_an_error_for_the_requests_and_nothing_else() {
 fn troubleshoot_idle_shutdown_walks_through_each_app_and_needs_the_account() {
     let emulator = Emulator::start();
     let (seed, domain) = course(&emulator);
-    app(
-        &seed,
-        &domain,
-        AppSeed {
-            owner: "space:lab",
-            app_type: sm::AppType::JupyterLab,
-            name: "default",
-            created: 4 * 3600,
-            activity: 4 * 3600,
-            health_check: None,
-            smd: Some("2.1.0"),
-        },
-    );
+    app(&seed, &domain, AppSeed::lab(4 * 3600, 4 * 3600));
     seed.notebook("nb", "ml.t3.medium", 600);
     let output = run(&emulator, &["module5", "troubleshoot", "idle-shutdown"]);
     expect_code(&output, 0);
