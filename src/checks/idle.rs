@@ -216,7 +216,10 @@ pub fn diagnose(lang: Lang, app: &App, coverage: Option<&Coverage>, image: Optio
             } else {
                 "idle.activity_at"
             },
-            &[("time", &crate::util::local_clock(at, now)), ("minutes", &minutes)],
+            &[
+                ("time", &crate::util::local_clock(at, now, lang)),
+                ("minutes", &minutes),
+            ],
         ),
         _ => tr(lang, "idle.activity_none").to_string(),
     };
@@ -267,7 +270,7 @@ pub fn diagnose(lang: Lang, app: &App, coverage: Option<&Coverage>, image: Optio
     let stop_time = d
         .stops_at
         .as_deref()
-        .map(|t| crate::util::local_clock(t, now))
+        .map(|t| crate::util::local_clock(t, now, lang))
         .unwrap_or_default();
     if idle > timeout + GRACE_MINUTES {
         d.verdict = Verdict::NotWorking;
@@ -363,7 +366,7 @@ fn not_working_cause(lang: Lang, app: &App, coverage: &Coverage, support: &Suppo
         .zip(app.created_at.as_deref())
         .filter(|(changed, created)| seconds_between(Some(created), changed).is_some_and(|s| s > 0));
     if let Some((changed, created)) = changed_after {
-        let time = |t: &str| crate::util::local_time(t);
+        let time = |t: &str| crate::util::local_time(t, &jiff::tz::TimeZone::system(), lang);
         return (
             say(
                 "idle.cause_changed",

@@ -248,7 +248,10 @@ fn idle_shutdown(args: &TroubleshootArgs, ctx: &Context) -> Result<String> {
         &[
             ("account", &account),
             ("region", &region),
-            ("time", &crate::util::local_time(&snapshot.taken_at)),
+            (
+                "time",
+                &crate::util::local_time(&snapshot.taken_at, &jiff::tz::TimeZone::system(), lang),
+            ),
         ],
     )));
     let settings = judge.judge(&snapshot, Some(&["idle-shutdown".to_string()]));

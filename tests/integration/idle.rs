@@ -101,13 +101,13 @@ fn resource<'a>(check: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no resource {name} in {check}"))
 }
 
-/// An RFC 3339 time as the text shows it in UTC: `HH:MM UTC` today, else
+/// An RFC 3339 time as the text shows it in UTC: `HH:MM (UTC)` today, else
 /// with the date.
 fn clock(rfc3339: &str) -> String {
     let today = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
     match rfc3339[..10] == today[..10] {
-        true => format!("{} UTC", &rfc3339[11..16]),
-        false => format!("{} {} UTC", &rfc3339[..10], &rfc3339[11..16]),
+        true => format!("{} (UTC)", &rfc3339[11..16]),
+        false => format!("{} {} (UTC)", &rfc3339[..10], &rfc3339[11..16]),
     }
 }
 
