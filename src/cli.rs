@@ -90,6 +90,8 @@ pub enum Module5Command {
     Audit(AuditArgs),
     /// End the course with nothing billing: stop compute, delete storage, delete the domain, in AWS's order
     Teardown(TeardownArgs),
+    /// What SageMaker really cost (AWS Cost Explorer: per day and by usage type) beside the estimate
+    Spend(SpendArgs),
     /// Fix what the checks found, safely (dry run available, asks first)
     Fix {
         #[command(subcommand)]
@@ -108,7 +110,7 @@ pub enum Module5Command {
     },
     /// CPU, memory, disk and GPU use here, with the module's diagnosis; or `-- CMD` to measure a command
     Monitor(MonitorArgs),
-    /// Guided diagnosis of the module's problems (capacity, quota, slow notebook, kernel died)
+    /// Guided diagnosis of the module's problems (capacity, quota, slow notebook, kernel died, idle shutdown)
     Troubleshoot(TroubleshootArgs),
     /// Export your progress (checklist, quiz scores, last live check) as JSON for your instructor
     Report(ReportArgs),
@@ -249,6 +251,9 @@ pub struct TroubleshootArgs {
     /// The instance that could not start (insufficient-capacity, quota-exceeded)
     #[arg(long)]
     pub instance: Option<String>,
+    /// The account and region idle-shutdown reads
+    #[command(flatten)]
+    pub aws: AwsFlags,
 }
 
 #[derive(Debug, Args)]
@@ -341,6 +346,9 @@ pub struct AuditArgs {
     /// With --stop: how long to wait for everything to stop, in seconds
     #[arg(long, default_value_t = 600, value_name = "SECONDS", allow_negative_numbers = true, value_parser = number::<u64>(0.0, None))]
     pub wait: u64,
+    /// Add the month-to-date SageMaker spend from Cost Explorer (US$0.01 a request, answers kept an hour)
+    #[arg(long)]
+    pub spend: bool,
     #[command(flatten)]
     pub sweep: RegionFlags,
     #[command(flatten)]
@@ -380,6 +388,25 @@ pub struct TeardownArgs {
     pub wait: u64,
     #[command(flatten)]
     pub sweep: RegionFlags,
+    #[command(flatten)]
+    pub aws: AwsFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct SpendArgs {
+    /// How many days, up to today, to show day by day
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = crate::spend::DEFAULT_DAYS,
+        value_parser = clap::value_parser!(u32).range(1..=365)
+    )]
+    pub days: u32,
+    /// Ask Cost Explorer again, even with an answer from the last hour (US$0.01 a request)
+    #[arg(long)]
+    pub refresh: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     #[command(flatten)]
     pub aws: AwsFlags,
 }
@@ -471,6 +498,9 @@ pub struct VerifyArgs {
     /// MFA code for your own profile (AWS_PROFILE) when it has mfa_serial
     #[arg(long, value_name = "CODE")]
     pub mfa_code: Option<String>,
+    /// Add each student's month-to-date SageMaker spend from Cost Explorer (US$0.01 a student, billed to their account)
+    #[arg(long)]
+    pub spend: bool,
 }
 
 #[derive(Debug, Args)]
@@ -523,6 +553,8 @@ pub enum Problem {
     QuotaExceeded,
     SlowNotebook,
     KernelDied,
+    /// Idle shutdown did not stop a Studio app: each running app's setting, image, last activity and verdict (reads the account).
+    IdleShutdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

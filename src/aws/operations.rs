@@ -15,6 +15,9 @@ pub struct Operation {
     /// own (AssumeRole with MFA): granted where that role is set up, so not
     /// part of the checks' policy.
     pub identity: bool,
+    /// Read-only but not needed by the checks, and billed per request:
+    /// granted in a statement of its own that can be left out (`spend`).
+    pub optional: bool,
 }
 
 macro_rules! operations {
@@ -29,6 +32,7 @@ macro_rules! operations {
             mutating: operations!(@m $($flag)?),
             teardown: operations!(@t $($flag)?),
             identity: operations!(@i $($flag)?),
+            optional: operations!(@o $($flag)?),
         }),*];
     };
     (@m) => { false };
@@ -40,6 +44,9 @@ macro_rules! operations {
     (@i) => { false };
     (@i identity) => { true };
     (@i $other:ident) => { false };
+    (@o) => { false };
+    (@o optional) => { true };
+    (@o $other:ident) => { false };
 }
 
 operations! {
@@ -62,6 +69,7 @@ operations! {
     DESCRIBE_TRAINING_JOB = "sagemaker:DescribeTrainingJob";
     DESCRIBE_BUDGETS = "budgets:ViewBudget";
     DESCRIBE_ALARMS = "cloudwatch:DescribeAlarms";
+    GET_METRIC_DATA = "cloudwatch:GetMetricData";
     GET_PRODUCTS = "pricing:GetProducts";
     LIST_REGIONS = "account:ListRegions";
     LIST_PROCESSING_JOBS = "sagemaker:ListProcessingJobs";
@@ -97,6 +105,7 @@ operations! {
     DESCRIBE_MOUNT_TARGETS = "elasticfilesystem:DescribeMountTargets", teardown;
     DELETE_MOUNT_TARGET = "elasticfilesystem:DeleteMountTarget", teardown;
     DELETE_FILE_SYSTEM = "elasticfilesystem:DeleteFileSystem", teardown;
+    GET_COST_AND_USAGE = "ce:GetCostAndUsage", optional;
 }
 
 /// The resources the teardown's actions may act on, by the resource types the
@@ -117,11 +126,7 @@ pub const TEARDOWN_RESOURCES: &[&str] = &[
 ];
 
 fn actions(keep: impl Fn(&Operation) -> bool) -> Vec<&'static str> {
-    let mut actions: Vec<&str> = ALL
-        .iter()
-        .filter(|o| !o.identity && keep(o))
-        .map(|o| o.action)
-        .collect();
+    let mut actions: Vec<&str> = ALL.iter().filter(|o| keep(o)).map(|o| o.action).collect();
     actions.sort_unstable();
     actions.dedup();
     actions
@@ -129,7 +134,7 @@ fn actions(keep: impl Fn(&Operation) -> bool) -> Vec<&'static str> {
 
 /// The IAM actions of the checks and the audit, sorted.
 pub fn read_only() -> Vec<&'static str> {
-    actions(|o| !o.mutating && !o.teardown)
+    actions(|o| !o.mutating && !o.identity && !o.optional && !o.teardown)
 }
 
 /// The IAM actions only the fixes need, sorted.
@@ -142,10 +147,21 @@ pub fn teardown() -> Vec<&'static str> {
     actions(|o| o.teardown)
 }
 
+/// Read-only actions only some commands use, each billed per request
+/// (`ce:GetCostAndUsage`, for `spend`, `audit --spend` and `instructor
+/// verify --spend`), sorted.
+pub fn optional() -> Vec<&'static str> {
+    actions(|o| o.optional)
+}
+
+/// The Sid of the optional statement, named in `iam-policy`'s explanation.
+pub const OPTIONAL_SID: &str = "SmCourseOptionalCostExplorer";
+
 /// The least-privilege policy for the checks; with `with_fixes`, the actions
 /// fixes add (stopping compute is the teardown's first level too); with
 /// `with_teardown`, both, and the teardown's deletions in a statement of
-/// their own, limited to the resource types they act on.
+/// their own, limited to the resource types they act on; last, the
+/// optional statement, which can be deleted whole.
 pub fn policy_json(with_fixes: bool, with_teardown: bool) -> String {
     let mut statements = vec![serde_json::json!({
         "Sid": "SmCourseReadOnlyChecks",
@@ -169,6 +185,12 @@ pub fn policy_json(with_fixes: bool, with_teardown: bool) -> String {
             "Resource": TEARDOWN_RESOURCES
         }));
     }
+    statements.push(serde_json::json!({
+        "Sid": OPTIONAL_SID,
+        "Effect": "Allow",
+        "Action": optional(),
+        "Resource": "*"
+    }));
     crate::util::json_pretty(&serde_json::json!({ "Version": "2012-10-17", "Statement": statements }))
 }
 
@@ -188,8 +210,14 @@ mod tests {
     #[test]
     fn the_read_only_policy_holds_only_list_describe_view_and_get_actions() {
         let policy: serde_json::Value = serde_json::from_str(&policy_json(false, false)).unwrap();
-        assert_eq!(policy["Statement"].as_array().unwrap().len(), 1);
-        for action in actions(&policy, 0) {
+        assert_eq!(policy["Statement"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            actions(&policy, 1),
+            ["ce:GetCostAndUsage"],
+            "the optional statement, last"
+        );
+        assert_eq!(policy["Statement"][1]["Sid"], OPTIONAL_SID);
+        for action in actions(&policy, 0).into_iter().chain(actions(&policy, 1)) {
             let verb = action.split(':').nth(1).unwrap();
             assert!(
                 ["List", "Describe", "View", "Get"].iter().any(|p| verb.starts_with(p)),
@@ -201,7 +229,11 @@ mod tests {
     #[test]
     fn the_fixes_add_exactly_the_mutating_actions() {
         let policy: serde_json::Value = serde_json::from_str(&policy_json(true, false)).unwrap();
-        assert_eq!(policy["Statement"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            policy["Statement"].as_array().unwrap().len(),
+            3,
+            "with the optional one, last"
+        );
         assert_eq!(
             actions(&policy, 1),
             [
@@ -227,10 +259,11 @@ mod tests {
         let statements = policy["Statement"].as_array().unwrap();
         assert_eq!(
             statements.len(),
-            3,
-            "read-only, the fixes (stopping compute), the teardown"
+            4,
+            "read-only, the fixes (stopping compute), the teardown, the optional one"
         );
         assert_eq!(statements[2]["Sid"], "SmCourseTeardown");
+        assert_eq!(statements[3]["Sid"], OPTIONAL_SID, "the optional statement stays last");
         assert_eq!(
             actions(&policy, 2),
             [

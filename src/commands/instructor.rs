@@ -1,12 +1,14 @@
 //! Instructor mode: `verify` a class from a roster, `collect` learners'
 //! reports, print the audit `role-template`.
 
+use crate::catalog::usd_cents;
 use crate::checks;
 use crate::cli::{AwsFlags, CollectArgs, GradebookFormat, RoleTemplateArgs, VerifyArgs};
 use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
 use crate::instructor::{self, Gradebook, gradebook, roster};
+use crate::spend;
 use crate::ui::Output;
 use crate::util::write_atomic;
 
@@ -27,6 +29,25 @@ pub fn verify(args: &VerifyArgs, ctx: &Context, out: &mut Output) -> Result<Exit
     });
     // Prices are public: the instructor's cache serves every student's region.
     let prices = ctx.prices(crate::aws::regions::SAGEMAKER_REGIONS)?;
+    let spend = args.spend.then(|| {
+        // What one run costs, said before it is spent (each request is
+        // billed to the student's own account; a cached answer is free).
+        eprintln!(
+            "{}",
+            trf(
+                lang,
+                "instructor.spend_cost",
+                &[
+                    ("students", &students.len()),
+                    ("usd", &usd_cents(students.len() as f64 * spend::USD_PER_REQUEST, lang)),
+                ]
+            )
+        );
+        instructor::SpendOptions {
+            home: ctx.home.as_deref(),
+            window: spend::Window::today(spend::DEFAULT_DAYS),
+        }
+    });
     let options = instructor::VerifyOptions {
         only,
         expect_region: &args.expect_region,
@@ -34,6 +55,7 @@ pub fn verify(args: &VerifyArgs, ctx: &Context, out: &mut Output) -> Result<Exit
         progress: ctx.spinner,
         instructor: &account,
         prices: &prices,
+        spend,
     };
     let book = instructor::verify(&students, course, lang, &options)?;
     let delimiter = args.csv_delimiter.unwrap_or_else(|| gradebook::default_delimiter(lang));

@@ -112,11 +112,22 @@ fn roff(text: &str) -> String {
     text.replace('\\', "\\e").replace('-', "\\-").replace('"', "\\(dq")
 }
 
-/// The least-privilege policy, generated from the one list of operations.
-pub fn iam_policy(args: &IamPolicyArgs, _ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
-    out.emit(&crate::aws::operations::policy_json(
-        args.with_fixes,
-        args.with_teardown,
-    ))?;
+/// The least-privilege policy, generated from the one list of operations;
+/// why its last statement is optional goes to stderr, so stdout stays a
+/// policy document.
+pub fn iam_policy(args: &IamPolicyArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    use crate::aws::operations;
+    out.emit(&operations::policy_json(args.with_fixes, args.with_teardown))?;
+    eprintln!(
+        "{}",
+        crate::i18n::trf(
+            ctx.lang,
+            "iam.optional_note",
+            &[
+                ("sid", &operations::OPTIONAL_SID),
+                ("actions", &operations::optional().join(", "))
+            ]
+        )
+    );
     Ok(ExitStatus::Success)
 }

@@ -16,6 +16,7 @@ use crate::course::Course;
 use crate::error::Result;
 use crate::i18n::{Lang, tr, trf};
 use crate::snapshot::Snapshot;
+use crate::spend::MonthFigure;
 pub use gradebook::{AccountItems, Gradebook, ProgressSummary, Score, StudentResult, StudentStatus};
 use roster::Student;
 
@@ -65,11 +66,16 @@ async fn verify_one(
     class: &Class,
     student: &Student,
     course: &Course,
-    prices: &PriceBook,
     lang: Lang,
-    only: Option<&[String]>,
-    expect_region: &str,
+    options: &VerifyOptions<'_>,
 ) -> StudentResult {
+    let VerifyOptions {
+        only,
+        expect_region,
+        prices,
+        spend,
+        ..
+    } = *options;
     let read = class
         .read(&student.access, student.region.as_deref(), STUDENT_CREDENTIALS_TIMEOUT)
         .await;
@@ -88,6 +94,7 @@ async fn verify_one(
         progress: None,
         on_account: None,
         still_billing: None,
+        spend: None,
     };
     let mut snapshot = match read.snapshot {
         Ok(snapshot) => snapshot,
@@ -132,6 +139,24 @@ async fn verify_one(
             .collect(),
         total: verified.items.len(),
     };
+    // `--spend`: the month so far, one Cost Explorer request on the
+    // student's account unless an answer from the last hour is cached.
+    let spend = match (spend, &account) {
+        (Some(options), Some(account)) => {
+            use crate::spend::cache;
+            let (query, now) = (options.window.query(), std::time::SystemTime::now());
+            let answer = match cache::lookup(options.home, account, &query, now) {
+                Some(cached) => Ok(cached),
+                None => read
+                    .account
+                    .costs(&query)
+                    .await
+                    .map(|costs| cache::store(options.home, account, &query, costs, now)),
+            };
+            Some(MonthFigure::new(&options.window, &answer, lang))
+        }
+        _ => None,
+    };
     StudentResult {
         name: student.name.clone(),
         account,
@@ -143,6 +168,7 @@ async fn verify_one(
         progress: None,
         on_account: Some(on_account),
         still_billing: Some(still_billing),
+        spend,
     }
 }
 
@@ -159,18 +185,26 @@ pub struct VerifyOptions<'a> {
     /// The course's figures plus the instructor's cached Price List prices,
     /// each student's resources priced in their own region.
     pub prices: &'a PriceBook,
+    /// `--spend`: each student's month so far from Cost Explorer.
+    pub spend: Option<SpendOptions<'a>>,
+}
+
+/// Where Cost Explorer answers are cached, and the period asked (`spend`'s
+/// default, so a student's own `spend` answer serves too).
+#[derive(Clone, Copy)]
+pub struct SpendOptions<'a> {
+    pub home: Option<&'a std::path::Path>,
+    pub window: crate::spend::Window,
 }
 
 /// Verifies every student, `concurrency` at a time, in roster order. One
 /// student's problem is that student's error row; the others go on.
 pub fn verify(students: &[Student], course: &Course, lang: Lang, options: &VerifyOptions<'_>) -> Result<Gradebook> {
     let VerifyOptions {
-        only,
-        expect_region,
         concurrency,
         progress,
         instructor,
-        prices,
+        ..
     } = *options;
     let runtime = crate::aws::runtime(lang)?;
     let bar = crate::ui::bar(progress, students.len() as u64, tr(lang, "instructor.progress"));
@@ -181,7 +215,7 @@ pub fn verify(students: &[Student], course: &Course, lang: Lang, options: &Verif
                 let bar = bar.clone();
                 let class = &class;
                 async move {
-                    let result = verify_one(class, student, course, prices, lang, only, expect_region).await;
+                    let result = verify_one(class, student, course, lang, options).await;
                     bar.inc(1);
                     result
                 }
@@ -327,6 +361,7 @@ fn read_reports(
                 }),
                 on_account: None,
                 still_billing: None,
+                spend: None,
             }
         })
         .collect()
@@ -347,5 +382,6 @@ fn unreadable(name: String, error: String) -> StudentResult {
         progress: None,
         on_account: None,
         still_billing: None,
+        spend: None,
     }
 }

@@ -4,9 +4,10 @@
 /// A role students deploy so the instructor can run the checks: CloudFormation,
 /// trusting the instructor's account, with the read-only actions of the checks.
 pub fn role_template(instructor_account: Option<&str>, role_name: &str) -> String {
-    let actions = crate::aws::operations::read_only();
+    use crate::aws::operations;
     let account = instructor_account.map_or_else(|| "!Ref InstructorAccountId".to_string(), |a| format!("'{a}'"));
-    let actions: String = actions.iter().map(|a| format!("                  - {a}\n")).collect();
+    let read_only = policy("sm-course-read-only", &operations::read_only());
+    let optional = policy("sm-course-optional-spend", &operations::optional());
     format!(
         "AWSTemplateFormatVersion: '2010-09-09'
 Description: Read-only role that lets the course instructor run sm-course checks on this account.
@@ -33,19 +34,30 @@ Resources:
               StringEquals:
                 sts:ExternalId: !Ref ExternalId
       Policies:
-        - PolicyName: sm-course-read-only
+{read_only}        # Optional: the real bill for `instructor verify --spend`. Each
+        # Cost Explorer request is billed to this account (US$0.01); delete
+        # this policy to keep the instructor from reading it.
+{optional}Outputs:
+  RoleArn:
+    Value: !GetAtt CourseAuditRole.Arn
+    Description: Put this in the roster as role_arn.
+# Instructor account: {account}
+"
+    )
+}
+
+/// One inline policy of the role: `actions` allowed on every resource.
+fn policy(name: &str, actions: &[&str]) -> String {
+    let actions: String = actions.iter().map(|a| format!("                  - {a}\n")).collect();
+    format!(
+        "        - PolicyName: {name}
           PolicyDocument:
             Version: '2012-10-17'
             Statement:
               - Effect: Allow
                 Resource: '*'
                 Action:
-{actions}Outputs:
-  RoleArn:
-    Value: !GetAtt CourseAuditRole.Arn
-    Description: Put this in the roster as role_arn.
-# Instructor account: {account}
-"
+{actions}"
     )
 }
 
@@ -60,5 +72,15 @@ mod tests {
         assert!(template.contains("- sagemaker:ListApps"));
         assert!(!template.contains("sagemaker:DeleteApp"));
         assert!(template.contains("RoleName: CourseAudit"));
+        // The spend read in a policy of its own, with why.
+        let optional = template.split("sm-course-optional-spend").nth(1).unwrap();
+        assert!(optional.contains("- ce:GetCostAndUsage"), "{template}");
+        assert!(
+            !template
+                .split("sm-course-optional-spend")
+                .next()
+                .unwrap()
+                .contains("ce:Get")
+        );
     }
 }

@@ -6,6 +6,7 @@
 mod engine;
 mod fix;
 mod interrupt;
+mod spend;
 mod stop;
 mod teardown;
 
@@ -25,6 +26,7 @@ use crate::snapshot::{CallError, Source};
 use crate::ui::{Output, Prompter, clean};
 
 pub use fix::{fix_budget, fix_budget_with, fix_idle, fix_idle_with};
+pub use spend::spend;
 pub use teardown::{teardown, teardown_with};
 
 /// `check`: collect (or load the sandbox), judge, report.
@@ -119,14 +121,25 @@ pub fn audit_with(
     // Each region's cached prices (no network), for its own resources.
     let prices = ctx.prices(asked.iter().filter_map(|s| s.region.as_deref()))?;
     let assessed = audit::assess_regions(&prices, &asked, &inventory.list, &audit::Morning::next(tz));
+    // `--spend`: the month so far from Cost Explorer; not readable, it says
+    // why and the audit stands as it is.
+    let month = args.spend.then(|| spend::month_figure(&session, ctx));
+    let text = || {
+        let mut text = report::audit::text(&assessed, lang, ctx.width);
+        if let Some(month) = &month {
+            text.push_str(&crate::ui::text::wrap(&month.line(lang), ctx.width, "", ""));
+        }
+        text
+    };
     if !args.stop {
-        match args.format {
-            Format::Json => out.json(&assessed)?,
-            Format::Text => out.emit(&report::audit::text(&assessed, lang, ctx.width))?,
+        match (args.format, &month) {
+            (Format::Json, Some(month)) => out.json(&spend::with_month(&assessed, month))?,
+            (Format::Json, None) => out.json(&assessed)?,
+            (Format::Text, _) => out.emit(&text())?,
         }
         return Ok(assessed.exit_status());
     }
-    out.line(&report::audit::text(&assessed, lang, ctx.width))?;
+    out.line(&text())?;
     let changes = Changes {
         ctx,
         log: &log,
