@@ -1473,6 +1473,7 @@ fn nothing_billing_is_proven_only_when_nothing_bills_in_any_region_read_but_what
         settings: None,
         sharing: Some("Shared".into()),
         status: Some("InService".into()),
+        modified_at: None,
     }]);
     storing.file_systems = Ok(vec![FileSystem {
         id: "fs-1".into(),

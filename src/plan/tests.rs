@@ -35,6 +35,8 @@ fn app(space: Option<&str>, profile: Option<&str>, app_type: &str, name: &str, s
             .into(),
         ),
         created_at: Some("2026-11-28T10:00:00Z".into()),
+        image: None,
+        activity: None,
     }
 }
 
@@ -50,6 +52,7 @@ fn space(name: &str, owner: Option<&str>, sharing: &str) -> Space {
         }),
         sharing: Some(sharing.into()),
         status: Some("InService".into()),
+        modified_at: None,
     }
 }
 
@@ -68,6 +71,7 @@ fn account(course: &Course) -> Snapshot {
         defaults: StudioSettings::default(),
         home_efs_id: Some("fs-home".into()),
         default_space_gb: None,
+        modified_at: None,
     }]);
     s.user_profiles = Ok(["ana", "bruno"]
         .iter()
@@ -75,6 +79,7 @@ fn account(course: &Course) -> Snapshot {
             domain_id: "d-course".into(),
             name: name.to_string(),
             settings: StudioSettings::default(),
+            modified_at: None,
         })
         .collect());
     s.spaces = Ok(vec![
