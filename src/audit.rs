@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::catalog;
 use crate::catalog::prices::PriceBook;
 use crate::checks::bill::{self, Billed};
+use crate::checks::exceptions::{Accepted, Exception, Scope};
 use crate::checks::{Resource, StorageItem};
 use crate::error::ExitStatus;
 use crate::snapshot::inventory::{RegionList, RegionSource, SkippedRegion, Target, split_refused};
@@ -54,6 +55,11 @@ pub struct Audit {
     pub storage_partial: bool,
     /// Reads that failed: nothing can be promised about what they cover.
     pub errors: Vec<RegionError>,
+    /// What exceptions accept (muted until their date: still billing and
+    /// counted in the totals, but no reason for exit code 1), or accepted
+    /// no longer (`expired`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<Accepted>,
 }
 
 impl Audit {
@@ -75,9 +81,41 @@ impl Audit {
     }
 
     /// Compute that bills every hour, but the resource the learner works in
-    /// (a serverless endpoint without provisioned concurrency bills per request).
+    /// (a serverless endpoint without provisioned concurrency bills per
+    /// request) and what an exception accepts until its date.
     pub fn billing(&self) -> impl Iterator<Item = &Billed> {
-        self.others().filter(|i| i.resource.bills_by_the_hour())
+        self.others()
+            .filter(|i| i.resource.bills_by_the_hour() && !self.is_muted(i))
+    }
+
+    /// Whether an exception accepts this resource today.
+    pub fn is_muted(&self, item: &Billed) -> bool {
+        self.accepted_for(item).is_some_and(|a| !a.expired)
+    }
+
+    /// The exception that matched this resource (holding, or expired).
+    pub fn accepted_for(&self, item: &Billed) -> Option<&Accepted> {
+        let r = &item.resource;
+        let kind = crate::checks::exceptions::kind_name(r.kind);
+        self.exceptions.iter().find(|a| a.names(kind, &r.name, r.region.as_deref()))
+    }
+
+    /// The exception that matched this volume or file system.
+    pub fn accepted_storage(&self, item: &StorageItem) -> Option<&Accepted> {
+        let kind = crate::checks::exceptions::storage_kind_name(item.kind);
+        self.exceptions
+            .iter()
+            .find(|a| a.names(kind, &item.name, item.region.as_deref()))
+    }
+
+    /// Applies the exceptions (of this account, on `today`) to what bills.
+    pub fn accept(&mut self, exceptions: &[Exception], today: jiff::civil::Date) {
+        let scope = Scope {
+            account: self.account.as_deref(),
+            student: None,
+            today,
+        };
+        self.exceptions = crate::checks::exceptions::apply_to_bill(&self.running, &self.storage, exceptions, &scope);
     }
 
     /// A sweep in which no region could be read: nothing can be promised.
@@ -153,6 +191,7 @@ pub fn assess_regions(prices: &PriceBook, snapshots: &[&Snapshot], list: &Region
         storage_monthly_usd: 0.0,
         storage_partial: false,
         errors: Vec::new(),
+        exceptions: Vec::new(),
     };
     for part in parts {
         audit.account = audit.account.or(part.account);
@@ -201,6 +240,7 @@ pub fn assess(prices: &PriceBook, s: &Snapshot, morning: &Morning) -> Audit {
         storage_monthly_usd: 0.0,
         storage_partial: false,
         errors,
+        exceptions: Vec::new(),
     };
     totals(&mut audit, morning);
     audit

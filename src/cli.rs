@@ -69,6 +69,12 @@ pub struct IamPolicyArgs {
     /// Add the actions the fixes need (stopping apps, creating the budget, idle shutdown)
     #[arg(long)]
     pub with_fixes: bool,
+    /// The instructor's policy instead: assume the students' audit role, list an organisational unit's accounts
+    #[arg(long, conflicts_with = "with_fixes")]
+    pub instructor: bool,
+    /// With --instructor: the audit role's name
+    #[arg(long, requires = "instructor", default_value = crate::instructor::AUDIT_ROLE)]
+    pub role_name: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -336,6 +342,9 @@ pub struct AuditArgs {
     /// With --stop: how long to wait for everything to stop, in seconds
     #[arg(long, default_value_t = 600, value_name = "SECONDS", allow_negative_numbers = true, value_parser = number::<u64>(0.0, None))]
     pub wait: u64,
+    /// Findings accepted until a date ([[exception]] tables; default: exceptions.toml in the config directory)
+    #[arg(long, value_name = "FILE")]
+    pub exceptions: Option<PathBuf>,
     #[command(flatten)]
     pub sweep: RegionFlags,
     #[command(flatten)]
@@ -408,7 +417,17 @@ pub enum InstructorCommand {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    pub roster: PathBuf,
+    #[arg(required_unless_present = "org_ou")]
+    pub roster: Option<PathBuf>,
+    /// The students are the accounts under this organisational unit (AWS Organizations), OUs under it included
+    #[arg(long, value_name = "OU_ID")]
+    pub org_ou: Option<String>,
+    /// With --org-ou: the role assumed in each account (default: the roster's role_name, else CourseAudit)
+    #[arg(long, value_name = "NAME", requires = "org_ou")]
+    pub role_name: Option<String>,
+    /// Findings accepted until a date ([[exception]] tables; default: exceptions.toml in the config directory)
+    #[arg(long, value_name = "FILE")]
+    pub exceptions: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = GradebookFormat::Table)]
     pub format: GradebookFormat,
     /// Students checked at the same time
@@ -449,11 +468,14 @@ pub struct CollectArgs {
 
 #[derive(Debug, Args)]
 pub struct RoleTemplateArgs {
-    /// Your account id, written into the template's comment
+    /// Your account id, written into the template's comment (with --stackset, the account the role trusts)
     #[arg(long, value_name = "ACCOUNT_ID")]
     pub instructor_account: Option<String>,
-    #[arg(long, default_value = "CourseAudit")]
+    #[arg(long, default_value = crate::instructor::AUDIT_ROLE)]
     pub role_name: String,
+    /// The template for a service-managed StackSet deployed to an organisational unit (nothing typed per account)
+    #[arg(long, requires = "instructor_account")]
+    pub stackset: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -521,6 +543,9 @@ pub struct CheckArgs {
     pub sandbox: Option<String>,
     #[command(flatten)]
     pub sweep: RegionFlags,
+    /// Findings accepted until a date ([[exception]] tables; default: exceptions.toml in the config directory)
+    #[arg(long, value_name = "FILE")]
+    pub exceptions: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

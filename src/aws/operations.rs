@@ -1,6 +1,6 @@
 //! Every AWS operation the tool calls, as its IAM action: the one list the
-//! IAM policy and the instructor's role template are generated from. Call
-//! sites name these constants.
+//! IAM policies (the learner's, the instructor's) and the instructor's role
+//! template are generated from. Call sites name these constants.
 
 pub struct Operation {
     pub action: &'static str,
@@ -10,6 +10,10 @@ pub struct Operation {
     /// own (AssumeRole with MFA): granted where that role is set up, so not
     /// part of the checks' policy.
     pub identity: bool,
+    /// Made with the instructor's own credentials (finding the class in
+    /// AWS Organizations): in the instructor's policy, never in the
+    /// students' role or the learner's policy.
+    pub instructor: bool,
 }
 
 macro_rules! operations {
@@ -23,14 +27,18 @@ macro_rules! operations {
             action: $action,
             mutating: operations!(@m $($flag)?),
             identity: operations!(@i $($flag)?),
+            instructor: operations!(@c $($flag)?),
         }),*];
     };
     (@m) => { false };
     (@m mutating) => { true };
-    (@m identity) => { false };
+    (@m $other:ident) => { false };
     (@i) => { false };
-    (@i mutating) => { false };
     (@i identity) => { true };
+    (@i $other:ident) => { false };
+    (@c) => { false };
+    (@c instructor) => { true };
+    (@c $other:ident) => { false };
 }
 
 operations! {
@@ -80,12 +88,14 @@ operations! {
     UPDATE_DOMAIN = "sagemaker:UpdateDomain", mutating;
     UPDATE_USER_PROFILE = "sagemaker:UpdateUserProfile", mutating;
     ASSUME_ROLE_WITH_MFA = "sts:AssumeRole", identity;
+    LIST_CHILDREN = "organizations:ListChildren", instructor;
+    LIST_ACCOUNTS_FOR_PARENT = "organizations:ListAccountsForParent", instructor;
 }
 
 fn actions(mutating: bool) -> Vec<&'static str> {
     let mut actions: Vec<&str> = ALL
         .iter()
-        .filter(|o| o.mutating == mutating && !o.identity)
+        .filter(|o| o.mutating == mutating && !o.identity && !o.instructor)
         .map(|o| o.action)
         .collect();
     actions.sort_unstable();
@@ -101,6 +111,36 @@ pub fn read_only() -> Vec<&'static str> {
 /// The IAM actions only the fixes need, sorted.
 pub fn mutating() -> Vec<&'static str> {
     actions(true)
+}
+
+/// The instructor's own actions (finding the class in an organisational unit), sorted.
+pub fn instructor() -> Vec<&'static str> {
+    let mut actions: Vec<&str> = ALL.iter().filter(|o| o.instructor).map(|o| o.action).collect();
+    actions.sort_unstable();
+    actions.dedup();
+    actions
+}
+
+/// The instructor's policy for `instructor verify`: assuming the students'
+/// audit role (`role_name` in any account) and, for `--org-ou`, reading the
+/// organisation's units and accounts (granted in the management account or
+/// a delegated administrator's).
+pub fn instructor_policy_json(role_name: &str) -> String {
+    let statements = vec![
+        serde_json::json!({
+            "Sid": "SmCourseAssumeStudentAuditRole",
+            "Effect": "Allow",
+            "Action": "sts:AssumeRole",
+            "Resource": format!("arn:aws:iam::*:role/{role_name}")
+        }),
+        serde_json::json!({
+            "Sid": "SmCourseFindTheClass",
+            "Effect": "Allow",
+            "Action": instructor(),
+            "Resource": "*"
+        }),
+    ];
+    crate::util::json_pretty(&serde_json::json!({ "Version": "2012-10-17", "Statement": statements }))
 }
 
 /// The least-privilege policy for the checks; with `with_fixes`, the actions
@@ -147,6 +187,19 @@ mod tests {
                 "{action} is not read-only"
             );
         }
+    }
+
+    #[test]
+    fn the_instructors_policy_reads_the_organisation_and_assumes_only_the_audit_role() {
+        let policy: serde_json::Value = serde_json::from_str(&instructor_policy_json("CourseAudit")).unwrap();
+        assert_eq!(policy["Statement"][0]["Action"], "sts:AssumeRole");
+        assert_eq!(policy["Statement"][0]["Resource"], "arn:aws:iam::*:role/CourseAudit");
+        assert_eq!(
+            actions(&policy, 1),
+            ["organizations:ListAccountsForParent", "organizations:ListChildren"]
+        );
+        // The students' role and the learner's policy never carry them.
+        assert!(!policy_json(true).contains("organizations:"));
     }
 
     #[test]
@@ -219,12 +272,20 @@ mod tests {
             if line.trim_end().ends_with(", identity;") {
                 continue;
             }
+            if line.trim_end().ends_with(", instructor;") {
+                assert!(
+                    instructor_policy_json("CourseAudit").contains(&format!("\"{action}\"")),
+                    "{action} (op::{name}) missing from the instructor's policy"
+                );
+                assert!(!policy.contains(action), "{action} is the instructor's, not the learner's");
+                continue;
+            }
             assert!(
                 policy.contains(&format!("\"{action}\"")),
                 "{action} (op::{name}) missing from the policy"
             );
         }
-        for operation in ALL.iter().filter(|o| !o.identity) {
+        for operation in ALL.iter().filter(|o| !o.identity && !o.instructor) {
             assert!(policy.contains(operation.action));
         }
     }

@@ -260,6 +260,7 @@ impl LiveChecks for AccountChecks<'_> {
                     tz: None,
                     include_current: false,
                     wait: 120,
+                    exceptions: None,
                     sweep: Default::default(),
                     aws: Default::default(),
                 };

@@ -114,6 +114,9 @@ fn roff(text: &str) -> String {
 
 /// The least-privilege policy, generated from the one list of operations.
 pub fn iam_policy(args: &IamPolicyArgs, _ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
-    out.emit(&crate::aws::operations::policy_json(args.with_fixes))?;
+    out.emit(&match args.instructor {
+        true => crate::aws::operations::instructor_policy_json(&args.role_name),
+        false => crate::aws::operations::policy_json(args.with_fixes),
+    })?;
     Ok(ExitStatus::Success)
 }

@@ -20,6 +20,9 @@ pub enum StudentStatus {
     Error,
     /// `collect` with a roster: a student who sent no report.
     Missing,
+    /// `verify --org-ou`: an account the unit lists as closed (suspended,
+    /// pending closure): listed, never read, never a reason for exit code 1.
+    Suspended,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -29,7 +32,8 @@ pub struct Score {
 }
 
 impl Score {
-    /// Checks passed of checks evaluated: a skip or an error was not evaluated.
+    /// Checks passed of checks evaluated: a skip or an error was not
+    /// evaluated, and a muted check was accepted (counted apart).
     pub fn of(checks: &[CheckResult]) -> Score {
         let evaluated = checks
             .iter()
@@ -139,6 +143,9 @@ impl StudentResult {
     /// Anything to do: not read, flagged, a check failing or erroring, or
     /// nothing evaluated at all (0 of 0 is never "passed everything").
     pub fn needs_attention(&self) -> bool {
+        if self.status == StudentStatus::Suspended {
+            return false;
+        }
         self.status != StudentStatus::Ok
             || self.error.is_some()
             || self.score.evaluated == 0
@@ -168,7 +175,19 @@ impl Gradebook {
             "missing",
             students.iter().filter(|s| s.status == StudentStatus::Missing).count(),
         );
-        summary.insert("all_passed", students.iter().filter(|s| !s.needs_attention()).count());
+        summary.insert(
+            "suspended",
+            students.iter().filter(|s| s.status == StudentStatus::Suspended).count(),
+        );
+        summary.insert(
+            "all_passed",
+            students
+                .iter()
+                .filter(|s| s.status == StudentStatus::Ok && !s.needs_attention())
+                .count(),
+        );
+        // Findings accepted by an exception (each resource or whole check).
+        summary.insert("muted", students.iter().map(|s| muted(s).count()).sum());
         Gradebook { students, summary }
     }
 
@@ -184,8 +203,23 @@ impl StudentStatus {
             StudentStatus::Ok => "ok",
             StudentStatus::Error => "error",
             StudentStatus::Missing => "missing",
+            StudentStatus::Suspended => "suspended",
         }
     }
+}
+
+/// What exceptions accept in a student's checks now (expired ones fail
+/// again and are in the checks' summaries), with the check's id.
+fn muted(student: &StudentResult) -> impl Iterator<Item = (&'static str, &crate::checks::exceptions::Accepted)> {
+    student
+        .checks
+        .iter()
+        .flat_map(|c| c.exceptions.iter().filter(|a| !a.expired).map(move |a| (c.id, a)))
+}
+
+/// "endpoints: endpoint shared-demo until 2026-12-20 — why (file:3)".
+fn muted_text(id: &str, accepted: &crate::checks::exceptions::Accepted, lang: Lang) -> String {
+    format!("{id}: {}", accepted.line(lang))
 }
 
 fn symbol(status: Option<Status>) -> &'static str {
@@ -195,6 +229,7 @@ fn symbol(status: Option<Status>) -> &'static str {
         Some(Status::Warn) => "!",
         Some(Status::Skip) => "-",
         Some(Status::Error) => "?",
+        Some(Status::Muted) => "~",
         None => " ",
     }
 }
@@ -322,7 +357,7 @@ pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
             row.extend(ids.iter().map(|id| match s.status {
                 StudentStatus::Ok => symbol(status_of(s, id)).to_string(),
                 StudentStatus::Error => "?".into(),
-                StudentStatus::Missing => String::new(),
+                StudentStatus::Missing | StudentStatus::Suspended => String::new(),
             }));
             row
         })
@@ -347,6 +382,17 @@ pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
             }
         }
     }
+    let accepted: Vec<&StudentResult> = book.students.iter().filter(|s| muted(s).next().is_some()).collect();
+    if !accepted.is_empty() {
+        out.push('\n');
+        out.push_str(&subheading(tr(lang, "instructor.muted")));
+        for s in accepted {
+            out.push_str(&format!("{}\n", clean(&s.name)));
+            for (id, a) in muted(s) {
+                out.push_str(&wrap_plain(&clean(&muted_text(id, a, lang)), width, "  ~ ", "    "));
+            }
+        }
+    }
     out.push_str(&format!("\n{}\n", summary_line(book, lang)));
     out
 }
@@ -358,7 +404,7 @@ fn summary_line(book: &Gradebook, lang: Lang) -> String {
         "instructor.summary",
         &[
             ("all", &book.summary["all_passed"]),
-            ("students", &book.summary["students"]),
+            ("students", &(book.summary["students"] - book.summary["suspended"])),
             ("errors", &book.summary["error"]),
         ],
     );
@@ -368,6 +414,22 @@ fn summary_line(book: &Gradebook, lang: Lang) -> String {
             lang,
             "instructor.summary_missing",
             &[("missing", &book.summary["missing"])],
+        ));
+    }
+    if book.summary["suspended"] > 0 {
+        line.push(' ');
+        line.push_str(&trf(
+            lang,
+            "instructor.summary_suspended",
+            &[("suspended", &book.summary["suspended"])],
+        ));
+    }
+    if book.summary["muted"] > 0 {
+        line.push(' ');
+        line.push_str(&trf(
+            lang,
+            "instructor.summary_muted",
+            &[("muted", &book.summary["muted"])],
         ));
     }
     line
@@ -412,6 +474,11 @@ pub fn csv(book: &Gradebook, delimiter: char) -> String {
     }
     header.extend(ids.iter().copied());
     header.push("error");
+    // What exceptions accept, apart, when anything is accepted.
+    let with_muted = book.summary["muted"] > 0;
+    if with_muted {
+        header.push("muted");
+    }
     let sep = delimiter.to_string();
     let mut out = header.join(&sep) + "\n";
     for s in &book.students {
@@ -443,6 +510,16 @@ pub fn csv(book: &Gradebook, delimiter: char) -> String {
                 .map(|id| status_of(s, id).map_or(String::new(), |st| st.name().to_string())),
         );
         row.push(csv_field(s.error.as_deref().unwrap_or(""), delimiter));
+        if with_muted {
+            // Without words of either language: `endpoints: endpoint x → 2026-12-20 (why)`.
+            let list: Vec<String> = muted(s)
+                .map(|(id, a)| match a.what().as_str() {
+                    "" => format!("{id} → {} ({})", a.expires, a.reason),
+                    what => format!("{id}: {what} → {} ({})", a.expires, a.reason),
+                })
+                .collect();
+            row.push(csv_field(&list.join(" | "), delimiter));
+        }
         out.push_str(&row.join(&sep));
         out.push('\n');
     }
@@ -475,7 +552,7 @@ pub fn markdown(book: &Gradebook, lang: Lang) -> String {
             let cell = match s.status {
                 StudentStatus::Ok => status_of(s, id).map_or("", |st| st.name()),
                 StudentStatus::Error => "error",
-                StudentStatus::Missing => "",
+                StudentStatus::Missing | StudentStatus::Suspended => "",
             };
             out.push_str(&format!(" {cell} |"));
         }
@@ -491,6 +568,16 @@ pub fn markdown(book: &Gradebook, lang: Lang) -> String {
             }
         }
     }
+    let accepted: Vec<&StudentResult> = book.students.iter().filter(|s| muted(s).next().is_some()).collect();
+    if !accepted.is_empty() {
+        out.push_str(&format!("\n## {}\n", tr(lang, "instructor.muted")));
+        for s in accepted {
+            out.push_str(&format!("\n### {}\n\n", md(&s.name)));
+            for (id, a) in muted(s) {
+                out.push_str(&format!("- {}\n", md(&muted_text(id, a, lang))));
+            }
+        }
+    }
     out.push_str(&format!("\n{}\n", md(&summary_line(book, lang))));
     out
 }
@@ -502,7 +589,11 @@ pub fn junit(book: &Gradebook) -> String {
         .students
         .iter()
         .map(|s| {
-            let mut cases: Vec<_> = s.error.iter().map(|e| junit_xml::error_case("access", e)).collect();
+            let mut cases: Vec<_> = match s.status {
+                // Closed: listed, not read, not a failure.
+                StudentStatus::Suspended => s.error.iter().map(|e| junit_xml::skipped_case("access", e)).collect(),
+                _ => s.error.iter().map(|e| junit_xml::error_case("access", e)).collect(),
+            };
             cases.extend(
                 s.checks
                     .iter()
@@ -548,6 +639,7 @@ mod tests {
                 commands: vec![format!("fix {id}")],
                 ..Remediation::default()
             },
+            exceptions: vec![],
             error: None,
         }
     }

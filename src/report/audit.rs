@@ -61,7 +61,9 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
         return out;
     }
     let billing = audit.billing().next().is_some();
-    if !billing && audit.errors.is_empty() {
+    // Accepted until a date still runs and bills: never "nothing running".
+    let muted_running = audit.running.iter().any(|i| audit.is_muted(i));
+    if !billing && audit.errors.is_empty() && !muted_running {
         // "Nothing billable" only when nothing at all bills, storage included.
         match (reminder, audit.storage.is_empty()) {
             (Some(reminder), _) => out.push_str(&reminder),
@@ -101,8 +103,27 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
                     shown_region = Some(region);
                 }
             }
+            if audit.is_muted(item) {
+                continue;
+            }
             let line = format!("• {}", resource_line(&item.resource, lang));
             out.push_str(&wrap_plain(&line, width, "", "  "));
+            // Past its date, an exception mutes nothing: said under the item.
+            if let Some(expired) = audit.accepted_for(item).filter(|a| a.expired) {
+                out.push_str(&wrap_plain(&clean(&expired.line(lang)), width, "  ✘ ", "    ").red().to_string());
+            }
+        }
+        if muted_running {
+            out.push('\n');
+            out.push_str(&subheading(tr(lang, "audit.muted_heading")));
+            for item in audit.running.iter().filter(|i| audit.is_muted(i)) {
+                let line = format!("~ {}", resource_line(&item.resource, lang));
+                out.push_str(&wrap_plain(&line, width, "", "  "));
+                if let Some(accepted) = audit.accepted_for(item) {
+                    out.push_str(&wrap_plain(&clean(&accepted.line(lang)), width, "    ", "    ").blue().to_string());
+                }
+            }
+            out.push_str(&wrap_plain(tr(lang, "audit.muted_still_bills"), width, "", ""));
         }
         if !audit.running.is_empty() {
             out.push('\n');
@@ -174,6 +195,13 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
                 }
             }
             out.push_str(&wrap_plain(&format!("• {}", storage_line(item, lang)), width, "", "  "));
+            if let Some(accepted) = audit.accepted_storage(item) {
+                let line = wrap_plain(&clean(&accepted.line(lang)), width, "    ", "    ");
+                out.push_str(&match accepted.expired {
+                    true => line.red().to_string(),
+                    false => line.blue().to_string(),
+                });
+            }
         }
         out.push_str(&wrap(tr(lang, "audit.storage_hint"), width, "", ""));
         for item in &audit.storage {
