@@ -954,4 +954,62 @@ mod sweep_tests {
         partly.apps = Err(denied());
         assert!(partly.refused().is_none());
     }
+
+}
+
+#[cfg(test)]
+mod exception_tests {
+    use super::*;
+    use crate::course::Course;
+    use crate::error::ExitStatus;
+    use crate::i18n::Lang;
+    use crate::report::audit::text;
+
+    fn morning(hours: f64) -> Morning {
+        Morning {
+            hours,
+            zone: "UTC".into(),
+        }
+    }
+
+    #[test]
+    fn what_an_exception_accepts_still_bills_and_is_counted_but_does_not_fail_the_audit() {
+        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
+        let mut snapshot = course.sandbox("neglected", Lang::En).unwrap();
+        snapshot.local.current = None;
+        let exceptions = crate::checks::exceptions::parse(
+            "[[exception]]\ncheck = \"studio-apps\"\nreason = \"lab day\"\nexpires = 2026-12-20\n\n\
+             [[exception]]\ncheck = \"notebook-instances\"\nreason = \"lab day\"\nexpires = 2026-12-20\n\n\
+             [[exception]]\ncheck = \"endpoints\"\nresource = { kind = \"endpoint\", name = \"churn-*\" }\n\
+             reason = \"the class's shared endpoint\"\nexpires = 2026-12-20\n",
+            std::path::Path::new("exceptions.toml"),
+            Lang::En,
+        )
+        .unwrap();
+        let prices = PriceBook::new(&course.instances);
+        let plain = assess(&prices, &snapshot, &morning(10.0));
+        assert_eq!(plain.exit_status(), ExitStatus::Failure);
+        let mut audit = assess(&prices, &snapshot, &morning(10.0));
+        audit.accept(&exceptions, "2026-12-20".parse().unwrap());
+        assert_eq!(audit.exit_status(), ExitStatus::Success, "{:?}", audit.exceptions);
+        assert_eq!(audit.exceptions.len(), audit.running.len(), "every running resource is accepted");
+        // Still billing, and still counted.
+        assert_eq!((audit.per_hour_usd, audit.by_morning_usd), (plain.per_hour_usd, plain.by_morning_usd));
+        colored::control::set_override(false);
+        let shown = text(&audit, Lang::En, 200);
+        assert!(shown.contains("Accepted by an exception until its date"), "{shown}");
+        assert!(shown.contains("~ endpoint churn-demo · ml.m5.large"), "{shown}");
+        assert!(shown.contains("muted until 2026-12-20: endpoint churn-demo — the class's shared endpoint (exceptions.toml:11)"), "{shown}");
+        assert!(shown.contains("These still bill: they are in the totals above"), "{shown}");
+        assert!(!shown.contains("Nothing billable"), "{shown}");
+        assert!(!shown.contains("audit --stop"), "nothing left to stop: {shown}");
+        let json = crate::util::json_pretty(&audit);
+        assert!(json.contains("\"exceptions\"") && json.contains("\"expired\": false"), "{json}");
+        // The day after, the same resources fail the audit again.
+        let mut late = assess(&prices, &snapshot, &morning(10.0));
+        late.accept(&exceptions, "2026-12-21".parse().unwrap());
+        assert_eq!(late.exit_status(), ExitStatus::Failure);
+        let shown = text(&late, Lang::En, 200);
+        assert!(shown.contains("exception expired on 2026-12-20: endpoint churn-demo"), "{shown}");
+    }
 }

@@ -588,3 +588,294 @@ pub fn entry_of<'a>(
     })
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::Judge;
+    use crate::course::Course;
+
+    fn parse_en(text: &str) -> Result<Vec<Exception>> {
+        parse(text, Path::new("exceptions.toml"), Lang::En)
+    }
+
+    fn problem(text: &str, lang: Lang) -> String {
+        match parse(text, Path::new("exceptions.toml"), lang) {
+            Err(Error::Usage(message)) => message,
+            other => panic!("expected an exceptions error, got {other:?}"),
+        }
+    }
+
+    fn date(text: &str) -> jiff::civil::Date {
+        text.parse().unwrap()
+    }
+
+    /// The neglected practice account, judged: apps, a notebook and an
+    /// endpoint (`churn-demo`) running, three volumes.
+    fn neglected() -> Vec<CheckResult> {
+        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
+        let snapshot = course.sandbox("neglected", Lang::En).unwrap();
+        let prices = crate::catalog::prices::PriceBook::new(&course.instances);
+        let judge = Judge {
+            course: &course,
+            prices: &prices,
+            lang: Lang::En,
+            expect_region: "eu-central-1",
+        };
+        judge.judge(&snapshot, None)
+    }
+
+    fn by_id<'r>(results: &'r [CheckResult], id: &str) -> &'r CheckResult {
+        results.iter().find(|r| r.id == id).unwrap()
+    }
+
+    const ACCOUNT: &str = "111122223333";
+
+    fn scope(today: &str) -> Scope<'static> {
+        Scope {
+            account: Some(ACCOUNT),
+            student: None,
+            today: date(today),
+        }
+    }
+
+    fn endpoint_exception(expires: &str) -> String {
+        format!(
+            "[[exception]]\ncheck = \"endpoints\"\nresource = {{ kind = \"endpoint\", name = \"churn-*\" }}\n\
+             reason = \"the class's shared endpoint\"\nexpires = {expires}\n"
+        )
+    }
+
+    #[test]
+    fn a_star_matches_any_run_of_characters() {
+        assert!(glob("churn-*", "churn-demo"));
+        assert!(glob("*-demo", "churn-demo"));
+        assert!(glob("c*n-*o", "churn-demo"));
+        assert!(glob("*", ""));
+        assert!(glob("churn-demo", "churn-demo"));
+        assert!(!glob("churn-demo", "churn-demo2"));
+        assert!(!glob("churn-*-x", "churn-x"));
+        assert!(!glob("a*a", "a"));
+    }
+
+    #[test]
+    fn every_kind_a_resource_can_have_is_named_as_its_json_says() {
+        let compute = [
+            ResourceKind::StudioApp,
+            ResourceKind::CanvasApp,
+            ResourceKind::NotebookInstance,
+            ResourceKind::Endpoint,
+            ResourceKind::AsyncEndpoint,
+            ResourceKind::ServerlessEndpoint,
+            ResourceKind::MlflowTrackingServer,
+            ResourceKind::TrainingJob,
+            ResourceKind::ProcessingJob,
+            ResourceKind::TransformJob,
+            ResourceKind::WarmPool,
+            ResourceKind::HyperpodCluster,
+        ];
+        let storage = [
+            StorageKind::SpaceVolume,
+            StorageKind::NotebookVolume,
+            StorageKind::DomainEfs,
+            StorageKind::OrphanEfs,
+        ];
+        let mut names: Vec<&str> = compute.iter().map(|k| kind_name(*k)).collect();
+        names.extend(storage.iter().map(|k| storage_kind_name(*k)));
+        assert_eq!(names, KINDS);
+        for k in compute {
+            assert_eq!(serde_json::to_value(k).unwrap(), kind_name(k));
+            assert!(crate::checks::get(check_of(k)).is_some());
+        }
+        for k in storage {
+            assert_eq!(serde_json::to_value(k).unwrap(), storage_kind_name(k));
+        }
+    }
+
+    #[test]
+    fn an_exception_names_a_check_a_resource_an_account_a_reason_and_a_date() {
+        let list = parse_en(
+            "[[exception]]\ncheck = \"endpoints\"\nresource = { kind = \"endpoint\", name = \"demo-*\" }\n\
+             account = \"111122223333\"\nreason = \"shared\"\nexpires = 2026-12-20\n\n\
+             [[exception]]\ncheck = \"storage\"\n[exception.resource]\nname = \"learner-lab\"\n\
+             [[exception]]\ncheck = \"budget\"\nreason = \"the class budget\"\nexpires = \"2027-01-31\"\n",
+        );
+        // The second has neither a reason nor a date: the whole file is refused.
+        let Err(Error::Usage(message)) = list else {
+            panic!("{list:?}")
+        };
+        assert!(message.starts_with("the exceptions file exceptions.toml has 2 problems:"), "{message}");
+        assert!(message.contains("exceptions.toml:8: field `reason`"), "{message}");
+        assert!(message.contains("exceptions.toml:8: field `expires`"), "{message}");
+        let list = parse_en(
+            "[[exception]]\ncheck = \"endpoints\"\nresource = { kind = \"endpoint\", name = \"demo-*\" }\n\
+             account = \"111122223333\"\nreason = \"shared\"\nexpires = 2026-12-20\n\n\
+             [[exception]]\ncheck = \"budget\"\nreason = \"the class budget\"\nexpires = \"2027-01-31\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            list[0],
+            Exception {
+                check: "endpoints",
+                kind: Some("endpoint".into()),
+                name: Some("demo-*".into()),
+                account: Some("111122223333".into()),
+                student: None,
+                reason: "shared".into(),
+                expires: date("2026-12-20"),
+                from: "exceptions.toml:1".into(),
+            }
+        );
+        assert_eq!((list[1].check, list[1].from.as_str()), ("budget", "exceptions.toml:8"));
+        assert!(list[1].kind.is_none() && list[1].name.is_none());
+    }
+
+    #[test]
+    fn every_problem_is_refused_at_once_with_its_line_in_the_learners_language() {
+        let text = "[[exception]]\ncheck = \"endpoint\"\nresource = { kind = \"endpont\" }\nreason = \"x\"\n\
+                    expires = 2026-12-20\n\n[[exception]]\ncheck = \"storage\"\nreason = \"\"\nexpires = \"20-1-1\"\n\
+                    acount = \"1\"\nstudent = \"Ana\"\n";
+        let message = problem(text, Lang::Pt);
+        let lines: Vec<&str> = message.lines().collect();
+        assert_eq!(lines[0], "o arquivo de exceções exceptions.toml tem 6 problemas:", "{message}");
+        assert!(
+            lines[1].starts_with("  exceptions.toml:2: campo `check`: verificação desconhecida `endpoint` (você quis dizer `endpoints`?)"),
+            "{message}"
+        );
+        assert!(lines[2].starts_with("  exceptions.toml:3: campo `resource.kind`: tipo desconhecido `endpont`"), "{message}");
+        assert_eq!(
+            lines[3],
+            "  exceptions.toml:9: campo `reason`: uma exceção precisa de um `reason`: por que este achado é aceito"
+        );
+        assert_eq!(lines[4], "  exceptions.toml:10: campo `expires`: `20-1-1` não é uma data (AAAA-MM-DD)");
+        assert!(lines[5].starts_with("  exceptions.toml:11: campo `acount`: campo desconhecido (você quis dizer `account`?)"));
+        // `student` belongs to a roster's exceptions only.
+        assert!(lines[6].starts_with("  exceptions.toml:12: campo `student`: campo desconhecido"), "{message}");
+        // A syntax error gives its line; other tables are refused.
+        assert!(problem("[[exception]]\ncheck = endpoints\n", Lang::En).starts_with("exceptions.toml:2: TOML syntax error"));
+        assert!(problem("[exception]\ncheck = \"budget\"\n", Lang::En).contains("double brackets"));
+        assert!(problem("[[exceptions]]\n", Lang::En).contains("unknown section"));
+        assert!(problem("[[exception]]\ncheck = \"budget\"\nresource = \"x\"\nreason = \"r\"\nexpires = 2026-01-01\n", Lang::En).contains("resource = {"));
+        assert!(parse_en("").unwrap().is_empty(), "an empty file accepts nothing");
+    }
+
+    #[test]
+    fn a_muted_endpoint_is_muted_until_its_date_and_fails_again_after_it() {
+        let exceptions = parse_en(&endpoint_exception("2026-12-20")).unwrap();
+        for today in ["2026-12-01", "2026-12-20"] {
+            let mut results = neglected();
+            apply(&mut results, &exceptions, &scope(today), Lang::En);
+            let endpoints = by_id(&results, "endpoints");
+            assert_eq!(endpoints.status, Status::Muted, "{today}: {endpoints:?}");
+            assert!(endpoints.resources.is_empty(), "the muted endpoint is listed apart");
+            assert_eq!(endpoints.exceptions.len(), 1);
+            let accepted = &endpoints.exceptions[0];
+            assert_eq!(
+                (accepted.what().as_str(), accepted.expires.as_str(), accepted.expired),
+                ("endpoint churn-demo", "2026-12-20", false)
+            );
+            assert!(accepted.price_per_hour_usd.is_some(), "what it still costs");
+            assert!(endpoints.summary.starts_with("All of it muted by an exception (1)"), "{}", endpoints.summary);
+            assert!(!crate::checks::any_failed(&results[4..5]));
+        }
+        let mut results = neglected();
+        apply(&mut results, &exceptions, &scope("2026-12-21"), Lang::En);
+        let endpoints = by_id(&results, "endpoints");
+        assert_eq!(endpoints.status, Status::Fail);
+        assert_eq!(endpoints.resources.len(), 1, "it fails with its endpoint again");
+        assert!(
+            endpoints.summary.contains(
+                "exception expired on 2026-12-20: endpoint churn-demo — the class's shared endpoint (exceptions.toml:1)"
+            ),
+            "{}",
+            endpoints.summary
+        );
+        assert!(endpoints.exceptions[0].expired);
+        assert!(!endpoints.remediation.commands.is_empty(), "its delete command is offered again");
+    }
+
+    #[test]
+    fn a_check_with_resources_not_accepted_stays_failing_and_lists_the_muted_apart() {
+        let exceptions = parse_en(
+            "[[exception]]\ncheck = \"studio-apps\"\nresource = { name = \"default\" }\nreason = \"GPU lab\"\nexpires = 2099-01-01\n",
+        )
+        .unwrap();
+        let mut results = neglected();
+        apply(&mut results, &exceptions, &scope("2026-12-01"), Lang::En);
+        let apps = by_id(&results, "studio-apps");
+        assert_eq!(apps.status, Status::Fail);
+        let names: Vec<&str> = apps.resources.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["datascience-1-0-ml-m5-xlarge"]);
+        assert_eq!(apps.exceptions[0].name.as_deref(), Some("default"));
+        assert!(apps.summary.ends_with("(1 muted by an exception, listed apart.)"), "{}", apps.summary);
+        // No command deletes what was accepted; the other's is still there.
+        assert_eq!(apps.remediation.commands.len(), 1, "{:?}", apps.remediation.commands);
+        assert!(apps.remediation.commands[0].contains("datascience-1-0-ml-m5-xlarge"));
+    }
+
+    #[test]
+    fn a_whole_check_can_be_muted_and_passes_and_skips_are_left_alone() {
+        let exceptions = parse_en(
+            "[[exception]]\ncheck = \"budget\"\nreason = \"the class budget\"\nexpires = 2099-01-01\n\n\
+             [[exception]]\ncheck = \"identity\"\nreason = \"x\"\nexpires = 2099-01-01\n",
+        )
+        .unwrap();
+        let mut results = neglected();
+        apply(&mut results, &exceptions, &scope("2026-12-01"), Lang::Pt);
+        let budget = by_id(&results, "budget");
+        assert_eq!(budget.status, Status::Muted);
+        assert!(budget.summary.starts_with("Silenciada até 2099-01-01: the class budget."), "{}", budget.summary);
+        assert_eq!(by_id(&results, "identity").status, Status::Pass, "a pass is never muted");
+        assert!(by_id(&results, "identity").exceptions.is_empty());
+    }
+
+    #[test]
+    fn an_exception_for_another_account_or_student_mutes_nothing() {
+        let mut text = endpoint_exception("2099-01-01");
+        text.push_str("account = \"999999999999\"\n");
+        let exceptions = parse_en(&text).unwrap();
+        let mut results = neglected();
+        apply(&mut results, &exceptions, &scope("2026-12-01"), Lang::En);
+        assert_eq!(by_id(&results, "endpoints").status, Status::Fail);
+        let mut ana = exceptions[0].clone();
+        ana.account = None;
+        ana.student = Some("Ana".into());
+        let mut results = neglected();
+        let bruno = Scope {
+            student: Some("Bruno"),
+            ..scope("2026-12-01")
+        };
+        apply(&mut results, std::slice::from_ref(&ana), &bruno, Lang::En);
+        assert_eq!(by_id(&results, "endpoints").status, Status::Fail);
+        let mut results = neglected();
+        let scope_ana = Scope {
+            student: Some("Ana"),
+            ..bruno
+        };
+        apply(&mut results, &[ana], &scope_ana, Lang::En);
+        assert_eq!(by_id(&results, "endpoints").status, Status::Muted);
+    }
+
+    #[test]
+    fn storage_kept_on_purpose_is_muted_volume_by_volume() {
+        let exceptions = parse_en(
+            "[[exception]]\ncheck = \"storage\"\nresource = { kind = \"space-volume\" }\nreason = \"next module\"\nexpires = 2099-01-01\n",
+        )
+        .unwrap();
+        let mut results = neglected();
+        apply(&mut results, &exceptions, &scope("2026-12-01"), Lang::En);
+        let storage = by_id(&results, "storage");
+        assert_eq!(storage.status, Status::Warn, "the notebook volume and the EFS still bill");
+        assert_eq!(storage.storage.len(), 2);
+        assert_eq!(storage.exceptions[0].kind.as_deref(), Some("space-volume"));
+        // What it costs a month is carried with it (as the check priced it).
+        let before = neglected();
+        let space = by_id(&before, "storage")
+            .storage
+            .iter()
+            .find(|s| s.kind == StorageKind::SpaceVolume)
+            .unwrap();
+        assert_eq!(storage.exceptions[0].monthly_usd, space.monthly_usd);
+        assert_eq!(storage.exceptions[0].name.as_deref(), Some(space.name.as_str()));
+    }
+}

@@ -846,3 +846,152 @@ mod tests {
         assert_eq!(book().exit_status(), ExitStatus::Failure);
     }
 }
+
+/// Muted findings and suspended accounts, in every format.
+#[cfg(test)]
+mod class_tests {
+    use super::*;
+    use crate::checks::exceptions::Accepted;
+
+    fn check(id: &'static str, status: Status, accepted: Vec<Accepted>) -> CheckResult {
+        CheckResult {
+            id,
+            status,
+            title: id.into(),
+            summary: format!("{id} summary"),
+            evidence: vec![],
+            resources: vec![],
+            storage: vec![],
+            remediation: Default::default(),
+            exceptions: accepted,
+            error: None,
+        }
+    }
+
+    fn accepted(name: &str, expired: bool) -> Accepted {
+        Accepted {
+            kind: Some("endpoint".into()),
+            name: Some(name.into()),
+            region: Some("eu-central-1".into()),
+            price_per_hour_usd: Some(0.138),
+            monthly_usd: None,
+            reason: "shared demo".into(),
+            expires: "2026-12-20".into(),
+            expired,
+            from: "class.toml:12".into(),
+        }
+    }
+
+    fn student(name: &str, checks: Vec<CheckResult>) -> StudentResult {
+        StudentResult {
+            name: name.into(),
+            account: Some("111111111111".into()),
+            region: Some("eu-central-1".into()),
+            status: StudentStatus::Ok,
+            error: None,
+            score: Score::of(&checks),
+            checks,
+            progress: None,
+            on_account: None,
+            still_billing: None,
+        }
+    }
+
+    fn class() -> Gradebook {
+        let ana = student(
+            "Ana",
+            vec![
+                check("identity", Status::Pass, vec![]),
+                check("endpoints", Status::Muted, vec![accepted("churn-demo", false)]),
+            ],
+        );
+        let bruno = student(
+            "Bruno",
+            vec![
+                check("identity", Status::Pass, vec![]),
+                check("endpoints", Status::Fail, vec![accepted("churn-demo", true)]),
+            ],
+        );
+        let closed = StudentResult {
+            status: StudentStatus::Suspended,
+            error: Some("account SUSPENDED in the organisation: listed, not verified".into()),
+            checks: vec![],
+            score: Score {
+                passed: 0,
+                evaluated: 0,
+            },
+            ..student("Carla", vec![])
+        };
+        Gradebook::new(vec![ana, bruno, closed])
+    }
+
+    #[test]
+    fn a_muted_check_is_not_evaluated_nor_to_do_and_is_shown_apart() {
+        let book = class();
+        assert_eq!(book.students[0].score, Score { passed: 1, evaluated: 1 });
+        assert!(!book.students[0].needs_attention(), "only a muted finding");
+        assert!(book.students[1].needs_attention(), "an expired exception fails again");
+        assert!(!book.students[2].needs_attention(), "a suspended account is not the student's to fix");
+        assert_eq!(
+            (book.summary["all_passed"], book.summary["suspended"], book.summary["muted"]),
+            (1, 1, 1)
+        );
+        colored::control::set_override(false);
+        let table = table(&book, Lang::En, 200);
+        assert!(table.contains("Muted by an exception (until its date)"), "{table}");
+        assert!(
+            table.contains("~ endpoints: muted until 2026-12-20: endpoint churn-demo — shared demo (class.toml:12)"),
+            "{table}"
+        );
+        assert!(table.contains(" ~ "), "the muted check's symbol: {table}");
+        assert!(
+            table.contains("1 of 2 students passed everything; 0 could not be reached. 1 account(s) suspended"),
+            "{table}"
+        );
+        assert!(table.contains("1 finding(s) muted by an exception"), "{table}");
+        let to_do = &table[table.find("What each student must do").unwrap()..table.find("Muted by").unwrap()];
+        assert!(to_do.contains("Bruno") && !to_do.contains("Ana") && !to_do.contains("Carla"), "{to_do}");
+
+        let csv = csv(&book, ',');
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines[0],
+            "name,account,aws_region,status,passed,evaluated,identity,endpoints,error,muted"
+        );
+        assert_eq!(
+            lines[1],
+            "Ana,111111111111,eu-central-1,ok,1,1,pass,muted,,endpoints: endpoint churn-demo → 2026-12-20 (shared demo)"
+        );
+        assert!(lines[2].ends_with(",fail,,"), "an expired one is not muted: {}", lines[2]);
+        assert!(lines[3].starts_with("Carla,111111111111,eu-central-1,suspended,,,,,\"account SUSPENDED"), "{}", lines[3]);
+
+        let md = markdown(&book, Lang::Pt);
+        assert!(md.contains("| Ana | 111111111111 | eu-central-1 | 1/1 | pass | muted |"), "{md}");
+        assert!(md.contains("## Silenciado por exceção"), "{md}");
+        assert!(md.contains("- endpoints: silenciado até 2026-12-20: endpoint churn-demo — shared demo"), "{md}");
+
+        let json: serde_json::Value = serde_json::from_str(&json(&book)).unwrap();
+        assert_eq!(json["students"][0]["checks"][1]["status"], "muted");
+        assert_eq!(json["students"][0]["checks"][1]["exceptions"][0]["expires"], "2026-12-20");
+        assert_eq!(json["students"][2]["status"], "suspended");
+        assert_eq!(json["summary"]["suspended"], 1);
+
+        let junit = junit(&book);
+        let doc = roxmltree::Document::parse(&junit).unwrap();
+        let suite = |name: &str| {
+            doc.descendants()
+                .find(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some(name))
+                .unwrap()
+        };
+        let muted_case = suite("Ana")
+            .descendants()
+            .find(|n| n.attribute("name") == Some("endpoints"))
+            .unwrap();
+        assert!(muted_case.children().any(|c| c.has_tag_name("skipped")), "{junit}");
+        assert!(suite("Carla").descendants().any(|c| c.has_tag_name("skipped")), "{junit}");
+        assert!(!suite("Carla").descendants().any(|c| c.has_tag_name("error")), "{junit}");
+        assert_eq!(book.exit_status(), ExitStatus::Failure, "Bruno's expired exception");
+        let only_muted = Gradebook::new(vec![class().students.remove(0), class().students.remove(2)]);
+        assert_eq!(only_muted.exit_status(), ExitStatus::Success);
+    }
+}

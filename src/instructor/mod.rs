@@ -514,3 +514,99 @@ fn unreadable(name: String, error: String) -> StudentResult {
         still_billing: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn org(id: &str, name: &str, state: &str) -> OrgAccount {
+        OrgAccount {
+            id: id.into(),
+            name: name.into(),
+            state: state.into(),
+        }
+    }
+
+    #[test]
+    fn unit_ids_follow_organizations_patterns() {
+        for good in ["ou-abcd-12345678", "ou-ab12cd34-abcdefgh12", "r-abcd"] {
+            assert!(valid_unit(good), "{good}");
+        }
+        for bad in ["", "ou-abc-12345678", "ou-abcd-1234", "OU-abcd-12345678", "r-ab", "abcd", "ou-abcd-1234567!"] {
+            assert!(!valid_unit(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_units_accounts_take_the_rosters_names_and_settings_and_the_rest_are_still_verified() {
+        let roster = roster::parse_roster(
+            "[defaults]\nregion = \"eu-central-1\"\nexternal_id = \"class-2026\"\n\n\
+             [[student]]\nname = \"Ana Souza\"\naccount_id = \"111111111111\"\nrole_name = \"Own\"\ndomain_id = \"d-ana\"\n\n\
+             [[student]]\nname = \"Outside Olga\"\nprofile = \"olga\"\naccount_id = \"999999999999\"\n\n\
+             [[student]]\nname = \"Closed Carl\"\naccount_id = \"333333333333\"\nrole_name = \"Own\"\n",
+            std::path::Path::new("class.toml"),
+            Lang::En,
+            false,
+        )
+        .unwrap();
+        let accounts = [
+            org("111111111111", "student-ana", "ACTIVE"),
+            org("222222222222", "student-bruno", "ACTIVE"),
+            org("333333333333", "student-carl", "SUSPENDED"),
+        ];
+        let (members, notes) = class_of(
+            &roster.students,
+            &roster.defaults,
+            Some(("ou-abcd-12345678", &accounts)),
+            "CourseAudit",
+            Lang::En,
+        );
+        let Member::Verify(ana) = &members[0] else { panic!("{members:?}") };
+        assert_eq!(ana, &roster.students[0], "the roster's settings for its account id");
+        let Member::Verify(bruno) = &members[1] else { panic!("{members:?}") };
+        assert_eq!(bruno.name, "student-bruno");
+        assert_eq!(
+            bruno.access,
+            Access::Role {
+                arn: "arn:aws:iam::222222222222:role/CourseAudit".into(),
+                external_id: Some("class-2026".into())
+            }
+        );
+        assert_eq!(bruno.region.as_deref(), Some("eu-central-1"));
+        assert_eq!(
+            members[2],
+            Member::Suspended {
+                name: "Closed Carl".into(),
+                account: "333333333333".into(),
+                state: "SUSPENDED".into()
+            }
+        );
+        let Member::Verify(olga) = &members[3] else { panic!("{members:?}") };
+        assert_eq!(olga.name, "Outside Olga", "in the roster, not in the unit: still verified");
+        assert_eq!(
+            notes,
+            ["Outside Olga (999999999999) is in the roster but not under ou-abcd-12345678: verified anyway"]
+        );
+        // Without a unit, the roster as it is.
+        let (members, notes) = class_of(&roster.students, &roster.defaults, None, "CourseAudit", Lang::En);
+        assert_eq!(members.len(), 3);
+        assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn a_refused_organizations_call_names_its_action() {
+        let denied = CallError {
+            operation: "organizations:ListChildren".into(),
+            kind: ErrorKind::AccessDenied,
+            message: "AccessDeniedException: You don't have permissions to access this resource.".into(),
+        };
+        let Error::Aws(text) = org_error(&denied, "ou-abcd-12345678", Lang::En) else {
+            panic!()
+        };
+        assert!(
+            text.starts_with("AWS Organizations refused organizations:ListChildren on ou-abcd-12345678"),
+            "{text}"
+        );
+        assert!(text.contains("sm-course iam-policy --instructor"), "{text}");
+    }
+}

@@ -357,4 +357,28 @@ domain_id = "d-abc"
                 .contains("both")
         );
     }
+
+    #[test]
+    fn a_rosters_exceptions_are_read_with_its_students_and_checked_against_them() {
+        let text = "[[student]]\nname = \"Ana\"\nprofile = \"ana\"\n\n\
+                    [[exception]]\ncheck = \"endpoints\"\nstudent = \"Ana\"\nreason = \"her capstone endpoint\"\nexpires = 2026-12-20\n\n\
+                    [[exception]]\ncheck = \"budget\"\nreason = \"the class budget\"\nexpires = 2026-12-20\n";
+        let roster = parse_roster(text, Path::new("class.toml"), Lang::En, true).unwrap();
+        assert_eq!(roster.students.len(), 1);
+        assert_eq!(roster.exceptions.len(), 2);
+        assert_eq!(roster.exceptions[0].student.as_deref(), Some("Ana"));
+        assert_eq!(roster.exceptions[0].from, "class.toml:5");
+        let message = problem(
+            "[[student]]\nname = \"Ana\"\nprofile = \"ana\"\n\n[[exception]]\ncheck = \"endpoints\"\nstudent = \"Bia\"\n\
+             reason = \"x\"\nexpires = 2026-12-20\n\n[[exception]]\ncheck = \"budget\"\n",
+        );
+        assert!(message.starts_with("the roster class.toml has 3 problems:"), "{message}");
+        assert!(message.contains("class.toml:5: field `student`: “Bia” is not a student of this roster"), "{message}");
+        assert!(message.contains("class.toml:11: field `reason`"), "{message}");
+        assert!(message.contains("class.toml:11: field `expires`"), "{message}");
+        // With an organisational unit, a roster of defaults and exceptions is enough.
+        let only = parse_roster("[defaults]\nregion = \"eu-central-1\"\n", Path::new("class.toml"), Lang::En, false).unwrap();
+        assert!(only.students.is_empty());
+        assert_eq!(only.defaults.region.as_deref(), Some("eu-central-1"));
+    }
 }

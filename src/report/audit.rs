@@ -114,7 +114,9 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
             }
         }
         if muted_running {
-            out.push('\n');
+            if audit.running.iter().any(|i| !audit.is_muted(i)) {
+                out.push('\n');
+            }
             out.push_str(&subheading(tr(lang, "audit.muted_heading")));
             for item in audit.running.iter().filter(|i| audit.is_muted(i)) {
                 let line = format!("~ {}", resource_line(&item.resource, lang));

@@ -302,14 +302,15 @@ pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
                 &format!("{indent}  "),
             ));
         }
-        // What exceptions accept, apart from what still fails.
-        for accepted in &check.exceptions {
+        // What exceptions accept, apart from what still fails (an expired
+        // one is in the summary: it fails again).
+        for accepted in check.exceptions.iter().filter(|a| !a.expired) {
             let line = accepted_line(accepted, lang);
-            let line = wrap_plain(&clean(&line), width, indent, &format!("{indent}  "));
-            out.push_str(&match accepted.expired {
-                true => line.red().to_string(),
-                false => line.blue().to_string(),
-            });
+            out.push_str(
+                &wrap_plain(&clean(&line), width, indent, &format!("{indent}  "))
+                    .blue()
+                    .to_string(),
+            );
         }
         if matches!(check.status, Status::Fail | Status::Warn | Status::Error) {
             let fix = &check.remediation;
