@@ -97,7 +97,9 @@ impl Audit {
     pub fn accepted_for(&self, item: &Billed) -> Option<&Accepted> {
         let r = &item.resource;
         let kind = crate::checks::exceptions::kind_name(r.kind);
-        self.exceptions.iter().find(|a| a.names(kind, &r.name, r.region.as_deref()))
+        self.exceptions
+            .iter()
+            .find(|a| a.names(kind, &r.name, r.region.as_deref()))
     }
 
     /// The exception that matched this volume or file system.
@@ -954,7 +956,6 @@ mod sweep_tests {
         partly.apps = Err(denied());
         assert!(partly.refused().is_none());
     }
-
 }
 
 #[cfg(test)]
@@ -992,24 +993,45 @@ mod exception_tests {
         let mut audit = assess(&prices, &snapshot, &morning(10.0));
         audit.accept(&exceptions, "2026-12-20".parse().unwrap());
         assert_eq!(audit.exit_status(), ExitStatus::Success, "{:?}", audit.exceptions);
-        assert_eq!(audit.exceptions.len(), audit.running.len(), "every running resource is accepted");
+        assert_eq!(
+            audit.exceptions.len(),
+            audit.running.len(),
+            "every running resource is accepted"
+        );
         // Still billing, and still counted.
-        assert_eq!((audit.per_hour_usd, audit.by_morning_usd), (plain.per_hour_usd, plain.by_morning_usd));
+        assert_eq!(
+            (audit.per_hour_usd, audit.by_morning_usd),
+            (plain.per_hour_usd, plain.by_morning_usd)
+        );
         colored::control::set_override(false);
         let shown = text(&audit, Lang::En, 200);
         assert!(shown.contains("Accepted by an exception until its date"), "{shown}");
         assert!(shown.contains("~ endpoint churn-demo · ml.m5.large"), "{shown}");
-        assert!(shown.contains("muted until 2026-12-20: endpoint churn-demo — the class's shared endpoint (exceptions.toml:11)"), "{shown}");
-        assert!(shown.contains("These still bill: they are in the totals above"), "{shown}");
+        assert!(
+            shown.contains(
+                "muted until 2026-12-20: endpoint churn-demo — the class's shared endpoint (exceptions.toml:11)"
+            ),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("These still bill: they are in the totals above"),
+            "{shown}"
+        );
         assert!(!shown.contains("Nothing billable"), "{shown}");
         assert!(!shown.contains("audit --stop"), "nothing left to stop: {shown}");
         let json = crate::util::json_pretty(&audit);
-        assert!(json.contains("\"exceptions\"") && json.contains("\"expired\": false"), "{json}");
+        assert!(
+            json.contains("\"exceptions\"") && json.contains("\"expired\": false"),
+            "{json}"
+        );
         // The day after, the same resources fail the audit again.
         let mut late = assess(&prices, &snapshot, &morning(10.0));
         late.accept(&exceptions, "2026-12-21".parse().unwrap());
         assert_eq!(late.exit_status(), ExitStatus::Failure);
         let shown = text(&late, Lang::En, 200);
-        assert!(shown.contains("exception expired on 2026-12-20: endpoint churn-demo"), "{shown}");
+        assert!(
+            shown.contains("exception expired on 2026-12-20: endpoint churn-demo"),
+            "{shown}"
+        );
     }
 }

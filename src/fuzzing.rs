@@ -43,31 +43,18 @@ pub fn exceptions(bytes: &[u8]) {
         return;
     };
     let course = course();
-    let snapshot = course.sandbox("neglected", Lang::En).expect("the built-in sandbox loads");
+    let snapshot = course
+        .sandbox("neglected", Lang::En)
+        .expect("the built-in sandbox loads");
     let prices = crate::catalog::prices::PriceBook::new(&course.instances);
-    let judge = crate::checks::Judge {
-        course,
-        prices: &prices,
-        lang: Lang::Pt,
-        expect_region: "eu-central-1",
-    };
-    let mut results = judge.judge(&snapshot, None);
     let scope = crate::checks::exceptions::Scope {
         account: Some("111122223333"),
         student: None,
         today: jiff::civil::date(2026, 12, 1),
     };
-    crate::checks::exceptions::apply(&mut results, &exceptions, &scope, Lang::Pt);
-    let report = crate::report::Report::new(
-        "module5",
-        snapshot.source.clone(),
-        None,
-        snapshot.region.clone(),
-        snapshot.taken_at.clone(),
-        &results,
-    );
-    let _ = crate::report::text(&report, Lang::En, 80);
-    let _ = crate::report::markdown(&report, Lang::En);
+    judged_and_reported(&snapshot, &prices, |results| {
+        crate::checks::exceptions::apply(results, &exceptions, &scope, Lang::Pt);
+    });
     let mut audit = crate::audit::assess(
         &prices,
         &snapshot,
@@ -83,26 +70,36 @@ pub fn exceptions(bytes: &[u8]) {
 /// A snapshot (a sandbox file's format): read, judged, reported.
 pub fn snapshot(bytes: &[u8]) {
     if let Ok(snapshot) = serde_json::from_slice::<crate::snapshot::Snapshot>(bytes) {
-        let course = course();
-        let judge = crate::checks::Judge {
-            course,
-            prices: &crate::catalog::prices::PriceBook::new(&course.instances),
-            lang: Lang::Pt,
-            expect_region: "eu-central-1",
-        };
-        let results = judge.judge(&snapshot, None);
-        let report = crate::report::Report::new(
-            "module5",
-            snapshot.source.clone(),
-            None,
-            snapshot.region.clone(),
-            snapshot.taken_at.clone(),
-            &results,
-        );
-        let _ = crate::report::text(&report, Lang::En, 80);
-        let _ = crate::report::markdown(&report, Lang::En);
-        let _ = crate::report::junit(&report, Lang::En);
+        let prices = crate::catalog::prices::PriceBook::new(&course().instances);
+        judged_and_reported(&snapshot, &prices, |_| {});
     }
+}
+
+/// Judges `snapshot`, lets `then` change the results, and renders them.
+fn judged_and_reported(
+    snapshot: &crate::snapshot::Snapshot,
+    prices: &crate::catalog::prices::PriceBook,
+    then: impl FnOnce(&mut [crate::checks::CheckResult]),
+) {
+    let judge = crate::checks::Judge {
+        course: course(),
+        prices,
+        lang: Lang::Pt,
+        expect_region: "eu-central-1",
+    };
+    let mut results = judge.judge(snapshot, None);
+    then(&mut results);
+    let report = crate::report::Report::new(
+        "module5",
+        snapshot.source.clone(),
+        None,
+        snapshot.region.clone(),
+        snapshot.taken_at.clone(),
+        &results,
+    );
+    let _ = crate::report::text(&report, Lang::En, 80);
+    let _ = crate::report::markdown(&report, Lang::En);
+    let _ = crate::report::junit(&report, Lang::En);
 }
 
 /// A copy of the course (`lessons/` in `dir`) with one file replaced by

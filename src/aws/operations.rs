@@ -277,7 +277,10 @@ mod tests {
                     instructor_policy_json("CourseAudit").contains(&format!("\"{action}\"")),
                     "{action} (op::{name}) missing from the instructor's policy"
                 );
-                assert!(!policy.contains(action), "{action} is the instructor's, not the learner's");
+                assert!(
+                    !policy.contains(action),
+                    "{action} is the instructor's, not the learner's"
+                );
                 continue;
             }
             assert!(

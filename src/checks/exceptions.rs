@@ -139,9 +139,10 @@ pub fn check_of(kind: ResourceKind) -> &'static str {
         ResourceKind::NotebookInstance => "notebook-instances",
         ResourceKind::Endpoint | ResourceKind::AsyncEndpoint | ResourceKind::ServerlessEndpoint => "endpoints",
         ResourceKind::MlflowTrackingServer => "mlflow",
-        ResourceKind::TrainingJob | ResourceKind::ProcessingJob | ResourceKind::TransformJob | ResourceKind::WarmPool => {
-            "jobs"
-        }
+        ResourceKind::TrainingJob
+        | ResourceKind::ProcessingJob
+        | ResourceKind::TransformJob
+        | ResourceKind::WarmPool => "jobs",
         ResourceKind::HyperpodCluster => "hyperpod",
     }
 }
@@ -315,7 +316,13 @@ pub fn apply(results: &mut [CheckResult], exceptions: &[Exception], scope: &Scop
         let mut muted_names = Vec::new();
         let resources = std::mem::take(&mut result.resources);
         for r in resources {
-            let found = pick(relevant.iter().copied().filter(|e| e.matches(kind_name(r.kind), &r.name)), today);
+            let found = pick(
+                relevant
+                    .iter()
+                    .copied()
+                    .filter(|e| e.matches(kind_name(r.kind), &r.name)),
+                today,
+            );
             match found {
                 Some(e) if e.active(today) => {
                     muted_names.push(r.name.clone());
@@ -359,11 +366,9 @@ pub fn apply(results: &mut [CheckResult], exceptions: &[Exception], scope: &Scop
             let left = result.resources.iter().any(Resource::bills_by_the_hour) || !result.storage.is_empty();
             if left {
                 result.summary.push(' ');
-                result.summary.push_str(&trf(
-                    lang,
-                    "exceptions.some_muted",
-                    &[("count", &muted_names.len())],
-                ));
+                result
+                    .summary
+                    .push_str(&trf(lang, "exceptions.some_muted", &[("count", &muted_names.len())]));
             } else {
                 result.summary = trf(
                     lang,
@@ -552,7 +557,11 @@ pub fn entry_of<'a>(
     }
     let reason = text("reason").filter(|r| !r.is_empty());
     if reason.is_none() {
-        problems.field(line_of("reason"), "reason", tr(lang, "exceptions.no_reason").to_string());
+        problems.field(
+            line_of("reason"),
+            "reason",
+            tr(lang, "exceptions.no_reason").to_string(),
+        );
     }
     let expires = match text("expires") {
         None => {
@@ -587,7 +596,6 @@ pub fn entry_of<'a>(
         from: format!("{}:{line}", problems.file),
     })
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -704,7 +712,10 @@ mod tests {
         let Err(Error::Usage(message)) = list else {
             panic!("{list:?}")
         };
-        assert!(message.starts_with("the exceptions file exceptions.toml has 2 problems:"), "{message}");
+        assert!(
+            message.starts_with("the exceptions file exceptions.toml has 2 problems:"),
+            "{message}"
+        );
         assert!(message.contains("exceptions.toml:8: field `reason`"), "{message}");
         assert!(message.contains("exceptions.toml:8: field `expires`"), "{message}");
         let list = parse_en(
@@ -737,25 +748,50 @@ mod tests {
                     acount = \"1\"\nstudent = \"Ana\"\n";
         let message = problem(text, Lang::Pt);
         let lines: Vec<&str> = message.lines().collect();
-        assert_eq!(lines[0], "o arquivo de exceções exceptions.toml tem 6 problemas:", "{message}");
-        assert!(
-            lines[1].starts_with("  exceptions.toml:2: campo `check`: verificação desconhecida `endpoint` (você quis dizer `endpoints`?)"),
+        assert_eq!(
+            lines[0], "o arquivo de exceções exceptions.toml tem 6 problemas:",
             "{message}"
         );
-        assert!(lines[2].starts_with("  exceptions.toml:3: campo `resource.kind`: tipo desconhecido `endpont`"), "{message}");
+        assert!(
+            lines[1].starts_with(
+                "  exceptions.toml:2: campo `check`: verificação desconhecida `endpoint` (você quis dizer `endpoints`?)"
+            ),
+            "{message}"
+        );
+        assert!(
+            lines[2].starts_with("  exceptions.toml:3: campo `resource.kind`: tipo desconhecido `endpont`"),
+            "{message}"
+        );
         assert_eq!(
             lines[3],
             "  exceptions.toml:9: campo `reason`: uma exceção precisa de um `reason`: por que este achado é aceito"
         );
-        assert_eq!(lines[4], "  exceptions.toml:10: campo `expires`: `20-1-1` não é uma data (AAAA-MM-DD)");
-        assert!(lines[5].starts_with("  exceptions.toml:11: campo `acount`: campo desconhecido (você quis dizer `account`?)"));
+        assert_eq!(
+            lines[4],
+            "  exceptions.toml:10: campo `expires`: `20-1-1` não é uma data (AAAA-MM-DD)"
+        );
+        assert!(
+            lines[5]
+                .starts_with("  exceptions.toml:11: campo `acount`: campo desconhecido (você quis dizer `account`?)")
+        );
         // `student` belongs to a roster's exceptions only.
-        assert!(lines[6].starts_with("  exceptions.toml:12: campo `student`: campo desconhecido"), "{message}");
+        assert!(
+            lines[6].starts_with("  exceptions.toml:12: campo `student`: campo desconhecido"),
+            "{message}"
+        );
         // A syntax error gives its line; other tables are refused.
-        assert!(problem("[[exception]]\ncheck = endpoints\n", Lang::En).starts_with("exceptions.toml:2: TOML syntax error"));
+        assert!(
+            problem("[[exception]]\ncheck = endpoints\n", Lang::En).starts_with("exceptions.toml:2: TOML syntax error")
+        );
         assert!(problem("[exception]\ncheck = \"budget\"\n", Lang::En).contains("double brackets"));
         assert!(problem("[[exceptions]]\n", Lang::En).contains("unknown section"));
-        assert!(problem("[[exception]]\ncheck = \"budget\"\nresource = \"x\"\nreason = \"r\"\nexpires = 2026-01-01\n", Lang::En).contains("resource = {"));
+        assert!(
+            problem(
+                "[[exception]]\ncheck = \"budget\"\nresource = \"x\"\nreason = \"r\"\nexpires = 2026-01-01\n",
+                Lang::En
+            )
+            .contains("resource = {")
+        );
         assert!(parse_en("").unwrap().is_empty(), "an empty file accepts nothing");
     }
 
@@ -775,7 +811,11 @@ mod tests {
                 ("endpoint churn-demo", "2026-12-20", false)
             );
             assert!(accepted.price_per_hour_usd.is_some(), "what it still costs");
-            assert!(endpoints.summary.starts_with("All of it muted by an exception (1)"), "{}", endpoints.summary);
+            assert!(
+                endpoints.summary.starts_with("All of it muted by an exception (1)"),
+                "{}",
+                endpoints.summary
+            );
             assert!(!crate::checks::any_failed(&results[4..5]));
         }
         let mut results = neglected();
@@ -791,7 +831,10 @@ mod tests {
             endpoints.summary
         );
         assert!(endpoints.exceptions[0].expired);
-        assert!(!endpoints.remediation.commands.is_empty(), "its delete command is offered again");
+        assert!(
+            !endpoints.remediation.commands.is_empty(),
+            "its delete command is offered again"
+        );
     }
 
     #[test]
@@ -807,7 +850,11 @@ mod tests {
         let names: Vec<&str> = apps.resources.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["datascience-1-0-ml-m5-xlarge"]);
         assert_eq!(apps.exceptions[0].name.as_deref(), Some("default"));
-        assert!(apps.summary.ends_with("(1 muted by an exception, listed apart.)"), "{}", apps.summary);
+        assert!(
+            apps.summary.ends_with("(1 muted by an exception, listed apart.)"),
+            "{}",
+            apps.summary
+        );
         // No command deletes what was accepted; the other's is still there.
         assert_eq!(apps.remediation.commands.len(), 1, "{:?}", apps.remediation.commands);
         assert!(apps.remediation.commands[0].contains("datascience-1-0-ml-m5-xlarge"));
@@ -824,8 +871,18 @@ mod tests {
         apply(&mut results, &exceptions, &scope("2026-12-01"), Lang::Pt);
         let budget = by_id(&results, "budget");
         assert_eq!(budget.status, Status::Muted);
-        assert!(budget.summary.starts_with("Silenciada até 2099-01-01: the class budget."), "{}", budget.summary);
-        assert_eq!(by_id(&results, "identity").status, Status::Pass, "a pass is never muted");
+        assert!(
+            budget
+                .summary
+                .starts_with("Silenciada até 2099-01-01: the class budget."),
+            "{}",
+            budget.summary
+        );
+        assert_eq!(
+            by_id(&results, "identity").status,
+            Status::Pass,
+            "a pass is never muted"
+        );
         assert!(by_id(&results, "identity").exceptions.is_empty());
     }
 
@@ -865,7 +922,11 @@ mod tests {
         let mut results = neglected();
         apply(&mut results, &exceptions, &scope("2026-12-01"), Lang::En);
         let storage = by_id(&results, "storage");
-        assert_eq!(storage.status, Status::Warn, "the notebook volume and the EFS still bill");
+        assert_eq!(
+            storage.status,
+            Status::Warn,
+            "the notebook volume and the EFS still bill"
+        );
         assert_eq!(storage.storage.len(), 2);
         assert_eq!(storage.exceptions[0].kind.as_deref(), Some("space-volume"));
         // What it costs a month is carried with it (as the check priced it).

@@ -408,29 +408,16 @@ fn summary_line(book: &Gradebook, lang: Lang) -> String {
             ("errors", &book.summary["error"]),
         ],
     );
-    if book.summary["missing"] > 0 {
-        line.push(' ');
-        line.push_str(&trf(
-            lang,
-            "instructor.summary_missing",
-            &[("missing", &book.summary["missing"])],
-        ));
-    }
-    if book.summary["suspended"] > 0 {
-        line.push(' ');
-        line.push_str(&trf(
-            lang,
-            "instructor.summary_suspended",
-            &[("suspended", &book.summary["suspended"])],
-        ));
-    }
-    if book.summary["muted"] > 0 {
-        line.push(' ');
-        line.push_str(&trf(
-            lang,
-            "instructor.summary_muted",
-            &[("muted", &book.summary["muted"])],
-        ));
+    // The rows that are not a student's result, each said when there are some.
+    for (count, key) in [
+        ("missing", "instructor.summary_missing"),
+        ("suspended", "instructor.summary_suspended"),
+        ("muted", "instructor.summary_muted"),
+    ] {
+        if book.summary[count] > 0 {
+            line.push(' ');
+            line.push_str(&trf(lang, key, &[(count, &book.summary[count])]));
+        }
     }
     line
 }
@@ -928,12 +915,25 @@ mod class_tests {
     #[test]
     fn a_muted_check_is_not_evaluated_nor_to_do_and_is_shown_apart() {
         let book = class();
-        assert_eq!(book.students[0].score, Score { passed: 1, evaluated: 1 });
+        assert_eq!(
+            book.students[0].score,
+            Score {
+                passed: 1,
+                evaluated: 1
+            }
+        );
         assert!(!book.students[0].needs_attention(), "only a muted finding");
         assert!(book.students[1].needs_attention(), "an expired exception fails again");
-        assert!(!book.students[2].needs_attention(), "a suspended account is not the student's to fix");
+        assert!(
+            !book.students[2].needs_attention(),
+            "a suspended account is not the student's to fix"
+        );
         assert_eq!(
-            (book.summary["all_passed"], book.summary["suspended"], book.summary["muted"]),
+            (
+                book.summary["all_passed"],
+                book.summary["suspended"],
+                book.summary["muted"]
+            ),
             (1, 1, 1)
         );
         colored::control::set_override(false);
@@ -950,7 +950,10 @@ mod class_tests {
         );
         assert!(table.contains("1 finding(s) muted by an exception"), "{table}");
         let to_do = &table[table.find("What each student must do").unwrap()..table.find("Muted by").unwrap()];
-        assert!(to_do.contains("Bruno") && !to_do.contains("Ana") && !to_do.contains("Carla"), "{to_do}");
+        assert!(
+            to_do.contains("Bruno") && !to_do.contains("Ana") && !to_do.contains("Carla"),
+            "{to_do}"
+        );
 
         let csv = csv(&book, ',');
         let lines: Vec<&str> = csv.lines().collect();
@@ -962,17 +965,34 @@ mod class_tests {
             lines[1],
             "Ana,111111111111,eu-central-1,ok,1,1,pass,muted,,endpoints: endpoint churn-demo → 2026-12-20 (shared demo)"
         );
-        assert!(lines[2].ends_with(",fail,,"), "an expired one is not muted: {}", lines[2]);
-        assert!(lines[3].starts_with("Carla,111111111111,eu-central-1,suspended,,,,,\"account SUSPENDED"), "{}", lines[3]);
+        assert!(
+            lines[2].ends_with(",fail,,"),
+            "an expired one is not muted: {}",
+            lines[2]
+        );
+        assert!(
+            lines[3].starts_with("Carla,111111111111,eu-central-1,suspended,,,,,\"account SUSPENDED"),
+            "{}",
+            lines[3]
+        );
 
         let md = markdown(&book, Lang::Pt);
-        assert!(md.contains("| Ana | 111111111111 | eu-central-1 | 1/1 | pass | muted |"), "{md}");
+        assert!(
+            md.contains("| Ana | 111111111111 | eu-central-1 | 1/1 | pass | muted |"),
+            "{md}"
+        );
         assert!(md.contains("## Silenciado por exceção"), "{md}");
-        assert!(md.contains("- endpoints: silenciado até 2026-12-20: endpoint churn-demo — shared demo"), "{md}");
+        assert!(
+            md.contains("- endpoints: silenciado até 2026-12-20: endpoint churn-demo — shared demo"),
+            "{md}"
+        );
 
         let json: serde_json::Value = serde_json::from_str(&json(&book)).unwrap();
         assert_eq!(json["students"][0]["checks"][1]["status"], "muted");
-        assert_eq!(json["students"][0]["checks"][1]["exceptions"][0]["expires"], "2026-12-20");
+        assert_eq!(
+            json["students"][0]["checks"][1]["exceptions"][0]["expires"],
+            "2026-12-20"
+        );
         assert_eq!(json["students"][2]["status"], "suspended");
         assert_eq!(json["summary"]["suspended"], 1);
 
@@ -988,8 +1008,14 @@ mod class_tests {
             .find(|n| n.attribute("name") == Some("endpoints"))
             .unwrap();
         assert!(muted_case.children().any(|c| c.has_tag_name("skipped")), "{junit}");
-        assert!(suite("Carla").descendants().any(|c| c.has_tag_name("skipped")), "{junit}");
-        assert!(!suite("Carla").descendants().any(|c| c.has_tag_name("error")), "{junit}");
+        assert!(
+            suite("Carla").descendants().any(|c| c.has_tag_name("skipped")),
+            "{junit}"
+        );
+        assert!(
+            !suite("Carla").descendants().any(|c| c.has_tag_name("error")),
+            "{junit}"
+        );
         assert_eq!(book.exit_status(), ExitStatus::Failure, "Bruno's expired exception");
         let only_muted = Gradebook::new(vec![class().students.remove(0), class().students.remove(2)]);
         assert_eq!(only_muted.exit_status(), ExitStatus::Success);

@@ -33,7 +33,11 @@ pub const AUDIT_ROLE: &str = "CourseAudit";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Member {
     Verify(Student),
-    Suspended { name: String, account: String, state: String },
+    Suspended {
+        name: String,
+        account: String,
+        state: String,
+    },
 }
 
 /// The class: with an organisational unit, each of its accounts (sorted by
@@ -307,7 +311,10 @@ pub fn verify(source: &ClassSource<'_>, course: &Course, lang: Lang, options: &V
     let class = runtime.block_on(Class::load(options.instructor, lang))?;
     let accounts = match source.unit {
         Some(unit) => {
-            let spinner = crate::ui::spinner(options.progress, &trf(lang, "instructor.listing_unit", &[("unit", &unit)]));
+            let spinner = crate::ui::spinner(
+                options.progress,
+                &trf(lang, "instructor.listing_unit", &[("unit", &unit)]),
+            );
             let listed = runtime.block_on(class.accounts_under(unit));
             spinner.finish_and_clear();
             Some(listed.map_err(|e| org_error(&e, unit, lang))?)
@@ -319,12 +326,8 @@ pub fn verify(source: &ClassSource<'_>, course: &Course, lang: Lang, options: &V
     for note in notes {
         eprintln!("{}", crate::ui::clean(&note));
     }
-    let progress = crate::ui::progress::Progress::new(
-        options.progress,
-        members.len(),
-        tr(lang, "instructor.progress"),
-        lang,
-    );
+    let progress =
+        crate::ui::progress::Progress::new(options.progress, members.len(), tr(lang, "instructor.progress"), lang);
     let results = runtime.block_on(async {
         stream::iter(&members)
             .map(|member| {
@@ -532,7 +535,15 @@ mod tests {
         for good in ["ou-abcd-12345678", "ou-ab12cd34-abcdefgh12", "r-abcd"] {
             assert!(valid_unit(good), "{good}");
         }
-        for bad in ["", "ou-abc-12345678", "ou-abcd-1234", "OU-abcd-12345678", "r-ab", "abcd", "ou-abcd-1234567!"] {
+        for bad in [
+            "",
+            "ou-abc-12345678",
+            "ou-abcd-1234",
+            "OU-abcd-12345678",
+            "r-ab",
+            "abcd",
+            "ou-abcd-1234567!",
+        ] {
             assert!(!valid_unit(bad), "{bad}");
         }
     }
@@ -561,9 +572,13 @@ mod tests {
             "CourseAudit",
             Lang::En,
         );
-        let Member::Verify(ana) = &members[0] else { panic!("{members:?}") };
+        let Member::Verify(ana) = &members[0] else {
+            panic!("{members:?}")
+        };
         assert_eq!(ana, &roster.students[0], "the roster's settings for its account id");
-        let Member::Verify(bruno) = &members[1] else { panic!("{members:?}") };
+        let Member::Verify(bruno) = &members[1] else {
+            panic!("{members:?}")
+        };
         assert_eq!(bruno.name, "student-bruno");
         assert_eq!(
             bruno.access,
@@ -581,8 +596,13 @@ mod tests {
                 state: "SUSPENDED".into()
             }
         );
-        let Member::Verify(olga) = &members[3] else { panic!("{members:?}") };
-        assert_eq!(olga.name, "Outside Olga", "in the roster, not in the unit: still verified");
+        let Member::Verify(olga) = &members[3] else {
+            panic!("{members:?}")
+        };
+        assert_eq!(
+            olga.name, "Outside Olga",
+            "in the roster, not in the unit: still verified"
+        );
         assert_eq!(
             notes,
             ["Outside Olga (999999999999) is in the roster but not under ou-abcd-12345678: verified anyway"]

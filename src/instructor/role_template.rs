@@ -22,7 +22,13 @@ Parameters:
               StringEquals:
                 sts:ExternalId: !Ref ExternalId
 ";
-    template(head, trust, role_name, "Put this in the roster as role_arn.", &format!("# Instructor account: {account}\n"))
+    template(
+        head,
+        trust,
+        role_name,
+        "Put this in the roster as role_arn.",
+        &format!("# Instructor account: {account}\n"),
+    )
 }
 
 /// The role for a service-managed StackSet deployed to an organisational
@@ -97,7 +103,10 @@ mod tests {
     #[test]
     fn the_stackset_template_needs_nothing_typed_per_account() {
         let template = stackset_template("999988887777", "CourseAudit");
-        assert!(!template.contains("Parameters:") && !template.contains("!Ref"), "{template}");
+        assert!(
+            !template.contains("Parameters:") && !template.contains("!Ref"),
+            "{template}"
+        );
         assert!(template.contains("AWS: 'arn:aws:iam::999988887777:root'"), "{template}");
         assert!(template.contains("- sagemaker:ListApps") && !template.contains("organizations:"));
         assert!(!template.contains("sagemaker:DeleteApp"));

@@ -372,12 +372,24 @@ domain_id = "d-abc"
             "[[student]]\nname = \"Ana\"\nprofile = \"ana\"\n\n[[exception]]\ncheck = \"endpoints\"\nstudent = \"Bia\"\n\
              reason = \"x\"\nexpires = 2026-12-20\n\n[[exception]]\ncheck = \"budget\"\n",
         );
-        assert!(message.starts_with("the roster class.toml has 3 problems:"), "{message}");
-        assert!(message.contains("class.toml:5: field `student`: “Bia” is not a student of this roster"), "{message}");
+        assert!(
+            message.starts_with("the roster class.toml has 3 problems:"),
+            "{message}"
+        );
+        assert!(
+            message.contains("class.toml:5: field `student`: “Bia” is not a student of this roster"),
+            "{message}"
+        );
         assert!(message.contains("class.toml:11: field `reason`"), "{message}");
         assert!(message.contains("class.toml:11: field `expires`"), "{message}");
         // With an organisational unit, a roster of defaults and exceptions is enough.
-        let only = parse_roster("[defaults]\nregion = \"eu-central-1\"\n", Path::new("class.toml"), Lang::En, false).unwrap();
+        let only = parse_roster(
+            "[defaults]\nregion = \"eu-central-1\"\n",
+            Path::new("class.toml"),
+            Lang::En,
+            false,
+        )
+        .unwrap();
         assert!(only.students.is_empty());
         assert_eq!(only.defaults.region.as_deref(), Some("eu-central-1"));
     }

@@ -110,7 +110,11 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
             out.push_str(&wrap_plain(&line, width, "", "  "));
             // Past its date, an exception mutes nothing: said under the item.
             if let Some(expired) = audit.accepted_for(item).filter(|a| a.expired) {
-                out.push_str(&wrap_plain(&clean(&expired.line(lang)), width, "  ✘ ", "    ").red().to_string());
+                out.push_str(
+                    &wrap_plain(&clean(&expired.line(lang)), width, "  ✘ ", "    ")
+                        .red()
+                        .to_string(),
+                );
             }
         }
         if muted_running {
@@ -122,7 +126,11 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
                 let line = format!("~ {}", resource_line(&item.resource, lang));
                 out.push_str(&wrap_plain(&line, width, "", "  "));
                 if let Some(accepted) = audit.accepted_for(item) {
-                    out.push_str(&wrap_plain(&clean(&accepted.line(lang)), width, "    ", "    ").blue().to_string());
+                    out.push_str(
+                        &wrap_plain(&clean(&accepted.line(lang)), width, "    ", "    ")
+                            .blue()
+                            .to_string(),
+                    );
                 }
             }
             out.push_str(&wrap_plain(tr(lang, "audit.muted_still_bills"), width, "", ""));

@@ -386,7 +386,11 @@ pub fn accepted_line(accepted: &crate::checks::exceptions::Accepted, lang: Lang)
     if let Some(monthly) = accepted.monthly_usd {
         line.push_str(&format!(
             " · {}",
-            trf(lang, "report.per_month", &[("usd", &crate::catalog::usd(monthly, lang))])
+            trf(
+                lang,
+                "report.per_month",
+                &[("usd", &crate::catalog::usd(monthly, lang))]
+            )
         ));
     }
     match accepted.expired {
@@ -447,7 +451,11 @@ pub fn markdown(report: &Report<'_>, lang: Lang) -> String {
     let accepted: Vec<String> = report
         .checks
         .iter()
-        .flat_map(|c| c.exceptions.iter().map(move |a| format!("`{}`: {}", c.id, accepted_line(a, lang))))
+        .flat_map(|c| {
+            c.exceptions
+                .iter()
+                .map(move |a| format!("`{}`: {}", c.id, accepted_line(a, lang)))
+        })
         .collect();
     if !accepted.is_empty() {
         out.push_str(&format!("\n## {}\n\n", tr(lang, "report.exceptions_heading")));

@@ -111,14 +111,28 @@ mod tests {
 
     #[test]
     fn the_line_says_done_of_total_errors_and_the_time_left() {
-        let at = |done, errors, secs| line("students checked", (done, 30), errors, Duration::from_secs(secs), Lang::En);
+        let at = |done, errors, secs| {
+            line(
+                "students checked",
+                (done, 30),
+                errors,
+                Duration::from_secs(secs),
+                Lang::En,
+            )
+        };
         assert_eq!(
             at(0, 0, 0),
             "0/30 students checked · errors so far: 0 · time left not known yet"
         );
         // 10 done in 20 s: 2 s each, 20 left.
-        assert_eq!(at(10, 1, 20), "10/30 students checked · errors so far: 1 · about 40 s left");
-        assert_eq!(at(15, 0, 150), "15/30 students checked · errors so far: 0 · about 2 min 30 s left");
+        assert_eq!(
+            at(10, 1, 20),
+            "10/30 students checked · errors so far: 1 · about 40 s left"
+        );
+        assert_eq!(
+            at(15, 0, 150),
+            "15/30 students checked · errors so far: 0 · about 2 min 30 s left"
+        );
         assert!(line("alunos verificados", (1, 2), 0, Duration::from_secs(3), Lang::Pt).contains("1/2 alunos"));
         assert_eq!(short_duration(Duration::from_secs(3725)), "1 h 02 min");
     }

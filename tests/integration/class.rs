@@ -10,6 +10,7 @@ use aws_sdk_organizations::types::ChildType;
 use serde_json::Value;
 
 use crate::emulator::*;
+use crate::instructor::row;
 use crate::live::{Seed, by_id, json};
 use crate::util::*;
 
@@ -82,22 +83,16 @@ impl Org {
     }
 }
 
-fn row<'a>(book: &'a Value, name: &str) -> &'a Value {
-    book["students"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == name)
-        .unwrap_or_else(|| panic!("no row {name} in {book}"))
-}
-
 fn status_of(student: &Value, id: &str) -> String {
     student["checks"]
         .as_array()
         .unwrap()
         .iter()
         .find(|c| c["id"] == id)
-        .map_or_else(|| panic!("no check {id} in {student}"), |c| c["status"].as_str().unwrap().to_string())
+        .map_or_else(
+            || panic!("no check {id} in {student}"),
+            |c| c["status"].as_str().unwrap().to_string(),
+        )
 }
 
 fn verify(learner: &Learner, emulator: &Emulator, args: &[&str]) -> Output {
@@ -136,7 +131,11 @@ fn the_units_three_students_are_verified_and_the_suspended_one_is_listed() {
         .iter()
         .map(|s| s["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["Ana Souza", "Bruno Lima", "Carla Dias", "Dora Closed"], "sorted by name");
+    assert_eq!(
+        names,
+        ["Ana Souza", "Bruno Lima", "Carla Dias", "Dora Closed"],
+        "sorted by name"
+    );
     for (name, account) in [("Ana Souza", &ana), ("Bruno Lima", &bruno), ("Carla Dias", &carla)] {
         let student = row(&book, name);
         assert_eq!(student["status"], "ok", "{student}");
@@ -365,14 +364,20 @@ fn a_muted_endpoint_is_muted_until_its_date_and_fails_after_it() {
     let shown = stdout(&text);
     assert!(shown.contains("~ MUTED"), "{shown}");
     // Wrapped at 80 columns: the words, one line at a time.
-    assert!(shown.contains("~ muted until 2999-12-31: endpoint shared-demo"), "{shown}");
+    assert!(
+        shown.contains("~ muted until 2999-12-31: endpoint shared-demo"),
+        "{shown}"
+    );
     assert!(shown.contains("exceptions.toml:1) · $"), "what it still costs: {shown}");
     assert!(shown.contains("1 muted"), "{shown}");
     let md = stdout(&emulator.run(
         &learner,
         &["module5", "check", "--only", "endpoints", "--format", "markdown"],
     ));
-    assert!(md.contains("| muted |") && md.contains("## Accepted by an exception"), "{md}");
+    assert!(
+        md.contains("| muted |") && md.contains("## Accepted by an exception"),
+        "{md}"
+    );
     let junit = stdout(&emulator.run(
         &learner,
         &["module5", "check", "--only", "endpoints", "--format", "junit"],
@@ -411,12 +416,22 @@ fn a_bad_exceptions_file_is_refused_with_every_line_before_anything_is_read() {
     for args in [
         vec!["module5", "check", "--exceptions", path],
         vec!["module5", "audit", "--exceptions", path],
-        vec!["instructor", "verify", "--org-ou", "ou-abcd-12345678", "--exceptions", path],
+        vec![
+            "instructor",
+            "verify",
+            "--org-ou",
+            "ou-abcd-12345678",
+            "--exceptions",
+            path,
+        ],
     ] {
         let output = learner.run(&args);
         expect_code(&output, 2);
         let err = stderr(&output);
-        assert!(err.contains(&format!("the exceptions file {path} has 3 problems:")), "{err}");
+        assert!(
+            err.contains(&format!("the exceptions file {path} has 3 problems:")),
+            "{err}"
+        );
         assert!(err.contains(&format!("{path}:1: field `reason`")), "{err}");
         assert!(err.contains(&format!("{path}:1: field `expires`")), "{err}");
         assert!(err.contains(&format!("{path}:5: field `expires`")), "{err}");
@@ -428,7 +443,10 @@ fn a_bad_exceptions_file_is_refused_with_every_line_before_anything_is_read() {
         "{}",
         stderr(&pt)
     );
-    expect_code(&learner.run(&["module5", "check", "--exceptions", "/nonexistent/x.toml"]), 2);
+    expect_code(
+        &learner.run(&["module5", "check", "--exceptions", "/nonexistent/x.toml"]),
+        2,
+    );
 }
 
 #[test]
@@ -452,16 +470,27 @@ fn a_rosters_exception_for_one_student_mutes_only_that_students_endpoint() {
     )
     .unwrap();
     let roster = roster.to_str().unwrap();
-    let output = verify(&learner, &emulator, &[roster, "--format", "json", "--only", "endpoints"]);
+    let output = verify(
+        &learner,
+        &emulator,
+        &[roster, "--format", "json", "--only", "endpoints"],
+    );
     expect_code(&output, 1);
     let book = json(&output);
     assert_eq!(status_of(row(&book, "Ana"), "endpoints"), "muted");
     assert_eq!(status_of(row(&book, "Bruno"), "endpoints"), "fail");
     assert_eq!(book["summary"]["muted"], 1);
-    let csv = stdout(&verify(&learner, &emulator, &[roster, "--format", "csv", "--only", "endpoints"]));
+    let csv = stdout(&verify(
+        &learner,
+        &emulator,
+        &[roster, "--format", "csv", "--only", "endpoints"],
+    ));
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].ends_with(",endpoints,error,muted"), "{csv}");
-    assert!(lines[1].contains(",muted,,endpoints: endpoint shared-demo → 2999-01-01 (Ana's capstone endpoint)"), "{csv}");
+    assert!(
+        lines[1].contains(",muted,,endpoints: endpoint shared-demo → 2999-01-01 (Ana's capstone endpoint)"),
+        "{csv}"
+    );
     assert!(lines[2].contains(",fail,,"), "{csv}");
     let table = stdout(&verify(&learner, &emulator, &[roster, "--only", "endpoints"]));
     assert!(table.contains("Muted by an exception (until its date)"), "{table}");
@@ -498,7 +527,15 @@ fn the_progress_line_is_drawn_on_a_terminal_and_never_on_a_pipe() {
         ));
     }
     std::fs::write(&roster, text).unwrap();
-    let args = ["instructor", "verify", roster.to_str().unwrap(), "--concurrency", "1", "--only", "identity"];
+    let args = [
+        "instructor",
+        "verify",
+        roster.to_str().unwrap(),
+        "--concurrency",
+        "1",
+        "--only",
+        "identity",
+    ];
 
     let piped = emulator.run(&learner, &args);
     expect_code(&piped, 0);
