@@ -869,8 +869,8 @@ pub fn usage_error(e: &clap::Error, cmd: &clap::Command, args: &[std::ffi::OsStr
                 ("valid", &valid),
                 ("command", &context(ContextKind::InvalidSubcommand)),
                 ("number", &kind),
-                ("min", &crate::catalog::decimal(&min.to_string(), lang)),
-                ("max", &crate::catalog::decimal(&max.to_string(), lang)),
+                ("min", &crate::i18n::number(&min.to_string(), lang)),
+                ("max", &crate::i18n::number(&max.to_string(), lang)),
             ]
         )
     );

@@ -55,8 +55,11 @@ impl Context {
             .unwrap_or_else(|| Lang::from_env(|name| std::env::var(name).ok()));
         let stdout_tty = std::io::stdout().is_terminal();
         let no_color_env = var("NO_COLOR").is_some_and(|v| !v.is_empty());
+        // On a terminal a line stops one column short of the edge: a line
+        // that fills the last column leaves terminals to disagree about
+        // where the next one starts.
         let width = if stdout_tty {
-            terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
+            terminal_size::terminal_size().map(|(w, _)| usize::from(w.0).saturating_sub(1))
         } else {
             None
         }
@@ -97,11 +100,11 @@ impl Context {
 
     /// A subcommand's own `--profile`/`--region`, else `module5`'s.
     pub fn aws_args(&self, flags: &AwsFlags) -> AwsArgs {
-        let (lang, colour) = (self.lang, self.colour);
+        let (lang, colour, width) = (self.lang, self.colour, self.width);
         let mfa_prompt = self.interactive.then(|| {
             MfaPrompt(std::sync::Arc::new(move |device: &str| {
                 let message = trf(lang, "aws.mfa_prompt", &[("device", &device)]);
-                InquirePrompter::new(colour)
+                InquirePrompter::new(colour, width, lang)
                     .text(&message, tr(lang, "wizard.help"))
                     .ok()
             }))
@@ -174,6 +177,6 @@ impl Context {
     }
 
     pub fn prompter(&self) -> InquirePrompter {
-        InquirePrompter::new(self.colour)
+        InquirePrompter::new(self.colour, self.width, self.lang)
     }
 }

@@ -102,6 +102,48 @@ pub fn trf(lang: Lang, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> St
     text
 }
 
+/// A number written the program's way (`1234.5`, `-0.25`) in the learner's
+/// notation: Portuguese puts a decimal comma and groups thousands with a
+/// point (`1.234,5`); English is left as written.
+pub fn number(text: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    if !whole.chars().all(|c| c.is_ascii_digit()) {
+        return text.replace('.', ",");
+    }
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    match fraction {
+        Some(f) => format!("{sign}{grouped},{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// `value` with `decimals` decimals, in the learner's notation.
+pub fn fixed(value: f64, decimals: usize, lang: Lang) -> String {
+    number(&format!("{value:.decimals$}"), lang)
+}
+
+/// `value` as Rust prints it (no trailing zeros: `12.5`, `2`), in the
+/// learner's notation.
+pub fn num(value: f64, lang: Lang) -> String {
+    number(&value.to_string(), lang)
+}
+
 /// The `{name}` placeholders of a text, sorted, for the in-step checks.
 pub(crate) fn placeholders(text: &str) -> Vec<String> {
     let mut names: Vec<String> = text
@@ -118,6 +160,19 @@ pub(crate) fn placeholders(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn portuguese_numbers_have_a_decimal_comma_and_a_thousands_point() {
+        assert_eq!(number("23.09", Lang::Pt), "23,09");
+        assert_eq!(number("1234.5", Lang::Pt), "1.234,5");
+        assert_eq!(number("20440", Lang::Pt), "20.440");
+        assert_eq!(number("-1234567.891", Lang::Pt), "-1.234.567,891");
+        assert_eq!(number("999", Lang::Pt), "999");
+        assert_eq!(number("1234.5", Lang::En), "1234.5");
+        assert_eq!(fixed(23.0912, 2, Lang::Pt), "23,09");
+        assert_eq!(num(12.5, Lang::Pt), "12,5");
+        assert_eq!(num(2.0, Lang::Pt), "2");
+    }
 
     fn lang(vars: &[(&str, &str)]) -> Lang {
         Lang::from_env(|name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()))

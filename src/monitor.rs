@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::catalog::{self, Instance, Instances};
-use crate::i18n::{Lang, trf};
+use crate::i18n::{Lang, fixed, num, trf};
 use crate::ui::text::wrap_plain;
 
 const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
@@ -239,7 +239,7 @@ pub fn diagnose(instances: &Instances, r: &Readings, lang: Lang) -> Diagnosis {
                 lang,
                 "monitor.memory_high",
                 &[
-                    ("percent", &r.memory_percent),
+                    ("percent", &num(r.memory_percent, lang)),
                     ("instance", &next.map_or("—", |i| i.name.as_str())),
                 ],
             ),
@@ -255,7 +255,7 @@ pub fn diagnose(instances: &Instances, r: &Readings, lang: Lang) -> Diagnosis {
                 lang,
                 "monitor.cpu_high",
                 &[
-                    ("percent", &r.cpu_percent),
+                    ("percent", &num(r.cpu_percent, lang)),
                     ("instance", &next.map_or("—", |i| i.name.as_str())),
                 ],
             ),
@@ -269,7 +269,10 @@ pub fn diagnose(instances: &Instances, r: &Readings, lang: Lang) -> Diagnosis {
             message: trf(
                 lang,
                 "monitor.single_core",
-                &[("busiest", &r.busiest_core_percent), ("percent", &r.cpu_percent)],
+                &[
+                    ("busiest", &num(r.busiest_core_percent, lang)),
+                    ("percent", &num(r.cpu_percent, lang)),
+                ],
             ),
             suggestion: None,
             monthly_saving_usd: None,
@@ -318,21 +321,21 @@ pub fn diagnose(instances: &Instances, r: &Readings, lang: Lang) -> Diagnosis {
 }
 
 pub fn text(r: &Readings, d: &Diagnosis, lang: Lang, width: usize) -> String {
-    let gib = |b: u64| format!("{:.2}", b as f64 / GIB);
+    let gib = |b: u64| fixed(b as f64 / GIB, 2, lang);
     let mut out = trf(
         lang,
         "monitor.cpu",
         &[
-            ("percent", &r.cpu_percent),
-            ("cpus", &r.cpus),
-            ("busiest", &r.busiest_core_percent),
+            ("percent", &num(r.cpu_percent, lang)),
+            ("cpus", &num(r.cpus, lang)),
+            ("busiest", &num(r.busiest_core_percent, lang)),
         ],
     ) + "\n";
     out += &(trf(
         lang,
         "monitor.memory",
         &[
-            ("percent", &r.memory_percent),
+            ("percent", &num(r.memory_percent, lang)),
             ("available", &gib(r.memory_available_bytes)),
             ("total", &gib(r.memory_total_bytes)),
         ],
@@ -342,7 +345,7 @@ pub fn text(r: &Readings, d: &Diagnosis, lang: Lang, width: usize) -> String {
         "monitor.disk",
         &[
             ("path", &r.disk_path),
-            ("percent", &r.disk_percent),
+            ("percent", &num(r.disk_percent, lang)),
             ("free", &gib(r.disk_free_bytes)),
         ],
     ) + "\n");
@@ -351,8 +354,11 @@ pub fn text(r: &Readings, d: &Diagnosis, lang: Lang, width: usize) -> String {
     }
     for (n, g) in r.gpus.iter().enumerate() {
         out += &format!(
-            "GPU {n} {}: {}% · {:.0}/{:.0} MiB\n",
-            g.name, g.load_percent, g.memory_used_mib, g.memory_total_mib
+            "GPU {n} {}: {}% · {}/{} MiB\n",
+            g.name,
+            num(g.load_percent, lang),
+            fixed(g.memory_used_mib, 0, lang),
+            fixed(g.memory_total_mib, 0, lang)
         );
     }
     if r.limits == Limits::Cgroup {
@@ -495,6 +501,48 @@ mod tests {
             gpus: vec![],
             limits: Limits::Host,
         }
+    }
+
+    #[test]
+    fn portuguese_readings_and_diagnoses_write_numbers_with_a_decimal_comma() {
+        let course = Course::load(None, Lang::Pt, &crate::checks::known()).unwrap();
+        let mut shown = String::new();
+        // Each diagnosis, from readings with fractions everywhere.
+        // (The fourth looks like an ml.m5.2xlarge, so its saving is priced.)
+        for (cpu, memory, busiest, cpus, total) in [
+            (30.5, 91.5, 30.5, 2.0, 23.09),
+            (85.5, 40.5, 90.5, 1.5, 23.09),
+            (10.5, 30.5, 95.5, 4.0, 23.09),
+            (10.5, 20.5, 12.5, 8.0, 32.0),
+            (60.5, 60.5, 70.5, 2.0, 23.09),
+        ] {
+            let mut r = readings(cpu, memory, cpus, total);
+            r.busiest_core_percent = busiest;
+            r.disk_free_bytes = (1234.56 * GIB) as u64;
+            r.disk_percent = 45.5;
+            r.limits = Limits::Cgroup;
+            r.gpus = vec![Gpu {
+                name: "Tesla T4".into(),
+                load_percent: 33.5,
+                memory_used_mib: 1234.4,
+                memory_total_mib: 15360.0,
+            }];
+            let d = diagnose(&course.instances, &r, Lang::Pt);
+            shown += &text(&r, &d, Lang::Pt, 80);
+        }
+        assert!(shown.contains("23,09 GiB"), "{shown}");
+        assert!(shown.contains("1.234,56 GiB livres"), "{shown}");
+        assert!(shown.contains("1.234/15.360 MiB"), "{shown}");
+        assert!(
+            shown.contains("US$\u{a0}"),
+            "the oversized diagnosis names a saving: {shown}"
+        );
+        // The lessons' own check of Portuguese number notation.
+        assert_eq!(
+            crate::course::tests::misformatted_numbers(&shown, Lang::Pt),
+            Vec::<String>::new(),
+            "{shown}"
+        );
     }
 
     fn diagnose_en(r: &Readings) -> Diagnosis {

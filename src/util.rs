@@ -19,17 +19,23 @@ pub(crate) fn now_millis() -> String {
     humantime::format_rfc3339_millis(SystemTime::now()).to_string()
 }
 
-/// An RFC 3339 time as the learner's clock shows it: `2026-12-06 14:05`
-/// with the zone's abbreviation (`TZ`, else the machine's zone); the text
-/// as given when it is not a time.
-pub(crate) fn local_time(rfc3339: &str) -> String {
-    match rfc3339.parse::<jiff::Timestamp>() {
-        Ok(t) => t
-            .to_zoned_datetime(jiff::tz::TimeZone::system())
-            .strftime("%Y-%m-%d %H:%M %Z")
-            .to_string(),
-        Err(_) => rfc3339.to_string(),
-    }
+/// An RFC 3339 time (as stored) for people: the wall-clock time in `tz`,
+/// in the learner's date order, with the zone named (a Studio container's
+/// clock is UTC, so it is always said). Unreadable text is shown as it is.
+pub fn local_time(at: &str, tz: &jiff::tz::TimeZone, lang: crate::i18n::Lang) -> String {
+    let Ok(timestamp) = at.parse::<jiff::Timestamp>() else {
+        return at.to_string();
+    };
+    let zoned = timestamp.to_zoned_datetime(tz.clone());
+    let pattern = match lang {
+        crate::i18n::Lang::Pt => "%d/%m/%Y %H:%M",
+        crate::i18n::Lang::En => "%Y-%m-%d %H:%M",
+    };
+    let zone = match tz.iana_name() {
+        Some(name) => name.to_string(),
+        None => zoned.strftime("UTC%:z").to_string(),
+    };
+    format!("{} ({zone})", zoned.strftime(pattern))
 }
 
 /// How many single-character edits turn `a` into `b` (Levenshtein).
@@ -184,7 +190,27 @@ impl Rng {
 
 #[cfg(test)]
 mod tests {
-    use super::Rng;
+    use super::{Rng, local_time};
+    use crate::i18n::Lang;
+
+    #[test]
+    fn stored_times_are_shown_in_the_local_zone_with_its_name() {
+        let sp = jiff::tz::TimeZone::get("America/Sao_Paulo").unwrap();
+        assert_eq!(
+            local_time("2026-11-20T09:12:00Z", &sp, Lang::Pt),
+            "20/11/2026 06:12 (America/Sao_Paulo)"
+        );
+        assert_eq!(
+            local_time("2026-11-20T09:12:00Z", &sp, Lang::En),
+            "2026-11-20 06:12 (America/Sao_Paulo)"
+        );
+        let fixed = jiff::tz::TimeZone::fixed(jiff::tz::offset(-3));
+        assert_eq!(
+            local_time("2026-11-20T09:12:00Z", &fixed, Lang::Pt),
+            "20/11/2026 06:12 (UTC-03:00)"
+        );
+        assert_eq!(local_time("not a time", &sp, Lang::Pt), "not a time");
+    }
 
     #[test]
     fn the_same_seed_shuffles_the_same_way_and_every_order_is_reachable() {

@@ -80,8 +80,8 @@ pub fn cost_usd(price_per_hour: f64, running_seconds: u64) -> f64 {
 }
 
 /// Dollars for people: cents, or a tenth of a cent below one dollar where it
-/// matters ($0.23, $0.575, $4.39); in Portuguese with a decimal comma
-/// ($0,575), as a Brazilian reader writes it.
+/// matters ($0.23, $0.575, $4.39); in Portuguese as a Brazilian reader
+/// writes dollars (US$ 0,575, US$ 1.234,50).
 pub fn usd(value: f64, lang: Lang) -> String {
     let text = if value >= 1.0 || value == 0.0 {
         format!("{value:.2}")
@@ -92,19 +92,20 @@ pub fn usd(value: f64, lang: Lang) -> String {
         }
         text
     };
-    format!("${}", decimal(&text, lang))
+    dollars(&text, lang)
 }
 
 /// Dollars with exactly two decimals (tables), in the learner's notation.
 pub fn usd_cents(value: f64, lang: Lang) -> String {
-    format!("${}", decimal(&format!("{value:.2}"), lang))
+    dollars(&format!("{value:.2}"), lang)
 }
 
-/// A number written with a decimal point, in the learner's notation.
-pub fn decimal(text: &str, lang: Lang) -> String {
+/// (In Portuguese a no-break space after `US$`: a line never ends between
+/// the sign and its amount.)
+fn dollars(amount: &str, lang: Lang) -> String {
     match lang {
-        Lang::Pt => text.replace('.', ","),
-        Lang::En => text.to_string(),
+        Lang::Pt => format!("US$\u{a0}{}", crate::i18n::number(amount, lang)),
+        Lang::En => format!("${amount}"),
     }
 }
 
@@ -365,10 +366,11 @@ mod tests {
         assert_eq!(usd(0.05, Lang::En), "$0.05");
         assert_eq!(usd(4.386, Lang::En), "$4.39");
         assert_eq!(usd(0.0, Lang::En), "$0.00");
-        // A decimal comma in Portuguese.
-        assert_eq!(usd(0.575, Lang::Pt), "$0,575");
-        assert_eq!(usd(611.2, Lang::Pt), "$611,20");
-        assert_eq!(usd_cents(0.4, Lang::Pt), "$0,40");
+        // Brazilian notation in Portuguese.
+        assert_eq!(usd(0.575, Lang::Pt), "US$\u{a0}0,575");
+        assert_eq!(usd(611.2, Lang::Pt), "US$\u{a0}611,20");
+        assert_eq!(usd(20440.0, Lang::Pt), "US$\u{a0}20.440,00");
+        assert_eq!(usd_cents(0.4, Lang::Pt), "US$\u{a0}0,40");
     }
 
     #[test]

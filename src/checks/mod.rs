@@ -40,6 +40,19 @@ pub enum Fix {
     IdleShutdown,
 }
 
+impl Fix {
+    /// The fix that does what a hands-on task with this evidence rule
+    /// (tasks.toml) asks for: one pairing, read by the wizard both ways.
+    pub fn for_task_rule(rule: &str) -> Option<Fix> {
+        match rule {
+            "stopped" => Some(Fix::StopRunning),
+            "budget" => Some(Fix::Budget),
+            "idle-shutdown" => Some(Fix::IdleShutdown),
+            _ => None,
+        }
+    }
+}
+
 /// Every check, in report order: the one list that validation, the wizard,
 /// the reports and `--only` read.
 pub const REGISTRY: &[Check] = &[

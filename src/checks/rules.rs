@@ -302,7 +302,7 @@ fn storage_args(j: &Judge<'_>, items: &[StorageItem]) -> Vec<(&'static str, Stri
     let size: f64 = items.iter().map(|i| i.size_gb).sum();
     vec![
         ("count", items.len().to_string()),
-        ("size", crate::catalog::decimal(&format!("{size:.1}"), j.lang)),
+        ("size", crate::i18n::number(&format!("{size:.1}"), j.lang)),
         ("monthly", crate::catalog::usd_at_least(monthly, unknown, j.lang)),
         (
             "note",
@@ -403,7 +403,13 @@ pub(super) fn jobs(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
             Some(end) => crate::i18n::trf(
                 j.lang,
                 "checks.warm_pool_until",
-                &[("job", &pool.job), ("time", &crate::util::local_time(end))],
+                &[
+                    ("job", &pool.job),
+                    (
+                        "time",
+                        &crate::util::local_time(end, &jiff::tz::TimeZone::system(), j.lang),
+                    ),
+                ],
             ),
             None => crate::i18n::trf(j.lang, "checks.warm_pool", &[("job", &pool.job)]),
         })

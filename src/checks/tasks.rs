@@ -233,15 +233,19 @@ impl Judge<'_> {
     }
 }
 
-/// A task's `done` line, filled with its proof.
+/// A task's `done` line, filled with its proof (its time in the local zone).
 pub fn done_line(task: &Task, proof: Option<&Proof>, lang: crate::i18n::Lang) -> String {
     let mut text = task.done.get(lang).to_string();
     if let Some(p) = proof {
+        let at = p.created_at.as_deref().map_or_else(
+            || "?".to_string(),
+            |at| crate::util::local_time(at, &jiff::tz::TimeZone::system(), lang),
+        );
         for (key, value) in [
             ("kind", p.kind.as_str()),
             ("name", p.name.as_str()),
             ("instance", p.instance_type.as_deref().unwrap_or("?")),
-            ("at", p.created_at.as_deref().unwrap_or("?")),
+            ("at", at.as_str()),
         ] {
             text = text.replace(&format!("{{{key}}}"), value);
         }

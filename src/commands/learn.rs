@@ -29,7 +29,7 @@ pub fn wizard(ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let course = ctx.course()?;
     let store = ctx.store()?;
     let seed = ctx.quiz_seed.unwrap_or_else(crate::util::Rng::clock_seed);
-    let wizard = Wizard::new(course, lang, &store, ctx.width, seed);
+    let wizard = Wizard::new(course, lang, &store, ctx.width, seed).paced(crate::ui::pager::Screen::Terminal);
     // Inside Studio or on a notebook instance: say where, once, at the start.
     if let Some(here) = crate::snapshot::studio::read().current {
         out.line(&here_line(&here, lang))?;

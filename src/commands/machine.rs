@@ -34,10 +34,10 @@ pub fn monitor(args: &MonitorArgs, ctx: &Context, out: &mut Output) -> Result<Ex
                 &[
                     (
                         "peak",
-                        &format!("{:.1}", usage.peak_memory_bytes as f64 / (1024.0 * 1024.0)),
+                        &crate::i18n::fixed(usage.peak_memory_bytes as f64 / (1024.0 * 1024.0), 1, lang),
                     ),
-                    ("cpu", &usage.cpu_seconds),
-                    ("wall", &usage.wall_seconds),
+                    ("cpu", &crate::i18n::num(usage.cpu_seconds, lang)),
+                    ("wall", &crate::i18n::num(usage.wall_seconds, lang)),
                     ("fits", &usage.fits.as_deref().unwrap_or("—")),
                 ],
             ) + "\n"

@@ -9,7 +9,7 @@ use crate::checks::duration;
 use crate::cli::{AdviseArgs, CostArgs, Format, InstancesArgs, LivePriceArgs, RefreshArgs};
 use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
-use crate::i18n::{Lang, tr, trf};
+use crate::i18n::{Lang, num, tr, trf};
 use crate::ui::text::{table, wrap_plain};
 use crate::ui::{Output, Prompter};
 use crate::util::{json_pretty, now, write_atomic};
@@ -182,8 +182,12 @@ pub fn cost(args: &CostArgs, ctx: &Context, out: &mut Output) -> Result<ExitStat
             let headers = vec![
                 tr(lang, "table.instance").to_string(),
                 tr(lang, "table.per_hour").to_string(),
-                trf(lang, "table.per_day", &[("hours", &args.hours_per_day)]),
-                trf(lang, "table.per_month", &[("hours", &(args.hours_per_day * args.days))]),
+                trf(lang, "table.per_day", &[("hours", &num(args.hours_per_day, lang))]),
+                trf(
+                    lang,
+                    "table.per_month",
+                    &[("hours", &num(args.hours_per_day * args.days, lang))],
+                ),
             ];
             let body: Vec<Vec<String>> = rows
                 .iter()
@@ -228,7 +232,7 @@ pub fn cost(args: &CostArgs, ctx: &Context, out: &mut Output) -> Result<ExitStat
     let text = if as_json {
         json_pretty(&estimate)
     } else {
-        let mut text = trf(
+        let line = trf(
             lang,
             "tools.cost_line",
             &[
@@ -238,7 +242,7 @@ pub fn cost(args: &CostArgs, ctx: &Context, out: &mut Output) -> Result<ExitStat
                 ("cost", &usd(estimate.cost_usd, lang)),
             ],
         );
-        text.push('\n');
+        let mut text = wrap_plain(&line, width, "", "");
         if seconds < catalog::MINIMUM_BILLED_SECONDS {
             text.push_str(&format!("{}\n", tr(lang, "tools.minimum")));
         }

@@ -11,7 +11,9 @@ use textwrap::core::display_width;
 use super::Course;
 use crate::catalog::Instance;
 use crate::i18n::{Lang, tr, trf};
-use crate::ui::text::{colour_on, heading, inline, subheading, table, wrap, wrapped_heading};
+use crate::ui::text::{
+    CodeKind, CodeState, code_line, colour_on, heading, inline, subheading, table, wrap, wrapped_heading,
+};
 
 fn money(value: f64, lang: Lang) -> String {
     crate::catalog::usd_cents(value, lang)
@@ -181,14 +183,18 @@ pub fn markdown(body: &str, course: &Course, lang: Lang, width: usize) -> String
         }
         if let Some(lang_tag) = trimmed.strip_prefix("```") {
             flush(&mut paragraph, &mut out);
-            let _ = lang_tag;
+            // A line too wide is broken only where its language allows, so
+            // a copied block is the same code.
+            let kind = CodeKind::of(lang_tag);
+            let mut state = CodeState::default();
             for code in lines.by_ref() {
                 if code.trim_start().starts_with("```") {
                     break;
                 }
-                let code = format!("    {code}");
-                out.push_str(&if colour_on() { code.cyan().to_string() } else { code });
-                out.push('\n');
+                for code in code_line(code, kind, width, "    ", &mut state) {
+                    out.push_str(&if colour_on() { code.cyan().to_string() } else { code });
+                    out.push('\n');
+                }
             }
             out.push('\n');
         } else if trimmed.starts_with('|') {
@@ -322,8 +328,8 @@ mod tests {
                     let text = section(&course, index, lang, width);
                     let mut in_code = false;
                     for line in text.lines() {
-                        // Code is shown as written, never wrapped; everything else
-                        // fits, except a word longer than the line (a URL), which
+                        // Code that cannot be broken validly is shown as written; everything
+                        // else fits, except a word longer than the line (a URL), which
                         // stays whole on a line of its own.
                         in_code = line.starts_with("    ") && !line.trim().is_empty() || (in_code && line.is_empty());
                         let words: Vec<&str> = line.split_whitespace().filter(|w| !["┃", "•"].contains(w)).collect();

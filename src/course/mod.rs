@@ -276,7 +276,7 @@ impl Course {
             self.title.get(lang)
         )));
         out.push('\n');
-        out.push_str(&self.objectives_text(lang));
+        out.push_str(&self.objectives_text(lang, width));
         out.push('\n');
         out.push_str(&subheading(tr(lang, "course.contents")));
         let name_width = self
@@ -305,17 +305,21 @@ impl Course {
     }
 
     /// Objectives and estimated duration, shown before the first section.
-    pub fn objectives_text(&self, lang: Lang) -> String {
+    pub fn objectives_text(&self, lang: Lang, width: usize) -> String {
         let mut out = subheading(tr(lang, "course.objectives"));
         for o in &self.objectives {
-            out.push_str(&format!("  • {}\n", o.text.get(lang)));
+            out.push_str(&wrap(o.text.get(lang), width, "  • ", "    "));
         }
         out.push('\n');
-        out.push_str(&trf(lang, "course.duration", &[("minutes", &self.duration_minutes)]));
-        out.push('\n');
+        out.push_str(&wrap(
+            &trf(lang, "course.duration", &[("minutes", &self.duration_minutes)]),
+            width,
+            "",
+            "",
+        ));
         out
     }
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

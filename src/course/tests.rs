@@ -664,7 +664,7 @@ fn well_formed_number(n: &str, lang: Lang) -> bool {
 /// as AWS prints them) and URLs are left out, and so are words with letters
 /// (`ml.p3.2xlarge`, `v2.0`), dotted versions and addresses (`0.3.1`,
 /// `10.0.0.1`) and a number named as a version ("versão 2.0").
-fn misformatted_numbers(text: &str, lang: Lang) -> Vec<String> {
+pub(crate) fn misformatted_numbers(text: &str, lang: Lang) -> Vec<String> {
     let mut in_fence = false;
     let mut prose = String::new();
     for line in text.lines() {

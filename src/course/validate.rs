@@ -94,6 +94,19 @@ impl Course {
 
     /// Every problem with the content, so an instructor editing it sees them all at once.
     pub(super) fn validate(&self, known: &Known) -> Vec<String> {
+        let mut problems = self.validate_module(known);
+        problems.extend(self.validate_quiz());
+        problems.extend(self.validate_tasks(known));
+        problems.extend(self.validate_checklist(known));
+        problems.extend(self.validate_checks(known));
+        problems.extend(self.validate_instances(known));
+        problems
+    }
+
+    /// module.toml and the lessons: the id, the pass mark, sections numbered in order
+    /// with unique names, each lesson non-empty in both languages and line for
+    /// line parallel, its directives valid, and every check's section present.
+    fn validate_module(&self, known: &Known) -> Vec<String> {
         let mut problems = Vec::new();
         if self.id != MODULE_ID {
             problems.push(format!("module.toml: id must be {MODULE_ID:?}, found {:?}", self.id));
@@ -151,6 +164,14 @@ impl Course {
                 }
             }
         }
+        problems
+    }
+
+    /// quiz.toml: unique ids in known sections and objectives, one right answer
+    /// among distinct options in both languages, hints, enough questions per
+    /// quiz for a retake and per objective.
+    fn validate_quiz(&self) -> Vec<String> {
+        let mut problems = Vec::new();
         let objective_ids: BTreeSet<&str> = self.objectives.iter().map(|o| o.id.as_str()).collect();
         let mut ids = BTreeSet::new();
         for q in &self.questions {
@@ -207,7 +228,6 @@ impl Course {
                 ));
             }
         }
-        problems.extend(self.validate_tasks(known));
         for objective in &self.objectives {
             let count = self.questions.iter().filter(|q| q.objective == objective.id).count();
             if count < 2 {
@@ -217,6 +237,13 @@ impl Course {
                 ));
             }
         }
+        problems
+    }
+
+    /// module.toml's checklist: unique ids, each with evidence that exists (a
+    /// quiz with questions, tasks proving it, a tool some section offers, known checks).
+    fn validate_checklist(&self, known: &Known) -> Vec<String> {
+        let mut problems = Vec::new();
         let mut item_ids = BTreeSet::new();
         for item in &self.checklist {
             if !item_ids.insert(item.id.as_str()) {
@@ -276,6 +303,13 @@ impl Course {
                 }
             }
         }
+        problems
+    }
+
+    /// checks.toml: a text for every check and none for an unknown one, every
+    /// field in both languages with the same placeholders and steps.
+    fn validate_checks(&self, known: &Known) -> Vec<String> {
+        let mut problems = Vec::new();
         for (id, _) in &known.checks {
             let Some(text) = self.checks.get(*id) else {
                 problems.push(format!("checks.toml: no text for check {id:?}"));
@@ -322,6 +356,13 @@ impl Course {
                 problems.push(format!("checks.toml: unknown check {id:?}"));
             }
         }
+        problems
+    }
+
+    /// instances.toml and prices.toml: what the advisor needs, well-formed and
+    /// unique instances, and the published prices' own problems.
+    fn validate_instances(&self, known: &Known) -> Vec<String> {
+        let mut problems = Vec::new();
         // The advisor's matrix ends in these families: each needs an instance.
         for family in known.advisor_families {
             if !self.instances.instance.iter().any(|i| i.family == *family) {

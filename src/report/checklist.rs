@@ -97,7 +97,13 @@ pub fn describe_evidence(course: &Course, evidence: &Evidence, lang: Lang) -> St
     }
 }
 
+/// The checklist for people, tick times in the machine's zone (`TZ`).
 pub fn text(course: &Course, report: &Report<'_>, lang: Lang, width: usize) -> String {
+    text_in(course, report, lang, width, &jiff::tz::TimeZone::system())
+}
+
+/// `text`, tick times shown in `tz` (the JSON keeps them in RFC 3339).
+pub fn text_in(course: &Course, report: &Report<'_>, lang: Lang, width: usize, tz: &jiff::tz::TimeZone) -> String {
     let done = report.items.iter().filter(|i| i.done).count();
     let mut out = heading(&trf(
         lang,
@@ -121,7 +127,11 @@ pub fn text(course: &Course, report: &Report<'_>, lang: Lang, width: usize) -> S
         ));
         out.push('\n');
         let detail = match (item.evidence, item.at) {
-            (Some(evidence), Some(at)) => format!("{} · {at}", describe_evidence(course, evidence, lang)),
+            (Some(evidence), Some(at)) => format!(
+                "{} · {}",
+                describe_evidence(course, evidence, lang),
+                crate::util::local_time(at, tz, lang)
+            ),
             _ => {
                 let needs: Vec<String> = meta
                     .evidence
@@ -155,4 +165,78 @@ pub fn text(course: &Course, report: &Report<'_>, lang: Lang, width: usize) -> S
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::tasks::Proof;
+    use crate::progress::Tick;
+
+    #[test]
+    fn portuguese_ticks_show_local_times_and_no_decimal_point() {
+        colored::control::set_override(false);
+        let course = Course::load(None, Lang::Pt, &crate::checks::known()).unwrap();
+        let mut module = ModuleProgress::default();
+        let tick = |evidence| Tick {
+            evidence,
+            at: "2026-11-20T09:12:00Z".into(),
+        };
+        module.checklist.insert(
+            "families".into(),
+            tick(Evidence::Quiz {
+                section: "families".into(),
+                correct: 3,
+                total: 3,
+            }),
+        );
+        module.checklist.insert(
+            "monitoring".into(),
+            tick(Evidence::Tool {
+                tool: crate::course::Tool::Monitor,
+            }),
+        );
+        module.checklist.insert(
+            "stop-instances".into(),
+            tick(Evidence::Task {
+                tasks: vec!["stop-notebook".into()],
+                account: "123456789012".into(),
+                region: "eu-central-1".into(),
+                proofs: vec![Proof {
+                    kind: "JupyterLab".into(),
+                    name: "lab/default".into(),
+                    instance_type: Some("ml.t3.medium".into()),
+                    created_at: Some("2026-11-20T08:00:00.123Z".into()),
+                    status: Some("Deleted".into()),
+                }],
+            }),
+        );
+        module.checklist.insert(
+            "cost-optimization".into(),
+            tick(Evidence::Live {
+                checks: vec!["budget".into(), "idle-shutdown".into()],
+                account: "123456789012".into(),
+                region: "eu-central-1".into(),
+            }),
+        );
+        let report = report(&course, &module, Lang::Pt);
+        let sao_paulo = jiff::tz::TimeZone::get("America/Sao_Paulo").unwrap();
+        let shown = text_in(&course, &report, Lang::Pt, 60, &sao_paulo);
+        let flat = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(
+            flat.matches("20/11/2026 06:12 (America/Sao_Paulo)").count(),
+            4,
+            "{shown}"
+        );
+        assert!(!shown.contains("09:12:00Z"), "{shown}");
+        // The lessons' own check of Portuguese number notation.
+        assert_eq!(
+            crate::course::tests::misformatted_numbers(&shown, Lang::Pt),
+            Vec::<String>::new(),
+            "{shown}"
+        );
+        // The JSON keeps the stored time.
+        let json = serde_json::to_string(&report).unwrap();
+        assert!(json.contains("\"at\":\"2026-11-20T09:12:00Z\""), "{json}");
+    }
 }

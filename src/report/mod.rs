@@ -16,7 +16,7 @@ use crate::i18n::{Lang, tr, trf};
 use crate::snapshot::Source;
 use crate::snapshot::inventory::{RegionSource, ResourceKind, Skip, SkippedRegion, StorageKind};
 use crate::ui::clean;
-use crate::ui::text::{heading, wrap, wrap_plain};
+use crate::ui::text::{heading, wrap, wrap_plain, wrapped_heading};
 
 pub const SCHEMA: u32 = 1;
 
@@ -186,7 +186,8 @@ pub fn resource_line(r: &Resource, lang: Lang) -> String {
     parts.push(price);
     parts.push(trf(lang, "report.so_far", &[("usd", &usd(r.accrued_usd, lang))]));
     if let Some(end) = &r.ends_at {
-        parts.push(trf(lang, "report.ends_at", &[("time", &crate::util::local_time(end))]));
+        let time = crate::util::local_time(end, &jiff::tz::TimeZone::system(), lang);
+        parts.push(trf(lang, "report.ends_at", &[("time", &time)]));
     }
     let line = parts.join(" · ");
     if r.current {
@@ -214,7 +215,7 @@ pub fn storage_line(item: &StorageItem, lang: Lang) -> String {
         (Some(d), None) => head.push_str(&format!(" ({})", clean(d))),
         _ => {}
     }
-    let size = crate::catalog::decimal(&format!("{:.1}", item.size_gb), lang);
+    let size = crate::i18n::number(&format!("{:.1}", item.size_gb), lang);
     let mut size = trf(lang, "report.size_gb", &[("size", &size)]);
     if item.size_assumed {
         let key = match item.kind {
@@ -238,8 +239,19 @@ pub fn storage_line(item: &StorageItem, lang: Lang) -> String {
     [head, size, price, monthly].join(" · ")
 }
 
-fn badge(status: Status) -> String {
-    let text = format!("{:<5}", status.name().to_uppercase());
+/// A check's mark and status word in the learner's language, padded to
+/// the language's longest so the titles line up.
+fn badge(status: Status, lang: Lang) -> String {
+    let word = |s: Status| match s {
+        Status::Pass => tr(lang, "report.badge_pass"),
+        Status::Fail => tr(lang, "report.badge_fail"),
+        Status::Warn => tr(lang, "report.badge_warn"),
+        Status::Skip => tr(lang, "report.badge_skip"),
+        Status::Error => tr(lang, "report.badge_error"),
+        Status::Muted => tr(lang, "report.badge_muted"),
+    };
+    let pad = Status::ALL.iter().map(|s| word(*s).chars().count()).max().unwrap_or(5);
+    let text = format!("{:<pad$}", word(status));
     match status {
         Status::Pass => format!("✔ {text}").green().bold().to_string(),
         Status::Fail => format!("✘ {text}").red().bold().to_string(),
@@ -259,7 +271,7 @@ pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
     if report.source == Source::Sandbox {
         title.push_str(&format!(" · {}", tr(lang, "report.sandbox")));
     }
-    out.push_str(&heading(&clean(&title)));
+    out.push_str(&wrapped_heading(&clean(&title), width, heading));
     out.push_str(&format!("{}\n", report.generated_at.dimmed()));
     if let Some(sweep) = &report.sweep {
         let regions = regions_phrase(&sweep.regions, lang);
@@ -280,7 +292,7 @@ pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
     out.push('\n');
     let indent = "          ";
     for check in report.checks {
-        out.push_str(&format!("{} {}\n", badge(check.status), check.title.bold()));
+        out.push_str(&format!("{} {}\n", badge(check.status, lang), check.title.bold()));
         // A read that failed is named here; its cause and what to do, once below.
         if let Some(error) = &check.error {
             let line = trf(lang, "report.not_read", &[("operation", &error.operation)]);
@@ -335,8 +347,11 @@ pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
                 ));
             }
             for command in &fix.commands {
-                // Commands are shown whole, never wrapped, so they can be copied.
-                out.push_str(&format!("{indent}$ {}\n", clean(command).cyan()));
+                // Broken only between arguments, with continuations: still one
+                // command when copied.
+                for line in crate::ui::text::command(&clean(command), width, indent).lines() {
+                    out.push_str(&format!("{}\n", line.cyan()));
+                }
             }
         }
         out.push('\n');

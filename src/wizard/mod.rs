@@ -8,12 +8,13 @@ use std::io::Write;
 use colored::Colorize;
 
 use crate::checks::{self, Fix};
-use crate::course::{Course, QUIZ_DRAW, Question, markdown};
+use crate::course::{ChecklistItem, Course, EvidenceRule, QUIZ_DRAW, Question, markdown};
 use crate::error::{Error, Result};
 use crate::i18n::{Lang, tr, trf};
-use crate::progress::{ModuleProgress, ProgressFile, Store};
+use crate::progress::{ModuleProgress, ProgressFile, Store, Verification};
 use crate::report::checklist;
-use crate::ui::text::{heading, wrap};
+use crate::ui::pager::{PacedPrompter, PacedWriter, Pacing, Screen};
+use crate::ui::text::{heading, inline, wrap, wrapped_heading};
 use crate::ui::{Leave, Prompter};
 use crate::util::{Rng, now};
 
@@ -24,6 +25,8 @@ pub struct LiveRun {
     pub account: Option<String>,
     pub region: Option<String>,
     pub taken_at: String,
+    /// What the checks read: hands-on tasks are verified on it too.
+    pub snapshot: crate::snapshot::Snapshot,
 }
 
 impl LiveRun {
@@ -35,6 +38,7 @@ impl LiveRun {
             region: snapshot.region.clone(),
             source: snapshot.source.clone(),
             taken_at: snapshot.taken_at.clone(),
+            snapshot: snapshot.clone(),
         }
     }
 }
@@ -83,6 +87,8 @@ pub struct Wizard<'a> {
     pub width: usize,
     /// Draws the questions of each attempt and shuffles their options.
     rng: RefCell<Rng>,
+    /// Keeps text on screen until it was read (see `ui::pager`).
+    pacing: Pacing,
 }
 
 /// Where a session starts.
@@ -102,7 +108,18 @@ impl<'a> Wizard<'a> {
             store,
             width,
             rng: RefCell::new(Rng::new(seed)),
+            pacing: Self::pacing(Screen::Off, lang, width),
         }
+    }
+
+    /// Paces the output to `screen`: nothing scrolls away unread.
+    pub fn paced(mut self, screen: Screen) -> Self {
+        self.pacing = Self::pacing(screen, self.lang, self.width);
+        self
+    }
+
+    fn pacing(screen: Screen, lang: Lang, width: usize) -> Pacing {
+        Pacing::new(screen, width, tr(lang, "wizard.pause"), tr(lang, "prompt.canceled"))
     }
 
     pub fn run(
@@ -112,25 +129,57 @@ impl<'a> Wizard<'a> {
         out: &mut dyn Write,
         warn: &mut dyn Write,
     ) -> Result<Outcome> {
-        let mut file = self.store.load(self.lang, warn);
+        self.pacing.reset();
+        let mut warning = Vec::new();
+        let mut file = self.store.load(self.lang, &mut warning);
         // Saving once up front finds an unwritable data directory before the
         // learner answers anything that could not be kept.
-        self.store.save(&file, self.lang)?;
-        match self.session(&mut file, prompter, live, out) {
+        let saved = self.store.save(&file, self.lang);
+        let inner: RefCell<&mut dyn Prompter> = RefCell::new(prompter);
+        let session = {
+            let mut prompter = PacedPrompter::new(&self.pacing, &inner);
+            let mut paced = PacedWriter::new(&self.pacing, &inner, &mut *out);
+            let mut warn = PacedWriter::new(&self.pacing, &inner, &mut *warn);
+            self.warn(&mut warn, &warning, &mut prompter)
+                .and_then(|()| saved.map_err(Step::Fail))
+                .and_then(|()| self.session(&mut file, &mut prompter, live, &mut paced))
+        };
+        match session {
             Ok(outcome) => Ok(outcome),
             Err(Step::Leave) => {
                 self.save(&mut file)?;
-                self.say(
-                    out,
-                    &format!(
-                        "\n{}",
-                        trf(self.lang, "wizard.saved", &[("path", &self.store.path().display())])
-                    ),
-                )?;
+                // Straight to the terminal: the learner is leaving, nothing waits.
+                let text = trf(self.lang, "wizard.saved", &[("path", &self.store.path().display())]);
+                writeln!(out, "\n{}", wrap(&text, self.width, "", "").trim_end())
+                    .map_err(|source| crate::ui::write_error(self.lang, source))?;
                 Ok(Outcome::Left)
             }
             Err(Step::Fail(e)) => Err(e),
         }
+    }
+
+    /// The warning loading the progress gave (a damaged file moved aside),
+    /// wrapped, and a pause so it is read before the course text follows.
+    fn warn(&self, warn: &mut dyn Write, warning: &[u8], prompter: &mut dyn Prompter) -> Result<(), Step> {
+        let text = String::from_utf8_lossy(warning);
+        if text.trim().is_empty() {
+            return Ok(());
+        }
+        for paragraph in text.lines().filter(|l| !l.trim().is_empty()) {
+            self.para(warn, paragraph, "", "", |l| l.yellow().to_string())?;
+        }
+        self.settle(prompter)
+    }
+
+    /// A pause when something shown since the learner last pressed a key
+    /// would otherwise be pushed away by what comes next.
+    fn settle(&self, prompter: &mut dyn Prompter) -> Result<(), Step> {
+        if !self.pacing.on() || self.pacing.unread() == 0 {
+            return Ok(());
+        }
+        prompter
+            .pause(tr(self.lang, "wizard.pause"))
+            .map_err(|Leave| Step::Leave)
     }
 
     fn module<'f>(&self, file: &'f mut ProgressFile) -> &'f mut ModuleProgress {
@@ -141,16 +190,40 @@ impl<'a> Wizard<'a> {
         self.store.save(file, self.lang)
     }
 
-    fn say(&self, out: &mut dyn Write, text: &str) -> Result<()> {
-        writeln!(out, "{text}").map_err(|source| Error::Io {
-            action: tr(self.lang, "io.write_output").to_string(),
-            path: "-".into(),
-            source,
+    fn say(&self, out: &mut dyn Write, text: &str) -> Result<(), Step> {
+        writeln!(out, "{text}").map_err(|source| {
+            if self.pacing.left() {
+                Step::Leave
+            } else {
+                Step::Fail(crate::ui::write_error(self.lang, source))
+            }
         })
     }
 
+    /// A paragraph wrapped to the width at word boundaries (inline markup
+    /// rendered), `rest` indenting its later lines, each line styled on
+    /// its own.
+    fn para(
+        &self,
+        out: &mut dyn Write,
+        text: &str,
+        first: &str,
+        rest: &str,
+        style: fn(&str) -> String,
+    ) -> Result<(), Step> {
+        let wrapped = wrap(text, self.width, first, rest);
+        let lines: Vec<String> = wrapped.trim_end_matches('\n').lines().map(style).collect();
+        self.say(out, &lines.join("\n"))
+    }
+
+    /// After a tool or a fix, which write to the same paced output: the
+    /// learner may have left at one of its pauses.
+    fn still_here(&self) -> Result<(), Step> {
+        if self.pacing.left() { Err(Step::Leave) } else { Ok(()) }
+    }
+
     /// One line per checklist item ticked (`wizard.ticked`) or withdrawn.
-    fn announce(&self, out: &mut dyn Write, ids: &[String], key: &str) -> Result<()> {
+    fn announce(&self, out: &mut dyn Write, ids: &[String], key: &str) -> Result<(), Step> {
         for id in ids {
             let item = self
                 .course
@@ -158,16 +231,32 @@ impl<'a> Wizard<'a> {
                 .iter()
                 .find(|i| &i.id == id)
                 .expect("ticked from the course");
-            let line = trf(self.lang, key, &[("item", &item.title.get(self.lang))]).bold();
-            let line = if key == "wizard.ticked" { line.green() } else { line };
-            self.say(out, &line.to_string())?;
+            let line = trf(self.lang, key, &[("item", &item.title.get(self.lang))]);
+            if key == "wizard.ticked" {
+                self.para(out, &line, "", "  ", |l| l.green().bold().to_string())?;
+            } else {
+                self.para(out, &line, "", "  ", |l| l.bold().to_string())?;
+            }
         }
         Ok(())
     }
 
     fn ask(&self, prompter: &mut dyn Prompter, message: &str, options: &[String]) -> Result<usize, Step> {
+        self.ask_from(prompter, message, options, 0)
+    }
+
+    /// `ask` with the cursor starting on option `start`.
+    fn ask_from(
+        &self,
+        prompter: &mut dyn Prompter,
+        message: &str,
+        options: &[String],
+        start: usize,
+    ) -> Result<usize, Step> {
+        // Questions and options are Markdown: `code` shows as the lessons show it.
+        let options: Vec<String> = options.iter().map(|o| inline(o)).collect();
         prompter
-            .select(message, options, tr(self.lang, "wizard.help"))
+            .select_from(&inline(message), &options, tr(self.lang, "wizard.help"), start)
             .map_err(|Leave| Step::Leave)
     }
 
@@ -197,11 +286,21 @@ impl<'a> Wizard<'a> {
             options.push(tr(lang, "wizard.review").to_string());
             options.push(tr(lang, "wizard.start_over").to_string());
             let message = if module.completed_at.is_some() {
-                tr(lang, "wizard.welcome_done")
+                tr(lang, "wizard.welcome_done").to_string()
             } else {
-                tr(lang, "wizard.welcome_back")
+                let (right, answered) = module.answered_score(self.course);
+                trf(
+                    lang,
+                    "wizard.welcome_back",
+                    &[
+                        ("right", &right),
+                        ("questions", &answered),
+                        ("ticked", &module.checklist.len()),
+                        ("items", &self.course.checklist.len()),
+                    ],
+                )
             };
-            let choice = self.ask(prompter, message, &options)?;
+            let choice = self.ask(prompter, &message, &options)?;
             let choice = if module.completed_at.is_some() {
                 choice + 1
             } else {
@@ -230,16 +329,14 @@ impl<'a> Wizard<'a> {
             Start::Fresh => (0, false),
         };
         if first == 0 {
-            self.say(
-                out,
-                &heading(&format!(
-                    "{} {}: {}",
-                    tr(lang, "course.module"),
-                    self.course.number,
-                    self.course.title.get(lang)
-                )),
-            )?;
-            self.say(out, &self.course.objectives_text(lang))?;
+            let title = format!(
+                "{} {}: {}",
+                tr(lang, "course.module"),
+                self.course.number,
+                self.course.title.get(lang)
+            );
+            self.say(out, &wrapped_heading(&title, self.width, heading))?;
+            self.say(out, &self.course.objectives_text(lang, self.width))?;
         }
         for index in first..self.course.sections.len() {
             self.section(file, index, review, prompter, live, out)?;
@@ -290,7 +387,12 @@ impl<'a> Wizard<'a> {
         module.current_section = Some(slug.clone());
         let line = self.progress_line(module, index);
         self.save(file)?;
-        self.say(out, &format!("\n{}\n", line.dimmed()))?;
+        // What the previous section (or the objectives) left on screen is
+        // read before this one pushes it away.
+        self.settle(prompter)?;
+        self.say(out, "")?;
+        self.para(out, &line, "", "", |l| l.dimmed().to_string())?;
+        self.say(out, "")?;
         self.say(out, &markdown::section(course, index, lang, self.width))?;
 
         let questions: Vec<_> = course.section_questions(&slug).collect();
@@ -315,20 +417,12 @@ impl<'a> Wizard<'a> {
                 let module = self.module(file);
                 let (right, total) = module.quiz_score(course, &slug);
                 if module.quiz_passed(course, &slug) {
-                    self.say(
-                        out,
-                        &trf(lang, "wizard.quiz_passed", &[("right", &right), ("total", &total)])
-                            .green()
-                            .to_string(),
-                    )?;
+                    let text = trf(lang, "wizard.quiz_passed", &[("right", &right), ("total", &total)]);
+                    self.para(out, &text, "", "", |l| l.green().to_string())?;
                     break;
                 }
-                self.say(
-                    out,
-                    &trf(lang, "wizard.quiz_failed", &[("right", &right), ("total", &total)])
-                        .yellow()
-                        .to_string(),
-                )?;
+                let text = trf(lang, "wizard.quiz_failed", &[("right", &right), ("total", &total)]);
+                self.para(out, &text, "", "", |l| l.yellow().to_string())?;
                 let retry = [
                     tr(lang, "wizard.retake").to_string(),
                     tr(lang, "wizard.move_on").to_string(),
@@ -423,30 +517,26 @@ impl<'a> Wizard<'a> {
         let pick = self.ask(prompter, &message, &shown)?;
         let correct = self.module(file).record_answer(course, &question.id, order[pick]);
         self.save(file)?;
-        let verdict = if correct {
-            format!("✔ {}", tr(lang, "wizard.correct")).green().bold().to_string()
+        if correct {
+            let line = format!("✔ {}", tr(lang, "wizard.correct"));
+            self.para(out, &line, "", "  ", |l| l.green().bold().to_string())?;
         } else {
             let hint = text.hint.as_deref().unwrap_or_default();
             let line = format!("✘ {}", trf(lang, "wizard.try_again", &[("hint", &hint)]));
-            self.say(out, &line.yellow().bold().to_string())?;
+            self.para(out, &line, "", "  ", |l| l.yellow().bold().to_string())?;
             let pick = self.ask(prompter, &message, &shown)?;
             let right = self.module(file).record_second_try(course, &question.id, order[pick]);
             self.save(file)?;
             if right {
-                format!("✔ {}", tr(lang, "wizard.second_try_right"))
-                    .green()
-                    .bold()
-                    .to_string()
+                let line = format!("✔ {}", tr(lang, "wizard.second_try_right"));
+                self.para(out, &line, "", "  ", |l| l.green().bold().to_string())?;
             } else {
                 let answer = &text.options[question.answer - 1];
-                format!("✘ {}", trf(lang, "wizard.incorrect", &[("answer", answer)]))
-                    .red()
-                    .bold()
-                    .to_string()
+                let line = format!("✘ {}", trf(lang, "wizard.incorrect", &[("answer", answer)]));
+                self.para(out, &line, "", "  ", |l| l.red().bold().to_string())?;
             }
-        };
-        let explanation = wrap(&text.explanation, self.width, "  ", "  ");
-        self.say(out, &format!("{verdict}\n{explanation}"))?;
+        }
+        self.para(out, &text.explanation, "  ", "  ", |l| l.to_string())?;
         Ok(())
     }
 
@@ -466,32 +556,20 @@ impl<'a> Wizard<'a> {
         let course = self.course;
         if let Some(done) = self.module(file).tasks.get(&task.id) {
             let line = checks::tasks::done_line(task, done.proof.as_ref(), lang);
-            self.say(
-                out,
-                &format!("✔ {}", trf(lang, "wizard.task_already", &[("done", &line)]))
-                    .green()
-                    .to_string(),
-            )?;
+            let line = format!("✔ {}", trf(lang, "wizard.task_already", &[("done", &line)]));
+            self.para(out, &line, "", "  ", |l| l.green().to_string())?;
             return Ok(());
         }
-        self.say(
-            out,
-            &format!(
-                "\n{}",
-                heading(&trf(lang, "wizard.task_heading", &[("title", &task.title.get(lang))]))
-            ),
-        )?;
+        let title = trf(lang, "wizard.task_heading", &[("title", &task.title.get(lang))]);
+        self.say(out, &format!("\n{}", wrapped_heading(&title, self.width, heading)))?;
         for (n, step) in task.steps.get(lang).iter().enumerate() {
             self.say(
                 out,
                 wrap(&format!("{}. {step}", n + 1), self.width, "  ", "     ").trim_end(),
             )?;
         }
-        let fix = match task.rule.as_str() {
-            "budget" => Some(Fix::Budget),
-            "idle-shutdown" => Some(Fix::IdleShutdown),
-            _ => None,
-        };
+        // The stop task's fix is offered by the section's live check instead.
+        let fix = Fix::for_task_rule(&task.rule).filter(|f| *f != Fix::StopRunning);
         let mut options = vec![
             tr(lang, "wizard.task_check").to_string(),
             tr(lang, "wizard.task_skip").to_string(),
@@ -505,43 +583,30 @@ impl<'a> Wizard<'a> {
         }
         if choice == 2
             && let Some(fix) = fix
-            && let Err(problem) = live.fix(fix, prompter, out)
         {
-            self.say(
-                out,
-                &trf(lang, "wizard.fix_failed", &[("problem", &problem)])
-                    .yellow()
-                    .to_string(),
-            )?;
+            let fixed = live.fix(fix, prompter, out);
+            self.still_here()?;
+            if let Err(problem) = fixed {
+                let text = trf(lang, "wizard.fix_failed", &[("problem", &problem)]);
+                self.para(out, &text, "", "", |l| l.yellow().to_string())?;
+            }
         }
         let item = course
             .checklist
             .iter()
             .find(|i| i.id == task.proves)
             .expect("validated");
-        // Tasks are judged on names and states; the course's figures serve.
-        let prices = crate::catalog::prices::PriceBook::new(&course.instances);
-        let judge = checks::Judge {
-            course,
-            prices: &prices,
-            lang,
-            expect_region: checks::COURSE_REGION,
-        };
         let mut told = false;
         loop {
             let snapshot = match live.snapshot(false) {
                 Ok(snapshot) => snapshot,
                 Err(problem) => {
-                    self.say(
-                        out,
-                        &trf(lang, "wizard.live_failed", &[("problem", &problem)])
-                            .yellow()
-                            .to_string(),
-                    )?;
+                    let text = trf(lang, "wizard.live_failed", &[("problem", &problem)]);
+                    self.para(out, &text, "", "", |l| l.yellow().to_string())?;
                     return Ok(());
                 }
             };
-            let verification = crate::progress::verify(&judge, &snapshot, self.module(file), &[item]);
+            let verification = self.verify(file, &snapshot, &[item]);
             let result = verification
                 .items
                 .iter()
@@ -551,29 +616,98 @@ impl<'a> Wizard<'a> {
                 && result.outcome.proven
             {
                 self.save(file)?;
-                self.say(out, &format!("✔ {}", result.message).green().bold().to_string())?;
+                let line = format!("✔ {}", result.message);
+                self.para(out, &line, "", "  ", |l| l.green().bold().to_string())?;
                 self.announce(out, &verification.ticked, "wizard.ticked")?;
                 return Ok(());
             }
             if !told {
                 told = true;
                 if let Some(result) = result {
-                    self.say(out, &wrap(&result.message, self.width, "", "").yellow().to_string())?;
+                    self.para(out, &result.message, "", "", |l| l.yellow().to_string())?;
                     for problem in &result.outcome.problems {
-                        self.say(out, wrap(&format!("! {problem}"), self.width, "  ", "    ").trim_end())?;
+                        self.para(out, &format!("! {problem}"), "  ", "    ", |l| l.to_string())?;
                     }
                 }
             }
             if !live.wait() {
-                self.say(
-                    out,
-                    &trf(lang, "wizard.task_stopped", &[("item", &item.id)])
-                        .dimmed()
-                        .to_string(),
-                )?;
+                let text = trf(lang, "wizard.task_stopped", &[("item", &item.id)]);
+                self.para(out, &text, "", "", |l| l.dimmed().to_string())?;
                 return Ok(());
             }
         }
+    }
+
+    /// `verify` for `items` on `snapshot`: what it proves is recorded and
+    /// ticks, exactly as `sm-course module5 verify` would.
+    fn verify(
+        &self,
+        file: &mut ProgressFile,
+        snapshot: &crate::snapshot::Snapshot,
+        items: &[&ChecklistItem],
+    ) -> Verification {
+        let course = self.course;
+        // Tasks are judged on names and states; the course's figures serve.
+        let prices = crate::catalog::prices::PriceBook::new(&course.instances);
+        let judge = checks::Judge {
+            course,
+            prices: &prices,
+            lang: self.lang,
+            expect_region: checks::COURSE_REGION,
+        };
+        crate::progress::verify(&judge, snapshot, self.module(file), items)
+    }
+
+    /// The checklist items a hands-on task with this fix's rule proves.
+    fn items_proven_by(&self, fix: Fix) -> Vec<&'a ChecklistItem> {
+        let course = self.course;
+        course
+            .checklist
+            .iter()
+            .filter(|item| {
+                item.evidence.iter().any(|rule| match rule {
+                    EvidenceRule::Tasks(ids) => ids
+                        .iter()
+                        .filter_map(|id| course.task(id))
+                        .any(|task| Fix::for_task_rule(&task.rule) == Some(fix)),
+                    _ => false,
+                })
+            })
+            .collect()
+    }
+
+    /// After the wizard's own fix and a re-check where every check that fix
+    /// answers passes, the task it does is verified on the same reading,
+    /// so its checklist item is ticked now rather than at the next `verify`.
+    fn prove_fix(&self, file: &mut ProgressFile, fix: Fix, run: &LiveRun, out: &mut dyn Write) -> Result<(), Step> {
+        let fixed = run
+            .results
+            .iter()
+            .filter(|r| checks::get(r.id).and_then(|c| c.fix) == Some(fix))
+            .collect::<Vec<_>>();
+        if fixed.is_empty() || fixed.iter().any(|r| r.status != checks::Status::Pass) {
+            return Ok(());
+        }
+        let items = self.items_proven_by(fix);
+        let verification = self.verify(file, &run.snapshot, &items);
+        self.save(file)?;
+        for task in verification.items.iter().flat_map(|i| &i.tasks) {
+            if task.outcome.proven {
+                let line = format!("✔ {}", task.message);
+                self.para(out, &line, "", "  ", |l| l.green().bold().to_string())?;
+            }
+        }
+        self.announce(out, &verification.ticked, "wizard.ticked")
+    }
+
+    /// Every checklist item a hands-on task of section `index` proves is ticked.
+    fn tasks_done(&self, module: &ModuleProgress, index: usize) -> bool {
+        let slug = &self.course.sections[index].meta.slug;
+        self.course
+            .tasks
+            .iter()
+            .filter(|t| &t.section == slug)
+            .all(|t| module.checklist.contains_key(&t.proves))
     }
 
     /// Offers the section's live checks: on the learner's account (which
@@ -591,14 +725,23 @@ impl<'a> Wizard<'a> {
         let course = self.course;
         let ids = &checks::of_section(&course.sections[index].meta.slug);
         let mut question = tr(lang, "wizard.live_question");
+        // The choice Enter takes: go on once there is nothing left to do here.
+        const GO_ON: usize = 2;
+        let mut start = if self.tasks_done(self.module(file), index) {
+            GO_ON
+        } else {
+            0
+        };
+        // The fix applied after the last run, proven by a passing re-check.
+        let mut fixed: Option<Fix> = None;
         loop {
             let options = [
                 tr(lang, "wizard.live_run").to_string(),
                 tr(lang, "wizard.live_sandbox").to_string(),
                 tr(lang, "wizard.live_skip").to_string(),
             ];
-            let choice = self.ask(prompter, question, &options)?;
-            if choice == 2 {
+            let choice = self.ask_from(prompter, question, &options, start)?;
+            if choice == GO_ON {
                 return Ok(());
             }
             question = tr(lang, "wizard.live_again");
@@ -606,7 +749,7 @@ impl<'a> Wizard<'a> {
                 Ok(run) => run,
                 Err(problem) => {
                     let text = trf(lang, "wizard.live_failed", &[("problem", &problem)]);
-                    self.say(out, &text.yellow().to_string())?;
+                    self.para(out, &text, "", "", |l| l.yellow().to_string())?;
                     continue;
                 }
             };
@@ -627,9 +770,20 @@ impl<'a> Wizard<'a> {
                     self.save(file)?;
                     self.announce(out, &changes.ticked, "wizard.ticked")?;
                     self.announce(out, &changes.withdrawn, "wizard.withdrawn")?;
-                    self.offer_fixes(&run, prompter, live, out)?;
+                    if let Some(fix) = fixed.take() {
+                        self.prove_fix(file, fix, &run, out)?;
+                    }
+                    let clean = !run
+                        .results
+                        .iter()
+                        .any(|r| matches!(r.status, checks::Status::Fail | checks::Status::Error));
+                    start = if clean { GO_ON } else { 0 };
+                    fixed = self.offer_fixes(&run, prompter, live, out)?;
                 }
-                _ => self.say(out, &tr(lang, "wizard.live_sandbox_note").dimmed().to_string())?,
+                _ => {
+                    let note = tr(lang, "wizard.live_sandbox_note");
+                    self.para(out, note, "", "", |l| l.dimmed().to_string())?;
+                }
             }
         }
     }
@@ -653,7 +807,9 @@ impl<'a> Wizard<'a> {
         if self.ask(prompter, &question, &options)? != 0 {
             return Ok(());
         }
-        match live.tool(tool, prompter, out) {
+        let used = live.tool(tool, prompter, out);
+        self.still_here()?;
+        match used {
             Ok(()) => {
                 let module = self.module(file);
                 let ticked = module.tick_from_tool(self.course, tool);
@@ -661,12 +817,8 @@ impl<'a> Wizard<'a> {
                 self.announce(out, &ticked, "wizard.ticked")?;
             }
             Err(problem) => {
-                self.say(
-                    out,
-                    &trf(lang, "wizard.tool_failed", &[("problem", &problem)])
-                        .yellow()
-                        .to_string(),
-                )?;
+                let text = trf(lang, "wizard.tool_failed", &[("problem", &problem)]);
+                self.para(out, &text, "", "", |l| l.yellow().to_string())?;
             }
         }
         Ok(())
@@ -674,14 +826,14 @@ impl<'a> Wizard<'a> {
 
     /// After a run on the real account, offers the fixes for what failed.
     /// Each fix asks again, naming the account, region and resources, before
-    /// it changes anything.
+    /// it changes anything. Returns the fix tried, for the re-check to prove.
     fn offer_fixes(
         &self,
         run: &LiveRun,
         prompter: &mut dyn Prompter,
         live: &mut dyn LiveChecks,
         out: &mut dyn Write,
-    ) -> Result<(), Step> {
+    ) -> Result<Option<Fix>, Step> {
         let lang = self.lang;
         // The fixes of the checks that failed, each offered once, in registry order.
         let mut offers: Vec<(Fix, &str)> = Vec::new();
@@ -693,40 +845,46 @@ impl<'a> Wizard<'a> {
             }
         }
         if offers.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         let mut options: Vec<String> = offers.iter().map(|(_, label)| label.to_string()).collect();
         options.push(tr(lang, "wizard.fix_not_now").to_string());
         let choice = self.ask(prompter, tr(lang, "wizard.fix_question"), &options)?;
-        if let Some((fix, _)) = offers.get(choice)
-            && let Err(problem) = live.fix(*fix, prompter, out)
-        {
-            self.say(
-                out,
-                &trf(lang, "wizard.fix_failed", &[("problem", &problem)])
-                    .yellow()
-                    .to_string(),
-            )?;
+        let Some(&(fix, _)) = offers.get(choice) else {
+            return Ok(None);
+        };
+        let fixed = live.fix(fix, prompter, out);
+        self.still_here()?;
+        match fixed {
+            Ok(()) => Ok(Some(fix)),
+            Err(problem) => {
+                let text = trf(lang, "wizard.fix_failed", &[("problem", &problem)]);
+                self.para(out, &text, "", "", |l| l.yellow().to_string())?;
+                Ok(None)
+            }
         }
-        Ok(())
     }
 
     fn finish(&self, file: &mut ProgressFile, out: &mut dyn Write) -> Result<(), Step> {
         let lang = self.lang;
         let module = self.module(file);
         let (right, answered) = module.answered_score(self.course);
-        self.say(out, &format!("\n{}", heading(tr(lang, "wizard.finished"))))?;
         self.say(
             out,
-            &trf(
-                lang,
-                "wizard.final_score",
-                &[("right", &right), ("questions", &answered)],
+            &format!(
+                "\n{}",
+                wrapped_heading(tr(lang, "wizard.finished"), self.width, heading)
             ),
         )?;
+        let score = trf(
+            lang,
+            "wizard.final_score",
+            &[("right", &right), ("questions", &answered)],
+        );
+        self.para(out, &score, "", "", |l| l.to_string())?;
         let report = checklist::report(self.course, module, lang);
         self.say(out, &checklist::text(self.course, &report, lang, self.width))?;
-        self.say(out, tr(lang, "wizard.next_steps"))?;
+        self.para(out, tr(lang, "wizard.next_steps"), "", "", |l| l.to_string())?;
         Ok(())
     }
 }

@@ -16,6 +16,12 @@ struct Script {
     answers: VecDeque<Option<usize>>,
     shown: Vec<String>,
     options: Vec<Vec<String>>,
+    /// Where each select's cursor started.
+    starts: Vec<usize>,
+    /// How many prompts had been shown at each pause.
+    pauses: Vec<usize>,
+    /// Esc at the pause with this number (0-based), else Enter.
+    leave_at_pause: Option<usize>,
     /// Each question's prompt (English) and its right option's text.
     key: Vec<(String, String)>,
 }
@@ -27,6 +33,9 @@ impl Script {
             answers: answers.into_iter().collect(),
             shown: Vec::new(),
             options: Vec::new(),
+            starts: Vec::new(),
+            pauses: Vec::new(),
+            leave_at_pause: None,
             key: course
                 .questions
                 .iter()
@@ -46,9 +55,10 @@ impl Script {
 }
 
 impl Prompter for Script {
-    fn select(&mut self, message: &str, options: &[String], _help: &str) -> Result<usize, Leave> {
+    fn select_from(&mut self, message: &str, options: &[String], _help: &str, start: usize) -> Result<usize, Leave> {
         self.shown.push(message.to_string());
         self.options.push(options.to_vec());
+        self.starts.push(start);
         match self.answers.pop_front() {
             Some(Some(RIGHT)) => {
                 let right = self.right_option(message);
@@ -92,6 +102,21 @@ impl Prompter for Script {
             None => panic!("the script ran out at {message:?}"),
         }
     }
+
+    fn pause(&mut self, _message: &str) -> Result<(), Leave> {
+        let number = self.pauses.len();
+        self.pauses.push(self.shown.len());
+        if self.leave_at_pause == Some(number) {
+            Err(Leave)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// `text` with every run of white space (line breaks, indents) as one space.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn setup() -> (tempfile::TempDir, Course, Store) {
@@ -112,6 +137,22 @@ struct Canned<'a> {
     /// Between checks: true waits on, false is Esc.
     waits: VecDeque<bool>,
     checked: usize,
+    /// Accounts the live checks read before the queued scenarios, in turn.
+    accounts: VecDeque<crate::snapshot::Snapshot>,
+}
+
+impl<'a> Canned<'a> {
+    /// Nothing queued: every reading must be given by the test.
+    fn new(course: &'a Course) -> Self {
+        Canned {
+            course,
+            queue: VecDeque::new(),
+            snapshots: VecDeque::new(),
+            waits: VecDeque::new(),
+            checked: 0,
+            accounts: VecDeque::new(),
+        }
+    }
 }
 
 impl LiveChecks for Canned<'_> {
@@ -142,6 +183,16 @@ impl LiveChecks for Canned<'_> {
     }
 
     fn run(&mut self, ids: &[String], sandbox: bool) -> Result<LiveRun, String> {
+        if !sandbox && let Some(account) = self.accounts.pop_front() {
+            let prices = crate::catalog::prices::PriceBook::new(&self.course.instances);
+            let judge = crate::checks::Judge {
+                course: self.course,
+                prices: &prices,
+                lang: Lang::En,
+                expect_region: "eu-central-1",
+            };
+            return Ok(LiveRun::judged(&judge, &account, ids));
+        }
         let scenario = if sandbox {
             Ok("neglected")
         } else {
@@ -178,11 +229,8 @@ fn run_live(
     let mut out = Vec::new();
     let mut warn = Vec::new();
     let mut canned = Canned {
-        course,
         queue: live.iter().cloned().collect(),
-        snapshots: VecDeque::new(),
-        waits: VecDeque::new(),
-        checked: 0,
+        ..Canned::new(course)
     };
     let outcome = wizard.run(script, &mut canned, &mut out, &mut warn).unwrap();
     (outcome, String::from_utf8(out).unwrap())
@@ -200,11 +248,9 @@ fn run_tasks(
     let wizard = Wizard::new(course, Lang::En, store, 80, 42);
     let mut out = Vec::new();
     let mut canned = Canned {
-        course,
-        queue: VecDeque::new(),
         snapshots: snapshots.into(),
         waits: waits.iter().copied().collect(),
-        checked: 0,
+        ..Canned::new(course)
     };
     wizard.run(script, &mut canned, &mut out, &mut Vec::new()).unwrap();
     (String::from_utf8(out).unwrap(), canned.checked)
@@ -332,13 +378,15 @@ fn a_wrong_answer_shows_the_hint_and_allows_one_more_try_which_does_not_score() 
     // Quiz: wrong then right (after the hint), then two right; leave.
     let mut script = Script::new([Some(0), Some(WRONG), Some(RIGHT), Some(RIGHT), Some(RIGHT), None]);
     let (_, out) = run(&course, &store, &mut script);
+    // Wrapped to the width: compared with line breaks and indents as spaces.
+    let out = flat(&out);
     let first = course
         .questions
         .iter()
         .find(|q| script.shown[1].ends_with(&q.en.prompt))
         .unwrap();
     assert!(
-        out.contains(&format!("Not yet. Hint: {}", first.en.hint.as_deref().unwrap())),
+        out.contains(&flat(&format!("Not yet. Hint: {}", first.en.hint.as_deref().unwrap()))),
         "{out}"
     );
     assert!(out.contains("Right on the second try"), "{out}");
@@ -346,7 +394,7 @@ fn a_wrong_answer_shows_the_hint_and_allows_one_more_try_which_does_not_score() 
     assert_eq!(script.options[1], script.options[2], "in the same order");
     // The explanation comes after the second try, not before.
     let hint_at = out.find("Not yet. Hint").unwrap();
-    let explained_at = out.find(&first.en.explanation[..40]).unwrap();
+    let explained_at = out.find(&flat(&first.en.explanation)[..40]).unwrap();
     assert!(hint_at < explained_at);
     let saved = module(&store);
     let answer = &saved.answers[&first.id];
@@ -461,6 +509,15 @@ fn start_over_declined_goes_back_to_the_menu_and_erases_nothing() {
     assert_eq!(module(&store).answers.len(), 1);
 }
 
+/// From the resume menu of a session at section 5 to its live checks: resume,
+/// on to the quiz, every question right, both hands-on tasks skipped.
+fn to_start_stop_checks(course: &Course) -> Vec<Option<usize>> {
+    let mut answers = vec![Some(0), Some(0)];
+    answers.extend(right_answers(course, "start-stop"));
+    answers.extend(task_skips(course, "start-stop"));
+    answers
+}
+
 /// Starts a session at `slug` with the questions before it answered.
 fn at_section(store: &Store, slug: &str) {
     let mut file = ProgressFile {
@@ -479,9 +536,7 @@ fn section_5_checks_passing_on_an_account_where_nothing_ran_tick_nothing() {
     at_section(&store, "start-stop");
     // Resume, quiz, then: check my account (clean) → check again
     // (neglected: apps running) → no fix now → go on → leave at section 6.
-    let mut answers = vec![Some(0), Some(0)];
-    answers.extend(right_answers(&course, "start-stop"));
-    answers.extend(task_skips(&course, "start-stop"));
+    let mut answers = to_start_stop_checks(&course);
     answers.extend([Some(0), Some(0), Some(1), Some(2), None]);
     let mut script = Script::new(answers);
     let (_, out) = run_live(&course, &store, &mut script, &[Ok("clean"), Ok("neglected")]);
@@ -538,6 +593,7 @@ fn sandbox_results_and_failed_runs_never_tick() {
     answers.extend([Some(1), Some(0), Some(2), None]);
     let mut script = Script::new(answers);
     let (_, out) = run_live(&course, &store, &mut script, &[Err("no AWS credentials found")]);
+    let out = flat(&out);
     assert!(out.contains("practice account (sandbox)"), "{out}");
     assert!(out.contains("Sandbox results never tick the checklist."), "{out}");
     assert!(
@@ -692,4 +748,255 @@ fn section_7_fixes_are_a_shortcut_that_counts_once_verified() {
         crate::progress::Evidence::Task { tasks, .. } => assert_eq!(tasks, &["create-budget", "idle-shutdown"]),
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn the_wizards_own_stop_and_a_passing_recheck_prove_the_stop_task_and_the_menu_moves_on() {
+    let (_dir, course, store) = setup();
+    at_section(&store, "start-stop");
+    // Resume, the quiz, skip both tasks; check the account (an app started
+    // in this module still runs) → stop it (the fix) → check again (it is
+    // deleted) → go on → leave at section 6.
+    let mut answers = to_start_stop_checks(&course);
+    answers.extend([Some(0), Some(0), Some(0), Some(2), None]);
+    let mut script = Script::new(answers);
+    let wizard = Wizard::new(&course, Lang::En, &store, 80, 42);
+    let mut out = Vec::new();
+    let mut canned = Canned {
+        accounts: [
+            account_with(&course, vec![lab_app("InService")]),
+            account_with(&course, vec![lab_app("Deleted")]),
+        ]
+        .into(),
+        ..Canned::new(&course)
+    };
+    wizard.run(&mut script, &mut canned, &mut out, &mut Vec::new()).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("[fix applied: StopRunning]"), "{out}");
+    assert!(
+        out.contains("Stopped: JupyterLab “lab/default” (ml.t3.medium)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Checklist ticked: I can stop instances I am not using"),
+        "{out}"
+    );
+    // The same evidence `verify stop-instances` records.
+    let saved = module(&store);
+    let tick = &saved.checklist["stop-instances"];
+    match &tick.evidence {
+        crate::progress::Evidence::Task { tasks, proofs, .. } => {
+            assert_eq!(tasks, &["stop-notebook"]);
+            assert_eq!(proofs[0].status.as_deref(), Some("Deleted"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(saved.tasks.contains_key("stop-notebook"));
+    // The menu: "check my account" first; after the failing run the same;
+    // after the passing re-check, "go on".
+    let menus: Vec<usize> = script
+        .shown
+        .iter()
+        .zip(&script.starts)
+        .filter(|(m, _)| m.contains("Check your AWS account") || m.contains("Check again"))
+        .map(|(_, start)| *start)
+        .collect();
+    assert_eq!(menus, [0, 0, 2], "{:?}", script.shown);
+}
+
+#[test]
+fn a_recheck_that_still_fails_after_the_fix_proves_nothing() {
+    let (_dir, course, store) = setup();
+    at_section(&store, "start-stop");
+    let mut answers = to_start_stop_checks(&course);
+    // Check → stop → check again (still running) → not now → go on → leave.
+    answers.extend([Some(0), Some(0), Some(0), Some(1), Some(2), None]);
+    let mut script = Script::new(answers);
+    let wizard = Wizard::new(&course, Lang::En, &store, 80, 42);
+    let mut canned = Canned {
+        accounts: [
+            account_with(&course, vec![lab_app("InService")]),
+            account_with(&course, vec![lab_app("InService")]),
+        ]
+        .into(),
+        ..Canned::new(&course)
+    };
+    wizard
+        .run(&mut script, &mut canned, &mut Vec::new(), &mut Vec::new())
+        .unwrap();
+    assert!(!module(&store).checklist.contains_key("stop-instances"));
+    let last_menu = script.shown.iter().rposition(|m| m.contains("Check again")).unwrap();
+    assert_eq!(script.starts[last_menu], 0, "something is still left to do");
+}
+
+/// What a 60×24 terminal was shown, in order: lines of text, prompts
+/// (with the rows they take) and pauses.
+#[derive(Debug)]
+enum Shown {
+    Line(String),
+    Prompt(usize),
+    Pause,
+}
+
+type Transcript = std::rc::Rc<RefCell<Vec<Shown>>>;
+
+/// Output that logs each line it shows into the transcript.
+struct Screen60 {
+    log: Transcript,
+    line: Vec<u8>,
+}
+
+impl Write for Screen60 {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for &b in buf {
+            if b == b'\n' {
+                let line = String::from_utf8(std::mem::take(&mut self.line)).unwrap();
+                self.log.borrow_mut().push(Shown::Line(line));
+            } else {
+                self.line.push(b);
+            }
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The script, logging each prompt and pause into the transcript.
+struct Logged<'s> {
+    script: &'s mut Script,
+    log: Transcript,
+}
+
+impl Prompter for Logged<'_> {
+    fn select_from(&mut self, message: &str, options: &[String], help: &str, start: usize) -> Result<usize, Leave> {
+        let rows = crate::ui::prompt::Layout::choice(message, options, help, 59, false, 10).rows();
+        self.log.borrow_mut().push(Shown::Prompt(rows));
+        self.script.select_from(message, options, help, start)
+    }
+    fn multi_select(&mut self, message: &str, options: &[String], help: &str) -> Result<Vec<usize>, Leave> {
+        self.script.multi_select(message, options, help)
+    }
+    fn text(&mut self, message: &str, help: &str) -> Result<String, Leave> {
+        self.script.text(message, help)
+    }
+    fn pause(&mut self, message: &str) -> Result<(), Leave> {
+        self.log.borrow_mut().push(Shown::Pause);
+        self.script.pause(message)
+    }
+}
+
+/// Runs the wizard on a 60×24 screen; the transcript, the outcome and the warnings.
+fn run_on_60x24(course: &Course, store: &Store, script: &mut Script) -> (Vec<Shown>, Outcome, String) {
+    let log: Transcript = Default::default();
+    let mut screen = Screen60 {
+        log: log.clone(),
+        line: Vec::new(),
+    };
+    let wizard = Wizard::new(course, Lang::En, store, 59, 42).paced(Screen::Fixed { rows: 24, cols: 60 });
+    let mut canned = Canned::new(course);
+    let mut logged = Logged {
+        script,
+        log: log.clone(),
+    };
+    let mut warn = Vec::new();
+    let outcome = wizard.run(&mut logged, &mut canned, &mut screen, &mut warn).unwrap();
+    drop((screen, logged));
+    let shown = std::rc::Rc::try_unwrap(log).unwrap().into_inner();
+    (shown, outcome, String::from_utf8(warn).unwrap())
+}
+
+/// Where the first line containing `text` was shown.
+fn line_at(shown: &[Shown], text: &str) -> usize {
+    shown
+        .iter()
+        .position(|s| matches!(s, Shown::Line(l) if l.contains(text)))
+        .unwrap_or_else(|| panic!("{text:?} not shown: {shown:?}"))
+}
+
+/// A pause between two moments of the transcript.
+fn paused_between(shown: &[Shown], from: usize, to: usize) -> bool {
+    shown[from..to].iter().any(|s| matches!(s, Shown::Pause))
+}
+
+#[test]
+fn at_60_by_24_nothing_scrolls_away_before_the_learner_has_moved_on() {
+    let (_dir, course, store) = setup();
+    // Section 1 and its quiz, passed; leave at section 2's quiz prompt.
+    let mut answers = vec![Some(0)];
+    answers.extend(right_answers(&course, "concepts"));
+    answers.push(None);
+    let mut script = Script::new(answers);
+    let (shown, outcome, _) = run_on_60x24(&course, &store, &mut script);
+    assert_eq!(outcome, Outcome::Left);
+    // Between two moments the learner pressed a key, what was shown fits on
+    // 24 rows: text keeps the bottom row free (the cursor's, where the
+    // pause line goes); a prompt may end on it.
+    let mut unread = 0;
+    for s in &shown {
+        match s {
+            Shown::Line(l) => {
+                assert!(textwrap::core::display_width(l) <= 60, "{l:?}");
+                unread += 1;
+            }
+            Shown::Prompt(rows) => {
+                assert!(
+                    unread + rows <= 24,
+                    "{unread} rows unread above a prompt of {rows}: {shown:#?}"
+                );
+                unread = 0;
+            }
+            Shown::Pause => {
+                assert!(unread <= 23, "{unread} rows before a pause: {shown:#?}");
+                unread = 0;
+            }
+        }
+    }
+    // Section 1 is longer than a screen: it was paged.
+    let section_1 = line_at(&shown, "1. Core concepts");
+    let quiz = shown.iter().position(|s| matches!(s, Shown::Prompt(_))).unwrap();
+    assert!(paused_between(&shown, section_1, quiz), "{shown:#?}");
+    // The objectives are read before section 1 begins; the last
+    // explanation and "Quiz passed" before section 2 does.
+    let objectives = line_at(&shown, "By the end of this module");
+    assert!(paused_between(&shown, objectives, section_1));
+    let passed = line_at(&shown, "Quiz passed: 3 of 3 correct.");
+    let section_2 = line_at(&shown, "2. Instance families");
+    assert!(paused_between(&shown, passed, section_2), "{shown:#?}");
+}
+
+#[test]
+fn esc_at_a_pause_leaves_with_the_progress_saved() {
+    let (_dir, course, store) = setup();
+    let mut script = Script::new([Some(0), Some(RIGHT)]);
+    // The second pause: inside section 1's text, after the objectives'.
+    script.leave_at_pause = Some(1);
+    let (shown, outcome, _) = run_on_60x24(&course, &store, &mut script);
+    assert_eq!(outcome, Outcome::Left);
+    assert_eq!(script.shown.len(), 0, "no prompt was reached");
+    let saved = line_at(&shown, "Progress saved in");
+    assert!(
+        !shown[..saved]
+            .iter()
+            .any(|s| matches!(s, Shown::Line(l) if l.contains("Ready for")))
+    );
+    assert_eq!(module(&store).current_section.as_deref(), Some("concepts"));
+}
+
+#[test]
+fn a_warning_at_start_up_is_shown_wrapped_and_read_before_the_course_text() {
+    let (_dir, course, store) = setup();
+    std::fs::write(store.path(), "{ not json").unwrap();
+    let mut script = Script::new([None]);
+    let (shown, _, warning) = run_on_60x24(&course, &store, &mut script);
+    assert!(warning.contains("corrupt"), "{warning}");
+    assert!(
+        warning.lines().all(|l| textwrap::core::display_width(l) <= 59),
+        "{warning}"
+    );
+    // The warning's lines went to stderr: the first thing in the
+    // transcript is the pause, before the module's heading.
+    assert!(matches!(shown[0], Shown::Pause), "{shown:#?}");
+    assert_eq!(script.pauses[0], 0);
 }

@@ -127,10 +127,12 @@ fn checklist_without_progress_lists_seven_open_items_as_json() {
 fn checklist_shows_the_evidence_and_time_of_each_tick() {
     let learner = Learner::new();
     learner.with_progress("progress-two-ticks.json");
-    let text = learner.run(&["module5", "checklist"]);
+    // Tick times in the local zone, named (the JSON keeps RFC 3339).
+    let in_sao_paulo = |args: &[&str]| learner.command(args).env("TZ", "America/Sao_Paulo").output().unwrap();
+    let text = in_sao_paulo(&["module5", "checklist"]);
     expect_code(&text, 0);
     insta::assert_snapshot!("checklist_text_en", stdout(&text));
-    let pt = learner.run(&["module5", "checklist", "--lang", "pt"]);
+    let pt = in_sao_paulo(&["module5", "checklist", "--lang", "pt"]);
     insta::assert_snapshot!("checklist_text_pt", stdout(&pt));
     let json = learner.run(&["module5", "checklist", "--format", "json"]);
     expect_code(&json, 0);

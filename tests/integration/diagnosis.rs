@@ -232,10 +232,7 @@ fn the_wizards_live_step_says_a_cause_of_every_call_once() {
     });
     let learner = Learner::new();
     let mut tty = crate::wizard::section_5_live_check(&learner, &emulator);
-    let shown = match tty.session.expect("Check again (after fixing something, say)?") {
-        Ok(found) => String::from_utf8_lossy(found.before()).into_owned(),
-        Err(e) => panic!("waiting for the question after the failure: {e}"),
-    };
+    let shown = tty.shown_before("Check again (after fixing something, say)?");
     assert_eq!(shown.matches("rejected the credentials").count(), 1, "{shown}");
     assert!(
         shown.contains(

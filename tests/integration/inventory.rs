@@ -152,45 +152,22 @@ fn processing_job(seed: &Seed, name: &str, instance: &str) {
 
 /// An asynchronous endpoint on one ml.m5.xlarge, hosting an inference component.
 fn async_endpoint_with_component(seed: &Seed, name: &str) {
-    block_on(async {
-        seed.sm
-            .create_model()
-            .model_name(format!("{name}-model"))
-            .execution_role_arn(ROLE)
-            .primary_container(sm::ContainerDefinition::builder().image("123.dkr.ecr/xgb:1").build())
-            .send()
-            .await
-            .unwrap();
-        seed.sm
-            .create_endpoint_config()
-            .endpoint_config_name(format!("{name}-config"))
-            .production_variants(
-                sm::ProductionVariant::builder()
-                    .variant_name("all")
-                    .model_name(format!("{name}-model"))
-                    .instance_type(sm::ProductionVariantInstanceType::MlM5Xlarge)
-                    .initial_instance_count(1)
-                    .build(),
-            )
-            .async_inference_config(
-                sm::AsyncInferenceConfig::builder()
-                    .output_config(
-                        sm::AsyncInferenceOutputConfig::builder()
-                            .s3_output_path("s3://bucket/async")
-                            .build(),
-                    )
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap();
-        seed.sm
-            .create_endpoint()
-            .endpoint_name(name)
-            .endpoint_config_name(format!("{name}-config"))
-            .send()
-            .await
-            .unwrap();
+    seed.endpoint_with(
+        name,
+        sm::ProductionVariant::builder()
+            .instance_type(sm::ProductionVariantInstanceType::MlM5Xlarge)
+            .initial_instance_count(1),
+        Some(
+            sm::AsyncInferenceConfig::builder()
+                .output_config(
+                    sm::AsyncInferenceOutputConfig::builder()
+                        .s3_output_path("s3://bucket/async")
+                        .build(),
+                )
+                .build(),
+        ),
+    );
+    block_on(
         seed.sm
             .create_inference_component()
             .inference_component_name(format!("{name}-llm"))
@@ -208,32 +185,6 @@ fn async_endpoint_with_component(seed: &Seed, name: &str) {
                     .build(),
             )
             .runtime_config(sm::InferenceComponentRuntimeConfig::builder().copy_count(1).build())
-            .send()
-            .await
-            .unwrap();
-    });
-}
-
-fn hyperpod(seed: &Seed, name: &str) {
-    block_on(
-        seed.sm
-            .create_cluster()
-            .cluster_name(name)
-            .instance_groups(
-                sm::ClusterInstanceGroupSpecification::builder()
-                    .instance_group_name("workers")
-                    .instance_type(sm::ClusterInstanceType::MlG5Xlarge)
-                    .instance_count(2)
-                    .threads_per_core(1)
-                    .execution_role(ROLE)
-                    .life_cycle_config(
-                        sm::ClusterLifeCycleConfig::builder()
-                            .source_s3_uri("s3://sagemaker-course/lifecycle")
-                            .on_create("on_create.sh")
-                            .build(),
-                    )
-                    .build(),
-            )
             .send(),
     )
     .unwrap();
@@ -417,7 +368,7 @@ fn check_audit_verify_and_the_class_name_the_same_billable_resources() {
     training_job(&seed, "running-job", "ml.m5.xlarge", 1, false);
     training_job(&seed, "pooled", "ml.p3.8xlarge", 4, true);
     processing_job(&seed, "prep", "ml.m5.4xlarge");
-    hyperpod(&seed, "pod");
+    seed.cluster("pod", sm::ClusterInstanceType::MlG5Xlarge, 2);
     block_on(
         seed.sm
             .create_mlflow_tracking_server()

@@ -166,6 +166,37 @@ impl Seed {
     }
 
     pub(crate) fn endpoint(&self, name: &str, instance: &str, count: i32) {
+        self.endpoint_with(
+            name,
+            sm::ProductionVariant::builder()
+                .instance_type(sm::ProductionVariantInstanceType::from(instance))
+                .initial_instance_count(count),
+            None,
+        );
+    }
+
+    /// A serverless endpoint: its only variant has a ServerlessConfig, no instances.
+    pub(crate) fn serverless_endpoint(&self, name: &str) {
+        self.endpoint_with(
+            name,
+            sm::ProductionVariant::builder().serverless_config(
+                sm::ProductionVariantServerlessConfig::builder()
+                    .memory_size_in_mb(2048)
+                    .max_concurrency(5)
+                    .build(),
+            ),
+            None,
+        );
+    }
+
+    /// An endpoint of one variant `all` serving `{name}-model`, built from
+    /// `variant` (its instances or serverless config), asynchronous with `async_config`.
+    pub(crate) fn endpoint_with(
+        &self,
+        name: &str,
+        variant: sm::builders::ProductionVariantBuilder,
+        async_config: Option<sm::AsyncInferenceConfig>,
+    ) {
         block_on(async {
             self.sm
                 .create_model()
@@ -178,14 +209,8 @@ impl Seed {
             self.sm
                 .create_endpoint_config()
                 .endpoint_config_name(format!("{name}-config"))
-                .production_variants(
-                    sm::ProductionVariant::builder()
-                        .variant_name("all")
-                        .model_name(format!("{name}-model"))
-                        .instance_type(sm::ProductionVariantInstanceType::from(instance))
-                        .initial_instance_count(count)
-                        .build(),
-                )
+                .production_variants(variant.variant_name("all").model_name(format!("{name}-model")).build())
+                .set_async_inference_config(async_config)
                 .send()
                 .await
                 .unwrap();
@@ -197,6 +222,32 @@ impl Seed {
                 .await
                 .unwrap();
         });
+    }
+
+    /// A HyperPod cluster of one instance group `workers`.
+    pub(crate) fn cluster(&self, name: &str, instance: sm::ClusterInstanceType, count: i32) {
+        block_on(
+            self.sm
+                .create_cluster()
+                .cluster_name(name)
+                .instance_groups(
+                    sm::ClusterInstanceGroupSpecification::builder()
+                        .instance_group_name("workers")
+                        .instance_type(instance)
+                        .instance_count(count)
+                        .threads_per_core(1)
+                        .execution_role(ROLE)
+                        .life_cycle_config(
+                            sm::ClusterLifeCycleConfig::builder()
+                                .source_s3_uri("s3://sagemaker-course/lifecycle")
+                                .on_create("on_create.sh")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .send(),
+        )
+        .unwrap();
     }
 
     /// The course's budget: monthly, COST, limited to SageMaker; with an

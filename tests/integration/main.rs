@@ -14,6 +14,7 @@ mod kinds;
 mod live;
 mod network;
 mod regions;
+mod screen;
 mod studio;
 mod tasks;
 mod tools;

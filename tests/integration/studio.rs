@@ -624,7 +624,8 @@ fn the_wizard_says_at_its_start_that_it_runs_in_studio_in_which_domain_and_space
         let mut session = expectrl::Session::spawn(cmd).expect("spawn in a pty");
         session.get_process_mut().set_window_size(200, 40).unwrap();
         session.set_expect_timeout(Some(std::time::Duration::from_secs(15)));
-        if let Err(e) = session.expect(text) {
+        // Prompts are wrapped to the window: the text's words, however broken.
+        if let Err(e) = session.expect(expectrl::Regex(crate::util::loose(text))) {
             panic!("waiting for {text:?}: {e}");
         }
         session.send("\x1b").unwrap();
@@ -749,7 +750,8 @@ fn stop_on_a_terminal(emulator: &Emulator, learner: &Learner, metadata_path: &st
     session.get_process_mut().set_window_size(200, 40).unwrap();
     session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
     let expect = |session: &mut expectrl::Session, text: &str| {
-        if let Err(e) = session.expect(text) {
+        // Prompts are wrapped to the window: the text's words, however broken.
+        if let Err(e) = session.expect(expectrl::Regex(crate::util::loose(text))) {
             panic!("waiting for {text:?}: {e}");
         }
     };

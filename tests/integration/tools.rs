@@ -64,9 +64,9 @@ fn cost_gives_the_modules_worked_example_and_spot_as_a_range() {
     assert_eq!(short["billed_seconds"], 60, "one-minute minimum");
     let text = stdout(&learner.run(&["module5", "cost", "ml.m5.xlarge", "--duration", "2h30m", "--lang", "pt"]));
     assert!(
-        // Portuguese writes a decimal comma.
-        text.contains("$0,575")
-            && text.contains("$0,23/h")
+        // Portuguese writes dollars as a Brazilian reader does.
+        text.contains("US$\u{a0}0,575")
+            && text.contains("US$\u{a0}0,23/h")
             && text.contains("mínimo de 1 minuto")
             && text.contains("texto do curso"),
         "{text}"

@@ -88,6 +88,26 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A pattern finding `text` however the terminal shows it: its words with
+/// line breaks, indents, cursor movements or erases between them.
+pub fn loose(text: &str) -> String {
+    const GAP: &str = r"(?:\s|\x1b\[[0-9;?]*[A-Za-z])+";
+    text.split_whitespace()
+        .map(|word| {
+            word.chars()
+                .map(|c| {
+                    if "\\.+*?()|[]{}^$#&-~".contains(c) {
+                        format!("\\{c}")
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(GAP)
+}
+
 /// The usage a resource kind (audit's `kind`) is priced at, as prices.toml
 /// names usages.
 fn usage_of(kind: &str) -> &'static str {
