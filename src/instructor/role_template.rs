@@ -49,7 +49,7 @@ pub fn stackset_template(instructor_account: &str, role_name: &str) -> String {
         head,
         &trust,
         role_name,
-        "`sm-course instructor verify --org-ou OU_ID` assumes it by name.",
+        "sm-course instructor verify --org-ou OU_ID assumes it by name.",
         "",
     )
 }
@@ -108,6 +108,8 @@ mod tests {
             "{template}"
         );
         assert!(template.contains("AWS: 'arn:aws:iam::999988887777:root'"), "{template}");
+        // YAML reserves a leading backquote: no value may start with one.
+        assert!(!template.contains(": `"), "{template}");
         assert!(template.contains("- sagemaker:ListApps") && !template.contains("organizations:"));
         assert!(!template.contains("sagemaker:DeleteApp"));
         assert!(template.contains("RoleName: CourseAudit"));
