@@ -91,6 +91,8 @@ pub enum Module5Command {
     Verify(ProveArgs),
     /// Everything still billing, what it cost and will cost by morning (exit 1 if anything runs)
     Audit(AuditArgs),
+    /// What SageMaker really cost (AWS Cost Explorer: per day and by usage type) beside the estimate
+    Spend(SpendArgs),
     /// Fix what the checks found, safely (dry run available, asks first)
     Fix {
         #[command(subcommand)]
@@ -342,11 +344,33 @@ pub struct AuditArgs {
     /// With --stop: how long to wait for everything to stop, in seconds
     #[arg(long, default_value_t = 600, value_name = "SECONDS", allow_negative_numbers = true, value_parser = number::<u64>(0.0, None))]
     pub wait: u64,
+    /// Add the month-to-date SageMaker spend from Cost Explorer (US$0.01 a request, answers kept an hour)
+    #[arg(long)]
+    pub spend: bool,
     /// Findings accepted until a date ([[exception]] tables; default: exceptions.toml in the config directory)
     #[arg(long, value_name = "FILE")]
     pub exceptions: Option<PathBuf>,
     #[command(flatten)]
     pub sweep: RegionFlags,
+    #[command(flatten)]
+    pub aws: AwsFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct SpendArgs {
+    /// How many days, up to today, to show day by day
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = crate::spend::DEFAULT_DAYS,
+        value_parser = clap::value_parser!(u32).range(1..=365)
+    )]
+    pub days: u32,
+    /// Ask Cost Explorer again, even with an answer from the last hour (US$0.01 a request)
+    #[arg(long)]
+    pub refresh: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     #[command(flatten)]
     pub aws: AwsFlags,
 }
@@ -448,6 +472,9 @@ pub struct VerifyArgs {
     /// MFA code for your own profile (AWS_PROFILE) when it has mfa_serial
     #[arg(long, value_name = "CODE")]
     pub mfa_code: Option<String>,
+    /// Add each student's month-to-date SageMaker spend from Cost Explorer (US$0.01 a student, billed to their account)
+    #[arg(long)]
+    pub spend: bool,
 }
 
 #[derive(Debug, Args)]

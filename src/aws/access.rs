@@ -80,6 +80,24 @@ pub struct Class {
 pub struct StudentRead {
     pub region: Option<String>,
     pub snapshot: Result<Snapshot, String>,
+    /// The student's account, for further reads.
+    pub account: StudentAccount,
+}
+
+/// A student's account as the instructor reaches it.
+pub struct StudentAccount {
+    config: SdkConfig,
+}
+
+impl StudentAccount {
+    /// Cost Explorer's answer to `query` on the student's account (a billed
+    /// request, on that account: `instructor verify --spend`).
+    pub async fn costs(
+        &self,
+        query: &super::costs::CostQuery,
+    ) -> Result<super::costs::Costs, crate::snapshot::CallError> {
+        super::costs::fetch(&self.config, query).await
+    }
 }
 
 impl Class {
@@ -116,6 +134,7 @@ impl Class {
         StudentRead {
             region: config.region().map(|r| r.to_string()),
             snapshot,
+            account: StudentAccount { config },
         }
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod access;
 mod collect;
+pub mod costs;
 pub mod fix;
 mod mfa;
 mod net;
@@ -181,6 +182,22 @@ impl Session {
 
     pub fn set_idle(&self, scope: &fix::IdleScope, minutes: i32) -> Result<(), CallError> {
         self.block_on(fix::set_idle(&self.config, scope, minutes))
+    }
+
+    /// Cost Explorer's answer to `query`, behind a spinner (each page a
+    /// billed request: `spend::cache` decides when to ask).
+    pub fn costs(&self, spinner: bool, message: &str, query: &costs::CostQuery) -> Result<costs::Costs, CallError> {
+        self.with_spinner(spinner, message, costs::fetch(&self.config, query))
+    }
+
+    /// The error for a cause that stops every call (the network, the
+    /// credentials), said as every command says it; `None` for a failure
+    /// the command explains itself.
+    pub fn stopped_by(&self, error: &CallError, lang: crate::i18n::Lang) -> Option<crate::error::Error> {
+        error
+            .kind
+            .stops_everything()
+            .then(|| stopped(&self.config, error, lang))
     }
 
     /// The Price List of each region, parsed by `parse`, a few regions at
@@ -611,13 +628,17 @@ const DENIED: [&str; 5] = [
     "UnauthorizedException",
     "NotAuthorized",
 ];
-const THROTTLED: [&str; 6] = [
+/// Cost Explorer throttles with LimitExceededException ("You made too many
+/// calls in a short period of time"), which the SDK's retry classifier also
+/// counts as throttling.
+const THROTTLED: [&str; 7] = [
     "Throttling",
     "ThrottlingException",
     "TooManyRequestsException",
     "RequestLimitExceeded",
     "RequestThrottled",
     "SlowDown",
+    "LimitExceededException",
 ];
 
 fn kind_of_code(code: &str) -> ErrorKind {

@@ -10,6 +10,9 @@ pub struct Operation {
     /// own (AssumeRole with MFA): granted where that role is set up, so not
     /// part of the checks' policy.
     pub identity: bool,
+    /// Read-only but not needed by the checks, and billed per request:
+    /// granted in a statement of its own that can be left out (`spend`).
+    pub optional: bool,
     /// Made with the instructor's own credentials (finding the class in
     /// AWS Organizations): in the instructor's policy, never in the
     /// students' role or the learner's policy.
@@ -27,6 +30,7 @@ macro_rules! operations {
             action: $action,
             mutating: operations!(@m $($flag)?),
             identity: operations!(@i $($flag)?),
+            optional: operations!(@o $($flag)?),
             instructor: operations!(@c $($flag)?),
         }),*];
     };
@@ -36,6 +40,9 @@ macro_rules! operations {
     (@i) => { false };
     (@i identity) => { true };
     (@i $other:ident) => { false };
+    (@o) => { false };
+    (@o optional) => { true };
+    (@o $other:ident) => { false };
     (@c) => { false };
     (@c instructor) => { true };
     (@c $other:ident) => { false };
@@ -88,16 +95,13 @@ operations! {
     UPDATE_DOMAIN = "sagemaker:UpdateDomain", mutating;
     UPDATE_USER_PROFILE = "sagemaker:UpdateUserProfile", mutating;
     ASSUME_ROLE_WITH_MFA = "sts:AssumeRole", identity;
+    GET_COST_AND_USAGE = "ce:GetCostAndUsage", optional;
     LIST_CHILDREN = "organizations:ListChildren", instructor;
     LIST_ACCOUNTS_FOR_PARENT = "organizations:ListAccountsForParent", instructor;
 }
 
-fn actions(mutating: bool) -> Vec<&'static str> {
-    let mut actions: Vec<&str> = ALL
-        .iter()
-        .filter(|o| o.mutating == mutating && !o.identity && !o.instructor)
-        .map(|o| o.action)
-        .collect();
+fn actions(keep: impl Fn(&Operation) -> bool) -> Vec<&'static str> {
+    let mut actions: Vec<&str> = ALL.iter().filter(|o| keep(o)).map(|o| o.action).collect();
     actions.sort_unstable();
     actions.dedup();
     actions
@@ -105,20 +109,27 @@ fn actions(mutating: bool) -> Vec<&'static str> {
 
 /// The IAM actions of the checks and the audit, sorted.
 pub fn read_only() -> Vec<&'static str> {
-    actions(false)
+    actions(|o| !o.mutating && !o.identity && !o.optional && !o.instructor)
 }
 
 /// The IAM actions only the fixes need, sorted.
 pub fn mutating() -> Vec<&'static str> {
-    actions(true)
+    actions(|o| o.mutating)
 }
+
+/// Read-only actions only some commands use, each billed per request
+/// (`ce:GetCostAndUsage`, for `spend`, `audit --spend` and `instructor
+/// verify --spend`), sorted.
+pub fn optional() -> Vec<&'static str> {
+    actions(|o| o.optional)
+}
+
+/// The Sid of the optional statement, named in `iam-policy`'s explanation.
+pub const OPTIONAL_SID: &str = "SmCourseOptionalCostExplorer";
 
 /// The instructor's own actions (finding the class in an organisational unit), sorted.
 pub fn instructor() -> Vec<&'static str> {
-    let mut actions: Vec<&str> = ALL.iter().filter(|o| o.instructor).map(|o| o.action).collect();
-    actions.sort_unstable();
-    actions.dedup();
-    actions
+    actions(|o| o.instructor)
 }
 
 /// The instructor's policy for `instructor verify`: assuming the students'
@@ -144,7 +155,7 @@ pub fn instructor_policy_json(role_name: &str) -> String {
 }
 
 /// The least-privilege policy for the checks; with `with_fixes`, the actions
-/// fixes add.
+/// fixes add; last, the optional statement, which can be deleted whole.
 pub fn policy_json(with_fixes: bool) -> String {
     let mut statements = vec![serde_json::json!({
         "Sid": "SmCourseReadOnlyChecks",
@@ -160,6 +171,12 @@ pub fn policy_json(with_fixes: bool) -> String {
             "Resource": "*"
         }));
     }
+    statements.push(serde_json::json!({
+        "Sid": OPTIONAL_SID,
+        "Effect": "Allow",
+        "Action": optional(),
+        "Resource": "*"
+    }));
     crate::util::json_pretty(&serde_json::json!({ "Version": "2012-10-17", "Statement": statements }))
 }
 
@@ -179,8 +196,14 @@ mod tests {
     #[test]
     fn the_read_only_policy_holds_only_list_describe_view_and_get_actions() {
         let policy: serde_json::Value = serde_json::from_str(&policy_json(false)).unwrap();
-        assert_eq!(policy["Statement"].as_array().unwrap().len(), 1);
-        for action in actions(&policy, 0) {
+        assert_eq!(policy["Statement"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            actions(&policy, 1),
+            ["ce:GetCostAndUsage"],
+            "the optional statement, last"
+        );
+        assert_eq!(policy["Statement"][1]["Sid"], OPTIONAL_SID);
+        for action in actions(&policy, 0).into_iter().chain(actions(&policy, 1)) {
             let verb = action.split(':').nth(1).unwrap();
             assert!(
                 ["List", "Describe", "View", "Get"].iter().any(|p| verb.starts_with(p)),

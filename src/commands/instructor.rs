@@ -7,6 +7,7 @@ use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::i18n::{tr, trf};
 use crate::instructor::{self, Gradebook, gradebook, roster};
+use crate::spend;
 use crate::ui::Output;
 use crate::util::write_atomic;
 
@@ -44,6 +45,12 @@ pub fn verify(args: &VerifyArgs, ctx: &Context, out: &mut Output) -> Result<Exit
     });
     // Prices are public: the instructor's cache serves every student's region.
     let prices = ctx.prices(crate::aws::regions::SAGEMAKER_REGIONS)?;
+    // What one run costs is said once the class is known (with --org-ou,
+    // after its accounts are listed), before anything is spent.
+    let spend = args.spend.then(|| instructor::SpendOptions {
+        home: ctx.home.as_deref(),
+        window: spend::Window::today(spend::DEFAULT_DAYS),
+    });
     let options = instructor::VerifyOptions {
         only,
         expect_region: &args.expect_region,
@@ -53,6 +60,7 @@ pub fn verify(args: &VerifyArgs, ctx: &Context, out: &mut Output) -> Result<Exit
         prices: &prices,
         exceptions: &exceptions,
         today: checks::exceptions::Scope::today(),
+        spend,
     };
     let source = instructor::ClassSource {
         roster: &roster.students,

@@ -261,6 +261,7 @@ impl LiveChecks for AccountChecks<'_> {
                     include_current: false,
                     wait: 120,
                     exceptions: None,
+                    spend: false,
                     sweep: Default::default(),
                     aws: Default::default(),
                 };

@@ -9,6 +9,7 @@ use crate::checks::{CheckResult, Status};
 use crate::error::ExitStatus;
 use crate::i18n::{Lang, tr, trf};
 use crate::report::junit as junit_xml;
+use crate::spend::MonthFigure;
 use crate::ui::clean;
 use crate::ui::text::{self, subheading, wrap_plain};
 
@@ -68,6 +69,10 @@ pub struct StudentResult {
     /// inventory `audit` reads.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub still_billing: Option<StillBilling>,
+    /// `instructor verify --spend`: the month so far from Cost Explorer, or
+    /// why it could not be read (never a reason to fail the student).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spend: Option<MonthFigure>,
 }
 
 /// What bills on a student's account: compute by the hour (the learner's
@@ -245,6 +250,8 @@ fn status_of(student: &StudentResult, id: &str) -> Option<Status> {
 struct Columns {
     progress: bool,
     on_account: bool,
+    /// `verify --spend`: the month so far from Cost Explorer.
+    spend: bool,
     ids: Vec<&'static str>,
 }
 
@@ -252,6 +259,7 @@ fn columns(book: &Gradebook) -> Columns {
     Columns {
         progress: book.students.iter().any(|s| s.progress.is_some()),
         on_account: book.students.iter().any(|s| s.on_account.is_some()),
+        spend: book.students.iter().any(|s| s.spend.is_some()),
         ids: crate::checks::ids()
             .filter(|id| book.students.iter().any(|s| status_of(s, id).is_some()))
             .collect(),
@@ -286,12 +294,15 @@ fn headers(columns: &Columns, lang: Lang) -> Vec<String> {
     if columns.on_account {
         headers.push(tr(lang, "instructor.on_account").to_string());
     }
+    if columns.spend {
+        headers.push(tr(lang, "instructor.spend").to_string());
+    }
     headers
 }
 
 /// The first columns of a row, as the table and Markdown show them (the
 /// status is the score's "—" and the to-do list).
-fn cells(student: &StudentResult, columns: &Columns) -> Vec<String> {
+fn cells(student: &StudentResult, columns: &Columns, lang: Lang) -> Vec<String> {
     let mut row = vec![
         clean(&student.name),
         student.account.clone().unwrap_or_else(|| "?".into()),
@@ -303,6 +314,9 @@ fn cells(student: &StudentResult, columns: &Columns) -> Vec<String> {
     }
     if columns.on_account {
         row.push(on_account_text(student));
+    }
+    if columns.spend {
+        row.push(student.spend.as_ref().map_or(String::new(), |m| m.cell(lang)));
     }
     row
 }
@@ -353,7 +367,7 @@ pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
         .students
         .iter()
         .map(|s| {
-            let mut row = cells(s, &columns);
+            let mut row = cells(s, &columns, lang);
             row.extend(ids.iter().map(|id| match s.status {
                 StudentStatus::Ok => symbol(status_of(s, id)).to_string(),
                 StudentStatus::Error => "?".into(),
@@ -371,6 +385,9 @@ pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
         .collect();
     out.push_str(&wrap_plain(&legend.join(" · "), width, "", ""));
     out.push_str(&wrap_plain(tr(lang, "instructor.legend"), width, "", ""));
+    if let Some(legend) = spend_legend(book, lang) {
+        out.push_str(&wrap_plain(&legend, width, "", ""));
+    }
     let pending: Vec<&StudentResult> = book.students.iter().filter(|s| s.needs_attention()).collect();
     if !pending.is_empty() {
         out.push('\n');
@@ -422,6 +439,42 @@ fn summary_line(book: &Gradebook, lang: Lang) -> String {
     line
 }
 
+/// The month so far as a plain number, and why not (both empty without `--spend`).
+fn spend_fields(student: &StudentResult) -> (String, String) {
+    match &student.spend {
+        Some(MonthFigure::Read(m)) => (m.month_to_date_usd.to_string(), String::new()),
+        Some(MonthFigure::Failed { error }) => (String::new(), error.clone()),
+        None => (String::new(), String::new()),
+    }
+}
+
+/// Under the table with `--spend`: what the column is, and why a `?`.
+fn spend_legend(book: &Gradebook, lang: Lang) -> Option<String> {
+    if book.students.iter().all(|s| s.spend.is_none()) {
+        return None;
+    }
+    let mut reasons: Vec<&str> = book
+        .students
+        .iter()
+        .filter_map(|s| match &s.spend {
+            Some(MonthFigure::Failed { error }) => Some(error.as_str()),
+            _ => None,
+        })
+        .collect();
+    reasons.sort_unstable();
+    reasons.dedup();
+    let mut legend = tr(lang, "instructor.spend_legend").to_string();
+    if !reasons.is_empty() {
+        legend.push(' ');
+        legend.push_str(&trf(
+            lang,
+            "instructor.spend_unread",
+            &[("reasons", &reasons.join("; "))],
+        ));
+    }
+    Some(clean(&legend))
+}
+
 /// A CSV field: quoted when needed, and never read as a formula by a
 /// spreadsheet (a leading = + - @ gets a quote mark).
 pub fn csv_field(text: &str, delimiter: char) -> String {
@@ -459,6 +512,9 @@ pub fn csv(book: &Gradebook, delimiter: char) -> String {
     if columns.on_account {
         header.extend(["on_account_proven", "on_account_total"]);
     }
+    if columns.spend {
+        header.extend(["spend_month_to_date_usd", "spend_error"]);
+    }
     header.extend(ids.iter().copied());
     header.push("error");
     // What exceptions accept, apart, when anything is accepted.
@@ -491,6 +547,13 @@ pub fn csv(book: &Gradebook, delimiter: char) -> String {
             let a = s.on_account.as_ref();
             row.push(a.map_or(String::new(), |a| a.proven.len().to_string()));
             row.push(a.map_or(String::new(), |a| a.total.to_string()));
+        }
+        if columns.spend {
+            let (usd, error) = spend_fields(s);
+            // The decimal mark a `;` spreadsheet (Portuguese) reads as a number.
+            let usd = if delimiter == ';' { usd.replace('.', ",") } else { usd };
+            row.push(csv_field(&usd, delimiter));
+            row.push(csv_field(&error, delimiter));
         }
         row.extend(
             ids.iter()
@@ -532,7 +595,7 @@ pub fn markdown(book: &Gradebook, lang: Lang) -> String {
     out.push_str(&format!("\n|{}\n", "---|".repeat(headers.len() + columns.ids.len())));
     for s in &book.students {
         out.push('|');
-        for cell in cells(s, &columns) {
+        for cell in cells(s, &columns, lang) {
             out.push_str(&format!(" {} |", md(&cell)));
         }
         for id in &columns.ids {
@@ -544,6 +607,9 @@ pub fn markdown(book: &Gradebook, lang: Lang) -> String {
             out.push_str(&format!(" {cell} |"));
         }
         out.push('\n');
+    }
+    if let Some(legend) = spend_legend(book, lang) {
+        out.push_str(&format!("\n{}\n", md(&legend)));
     }
     let pending: Vec<&StudentResult> = book.students.iter().filter(|s| s.needs_attention()).collect();
     if !pending.is_empty() {
@@ -602,6 +668,11 @@ pub fn junit(book: &Gradebook) -> String {
             if columns.on_account {
                 properties.push(("on_account", on_account_text(s)));
             }
+            if columns.spend {
+                let (usd, error) = spend_fields(s);
+                properties.push(("spend_month_to_date_usd", usd));
+                properties.push(("spend_error", error));
+            }
             junit_xml::suite_with(&s.name, cases, &properties)
         })
         .collect();
@@ -650,6 +721,7 @@ mod tests {
             progress: None,
             on_account: None,
             still_billing: None,
+            spend: None,
         };
         let broken = StudentResult {
             name: "=HYPERLINK(\"x\")".into(),
@@ -665,6 +737,7 @@ mod tests {
             progress: None,
             on_account: None,
             still_billing: None,
+            spend: None,
         };
         Gradebook::new(vec![ok, broken])
     }
@@ -832,6 +905,72 @@ mod tests {
         assert!(text.contains("0 of 2 students passed everything"), "{text}");
         assert_eq!(book().exit_status(), ExitStatus::Failure);
     }
+
+    #[test]
+    fn spend_is_one_more_column_in_every_format_and_never_a_failure() {
+        colored::control::set_override(false);
+        let mut book = book();
+        book.students[0].spend = Some(MonthFigure::Read(crate::spend::MonthToDate {
+            month_start: "2026-12-01".into(),
+            month_to_date_usd: 12.5,
+            currency: "USD".into(),
+            fetched_at: "2026-12-06T10:00:00Z".into(),
+            cached: false,
+        }));
+        let mut denied = book.students[0].clone();
+        denied.name = "Bia".into();
+        denied.spend = Some(MonthFigure::Failed {
+            error: "ce:GetCostAndUsage is not allowed".into(),
+        });
+        let before = Gradebook::new(vec![book.students[0].clone()]).summary["all_passed"];
+        let book = Gradebook::new(vec![book.students.remove(0), denied]);
+        assert_eq!(book.summary["all_passed"], 2 * before, "a refused read fails no one");
+        let table = table(&book, Lang::En, 200);
+        assert!(table.lines().next().unwrap().contains("Spend (month)"), "{table}");
+        assert!(
+            table.contains("$12.50") && table.contains("? = not read: ce:GetCostAndUsage is not allowed"),
+            "{table}"
+        );
+        let csv_en = csv(&book, ',');
+        assert!(
+            csv_en
+                .lines()
+                .next()
+                .unwrap()
+                .contains(",spend_month_to_date_usd,spend_error,"),
+            "{csv_en}"
+        );
+        assert!(csv_en.lines().nth(1).unwrap().contains(",12.5,,"), "{csv_en}");
+        assert!(
+            csv_en
+                .lines()
+                .nth(2)
+                .unwrap()
+                .contains(",,ce:GetCostAndUsage is not allowed,"),
+            "{csv_en}"
+        );
+        assert!(csv(&book, ';').lines().nth(1).unwrap().contains(";12,5;;"));
+        let md = markdown(&book, Lang::Pt);
+        assert!(
+            md.contains(" Gasto no mês |") && md.contains(" US$\u{a0}12,50 |") && md.contains(" ? |"),
+            "{md}"
+        );
+        let junit = junit(&book);
+        assert!(
+            junit.contains(r#"name="spend_month_to_date_usd" value="12.5""#),
+            "{junit}"
+        );
+        assert!(
+            junit.contains(r#"name="spend_error" value="ce:GetCostAndUsage is not allowed""#),
+            "{junit}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&super::json(&book)).unwrap();
+        assert_eq!(json["students"][0]["spend"]["month_to_date_usd"], 12.5);
+        assert_eq!(
+            json["students"][1]["spend"]["error"],
+            "ce:GetCostAndUsage is not allowed"
+        );
+    }
 }
 
 /// Muted findings and suspended accounts, in every format.
@@ -881,6 +1020,7 @@ mod class_tests {
             progress: None,
             on_account: None,
             still_billing: None,
+            spend: None,
         }
     }
 

@@ -18,6 +18,7 @@ use crate::course::Course;
 use crate::error::{Error, Result};
 use crate::i18n::{Lang, tr, trf};
 use crate::snapshot::{CallError, ErrorKind, Snapshot};
+use crate::spend::MonthFigure;
 pub use gradebook::{AccountItems, Gradebook, ProgressSummary, Score, StudentResult, StudentStatus};
 use roster::{Defaults, Student};
 
@@ -190,6 +191,7 @@ async fn verify_one(
         prices,
         exceptions,
         today,
+        spend,
         ..
     } = *options;
     let read = class
@@ -210,6 +212,7 @@ async fn verify_one(
         progress: None,
         on_account: None,
         still_billing: None,
+        spend: None,
     };
     let mut snapshot = match read.snapshot {
         Ok(snapshot) => snapshot,
@@ -260,6 +263,24 @@ async fn verify_one(
             .collect(),
         total: verified.items.len(),
     };
+    // `--spend`: the month so far, one Cost Explorer request on the
+    // student's account unless an answer from the last hour is cached.
+    let spend = match (spend, &account) {
+        (Some(options), Some(account)) => {
+            use crate::spend::cache;
+            let (query, now) = (options.window.query(), std::time::SystemTime::now());
+            let answer = match cache::lookup(options.home, account, &query, now) {
+                Some(cached) => Ok(cached),
+                None => read
+                    .account
+                    .costs(&query)
+                    .await
+                    .map(|costs| cache::store(options.home, account, &query, costs, now)),
+            };
+            Some(MonthFigure::new(&options.window, &answer, lang))
+        }
+        _ => None,
+    };
     StudentResult {
         name: student.name.clone(),
         account,
@@ -271,6 +292,7 @@ async fn verify_one(
         progress: None,
         on_account: Some(on_account),
         still_billing: Some(still_billing),
+        spend,
     }
 }
 
@@ -290,6 +312,16 @@ pub struct VerifyOptions<'a> {
     pub prices: &'a PriceBook,
     pub exceptions: &'a [Exception],
     pub today: jiff::civil::Date,
+    /// `--spend`: each student's month so far from Cost Explorer.
+    pub spend: Option<SpendOptions<'a>>,
+}
+
+/// Where Cost Explorer answers are cached, and the period asked (`spend`'s
+/// default, so a student's own `spend` answer serves too).
+#[derive(Clone, Copy)]
+pub struct SpendOptions<'a> {
+    pub home: Option<&'a std::path::Path>,
+    pub window: crate::spend::Window,
 }
 
 /// Where the class comes from: a roster's students and defaults, and an
@@ -325,6 +357,16 @@ pub fn verify(source: &ClassSource<'_>, course: &Course, lang: Lang, options: &V
     let (members, notes) = class_of(source.roster, source.defaults, unit, source.role_name, lang);
     for note in notes {
         eprintln!("{}", crate::ui::clean(&note));
+    }
+    if options.spend.is_some() {
+        // What one run costs, said before it is spent (each request is
+        // billed to the student's own account; a cached answer is free).
+        let read = members.iter().filter(|m| matches!(m, Member::Verify(_))).count();
+        let usd = crate::catalog::usd_cents(read as f64 * crate::spend::USD_PER_REQUEST, lang);
+        eprintln!(
+            "{}",
+            trf(lang, "instructor.spend_cost", &[("students", &read), ("usd", &usd)])
+        );
     }
     let progress =
         crate::ui::progress::Progress::new(options.progress, members.len(), tr(lang, "instructor.progress"), lang);
@@ -495,6 +537,7 @@ fn read_reports(
                 }),
                 on_account: None,
                 still_billing: None,
+                spend: None,
             }
         })
         .collect()
@@ -515,6 +558,7 @@ fn unreadable(name: String, error: String) -> StudentResult {
         progress: None,
         on_account: None,
         still_billing: None,
+        spend: None,
     }
 }
 

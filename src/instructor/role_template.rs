@@ -55,10 +55,9 @@ pub fn stackset_template(instructor_account: &str, role_name: &str) -> String {
 }
 
 fn template(head: &str, trust: &str, role_name: &str, output: &str, tail: &str) -> String {
-    let actions: String = crate::aws::operations::read_only()
-        .iter()
-        .map(|a| format!("                  - {a}\n"))
-        .collect();
+    use crate::aws::operations;
+    let read_only = policy("sm-course-read-only", &operations::read_only());
+    let optional = policy("sm-course-optional-spend", &operations::optional());
     format!(
         "AWSTemplateFormatVersion: '2010-09-09'
 {head}Resources:
@@ -72,18 +71,29 @@ fn template(head: &str, trust: &str, role_name: &str, output: &str, tail: &str) 
           - Effect: Allow
             Principal:
 {trust}      Policies:
-        - PolicyName: sm-course-read-only
+{read_only}        # Optional: the real bill for `instructor verify --spend`. Each
+        # Cost Explorer request is billed to this account (US$0.01); delete
+        # this policy to keep the instructor from reading it.
+{optional}Outputs:
+  RoleArn:
+    Value: !GetAtt CourseAuditRole.Arn
+    Description: {output}
+{tail}"
+    )
+}
+
+/// One inline policy of the role: `actions` allowed on every resource.
+fn policy(name: &str, actions: &[&str]) -> String {
+    let actions: String = actions.iter().map(|a| format!("                  - {a}\n")).collect();
+    format!(
+        "        - PolicyName: {name}
           PolicyDocument:
             Version: '2012-10-17'
             Statement:
               - Effect: Allow
                 Resource: '*'
                 Action:
-{actions}Outputs:
-  RoleArn:
-    Value: !GetAtt CourseAuditRole.Arn
-    Description: {output}
-{tail}"
+{actions}"
     )
 }
 
@@ -98,6 +108,16 @@ mod tests {
         assert!(template.contains("- sagemaker:ListApps"));
         assert!(!template.contains("sagemaker:DeleteApp"));
         assert!(template.contains("RoleName: CourseAudit"));
+        // The spend read in a policy of its own, with why.
+        let optional = template.split("sm-course-optional-spend").nth(1).unwrap();
+        assert!(optional.contains("- ce:GetCostAndUsage"), "{template}");
+        assert!(
+            !template
+                .split("sm-course-optional-spend")
+                .next()
+                .unwrap()
+                .contains("ce:Get")
+        );
     }
 
     #[test]

@@ -304,6 +304,7 @@ fn help_and_usage_errors_speak_portuguese() {
         "module5 tasks",
         "module5 verify",
         "module5 audit",
+        "module5 spend",
         "module5 fix",
         "module5 fix budget",
         "module5 fix idle-shutdown",

@@ -15,6 +15,7 @@ mod live;
 mod network;
 mod regions;
 mod screen;
+mod spend;
 mod studio;
 mod tasks;
 mod tools;

@@ -4,6 +4,7 @@
 //! change is confirmed (or `--yes`), can be dry-run, and is logged.
 
 mod fix;
+mod spend;
 mod stop;
 
 use colored::Colorize;
@@ -22,6 +23,7 @@ use crate::snapshot::{CallError, Source};
 use crate::ui::{Output, Prompter, clean};
 
 pub use fix::{fix_budget, fix_budget_with, fix_idle, fix_idle_with};
+pub use spend::spend;
 
 /// `check`: collect (or load the sandbox), judge, report.
 pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
@@ -125,14 +127,25 @@ pub fn audit_with(
     let prices = ctx.prices(asked.iter().filter_map(|s| s.region.as_deref()))?;
     let mut assessed = audit::assess_regions(&prices, &asked, &inventory.list, &audit::Morning::next(tz));
     assessed.accept(&exceptions, checks::exceptions::Scope::today());
+    // `--spend`: the month so far from Cost Explorer; not readable, it says
+    // why and the audit stands as it is.
+    let month = args.spend.then(|| spend::month_figure(&session, ctx));
+    let text = || {
+        let mut text = report::audit::text(&assessed, lang, ctx.width);
+        if let Some(month) = &month {
+            text.push_str(&crate::ui::text::wrap(&month.line(lang), ctx.width, "", ""));
+        }
+        text
+    };
     if !args.stop {
-        match args.format {
-            Format::Json => out.json(&assessed)?,
-            Format::Text => out.emit(&report::audit::text(&assessed, lang, ctx.width))?,
+        match (args.format, &month) {
+            (Format::Json, Some(month)) => out.json(&spend::with_month(&assessed, month))?,
+            (Format::Json, None) => out.json(&assessed)?,
+            (Format::Text, _) => out.emit(&text())?,
         }
         return Ok(assessed.exit_status());
     }
-    out.line(&report::audit::text(&assessed, lang, ctx.width))?;
+    out.line(&text())?;
     let changes = Changes {
         ctx,
         log: &log,
