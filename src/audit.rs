@@ -394,6 +394,8 @@ mod tests {
             status: "InService".into(),
             instance_type: None,
             created_at: Some("2026-11-28T16:00:00Z".into()),
+            image: None,
+            activity: None,
         }]);
         r.notebook_instances = Ok(vec![]);
         r.jobs = Ok(vec![]);
@@ -408,6 +410,7 @@ mod tests {
                 count: 1,
                 serverless: true,
                 provisioned_concurrency: None,
+                invocations_24h: None,
             }]),
             asynchronous: false,
             components: vec![],
@@ -695,6 +698,8 @@ mod tests {
             status: "InService".into(),
             instance_type: Some("ml.g5.xlarge".into()),
             created_at: Some("2026-11-28T17:00:00Z".into()),
+            image: None,
+            activity: None,
         }]);
         r.notebook_instances = Ok(vec![]);
         r.endpoints = Ok(vec![crate::snapshot::Endpoint {
@@ -708,6 +713,7 @@ mod tests {
                 count: 2,
                 serverless: false,
                 provisioned_concurrency: None,
+                invocations_24h: None,
             }]),
             asynchronous: false,
             components: vec![],

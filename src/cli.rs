@@ -111,7 +111,7 @@ pub enum Module5Command {
     },
     /// CPU, memory, disk and GPU use here, with the module's diagnosis; or `-- CMD` to measure a command
     Monitor(MonitorArgs),
-    /// Guided diagnosis of the module's problems (capacity, quota, slow notebook, kernel died)
+    /// Guided diagnosis of the module's problems (capacity, quota, slow notebook, kernel died, idle shutdown)
     Troubleshoot(TroubleshootArgs),
     /// Export your progress (checklist, quiz scores, last live check) as JSON for your instructor
     Report(ReportArgs),
@@ -252,6 +252,9 @@ pub struct TroubleshootArgs {
     /// The instance that could not start (insufficient-capacity, quota-exceeded)
     #[arg(long)]
     pub instance: Option<String>,
+    /// The account and region idle-shutdown reads
+    #[command(flatten)]
+    pub aws: AwsFlags,
 }
 
 #[derive(Debug, Args)]
@@ -530,6 +533,8 @@ pub enum Problem {
     QuotaExceeded,
     SlowNotebook,
     KernelDied,
+    /// Idle shutdown did not stop a Studio app: each running app's setting, image, last activity and verdict (reads the account).
+    IdleShutdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

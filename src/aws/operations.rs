@@ -68,6 +68,7 @@ operations! {
     DESCRIBE_TRAINING_JOB = "sagemaker:DescribeTrainingJob";
     DESCRIBE_BUDGETS = "budgets:ViewBudget";
     DESCRIBE_ALARMS = "cloudwatch:DescribeAlarms";
+    GET_METRIC_DATA = "cloudwatch:GetMetricData";
     GET_PRODUCTS = "pricing:GetProducts";
     LIST_REGIONS = "account:ListRegions";
     LIST_PROCESSING_JOBS = "sagemaker:ListProcessingJobs";

@@ -3,6 +3,7 @@
 
 pub mod bill;
 pub mod exceptions;
+pub mod idle;
 pub mod lcc;
 mod rules;
 pub mod tasks;
@@ -238,6 +239,41 @@ pub struct Resource {
     /// The inference components an endpoint hosts (billed through its instances).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub components: Vec<String>,
+    /// Studio apps: whole minutes since `last_activity`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idle_minutes: Option<u64>,
+    /// Studio apps: DescribeApp's `LastUserActivityTimestamp` (RFC 3339).
+    /// SageMaker also sets it to its health check's time when no one is
+    /// active, so the user was last active then or earlier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_activity: Option<String>,
+    /// That time is also the last health check's: it may be SageMaker's
+    /// check rather than anyone's use.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub activity_is_health_check: bool,
+    /// Endpoints: requests in the 24 hours before the snapshot (CloudWatch
+    /// `Invocations`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invocations_24h: Option<u64>,
+    /// Why nothing is known of its use: AWS reports nothing for its kind,
+    /// or the read failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_unknown: Option<NoActivity>,
+    /// Studio apps in the checks' results: idle shutdown's verdict on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idle_shutdown: Option<idle::Diagnosis>,
+}
+
+/// Why a resource's use is not known.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+pub enum NoActivity {
+    /// AWS reports no activity for this kind (notebook instances).
+    NoSignal,
+    /// Asynchronous endpoints publish no `Invocations` metric.
+    Asynchronous,
+    /// The read failed.
+    Unread { error: CallError },
 }
 
 impl Resource {

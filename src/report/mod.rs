@@ -11,7 +11,7 @@ pub mod checklist;
 pub mod junit;
 pub mod verify;
 
-use crate::checks::{CheckResult, Resource, Status, StorageItem, tally};
+use crate::checks::{CheckResult, NoActivity, Resource, Status, StorageItem, tally};
 use crate::i18n::{Lang, tr, trf};
 use crate::snapshot::Source;
 use crate::snapshot::inventory::{RegionSource, ResourceKind, Skip, SkippedRegion, StorageKind};
@@ -189,12 +189,52 @@ pub fn resource_line(r: &Resource, lang: Lang) -> String {
         let time = crate::util::local_time(end, &jiff::tz::TimeZone::system(), lang);
         parts.push(trf(lang, "report.ends_at", &[("time", &time)]));
     }
+    parts.extend(activity(r, lang));
     let line = parts.join(" · ");
     if r.current {
         format!("{line} ← {}", tr(lang, "kind.current"))
     } else {
         line
     }
+}
+
+/// What AWS says of a resource's use: idle minutes and idle shutdown's
+/// verdict (Studio apps), requests in 24 h (endpoints), or why nothing is known.
+fn activity(r: &Resource, lang: Lang) -> Vec<String> {
+    let mut parts = Vec::new();
+    if let Some(minutes) = r.idle_minutes {
+        let key = match r.activity_is_health_check {
+            true => "report.idle_for_health_check",
+            false => "report.idle_for",
+        };
+        parts.push(trf(lang, key, &[("minutes", &minutes)]));
+    }
+    match r.invocations_24h {
+        Some(0) => {
+            let per_day = usd(r.price_per_hour_usd.map(|p| crate::catalog::round(p * 24.0)), lang);
+            parts.push(trf(lang, "report.no_requests", &[("per_day", &per_day)]));
+        }
+        Some(requests) => parts.push(trf(lang, "report.requests", &[("count", &requests)])),
+        None => {}
+    }
+    match &r.activity_unknown {
+        Some(NoActivity::NoSignal) => parts.push(tr(lang, "report.no_signal").to_string()),
+        Some(NoActivity::Asynchronous) => parts.push(tr(lang, "report.async_requests").to_string()),
+        Some(NoActivity::Unread { error }) => parts.push(trf(
+            lang,
+            "report.activity_unread",
+            &[("error", &clean(&error.describe(lang)))],
+        )),
+        None => {}
+    }
+    if let Some(diagnosis) = &r.idle_shutdown {
+        parts.push(trf(
+            lang,
+            "report.idle_shutdown",
+            &[("verdict", &clean(&diagnosis.summary))],
+        ));
+    }
+    parts
 }
 
 /// What a kind of storage is called.

@@ -277,6 +277,8 @@ fn lab_app(status: &str) -> crate::snapshot::App {
         status: status.into(),
         instance_type: Some("ml.t3.medium".into()),
         created_at: Some(now()),
+        image: None,
+        activity: None,
     }
 }
 

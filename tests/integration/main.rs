@@ -8,6 +8,7 @@ mod diagnosis;
 mod emulator;
 mod fixes;
 mod hardening;
+mod idle;
 mod instructor;
 mod inventory;
 mod kinds;
