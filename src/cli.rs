@@ -72,6 +72,12 @@ pub struct IamPolicyArgs {
     /// Add the teardown's deletions (spaces, user profiles, the domain, notebook instances, MLflow servers, EFS), in a statement of their own; implies --with-fixes
     #[arg(long)]
     pub with_teardown: bool,
+    /// The instructor's policy instead: assume the students' audit role, list an organisational unit's accounts
+    #[arg(long, conflicts_with_all = ["with_fixes", "with_teardown"])]
+    pub instructor: bool,
+    /// With --instructor: the audit role's name
+    #[arg(long, requires = "instructor", default_value = crate::instructor::AUDIT_ROLE)]
+    pub role_name: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -349,6 +355,9 @@ pub struct AuditArgs {
     /// Add the month-to-date SageMaker spend from Cost Explorer (US$0.01 a request, answers kept an hour)
     #[arg(long)]
     pub spend: bool,
+    /// Findings accepted until a date ([[exception]] tables; default: exceptions.toml in the config directory)
+    #[arg(long, value_name = "FILE")]
+    pub exceptions: Option<PathBuf>,
     #[command(flatten)]
     pub sweep: RegionFlags,
     #[command(flatten)]
@@ -477,7 +486,17 @@ pub enum InstructorCommand {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    pub roster: PathBuf,
+    #[arg(required_unless_present = "org_ou")]
+    pub roster: Option<PathBuf>,
+    /// The students are the accounts under this organisational unit (AWS Organizations), OUs under it included
+    #[arg(long, value_name = "OU_ID")]
+    pub org_ou: Option<String>,
+    /// With --org-ou: the role assumed in each account (default: the roster's role_name, else CourseAudit)
+    #[arg(long, value_name = "NAME", requires = "org_ou")]
+    pub role_name: Option<String>,
+    /// Findings accepted until a date ([[exception]] tables; default: exceptions.toml in the config directory)
+    #[arg(long, value_name = "FILE")]
+    pub exceptions: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = GradebookFormat::Table)]
     pub format: GradebookFormat,
     /// Students checked at the same time
@@ -521,11 +540,14 @@ pub struct CollectArgs {
 
 #[derive(Debug, Args)]
 pub struct RoleTemplateArgs {
-    /// Your account id, written into the template's comment
+    /// Your account id, written into the template's comment (with --stackset, the account the role trusts)
     #[arg(long, value_name = "ACCOUNT_ID")]
     pub instructor_account: Option<String>,
-    #[arg(long, default_value = "CourseAudit")]
+    #[arg(long, default_value = crate::instructor::AUDIT_ROLE)]
     pub role_name: String,
+    /// The template for a service-managed StackSet deployed to an organisational unit (nothing typed per account)
+    #[arg(long, requires = "instructor_account")]
+    pub stackset: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -595,6 +617,9 @@ pub struct CheckArgs {
     pub sandbox: Option<String>,
     #[command(flatten)]
     pub sweep: RegionFlags,
+    /// Findings accepted until a date ([[exception]] tables; default: exceptions.toml in the config directory)
+    #[arg(long, value_name = "FILE")]
+    pub exceptions: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -1,5 +1,7 @@
-//! Small helpers with no domain knowledge: the clock and whole-or-nothing
-//! file writes.
+//! Small helpers with no domain knowledge: the clock, whole-or-nothing
+//! file writes, names near a misspelt one, TOML files a person writes.
+
+pub mod toml_input;
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -53,6 +55,33 @@ pub(crate) fn local_clock(at: &str, today: &str, lang: crate::i18n::Lang) -> Str
         true => format!("{} ({})", t.strftime("%H:%M"), zone_name(&tz, &t)),
         false => local_time(at, &tz, lang),
     }
+}
+
+/// How many single-character edits turn `a` into `b` (Levenshtein).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = (previous + usize::from(ca != *cb)).min(row[j] + 1).min(current + 1);
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+/// The known name nearest to a misspelt one, when it is close (two edits
+/// at most), for "did you mean".
+pub fn closest<'k>(name: &str, known: impl IntoIterator<Item = &'k str>) -> Option<&'k str> {
+    known
+        .into_iter()
+        .map(|k| (edit_distance(name, k), k))
+        .min()
+        .filter(|(d, _)| *d <= 2)
+        .map(|(_, k)| k)
 }
 
 /// Pretty JSON with a final newline, as every command prints it.

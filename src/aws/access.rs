@@ -117,6 +117,12 @@ impl Class {
         })
     }
 
+    /// Every account under an organisational unit (the instructor's own
+    /// Organizations calls), or the call that failed.
+    pub async fn accounts_under(&self, unit: &str) -> Result<Vec<super::org::OrgAccount>, crate::snapshot::CallError> {
+        super::org::accounts_under(&self.base, unit).await
+    }
+
     pub async fn read(&self, access: &Access, region: Option<&str>, limit: Duration) -> StudentRead {
         let config = student_config(&self.base, access, region).await;
         let snapshot = match super::check_credentials_within(&config, limit).await {

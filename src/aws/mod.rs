@@ -11,6 +11,7 @@ pub mod fix;
 mod mfa;
 mod net;
 pub mod operations;
+pub mod org;
 pub mod pricing;
 mod profile;
 pub mod regions;

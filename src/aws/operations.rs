@@ -1,8 +1,9 @@
 //! Every AWS operation the tool calls, as its IAM action: the one list the
-//! IAM policy and the instructor's role template are generated from. Call
-//! sites name these constants. Three kinds: read-only (the checks and the
-//! audit), the fixes' changes (stopping compute, the budget, idle shutdown),
-//! and the teardown's deletions and the waits only it makes.
+//! IAM policies (the learner's, the instructor's) and the instructor's role
+//! template are generated from. Call sites name these constants. Kinds:
+//! read-only (the checks and the audit), the fixes' changes (stopping
+//! compute, the budget, idle shutdown), the teardown's deletions and the
+//! waits only it makes, and the instructor's own.
 
 pub struct Operation {
     pub action: &'static str,
@@ -18,6 +19,10 @@ pub struct Operation {
     /// Read-only but not needed by the checks, and billed per request:
     /// granted in a statement of its own that can be left out (`spend`).
     pub optional: bool,
+    /// Made with the instructor's own credentials (finding the class in
+    /// AWS Organizations): in the instructor's policy, never in the
+    /// students' role or the learner's policy.
+    pub instructor: bool,
 }
 
 macro_rules! operations {
@@ -33,6 +38,7 @@ macro_rules! operations {
             teardown: operations!(@t $($flag)?),
             identity: operations!(@i $($flag)?),
             optional: operations!(@o $($flag)?),
+            instructor: operations!(@c $($flag)?),
         }),*];
     };
     (@m) => { false };
@@ -47,6 +53,9 @@ macro_rules! operations {
     (@o) => { false };
     (@o optional) => { true };
     (@o $other:ident) => { false };
+    (@c) => { false };
+    (@c instructor) => { true };
+    (@c $other:ident) => { false };
 }
 
 operations! {
@@ -106,6 +115,8 @@ operations! {
     DELETE_MOUNT_TARGET = "elasticfilesystem:DeleteMountTarget", teardown;
     DELETE_FILE_SYSTEM = "elasticfilesystem:DeleteFileSystem", teardown;
     GET_COST_AND_USAGE = "ce:GetCostAndUsage", optional;
+    LIST_CHILDREN = "organizations:ListChildren", instructor;
+    LIST_ACCOUNTS_FOR_PARENT = "organizations:ListAccountsForParent", instructor;
 }
 
 /// The resources the teardown's actions may act on, by the resource types the
@@ -134,7 +145,7 @@ fn actions(keep: impl Fn(&Operation) -> bool) -> Vec<&'static str> {
 
 /// The IAM actions of the checks and the audit, sorted.
 pub fn read_only() -> Vec<&'static str> {
-    actions(|o| !o.mutating && !o.identity && !o.optional && !o.teardown)
+    actions(|o| !o.mutating && !o.identity && !o.optional && !o.instructor && !o.teardown)
 }
 
 /// The IAM actions only the fixes need, sorted.
@@ -156,6 +167,33 @@ pub fn optional() -> Vec<&'static str> {
 
 /// The Sid of the optional statement, named in `iam-policy`'s explanation.
 pub const OPTIONAL_SID: &str = "SmCourseOptionalCostExplorer";
+
+/// The instructor's own actions (finding the class in an organisational unit), sorted.
+pub fn instructor() -> Vec<&'static str> {
+    actions(|o| o.instructor)
+}
+
+/// The instructor's policy for `instructor verify`: assuming the students'
+/// audit role (`role_name` in any account) and, for `--org-ou`, reading the
+/// organisation's units and accounts (granted in the management account or
+/// a delegated administrator's).
+pub fn instructor_policy_json(role_name: &str) -> String {
+    let statements = vec![
+        serde_json::json!({
+            "Sid": "SmCourseAssumeStudentAuditRole",
+            "Effect": "Allow",
+            "Action": "sts:AssumeRole",
+            "Resource": format!("arn:aws:iam::*:role/{role_name}")
+        }),
+        serde_json::json!({
+            "Sid": "SmCourseFindTheClass",
+            "Effect": "Allow",
+            "Action": instructor(),
+            "Resource": "*"
+        }),
+    ];
+    crate::util::json_pretty(&serde_json::json!({ "Version": "2012-10-17", "Statement": statements }))
+}
 
 /// The least-privilege policy for the checks; with `with_fixes`, the actions
 /// fixes add (stopping compute is the teardown's first level too); with
@@ -224,6 +262,19 @@ mod tests {
                 "{action} is not read-only"
             );
         }
+    }
+
+    #[test]
+    fn the_instructors_policy_reads_the_organisation_and_assumes_only_the_audit_role() {
+        let policy: serde_json::Value = serde_json::from_str(&instructor_policy_json("CourseAudit")).unwrap();
+        assert_eq!(policy["Statement"][0]["Action"], "sts:AssumeRole");
+        assert_eq!(policy["Statement"][0]["Resource"], "arn:aws:iam::*:role/CourseAudit");
+        assert_eq!(
+            actions(&policy, 1),
+            ["organizations:ListAccountsForParent", "organizations:ListChildren"]
+        );
+        // The students' role and the learner's policy never carry them.
+        assert!(!policy_json(true).contains("organizations:"));
     }
 
     #[test]
@@ -367,12 +418,23 @@ mod tests {
             if line.trim_end().ends_with(", identity;") {
                 continue;
             }
+            if line.trim_end().ends_with(", instructor;") {
+                assert!(
+                    instructor_policy_json("CourseAudit").contains(&format!("\"{action}\"")),
+                    "{action} (op::{name}) missing from the instructor's policy"
+                );
+                assert!(
+                    !policy.contains(action),
+                    "{action} is the instructor's, not the learner's"
+                );
+                continue;
+            }
             assert!(
                 policy.contains(&format!("\"{action}\"")),
                 "{action} (op::{name}) missing from the policy"
             );
         }
-        for operation in ALL.iter().filter(|o| !o.identity) {
+        for operation in ALL.iter().filter(|o| !o.identity && !o.instructor) {
             assert!(policy.contains(operation.action));
         }
     }

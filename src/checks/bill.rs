@@ -475,8 +475,9 @@ pub fn jobs<'s>(
 /// (`DefaultEbsVolumeSizeInGb`, DefaultEbsStorageSettings).
 pub const DEFAULT_VOLUME_GB: i32 = 5;
 
-/// Space and notebook-instance statuses whose volume is gone or going.
-const STORAGE_GONE: [&str; 3] = ["Deleting", "Deleted", "Delete_Failed"];
+/// Space and notebook-instance statuses whose volume is gone or going (a
+/// failed deletion, `Delete_Failed`, leaves it billing: it stays listed).
+const STORAGE_GONE: [&str; 2] = ["Deleting", "Deleted"];
 
 /// A GB-month price for `storage` in `region`, and a priced item.
 fn stored(

@@ -2,6 +2,7 @@
 //! types and do no I/O; the words come from lessons/module5/checks.toml.
 
 pub mod bill;
+pub mod exceptions;
 pub mod idle;
 pub mod lcc;
 mod rules;
@@ -172,10 +173,20 @@ pub enum Status {
     Warn,
     Skip,
     Error,
+    /// Failing or warning, but accepted on purpose until a date (an
+    /// exception): shown apart, never a reason for exit code 1.
+    Muted,
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [Status::Pass, Status::Fail, Status::Warn, Status::Skip, Status::Error];
+    pub const ALL: [Status; 6] = [
+        Status::Pass,
+        Status::Fail,
+        Status::Warn,
+        Status::Skip,
+        Status::Error,
+        Status::Muted,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -184,6 +195,7 @@ impl Status {
             Status::Warn => "warn",
             Status::Skip => "skip",
             Status::Error => "error",
+            Status::Muted => "muted",
         }
     }
 }
@@ -329,6 +341,10 @@ pub struct CheckResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub storage: Vec<StorageItem>,
     pub remediation: Remediation,
+    /// What exceptions accepted (muted until their date, listed apart from
+    /// `resources`), or would have past their date (`expired`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<exceptions::Accepted>,
     /// Why the check could not be evaluated (status error), for reports that
     /// name each cause once.
     #[serde(skip)]
@@ -396,6 +412,7 @@ impl Judge<'_> {
             resources: Vec::new(),
             storage: Vec::new(),
             remediation,
+            exceptions: Vec::new(),
             error: None,
         }
     }
@@ -472,11 +489,12 @@ impl Judge<'_> {
 /// commands (each already naming its region) and evidence; the summary of
 /// each region that is not a pass. `None` when no region was judged.
 pub fn merge_regions(mut per_region: Vec<(String, CheckResult)>) -> Option<CheckResult> {
+    // Exceptions are applied after the regions are merged: none is muted yet.
     let rank = |s: Status| match s {
         Status::Fail => 4,
         Status::Error => 3,
         Status::Warn => 2,
-        Status::Pass => 1,
+        Status::Muted | Status::Pass => 1,
         Status::Skip => 0,
     };
     for (region, result) in &mut per_region {

@@ -262,6 +262,7 @@ impl LiveChecks for AccountChecks<'_> {
                     tz: None,
                     include_current: false,
                     wait: 120,
+                    exceptions: None,
                     spend: false,
                     sweep: Default::default(),
                     aws: Default::default(),

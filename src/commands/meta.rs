@@ -114,9 +114,13 @@ fn roff(text: &str) -> String {
 
 /// The least-privilege policy, generated from the one list of operations;
 /// why its last statement is optional goes to stderr, so stdout stays a
-/// policy document.
+/// policy document. `--instructor`: the instructor's own policy.
 pub fn iam_policy(args: &IamPolicyArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     use crate::aws::operations;
+    if args.instructor {
+        out.emit(&operations::instructor_policy_json(&args.role_name))?;
+        return Ok(ExitStatus::Success);
+    }
     out.emit(&operations::policy_json(args.with_fixes, args.with_teardown))?;
     eprintln!(
         "{}",

@@ -21,6 +21,9 @@ pub enum StudentStatus {
     Error,
     /// `collect` with a roster: a student who sent no report.
     Missing,
+    /// `verify --org-ou`: an account the unit lists as closed (suspended,
+    /// pending closure): listed, never read, never a reason for exit code 1.
+    Suspended,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -30,7 +33,8 @@ pub struct Score {
 }
 
 impl Score {
-    /// Checks passed of checks evaluated: a skip or an error was not evaluated.
+    /// Checks passed of checks evaluated: a skip or an error was not
+    /// evaluated, and a muted check was accepted (counted apart).
     pub fn of(checks: &[CheckResult]) -> Score {
         let evaluated = checks
             .iter()
@@ -144,6 +148,9 @@ impl StudentResult {
     /// Anything to do: not read, flagged, a check failing or erroring, or
     /// nothing evaluated at all (0 of 0 is never "passed everything").
     pub fn needs_attention(&self) -> bool {
+        if self.status == StudentStatus::Suspended {
+            return false;
+        }
         self.status != StudentStatus::Ok
             || self.error.is_some()
             || self.score.evaluated == 0
@@ -173,7 +180,19 @@ impl Gradebook {
             "missing",
             students.iter().filter(|s| s.status == StudentStatus::Missing).count(),
         );
-        summary.insert("all_passed", students.iter().filter(|s| !s.needs_attention()).count());
+        summary.insert(
+            "suspended",
+            students.iter().filter(|s| s.status == StudentStatus::Suspended).count(),
+        );
+        summary.insert(
+            "all_passed",
+            students
+                .iter()
+                .filter(|s| s.status == StudentStatus::Ok && !s.needs_attention())
+                .count(),
+        );
+        // Findings accepted by an exception (each resource or whole check).
+        summary.insert("muted", students.iter().map(|s| muted(s).count()).sum());
         Gradebook { students, summary }
     }
 
@@ -189,8 +208,23 @@ impl StudentStatus {
             StudentStatus::Ok => "ok",
             StudentStatus::Error => "error",
             StudentStatus::Missing => "missing",
+            StudentStatus::Suspended => "suspended",
         }
     }
+}
+
+/// What exceptions accept in a student's checks now (expired ones fail
+/// again and are in the checks' summaries), with the check's id.
+fn muted(student: &StudentResult) -> impl Iterator<Item = (&'static str, &crate::checks::exceptions::Accepted)> {
+    student
+        .checks
+        .iter()
+        .flat_map(|c| c.exceptions.iter().filter(|a| !a.expired).map(move |a| (c.id, a)))
+}
+
+/// "endpoints: endpoint shared-demo until 2026-12-20 — why (file:3)".
+fn muted_text(id: &str, accepted: &crate::checks::exceptions::Accepted, lang: Lang) -> String {
+    format!("{id}: {}", accepted.line(lang))
 }
 
 fn symbol(status: Option<Status>) -> &'static str {
@@ -200,6 +234,7 @@ fn symbol(status: Option<Status>) -> &'static str {
         Some(Status::Warn) => "!",
         Some(Status::Skip) => "-",
         Some(Status::Error) => "?",
+        Some(Status::Muted) => "~",
         None => " ",
     }
 }
@@ -380,7 +415,7 @@ pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
             row.extend(ids.iter().map(|id| match s.status {
                 StudentStatus::Ok => symbol(status_of(s, id)).to_string(),
                 StudentStatus::Error => "?".into(),
-                StudentStatus::Missing => String::new(),
+                StudentStatus::Missing | StudentStatus::Suspended => String::new(),
             }));
             row
         })
@@ -408,6 +443,17 @@ pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
             }
         }
     }
+    let accepted: Vec<&StudentResult> = book.students.iter().filter(|s| muted(s).next().is_some()).collect();
+    if !accepted.is_empty() {
+        out.push('\n');
+        out.push_str(&subheading(tr(lang, "instructor.muted")));
+        for s in accepted {
+            out.push_str(&format!("{}\n", clean(&s.name)));
+            for (id, a) in muted(s) {
+                out.push_str(&wrap_plain(&clean(&muted_text(id, a, lang)), width, "  ~ ", "    "));
+            }
+        }
+    }
     out.push_str(&format!("\n{}\n", summary_line(book, lang)));
     out
 }
@@ -419,17 +465,20 @@ fn summary_line(book: &Gradebook, lang: Lang) -> String {
         "instructor.summary",
         &[
             ("all", &book.summary["all_passed"]),
-            ("students", &book.summary["students"]),
+            ("students", &(book.summary["students"] - book.summary["suspended"])),
             ("errors", &book.summary["error"]),
         ],
     );
-    if book.summary["missing"] > 0 {
-        line.push(' ');
-        line.push_str(&trf(
-            lang,
-            "instructor.summary_missing",
-            &[("missing", &book.summary["missing"])],
-        ));
+    // The rows that are not a student's result, each said when there are some.
+    for (count, key) in [
+        ("missing", "instructor.summary_missing"),
+        ("suspended", "instructor.summary_suspended"),
+        ("muted", "instructor.summary_muted"),
+    ] {
+        if book.summary[count] > 0 {
+            line.push(' ');
+            line.push_str(&trf(lang, key, &[(count, &book.summary[count])]));
+        }
     }
     line
 }
@@ -519,6 +568,11 @@ pub fn csv(book: &Gradebook, delimiter: char) -> String {
     }
     header.extend(ids.iter().copied());
     header.push("error");
+    // What exceptions accept, apart, when anything is accepted.
+    let with_muted = book.summary["muted"] > 0;
+    if with_muted {
+        header.push("muted");
+    }
     let sep = delimiter.to_string();
     let mut out = header.join(&sep) + "\n";
     for s in &book.students {
@@ -570,6 +624,16 @@ pub fn csv(book: &Gradebook, delimiter: char) -> String {
                 .map(|id| status_of(s, id).map_or(String::new(), |st| st.name().to_string())),
         );
         row.push(csv_field(s.error.as_deref().unwrap_or(""), delimiter));
+        if with_muted {
+            // Without words of either language: `endpoints: endpoint x → 2026-12-20 (why)`.
+            let list: Vec<String> = muted(s)
+                .map(|(id, a)| match a.what().as_str() {
+                    "" => format!("{id} → {} ({})", a.expires, a.reason),
+                    what => format!("{id}: {what} → {} ({})", a.expires, a.reason),
+                })
+                .collect();
+            row.push(csv_field(&list.join(" | "), delimiter));
+        }
         out.push_str(&row.join(&sep));
         out.push('\n');
     }
@@ -602,7 +666,7 @@ pub fn markdown(book: &Gradebook, lang: Lang) -> String {
             let cell = match s.status {
                 StudentStatus::Ok => status_of(s, id).map_or("", |st| st.name()),
                 StudentStatus::Error => "error",
-                StudentStatus::Missing => "",
+                StudentStatus::Missing | StudentStatus::Suspended => "",
             };
             out.push_str(&format!(" {cell} |"));
         }
@@ -621,6 +685,16 @@ pub fn markdown(book: &Gradebook, lang: Lang) -> String {
             }
         }
     }
+    let accepted: Vec<&StudentResult> = book.students.iter().filter(|s| muted(s).next().is_some()).collect();
+    if !accepted.is_empty() {
+        out.push_str(&format!("\n## {}\n", tr(lang, "instructor.muted")));
+        for s in accepted {
+            out.push_str(&format!("\n### {}\n\n", md(&s.name)));
+            for (id, a) in muted(s) {
+                out.push_str(&format!("- {}\n", md(&muted_text(id, a, lang))));
+            }
+        }
+    }
     out.push_str(&format!("\n{}\n", md(&summary_line(book, lang))));
     out
 }
@@ -632,7 +706,11 @@ pub fn junit(book: &Gradebook) -> String {
         .students
         .iter()
         .map(|s| {
-            let mut cases: Vec<_> = s.error.iter().map(|e| junit_xml::error_case("access", e)).collect();
+            let mut cases: Vec<_> = match s.status {
+                // Closed: listed, not read, not a failure.
+                StudentStatus::Suspended => s.error.iter().map(|e| junit_xml::skipped_case("access", e)).collect(),
+                _ => s.error.iter().map(|e| junit_xml::error_case("access", e)).collect(),
+            };
             cases.extend(
                 s.checks
                     .iter()
@@ -687,6 +765,7 @@ mod tests {
                 commands: vec![format!("fix {id}")],
                 ..Remediation::default()
             },
+            exceptions: vec![],
             error: None,
         }
     }
@@ -985,5 +1064,194 @@ mod tests {
             json["students"][1]["spend"]["error"],
             "ce:GetCostAndUsage is not allowed"
         );
+    }
+}
+
+/// Muted findings and suspended accounts, in every format.
+#[cfg(test)]
+mod class_tests {
+    use super::*;
+    use crate::checks::exceptions::Accepted;
+
+    fn check(id: &'static str, status: Status, accepted: Vec<Accepted>) -> CheckResult {
+        CheckResult {
+            id,
+            status,
+            title: id.into(),
+            summary: format!("{id} summary"),
+            evidence: vec![],
+            resources: vec![],
+            storage: vec![],
+            remediation: Default::default(),
+            exceptions: accepted,
+            error: None,
+        }
+    }
+
+    fn accepted(name: &str, expired: bool) -> Accepted {
+        Accepted {
+            kind: Some("endpoint".into()),
+            name: Some(name.into()),
+            region: Some("eu-central-1".into()),
+            price_per_hour_usd: Some(0.138),
+            monthly_usd: None,
+            reason: "shared demo".into(),
+            expires: "2026-12-20".into(),
+            expired,
+            from: "class.toml:12".into(),
+        }
+    }
+
+    fn student(name: &str, checks: Vec<CheckResult>) -> StudentResult {
+        StudentResult {
+            name: name.into(),
+            account: Some("111111111111".into()),
+            region: Some("eu-central-1".into()),
+            status: StudentStatus::Ok,
+            error: None,
+            score: Score::of(&checks),
+            checks,
+            progress: None,
+            on_account: None,
+            still_billing: None,
+            spend: None,
+        }
+    }
+
+    fn class() -> Gradebook {
+        let ana = student(
+            "Ana",
+            vec![
+                check("identity", Status::Pass, vec![]),
+                check("endpoints", Status::Muted, vec![accepted("churn-demo", false)]),
+            ],
+        );
+        let bruno = student(
+            "Bruno",
+            vec![
+                check("identity", Status::Pass, vec![]),
+                check("endpoints", Status::Fail, vec![accepted("churn-demo", true)]),
+            ],
+        );
+        let closed = StudentResult {
+            status: StudentStatus::Suspended,
+            error: Some("account SUSPENDED in the organisation: listed, not verified".into()),
+            checks: vec![],
+            score: Score {
+                passed: 0,
+                evaluated: 0,
+            },
+            ..student("Carla", vec![])
+        };
+        Gradebook::new(vec![ana, bruno, closed])
+    }
+
+    #[test]
+    fn a_muted_check_is_not_evaluated_nor_to_do_and_is_shown_apart() {
+        let book = class();
+        assert_eq!(
+            book.students[0].score,
+            Score {
+                passed: 1,
+                evaluated: 1
+            }
+        );
+        assert!(!book.students[0].needs_attention(), "only a muted finding");
+        assert!(book.students[1].needs_attention(), "an expired exception fails again");
+        assert!(
+            !book.students[2].needs_attention(),
+            "a suspended account is not the student's to fix"
+        );
+        assert_eq!(
+            (
+                book.summary["all_passed"],
+                book.summary["suspended"],
+                book.summary["muted"]
+            ),
+            (1, 1, 1)
+        );
+        colored::control::set_override(false);
+        let table = table(&book, Lang::En, 200);
+        assert!(table.contains("Muted by an exception (until its date)"), "{table}");
+        assert!(
+            table.contains("~ endpoints: muted until 2026-12-20: endpoint churn-demo — shared demo (class.toml:12)"),
+            "{table}"
+        );
+        assert!(table.contains(" ~ "), "the muted check's symbol: {table}");
+        assert!(
+            table.contains("1 of 2 students passed everything; 0 could not be reached. 1 account(s) suspended"),
+            "{table}"
+        );
+        assert!(table.contains("1 finding(s) muted by an exception"), "{table}");
+        let to_do = &table[table.find("What each student must do").unwrap()..table.find("Muted by").unwrap()];
+        assert!(
+            to_do.contains("Bruno") && !to_do.contains("Ana") && !to_do.contains("Carla"),
+            "{to_do}"
+        );
+
+        let csv = csv(&book, ',');
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines[0],
+            "name,account,aws_region,status,passed,evaluated,identity,endpoints,error,muted"
+        );
+        assert_eq!(
+            lines[1],
+            "Ana,111111111111,eu-central-1,ok,1,1,pass,muted,,endpoints: endpoint churn-demo → 2026-12-20 (shared demo)"
+        );
+        assert!(
+            lines[2].ends_with(",fail,,"),
+            "an expired one is not muted: {}",
+            lines[2]
+        );
+        assert!(
+            lines[3].starts_with("Carla,111111111111,eu-central-1,suspended,,,,,\"account SUSPENDED"),
+            "{}",
+            lines[3]
+        );
+
+        let md = markdown(&book, Lang::Pt);
+        assert!(
+            md.contains("| Ana | 111111111111 | eu-central-1 | 1/1 | pass | muted |"),
+            "{md}"
+        );
+        assert!(md.contains("## Silenciado por exceção"), "{md}");
+        assert!(
+            md.contains("- endpoints: silenciado até 2026-12-20: endpoint churn-demo — shared demo"),
+            "{md}"
+        );
+
+        let json: serde_json::Value = serde_json::from_str(&json(&book)).unwrap();
+        assert_eq!(json["students"][0]["checks"][1]["status"], "muted");
+        assert_eq!(
+            json["students"][0]["checks"][1]["exceptions"][0]["expires"],
+            "2026-12-20"
+        );
+        assert_eq!(json["students"][2]["status"], "suspended");
+        assert_eq!(json["summary"]["suspended"], 1);
+
+        let junit = junit(&book);
+        let doc = roxmltree::Document::parse(&junit).unwrap();
+        let suite = |name: &str| {
+            doc.descendants()
+                .find(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some(name))
+                .unwrap()
+        };
+        let muted_case = suite("Ana")
+            .descendants()
+            .find(|n| n.attribute("name") == Some("endpoints"))
+            .unwrap();
+        assert!(muted_case.children().any(|c| c.has_tag_name("skipped")), "{junit}");
+        assert!(
+            suite("Carla").descendants().any(|c| c.has_tag_name("skipped")),
+            "{junit}"
+        );
+        assert!(
+            !suite("Carla").descendants().any(|c| c.has_tag_name("error")),
+            "{junit}"
+        );
+        assert_eq!(book.exit_status(), ExitStatus::Failure, "Bruno's expired exception");
+        let only_muted = Gradebook::new(vec![class().students.remove(0), class().students.remove(2)]);
+        assert_eq!(only_muted.exit_status(), ExitStatus::Success);
     }
 }

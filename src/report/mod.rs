@@ -289,6 +289,7 @@ fn badge(status: Status, lang: Lang) -> String {
         Status::Warn => tr(lang, "report.badge_warn"),
         Status::Skip => tr(lang, "report.badge_skip"),
         Status::Error => tr(lang, "report.badge_error"),
+        Status::Muted => tr(lang, "report.badge_muted"),
     };
     let pad = Status::ALL.iter().map(|s| word(*s).chars().count()).max().unwrap_or(5);
     let text = format!("{:<pad$}", word(status));
@@ -298,6 +299,7 @@ fn badge(status: Status, lang: Lang) -> String {
         Status::Warn => format!("! {text}").yellow().bold().to_string(),
         Status::Skip => format!("- {text}").dimmed().to_string(),
         Status::Error => format!("? {text}").magenta().bold().to_string(),
+        Status::Muted => format!("~ {text}").blue().to_string(),
     }
 }
 
@@ -352,6 +354,16 @@ pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
                 indent,
                 &format!("{indent}  "),
             ));
+        }
+        // What exceptions accept, apart from what still fails (an expired
+        // one is in the summary: it fails again).
+        for accepted in check.exceptions.iter().filter(|a| !a.expired) {
+            let line = accepted_line(accepted, lang);
+            out.push_str(
+                &wrap_plain(&clean(&line), width, indent, &format!("{indent}  "))
+                    .blue()
+                    .to_string(),
+            );
         }
         if matches!(check.status, Status::Fail | Status::Warn | Status::Error) {
             let fix = &check.remediation;
@@ -417,12 +429,37 @@ fn status_word(status: Status, lang: Lang) -> &'static str {
         Status::Warn => tr(lang, "status.warn"),
         Status::Skip => tr(lang, "status.skip"),
         Status::Error => tr(lang, "status.error"),
+        Status::Muted => tr(lang, "status.muted"),
+    }
+}
+
+/// "~ muted until …" or "✘ exception expired on …", with what it costs.
+pub fn accepted_line(accepted: &crate::checks::exceptions::Accepted, lang: Lang) -> String {
+    let mut line = accepted.line(lang);
+    if let Some(per_hour) = accepted.price_per_hour_usd {
+        line.push_str(&format!(" · {}/h", crate::catalog::usd(per_hour, lang)));
+    }
+    if let Some(monthly) = accepted.monthly_usd {
+        line.push_str(&format!(
+            " · {}",
+            trf(
+                lang,
+                "report.per_month",
+                &[("usd", &crate::catalog::usd(monthly, lang))]
+            )
+        ));
+    }
+    match accepted.expired {
+        true => format!("✘ {line}"),
+        false => format!("~ {line}"),
     }
 }
 
 pub fn summary_line(report: &Report<'_>, lang: Lang) -> String {
+    // Muted only where an exception accepted something: most never use them.
     let parts: Vec<String> = Status::ALL
         .iter()
+        .filter(|s| **s != Status::Muted || report.summary[s.name()] > 0)
         .map(|s| format!("{} {}", report.summary[s.name()], status_word(*s, lang)))
         .collect();
     format!("{}: {}", tr(lang, "report.summary"), parts.join(" · "))
@@ -464,6 +501,21 @@ pub fn markdown(report: &Report<'_>, lang: Lang) -> String {
     if !unread.is_empty() {
         out.push_str(&format!("\n## {}\n\n", tr(lang, "report.unread_heading")));
         for line in &unread {
+            out.push_str(&format!("- {}\n", md(line)));
+        }
+    }
+    let accepted: Vec<String> = report
+        .checks
+        .iter()
+        .flat_map(|c| {
+            c.exceptions
+                .iter()
+                .map(move |a| format!("`{}`: {}", c.id, accepted_line(a, lang)))
+        })
+        .collect();
+    if !accepted.is_empty() {
+        out.push_str(&format!("\n## {}\n\n", tr(lang, "report.exceptions_heading")));
+        for line in &accepted {
             out.push_str(&format!("- {}\n", md(line)));
         }
     }
@@ -534,7 +586,7 @@ fn markdown_escape(text: &str) -> String {
 }
 
 /// JUnit XML: one test case per check; fail → failure, error → error,
-/// skip → skipped, warn → passed with the warning in system-out.
+/// skip and muted → skipped, warn → passed with the warning in system-out.
 pub fn junit(report: &Report<'_>, lang: Lang) -> String {
     let account = report.account.clone().unwrap_or_else(|| "unknown".into());
     let cases = report
@@ -543,6 +595,7 @@ pub fn junit(report: &Report<'_>, lang: Lang) -> String {
         .map(|c| {
             let mut lines = vec![c.summary.clone()];
             lines.extend(c.resources.iter().map(|r| resource_line(r, lang)));
+            lines.extend(c.exceptions.iter().map(|a| accepted_line(a, lang)));
             lines.extend(c.remediation.steps.iter().cloned());
             lines.extend(c.remediation.commands.iter().map(|cmd| format!("$ {cmd}")));
             junit::case(c.id, "module5", c.status, &c.summary, Some(&lines.join("\n")))

@@ -57,7 +57,7 @@ fn class(emulator: &Emulator, dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
-fn row<'a>(book: &'a Value, name: &str) -> &'a Value {
+pub(crate) fn row<'a>(book: &'a Value, name: &str) -> &'a Value {
     book["students"]
         .as_array()
         .unwrap()

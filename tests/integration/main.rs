@@ -1,6 +1,7 @@
 //! Integration tests: the built binary, run as a learner would run it.
 //! One test binary (as ripgrep does) so it links once.
 
+mod class;
 mod cli;
 mod conventions;
 mod diagnosis;

@@ -37,6 +37,8 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
     }
     let wanted = wanted(&args.sweep, lang)?;
     let course = ctx.course()?;
+    // A file with problems is said before the account is read.
+    let exceptions = ctx.exceptions(args.exceptions.as_deref())?;
     let (snapshot, sweep) = match &args.sandbox {
         Some(name) => (course.sandbox(name, lang)?, None),
         None => {
@@ -64,6 +66,12 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
         skipped = judge.judge_sweep(&snapshot, list, others, &mut results);
     }
     let account = snapshot.identity.as_ref().ok().map(|i| i.account.clone());
+    let scope = checks::exceptions::Scope {
+        account: account.as_deref(),
+        student: None,
+        today: checks::exceptions::Scope::today(),
+    };
+    checks::exceptions::apply(&mut results, &exceptions, &scope, lang);
     if let (Source::Aws, Some(account), Some(region)) = (&snapshot.source, &account, &snapshot.region) {
         super::learn::record_check(course, ctx, &results, account, region);
     }
@@ -114,13 +122,15 @@ pub fn audit_with(
         None => jiff::tz::TimeZone::system(),
     };
     let wanted = wanted(&args.sweep, lang)?;
+    let exceptions = ctx.exceptions(args.exceptions.as_deref())?;
     let log = ctx.audit_log()?;
     let session = crate::aws::connect(&ctx.aws_args(&args.aws), lang)?;
     let inventory = session.inventory(&wanted, lang, ctx.spinner)?;
     let asked = inventory.asked();
     // Each region's cached prices (no network), for its own resources.
     let prices = ctx.prices(asked.iter().filter_map(|s| s.region.as_deref()))?;
-    let assessed = audit::assess_regions(&prices, &asked, &inventory.list, &audit::Morning::next(tz));
+    let mut assessed = audit::assess_regions(&prices, &asked, &inventory.list, &audit::Morning::next(tz));
+    assessed.accept(&exceptions, checks::exceptions::Scope::today());
     // `--spend`: the month so far from Cost Explorer; not readable, it says
     // why and the audit stands as it is.
     let month = args.spend.then(|| spend::month_figure(&session, ctx));
