@@ -274,7 +274,7 @@ mod tests {
             ["organizations:ListAccountsForParent", "organizations:ListChildren"]
         );
         // The students' role and the learner's policy never carry them.
-        assert!(!policy_json(true).contains("organizations:"));
+        assert!(!policy_json(true, true).contains("organizations:"));
     }
 
     #[test]
