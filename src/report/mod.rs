@@ -10,7 +10,7 @@ pub mod audit;
 pub mod checklist;
 pub mod junit;
 pub mod plan;
-pub mod verify;
+pub mod proof;
 
 use crate::checks::{CheckResult, NoActivity, Resource, Status, StorageItem, tally};
 use crate::i18n::{Lang, tr, trf};
