@@ -20,23 +20,7 @@ pub fn tasks(args: &FormatArgs, ctx: &Context, out: &mut Output) -> Result<ExitS
     let module = ctx.module_progress()?;
     match args.format {
         Format::Text => out.emit(&crate::report::proof::tasks_text(course, &module, lang, ctx.width))?,
-        Format::Json => {
-            let list: Vec<serde_json::Value> = course
-                .tasks
-                .iter()
-                .map(|t| {
-                    serde_json::json!({
-                        "id": t.id,
-                        "title": t.title.get(lang),
-                        "section": t.section,
-                        "proves": t.proves,
-                        "proven": module.tasks.contains_key(&t.id),
-                        "evidence": module.tasks.get(&t.id),
-                    })
-                })
-                .collect();
-            out.json(&list)?
-        }
+        Format::Json => out.emit(&crate::report::proof::tasks_json(course, &module, lang))?,
     }
     Ok(ExitStatus::Success)
 }

@@ -9,8 +9,10 @@ use serde::Serialize;
 pub mod audit;
 pub mod checklist;
 pub mod junit;
+pub mod monitor;
 pub mod plan;
 pub mod proof;
+pub mod spend;
 
 use crate::checks::{CheckResult, NoActivity, Resource, Status, StorageItem, tally};
 use crate::i18n::{Lang, tr, trf};

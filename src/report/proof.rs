@@ -113,3 +113,23 @@ pub fn tasks_text(course: &Course, module: &ModuleProgress, lang: Lang, width: u
     }
     out
 }
+
+/// The tasks as JSON: each one's id, title, section, the item it proves,
+/// and its evidence once proven.
+pub fn tasks_json(course: &Course, module: &ModuleProgress, lang: Lang) -> String {
+    let list: Vec<serde_json::Value> = course
+        .tasks
+        .iter()
+        .map(|t| {
+            serde_json::json!({
+                "id": t.id,
+                "title": t.title.get(lang),
+                "section": t.section,
+                "proves": t.proves,
+                "proven": module.tasks.contains_key(&t.id),
+                "evidence": module.tasks.get(&t.id),
+            })
+        })
+        .collect();
+    crate::util::json_pretty(&list)
+}
