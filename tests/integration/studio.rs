@@ -159,49 +159,28 @@ fn the_current_one_is_marked_and_kept(
     );
 }
 
+/// In a JupyterLab or a Code Editor space: the app hosting the terminal is
+/// marked and kept, the others are stopped.
 #[test]
-fn in_a_jupyterlab_space_the_app_hosting_the_terminal_is_kept() {
-    let emulator = Emulator::start();
-    let (seed, domain) = account(&emulator);
-    seed.app(
-        &domain,
-        "space:lab",
-        sm::AppType::JupyterLab,
-        "default",
-        "ml.t3.medium",
-        600,
-    );
-    let metadata = space_metadata(&domain, "lab", "JupyterLab");
-    the_current_one_is_marked_and_kept(&emulator, &metadata, "studio-apps", "default", &|| {
-        app_status(&seed, &domain, "space:lab", sm::AppType::JupyterLab, "default")
-    });
-    assert_eq!(
-        app_status(&seed, &domain, "ana", sm::AppType::KernelGateway, "datascience-1"),
-        "Deleted"
-    );
-    assert_eq!(notebook_status(&seed, "forgotten"), "Stopped");
-}
-
-#[test]
-fn in_a_code_editor_space_the_app_is_kept() {
-    let emulator = Emulator::start();
-    let (seed, domain) = account(&emulator);
-    seed.app(
-        &domain,
-        "space:lab",
-        sm::AppType::CodeEditor,
-        "default",
-        "ml.t3.medium",
-        600,
-    );
-    let metadata = space_metadata(&domain, "lab", "CodeEditor");
-    the_current_one_is_marked_and_kept(&emulator, &metadata, "studio-apps", "default", &|| {
-        app_status(&seed, &domain, "space:lab", sm::AppType::CodeEditor, "default")
-    });
-    assert_eq!(
-        app_status(&seed, &domain, "ana", sm::AppType::KernelGateway, "datascience-1"),
-        "Deleted"
-    );
+fn in_a_jupyterlab_or_code_editor_space_the_app_hosting_the_terminal_is_kept() {
+    for (app_type, name) in [
+        (sm::AppType::JupyterLab, "JupyterLab"),
+        (sm::AppType::CodeEditor, "CodeEditor"),
+    ] {
+        let emulator = Emulator::start();
+        let (seed, domain) = account(&emulator);
+        seed.app(&domain, "space:lab", app_type.clone(), "default", "ml.t3.medium", 600);
+        let metadata = space_metadata(&domain, "lab", name);
+        the_current_one_is_marked_and_kept(&emulator, &metadata, "studio-apps", "default", &|| {
+            app_status(&seed, &domain, "space:lab", app_type.clone(), "default")
+        });
+        assert_eq!(
+            app_status(&seed, &domain, "ana", sm::AppType::KernelGateway, "datascience-1"),
+            "Deleted",
+            "{name}"
+        );
+        assert_eq!(notebook_status(&seed, "forgotten"), "Stopped", "{name}");
+    }
 }
 
 #[test]
