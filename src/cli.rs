@@ -304,8 +304,8 @@ pub struct RegionFlags {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+    pub format: AuditFormat,
     /// Offer to stop what bills by the hour (apps, notebook instances, MLflow servers, warm pools; more with the --include flags)
     #[arg(long)]
     pub stop: bool,
@@ -490,6 +490,7 @@ pub enum GradebookFormat {
     Json,
     Markdown,
     Junit,
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -529,6 +530,16 @@ pub enum ReportFormat {
     Json,
     Junit,
     Markdown,
+    Html,
+}
+
+/// `audit --format`: `--stop` prints text whatever is asked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    #[default]
+    Text,
+    Json,
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]

@@ -12,7 +12,7 @@ use crate::audit;
 use crate::auditlog::AuditLog;
 use crate::aws::regions::Wanted;
 use crate::checks::{self, Judge};
-use crate::cli::{AuditArgs, CheckArgs, Format, RegionFlags, ReportFormat};
+use crate::cli::{AuditArgs, AuditFormat, CheckArgs, RegionFlags, ReportFormat};
 use crate::context::Context;
 use crate::error::{ExitStatus, Result};
 use crate::i18n::{Lang, trf};
@@ -86,6 +86,15 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
         ReportFormat::Json => report.json(),
         ReportFormat::Junit => report::junit(&report, lang),
         ReportFormat::Markdown => report::markdown(&report, lang),
+        ReportFormat::Html => {
+            // What bills, from the same inventory the checks judged (every region of a sweep).
+            let mut bills = vec![crate::checks::bill::bill(&prices, &snapshot)];
+            if let Some((_, others)) = &sweep {
+                bills.extend(others.iter().map(|s| crate::checks::bill::bill(&prices, s)));
+            }
+            let billing = crate::checks::bill::StillBilling::of_all(&bills);
+            report::html::check(&report, &billing, lang)
+        }
     })?;
     Ok(ExitStatus::failed_if(checks::any_failed(&results)))
 }
@@ -117,8 +126,9 @@ pub fn audit_with(
     let assessed = audit::assess_regions(&prices, &asked, &inventory.list, &audit::Morning::next(tz));
     if !args.stop {
         match args.format {
-            Format::Json => out.json(&assessed)?,
-            Format::Text => out.emit(&report::audit::text(&assessed, lang, ctx.width))?,
+            AuditFormat::Json => out.json(&assessed)?,
+            AuditFormat::Text => out.emit(&report::audit::text(&assessed, lang, ctx.width))?,
+            AuditFormat::Html => out.emit(&report::html::audit(&assessed, lang))?,
         }
         return Ok(assessed.exit_status());
     }
