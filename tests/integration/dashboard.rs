@@ -68,6 +68,17 @@ fn class(emulator: &Emulator, dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
+/// The emulator, refusing Dora's role, with the class seeded in it.
+fn seeded_class() -> (Emulator, Learner, std::path::PathBuf) {
+    let emulator = Emulator::with(Options {
+        denied_roles: vec![DENIED.into()],
+        ..Options::default()
+    });
+    let learner = Learner::new();
+    let roster = class(&emulator, learner.dir.path());
+    (emulator, learner, roster)
+}
+
 fn toml_string(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
@@ -160,12 +171,7 @@ fn assert_fits_a_phone(browser: &mut Browser, screenshot: &str) {
 #[test]
 fn the_class_page_renders_in_chromium_with_a_row_per_student_and_no_request() {
     let Some(chromium) = chromium() else { return };
-    let emulator = Emulator::with(Options {
-        denied_roles: vec![DENIED.into()],
-        ..Options::default()
-    });
-    let learner = Learner::new();
-    let roster = class(&emulator, learner.dir.path());
+    let (emulator, learner, roster) = seeded_class();
     let roster = roster.to_str().unwrap();
     let page = learner.dir.path().join("class.html");
     let output = emulator.run(
@@ -315,4 +321,60 @@ fn check_and_audit_give_a_learner_the_same_page_for_one_account() {
     assert_eq!(names, expected);
     assert!(names.contains(&HOSTILE_APP));
     assert_fits_a_phone(&mut browser, "audit-390.png");
+}
+
+/// Where the open-file limit cannot hold `--concurrency` students'
+/// connections (a hard limit of 200 here), fewer are read at once, said on
+/// stderr, and every student is still read.
+#[test]
+fn a_class_is_read_no_wider_than_the_open_file_limit_allows() {
+    let (emulator, learner, roster) = seeded_class();
+    let args = [
+        "instructor",
+        "verify",
+        roster.to_str().unwrap(),
+        "--format",
+        "json",
+        "--concurrency",
+        "32",
+    ];
+    // The same, free and under `ulimit -n 200` (soft and hard).
+    let run = |script: &str| {
+        let mut cmd = std::process::Command::new("sh");
+        cmd.arg("-c")
+            .arg(format!("{script}exec \"$SM_BIN\" \"$@\""))
+            .arg("sm-course")
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("SM_BIN", BIN)
+            .env("SM_COURSE_HOME", learner.home())
+            .env("LANG", "en_US.UTF-8");
+        emulator.configure(&mut cmd);
+        cmd.output().unwrap()
+    };
+    let output = run("");
+    let capped = run("ulimit -Sn 200 && ulimit -Hn 200 && ");
+    expect_code(&capped, 1);
+    assert!(
+        stderr(&capped).contains("--concurrency 32 would open more connections than this system allows (200 open files): 6 students at a time"),
+        "{}",
+        stderr(&capped)
+    );
+    assert!(
+        !stderr(&output).contains("would open more connections"),
+        "{}",
+        stderr(&output)
+    );
+    let (free, held) = (json(&output), json(&capped));
+    let statuses = |book: &Value| -> Vec<Value> {
+        book["students"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["status"].clone())
+            .collect()
+    };
+    assert_eq!(statuses(&held), statuses(&free));
+    assert_eq!(statuses(&held).iter().filter(|s| *s == "ok").count(), 4);
 }
