@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::catalog;
 use crate::catalog::prices::PriceBook;
 use crate::checks::bill::{self, Billed};
+use crate::checks::exceptions::{Accepted, Exception, Scope};
 use crate::checks::{Resource, StorageItem};
 use crate::error::ExitStatus;
 use crate::snapshot::inventory::{RegionList, RegionSource, SkippedRegion, Target, split_refused};
@@ -54,6 +55,11 @@ pub struct Audit {
     pub storage_partial: bool,
     /// Reads that failed: nothing can be promised about what they cover.
     pub errors: Vec<RegionError>,
+    /// What exceptions accept (muted until their date: still billing and
+    /// counted in the totals, but no reason for exit code 1), or accepted
+    /// no longer (`expired`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<Accepted>,
 }
 
 impl Audit {
@@ -75,9 +81,43 @@ impl Audit {
     }
 
     /// Compute that bills every hour, but the resource the learner works in
-    /// (a serverless endpoint without provisioned concurrency bills per request).
+    /// (a serverless endpoint without provisioned concurrency bills per
+    /// request) and what an exception accepts until its date.
     pub fn billing(&self) -> impl Iterator<Item = &Billed> {
-        self.others().filter(|i| i.resource.bills_by_the_hour())
+        self.others()
+            .filter(|i| i.resource.bills_by_the_hour() && !self.is_muted(i))
+    }
+
+    /// Whether an exception accepts this resource today.
+    pub fn is_muted(&self, item: &Billed) -> bool {
+        self.accepted_for(item).is_some_and(|a| !a.expired)
+    }
+
+    /// The exception that matched this resource (holding, or expired).
+    pub fn accepted_for(&self, item: &Billed) -> Option<&Accepted> {
+        let r = &item.resource;
+        let kind = crate::checks::exceptions::kind_name(r.kind);
+        self.exceptions
+            .iter()
+            .find(|a| a.names(kind, &r.name, r.region.as_deref()))
+    }
+
+    /// The exception that matched this volume or file system.
+    pub fn accepted_storage(&self, item: &StorageItem) -> Option<&Accepted> {
+        let kind = crate::checks::exceptions::storage_kind_name(item.kind);
+        self.exceptions
+            .iter()
+            .find(|a| a.names(kind, &item.name, item.region.as_deref()))
+    }
+
+    /// Applies the exceptions (of this account, on `today`) to what bills.
+    pub fn accept(&mut self, exceptions: &[Exception], today: jiff::civil::Date) {
+        let scope = Scope {
+            account: self.account.as_deref(),
+            student: None,
+            today,
+        };
+        self.exceptions = crate::checks::exceptions::apply_to_bill(&self.running, &self.storage, exceptions, &scope);
     }
 
     /// A sweep in which no region could be read: nothing can be promised.
@@ -153,6 +193,7 @@ pub fn assess_regions(prices: &PriceBook, snapshots: &[&Snapshot], list: &Region
         storage_monthly_usd: 0.0,
         storage_partial: false,
         errors: Vec::new(),
+        exceptions: Vec::new(),
     };
     for part in parts {
         audit.account = audit.account.or(part.account);
@@ -201,6 +242,7 @@ pub fn assess(prices: &PriceBook, s: &Snapshot, morning: &Morning) -> Audit {
         storage_monthly_usd: 0.0,
         storage_partial: false,
         errors,
+        exceptions: Vec::new(),
     };
     totals(&mut audit, morning);
     audit
@@ -352,6 +394,8 @@ mod tests {
             status: "InService".into(),
             instance_type: None,
             created_at: Some("2026-11-28T16:00:00Z".into()),
+            image: None,
+            activity: None,
         }]);
         r.notebook_instances = Ok(vec![]);
         r.jobs = Ok(vec![]);
@@ -366,6 +410,7 @@ mod tests {
                 count: 1,
                 serverless: true,
                 provisioned_concurrency: None,
+                invocations_24h: None,
             }]),
             asynchronous: false,
             components: vec![],
@@ -653,6 +698,8 @@ mod tests {
             status: "InService".into(),
             instance_type: Some("ml.g5.xlarge".into()),
             created_at: Some("2026-11-28T17:00:00Z".into()),
+            image: None,
+            activity: None,
         }]);
         r.notebook_instances = Ok(vec![]);
         r.endpoints = Ok(vec![crate::snapshot::Endpoint {
@@ -666,6 +713,7 @@ mod tests {
                 count: 2,
                 serverless: false,
                 provisioned_concurrency: None,
+                invocations_24h: None,
             }]),
             asynchronous: false,
             components: vec![],
@@ -913,5 +961,83 @@ mod sweep_tests {
         let mut partly = in_region(&course, "us-east-1");
         partly.apps = Err(denied());
         assert!(partly.refused().is_none());
+    }
+}
+
+#[cfg(test)]
+mod exception_tests {
+    use super::*;
+    use crate::course::Course;
+    use crate::error::ExitStatus;
+    use crate::i18n::Lang;
+    use crate::report::audit::text;
+
+    fn morning(hours: f64) -> Morning {
+        Morning {
+            hours,
+            zone: "UTC".into(),
+        }
+    }
+
+    #[test]
+    fn what_an_exception_accepts_still_bills_and_is_counted_but_does_not_fail_the_audit() {
+        let course = Course::load(None, Lang::En, &crate::checks::known()).unwrap();
+        let mut snapshot = course.sandbox("neglected", Lang::En).unwrap();
+        snapshot.local.current = None;
+        let exceptions = crate::checks::exceptions::parse(
+            "[[exception]]\ncheck = \"studio-apps\"\nreason = \"lab day\"\nexpires = 2026-12-20\n\n\
+             [[exception]]\ncheck = \"notebook-instances\"\nreason = \"lab day\"\nexpires = 2026-12-20\n\n\
+             [[exception]]\ncheck = \"endpoints\"\nresource = { kind = \"endpoint\", name = \"churn-*\" }\n\
+             reason = \"the class's shared endpoint\"\nexpires = 2026-12-20\n",
+            std::path::Path::new("exceptions.toml"),
+            Lang::En,
+        )
+        .unwrap();
+        let prices = PriceBook::new(&course.instances);
+        let plain = assess(&prices, &snapshot, &morning(10.0));
+        assert_eq!(plain.exit_status(), ExitStatus::Failure);
+        let mut audit = assess(&prices, &snapshot, &morning(10.0));
+        audit.accept(&exceptions, "2026-12-20".parse().unwrap());
+        assert_eq!(audit.exit_status(), ExitStatus::Success, "{:?}", audit.exceptions);
+        assert_eq!(
+            audit.exceptions.len(),
+            audit.running.len(),
+            "every running resource is accepted"
+        );
+        // Still billing, and still counted.
+        assert_eq!(
+            (audit.per_hour_usd, audit.by_morning_usd),
+            (plain.per_hour_usd, plain.by_morning_usd)
+        );
+        colored::control::set_override(false);
+        let shown = text(&audit, Lang::En, 200);
+        assert!(shown.contains("Accepted by an exception until its date"), "{shown}");
+        assert!(shown.contains("~ endpoint churn-demo · ml.m5.large"), "{shown}");
+        assert!(
+            shown.contains(
+                "muted until 2026-12-20: endpoint churn-demo — the class's shared endpoint (exceptions.toml:11)"
+            ),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("These still bill: they are in the totals above"),
+            "{shown}"
+        );
+        assert!(!shown.contains("Nothing billable"), "{shown}");
+        assert!(!shown.contains("audit --stop"), "nothing left to stop: {shown}");
+        let json = crate::util::json_pretty(&audit);
+        assert!(
+            json.contains("\"exceptions\"") && json.contains("\"expired\": false"),
+            "{json}"
+        );
+        // The day after, the same resources fail the audit again.
+        let mut late = assess(&prices, &snapshot, &morning(10.0));
+        late.accept(&exceptions, "2026-12-21".parse().unwrap());
+        assert_eq!(late.exit_status(), ExitStatus::Failure);
+        let shown = text(&late, Lang::En, 200);
+        assert!(
+            shown.contains("exception expired on 2026-12-20: endpoint churn-demo"),
+            "{shown}"
+        );
     }
 }

@@ -69,6 +69,15 @@ pub struct IamPolicyArgs {
     /// Add the actions the fixes need (stopping apps, creating the budget, idle shutdown)
     #[arg(long)]
     pub with_fixes: bool,
+    /// Add the teardown's deletions (spaces, user profiles, the domain, notebook instances, MLflow servers, EFS), in a statement of their own; implies --with-fixes
+    #[arg(long)]
+    pub with_teardown: bool,
+    /// The instructor's policy instead: assume the students' audit role, list an organisational unit's accounts
+    #[arg(long, conflicts_with_all = ["with_fixes", "with_teardown"])]
+    pub instructor: bool,
+    /// With --instructor: the audit role's name
+    #[arg(long, requires = "instructor", default_value = crate::instructor::AUDIT_ROLE)]
+    pub role_name: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -85,6 +94,10 @@ pub enum Module5Command {
     Verify(ProveArgs),
     /// Everything still billing, what it cost and will cost by morning (exit 1 if anything runs)
     Audit(AuditArgs),
+    /// End the course with nothing billing: stop compute, delete storage, delete the domain, in AWS's order
+    Teardown(TeardownArgs),
+    /// What SageMaker really cost (AWS Cost Explorer: per day and by usage type) beside the estimate
+    Spend(SpendArgs),
     /// Fix what the checks found, safely (dry run available, asks first)
     Fix {
         #[command(subcommand)]
@@ -103,7 +116,7 @@ pub enum Module5Command {
     },
     /// CPU, memory, disk and GPU use here, with the module's diagnosis; or `-- CMD` to measure a command
     Monitor(MonitorArgs),
-    /// Guided diagnosis of the module's problems (capacity, quota, slow notebook, kernel died)
+    /// Guided diagnosis of the module's problems (capacity, quota, slow notebook, kernel died, idle shutdown)
     Troubleshoot(TroubleshootArgs),
     /// Export your progress (checklist, quiz scores, last live check) as JSON for your instructor
     Report(ReportArgs),
@@ -244,6 +257,9 @@ pub struct TroubleshootArgs {
     /// The instance that could not start (insufficient-capacity, quota-exceeded)
     #[arg(long)]
     pub instance: Option<String>,
+    /// The account and region idle-shutdown reads
+    #[command(flatten)]
+    pub aws: AwsFlags,
 }
 
 #[derive(Debug, Args)]
@@ -336,8 +352,70 @@ pub struct AuditArgs {
     /// With --stop: how long to wait for everything to stop, in seconds
     #[arg(long, default_value_t = 600, value_name = "SECONDS", allow_negative_numbers = true, value_parser = number::<u64>(0.0, None))]
     pub wait: u64,
+    /// Add the month-to-date SageMaker spend from Cost Explorer (US$0.01 a request, answers kept an hour)
+    #[arg(long)]
+    pub spend: bool,
+    /// Findings accepted until a date ([[exception]] tables; default: exceptions.toml in the config directory)
+    #[arg(long, value_name = "FILE")]
+    pub exceptions: Option<PathBuf>,
     #[command(flatten)]
     pub sweep: RegionFlags,
+    #[command(flatten)]
+    pub aws: AwsFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct TeardownArgs {
+    /// How far: compute (stop what bills by the hour), storage (also delete spaces, notebook instances, MLflow servers), domain (also user profiles, the domain and its EFS) [default: compute]
+    #[arg(long, value_enum)]
+    pub level: Option<crate::plan::Level>,
+    /// Print the plan (each step, what it saves, which files it deletes), change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Do not ask (without a terminal, only with an explicit --level)
+    #[arg(long)]
+    pub yes: bool,
+    /// Only this domain's Studio resources (apps, spaces, user profiles, the domain)
+    #[arg(long, value_name = "ID")]
+    pub domain_id: Option<String>,
+    /// Also stop the Studio app or notebook instance you are working in (last; ends this session). Its space, user profile and domain are never deleted from inside it
+    #[arg(long)]
+    pub include_current: bool,
+    /// Keep this resource (a space, notebook instance, domain id, EFS id… by name) and say why with --reason; repeatable
+    #[arg(long, value_name = "NAME", requires = "reason")]
+    pub keep: Vec<String>,
+    /// Why you keep what --keep names (recorded in your progress, shown to your instructor)
+    #[arg(long, value_name = "TEXT", requires = "keep")]
+    pub reason: Option<String>,
+    /// Stop keeping NAME (a later teardown deletes it)
+    #[arg(long, value_name = "NAME")]
+    pub unkeep: Vec<String>,
+    /// How long to wait for everything to stop and be deleted, in seconds
+    #[arg(long, default_value_t = 1800, value_name = "SECONDS", allow_negative_numbers = true, value_parser = number::<u64>(0.0, None))]
+    pub wait: u64,
+    #[command(flatten)]
+    pub sweep: RegionFlags,
+    #[command(flatten)]
+    pub aws: AwsFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct SpendArgs {
+    /// How many days, up to today, to show day by day
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = crate::spend::DEFAULT_DAYS,
+        value_parser = clap::value_parser!(u32).range(1..=365)
+    )]
+    pub days: u32,
+    /// Ask Cost Explorer again, even with an answer from the last hour (US$0.01 a request)
+    #[arg(long)]
+    pub refresh: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     #[command(flatten)]
     pub aws: AwsFlags,
 }
@@ -408,7 +486,17 @@ pub enum InstructorCommand {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    pub roster: PathBuf,
+    #[arg(required_unless_present = "org_ou")]
+    pub roster: Option<PathBuf>,
+    /// The students are the accounts under this organisational unit (AWS Organizations), OUs under it included
+    #[arg(long, value_name = "OU_ID")]
+    pub org_ou: Option<String>,
+    /// With --org-ou: the role assumed in each account (default: the roster's role_name, else CourseAudit)
+    #[arg(long, value_name = "NAME", requires = "org_ou")]
+    pub role_name: Option<String>,
+    /// Findings accepted until a date ([[exception]] tables; default: exceptions.toml in the config directory)
+    #[arg(long, value_name = "FILE")]
+    pub exceptions: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = GradebookFormat::Table)]
     pub format: GradebookFormat,
     /// Students checked at the same time
@@ -435,6 +523,9 @@ pub struct VerifyArgs {
     /// MFA code for your own profile (AWS_PROFILE) when it has mfa_serial
     #[arg(long, value_name = "CODE")]
     pub mfa_code: Option<String>,
+    /// Add each student's month-to-date SageMaker spend from Cost Explorer (US$0.01 a student, billed to their account)
+    #[arg(long)]
+    pub spend: bool,
 }
 
 #[derive(Debug, Args)]
@@ -455,11 +546,14 @@ pub struct CollectArgs {
 
 #[derive(Debug, Args)]
 pub struct RoleTemplateArgs {
-    /// Your account id, written into the template's comment
+    /// Your account id, written into the template's comment (with --stackset, the account the role trusts)
     #[arg(long, value_name = "ACCOUNT_ID")]
     pub instructor_account: Option<String>,
-    #[arg(long, default_value = "CourseAudit")]
+    #[arg(long, default_value = crate::instructor::AUDIT_ROLE)]
     pub role_name: String,
+    /// The template for a service-managed StackSet deployed to an organisational unit (nothing typed per account)
+    #[arg(long, requires = "instructor_account")]
+    pub stackset: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -487,6 +581,8 @@ pub enum Problem {
     QuotaExceeded,
     SlowNotebook,
     KernelDied,
+    /// Idle shutdown did not stop a Studio app: each running app's setting, image, last activity and verdict (reads the account).
+    IdleShutdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -528,6 +624,9 @@ pub struct CheckArgs {
     pub sandbox: Option<String>,
     #[command(flatten)]
     pub sweep: RegionFlags,
+    /// Findings accepted until a date ([[exception]] tables; default: exceptions.toml in the config directory)
+    #[arg(long, value_name = "FILE")]
+    pub exceptions: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -10,12 +10,16 @@ use std::path::{Path, PathBuf};
 use crate::auditlog::AuditLog;
 use crate::aws::{AwsArgs, MfaPrompt};
 use crate::catalog::prices::PriceBook;
+use crate::checks::exceptions::Exception;
 use crate::cli::{AwsFlags, Cli, Command};
 use crate::course::Course;
 use crate::error::Result;
 use crate::i18n::{Lang, tr, trf};
 use crate::progress::Store;
 use crate::ui::{InquirePrompter, Prompter};
+
+/// The exceptions file read by default, in the configuration directory.
+pub const EXCEPTIONS_FILE: &str = "exceptions.toml";
 
 /// Text never gets wider than this, even on a wide terminal: long lines are
 /// hard to read.
@@ -140,6 +144,30 @@ impl Context {
             regions,
             std::time::SystemTime::now(),
         ))
+    }
+
+    /// The configuration directory: `SM_COURSE_HOME` (everything in one
+    /// place, as the data), else the user's (`$XDG_CONFIG_HOME/sm-course`
+    /// on Linux, `~/.config/sm-course` without it).
+    pub fn config_dir(&self) -> Option<PathBuf> {
+        match self.home.clone().filter(|h| !h.as_os_str().is_empty()) {
+            Some(home) => Some(home),
+            None => dirs::config_dir().map(|d| d.join("sm-course")),
+        }
+    }
+
+    /// The exceptions: `--exceptions FILE` (it must be there), else
+    /// `exceptions.toml` in the configuration directory when it exists.
+    /// A file with problems is exit 2, every problem with its line.
+    pub fn exceptions(&self, file: Option<&Path>) -> Result<Vec<Exception>> {
+        let path = match file {
+            Some(file) => file.to_path_buf(),
+            None => match self.config_dir().map(|d| d.join(EXCEPTIONS_FILE)) {
+                Some(path) if path.is_file() => path,
+                _ => return Ok(Vec::new()),
+            },
+        };
+        crate::checks::exceptions::load(&path, self.lang)
     }
 
     pub fn audit_log(&self) -> Result<AuditLog> {

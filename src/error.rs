@@ -14,6 +14,9 @@ pub enum ExitStatus {
     CannotRun,
     /// A measured command's own exit code, passed through (`monitor -- CMD`).
     External(u8),
+    /// 130: stopped by Ctrl-C while changing the account, after finishing
+    /// (or recording) the call in flight (128 + SIGINT, as shells report it).
+    Interrupted,
 }
 
 impl ExitStatus {
@@ -31,6 +34,7 @@ impl ExitStatus {
             ExitStatus::Failure => 1,
             ExitStatus::CannotRun => 2,
             ExitStatus::External(code) => code,
+            ExitStatus::Interrupted => 130,
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Hostile input: the parsers of everything a learner or instructor hands
-//! the tool (progress file, roster, course data, snapshots) never panic.
+//! the tool (progress file, roster, exceptions, course data, snapshots) never panic.
 //! Seeds live in tests/fuzz-corpus/; proptest mutates them (bytes flipped,
 //! inserted, cut) and also throws arbitrary text at each parser. Failures are
 //! kept in proptest-regressions/ and replayed first.
@@ -48,6 +48,11 @@ proptest! {
     #[test]
     fn rosters_never_panic(bytes in prop_oneof![mutated(corpus("roster.toml")), any::<Vec<u8>>()]) {
         crate::fuzzing::roster(&bytes);
+    }
+
+    #[test]
+    fn exceptions_files_never_panic(bytes in prop_oneof![mutated(corpus("exceptions.toml")), any::<Vec<u8>>()]) {
+        crate::fuzzing::exceptions(&bytes);
     }
 
     #[test]

@@ -35,29 +35,71 @@ pub fn roster(bytes: &[u8]) {
     let _ = crate::instructor::roster::parse(&text, Path::new("class.toml"), Lang::En);
 }
 
+/// An exceptions file: parsed and, where it parses, applied to the
+/// neglected practice account's results and audit, then reported.
+pub fn exceptions(bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    let Ok(exceptions) = crate::checks::exceptions::parse(&text, Path::new("exceptions.toml"), Lang::En) else {
+        return;
+    };
+    let course = course();
+    let snapshot = course
+        .sandbox("neglected", Lang::En)
+        .expect("the built-in sandbox loads");
+    let prices = crate::catalog::prices::PriceBook::new(&course.instances);
+    let scope = crate::checks::exceptions::Scope {
+        account: Some("111122223333"),
+        student: None,
+        today: jiff::civil::date(2026, 12, 1),
+    };
+    judged_and_reported(&snapshot, &prices, |results| {
+        crate::checks::exceptions::apply(results, &exceptions, &scope, Lang::Pt);
+    });
+    let mut audit = crate::audit::assess(
+        &prices,
+        &snapshot,
+        &crate::audit::Morning {
+            hours: 10.0,
+            zone: "UTC".into(),
+        },
+    );
+    audit.accept(&exceptions, scope.today);
+    let _ = crate::report::audit::text(&audit, Lang::En, 80);
+}
+
 /// A snapshot (a sandbox file's format): read, judged, reported.
 pub fn snapshot(bytes: &[u8]) {
     if let Ok(snapshot) = serde_json::from_slice::<crate::snapshot::Snapshot>(bytes) {
-        let course = course();
-        let judge = crate::checks::Judge {
-            course,
-            prices: &crate::catalog::prices::PriceBook::new(&course.instances),
-            lang: Lang::Pt,
-            expect_region: "eu-central-1",
-        };
-        let results = judge.judge(&snapshot, None);
-        let report = crate::report::Report::new(
-            "module5",
-            snapshot.source.clone(),
-            None,
-            snapshot.region.clone(),
-            snapshot.taken_at.clone(),
-            &results,
-        );
-        let _ = crate::report::text(&report, Lang::En, 80);
-        let _ = crate::report::markdown(&report, Lang::En);
-        let _ = crate::report::junit(&report, Lang::En);
+        let prices = crate::catalog::prices::PriceBook::new(&course().instances);
+        judged_and_reported(&snapshot, &prices, |_| {});
     }
+}
+
+/// Judges `snapshot`, lets `then` change the results, and renders them.
+fn judged_and_reported(
+    snapshot: &crate::snapshot::Snapshot,
+    prices: &crate::catalog::prices::PriceBook,
+    then: impl FnOnce(&mut [crate::checks::CheckResult]),
+) {
+    let judge = crate::checks::Judge {
+        course: course(),
+        prices,
+        lang: Lang::Pt,
+        expect_region: "eu-central-1",
+    };
+    let mut results = judge.judge(snapshot, None);
+    then(&mut results);
+    let report = crate::report::Report::new(
+        "module5",
+        snapshot.source.clone(),
+        None,
+        snapshot.region.clone(),
+        snapshot.taken_at.clone(),
+        &results,
+    );
+    let _ = crate::report::text(&report, Lang::En, 80);
+    let _ = crate::report::markdown(&report, Lang::En);
+    let _ = crate::report::junit(&report, Lang::En);
 }
 
 /// A copy of the course (`lessons/` in `dir`) with one file replaced by

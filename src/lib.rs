@@ -4,7 +4,8 @@
 //! `shape.rs` and the README's Design section):
 //! lessons/ (data) → `course` → `wizard` / `commands::learn`;
 //! the account → `aws` (collect) → `snapshot` → `checks` (pure judges) → `report`;
-//! the account → `aws` (collect_running) → `audit` → `commands::account` (stop, fixes).
+//! the account → `aws` (collect_running) → `audit` → `commands::account` (stop, fixes);
+//! the bill → `aws::costs` (Cost Explorer) → `spend` (cached an hour) → `commands::account::spend`.
 
 mod audit;
 mod auditlog;
@@ -23,11 +24,13 @@ pub mod fuzzing;
 pub mod i18n;
 mod instructor;
 mod monitor;
+mod plan;
 pub mod progress;
 mod report;
 #[cfg(test)]
 mod shape;
 mod snapshot;
+mod spend;
 mod ui;
 mod util;
 mod wizard;

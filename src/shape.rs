@@ -8,9 +8,10 @@
 //! 4. `aws`, `catalog`: the only SDK user; instance data, prices, advisor
 //! 5. `course`: lessons as data, loaded and validated
 //! 6. `checks`: the registry and the pure judges
-//! 7. `progress`, `auditlog`, `audit`, `report`, `monitor`: learner state;
-//!    the log of changes; what bills and what it costs; renderers (the
-//!    audit's too); this machine
+//! 7. `progress`, `auditlog`, `audit`, `spend`, `plan`, `report`, `monitor`:
+//!    learner state; the log of changes; what bills and what it costs; what
+//!    was really billed (Cost Explorer); changes as data (plans and their
+//!    journal); renderers (the audit's too); this machine
 //! 8. `instructor`, `wizard`: a class; the guided course
 //! 9. `cli`, `context`: the command line; what the process was started with
 //! 10. `commands`: one module per command group
@@ -31,7 +32,7 @@ const LAYERS: &[&[&str]] = &[
     &["aws", "catalog"],
     &["course"],
     &["checks"],
-    &["progress", "auditlog", "audit", "report", "monitor"],
+    &["progress", "auditlog", "audit", "spend", "plan", "report", "monitor"],
     &["instructor", "wizard"],
     &["cli", "context"],
     &["commands"],

@@ -1,5 +1,7 @@
-//! Small helpers with no domain knowledge: the clock and whole-or-nothing
-//! file writes.
+//! Small helpers with no domain knowledge: the clock, whole-or-nothing
+//! file writes, names near a misspelt one, TOML files a person writes.
+
+pub mod toml_input;
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -29,11 +31,57 @@ pub fn local_time(at: &str, tz: &jiff::tz::TimeZone, lang: crate::i18n::Lang) ->
         crate::i18n::Lang::Pt => "%d/%m/%Y %H:%M",
         crate::i18n::Lang::En => "%Y-%m-%d %H:%M",
     };
-    let zone = match tz.iana_name() {
+    format!("{} ({})", zoned.strftime(pattern), zone_name(tz, &zoned))
+}
+
+/// The zone as `local_time` names it: its IANA name, else its offset.
+fn zone_name(tz: &jiff::tz::TimeZone, zoned: &jiff::ZonedDateTime) -> String {
+    match tz.iana_name() {
         Some(name) => name.to_string(),
         None => zoned.strftime("UTC%:z").to_string(),
+    }
+}
+
+/// An RFC 3339 time as a clock shows it in the machine's zone (`TZ`):
+/// `14:05 (UTC)` on the same day as `today` (another RFC 3339 time), else
+/// with the date, as `local_time` gives it.
+pub(crate) fn local_clock(at: &str, today: &str, lang: crate::i18n::Lang) -> String {
+    let tz = jiff::tz::TimeZone::system();
+    let (Ok(t), Ok(d)) = (at.parse::<jiff::Timestamp>(), today.parse::<jiff::Timestamp>()) else {
+        return local_time(at, &tz, lang);
     };
-    format!("{} ({zone})", zoned.strftime(pattern))
+    let (t, d) = (t.to_zoned_datetime(tz.clone()), d.to_zoned_datetime(tz.clone()));
+    match t.date() == d.date() {
+        true => format!("{} ({})", t.strftime("%H:%M"), zone_name(&tz, &t)),
+        false => local_time(at, &tz, lang),
+    }
+}
+
+/// How many single-character edits turn `a` into `b` (Levenshtein).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = (previous + usize::from(ca != *cb)).min(row[j] + 1).min(current + 1);
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+/// The known name nearest to a misspelt one, when it is close (two edits
+/// at most), for "did you mean".
+pub fn closest<'k>(name: &str, known: impl IntoIterator<Item = &'k str>) -> Option<&'k str> {
+    known
+        .into_iter()
+        .map(|k| (edit_distance(name, k), k))
+        .min()
+        .filter(|(d, _)| *d <= 2)
+        .map(|(_, k)| k)
 }
 
 /// Pretty JSON with a final newline, as every command prints it.

@@ -129,6 +129,24 @@ pub struct Class {
 pub struct StudentRead {
     pub region: Option<String>,
     pub snapshot: Result<Snapshot, String>,
+    /// The student's account, for further reads.
+    pub account: StudentAccount,
+}
+
+/// A student's account as the instructor reaches it.
+pub struct StudentAccount {
+    config: SdkConfig,
+}
+
+impl StudentAccount {
+    /// Cost Explorer's answer to `query` on the student's account (a billed
+    /// request, on that account: `instructor verify --spend`).
+    pub async fn costs(
+        &self,
+        query: &super::costs::CostQuery,
+    ) -> Result<super::costs::Costs, crate::snapshot::CallError> {
+        super::costs::fetch(&self.config, query).await
+    }
 }
 
 impl Class {
@@ -148,6 +166,12 @@ impl Class {
         })
     }
 
+    /// Every account under an organisational unit (the instructor's own
+    /// Organizations calls), or the call that failed.
+    pub async fn accounts_under(&self, unit: &str) -> Result<Vec<super::org::OrgAccount>, crate::snapshot::CallError> {
+        super::org::accounts_under(&self.base, unit).await
+    }
+
     pub async fn read(&self, access: &Access, region: Option<&str>, limit: Duration) -> StudentRead {
         let config = student_config(&self.base, access, region).await;
         let snapshot = match super::check_credentials_within(&config, limit).await {
@@ -159,6 +183,7 @@ impl Class {
         StudentRead {
             region: config.region().map(|r| r.to_string()),
             snapshot,
+            account: StudentAccount { config },
         }
     }
 }

@@ -118,13 +118,13 @@ async fn collect_with(config: &SdkConfig, local: LocalFacts, scope: Scope) -> Sn
         domains_and_file_systems(&sm, &efs),
         bounded(op::LIST_USER_PROFILES, user_profiles(&sm)),
         bounded(op::LIST_SPACES, described_spaces(&sm)),
-        bounded(op::LIST_APPS, apps(&sm)),
+        bounded(op::LIST_APPS, described_apps(&sm)),
         only_if(
             account,
             bounded(op::LIST_STUDIO_LIFECYCLE_CONFIGS, lifecycle_configs(&sm))
         ),
         bounded(op::LIST_NOTEBOOK_INSTANCES, described_notebook_instances(&sm)),
-        bounded(op::LIST_ENDPOINTS, endpoints(&sm)),
+        endpoints_with_traffic(&sm, &cw),
         only_if(account, bounded(op::DESCRIBE_ALARMS, alarms(&cw))),
         only_if(account, bounded(op::LIST_TRAINING_JOBS, training_jobs(&sm))),
         async {
@@ -280,6 +280,7 @@ pub(crate) async fn domains(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Domai
                 .and_then(|u| u.space_storage_settings())
                 .and_then(|s| s.default_ebs_storage_settings())
                 .and_then(|e| e.default_ebs_volume_size_in_gb()),
+            modified_at: time(out.last_modified_time()),
             id,
         })
     })
@@ -391,6 +392,7 @@ pub(crate) async fn user_profiles(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec
             domain_id,
             name,
             settings: studio_settings(out.user_settings()),
+            modified_at: time(out.last_modified_time()),
         })
     })
     .await;
@@ -418,6 +420,7 @@ pub(crate) async fn spaces(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Space>
                 .and_then(|o| o.sharing_type())
                 .map(|t| t.as_str().to_string()),
             status: s.status().map(|t| t.as_str().to_string()),
+            modified_at: time(s.last_modified_time()),
         })
         .collect())
 }
@@ -435,6 +438,7 @@ async fn described_spaces(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<Space>>
             .await
             .map_err(|e| call_error(op::DESCRIBE_SPACE, e))?;
         space.settings = Some(space_settings(out.space_settings()));
+        space.modified_at = time(out.last_modified_time()).or(space.modified_at);
         Ok(space)
     })
     .await;
@@ -473,7 +477,20 @@ fn space_settings(settings: Option<&aws_sdk_sagemaker::types::SpaceSettings>) ->
             .and_then(|m| m.idle_settings())
             .and_then(|i| i.idle_timeout_in_minutes()),
         lifecycle_configs,
+        jupyterlab_image: image(jupyterlab.and_then(|a| a.default_resource_spec())),
+        code_editor_image: image(code_editor.and_then(|a| a.default_resource_spec())),
     }
+}
+
+/// The image a `ResourceSpec` names, if it names one.
+fn image(spec: Option<&aws_sdk_sagemaker::types::ResourceSpec>) -> Option<AppImage> {
+    let spec = spec?;
+    let image = AppImage {
+        arn: spec.sage_maker_image_arn().map(str::to_string),
+        version_alias: spec.sage_maker_image_version_alias().map(str::to_string),
+        version_arn: spec.sage_maker_image_version_arn().map(str::to_string),
+    };
+    (image != AppImage::default()).then_some(image)
 }
 
 pub(crate) async fn apps(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<App>> {
@@ -492,8 +509,44 @@ pub(crate) async fn apps(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<App>> {
                 .and_then(|r| r.instance_type())
                 .map(|t| t.as_str().to_string()),
             created_at: time(a.creation_time()),
+            image: image(a.resource_spec()),
+            activity: None,
         })
         .collect())
+}
+
+/// The apps, each `InService` one with what DescribeApp says of its use
+/// (its last activity and health check) and its image; a failed describe
+/// is that app's, never the list's.
+async fn described_apps(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<App>> {
+    let list = apps(sm).await?;
+    Ok(describe_each(list, |mut app| async move {
+        if app.status != "InService" {
+            return app;
+        }
+        let mut call = sm
+            .describe_app()
+            .domain_id(&app.domain_id)
+            .app_type(aws_sdk_sagemaker::types::AppType::from(app.app_type.as_str()))
+            .app_name(&app.name);
+        call = match (&app.user_profile, &app.space) {
+            (_, Some(space)) => call.space_name(space),
+            (Some(profile), None) => call.user_profile_name(profile),
+            (None, None) => call,
+        };
+        let described = call.send().await.map_err(|e| call_error(op::DESCRIBE_APP, e));
+        app.activity = Some(described.map(|out| {
+            if let Some(found) = image(out.resource_spec()) {
+                app.image = Some(found);
+            }
+            AppActivity {
+                last_user_activity: time(out.last_user_activity_timestamp()),
+                last_health_check: time(out.last_health_check_timestamp()),
+            }
+        }));
+        app
+    })
+    .await)
 }
 
 async fn lifecycle_configs(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<LifecycleConfig>> {
@@ -635,6 +688,7 @@ pub(crate) async fn endpoints(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<End
                                     .and_then(|c| c.provisioned_concurrency())
                                     .or(v.serverless_config().and_then(|c| c.provisioned_concurrency()))
                                     .filter(|pc| *pc > 0),
+                                invocations_24h: None,
                             }
                         })
                         .collect()),
@@ -664,6 +718,113 @@ pub(crate) async fn endpoints(sm: &aws_sdk_sagemaker::Client) -> Fetched<Vec<End
         }
     })
     .await)
+}
+
+/// How far back an endpoint's requests are counted.
+const TRAFFIC_WINDOW: Duration = Duration::from_secs(24 * 3600);
+
+/// "A single GetMetricData call can include as many as 500
+/// MetricDataQuery structures" (GetMetricData reference).
+const QUERIES_PER_REQUEST: usize = 500;
+
+/// Endpoints, each variant with instances carrying its requests of the last
+/// 24 hours. Asynchronous endpoints publish no `Invocations` metric (AWS's
+/// "Monitor asynchronous endpoint" page), so theirs are not asked for; a
+/// failed metrics read is each variant's error, and never loses the list.
+async fn endpoints_with_traffic(
+    sm: &aws_sdk_sagemaker::Client,
+    cw: &aws_sdk_cloudwatch::Client,
+) -> Fetched<Vec<Endpoint>> {
+    let mut list = bounded(op::LIST_ENDPOINTS, endpoints(sm)).await?;
+    let measured = |v: &Variant| !v.serverless && v.count > 0 && v.name.is_some();
+    let wanted: Vec<(String, String)> = list
+        .iter()
+        .filter(|e| !e.asynchronous)
+        .flat_map(|e| {
+            let variants = e.variants.as_deref().unwrap_or_default();
+            variants
+                .iter()
+                .filter(|v| measured(v))
+                .map(|v| (e.name.clone(), v.name.clone().unwrap_or_default()))
+        })
+        .collect();
+    if wanted.is_empty() {
+        return Ok(list);
+    }
+    let counts = bounded(op::GET_METRIC_DATA, invocations(cw, &wanted)).await;
+    for endpoint in list.iter_mut().filter(|e| !e.asynchronous) {
+        let name = endpoint.name.clone();
+        for variant in endpoint.variants.iter_mut().flatten().filter(|v| measured(v)) {
+            let key = (name.clone(), variant.name.clone().unwrap_or_default());
+            variant.invocations_24h = Some(match &counts {
+                Ok(counts) => Ok(counts.get(&key).copied().unwrap_or(0)),
+                Err(e) => Err(e.clone()),
+            });
+        }
+    }
+    Ok(list)
+}
+
+/// Requests counted per (endpoint name, variant name).
+type Requests = BTreeMap<(String, String), u64>;
+
+/// `AWS/SageMaker` `Invocations` summed over the last 24 hours for each
+/// (endpoint, variant), in hourly sums: the queries batched up to the
+/// API's limit per request, the requests made `FAN_OUT` at a time. No data
+/// point means no request (SageMaker publishes the metric when there are).
+async fn invocations(cw: &aws_sdk_cloudwatch::Client, wanted: &[(String, String)]) -> Fetched<Requests> {
+    use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat};
+    let end = SystemTime::now();
+    let start = end.checked_sub(TRAFFIC_WINDOW).unwrap_or(SystemTime::UNIX_EPOCH);
+    let batches: Vec<&[(String, String)]> = wanted.chunks(QUERIES_PER_REQUEST).collect();
+    let answers: Vec<Fetched<Requests>> = describe_each(batches, |batch| async move {
+        let queries = batch
+            .iter()
+            .enumerate()
+            .map(|(n, (endpoint, variant))| {
+                let metric = Metric::builder()
+                    .namespace("AWS/SageMaker")
+                    .metric_name("Invocations")
+                    .dimensions(Dimension::builder().name("EndpointName").value(endpoint).build())
+                    .dimensions(Dimension::builder().name("VariantName").value(variant).build())
+                    .build();
+                MetricDataQuery::builder()
+                    .id(format!("q{n}"))
+                    .metric_stat(MetricStat::builder().metric(metric).period(3600).stat("Sum").build())
+                    .return_data(true)
+                    .build()
+            })
+            .collect();
+        let pages: Vec<_> = cw
+            .get_metric_data()
+            .set_metric_data_queries(Some(queries))
+            .start_time(DateTime::from(start))
+            .end_time(DateTime::from(end))
+            .into_paginator()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| call_error(op::GET_METRIC_DATA, e))?;
+        let mut sums = vec![0.0_f64; batch.len()];
+        for result in pages.iter().flat_map(|page| page.metric_data_results()) {
+            let index = result.id().and_then(|id| id.strip_prefix('q')?.parse::<usize>().ok());
+            if let Some(sum) = index.and_then(|i| sums.get_mut(i)) {
+                *sum += result.values().iter().sum::<f64>();
+            }
+        }
+        // Counts of requests: whole and never negative.
+        Ok(batch
+            .iter()
+            .cloned()
+            .zip(sums.into_iter().map(|s| s.max(0.0).round() as u64))
+            .collect())
+    })
+    .await;
+    let mut counts = Requests::new();
+    for answer in answers {
+        counts.extend(answer?);
+    }
+    Ok(counts)
 }
 
 pub(crate) async fn read_budgets(client: &aws_sdk_budgets::Client, account: &str) -> Fetched<Vec<Budget>> {

@@ -2,8 +2,6 @@
 //! course budget, turning on idle shutdown. Callers confirm first; every
 //! call made here is logged by the caller to the audit log.
 
-use std::time::{Duration, Instant};
-
 use aws_config::SdkConfig;
 use aws_sdk_sagemaker::types as sm;
 
@@ -138,15 +136,21 @@ pub async fn stop(config: &SdkConfig, target: &Target) -> Result<(), CallError> 
     }
 }
 
+/// The resource a call named does not exist (any more): AWS's not-found
+/// answers (ResourceNotFound, a notebook instance's RecordNotFound, EFS's
+/// FileSystemNotFound and MountTargetNotFound).
+pub fn is_gone(e: &CallError) -> bool {
+    e.kind == ErrorKind::Other
+        && (e.message.contains("not found")
+            || e.message.contains("NotFound")
+            || e.message.contains("Could not find")
+            || e.message.contains("does not exist"))
+}
+
 /// The status `target` is in now; `Deleted` when it is gone.
 pub async fn status(config: &SdkConfig, target: &Target) -> Result<String, CallError> {
     let client = aws_sdk_sagemaker::Client::new(config);
-    let gone = |e: &CallError| {
-        e.kind == ErrorKind::Other
-            && (e.message.contains("not found")
-                || e.message.contains("Could not find")
-                || e.message.contains("does not exist"))
-    };
+    let gone = is_gone;
     let result = match target {
         Target::StudioApp(app) => naming_app!(client.describe_app(), app)
             .send()
@@ -242,44 +246,6 @@ pub async fn status(config: &SdkConfig, target: &Target) -> Result<String, CallE
     match result {
         Err(e) if gone(&e) => Ok("Deleted".to_string()),
         other => other,
-    }
-}
-
-/// Whether a status means the resource no longer bills.
-pub fn settled(status: &str) -> bool {
-    // `Completed`: a job that finished before the stop took effect;
-    // `Terminated`, `Reused`: a warm pool released, or taken by another job.
-    matches!(
-        status,
-        "Deleted" | "Stopped" | "Failed" | "Completed" | "Terminated" | "Reused"
-    )
-}
-
-/// Polls `targets` until each has settled or `limit` has passed, calling
-/// `tick` with how many are still going after each round. Returns each
-/// target's last status.
-pub async fn wait_until_stopped(
-    config: &SdkConfig,
-    targets: &[Target],
-    limit: Duration,
-    interval: Duration,
-    mut tick: impl FnMut(usize),
-) -> Vec<Result<String, CallError>> {
-    let started = Instant::now();
-    let mut last: Vec<Result<String, CallError>> = targets.iter().map(|_| Ok("Stopping".to_string())).collect();
-    loop {
-        for (target, state) in targets.iter().zip(last.iter_mut()) {
-            if state.as_ref().is_ok_and(|s| settled(s)) {
-                continue;
-            }
-            *state = status(config, target).await;
-        }
-        let going = last.iter().filter(|s| !s.as_ref().is_ok_and(|s| settled(s))).count();
-        tick(going);
-        if going == 0 || started.elapsed() >= limit {
-            return last;
-        }
-        tokio::time::sleep(interval).await;
     }
 }
 

@@ -5,10 +5,13 @@
 
 pub mod access;
 mod collect;
+pub mod costs;
+mod delete;
 pub mod fix;
 mod mfa;
 mod net;
 pub mod operations;
+pub mod org;
 pub mod pricing;
 mod profile;
 pub mod regions;
@@ -22,7 +25,7 @@ use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 pub use collect::collect;
 
-use crate::snapshot::inventory::{RegionList, Target};
+use crate::snapshot::inventory::{Deletion, RegionList, Target};
 use crate::snapshot::{CallError, ErrorKind, Snapshot};
 
 /// A connection to the account: the SDK configuration, with credentials
@@ -137,23 +140,20 @@ impl Session {
         self.block_on(fix::stop(&self.in_region(region), target))
     }
 
-    /// Polls `targets` in `region` until each has settled or `limit` has
-    /// passed (see `fix::wait_until_stopped`).
-    pub fn wait_until_stopped(
-        &self,
-        region: &str,
-        targets: &[Target],
-        limit: Duration,
-        interval: Duration,
-        tick: impl FnMut(usize),
-    ) -> Vec<Result<String, CallError>> {
-        self.block_on(fix::wait_until_stopped(
-            &self.in_region(region),
-            targets,
-            limit,
-            interval,
-            tick,
-        ))
+    /// The status `target` is in now in `region` (`Deleted` once gone).
+    pub fn status(&self, region: &str, target: &Target) -> Result<String, CallError> {
+        self.block_on(fix::status(&self.in_region(region), target))
+    }
+
+    /// Makes the call that deletes `deletion` in `region` (done already when
+    /// it is gone).
+    pub fn delete(&self, region: &str, deletion: &Deletion) -> Result<(), CallError> {
+        self.block_on(delete::delete(&self.in_region(region), deletion))
+    }
+
+    /// The status `deletion`'s resource is in now in `region` (`Deleted` once gone).
+    pub fn deletion_status(&self, region: &str, deletion: &Deletion) -> Result<String, CallError> {
+        self.block_on(delete::status(&self.in_region(region), deletion))
     }
 
     /// The account the credentials belong to, and the configured region.
@@ -180,6 +180,22 @@ impl Session {
 
     pub fn set_idle(&self, scope: &fix::IdleScope, minutes: i32) -> Result<(), CallError> {
         self.block_on(fix::set_idle(&self.config, scope, minutes))
+    }
+
+    /// Cost Explorer's answer to `query`, behind a spinner (each page a
+    /// billed request: `spend::cache` decides when to ask).
+    pub fn costs(&self, spinner: bool, message: &str, query: &costs::CostQuery) -> Result<costs::Costs, CallError> {
+        self.with_spinner(spinner, message, costs::fetch(&self.config, query))
+    }
+
+    /// The error for a cause that stops every call (the network, the
+    /// credentials), said as every command says it; `None` for a failure
+    /// the command explains itself.
+    pub fn stopped_by(&self, error: &CallError, lang: crate::i18n::Lang) -> Option<crate::error::Error> {
+        error
+            .kind
+            .stops_everything()
+            .then(|| stopped(&self.config, error, lang))
     }
 
     /// The Price List of each region, parsed by `parse`, a few regions at
@@ -610,13 +626,17 @@ const DENIED: [&str; 5] = [
     "UnauthorizedException",
     "NotAuthorized",
 ];
-const THROTTLED: [&str; 6] = [
+/// Cost Explorer throttles with LimitExceededException ("You made too many
+/// calls in a short period of time"), which the SDK's retry classifier also
+/// counts as throttling.
+const THROTTLED: [&str; 7] = [
     "Throttling",
     "ThrottlingException",
     "TooManyRequestsException",
     "RequestLimitExceeded",
     "RequestThrottled",
     "SlowDown",
+    "LimitExceededException",
 ];
 
 fn kind_of_code(code: &str) -> ErrorKind {

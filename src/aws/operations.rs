@@ -1,15 +1,28 @@
 //! Every AWS operation the tool calls, as its IAM action: the one list the
-//! IAM policy and the instructor's role template are generated from. Call
-//! sites name these constants.
+//! IAM policies (the learner's, the instructor's) and the instructor's role
+//! template are generated from. Call sites name these constants. Kinds:
+//! read-only (the checks and the audit), the fixes' changes (stopping
+//! compute, the budget, idle shutdown), the teardown's deletions and the
+//! waits only it makes, and the instructor's own.
 
 pub struct Operation {
     pub action: &'static str,
     /// Changes something in the account (only fixes do).
     pub mutating: bool,
+    /// Deletes what keeps data, or waits on such a deletion: only
+    /// `teardown --level storage|domain` calls it.
+    pub teardown: bool,
     /// Made with the source profile's credentials to obtain the learner's
     /// own (AssumeRole with MFA): granted where that role is set up, so not
     /// part of the checks' policy.
     pub identity: bool,
+    /// Read-only but not needed by the checks, and billed per request:
+    /// granted in a statement of its own that can be left out (`spend`).
+    pub optional: bool,
+    /// Made with the instructor's own credentials (finding the class in
+    /// AWS Organizations): in the instructor's policy, never in the
+    /// students' role or the learner's policy.
+    pub instructor: bool,
 }
 
 macro_rules! operations {
@@ -22,15 +35,27 @@ macro_rules! operations {
         pub const ALL: &[Operation] = &[$(Operation {
             action: $action,
             mutating: operations!(@m $($flag)?),
+            teardown: operations!(@t $($flag)?),
             identity: operations!(@i $($flag)?),
+            optional: operations!(@o $($flag)?),
+            instructor: operations!(@c $($flag)?),
         }),*];
     };
     (@m) => { false };
     (@m mutating) => { true };
-    (@m identity) => { false };
+    (@m $other:ident) => { false };
+    (@t) => { false };
+    (@t teardown) => { true };
+    (@t $other:ident) => { false };
     (@i) => { false };
-    (@i mutating) => { false };
     (@i identity) => { true };
+    (@i $other:ident) => { false };
+    (@o) => { false };
+    (@o optional) => { true };
+    (@o $other:ident) => { false };
+    (@c) => { false };
+    (@c instructor) => { true };
+    (@c $other:ident) => { false };
 }
 
 operations! {
@@ -53,6 +78,7 @@ operations! {
     DESCRIBE_TRAINING_JOB = "sagemaker:DescribeTrainingJob";
     DESCRIBE_BUDGETS = "budgets:ViewBudget";
     DESCRIBE_ALARMS = "cloudwatch:DescribeAlarms";
+    GET_METRIC_DATA = "cloudwatch:GetMetricData";
     GET_PRODUCTS = "pricing:GetProducts";
     LIST_REGIONS = "account:ListRegions";
     LIST_PROCESSING_JOBS = "sagemaker:ListProcessingJobs";
@@ -80,14 +106,38 @@ operations! {
     UPDATE_DOMAIN = "sagemaker:UpdateDomain", mutating;
     UPDATE_USER_PROFILE = "sagemaker:UpdateUserProfile", mutating;
     ASSUME_ROLE_WITH_MFA = "sts:AssumeRole", identity;
+    DELETE_SPACE = "sagemaker:DeleteSpace", teardown;
+    DELETE_USER_PROFILE = "sagemaker:DeleteUserProfile", teardown;
+    DELETE_DOMAIN = "sagemaker:DeleteDomain", teardown;
+    DELETE_NOTEBOOK_INSTANCE = "sagemaker:DeleteNotebookInstance", teardown;
+    DELETE_MLFLOW_TRACKING_SERVER = "sagemaker:DeleteMlflowTrackingServer", teardown;
+    DESCRIBE_MOUNT_TARGETS = "elasticfilesystem:DescribeMountTargets", teardown;
+    DELETE_MOUNT_TARGET = "elasticfilesystem:DeleteMountTarget", teardown;
+    DELETE_FILE_SYSTEM = "elasticfilesystem:DeleteFileSystem", teardown;
+    GET_COST_AND_USAGE = "ce:GetCostAndUsage", optional;
+    LIST_CHILDREN = "organizations:ListChildren", instructor;
+    LIST_ACCOUNTS_FOR_PARENT = "organizations:ListAccountsForParent", instructor;
 }
 
-fn actions(mutating: bool) -> Vec<&'static str> {
-    let mut actions: Vec<&str> = ALL
-        .iter()
-        .filter(|o| o.mutating == mutating && !o.identity)
-        .map(|o| o.action)
-        .collect();
+/// The resources the teardown's actions may act on, by the resource types the
+/// Service Authorization Reference gives each one (every one of them
+/// requires its type: DeleteSpace `space*`, DeleteUserProfile
+/// `user-profile*`, DeleteDomain `domain*`, DeleteNotebookInstance
+/// `notebook-instance*`, DeleteMlflowTrackingServer
+/// `mlflow-tracking-server*`; DeleteMountTarget, DeleteFileSystem and
+/// DescribeMountTargets `file-system*`), in the `aws` partition, any region
+/// and account (the policy is the same for every learner).
+pub const TEARDOWN_RESOURCES: &[&str] = &[
+    "arn:aws:sagemaker:*:*:space/*",
+    "arn:aws:sagemaker:*:*:user-profile/*",
+    "arn:aws:sagemaker:*:*:domain/*",
+    "arn:aws:sagemaker:*:*:notebook-instance/*",
+    "arn:aws:sagemaker:*:*:mlflow-tracking-server/*",
+    "arn:aws:elasticfilesystem:*:*:file-system/*",
+];
+
+fn actions(keep: impl Fn(&Operation) -> bool) -> Vec<&'static str> {
+    let mut actions: Vec<&str> = ALL.iter().filter(|o| keep(o)).map(|o| o.action).collect();
     actions.sort_unstable();
     actions.dedup();
     actions
@@ -95,24 +145,69 @@ fn actions(mutating: bool) -> Vec<&'static str> {
 
 /// The IAM actions of the checks and the audit, sorted.
 pub fn read_only() -> Vec<&'static str> {
-    actions(false)
+    actions(|o| !o.mutating && !o.identity && !o.optional && !o.instructor && !o.teardown)
 }
 
 /// The IAM actions only the fixes need, sorted.
 pub fn mutating() -> Vec<&'static str> {
-    actions(true)
+    actions(|o| o.mutating)
+}
+
+/// The IAM actions only the teardown's `storage` and `domain` levels need, sorted.
+pub fn teardown() -> Vec<&'static str> {
+    actions(|o| o.teardown)
+}
+
+/// Read-only actions only some commands use, each billed per request
+/// (`ce:GetCostAndUsage`, for `spend`, `audit --spend` and `instructor
+/// verify --spend`), sorted.
+pub fn optional() -> Vec<&'static str> {
+    actions(|o| o.optional)
+}
+
+/// The Sid of the optional statement, named in `iam-policy`'s explanation.
+pub const OPTIONAL_SID: &str = "SmCourseOptionalCostExplorer";
+
+/// The instructor's own actions (finding the class in an organisational unit), sorted.
+pub fn instructor() -> Vec<&'static str> {
+    actions(|o| o.instructor)
+}
+
+/// The instructor's policy for `instructor verify`: assuming the students'
+/// audit role (`role_name` in any account) and, for `--org-ou`, reading the
+/// organisation's units and accounts (granted in the management account or
+/// a delegated administrator's).
+pub fn instructor_policy_json(role_name: &str) -> String {
+    let statements = vec![
+        serde_json::json!({
+            "Sid": "SmCourseAssumeStudentAuditRole",
+            "Effect": "Allow",
+            "Action": "sts:AssumeRole",
+            "Resource": format!("arn:aws:iam::*:role/{role_name}")
+        }),
+        serde_json::json!({
+            "Sid": "SmCourseFindTheClass",
+            "Effect": "Allow",
+            "Action": instructor(),
+            "Resource": "*"
+        }),
+    ];
+    crate::util::json_pretty(&serde_json::json!({ "Version": "2012-10-17", "Statement": statements }))
 }
 
 /// The least-privilege policy for the checks; with `with_fixes`, the actions
-/// fixes add.
-pub fn policy_json(with_fixes: bool) -> String {
+/// fixes add (stopping compute is the teardown's first level too); with
+/// `with_teardown`, both, and the teardown's deletions in a statement of
+/// their own, limited to the resource types they act on; last, the
+/// optional statement, which can be deleted whole.
+pub fn policy_json(with_fixes: bool, with_teardown: bool) -> String {
     let mut statements = vec![serde_json::json!({
         "Sid": "SmCourseReadOnlyChecks",
         "Effect": "Allow",
         "Action": read_only(),
         "Resource": "*"
     })];
-    if with_fixes {
+    if with_fixes || with_teardown {
         statements.push(serde_json::json!({
             "Sid": "SmCourseFixes",
             "Effect": "Allow",
@@ -120,6 +215,20 @@ pub fn policy_json(with_fixes: bool) -> String {
             "Resource": "*"
         }));
     }
+    if with_teardown {
+        statements.push(serde_json::json!({
+            "Sid": "SmCourseTeardown",
+            "Effect": "Allow",
+            "Action": teardown(),
+            "Resource": TEARDOWN_RESOURCES
+        }));
+    }
+    statements.push(serde_json::json!({
+        "Sid": OPTIONAL_SID,
+        "Effect": "Allow",
+        "Action": optional(),
+        "Resource": "*"
+    }));
     crate::util::json_pretty(&serde_json::json!({ "Version": "2012-10-17", "Statement": statements }))
 }
 
@@ -138,9 +247,15 @@ mod tests {
 
     #[test]
     fn the_read_only_policy_holds_only_list_describe_view_and_get_actions() {
-        let policy: serde_json::Value = serde_json::from_str(&policy_json(false)).unwrap();
-        assert_eq!(policy["Statement"].as_array().unwrap().len(), 1);
-        for action in actions(&policy, 0) {
+        let policy: serde_json::Value = serde_json::from_str(&policy_json(false, false)).unwrap();
+        assert_eq!(policy["Statement"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            actions(&policy, 1),
+            ["ce:GetCostAndUsage"],
+            "the optional statement, last"
+        );
+        assert_eq!(policy["Statement"][1]["Sid"], OPTIONAL_SID);
+        for action in actions(&policy, 0).into_iter().chain(actions(&policy, 1)) {
             let verb = action.split(':').nth(1).unwrap();
             assert!(
                 ["List", "Describe", "View", "Get"].iter().any(|p| verb.starts_with(p)),
@@ -150,8 +265,26 @@ mod tests {
     }
 
     #[test]
+    fn the_instructors_policy_reads_the_organisation_and_assumes_only_the_audit_role() {
+        let policy: serde_json::Value = serde_json::from_str(&instructor_policy_json("CourseAudit")).unwrap();
+        assert_eq!(policy["Statement"][0]["Action"], "sts:AssumeRole");
+        assert_eq!(policy["Statement"][0]["Resource"], "arn:aws:iam::*:role/CourseAudit");
+        assert_eq!(
+            actions(&policy, 1),
+            ["organizations:ListAccountsForParent", "organizations:ListChildren"]
+        );
+        // The students' role and the learner's policy never carry them.
+        assert!(!policy_json(true, true).contains("organizations:"));
+    }
+
+    #[test]
     fn the_fixes_add_exactly_the_mutating_actions() {
-        let policy: serde_json::Value = serde_json::from_str(&policy_json(true)).unwrap();
+        let policy: serde_json::Value = serde_json::from_str(&policy_json(true, false)).unwrap();
+        assert_eq!(
+            policy["Statement"].as_array().unwrap().len(),
+            3,
+            "with the optional one, last"
+        );
         assert_eq!(
             actions(&policy, 1),
             [
@@ -171,13 +304,79 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_teardown_adds_its_deletions_apart_scoped_to_their_resource_types() {
+        let policy: serde_json::Value = serde_json::from_str(&policy_json(false, true)).unwrap();
+        let statements = policy["Statement"].as_array().unwrap();
+        assert_eq!(
+            statements.len(),
+            4,
+            "read-only, the fixes (stopping compute), the teardown, the optional one"
+        );
+        assert_eq!(statements[2]["Sid"], "SmCourseTeardown");
+        assert_eq!(statements[3]["Sid"], OPTIONAL_SID, "the optional statement stays last");
+        assert_eq!(
+            actions(&policy, 2),
+            [
+                "elasticfilesystem:DeleteFileSystem",
+                "elasticfilesystem:DeleteMountTarget",
+                "elasticfilesystem:DescribeMountTargets",
+                "sagemaker:DeleteDomain",
+                "sagemaker:DeleteMlflowTrackingServer",
+                "sagemaker:DeleteNotebookInstance",
+                "sagemaker:DeleteSpace",
+                "sagemaker:DeleteUserProfile"
+            ]
+        );
+        // Never "*": each action acts on its own resource type only.
+        let resources: Vec<&str> = statements[2]["Resource"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        assert!(resources.iter().all(|r| r.starts_with("arn:aws:") && *r != "*"));
+        for action in teardown() {
+            let (service, _) = action.split_once(':').unwrap();
+            assert!(
+                resources.iter().any(|r| r.starts_with(&format!("arn:aws:{service}:"))),
+                "{action} has no resource of its service"
+            );
+        }
+        // Not in the read-only statement: a learner who only checks never gets them.
+        assert!(read_only().iter().all(|a| !teardown().contains(a)));
+        // Every deletion the teardown makes names one of them.
+        use crate::snapshot::inventory::Deletion;
+        for deletion in [
+            Deletion::Space {
+                domain_id: "d".into(),
+                name: "s".into(),
+            },
+            Deletion::UserProfile {
+                domain_id: "d".into(),
+                name: "u".into(),
+            },
+            Deletion::Domain { domain_id: "d".into() },
+            Deletion::NotebookInstance { name: "n".into() },
+            Deletion::MlflowTrackingServer { name: "m".into() },
+            Deletion::MountTargets {
+                file_system_id: "fs".into(),
+            },
+            Deletion::FileSystem {
+                file_system_id: "fs".into(),
+            },
+        ] {
+            assert!(teardown().contains(&deletion.action()), "{deletion:?}");
+        }
+    }
+
     /// Every SDK call in the code names its IAM action from this list, and
     /// every action here is in the generated policy: a call added without
     /// its permission fails this test. The whole of `src/` is read; calls
     /// outside `src/aws/` fail the shape test (`shape.rs`).
     #[test]
     fn every_operation_the_code_calls_is_in_the_policy() {
-        let policy = policy_json(true);
+        let policy = policy_json(true, true);
         let mut used = std::collections::BTreeSet::new();
         let mut calls = 0;
         for (path, text) in crate::shape::production_sources() {
@@ -219,12 +418,23 @@ mod tests {
             if line.trim_end().ends_with(", identity;") {
                 continue;
             }
+            if line.trim_end().ends_with(", instructor;") {
+                assert!(
+                    instructor_policy_json("CourseAudit").contains(&format!("\"{action}\"")),
+                    "{action} (op::{name}) missing from the instructor's policy"
+                );
+                assert!(
+                    !policy.contains(action),
+                    "{action} is the instructor's, not the learner's"
+                );
+                continue;
+            }
             assert!(
                 policy.contains(&format!("\"{action}\"")),
                 "{action} (op::{name}) missing from the policy"
             );
         }
-        for operation in ALL.iter().filter(|o| !o.identity) {
+        for operation in ALL.iter().filter(|o| !o.identity && !o.instructor) {
             assert!(policy.contains(operation.action));
         }
     }

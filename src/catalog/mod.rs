@@ -265,21 +265,7 @@ pub fn normalise(name: &str) -> String {
     }
 }
 
-/// How many single-character edits turn `a` into `b` (Levenshtein).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb)).min(row[j] + 1).min(current + 1);
-            previous = current;
-        }
-    }
-    row[b.len()]
-}
+pub use crate::util::edit_distance;
 
 #[cfg(test)]
 mod more_tests {

@@ -267,12 +267,18 @@ pub fn valid_region(region: &str) -> bool {
         && region.len() <= 32
 }
 
+/// The cache directory: `cache/` in `SM_COURSE_HOME`, else the user's
+/// (XDG) cache directory's `sm-course/`. Prices and Cost Explorer answers
+/// are kept there.
+pub fn cache_dir(home: Option<&Path>) -> Option<PathBuf> {
+    match home {
+        Some(home) => Some(home.join("cache")),
+        None => Some(dirs::cache_dir()?.join("sm-course")),
+    }
+}
+
 pub fn cache_path(home: Option<&Path>, region: &str) -> Option<PathBuf> {
-    let dir = match home {
-        Some(home) => home.join("cache"),
-        None => dirs::cache_dir()?.join("sm-course"),
-    };
-    Some(dir.join(format!("prices-{region}.json")))
+    Some(cache_dir(home)?.join(format!("prices-{region}.json")))
 }
 
 /// The cache, when present, readable and recent enough.

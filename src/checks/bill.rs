@@ -5,7 +5,7 @@
 //! one place that decides what bills: the checks, the audit, `verify` and
 //! the class all read it.
 
-use super::{Fact, Resource, StorageItem};
+use super::{Fact, NoActivity, Resource, StorageItem};
 use crate::catalog;
 use crate::catalog::prices::{PriceBook, PriceSource, Usage};
 use crate::catalog::published::{Flat, MlflowSize, Storage};
@@ -98,6 +98,12 @@ pub fn priced(
         current: false,
         ends_at: None,
         components: Vec::new(),
+        idle_minutes: None,
+        last_activity: None,
+        activity_is_health_check: false,
+        invocations_24h: None,
+        activity_unknown: None,
+        idle_shutdown: None,
     }
 }
 
@@ -180,10 +186,25 @@ pub fn studio_apps<'s>(
                 (None, None) => None,
             };
             r.current = current.is_some_and(|c| c.is_app(app));
+            app_activity(&mut r, app, now);
             (app, r)
         })
         .collect();
     current_first(list)
+}
+
+/// What DescribeApp says of an app's use, on its resource: when the user
+/// was last active (at the latest) and the minutes since.
+fn app_activity(r: &mut Resource, app: &App, now: &str) {
+    match &app.activity {
+        None => {}
+        Some(Err(error)) => r.activity_unknown = Some(NoActivity::Unread { error: error.clone() }),
+        Some(Ok(activity)) => {
+            r.last_activity = activity.last_user_activity.clone();
+            r.idle_minutes = seconds_between(activity.last_user_activity.as_deref(), now).map(|s| s / 60);
+            r.activity_is_health_check = activity.is_health_check();
+        }
+    }
 }
 
 /// Running notebook instances, priced; the one the learner works on first, marked.
@@ -209,6 +230,9 @@ pub fn notebook_instances<'s>(
                 1,
             );
             r.current = current.is_some_and(|c| c.is_notebook(&n.name));
+            // DescribeNotebookInstance has no activity time, and no metric
+            // counts its use: nothing to go on but whether it runs.
+            r.activity_unknown = Some(NoActivity::NoSignal);
             (n, r)
         })
         .collect();
@@ -281,7 +305,7 @@ pub fn endpoints<'s>(
                         continue;
                     }
                     let count = u32::try_from(v.count).unwrap_or(1);
-                    push(priced(
+                    let mut r = priced(
                         prices,
                         kind,
                         &endpoint.name,
@@ -289,7 +313,14 @@ pub fn endpoints<'s>(
                         region,
                         secs,
                         count,
-                    ));
+                    );
+                    match &v.invocations_24h {
+                        Some(Ok(requests)) => r.invocations_24h = Some(*requests),
+                        Some(Err(error)) => r.activity_unknown = Some(NoActivity::Unread { error: error.clone() }),
+                        None if endpoint.asynchronous => r.activity_unknown = Some(NoActivity::Asynchronous),
+                        None => {}
+                    }
+                    push(r);
                 }
             }
             // A config we could not read leaves the cost unknown, said so in the facts.
@@ -444,8 +475,9 @@ pub fn jobs<'s>(
 /// (`DefaultEbsVolumeSizeInGb`, DefaultEbsStorageSettings).
 pub const DEFAULT_VOLUME_GB: i32 = 5;
 
-/// Space and notebook-instance statuses whose volume is gone or going.
-const STORAGE_GONE: [&str; 3] = ["Deleting", "Deleted", "Delete_Failed"];
+/// Space and notebook-instance statuses whose volume is gone or going (a
+/// failed deletion, `Delete_Failed`, leaves it billing: it stays listed).
+const STORAGE_GONE: [&str; 2] = ["Deleting", "Deleted"];
 
 /// A GB-month price for `storage` in `region`, and a priced item.
 fn stored(

@@ -2,6 +2,8 @@
 //! types and do no I/O; the words come from lessons/module5/checks.toml.
 
 pub mod bill;
+pub mod exceptions;
+pub mod idle;
 pub mod lcc;
 mod rules;
 pub mod tasks;
@@ -37,6 +39,8 @@ pub enum Fix {
     Budget,
     /// Turn on idle shutdown on the domain.
     IdleShutdown,
+    /// End the course with nothing billing (`teardown`, at a level the learner picks).
+    Teardown,
 }
 
 impl Fix {
@@ -47,6 +51,7 @@ impl Fix {
             "stopped" => Some(Fix::StopRunning),
             "budget" => Some(Fix::Budget),
             "idle-shutdown" => Some(Fix::IdleShutdown),
+            "nothing-billing" => Some(Fix::Teardown),
             _ => None,
         }
     }
@@ -168,10 +173,20 @@ pub enum Status {
     Warn,
     Skip,
     Error,
+    /// Failing or warning, but accepted on purpose until a date (an
+    /// exception): shown apart, never a reason for exit code 1.
+    Muted,
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [Status::Pass, Status::Fail, Status::Warn, Status::Skip, Status::Error];
+    pub const ALL: [Status; 6] = [
+        Status::Pass,
+        Status::Fail,
+        Status::Warn,
+        Status::Skip,
+        Status::Error,
+        Status::Muted,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -180,6 +195,7 @@ impl Status {
             Status::Warn => "warn",
             Status::Skip => "skip",
             Status::Error => "error",
+            Status::Muted => "muted",
         }
     }
 }
@@ -226,6 +242,41 @@ pub struct Resource {
     /// The inference components an endpoint hosts (billed through its instances).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub components: Vec<String>,
+    /// Studio apps: whole minutes since `last_activity`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idle_minutes: Option<u64>,
+    /// Studio apps: DescribeApp's `LastUserActivityTimestamp` (RFC 3339).
+    /// SageMaker also sets it to its health check's time when no one is
+    /// active, so the user was last active then or earlier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_activity: Option<String>,
+    /// That time is also the last health check's: it may be SageMaker's
+    /// check rather than anyone's use.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub activity_is_health_check: bool,
+    /// Endpoints: requests in the 24 hours before the snapshot (CloudWatch
+    /// `Invocations`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invocations_24h: Option<u64>,
+    /// Why nothing is known of its use: AWS reports nothing for its kind,
+    /// or the read failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_unknown: Option<NoActivity>,
+    /// Studio apps in the checks' results: idle shutdown's verdict on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idle_shutdown: Option<idle::Diagnosis>,
+}
+
+/// Why a resource's use is not known.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+pub enum NoActivity {
+    /// AWS reports no activity for this kind (notebook instances).
+    NoSignal,
+    /// Asynchronous endpoints publish no `Invocations` metric.
+    Asynchronous,
+    /// The read failed.
+    Unread { error: CallError },
 }
 
 impl Resource {
@@ -290,6 +341,10 @@ pub struct CheckResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub storage: Vec<StorageItem>,
     pub remediation: Remediation,
+    /// What exceptions accepted (muted until their date, listed apart from
+    /// `resources`), or would have past their date (`expired`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<exceptions::Accepted>,
     /// Why the check could not be evaluated (status error), for reports that
     /// name each cause once.
     #[serde(skip)]
@@ -357,6 +412,7 @@ impl Judge<'_> {
             resources: Vec::new(),
             storage: Vec::new(),
             remediation,
+            exceptions: Vec::new(),
             error: None,
         }
     }
@@ -433,11 +489,12 @@ impl Judge<'_> {
 /// commands (each already naming its region) and evidence; the summary of
 /// each region that is not a pass. `None` when no region was judged.
 pub fn merge_regions(mut per_region: Vec<(String, CheckResult)>) -> Option<CheckResult> {
+    // Exceptions are applied after the regions are merged: none is muted yet.
     let rank = |s: Status| match s {
         Status::Fail => 4,
         Status::Error => 3,
         Status::Warn => 2,
-        Status::Pass => 1,
+        Status::Muted | Status::Pass => 1,
         Status::Skip => 0,
     };
     for (region, result) in &mut per_region {

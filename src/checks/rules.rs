@@ -1,7 +1,8 @@
 //! The checks themselves, one function each.
 
 use super::bill;
-use super::{CheckResult, Fact, Judge, Resource, Status, StorageItem};
+use super::idle::Coverage;
+use super::{CheckResult, Fact, Judge, NoActivity, Resource, Status, StorageItem};
 use crate::i18n::tr;
 use crate::snapshot::inventory::{
     ResourceKind, StorageKind, Target, delete_app_command, delete_endpoint_command, stop_notebook_command,
@@ -123,15 +124,8 @@ pub(super) fn studio_apps(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         Ok(apps) => apps,
         Err(e) => return j.error(ID, e),
     };
-    let current = s.local.current.as_ref();
-    let billable = bill::studio_apps(
-        j.prices,
-        s.region.as_deref(),
-        apps,
-        s.spaces.as_deref().ok(),
-        current,
-        &s.taken_at,
-    );
+    // Priced, each with what AWS says of its use and idle shutdown's verdict.
+    let billable = super::idle::apps(j, s);
     if billable.is_empty() {
         let args = [("seen", apps.len().to_string())];
         let mut r = j.result(ID, Status::Pass, j.say(ID, "pass", &args), &args);
@@ -146,7 +140,7 @@ pub(super) fn studio_apps(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         && resource.current
     {
         let idle = match app_idle(j, s, app) {
-            Some((how, _)) => crate::i18n::trf(j.lang, "checks.current_idle", &[("how", &how)]),
+            Some(coverage) => crate::i18n::trf(j.lang, "checks.current_idle", &[("how", &coverage.how)]),
             None => tr(j.lang, "checks.current_no_idle").to_string(),
         };
         let mut args = cost_args(j, &resources);
@@ -282,15 +276,55 @@ pub(super) fn endpoints(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
     }
     let resources: Vec<Resource> = up.iter().map(|(_, r)| r.clone()).collect();
     let hourly: Vec<Resource> = billing.iter().map(|(_, r)| r.clone()).collect();
-    let args = cost_args(j, &hourly);
-    // Billing around the clock, used or not: always a failure, and one
-    // without a known price (an unpriced GPU) no milder.
-    let mut r = j.result(ID, Status::Fail, j.say(ID, "fail", &args), &args);
+    let mut args = cost_args(j, &hourly);
     let region = region_arg(s);
     let mut names: Vec<&str> = billing.iter().map(|(e, _)| e.name.as_str()).collect();
     names.dedup();
+    // Idle by traffic, not by state: no request in 24 h on any of its
+    // variants; said first, with what it costs a day.
+    let mut idle = Vec::new();
+    let mut evidence = vec![fact("in_service", names.len())];
+    for name in &names {
+        let mine: Vec<&Resource> = billing
+            .iter()
+            .filter(|(e, _)| e.name == *name)
+            .map(|(_, r)| r)
+            .collect();
+        let Some(requests) = mine.iter().map(|r| r.invocations_24h).sum::<Option<u64>>() else {
+            continue;
+        };
+        if requests > 0 {
+            evidence.push(fact("requests_24h", format!("{name}: {requests}")));
+            continue;
+        }
+        let (per_hour, _, unknown) = bill::totals(&mine.iter().map(|r| (*r).clone()).collect::<Vec<_>>());
+        let per_day = crate::catalog::usd_at_least(per_hour * 24.0, unknown, j.lang);
+        idle.push(crate::i18n::trf(
+            j.lang,
+            "checks.endpoint_idle",
+            &[("name", name), ("per_day", &per_day)],
+        ));
+        evidence.push(fact("idle_24h", name));
+    }
+    let key = match idle.is_empty() {
+        true => "fail",
+        false => "idle",
+    };
+    args.push(("idle", idle.join(", ")));
+    // Billing around the clock, used or not: always a failure, and one
+    // without a known price (an unpriced GPU) no milder.
+    let mut r = j.result(ID, Status::Fail, j.say(ID, key, &args), &args);
     r.remediation.commands = names.iter().map(|n| delete_endpoint_command(n, &region)).collect();
-    r.evidence = vec![fact("in_service", names.len())];
+    // Requests that could not be counted: said, with what to do; the rest stands.
+    let unread = hourly.iter().find_map(|r| match &r.activity_unknown {
+        Some(NoActivity::Unread { error }) => Some(error),
+        _ => None,
+    });
+    if let Some(error) = unread {
+        evidence.push(fact("requests_unread", error.describe(j.lang)));
+        r.remediation.steps.push(error.step(j.lang));
+    }
+    r.evidence = evidence;
     r.evidence.extend(facts);
     r.resources = resources;
     r
@@ -637,12 +671,7 @@ pub(super) fn budget_alerts(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
 
 /// Where idle shutdown holds for one set of settings, if it does; for the
 /// apps of one type (`JupyterLab`, `CodeEditor`, …) when `app_type` is given.
-fn idle_coverage(
-    j: &Judge<'_>,
-    settings: &StudioSettings,
-    s: &Snapshot,
-    app_type: Option<&str>,
-) -> Option<(String, Option<i32>)> {
+fn idle_coverage(j: &Judge<'_>, settings: &StudioSettings, s: &Snapshot, app_type: Option<&str>) -> Option<Coverage> {
     for (kind, label, idle) in [
         ("JupyterLab", "JupyterLab", &settings.jupyterlab_idle),
         ("CodeEditor", "Code Editor", &settings.code_editor_idle),
@@ -655,7 +684,12 @@ fn idle_coverage(
                 Some(m) => crate::i18n::trf(j.lang, "checks.idle_builtin", &[("app", &label), ("minutes", &m)]),
                 None => crate::i18n::trf(j.lang, "checks.idle_builtin_default", &[("app", &label)]),
             };
-            return Some((text, idle.timeout_minutes));
+            return Some(Coverage {
+                how: text,
+                minutes: idle.timeout_minutes,
+                builtin: true,
+                changed_at: None,
+            });
         }
     }
     let lccs = s.lifecycle_configs.as_ref().ok()?;
@@ -682,8 +716,12 @@ fn idle_coverage(
                     ("minutes", &minutes),
                 ],
             );
-            let minutes = found.minutes.map(|m| i32::try_from(m).unwrap_or(i32::MAX));
-            return Some((text, minutes));
+            return Some(Coverage {
+                how: text,
+                minutes: found.minutes.map(|m| i32::try_from(m).unwrap_or(i32::MAX)),
+                builtin: false,
+                changed_at: None,
+            });
         }
     }
     None
@@ -710,8 +748,9 @@ fn effective(domain: &StudioSettings, profile: &StudioSettings) -> StudioSetting
 
 /// The idle shutdown that applies to one Studio app: its owner's settings
 /// (the space's owner for a space app, else the user profile; the domain's
-/// defaults where the profile sets nothing) for its app type.
-fn app_idle(j: &Judge<'_>, s: &Snapshot, app: &App) -> Option<(String, Option<i32>)> {
+/// defaults where the profile sets nothing) for its app type, with when
+/// the settings that hold it last changed.
+pub(super) fn app_idle(j: &Judge<'_>, s: &Snapshot, app: &App) -> Option<Coverage> {
     let domain = s.domains.as_ref().ok()?.iter().find(|d| d.id == app.domain_id)?;
     let owner = app.user_profile.clone().or_else(|| {
         let space = app.space.as_ref()?;
@@ -758,20 +797,38 @@ fn app_idle(j: &Judge<'_>, s: &Snapshot, app: &App) -> Option<(String, Option<i3
                 "checks.idle_space",
                 &[("space", &space.name), ("app", &label), ("minutes", &minutes)],
             );
-            return Some((text, Some(minutes)));
+            return Some(Coverage {
+                how: text,
+                minutes: Some(minutes),
+                builtin: true,
+                changed_at: space.modified_at.clone(),
+            });
         }
         let mut attachments = own.lifecycle_configs.clone();
         attachments.append(&mut settings.lifecycle_configs);
         settings.lifecycle_configs = attachments;
     }
-    idle_coverage(j, &settings, s, Some(&app.app_type))
+    let mut coverage = idle_coverage(j, &settings, s, Some(&app.app_type))?;
+    if coverage.builtin {
+        // The profile's own setting wins over the domain's (`effective`).
+        let own = profile.and_then(|p| match app.app_type.as_str() {
+            "JupyterLab" => p.settings.jupyterlab_idle.as_ref().map(|_| p),
+            "CodeEditor" => p.settings.code_editor_idle.as_ref().map(|_| p),
+            _ => None,
+        });
+        coverage.changed_at = match own {
+            Some(p) => p.modified_at.clone(),
+            None => domain.modified_at.clone(),
+        };
+    }
+    Some(coverage)
 }
 
 /// The idle shutdown of the app the learner works in, as evidence.
 fn current_app_idle(j: &Judge<'_>, s: &Snapshot) -> Option<Fact> {
     let current = s.local.current.as_ref()?;
     let app = s.apps.as_ref().ok()?.iter().find(|a| current.is_app(a))?;
-    let how = app_idle(j, s, app).map_or_else(|| tr(j.lang, "checks.current_no_idle").to_string(), |(how, _)| how);
+    let how = app_idle(j, s, app).map_or_else(|| tr(j.lang, "checks.current_no_idle").to_string(), |c| c.how);
     Some(fact("current_app", format!("{}: {how}", Target::of_app(app).label())))
 }
 
@@ -791,6 +848,18 @@ pub(super) fn idle_shutdown(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         return j.result(ID, Status::Skip, j.say(ID, "no_domain", &[]), &[]);
     }
     let profiles = s.user_profiles.as_ref();
+    // Each running app with its verdict: covered ones idle past their
+    // timeout fail the check whatever the settings say.
+    let diagnosed = super::idle::apps(j, s);
+    let broken: Vec<&(&App, Resource)> = diagnosed
+        .iter()
+        .filter(|(_, r)| {
+            r.idle_shutdown
+                .as_ref()
+                .is_some_and(|d| d.verdict == super::idle::Verdict::NotWorking)
+        })
+        .collect();
+    let resources: Vec<Resource> = diagnosed.iter().map(|(_, r)| r.clone()).collect();
     let mut covered = Vec::new();
     let mut uncovered = Vec::new();
     let mut longest = None::<i32>;
@@ -818,7 +887,7 @@ pub(super) fn idle_shutdown(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         };
         for (place, settings) in targets {
             match idle_coverage(j, &settings, s, None) {
-                Some((how, minutes)) => {
+                Some(Coverage { how, minutes, .. }) => {
                     longest = longest.max(minutes);
                     if minutes.is_none() {
                         untimed.push(place.clone());
@@ -847,25 +916,86 @@ pub(super) fn idle_shutdown(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
             ("domain", domains[0].id.clone()),
             ("untimed", untimed.join(", ")),
         ];
+        if !broken.is_empty() {
+            let mut r = not_working(j, s, &broken, None);
+            r.evidence = covered;
+            r.evidence.extend(current_app_idle(j, s));
+            r.resources = resources;
+            return r;
+        }
         let mut r = j.result(ID, status, j.say(ID, key, &args), &args);
         r.evidence = covered;
         r.evidence.extend(current_app_idle(j, s));
         if status == Status::Warn {
             r.remediation.commands = domains.iter().map(|d| enable_idle_command(&d.id, 60, s)).collect();
         }
+        r.resources = resources;
         return r;
     }
     let places: Vec<&str> = uncovered.iter().map(|(_, p)| p.as_str()).collect();
     let first_domain = uncovered[0].0.clone();
     let args = [("places", places.join(", ")), ("domain", first_domain)];
-    let mut r = j.result(ID, Status::Fail, j.say(ID, "fail", &args), &args);
+    let uncovered_summary = j.say(ID, "fail", &args);
+    let mut r = match broken.is_empty() {
+        true => j.result(ID, Status::Fail, uncovered_summary, &args),
+        false => not_working(j, s, &broken, Some(&uncovered_summary)),
+    };
     let mut commands: Vec<String> = uncovered.iter().map(|(d, _)| enable_idle_command(d, 60, s)).collect();
     commands.dedup();
-    r.remediation.commands = commands;
+    r.remediation.commands.extend(commands);
+    r.resources = resources;
     r.evidence = covered;
     r.evidence
         .extend(uncovered.iter().map(|(_, place)| fact("not_covered", place)));
     r.evidence.extend(current_app_idle(j, s));
+    r
+}
+
+/// The failure of apps idle past their timeout: each named with its
+/// verdict, its likely cause and fix as the first steps, the command that
+/// stops it now (never the learner's own app's); `also` is what else fails.
+fn not_working(j: &Judge<'_>, s: &Snapshot, broken: &[&(&App, Resource)], also: Option<&str>) -> CheckResult {
+    const ID: &str = "idle-shutdown";
+    let named = |r: &Resource| match &r.owner {
+        Some(owner) => format!("{} ({owner})", r.name),
+        None => r.name.clone(),
+    };
+    let apps: Vec<String> = broken
+        .iter()
+        .filter_map(|(_, r)| Some(format!("{}: {}", named(r), r.idle_shutdown.as_ref()?.summary)))
+        .collect();
+    let args = [
+        ("count", broken.len().to_string()),
+        ("apps", apps.join("; ")),
+        ("domain", broken[0].0.domain_id.clone()),
+    ];
+    let mut summary = j.say(ID, "not_working", &args);
+    if let Some(also) = also {
+        summary = format!("{summary} · {also}");
+    }
+    let mut r = j.result(ID, Status::Fail, summary, &args);
+    let causes: Vec<String> = broken
+        .iter()
+        .filter_map(|(_, r)| {
+            let d = r.idle_shutdown.as_ref()?;
+            Some(crate::i18n::trf(
+                j.lang,
+                "checks.idle_cause",
+                &[
+                    ("name", &named(r)),
+                    ("cause", &d.cause.clone().unwrap_or_default()),
+                    ("fix", &d.fix.clone().unwrap_or_default()),
+                ],
+            ))
+        })
+        .collect();
+    r.remediation.steps.splice(0..0, causes);
+    let region = region_arg(s);
+    r.remediation.commands = broken
+        .iter()
+        .filter(|(_, r)| !r.current)
+        .map(|(app, _)| delete_app_command(&app.domain_id, app.owner(), &app.app_type, &app.name, &region))
+        .collect();
     r
 }
 

@@ -2,6 +2,7 @@
 //! from a snapshot, and the time the learner began the module, to a proof or
 //! what is missing. `verify` runs them; the sandbox never ticks.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,7 @@ use crate::i18n::trf;
 use crate::snapshot::{App, NotebookInstance, Snapshot};
 
 /// The rules tasks.toml may name.
-pub const RULES: [&str; 4] = ["started", "stopped", "budget", "idle-shutdown"];
+pub const RULES: [&str; 5] = ["started", "stopped", "budget", "idle-shutdown", "nothing-billing"];
 
 /// A notebook started this long before the module began still counts.
 pub const GRACE: Duration = Duration::from_secs(24 * 3600);
@@ -47,10 +48,24 @@ pub struct TaskOutcome {
     /// failed, what is still running); in the learner's language.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
-    /// What still bills by the hour (the `stopped` rule): the same resources
-    /// `audit` lists.
+    /// What still bills by the hour (the `stopped` and `nothing-billing`
+    /// rules): the same resources `audit` lists.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub still_billing: Vec<super::Resource>,
+    /// What still bills by the GB-month and is not kept with a reason (the
+    /// `nothing-billing` rule).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub still_storing: Vec<super::StorageItem>,
+}
+
+/// What a task's rule reads besides the account's configured region: when
+/// the learner began the module, what they keep (name → why), and the
+/// other regions the course used.
+#[derive(Clone, Copy, Default)]
+pub struct Given<'a> {
+    pub module_started_at: Option<&'a str>,
+    pub kept: Option<&'a BTreeMap<String, String>>,
+    pub others: &'a [&'a Snapshot],
 }
 
 /// The earliest creation time that counts: the module's start (now, when the
@@ -131,8 +146,23 @@ impl Judge<'_> {
     /// Runs `task`'s rule on `snapshot`; `module_started_at` is when the
     /// learner began the module (None: now).
     pub fn task(&self, task: &Task, snapshot: &Snapshot, module_started_at: Option<&str>) -> TaskOutcome {
+        self.task_given(
+            task,
+            snapshot,
+            &Given {
+                module_started_at,
+                ..Given::default()
+            },
+        )
+    }
+
+    /// Runs `task`'s rule on `snapshot` with what else it may read.
+    pub fn task_given(&self, task: &Task, snapshot: &Snapshot, given: &Given<'_>) -> TaskOutcome {
         let lang = self.lang;
-        let cutoff = cutoff(module_started_at, &snapshot.taken_at);
+        if task.rule == "nothing-billing" {
+            return self.nothing_billing(task, snapshot, given);
+        }
+        let cutoff = cutoff(given.module_started_at, &snapshot.taken_at);
         let mut problems: Vec<String> = [
             &snapshot.apps.as_ref().err(),
             &snapshot.notebook_instances.as_ref().err(),
@@ -229,6 +259,88 @@ impl Judge<'_> {
             proof,
             problems: if proven { Vec::new() } else { problems },
             still_billing,
+            still_storing: Vec::new(),
+        }
+    }
+
+    /// `nothing-billing`: in every region the course used, nothing bills by
+    /// the hour (the app this tool runs in included) and nothing by the
+    /// GB-month, but what the learner keeps with a reason; every list read.
+    fn nothing_billing(&self, task: &Task, snapshot: &Snapshot, given: &Given<'_>) -> TaskOutcome {
+        let lang = self.lang;
+        let none = BTreeMap::new();
+        let kept = given.kept.unwrap_or(&none);
+        let mut still_billing = Vec::new();
+        let mut still_storing = Vec::new();
+        let mut problems = Vec::new();
+        let mut regions = Vec::new();
+        for s in std::iter::once(snapshot).chain(given.others.iter().copied()) {
+            regions.extend(s.region.clone());
+            // A kept space or user profile keeps its domain, and so the
+            // domain's home EFS: a domain cannot go while they remain.
+            let mut names: Vec<&str> = kept.keys().map(String::as_str).collect();
+            let spaces = s
+                .spaces
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .map(|sp| (&sp.name, &sp.domain_id));
+            let profiles = s
+                .user_profiles
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .map(|p| (&p.name, &p.domain_id));
+            for (name, domain) in spaces.chain(profiles) {
+                if kept.contains_key(name) {
+                    names.push(domain);
+                }
+            }
+            let is_kept = |candidates: &[Option<&str>]| candidates.iter().flatten().any(|n| names.contains(n));
+            let bill = bill::bill(self.prices, s);
+            for b in bill.compute.iter().filter(|b| b.resource.bills_by_the_hour()) {
+                let (space, domain) = match &b.target {
+                    crate::snapshot::inventory::Target::StudioApp(app) => {
+                        (app.space.as_deref(), Some(app.domain_id.as_str()))
+                    }
+                    _ => (None, None),
+                };
+                if !is_kept(&[Some(b.resource.name.as_str()), space, domain]) {
+                    still_billing.push(b.resource.clone());
+                }
+            }
+            still_storing.extend(
+                bill.storage
+                    .into_iter()
+                    .filter(|i| !is_kept(&[Some(i.name.as_str()), i.domain.as_deref()])),
+            );
+            problems.extend(bill.errors.iter().map(|e| e.describe(lang)));
+        }
+        let complete = problems.is_empty();
+        if !still_billing.is_empty() {
+            let names: Vec<&str> = still_billing.iter().map(|r| r.name.as_str()).collect();
+            problems.push(trf(lang, "verify.still_running", &[("names", &names.join(", "))]));
+        }
+        if !still_storing.is_empty() {
+            let names: Vec<&str> = still_storing.iter().map(|i| i.name.as_str()).collect();
+            problems.push(trf(lang, "verify.still_storing", &[("names", &names.join(", "))]));
+        }
+        let proven = complete && still_billing.is_empty() && still_storing.is_empty();
+        let kept_text: Vec<String> = kept.iter().map(|(name, why)| format!("{name} ({why})")).collect();
+        let proof = proven.then(|| Proof {
+            kind: "NothingBilling".into(),
+            name: regions.join(", "),
+            instance_type: None,
+            created_at: Some(snapshot.taken_at.clone()),
+            status: (!kept_text.is_empty()).then(|| kept_text.join("; ")),
+        });
+        TaskOutcome {
+            task: task.id.clone(),
+            proven,
+            proof,
+            problems: if proven { Vec::new() } else { problems },
+            still_billing,
+            still_storing,
         }
     }
 }
@@ -246,6 +358,7 @@ pub fn done_line(task: &Task, proof: Option<&Proof>, lang: crate::i18n::Lang) ->
             ("name", p.name.as_str()),
             ("instance", p.instance_type.as_deref().unwrap_or("?")),
             ("at", at.as_str()),
+            ("kept", p.status.as_deref().unwrap_or("—")),
         ] {
             text = text.replace(&format!("{{{key}}}"), value);
         }

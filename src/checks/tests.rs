@@ -84,6 +84,8 @@ fn app(name: &str, app_type: &str, status: &str, instance: Option<&str>, created
         status: status.into(),
         instance_type: instance.map(str::to_string),
         created_at: Some(created.into()),
+        image: None,
+        activity: None,
     }
 }
 
@@ -273,6 +275,7 @@ fn endpoint(name: &str, instance: Option<&str>, count: i32) -> Endpoint {
             count,
             serverless: instance.is_none(),
             provisioned_concurrency: None,
+            invocations_24h: None,
         }]),
         asynchronous: false,
         components: vec![],
@@ -300,6 +303,140 @@ fn an_endpoint_with_instances_fails_with_its_daily_cost_and_counts_every_instanc
     );
     s.endpoints = Err(denied("sagemaker:ListEndpoints"));
     assert_eq!(run(&course, &s, "endpoints").status, Status::Error);
+}
+
+#[test]
+fn an_endpoint_without_requests_is_said_idle_first_and_one_with_requests_says_how_many() {
+    let course = course();
+    let mut s = clean(&course);
+    let with_requests = |name: &str, count: i32, requests: Fetched<u64>| {
+        let mut e = endpoint(name, Some("ml.m5.large"), count);
+        if let Ok(variants) = &mut e.variants {
+            variants[0].invocations_24h = Some(requests);
+        }
+        e
+    };
+    s.endpoints = Ok(vec![
+        with_requests("quiet", 2, Ok(0)),
+        with_requests("served", 1, Ok(7)),
+    ]);
+    let r = run(&course, &s, "endpoints");
+    assert_eq!(r.status, Status::Fail);
+    let m5 = book_price(&course, "ml.m5.large", crate::catalog::prices::Usage::Hosting);
+    let quiet_day = crate::catalog::usd(crate::catalog::round(2.0 * m5) * 24.0, Lang::En);
+    assert!(
+        r.summary.starts_with(&format!(
+            "Idle, no requests in 24 h: quiet ({quiet_day} a day). 2 endpoint instance(s)"
+        )),
+        "{}",
+        r.summary
+    );
+    assert_eq!(
+        (r.resources[0].invocations_24h, r.resources[1].invocations_24h),
+        (Some(0), Some(7))
+    );
+    let facts: Vec<(&str, &str)> = r.evidence.iter().map(|f| (f.key.as_str(), f.value.as_str())).collect();
+    assert!(
+        facts.contains(&("idle_24h", "quiet")) && facts.contains(&("requests_24h", "served: 7")),
+        "{facts:?}"
+    );
+    let pt = run_in(&course, &s, "endpoints", Lang::Pt);
+    assert!(
+        pt.summary.starts_with("Ocioso, sem requisições em 24 h: quiet ("),
+        "{}",
+        pt.summary
+    );
+    // Every endpoint served: the usual summary.
+    s.endpoints = Ok(vec![with_requests("served", 1, Ok(7))]);
+    assert!(
+        run(&course, &s, "endpoints")
+            .summary
+            .starts_with("1 endpoint instance(s) billing")
+    );
+    // Requests that could not be read: never idle, the action to ask for.
+    s.endpoints = Ok(vec![with_requests("quiet", 1, Err(denied("cloudwatch:GetMetricData")))]);
+    let r = run(&course, &s, "endpoints");
+    assert_eq!(r.status, Status::Fail);
+    assert!(r.summary.starts_with("1 endpoint instance(s) billing"), "{}", r.summary);
+    assert!(
+        r.evidence
+            .iter()
+            .any(|f| f.key == "requests_unread" && f.value.contains("cloudwatch:GetMetricData")),
+        "{:?}",
+        r.evidence
+    );
+    assert!(
+        r.remediation
+            .steps
+            .iter()
+            .any(|step| step.contains("cloudwatch:GetMetricData")),
+        "{:?}",
+        r.remediation.steps
+    );
+}
+
+#[test]
+fn idle_shutdown_fails_while_a_covered_app_is_idle_past_its_timeout() {
+    let course = course();
+    let mut s = clean(&course);
+    with_studio(&mut s, settings(Some((true, 60))), settings(None));
+    let taken = humantime::parse_rfc3339_weak(&s.taken_at).unwrap();
+    let lab = |idle_minutes: u64| {
+        let at = |m: u64| humantime::format_rfc3339_seconds(taken - std::time::Duration::from_secs(m * 60)).to_string();
+        let mut app = app("lab", "JupyterLab", "InService", Some("ml.t3.medium"), &at(240));
+        app.domain_id = "d-1".into();
+        app.user_profile = Some("ana".into());
+        app.activity = Some(Ok(AppActivity {
+            last_user_activity: Some(at(idle_minutes)),
+            last_health_check: Some(at(0)),
+        }));
+        app
+    };
+    s.apps = Ok(vec![lab(240)]);
+    let r = run(&course, &s, "idle-shutdown");
+    assert_eq!(r.status, Status::Fail, "{}", r.summary);
+    assert_eq!(
+        r.summary,
+        "Idle shutdown did not stop 1 app(s) idle past their timeout: lab (ana): idle 240 min, 180 min past its \
+         60-minute timeout: idle shutdown is not working for this app"
+    );
+    assert!(
+        r.remediation.steps[0].starts_with("lab (ana): likely cause: "),
+        "{:?}",
+        r.remediation.steps
+    );
+    assert_eq!(
+        r.remediation.commands,
+        [
+            "aws sagemaker delete-app --domain-id d-1 --user-profile-name ana --app-type JupyterLab --app-name lab --region eu-central-1"
+        ]
+    );
+    assert_eq!(r.resources[0].idle_minutes, Some(240));
+    // Active five minutes ago: kept alive by activity, and the settings pass.
+    s.apps = Ok(vec![lab(5)]);
+    let r = run(&course, &s, "idle-shutdown");
+    assert_eq!(r.status, Status::Pass, "{}", r.summary);
+    let verdict = r.resources[0].idle_shutdown.as_ref().unwrap();
+    assert_eq!(verdict.verdict, idle::Verdict::KeptAlive);
+    // Where another profile is uncovered too, both are said.
+    if let Ok(profiles) = &mut s.user_profiles {
+        profiles.push(UserProfile {
+            domain_id: "d-1".into(),
+            name: "bruno".into(),
+            settings: settings(Some((false, 60))),
+            modified_at: None,
+        });
+    }
+    s.apps = Ok(vec![lab(240)]);
+    let r = run(&course, &s, "idle-shutdown");
+    assert_eq!(r.status, Status::Fail);
+    assert!(
+        r.summary.contains("not working") && r.summary.contains("No idle shutdown for: d-1/bruno"),
+        "{}",
+        r.summary
+    );
+    assert!(r.remediation.commands.iter().any(|c| c.contains("update-domain")));
+    assert!(r.remediation.commands.iter().any(|c| c.contains("delete-app")));
 }
 
 #[test]
@@ -600,11 +737,13 @@ fn with_studio(s: &mut Snapshot, domain: StudioSettings, profile: StudioSettings
         defaults: domain,
         home_efs_id: None,
         default_space_gb: None,
+        modified_at: None,
     }]);
     s.user_profiles = Ok(vec![UserProfile {
         domain_id: "d-1".into(),
         name: "ana".into(),
         settings: profile,
+        modified_at: None,
     }]);
 }
 
@@ -1093,6 +1232,8 @@ fn lab(status: &str, created_at: &str) -> App {
         status: status.into(),
         instance_type: Some("ml.t3.medium".into()),
         created_at: Some(created_at.into()),
+        image: None,
+        activity: None,
     }
 }
 
@@ -1281,4 +1422,95 @@ fn a_sweep_merges_each_regions_result_into_one_with_its_region_and_fixes() {
     assert_eq!(all_pass.status, Status::Pass);
     assert_eq!(merge_regions(Vec::new()), None);
     assert!(REGIONAL.iter().all(|id| get(id).is_some()));
+}
+
+/// `nothing-billing` with what the learner keeps and the other regions read.
+fn nothing_billing(course: &Course, s: &Snapshot, kept: &[(&str, &str)], others: &[&Snapshot]) -> tasks::TaskOutcome {
+    let judge = Judge {
+        course,
+        prices: &PriceBook::new(&course.instances),
+        lang: Lang::En,
+        expect_region: COURSE_REGION,
+    };
+    let kept: std::collections::BTreeMap<String, String> =
+        kept.iter().map(|(n, r)| (n.to_string(), r.to_string())).collect();
+    let given = tasks::Given {
+        module_started_at: None,
+        kept: Some(&kept),
+        others,
+    };
+    judge.task_given(course.task("teardown").unwrap(), s, &given)
+}
+
+/// An account torn down to nothing: no apps, notebooks, spaces or EFS.
+fn torn_down(course: &Course) -> Snapshot {
+    let mut s = empty(course);
+    s.spaces = Ok(Vec::new());
+    s.file_systems = Ok(Vec::new());
+    s.endpoints = Ok(Vec::new());
+    s
+}
+
+#[test]
+fn nothing_billing_is_proven_only_when_nothing_bills_in_any_region_read_but_what_is_kept() {
+    let course = course();
+    let s = torn_down(&course);
+    let proven = nothing_billing(&course, &s, &[], &[]);
+    assert!(proven.proven, "{proven:?}");
+    let proof = proven.proof.unwrap();
+    assert_eq!(
+        (proof.kind.as_str(), proof.name.as_str()),
+        ("NothingBilling", COURSE_REGION)
+    );
+    assert_eq!(proof.status, None, "nothing kept");
+    // A space and its domain's EFS bill by the GB-month: not proven…
+    let mut storing = s.clone();
+    storing.spaces = Ok(vec![Space {
+        domain_id: "d-1".into(),
+        name: "team".into(),
+        owner: Some("bruno".into()),
+        app_type: None,
+        settings: None,
+        sharing: Some("Shared".into()),
+        status: Some("InService".into()),
+        modified_at: None,
+    }]);
+    storing.file_systems = Ok(vec![FileSystem {
+        id: "fs-1".into(),
+        name: None,
+        size_bytes: Some(6144),
+        domain_id: Some("d-1".into()),
+        domain_exists: true,
+        mount_targets: 1,
+        state: "available".into(),
+    }]);
+    let not = nothing_billing(&course, &storing, &[], &[]);
+    assert!(!not.proven);
+    assert_eq!(not.still_storing.len(), 2);
+    assert!(not.problems.iter().any(|p| p.contains("team")), "{:?}", not.problems);
+    // …unless the learner keeps the space with a reason: its domain, and so
+    // the domain's EFS, stay with it.
+    let kept = nothing_billing(&course, &storing, &[("team", "module 6")], &[]);
+    assert!(kept.proven, "{kept:?}");
+    assert_eq!(kept.proof.unwrap().status.as_deref(), Some("team (module 6)"));
+    // An app that bills by the hour, even the one this tool runs in, counts.
+    let mut running = s.clone();
+    running.apps = Ok(vec![lab("InService", "2026-11-28T11:00:00Z")]);
+    let not = nothing_billing(&course, &running, &[], &[]);
+    assert!(!not.proven && not.still_billing.len() == 1, "{not:?}");
+    assert!(nothing_billing(&course, &running, &[("lab", "still working")], &[]).proven);
+    // Another region the course used: what bills there counts too.
+    let mut elsewhere = s.clone();
+    elsewhere.region = Some("us-east-1".into());
+    elsewhere.apps = Ok(vec![lab("InService", "2026-11-28T11:00:00Z")]);
+    let not = nothing_billing(&course, &s, &[], &[&elsewhere]);
+    assert!(!not.proven);
+    // A list that could not be read proves nothing.
+    let mut unread = s.clone();
+    unread.file_systems = Err(denied("elasticfilesystem:DescribeFileSystems"));
+    let not = nothing_billing(&course, &unread, &[], &[]);
+    assert!(
+        !not.proven && not.problems.iter().any(|p| p.contains("DescribeFileSystems")),
+        "{not:?}"
+    );
 }

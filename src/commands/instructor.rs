@@ -5,21 +5,39 @@ use crate::checks;
 use crate::cli::{AwsFlags, CollectArgs, GradebookFormat, RoleTemplateArgs, VerifyArgs};
 use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
-use crate::i18n::tr;
+use crate::i18n::{tr, trf};
 use crate::instructor::{self, Gradebook, gradebook, roster};
+use crate::spend;
 use crate::ui::Output;
 use crate::util::write_atomic;
 
-/// `instructor verify ROSTER`: the checks on every student's account.
+/// `instructor verify [ROSTER] [--org-ou OU_ID]`: the checks on every
+/// student's account, the students from the roster, the organisational
+/// unit, or both.
 pub fn verify(args: &VerifyArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     if let Some(error) = checks::unknown_id(&args.only, lang) {
         return Err(error);
     }
-    // A bad --out is said before a whole class is read, not after.
+    if let Some(unit) = &args.org_ou
+        && !instructor::valid_unit(unit)
+    {
+        return Err(Error::Usage(trf(lang, "instructor.bad_unit", &[("unit", unit)])));
+    }
+    // A bad --out, roster or exceptions file is said before a whole class is read, not after.
     super::check_out(args.out.as_deref(), lang)?;
     let course = ctx.course()?;
-    let students = roster::load(&args.roster, lang)?;
+    let roster = match &args.roster {
+        Some(path) => roster::load_roster(path, lang, args.org_ou.is_none())?,
+        None => roster::Roster::default(),
+    };
+    let mut exceptions = ctx.exceptions(args.exceptions.as_deref())?;
+    exceptions.extend(roster.exceptions.iter().cloned());
+    let role_name = args
+        .role_name
+        .clone()
+        .or_else(|| roster.defaults.role_name.clone())
+        .unwrap_or_else(|| instructor::AUDIT_ROLE.to_string());
     let only = (!args.only.is_empty()).then_some(args.only.as_slice());
     let account = ctx.aws_args(&AwsFlags {
         mfa_code: args.mfa_code.clone(),
@@ -27,6 +45,12 @@ pub fn verify(args: &VerifyArgs, ctx: &Context, out: &mut Output) -> Result<Exit
     });
     // Prices are public: the instructor's cache serves every student's region.
     let prices = ctx.prices(crate::aws::regions::SAGEMAKER_REGIONS)?;
+    // What one run costs is said once the class is known (with --org-ou,
+    // after its accounts are listed), before anything is spent.
+    let spend = args.spend.then(|| instructor::SpendOptions {
+        home: ctx.home.as_deref(),
+        window: spend::Window::today(spend::DEFAULT_DAYS),
+    });
     let options = instructor::VerifyOptions {
         only,
         expect_region: &args.expect_region,
@@ -34,8 +58,17 @@ pub fn verify(args: &VerifyArgs, ctx: &Context, out: &mut Output) -> Result<Exit
         progress: ctx.spinner,
         instructor: &account,
         prices: &prices,
+        exceptions: &exceptions,
+        today: checks::exceptions::Scope::today(),
+        spend,
     };
-    let book = instructor::verify(&students, course, lang, &options)?;
+    let source = instructor::ClassSource {
+        roster: &roster.students,
+        defaults: &roster.defaults,
+        unit: args.org_ou.as_deref(),
+        role_name: &role_name,
+    };
+    let book = instructor::verify(&source, course, lang, &options)?;
     let delimiter = args.csv_delimiter.unwrap_or_else(|| gradebook::default_delimiter(lang));
     write_gradebook(&book, (args.format, delimiter), args.out.as_deref(), ctx, out)
 }
@@ -52,11 +85,21 @@ pub fn collect(args: &CollectArgs, ctx: &Context, out: &mut Output) -> Result<Ex
 }
 
 /// `instructor role-template`: the CloudFormation of the audit role.
-pub fn role_template(args: &RoleTemplateArgs, _ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
-    out.emit(&instructor::role_template::role_template(
-        args.instructor_account.as_deref(),
-        &args.role_name,
-    ))?;
+pub fn role_template(args: &RoleTemplateArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    if let Some(account) = &args.instructor_account
+        && (account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Err(Error::Usage(trf(
+            ctx.lang,
+            "roster.bad_account",
+            &[("account", account)],
+        )));
+    }
+    let template = match (&args.instructor_account, args.stackset) {
+        (Some(account), true) => instructor::role_template::stackset_template(account, &args.role_name),
+        _ => instructor::role_template::role_template(args.instructor_account.as_deref(), &args.role_name),
+    };
+    out.emit(&template)?;
     Ok(ExitStatus::Success)
 }
 

@@ -6,11 +6,12 @@ use std::io::Write;
 
 use crate::checks::{COURSE_REGION, CheckResult, Fix, Judge};
 use crate::cli::{AdviseArgs, AuditArgs, BudgetArgs, CostArgs, FormatArgs, IdleArgs, IdleScopeArg, LessonArgs};
-use crate::cli::{Format, LivePriceArgs, MonitorArgs, ReportArgs, ResetArgs, TroubleshootArgs};
+use crate::cli::{Format, LivePriceArgs, MonitorArgs, ReportArgs, ResetArgs, TeardownArgs, TroubleshootArgs};
 use crate::context::Context;
 use crate::course::{Course, Tool, markdown};
 use crate::error::{Error, ExitStatus, Result};
 use crate::i18n::{tr, trf};
+use crate::plan::Level;
 use crate::progress::learner_report;
 use crate::report::checklist;
 use crate::ui::{Output, Prompter};
@@ -244,7 +245,8 @@ impl LiveChecks for AccountChecks<'_> {
 
     fn fix(&mut self, fix: Fix, prompter: &mut dyn Prompter, out: &mut dyn Write) -> Result<(), String> {
         let ctx = self.ctx;
-        let mut out = Output::new(out, ctx.lang);
+        let lang = ctx.lang;
+        let mut out = Output::new(out, lang);
         // The wizard runs on a terminal: every fix asks before it changes anything.
         let result = match fix {
             Fix::StopRunning => {
@@ -260,6 +262,8 @@ impl LiveChecks for AccountChecks<'_> {
                     tz: None,
                     include_current: false,
                     wait: 120,
+                    exceptions: None,
+                    spend: false,
                     sweep: Default::default(),
                     aws: Default::default(),
                 };
@@ -283,6 +287,35 @@ impl LiveChecks for AccountChecks<'_> {
                     change: Default::default(),
                 };
                 super::account::fix_idle_with(&args, ctx, prompter, &mut out)
+            }
+            Fix::Teardown => {
+                // The level is the learner's choice; the teardown then shows
+                // its plan and asks, as on the command line.
+                let options = [
+                    tr(lang, "wizard.teardown_compute").to_string(),
+                    tr(lang, "wizard.teardown_storage").to_string(),
+                    tr(lang, "wizard.teardown_domain").to_string(),
+                ];
+                let Ok(choice) = prompter.select(tr(lang, "wizard.teardown_level"), &options, tr(lang, "wizard.help"))
+                else {
+                    return Ok(());
+                };
+                let level = [Level::Compute, Level::Storage, Level::Domain][choice.min(2)];
+                let args = TeardownArgs {
+                    level: Some(level),
+                    dry_run: false,
+                    format: Format::Text,
+                    yes: false,
+                    domain_id: None,
+                    include_current: false,
+                    keep: Vec::new(),
+                    reason: None,
+                    unkeep: Vec::new(),
+                    wait: 1800,
+                    sweep: Default::default(),
+                    aws: Default::default(),
+                };
+                super::account::teardown_with(&args, ctx, prompter, &mut out)
             }
         };
         // What was and was not done has been said; only a fix that could not

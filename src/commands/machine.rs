@@ -7,7 +7,7 @@ use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::i18n::{tr, trf};
 use crate::monitor;
-use crate::ui::text::{wrap, wrap_plain};
+use crate::ui::text::{heading, wrap, wrap_plain};
 use crate::ui::{Output, Prompter, clean};
 use crate::util::json_pretty;
 
@@ -91,13 +91,20 @@ pub fn troubleshoot_with(
                 prompter,
                 lang,
                 "tools.q_problem",
-                &["tools.p_capacity", "tools.p_quota", "tools.p_slow", "tools.p_kernel"],
+                &[
+                    "tools.p_capacity",
+                    "tools.p_quota",
+                    "tools.p_slow",
+                    "tools.p_kernel",
+                    "tools.p_idle",
+                ],
             )?;
             [
                 Problem::InsufficientCapacity,
                 Problem::QuotaExceeded,
                 Problem::SlowNotebook,
                 Problem::KernelDied,
+                Problem::IdleShutdown,
             ][choice]
         }
         None => return Err(Error::NeedsTerminal(tr(lang, "tools.problem_needed").to_string())),
@@ -207,7 +214,120 @@ pub fn troubleshoot_with(
             }
             text += &wrap(tr(lang, "tools.kernel_fix"), ctx.width, "", "");
         }
+        Problem::IdleShutdown => text += &idle_shutdown(args, ctx)?,
     }
     out.emit(&text)?;
     Ok(ExitStatus::Success)
+}
+
+/// `troubleshoot idle-shutdown`: reads the account and walks through each
+/// running Studio app: the setting that applies and its timeout, what the
+/// app type and image allow, the last activity AWS reports, the verdict
+/// with its likely cause and fix; then what AWS gives for notebook
+/// instances (nothing) and what counts as activity.
+fn idle_shutdown(args: &TroubleshootArgs, ctx: &Context) -> Result<String> {
+    let lang = ctx.lang;
+    let course = ctx.course()?;
+    let snapshot = crate::aws::snapshot(&ctx.aws_args(&args.aws), lang, ctx.spinner).map_err(|e| match e {
+        Error::Credentials(m) => Error::Credentials(format!("{}\n{m}", tr(lang, "tools.idle_needs_account"))),
+        other => other,
+    })?;
+    let prices = ctx.prices(snapshot.region.as_deref())?;
+    let region = snapshot.region.clone().unwrap_or_else(|| "?".into());
+    let judge = crate::checks::Judge {
+        course,
+        prices: &prices,
+        lang,
+        expect_region: &region,
+    };
+    let width = ctx.width;
+    let account = snapshot.identity.as_ref().map_or("?", |i| i.account.as_str());
+    let mut text = heading(&clean(&trf(
+        lang,
+        "tools.idle_heading",
+        &[
+            ("account", &account),
+            ("region", &region),
+            (
+                "time",
+                &crate::util::local_time(&snapshot.taken_at, &jiff::tz::TimeZone::system(), lang),
+            ),
+        ],
+    )));
+    let settings = judge.judge(&snapshot, Some(&["idle-shutdown".to_string()]));
+    if let Some(settings) = settings.first() {
+        let line = trf(lang, "tools.idle_settings", &[("summary", &settings.summary)]);
+        text += &wrap_plain(&clean(&line), width, "", "  ");
+    }
+    text.push('\n');
+    match &snapshot.apps {
+        Err(e) => text += &wrap_plain(&clean(&e.describe(lang)), width, "", "  "),
+        Ok(_) => {
+            let apps = crate::checks::idle::apps(&judge, &snapshot);
+            if apps.is_empty() {
+                text += &wrap_plain(&trf(lang, "tools.idle_no_app", &[("region", &region)]), width, "", "");
+            }
+            for (app, resource) in &apps {
+                text += &idle_app(app, resource, lang, width);
+                text.push('\n');
+            }
+        }
+    }
+    if let Ok(notebooks) = &snapshot.notebook_instances {
+        for n in notebooks
+            .iter()
+            .filter(|n| crate::checks::bill::RUNNING.contains(&n.status.as_str()))
+        {
+            let line = trf(lang, "tools.idle_notebook", &[("name", &n.name)]);
+            text += &wrap_plain(&clean(&line), width, "", "  ");
+            text.push('\n');
+        }
+    }
+    text += &wrap_plain(tr(lang, "tools.idle_what_counts"), width, "", "");
+    Ok(text)
+}
+
+/// One app's walk-through: four numbered steps, then the likely cause and fix.
+fn idle_app(
+    app: &crate::snapshot::App,
+    resource: &crate::checks::Resource,
+    lang: crate::i18n::Lang,
+    width: usize,
+) -> String {
+    let mut head = format!("{} {}", app.app_type, app.name);
+    if let Some(owner) = &resource.owner {
+        head.push_str(&format!(" ({}/{owner})", app.domain_id));
+    }
+    if let Some(instance) = &app.instance_type {
+        head.push_str(&format!(" · {instance}"));
+    }
+    if let Some(secs) = resource.running_seconds {
+        head.push_str(&format!(
+            " · {}",
+            trf(lang, "report.running_for", &[("time", &crate::checks::duration(secs))])
+        ));
+    }
+    let mut text = wrap_plain(&clean(&head), width, "", "  ");
+    let Some(d) = &resource.idle_shutdown else {
+        return text;
+    };
+    for (n, (key, value)) in [
+        ("tools.idle_step_setting", &d.setting),
+        ("tools.idle_step_support", &d.support),
+        ("tools.idle_step_activity", &d.activity),
+        ("tools.idle_step_verdict", &d.summary),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let first = format!("  {}. ", n + 1);
+        let line = trf(lang, key, &[("text", value)]);
+        text += &wrap_plain(&clean(&line), width, &first, "     ");
+    }
+    for (key, value) in [("tools.idle_cause", &d.cause), ("tools.idle_fix", &d.fix)] {
+        if let Some(value) = value {
+            text += &wrap(&clean(&trf(lang, key, &[("text", value)])), width, "     ", "     ");
+        }
+    }
+    text
 }

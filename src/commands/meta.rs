@@ -112,8 +112,26 @@ fn roff(text: &str) -> String {
     text.replace('\\', "\\e").replace('-', "\\-").replace('"', "\\(dq")
 }
 
-/// The least-privilege policy, generated from the one list of operations.
-pub fn iam_policy(args: &IamPolicyArgs, _ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
-    out.emit(&crate::aws::operations::policy_json(args.with_fixes))?;
+/// The least-privilege policy, generated from the one list of operations;
+/// why its last statement is optional goes to stderr, so stdout stays a
+/// policy document. `--instructor`: the instructor's own policy.
+pub fn iam_policy(args: &IamPolicyArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    use crate::aws::operations;
+    if args.instructor {
+        out.emit(&operations::instructor_policy_json(&args.role_name))?;
+        return Ok(ExitStatus::Success);
+    }
+    out.emit(&operations::policy_json(args.with_fixes, args.with_teardown))?;
+    eprintln!(
+        "{}",
+        crate::i18n::trf(
+            ctx.lang,
+            "iam.optional_note",
+            &[
+                ("sid", &operations::OPTIONAL_SID),
+                ("actions", &operations::optional().join(", "))
+            ]
+        )
+    );
     Ok(ExitStatus::Success)
 }

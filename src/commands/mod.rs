@@ -30,6 +30,8 @@ pub fn dispatch(cli: &Cli, ctx: &Context, out: &mut Output) -> Result<ExitStatus
             Module5Command::Tasks(args) => tasks::tasks(args, ctx, out),
             Module5Command::Verify(args) => tasks::verify(args, ctx, out),
             Module5Command::Audit(args) => account::audit(args, ctx, out),
+            Module5Command::Teardown(args) => account::teardown(args, ctx, out),
+            Module5Command::Spend(args) => account::spend(args, ctx, out),
             Module5Command::Fix {
                 what: FixCommand::Budget(args),
             } => account::fix_budget(args, ctx, out),

@@ -1,13 +1,15 @@
 //! The hands-on tasks: `tasks` lists them with their state, `verify` proves
 //! checklist items on the learner's account and ticks them.
 
+use crate::aws::regions::Wanted;
 use crate::checks::{COURSE_REGION, Judge};
 use crate::cli::{Format, FormatArgs, ProveArgs};
 use crate::context::Context;
-use crate::course::{ChecklistItem, Course};
+use crate::course::{ChecklistItem, Course, EvidenceRule};
 use crate::error::{Error, ExitStatus, Result};
 use crate::i18n::trf;
 use crate::progress::Verification;
+use crate::snapshot::inventory::split_refused;
 use crate::snapshot::{Snapshot, Source};
 use crate::ui::Output;
 
@@ -68,7 +70,13 @@ pub fn items<'c>(course: &'c Course, name: Option<&str>, lang: crate::i18n::Lang
 
 /// Verifies `items` on `snapshot`, saving what the learner's real account
 /// proves. An account that could not be identified cannot prove anything.
-pub fn verify_snapshot(ctx: &Context, snapshot: &Snapshot, items: &[&ChecklistItem]) -> Result<Verification> {
+/// `others` are the other regions the course used.
+fn verify_snapshot(
+    ctx: &Context,
+    snapshot: &Snapshot,
+    others: &[&Snapshot],
+    items: &[&ChecklistItem],
+) -> Result<Verification> {
     let lang = ctx.lang;
     let course = ctx.course()?;
     if snapshot.source == Source::Aws
@@ -86,11 +94,31 @@ pub fn verify_snapshot(ctx: &Context, snapshot: &Snapshot, items: &[&ChecklistIt
         lang,
         expect_region: COURSE_REGION,
     };
-    let verification = crate::progress::verify(&judge, snapshot, module, items);
+    let verification = crate::progress::verify_regions(&judge, snapshot, others, module, items);
     if snapshot.source == Source::Aws {
         store.save(&file, lang)?;
     }
     Ok(verification)
+}
+
+/// The configured region read whole, and the other regions the course used
+/// on this account (from the learner's progress), each read for what bills
+/// there; a region the account cannot read is left out.
+fn read_course_regions(ctx: &Context, args: &ProveArgs) -> Result<(Snapshot, Vec<Snapshot>)> {
+    let lang = ctx.lang;
+    let session = crate::aws::connect(&ctx.aws_args(&args.aws), lang)?;
+    let used = ctx.module_progress()?.regions();
+    let (_, configured) = session.identity().map_err(|e| Error::Aws(e.describe(lang)))?;
+    let mut regions = vec![configured.clone()];
+    regions.extend(used.into_iter().filter(|r| *r != configured));
+    let wanted = match regions.len() {
+        1 => Wanted::Configured,
+        _ => Wanted::These(regions),
+    };
+    let inventory = session.inventory(&wanted, lang, ctx.spinner)?;
+    let (read, _) = split_refused(&inventory.others, Some(&configured));
+    let others = read.into_iter().cloned().collect();
+    Ok((inventory.home, others))
 }
 
 /// `verify [ITEM]`: exit 0 when every asked item is proven, 1 when one is
@@ -99,11 +127,21 @@ pub fn verify(args: &ProveArgs, ctx: &Context, out: &mut Output) -> Result<ExitS
     let lang = ctx.lang;
     let course = ctx.course()?;
     let items = items(course, args.item.as_deref(), lang)?;
-    let snapshot = match &args.sandbox {
-        Some(name) => course.sandbox(name, lang)?,
-        None => crate::aws::snapshot(&ctx.aws_args(&args.aws), lang, ctx.spinner)?,
+    // "Nothing left billing" is judged in every region the course used.
+    let everywhere = items
+        .iter()
+        .flat_map(|i| &i.evidence)
+        .any(|rule| matches!(rule, EvidenceRule::Tasks(ids) if ids.iter().any(|id| course.task(id).is_some_and(|t| t.rule == "nothing-billing"))));
+    let (snapshot, others) = match &args.sandbox {
+        Some(name) => (course.sandbox(name, lang)?, Vec::new()),
+        None if everywhere => read_course_regions(ctx, args)?,
+        None => (
+            crate::aws::snapshot(&ctx.aws_args(&args.aws), lang, ctx.spinner)?,
+            Vec::new(),
+        ),
     };
-    let verification = verify_snapshot(ctx, &snapshot, &items)?;
+    let others: Vec<&Snapshot> = others.iter().collect();
+    let verification = verify_snapshot(ctx, &snapshot, &others, &items)?;
     match args.format {
         Format::Json => out.json(&verification)?,
         Format::Text => {

@@ -109,18 +109,19 @@ pub struct Task {
     pub section: String,
     /// The checklist item it helps prove.
     pub proves: String,
-    /// The verifier's evidence rule (`started`, `stopped`, `budget`, `idle-shutdown`).
+    /// The verifier's evidence rule (`started`, `stopped`, `budget`,
+    /// `idle-shutdown`, `nothing-billing`).
     pub rule: String,
     pub title: Text,
     pub steps: Steps,
-    /// Shown once proven; may use {kind} {name} {instance} {at}.
+    /// Shown once proven; may use {kind} {name} {instance} {at} {kept}.
     pub done: Text,
     /// Shown while it is not.
     pub missing: Text,
 }
 
 /// The placeholders a task's `done` line may use.
-pub const TASK_PLACEHOLDERS: [&str; 4] = ["kind", "name", "instance", "at"];
+pub const TASK_PLACEHOLDERS: [&str; 5] = ["kind", "name", "instance", "at", "kept"];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -28,7 +28,8 @@ fn embedded_content_is_valid() {
             "start-notebook",
             "stop-instances",
             "monitoring",
-            "cost-optimization"
+            "cost-optimization",
+            "nothing-billing"
         ]
     );
 }
@@ -454,12 +455,26 @@ fn the_hands_on_tasks_load_and_each_proves_an_item_that_lists_it() {
     let ids: Vec<&str> = course.tasks.iter().map(|t| t.id.as_str()).collect();
     assert_eq!(
         ids,
-        ["start-notebook", "stop-notebook", "create-budget", "idle-shutdown"]
+        [
+            "start-notebook",
+            "stop-notebook",
+            "create-budget",
+            "idle-shutdown",
+            "teardown"
+        ]
     );
     let verifiable: Vec<&str> = course.verifiable_items().iter().map(|i| i.id.as_str()).collect();
-    assert_eq!(verifiable, ["start-notebook", "stop-instances", "cost-optimization"]);
-    // No quiz ticks the two items about doing something on the account.
-    for id in ["start-notebook", "stop-instances"] {
+    assert_eq!(
+        verifiable,
+        [
+            "start-notebook",
+            "stop-instances",
+            "cost-optimization",
+            "nothing-billing"
+        ]
+    );
+    // No quiz ticks the items about doing something on the account.
+    for id in ["start-notebook", "stop-instances", "nothing-billing"] {
         let item = course.checklist.iter().find(|i| i.id == id).unwrap();
         assert!(
             item.evidence.iter().all(|r| matches!(r, EvidenceRule::Tasks(_))),

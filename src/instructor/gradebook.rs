@@ -9,6 +9,7 @@ use crate::checks::{CheckResult, Status};
 use crate::error::ExitStatus;
 use crate::i18n::{Lang, tr, trf};
 use crate::report::junit as junit_xml;
+use crate::spend::MonthFigure;
 use crate::ui::clean;
 use crate::ui::text::{self, subheading, wrap_plain};
 
@@ -20,6 +21,9 @@ pub enum StudentStatus {
     Error,
     /// `collect` with a roster: a student who sent no report.
     Missing,
+    /// `verify --org-ou`: an account the unit lists as closed (suspended,
+    /// pending closure): listed, never read, never a reason for exit code 1.
+    Suspended,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -29,7 +33,8 @@ pub struct Score {
 }
 
 impl Score {
-    /// Checks passed of checks evaluated: a skip or an error was not evaluated.
+    /// Checks passed of checks evaluated: a skip or an error was not
+    /// evaluated, and a muted check was accepted (counted apart).
     pub fn of(checks: &[CheckResult]) -> Score {
         let evaluated = checks
             .iter()
@@ -64,6 +69,10 @@ pub struct StudentResult {
     /// inventory `audit` reads.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub still_billing: Option<StillBilling>,
+    /// `instructor verify --spend`: the month so far from Cost Explorer, or
+    /// why it could not be read (never a reason to fail the student).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spend: Option<MonthFigure>,
 }
 
 pub use crate::checks::bill::StillBilling;
@@ -109,6 +118,9 @@ impl StudentResult {
     /// Anything to do: not read, flagged, a check failing or erroring, or
     /// nothing evaluated at all (0 of 0 is never "passed everything").
     pub fn needs_attention(&self) -> bool {
+        if self.status == StudentStatus::Suspended {
+            return false;
+        }
         self.status != StudentStatus::Ok
             || self.error.is_some()
             || self.score.evaluated == 0
@@ -138,7 +150,19 @@ impl Gradebook {
             "missing",
             students.iter().filter(|s| s.status == StudentStatus::Missing).count(),
         );
-        summary.insert("all_passed", students.iter().filter(|s| !s.needs_attention()).count());
+        summary.insert(
+            "suspended",
+            students.iter().filter(|s| s.status == StudentStatus::Suspended).count(),
+        );
+        summary.insert(
+            "all_passed",
+            students
+                .iter()
+                .filter(|s| s.status == StudentStatus::Ok && !s.needs_attention())
+                .count(),
+        );
+        // Findings accepted by an exception (each resource or whole check).
+        summary.insert("muted", students.iter().map(|s| muted(s).count()).sum());
         Gradebook { students, summary }
     }
 
@@ -154,8 +178,23 @@ impl StudentStatus {
             StudentStatus::Ok => "ok",
             StudentStatus::Error => "error",
             StudentStatus::Missing => "missing",
+            StudentStatus::Suspended => "suspended",
         }
     }
+}
+
+/// What exceptions accept in a student's checks now (expired ones fail
+/// again and are in the checks' summaries), with the check's id.
+fn muted(student: &StudentResult) -> impl Iterator<Item = (&'static str, &crate::checks::exceptions::Accepted)> {
+    student
+        .checks
+        .iter()
+        .flat_map(|c| c.exceptions.iter().filter(|a| !a.expired).map(move |a| (c.id, a)))
+}
+
+/// "endpoints: endpoint shared-demo until 2026-12-20 — why (file:3)".
+fn muted_text(id: &str, accepted: &crate::checks::exceptions::Accepted, lang: Lang) -> String {
+    format!("{id}: {}", accepted.line(lang))
 }
 
 fn symbol(status: Option<Status>) -> &'static str {
@@ -165,6 +204,7 @@ fn symbol(status: Option<Status>) -> &'static str {
         Some(Status::Warn) => "!",
         Some(Status::Skip) => "-",
         Some(Status::Error) => "?",
+        Some(Status::Muted) => "~",
         None => " ",
     }
 }
@@ -179,14 +219,24 @@ fn status_of(student: &StudentResult, id: &str) -> Option<Status> {
 /// that appears (all, or those of `--only`). JSON carries the same fields.
 struct Columns {
     progress: bool,
+    /// What the account proves, and whether its teardown is proven.
     on_account: bool,
+    /// What still bills, per hour and per month.
+    billing: bool,
+    /// `verify --spend`: the month so far from Cost Explorer.
+    spend: bool,
     ids: Vec<&'static str>,
 }
+
+/// The checklist item a teardown proves.
+const TEARDOWN_ITEM: &str = "nothing-billing";
 
 fn columns(book: &Gradebook) -> Columns {
     Columns {
         progress: book.students.iter().any(|s| s.progress.is_some()),
         on_account: book.students.iter().any(|s| s.on_account.is_some()),
+        billing: book.students.iter().any(|s| s.still_billing.is_some()),
+        spend: book.students.iter().any(|s| s.spend.is_some()),
         ids: crate::checks::ids()
             .filter(|id| book.students.iter().any(|s| status_of(s, id).is_some()))
             .collect(),
@@ -198,6 +248,35 @@ fn on_account_text(student: &StudentResult) -> String {
         .on_account
         .as_ref()
         .map_or(String::new(), |a| format!("{}/{}", a.proven.len(), a.total))
+}
+
+/// Whether the account proves the teardown: `Some(true)`, `Some(false)`,
+/// or `None` (not read).
+fn teardown_proven(student: &StudentResult) -> Option<bool> {
+    student
+        .on_account
+        .as_ref()
+        .map(|a| a.proven.iter().any(|id| id == TEARDOWN_ITEM))
+}
+
+/// The same for a file (`true`, `false`, empty) and for people (✔, ✘).
+fn teardown_text(student: &StudentResult) -> &'static str {
+    teardown_proven(student).map_or("", |p| if p { "true" } else { "false" })
+}
+
+fn teardown_mark(student: &StudentResult) -> &'static str {
+    teardown_proven(student).map_or("", |p| if p { "✔" } else { "✘" })
+}
+
+/// "$0.23/h · $1.50/mo" (with "at least" when a figure is unknown).
+fn billing_text(student: &StudentResult, lang: Lang) -> String {
+    student.still_billing.as_ref().map_or(String::new(), |b| {
+        format!(
+            "{}/h · {}/mo",
+            crate::catalog::usd_at_least(b.per_hour_usd, b.partial, lang),
+            crate::catalog::usd_at_least(b.storage_monthly_usd, b.partial, lang)
+        )
+    })
 }
 
 fn checklist_text(student: &StudentResult) -> String {
@@ -220,13 +299,20 @@ fn headers(columns: &Columns, lang: Lang) -> Vec<String> {
     }
     if columns.on_account {
         headers.push(tr(lang, "instructor.on_account").to_string());
+        headers.push(tr(lang, "instructor.teardown").to_string());
+    }
+    if columns.billing {
+        headers.push(tr(lang, "instructor.still_billing").to_string());
+    }
+    if columns.spend {
+        headers.push(tr(lang, "instructor.spend").to_string());
     }
     headers
 }
 
 /// The first columns of a row, as the table and Markdown show them (the
 /// status is the score's "—" and the to-do list).
-fn cells(student: &StudentResult, columns: &Columns) -> Vec<String> {
+fn cells(student: &StudentResult, columns: &Columns, lang: Lang) -> Vec<String> {
     let mut row = vec![
         clean(&student.name),
         student.account.clone().unwrap_or_else(|| "?".into()),
@@ -238,6 +324,13 @@ fn cells(student: &StudentResult, columns: &Columns) -> Vec<String> {
     }
     if columns.on_account {
         row.push(on_account_text(student));
+        row.push(teardown_mark(student).to_string());
+    }
+    if columns.billing {
+        row.push(billing_text(student, lang));
+    }
+    if columns.spend {
+        row.push(student.spend.as_ref().map_or(String::new(), |m| m.cell(lang)));
     }
     row
 }
@@ -288,11 +381,11 @@ pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
         .students
         .iter()
         .map(|s| {
-            let mut row = cells(s, &columns);
+            let mut row = cells(s, &columns, lang);
             row.extend(ids.iter().map(|id| match s.status {
                 StudentStatus::Ok => symbol(status_of(s, id)).to_string(),
                 StudentStatus::Error => "?".into(),
-                StudentStatus::Missing => String::new(),
+                StudentStatus::Missing | StudentStatus::Suspended => String::new(),
             }));
             row
         })
@@ -306,6 +399,9 @@ pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
         .collect();
     out.push_str(&wrap_plain(&legend.join(" · "), width, "", ""));
     out.push_str(&wrap_plain(tr(lang, "instructor.legend"), width, "", ""));
+    if let Some(legend) = spend_legend(book, lang) {
+        out.push_str(&wrap_plain(&legend, width, "", ""));
+    }
     let pending: Vec<&StudentResult> = book.students.iter().filter(|s| s.needs_attention()).collect();
     if !pending.is_empty() {
         out.push('\n');
@@ -314,6 +410,17 @@ pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
             out.push_str(&format!("{}\n", clean(&s.name)));
             for line in to_do(s, lang) {
                 out.push_str(&wrap_plain(&clean(&line), width, "  • ", "    "));
+            }
+        }
+    }
+    let accepted: Vec<&StudentResult> = book.students.iter().filter(|s| muted(s).next().is_some()).collect();
+    if !accepted.is_empty() {
+        out.push('\n');
+        out.push_str(&subheading(tr(lang, "instructor.muted")));
+        for s in accepted {
+            out.push_str(&format!("{}\n", clean(&s.name)));
+            for (id, a) in muted(s) {
+                out.push_str(&wrap_plain(&clean(&muted_text(id, a, lang)), width, "  ~ ", "    "));
             }
         }
     }
@@ -328,19 +435,58 @@ fn summary_line(book: &Gradebook, lang: Lang) -> String {
         "instructor.summary",
         &[
             ("all", &book.summary["all_passed"]),
-            ("students", &book.summary["students"]),
+            ("students", &(book.summary["students"] - book.summary["suspended"])),
             ("errors", &book.summary["error"]),
         ],
     );
-    if book.summary["missing"] > 0 {
-        line.push(' ');
-        line.push_str(&trf(
-            lang,
-            "instructor.summary_missing",
-            &[("missing", &book.summary["missing"])],
-        ));
+    // The rows that are not a student's result, each said when there are some.
+    for (count, key) in [
+        ("missing", "instructor.summary_missing"),
+        ("suspended", "instructor.summary_suspended"),
+        ("muted", "instructor.summary_muted"),
+    ] {
+        if book.summary[count] > 0 {
+            line.push(' ');
+            line.push_str(&trf(lang, key, &[(count, &book.summary[count])]));
+        }
     }
     line
+}
+
+/// The month so far as a plain number, and why not (both empty without `--spend`).
+fn spend_fields(student: &StudentResult) -> (String, String) {
+    match &student.spend {
+        Some(MonthFigure::Read(m)) => (m.month_to_date_usd.to_string(), String::new()),
+        Some(MonthFigure::Failed { error }) => (String::new(), error.clone()),
+        None => (String::new(), String::new()),
+    }
+}
+
+/// Under the table with `--spend`: what the column is, and why a `?`.
+fn spend_legend(book: &Gradebook, lang: Lang) -> Option<String> {
+    if book.students.iter().all(|s| s.spend.is_none()) {
+        return None;
+    }
+    let mut reasons: Vec<&str> = book
+        .students
+        .iter()
+        .filter_map(|s| match &s.spend {
+            Some(MonthFigure::Failed { error }) => Some(error.as_str()),
+            _ => None,
+        })
+        .collect();
+    reasons.sort_unstable();
+    reasons.dedup();
+    let mut legend = tr(lang, "instructor.spend_legend").to_string();
+    if !reasons.is_empty() {
+        legend.push(' ');
+        legend.push_str(&trf(
+            lang,
+            "instructor.spend_unread",
+            &[("reasons", &reasons.join("; "))],
+        ));
+    }
+    Some(clean(&legend))
 }
 
 /// A CSV field: quoted when needed, and never read as a formula by a
@@ -378,10 +524,25 @@ pub fn csv(book: &Gradebook, delimiter: char) -> String {
         header.extend(["checklist_done", "checklist_total", "quizzes_passed", "quizzes_total"]);
     }
     if columns.on_account {
-        header.extend(["on_account_proven", "on_account_total"]);
+        header.extend(["on_account_proven", "on_account_total", "teardown_proven"]);
+    }
+    if columns.billing {
+        header.extend([
+            "still_billing_per_hour_usd",
+            "still_billing_monthly_usd",
+            "still_billing_partial",
+        ]);
+    }
+    if columns.spend {
+        header.extend(["spend_month_to_date_usd", "spend_error"]);
     }
     header.extend(ids.iter().copied());
     header.push("error");
+    // What exceptions accept, apart, when anything is accepted.
+    let with_muted = book.summary["muted"] > 0;
+    if with_muted {
+        header.push("muted");
+    }
     let sep = delimiter.to_string();
     let mut out = header.join(&sep) + "\n";
     for s in &book.students {
@@ -407,12 +568,42 @@ pub fn csv(book: &Gradebook, delimiter: char) -> String {
             let a = s.on_account.as_ref();
             row.push(a.map_or(String::new(), |a| a.proven.len().to_string()));
             row.push(a.map_or(String::new(), |a| a.total.to_string()));
+            row.push(teardown_text(s).to_string());
+        }
+        if columns.billing {
+            // A decimal comma where `;` separates the fields (a Portuguese
+            // spreadsheet's), else a point.
+            let number = |v: f64| match delimiter {
+                ';' => v.to_string().replace('.', ","),
+                _ => v.to_string(),
+            };
+            let b = s.still_billing.as_ref();
+            row.push(b.map_or(String::new(), |b| number(b.per_hour_usd)));
+            row.push(b.map_or(String::new(), |b| number(b.storage_monthly_usd)));
+            row.push(b.map_or(String::new(), |b| b.partial.to_string()));
+        }
+        if columns.spend {
+            let (usd, error) = spend_fields(s);
+            // The decimal mark a `;` spreadsheet (Portuguese) reads as a number.
+            let usd = if delimiter == ';' { usd.replace('.', ",") } else { usd };
+            row.push(csv_field(&usd, delimiter));
+            row.push(csv_field(&error, delimiter));
         }
         row.extend(
             ids.iter()
                 .map(|id| status_of(s, id).map_or(String::new(), |st| st.name().to_string())),
         );
         row.push(csv_field(s.error.as_deref().unwrap_or(""), delimiter));
+        if with_muted {
+            // Without words of either language: `endpoints: endpoint x → 2026-12-20 (why)`.
+            let list: Vec<String> = muted(s)
+                .map(|(id, a)| match a.what().as_str() {
+                    "" => format!("{id} → {} ({})", a.expires, a.reason),
+                    what => format!("{id}: {what} → {} ({})", a.expires, a.reason),
+                })
+                .collect();
+            row.push(csv_field(&list.join(" | "), delimiter));
+        }
         out.push_str(&row.join(&sep));
         out.push('\n');
     }
@@ -434,6 +625,7 @@ pub fn html(book: &Gradebook, lang: Lang, generated_at: &str) -> String {
             let standing = match s.status {
                 StudentStatus::Error => Standing::Unreadable,
                 StudentStatus::Missing => Standing::Missing,
+                StudentStatus::Suspended => Standing::Suspended,
                 StudentStatus::Ok if s.needs_attention() => Standing::Attention,
                 StudentStatus::Ok => Standing::Passed,
             };
@@ -450,6 +642,8 @@ pub fn html(book: &Gradebook, lang: Lang, generated_at: &str) -> String {
                 billing: s.still_billing.as_ref(),
                 proven: s.on_account.as_ref().map(|a| (a.proven.as_slice(), a.total)),
                 checklist: s.progress.as_ref().map(ProgressSummary::checklist_text),
+                teardown: teardown_proven(s),
+                spend: s.spend.as_ref(),
             }
         })
         .collect();
@@ -478,18 +672,21 @@ pub fn markdown(book: &Gradebook, lang: Lang) -> String {
     out.push_str(&format!("\n|{}\n", "---|".repeat(headers.len() + columns.ids.len())));
     for s in &book.students {
         out.push('|');
-        for cell in cells(s, &columns) {
+        for cell in cells(s, &columns, lang) {
             out.push_str(&format!(" {} |", md(&cell)));
         }
         for id in &columns.ids {
             let cell = match s.status {
                 StudentStatus::Ok => status_of(s, id).map_or("", |st| st.name()),
                 StudentStatus::Error => "error",
-                StudentStatus::Missing => "",
+                StudentStatus::Missing | StudentStatus::Suspended => "",
             };
             out.push_str(&format!(" {cell} |"));
         }
         out.push('\n');
+    }
+    if let Some(legend) = spend_legend(book, lang) {
+        out.push_str(&format!("\n{}\n", md(&legend)));
     }
     let pending: Vec<&StudentResult> = book.students.iter().filter(|s| s.needs_attention()).collect();
     if !pending.is_empty() {
@@ -498,6 +695,16 @@ pub fn markdown(book: &Gradebook, lang: Lang) -> String {
             out.push_str(&format!("\n### {}\n\n", md(&s.name)));
             for line in to_do(s, lang) {
                 out.push_str(&format!("- {}\n", md(&line)));
+            }
+        }
+    }
+    let accepted: Vec<&StudentResult> = book.students.iter().filter(|s| muted(s).next().is_some()).collect();
+    if !accepted.is_empty() {
+        out.push_str(&format!("\n## {}\n", tr(lang, "instructor.muted")));
+        for s in accepted {
+            out.push_str(&format!("\n### {}\n\n", md(&s.name)));
+            for (id, a) in muted(s) {
+                out.push_str(&format!("- {}\n", md(&muted_text(id, a, lang))));
             }
         }
     }
@@ -512,7 +719,11 @@ pub fn junit(book: &Gradebook) -> String {
         .students
         .iter()
         .map(|s| {
-            let mut cases: Vec<_> = s.error.iter().map(|e| junit_xml::error_case("access", e)).collect();
+            let mut cases: Vec<_> = match s.status {
+                // Closed: listed, not read, not a failure.
+                StudentStatus::Suspended => s.error.iter().map(|e| junit_xml::skipped_case("access", e)).collect(),
+                _ => s.error.iter().map(|e| junit_xml::error_case("access", e)).collect(),
+            };
             cases.extend(
                 s.checks
                     .iter()
@@ -533,6 +744,15 @@ pub fn junit(book: &Gradebook) -> String {
             }
             if columns.on_account {
                 properties.push(("on_account", on_account_text(s)));
+                properties.push(("teardown_proven", teardown_text(s).to_string()));
+            }
+            if columns.billing {
+                properties.push(("still_billing", billing_text(s, Lang::En)));
+            }
+            if columns.spend {
+                let (usd, error) = spend_fields(s);
+                properties.push(("spend_month_to_date_usd", usd));
+                properties.push(("spend_error", error));
             }
             junit_xml::suite_with(&s.name, cases, &properties)
         })
@@ -558,6 +778,7 @@ mod tests {
                 commands: vec![format!("fix {id}")],
                 ..Remediation::default()
             },
+            exceptions: vec![],
             error: None,
         }
     }
@@ -581,6 +802,7 @@ mod tests {
             progress: None,
             on_account: None,
             still_billing: None,
+            spend: None,
         };
         let broken = StudentResult {
             name: "=HYPERLINK(\"x\")".into(),
@@ -596,6 +818,7 @@ mod tests {
             progress: None,
             on_account: None,
             still_billing: None,
+            spend: None,
         };
         Gradebook::new(vec![ok, broken])
     }
@@ -664,7 +887,14 @@ mod tests {
         verified.name = "Bruno".into();
         verified.on_account = Some(AccountItems {
             proven: vec!["start-notebook".into()],
-            total: 3,
+            total: 4,
+        });
+        verified.still_billing = Some(StillBilling {
+            per_hour_usd: 0.23,
+            storage_monthly_usd: 1.5,
+            partial: false,
+            compute: Vec::new(),
+            storage: Vec::new(),
         });
         let missing = StudentResult {
             name: "Carla".into(),
@@ -688,23 +918,40 @@ mod tests {
         assert_eq!(
             csv.lines().next().unwrap(),
             "name,account,aws_region,status,passed,evaluated,checklist_done,checklist_total,quizzes_passed,\
-             quizzes_total,on_account_proven,on_account_total,identity,budget,spot-training,error"
+             quizzes_total,on_account_proven,on_account_total,teardown_proven,still_billing_per_hour_usd,\
+             still_billing_monthly_usd,still_billing_partial,identity,budget,spot-training,error"
         );
         assert!(
-            csv.lines().nth(2).unwrap().contains(",,,,,1,3,pass,fail,skip,"),
+            csv.lines()
+                .nth(2)
+                .unwrap()
+                .contains(",,,,,1,4,false,0.23,1.5,false,pass,fail,skip,"),
             "{csv}"
         );
+        let semicolons = super::csv(&book, ';');
+        assert!(semicolons.contains(";1;4;false;0,23;1,5;false;"), "{semicolons}");
         let md = markdown(&book, Lang::En);
         assert!(
-            md.contains("| Student | Account | Region | Score | Checklist | On account | `identity` |"),
+            md.contains(
+                "| Student | Account | Region | Score | Checklist | On account | Teardown proven | Still billing | `identity` |"
+            ),
             "{md}"
         );
         assert!(
-            md.contains("| Bruno | 111111111111 | eu-central-1 | 1/2 |  | 1/3 | pass |"),
+            md.contains("| Bruno | 111111111111 | eu-central-1 | 1/2 |  | 1/4 | ✘ | $0.23/h · $1.50/mo | pass |"),
             "{md}"
         );
         let table = table(&book, Lang::En, 200);
-        for header in ["Student", "Account", "Region", "Score", "Checklist", "On account"] {
+        for header in [
+            "Student",
+            "Account",
+            "Region",
+            "Score",
+            "Checklist",
+            "On account",
+            "Teardown proven",
+            "Still billing",
+        ] {
             assert!(table.lines().next().unwrap().contains(header), "{header}: {table}");
         }
         let junit = junit(&book);
@@ -726,7 +973,9 @@ mod tests {
                 ("passed", "1"),
                 ("evaluated", "2"),
                 ("checklist", ""),
-                ("on_account", "1/3")
+                ("on_account", "1/4"),
+                ("teardown_proven", "false"),
+                ("still_billing", "$0.23/h · $1.50/mo")
             ]
         );
         let json = json(&book);
@@ -762,5 +1011,260 @@ mod tests {
         assert!(text.contains("AccessDenied"), "{text}");
         assert!(text.contains("0 of 2 students passed everything"), "{text}");
         assert_eq!(book().exit_status(), ExitStatus::Failure);
+    }
+
+    #[test]
+    fn spend_is_one_more_column_in_every_format_and_never_a_failure() {
+        colored::control::set_override(false);
+        let mut book = book();
+        book.students[0].spend = Some(MonthFigure::Read(crate::spend::MonthToDate {
+            month_start: "2026-12-01".into(),
+            month_to_date_usd: 12.5,
+            currency: "USD".into(),
+            fetched_at: "2026-12-06T10:00:00Z".into(),
+            cached: false,
+        }));
+        let mut denied = book.students[0].clone();
+        denied.name = "Bia".into();
+        denied.spend = Some(MonthFigure::Failed {
+            error: "ce:GetCostAndUsage is not allowed".into(),
+        });
+        let before = Gradebook::new(vec![book.students[0].clone()]).summary["all_passed"];
+        let book = Gradebook::new(vec![book.students.remove(0), denied]);
+        assert_eq!(book.summary["all_passed"], 2 * before, "a refused read fails no one");
+        let table = table(&book, Lang::En, 200);
+        assert!(table.lines().next().unwrap().contains("Spend (month)"), "{table}");
+        assert!(
+            table.contains("$12.50") && table.contains("? = not read: ce:GetCostAndUsage is not allowed"),
+            "{table}"
+        );
+        let csv_en = csv(&book, ',');
+        assert!(
+            csv_en
+                .lines()
+                .next()
+                .unwrap()
+                .contains(",spend_month_to_date_usd,spend_error,"),
+            "{csv_en}"
+        );
+        assert!(csv_en.lines().nth(1).unwrap().contains(",12.5,,"), "{csv_en}");
+        assert!(
+            csv_en
+                .lines()
+                .nth(2)
+                .unwrap()
+                .contains(",,ce:GetCostAndUsage is not allowed,"),
+            "{csv_en}"
+        );
+        assert!(csv(&book, ';').lines().nth(1).unwrap().contains(";12,5;;"));
+        let md = markdown(&book, Lang::Pt);
+        assert!(
+            md.contains(" Gasto no mês |") && md.contains(" US$\u{a0}12,50 |") && md.contains(" ? |"),
+            "{md}"
+        );
+        let junit = junit(&book);
+        assert!(
+            junit.contains(r#"name="spend_month_to_date_usd" value="12.5""#),
+            "{junit}"
+        );
+        assert!(
+            junit.contains(r#"name="spend_error" value="ce:GetCostAndUsage is not allowed""#),
+            "{junit}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&super::json(&book)).unwrap();
+        assert_eq!(json["students"][0]["spend"]["month_to_date_usd"], 12.5);
+        assert_eq!(
+            json["students"][1]["spend"]["error"],
+            "ce:GetCostAndUsage is not allowed"
+        );
+    }
+}
+
+/// Muted findings and suspended accounts, in every format.
+#[cfg(test)]
+mod class_tests {
+    use super::*;
+    use crate::checks::exceptions::Accepted;
+
+    fn check(id: &'static str, status: Status, accepted: Vec<Accepted>) -> CheckResult {
+        CheckResult {
+            id,
+            status,
+            title: id.into(),
+            summary: format!("{id} summary"),
+            evidence: vec![],
+            resources: vec![],
+            storage: vec![],
+            remediation: Default::default(),
+            exceptions: accepted,
+            error: None,
+        }
+    }
+
+    fn accepted(name: &str, expired: bool) -> Accepted {
+        Accepted {
+            kind: Some("endpoint".into()),
+            name: Some(name.into()),
+            region: Some("eu-central-1".into()),
+            price_per_hour_usd: Some(0.138),
+            monthly_usd: None,
+            reason: "shared demo".into(),
+            expires: "2026-12-20".into(),
+            expired,
+            from: "class.toml:12".into(),
+        }
+    }
+
+    fn student(name: &str, checks: Vec<CheckResult>) -> StudentResult {
+        StudentResult {
+            name: name.into(),
+            account: Some("111111111111".into()),
+            region: Some("eu-central-1".into()),
+            status: StudentStatus::Ok,
+            error: None,
+            score: Score::of(&checks),
+            checks,
+            progress: None,
+            on_account: None,
+            still_billing: None,
+            spend: None,
+        }
+    }
+
+    fn class() -> Gradebook {
+        let ana = student(
+            "Ana",
+            vec![
+                check("identity", Status::Pass, vec![]),
+                check("endpoints", Status::Muted, vec![accepted("churn-demo", false)]),
+            ],
+        );
+        let bruno = student(
+            "Bruno",
+            vec![
+                check("identity", Status::Pass, vec![]),
+                check("endpoints", Status::Fail, vec![accepted("churn-demo", true)]),
+            ],
+        );
+        let closed = StudentResult {
+            status: StudentStatus::Suspended,
+            error: Some("account SUSPENDED in the organisation: listed, not verified".into()),
+            checks: vec![],
+            score: Score {
+                passed: 0,
+                evaluated: 0,
+            },
+            ..student("Carla", vec![])
+        };
+        Gradebook::new(vec![ana, bruno, closed])
+    }
+
+    #[test]
+    fn a_muted_check_is_not_evaluated_nor_to_do_and_is_shown_apart() {
+        let book = class();
+        assert_eq!(
+            book.students[0].score,
+            Score {
+                passed: 1,
+                evaluated: 1
+            }
+        );
+        assert!(!book.students[0].needs_attention(), "only a muted finding");
+        assert!(book.students[1].needs_attention(), "an expired exception fails again");
+        assert!(
+            !book.students[2].needs_attention(),
+            "a suspended account is not the student's to fix"
+        );
+        assert_eq!(
+            (
+                book.summary["all_passed"],
+                book.summary["suspended"],
+                book.summary["muted"]
+            ),
+            (1, 1, 1)
+        );
+        colored::control::set_override(false);
+        let table = table(&book, Lang::En, 200);
+        assert!(table.contains("Muted by an exception (until its date)"), "{table}");
+        assert!(
+            table.contains("~ endpoints: muted until 2026-12-20: endpoint churn-demo — shared demo (class.toml:12)"),
+            "{table}"
+        );
+        assert!(table.contains(" ~ "), "the muted check's symbol: {table}");
+        assert!(
+            table.contains("1 of 2 students passed everything; 0 could not be reached. 1 account(s) suspended"),
+            "{table}"
+        );
+        assert!(table.contains("1 finding(s) muted by an exception"), "{table}");
+        let to_do = &table[table.find("What each student must do").unwrap()..table.find("Muted by").unwrap()];
+        assert!(
+            to_do.contains("Bruno") && !to_do.contains("Ana") && !to_do.contains("Carla"),
+            "{to_do}"
+        );
+
+        let csv = csv(&book, ',');
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines[0],
+            "name,account,aws_region,status,passed,evaluated,identity,endpoints,error,muted"
+        );
+        assert_eq!(
+            lines[1],
+            "Ana,111111111111,eu-central-1,ok,1,1,pass,muted,,endpoints: endpoint churn-demo → 2026-12-20 (shared demo)"
+        );
+        assert!(
+            lines[2].ends_with(",fail,,"),
+            "an expired one is not muted: {}",
+            lines[2]
+        );
+        assert!(
+            lines[3].starts_with("Carla,111111111111,eu-central-1,suspended,,,,,\"account SUSPENDED"),
+            "{}",
+            lines[3]
+        );
+
+        let md = markdown(&book, Lang::Pt);
+        assert!(
+            md.contains("| Ana | 111111111111 | eu-central-1 | 1/1 | pass | muted |"),
+            "{md}"
+        );
+        assert!(md.contains("## Silenciado por exceção"), "{md}");
+        assert!(
+            md.contains("- endpoints: silenciado até 2026-12-20: endpoint churn-demo — shared demo"),
+            "{md}"
+        );
+
+        let json: serde_json::Value = serde_json::from_str(&json(&book)).unwrap();
+        assert_eq!(json["students"][0]["checks"][1]["status"], "muted");
+        assert_eq!(
+            json["students"][0]["checks"][1]["exceptions"][0]["expires"],
+            "2026-12-20"
+        );
+        assert_eq!(json["students"][2]["status"], "suspended");
+        assert_eq!(json["summary"]["suspended"], 1);
+
+        let junit = junit(&book);
+        let doc = roxmltree::Document::parse(&junit).unwrap();
+        let suite = |name: &str| {
+            doc.descendants()
+                .find(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some(name))
+                .unwrap()
+        };
+        let muted_case = suite("Ana")
+            .descendants()
+            .find(|n| n.attribute("name") == Some("endpoints"))
+            .unwrap();
+        assert!(muted_case.children().any(|c| c.has_tag_name("skipped")), "{junit}");
+        assert!(
+            suite("Carla").descendants().any(|c| c.has_tag_name("skipped")),
+            "{junit}"
+        );
+        assert!(
+            !suite("Carla").descendants().any(|c| c.has_tag_name("error")),
+            "{junit}"
+        );
+        assert_eq!(book.exit_status(), ExitStatus::Failure, "Bruno's expired exception");
+        let only_muted = Gradebook::new(vec![class().students.remove(0), class().students.remove(2)]);
+        assert_eq!(only_muted.exit_status(), ExitStatus::Success);
     }
 }

@@ -10,17 +10,134 @@ use std::time::Duration;
 use futures_util::{StreamExt, stream};
 
 use crate::aws::access::{Access, Class};
+use crate::aws::org::OrgAccount;
 use crate::catalog::prices::PriceBook;
+use crate::checks::exceptions::{self, Exception};
 use crate::checks::{CheckResult, Judge};
 use crate::course::Course;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::i18n::{Lang, tr, trf};
-use crate::snapshot::Snapshot;
+use crate::snapshot::{CallError, ErrorKind, Snapshot};
+use crate::spend::MonthFigure;
 pub use gradebook::{AccountItems, Gradebook, ProgressSummary, Score, StudentResult, StudentStatus};
-use roster::Student;
+use roster::{Defaults, Student};
 
 /// How long a student's credentials (an AssumeRole, say) may take.
 const STUDENT_CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The audit role `instructor role-template` creates, and the one assumed
+/// in an organisational unit's accounts unless `--role-name` says otherwise.
+pub const AUDIT_ROLE: &str = "CourseAudit";
+
+/// One row of the class: a student to verify, or an account of the unit
+/// that is closed (suspended), listed and never read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Member {
+    Verify(Student),
+    Suspended {
+        name: String,
+        account: String,
+        state: String,
+    },
+}
+
+/// The class: with an organisational unit, each of its accounts (sorted by
+/// name), reached by assuming `role_name` with the roster's defaults (its
+/// external id, region), or as the roster's student of that account id
+/// says (name, access, settings); then the roster's students not in the
+/// unit, still verified, each with a note saying so. Without a unit, the
+/// roster's students.
+pub fn class_of(
+    roster: &[Student],
+    defaults: &Defaults,
+    unit: Option<(&str, &[OrgAccount])>,
+    role_name: &str,
+    lang: Lang,
+) -> (Vec<Member>, Vec<String>) {
+    let Some((unit, accounts)) = unit else {
+        return (roster.iter().cloned().map(Member::Verify).collect(), Vec::new());
+    };
+    let listed = |s: &Student| {
+        s.account
+            .as_deref()
+            .is_some_and(|id| accounts.iter().any(|a| a.id == id))
+    };
+    let mut members: Vec<Member> = accounts
+        .iter()
+        .map(|account| {
+            let known = roster.iter().find(|s| s.account.as_deref() == Some(&account.id));
+            if account.suspended() {
+                return Member::Suspended {
+                    name: known.map_or_else(|| account.name.clone(), |s| s.name.clone()),
+                    account: account.id.clone(),
+                    state: account.state.clone(),
+                };
+            }
+            Member::Verify(known.cloned().unwrap_or_else(|| Student {
+                name: account.name.clone(),
+                access: Access::Role {
+                    arn: format!("arn:aws:iam::{}:role/{role_name}", account.id),
+                    external_id: defaults.external_id.clone(),
+                },
+                region: defaults.region.clone(),
+                account: Some(account.id.clone()),
+                domain_id: None,
+                user_profile: None,
+                line: 0,
+            }))
+        })
+        .collect();
+    let mut notes = Vec::new();
+    for student in roster.iter().filter(|s| !listed(s)) {
+        notes.push(trf(
+            lang,
+            "instructor.not_in_unit",
+            &[
+                ("name", &student.name),
+                ("account", &student.account.as_deref().unwrap_or("?")),
+                ("unit", &unit),
+            ],
+        ));
+        members.push(Member::Verify(student.clone()));
+    }
+    (members, notes)
+}
+
+/// Why the accounts of `unit` could not be listed (exit 2): a refused
+/// Organizations call names its action and who may make it; anything else
+/// says the call and its cause.
+pub fn org_error(error: &CallError, unit: &str, lang: Lang) -> Error {
+    let text = match error.kind {
+        ErrorKind::AccessDenied => trf(
+            lang,
+            "instructor.org_denied",
+            &[
+                ("operation", &error.operation),
+                ("unit", &unit),
+                ("reason", &error.message),
+            ],
+        ),
+        _ => trf(
+            lang,
+            "instructor.org_failed",
+            &[("unit", &unit), ("error", &error.describe(lang))],
+        ),
+    };
+    Error::Aws(text)
+}
+
+/// An OU id (`ou-` root part `-` 8 to 32 characters) or a root id (`r-`):
+/// Organizations' own patterns, checked before any call.
+pub fn valid_unit(id: &str) -> bool {
+    let ok = |part: &str, min: usize, max: usize| {
+        (min..=max).contains(&part.len()) && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    };
+    match id.split('-').collect::<Vec<_>>().as_slice() {
+        ["ou", root, unit] => ok(root, 4, 32) && ok(unit, 8, 32),
+        ["r", root] => ok(root, 4, 32),
+        _ => false,
+    }
+}
 
 /// Keeps only the Studio resources of the roster's domain and user profile.
 fn narrow(snapshot: &mut Snapshot, student: &Student) {
@@ -65,11 +182,18 @@ async fn verify_one(
     class: &Class,
     student: &Student,
     course: &Course,
-    prices: &PriceBook,
     lang: Lang,
-    only: Option<&[String]>,
-    expect_region: &str,
+    options: &VerifyOptions<'_>,
 ) -> StudentResult {
+    let VerifyOptions {
+        only,
+        expect_region,
+        prices,
+        exceptions,
+        today,
+        spend,
+        ..
+    } = *options;
     let read = class
         .read(&student.access, student.region.as_deref(), STUDENT_CREDENTIALS_TIMEOUT)
         .await;
@@ -88,6 +212,7 @@ async fn verify_one(
         progress: None,
         on_account: None,
         still_billing: None,
+        spend: None,
     };
     let mut snapshot = match read.snapshot {
         Ok(snapshot) => snapshot,
@@ -116,7 +241,13 @@ async fn verify_one(
         lang,
         expect_region,
     };
-    let checks = judge.judge(&snapshot, only);
+    let mut checks = judge.judge(&snapshot, only);
+    let scope = exceptions::Scope {
+        account: account.as_deref(),
+        student: Some(&student.name),
+        today,
+    };
+    exceptions::apply(&mut checks, exceptions, &scope, lang);
     let still_billing = gradebook::StillBilling::of(&crate::checks::bill::bill(prices, &snapshot));
     // What the account itself proves of the checklist: the tasks' rules, with
     // the learner's start unknown (so the last 24 hours count). Nothing is ticked.
@@ -132,6 +263,24 @@ async fn verify_one(
             .collect(),
         total: verified.items.len(),
     };
+    // `--spend`: the month so far, one Cost Explorer request on the
+    // student's account unless an answer from the last hour is cached.
+    let spend = match (spend, &account) {
+        (Some(options), Some(account)) => {
+            use crate::spend::cache;
+            let (query, now) = (options.window.query(), std::time::SystemTime::now());
+            let answer = match cache::lookup(options.home, account, &query, now) {
+                Some(cached) => Ok(cached),
+                None => read
+                    .account
+                    .costs(&query)
+                    .await
+                    .map(|costs| cache::store(options.home, account, &query, costs, now)),
+            };
+            Some(MonthFigure::new(&options.window, &answer, lang))
+        }
+        _ => None,
+    };
     StudentResult {
         name: student.name.clone(),
         account,
@@ -143,12 +292,14 @@ async fn verify_one(
         progress: None,
         on_account: Some(on_account),
         still_billing: Some(still_billing),
+        spend,
     }
 }
 
 /// How `verify` runs: the checks chosen, the region expected, how many
-/// students at a time, a progress bar or not, and the instructor's own
-/// account (`--mfa-code` for a profile with `mfa_serial`).
+/// students at a time, a progress line or not, the instructor's own
+/// account (`--mfa-code` for a profile with `mfa_serial`), the exceptions
+/// (the file's and the roster's) and the day they are judged on.
 #[derive(Clone, Copy)]
 pub struct VerifyOptions<'a> {
     pub only: Option<&'a [String]>,
@@ -159,6 +310,10 @@ pub struct VerifyOptions<'a> {
     /// The course's figures plus the instructor's cached Price List prices,
     /// each student's resources priced in their own region.
     pub prices: &'a PriceBook,
+    pub exceptions: &'a [Exception],
+    pub today: jiff::civil::Date,
+    /// `--spend`: each student's month so far from Cost Explorer.
+    pub spend: Option<SpendOptions<'a>>,
 }
 
 /// Connections one student's read holds open at once: 18 requests in flight
@@ -192,38 +347,92 @@ fn at_once(asked: usize, open_files: Option<u64>, lang: Lang) -> usize {
     fits
 }
 
-/// Verifies every student, `concurrency` at a time, in roster order. One
-/// student's problem is that student's error row; the others go on.
-pub fn verify(students: &[Student], course: &Course, lang: Lang, options: &VerifyOptions<'_>) -> Result<Gradebook> {
-    let VerifyOptions {
-        only,
-        expect_region,
-        concurrency,
-        progress,
-        instructor,
-        prices,
-    } = *options;
-    let concurrency = at_once(concurrency, crate::util::raise_open_files(), lang);
+/// Where Cost Explorer answers are cached, and the period asked (`spend`'s
+/// default, so a student's own `spend` answer serves too).
+#[derive(Clone, Copy)]
+pub struct SpendOptions<'a> {
+    pub home: Option<&'a std::path::Path>,
+    pub window: crate::spend::Window,
+}
+
+/// Where the class comes from: a roster's students and defaults, and an
+/// organisational unit whose accounts are found in AWS Organizations
+/// (`role_name` assumed in each).
+pub struct ClassSource<'a> {
+    pub roster: &'a [Student],
+    pub defaults: &'a Defaults,
+    pub unit: Option<&'a str>,
+    pub role_name: &'a str,
+}
+
+/// Verifies every student, `concurrency` at a time, in the class's order;
+/// suspended accounts of the unit are rows of their own, never read. One
+/// student's problem is that student's error row; the others go on. An
+/// organisational unit that cannot be listed stops the run (exit 2).
+pub fn verify(source: &ClassSource<'_>, course: &Course, lang: Lang, options: &VerifyOptions<'_>) -> Result<Gradebook> {
+    let concurrency = at_once(options.concurrency, crate::util::raise_open_files(), lang);
     let runtime = crate::aws::runtime(lang)?;
-    let bar = crate::ui::bar(progress, students.len() as u64, tr(lang, "instructor.progress"));
-    let class = runtime.block_on(Class::load(instructor, lang))?;
+    let class = runtime.block_on(Class::load(options.instructor, lang))?;
+    let accounts = match source.unit {
+        Some(unit) => {
+            let spinner = crate::ui::spinner(
+                options.progress,
+                &trf(lang, "instructor.listing_unit", &[("unit", &unit)]),
+            );
+            let listed = runtime.block_on(class.accounts_under(unit));
+            spinner.finish_and_clear();
+            Some(listed.map_err(|e| org_error(&e, unit, lang))?)
+        }
+        None => None,
+    };
+    let unit = source.unit.zip(accounts.as_deref());
+    let (members, notes) = class_of(source.roster, source.defaults, unit, source.role_name, lang);
+    for note in notes {
+        eprintln!("{}", crate::ui::clean(&note));
+    }
+    if options.spend.is_some() {
+        // What one run costs, said before it is spent (each request is
+        // billed to the student's own account; a cached answer is free).
+        let read = members.iter().filter(|m| matches!(m, Member::Verify(_))).count();
+        let usd = crate::catalog::usd_cents(read as f64 * crate::spend::USD_PER_REQUEST, lang);
+        eprintln!(
+            "{}",
+            trf(lang, "instructor.spend_cost", &[("students", &read), ("usd", &usd)])
+        );
+    }
+    let progress =
+        crate::ui::progress::Progress::new(options.progress, members.len(), tr(lang, "instructor.progress"), lang);
     let results = runtime.block_on(async {
-        stream::iter(students)
-            .map(|student| {
-                let bar = bar.clone();
-                let class = &class;
+        stream::iter(&members)
+            .map(|member| {
+                let (class, progress) = (&class, &progress);
                 async move {
-                    let result = verify_one(class, student, course, prices, lang, only, expect_region).await;
-                    bar.inc(1);
+                    let result = match member {
+                        Member::Verify(student) => verify_one(class, student, course, lang, options).await,
+                        Member::Suspended { name, account, state } => suspended(name, account, state, lang),
+                    };
+                    progress.step(result.status == StudentStatus::Error);
                     result
                 }
             })
-            .buffered(concurrency.max(1))
+            .buffered(concurrency)
             .collect::<Vec<_>>()
             .await
     });
-    bar.finish_and_clear();
+    progress.finish();
     Ok(Gradebook::new(results))
+}
+
+/// The row of an account the unit lists as closed: named, never read.
+fn suspended(name: &str, account: &str, state: &str, lang: Lang) -> StudentResult {
+    StudentResult {
+        status: StudentStatus::Suspended,
+        account: Some(account.to_string()),
+        ..unreadable(
+            name.to_string(),
+            trf(lang, "instructor.suspended", &[("state", &state)]),
+        )
+    }
 }
 
 /// Merges learners' reports into a gradebook. A report that cannot be read
@@ -314,6 +523,7 @@ fn read_reports(
                         resources: vec![],
                         storage: vec![],
                         remediation: Default::default(),
+                        exceptions: vec![],
                         error: None,
                     })
                 })
@@ -359,6 +569,7 @@ fn read_reports(
                 }),
                 on_account: None,
                 still_billing: None,
+                spend: None,
             }
         })
         .collect()
@@ -379,12 +590,121 @@ fn unreadable(name: String, error: String) -> StudentResult {
         progress: None,
         on_account: None,
         still_billing: None,
+        spend: None,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn org(id: &str, name: &str, state: &str) -> OrgAccount {
+        OrgAccount {
+            id: id.into(),
+            name: name.into(),
+            state: state.into(),
+        }
+    }
+
+    #[test]
+    fn unit_ids_follow_organizations_patterns() {
+        for good in ["ou-abcd-12345678", "ou-ab12cd34-abcdefgh12", "r-abcd"] {
+            assert!(valid_unit(good), "{good}");
+        }
+        for bad in [
+            "",
+            "ou-abc-12345678",
+            "ou-abcd-1234",
+            "OU-abcd-12345678",
+            "r-ab",
+            "abcd",
+            "ou-abcd-1234567!",
+        ] {
+            assert!(!valid_unit(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_units_accounts_take_the_rosters_names_and_settings_and_the_rest_are_still_verified() {
+        let roster = roster::parse_roster(
+            "[defaults]\nregion = \"eu-central-1\"\nexternal_id = \"class-2026\"\n\n\
+             [[student]]\nname = \"Ana Souza\"\naccount_id = \"111111111111\"\nrole_name = \"Own\"\ndomain_id = \"d-ana\"\n\n\
+             [[student]]\nname = \"Outside Olga\"\nprofile = \"olga\"\naccount_id = \"999999999999\"\n\n\
+             [[student]]\nname = \"Closed Carl\"\naccount_id = \"333333333333\"\nrole_name = \"Own\"\n",
+            std::path::Path::new("class.toml"),
+            Lang::En,
+            false,
+        )
+        .unwrap();
+        let accounts = [
+            org("111111111111", "student-ana", "ACTIVE"),
+            org("222222222222", "student-bruno", "ACTIVE"),
+            org("333333333333", "student-carl", "SUSPENDED"),
+        ];
+        let (members, notes) = class_of(
+            &roster.students,
+            &roster.defaults,
+            Some(("ou-abcd-12345678", &accounts)),
+            "CourseAudit",
+            Lang::En,
+        );
+        let Member::Verify(ana) = &members[0] else {
+            panic!("{members:?}")
+        };
+        assert_eq!(ana, &roster.students[0], "the roster's settings for its account id");
+        let Member::Verify(bruno) = &members[1] else {
+            panic!("{members:?}")
+        };
+        assert_eq!(bruno.name, "student-bruno");
+        assert_eq!(
+            bruno.access,
+            Access::Role {
+                arn: "arn:aws:iam::222222222222:role/CourseAudit".into(),
+                external_id: Some("class-2026".into())
+            }
+        );
+        assert_eq!(bruno.region.as_deref(), Some("eu-central-1"));
+        assert_eq!(
+            members[2],
+            Member::Suspended {
+                name: "Closed Carl".into(),
+                account: "333333333333".into(),
+                state: "SUSPENDED".into()
+            }
+        );
+        let Member::Verify(olga) = &members[3] else {
+            panic!("{members:?}")
+        };
+        assert_eq!(
+            olga.name, "Outside Olga",
+            "in the roster, not in the unit: still verified"
+        );
+        assert_eq!(
+            notes,
+            ["Outside Olga (999999999999) is in the roster but not under ou-abcd-12345678: verified anyway"]
+        );
+        // Without a unit, the roster as it is.
+        let (members, notes) = class_of(&roster.students, &roster.defaults, None, "CourseAudit", Lang::En);
+        assert_eq!(members.len(), 3);
+        assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn a_refused_organizations_call_names_its_action() {
+        let denied = CallError {
+            operation: "organizations:ListChildren".into(),
+            kind: ErrorKind::AccessDenied,
+            message: "AccessDeniedException: You don't have permissions to access this resource.".into(),
+        };
+        let Error::Aws(text) = org_error(&denied, "ou-abcd-12345678", Lang::En) else {
+            panic!()
+        };
+        assert!(
+            text.starts_with("AWS Organizations refused organizations:ListChildren on ou-abcd-12345678"),
+            "{text}"
+        );
+        assert!(text.contains("sm-course iam-policy --instructor"), "{text}");
+    }
 
     #[test]
     fn a_class_is_read_as_many_at_once_as_open_files_allow() {

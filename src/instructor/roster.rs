@@ -1,14 +1,17 @@
 //! The class roster (TOML): who the students are and how to reach each
-//! account. Every problem names the file, the line and the field.
+//! account, and the class's exceptions. Every problem names the file, the
+//! line and the field.
 
 use std::path::Path;
 
 use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 
 use crate::aws::access::Access;
+use crate::checks::exceptions::{self, Exception};
 use crate::error::{Error, Result};
 use crate::i18n::{Lang, tr, trf};
+use crate::util::toml_input::Problems;
 
 /// The fields of `[defaults]` and of a `[[student]]`.
 const DEFAULTS: [&str; 3] = ["region", "role_name", "external_id"];
@@ -38,117 +41,60 @@ pub struct Student {
     pub line: usize,
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
 fn account_of_arn(arn: &str) -> Option<String> {
     let account = arn.split(':').nth(4)?;
     (account.len() == 12 && account.chars().all(|c| c.is_ascii_digit())).then(|| account.to_string())
-}
-
-/// Every problem of a roster, each with its line, found in one reading.
-struct Problems<'a> {
-    text: &'a str,
-    file: String,
-    lang: Lang,
-    found: Vec<(usize, String)>,
-}
-
-impl Problems<'_> {
-    /// A problem with a field: `class.toml:6: field `acount_id`: …`.
-    fn field(&mut self, line: usize, field: &str, problem: String) {
-        let message = trf(
-            self.lang,
-            "roster.invalid",
-            &[
-                ("file", &self.file),
-                ("line", &line),
-                ("field", &field),
-                ("problem", &problem),
-            ],
-        );
-        self.found.push((line, message));
-    }
-
-    fn at(&self, span: std::ops::Range<usize>) -> usize {
-        line_of(self.text, span.start)
-    }
-
-    /// The table's string fields; anything else named, or not a string, is a
-    /// problem (an unknown field with the closest known one).
-    fn strings(&mut self, table: &DeTable<'_>, known: &[&str]) -> Vec<(String, String, usize)> {
-        let mut fields = Vec::new();
-        for (key, value) in table.iter() {
-            let line = self.at(key.span());
-            let name: &str = key.get_ref();
-            if !known.contains(&name) {
-                let near = known
-                    .iter()
-                    .map(|k| (crate::catalog::edit_distance(name, k), *k))
-                    .min()
-                    .filter(|(d, _)| *d <= 2)
-                    .map(|(_, k)| trf(self.lang, "roster.did_you_mean", &[("field", &k)]))
-                    .unwrap_or_default();
-                let problem = trf(
-                    self.lang,
-                    "roster.unknown_field",
-                    &[("known", &known.join(", ")), ("near", &near)],
-                );
-                self.field(line, name, problem);
-                continue;
-            }
-            match value.get_ref() {
-                DeValue::String(text) => fields.push((name.to_string(), text.to_string(), line)),
-                _ => self.field(line, name, tr(self.lang, "roster.not_text").to_string()),
-            }
-        }
-        fields
-    }
 }
 
 fn get(fields: &[(String, String, usize)], name: &str) -> Option<String> {
     fields.iter().find(|(n, _, _)| n == name).map(|(_, v, _)| v.clone())
 }
 
-/// Parses a roster; `origin` names it in messages. Every problem is
-/// reported at once, each naming the file, the line and the field.
+/// A roster as read: its students, its `[defaults]` (an organisational
+/// unit's accounts take them too) and its `[[exception]]` tables.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Roster {
+    pub students: Vec<Student>,
+    pub defaults: Defaults,
+    pub exceptions: Vec<Exception>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Defaults {
+    pub region: Option<String>,
+    pub role_name: Option<String>,
+    pub external_id: Option<String>,
+}
+
+/// Parses a roster of students; `origin` names it in messages. Every
+/// problem is reported at once, each naming the file, the line and the field.
 pub fn parse(text: &str, origin: &Path, lang: Lang) -> Result<Vec<Student>> {
-    let mut problems = Problems {
-        text,
-        file: origin.display().to_string(),
-        lang,
-        found: Vec::new(),
+    parse_roster(text, origin, lang, true).map(|r| r.students)
+}
+
+/// Parses a roster; without `students_required` (the students come from an
+/// organisational unit) one with no `[[student]]` is fine.
+pub fn parse_roster(text: &str, origin: &Path, lang: Lang, students_required: bool) -> Result<Roster> {
+    let (mut problems, root) = Problems::parse(text, origin, lang);
+    let Some(root) = root else {
+        return Err(problems.into_error("roster.problems"));
     };
-    let (root, errors) = DeTable::parse_recoverable(text);
-    if !errors.is_empty() {
-        for e in errors {
-            let line = e.span().map_or(1, |span| line_of(text, span.start));
-            // The parser's first line says what is wrong; the rest repeats the source.
-            let problem = e.message().lines().next().unwrap_or("").to_string();
-            let message = trf(
-                lang,
-                "roster.syntax",
-                &[("file", &problems.file), ("line", &line), ("problem", &problem)],
-            );
-            problems.found.push((line, message));
-        }
-        return Err(problems.into_error(lang));
-    }
     let mut defaults = Vec::new();
     let mut entries: Vec<&Spanned<DeValue<'_>>> = Vec::new();
-    for (key, value) in root.get_ref().iter() {
+    let mut exception_entries: Vec<&Spanned<DeValue<'_>>> = Vec::new();
+    for (key, value) in root.iter() {
         let line = problems.at(key.span());
         match (&**key.get_ref(), value.get_ref()) {
             ("defaults", DeValue::Table(table)) => defaults = problems.strings(table, &DEFAULTS),
             ("student", DeValue::Array(array)) => entries.extend(array.iter()),
-            (name @ ("defaults" | "student"), _) => {
+            ("exception", DeValue::Array(array)) => exception_entries.extend(array.iter()),
+            (name @ ("defaults" | "student" | "exception"), _) => {
                 problems.field(line, name, tr(lang, "roster.wrong_shape").to_string());
             }
             (name, _) => problems.field(line, name, tr(lang, "roster.unknown_section").to_string()),
         }
     }
-    if entries.is_empty() && problems.found.is_empty() {
+    if students_required && entries.is_empty() && problems.is_empty() {
         problems.field(1, "student", tr(lang, "roster.no_students").to_string());
     }
     let default = |name: &str| get(&defaults, name);
@@ -241,40 +187,51 @@ pub fn parse(text: &str, origin: &Path, lang: Lang) -> Result<Vec<Student>> {
             line,
         });
     }
-    if problems.found.is_empty() {
-        Ok(students)
-    } else {
-        Err(problems.into_error(lang))
+    let mut class_exceptions = Vec::new();
+    for entry in exception_entries {
+        let line = problems.at(entry.span());
+        let DeValue::Table(table) = entry.get_ref() else {
+            problems.field(line, "exception", tr(lang, "roster.wrong_shape").to_string());
+            continue;
+        };
+        let Some(exception) = exceptions::entry_of(&mut problems, table, line, true) else {
+            continue;
+        };
+        if let Some(name) = &exception.student
+            && !students.iter().any(|s| &s.name == name)
+        {
+            problems.field(line, "student", trf(lang, "roster.unknown_student", &[("name", name)]));
+            continue;
+        }
+        class_exceptions.push(exception);
     }
+    if !problems.is_empty() {
+        return Err(problems.into_error("roster.problems"));
+    }
+    Ok(Roster {
+        students,
+        defaults: Defaults {
+            region: default("region"),
+            role_name: default("role_name"),
+            external_id: default("external_id"),
+        },
+        exceptions: class_exceptions,
+    })
 }
 
-impl Problems<'_> {
-    /// One problem as it is; several under a line saying how many, by line.
-    fn into_error(mut self, lang: Lang) -> Error {
-        self.found.sort_by_key(|(line, _)| *line);
-        let lines: Vec<String> = self.found.into_iter().map(|(_, m)| m).collect();
-        if lines.len() == 1 {
-            return Error::Usage(lines.into_iter().next().unwrap_or_default());
-        }
-        let mut text = trf(
-            lang,
-            "roster.problems",
-            &[("file", &self.file), ("count", &lines.len())],
-        );
-        for line in lines {
-            text.push_str(&format!("\n  {line}"));
-        }
-        Error::Usage(text)
-    }
-}
-
+/// Reads a roster of students.
 pub fn load(path: &Path, lang: Lang) -> Result<Vec<Student>> {
+    load_roster(path, lang, true).map(|r| r.students)
+}
+
+/// Reads a roster with its defaults and exceptions.
+pub fn load_roster(path: &Path, lang: Lang, students_required: bool) -> Result<Roster> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
         action: crate::i18n::tr(lang, "roster.cannot_read").to_string(),
         path: path.to_path_buf(),
         source,
     })?;
-    parse(&text, path, lang)
+    parse_roster(&text, path, lang, students_required)
 }
 
 #[cfg(test)]
@@ -399,5 +356,41 @@ domain_id = "d-abc"
             problem("[[student]]\nname = \"A\"\nprofile = \"a\"\nrole_arn = \"arn:aws:iam::111122223333:role/x\"\n")
                 .contains("both")
         );
+    }
+
+    #[test]
+    fn a_rosters_exceptions_are_read_with_its_students_and_checked_against_them() {
+        let text = "[[student]]\nname = \"Ana\"\nprofile = \"ana\"\n\n\
+                    [[exception]]\ncheck = \"endpoints\"\nstudent = \"Ana\"\nreason = \"her capstone endpoint\"\nexpires = 2026-12-20\n\n\
+                    [[exception]]\ncheck = \"budget\"\nreason = \"the class budget\"\nexpires = 2026-12-20\n";
+        let roster = parse_roster(text, Path::new("class.toml"), Lang::En, true).unwrap();
+        assert_eq!(roster.students.len(), 1);
+        assert_eq!(roster.exceptions.len(), 2);
+        assert_eq!(roster.exceptions[0].student.as_deref(), Some("Ana"));
+        assert_eq!(roster.exceptions[0].from, "class.toml:5");
+        let message = problem(
+            "[[student]]\nname = \"Ana\"\nprofile = \"ana\"\n\n[[exception]]\ncheck = \"endpoints\"\nstudent = \"Bia\"\n\
+             reason = \"x\"\nexpires = 2026-12-20\n\n[[exception]]\ncheck = \"budget\"\n",
+        );
+        assert!(
+            message.starts_with("the roster class.toml has 3 problems:"),
+            "{message}"
+        );
+        assert!(
+            message.contains("class.toml:5: field `student`: “Bia” is not a student of this roster"),
+            "{message}"
+        );
+        assert!(message.contains("class.toml:11: field `reason`"), "{message}");
+        assert!(message.contains("class.toml:11: field `expires`"), "{message}");
+        // With an organisational unit, a roster of defaults and exceptions is enough.
+        let only = parse_roster(
+            "[defaults]\nregion = \"eu-central-1\"\n",
+            Path::new("class.toml"),
+            Lang::En,
+            false,
+        )
+        .unwrap();
+        assert!(only.students.is_empty());
+        assert_eq!(only.defaults.region.as_deref(), Some("eu-central-1"));
     }
 }

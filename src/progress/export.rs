@@ -17,6 +17,31 @@ pub struct LearnerReport {
     pub checklist: Vec<ReportItem>,
     pub quizzes: Vec<QuizScore>,
     pub last_check: Option<LastCheck>,
+    /// The end of the course: whether "nothing left billing" is proven
+    /// (when, in which account and regions), and what the learner keeps,
+    /// with why. Absent in reports from older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teardown: Option<TeardownReport>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TeardownReport {
+    pub proven: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// The regions checked, as the proof names them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<String>,
+    pub kept: Vec<KeptReport>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct KeptReport {
+    pub name: String,
+    pub reason: String,
+    pub at: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -73,5 +98,30 @@ pub fn learner_report(course: &Course, module: &ModuleProgress, learner: Option<
             })
             .collect(),
         last_check: module.last_check.clone(),
+        teardown: Some(teardown(course, module)),
+    }
+}
+
+fn teardown(course: &Course, module: &ModuleProgress) -> TeardownReport {
+    let done = course
+        .tasks
+        .iter()
+        .find(|t| t.rule == "nothing-billing")
+        .and_then(|t| module.tasks.get(&t.id));
+    TeardownReport {
+        proven: done.is_some(),
+        at: done.map(|d| d.at.clone()),
+        account: done.map(|d| d.account.clone()),
+        regions: done.and_then(|d| d.proof.as_ref()).map(|p| p.name.clone()),
+        kept: module
+            .kept
+            .iter()
+            .filter(|(_, k)| !k.unkept)
+            .map(|(name, k)| KeptReport {
+                name: name.clone(),
+                reason: k.reason.clone(),
+                at: k.at.clone(),
+            })
+            .collect(),
     }
 }

@@ -18,7 +18,7 @@ use crate::util::now;
 
 pub use export::{LearnerReport, QuizScore, ReportItem, learner_report};
 pub use store::Store;
-pub use verify::{ItemResult, TaskResult, Verification, verify};
+pub use verify::{ItemResult, TaskResult, Verification, verify, verify_regions};
 
 /// 2: an answer's `choice` is the option's identity (its place in quiz.toml),
 /// since options are shown shuffled. In version 1 it was the place shown,
@@ -81,6 +81,24 @@ pub struct ModuleProgress {
     /// The latest live checks of the learner's real account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_check: Option<LastCheck>,
+    /// What the learner keeps at the end of the course, by name, and why
+    /// (`teardown --keep NAME --reason TEXT`): the teardown leaves it, and the
+    /// proof that nothing is left billing accepts it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub kept: BTreeMap<String, Kept>,
+}
+
+/// A resource the learner keeps, and why; `unkept` once they change their
+/// mind (kept so that a merge with an older copy cannot bring it back).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Kept {
+    pub reason: String,
+    pub at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unkept: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -182,6 +200,50 @@ pub struct Tick {
 }
 
 impl ModuleProgress {
+    /// What the learner keeps (name → why), leaving out what they no longer keep.
+    pub fn kept_reasons(&self) -> BTreeMap<String, String> {
+        self.kept
+            .iter()
+            .filter(|(_, k)| !k.unkept)
+            .map(|(name, k)| (name.clone(), k.reason.clone()))
+            .collect()
+    }
+
+    /// The regions the course used on the learner's account: where tasks
+    /// were proven and where the checks last ran.
+    pub fn regions(&self) -> Vec<String> {
+        let mut regions: Vec<String> = self.tasks.values().map(|t| t.region.clone()).collect();
+        regions.extend(self.last_check.iter().map(|c| c.region.clone()));
+        regions.sort();
+        regions.dedup();
+        regions
+    }
+
+    /// Records that the learner keeps `name` because of `reason` (in `account`).
+    pub fn keep(&mut self, name: &str, reason: &str, account: Option<&str>) {
+        self.kept.insert(
+            name.to_string(),
+            Kept {
+                reason: reason.to_string(),
+                at: now(),
+                account: account.map(str::to_string),
+                unkept: false,
+            },
+        );
+    }
+
+    /// Records that the learner no longer keeps `name`; false when they did not.
+    pub fn unkeep(&mut self, name: &str) -> bool {
+        match self.kept.get_mut(name) {
+            Some(kept) if !kept.unkept => {
+                kept.unkept = true;
+                kept.at = now();
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Keeps the latest status of each check run on the real account; a
     /// run on another account or region starts the record afresh.
     pub fn record_check(&mut self, results: &[CheckResult], account: &str, region: &str) {
@@ -737,6 +799,7 @@ mod tests {
                 proof: None,
                 problems: Vec::new(),
                 still_billing: Vec::new(),
+                still_storing: Vec::new(),
             })
             .collect();
         assert_eq!(

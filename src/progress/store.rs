@@ -211,6 +211,12 @@ fn merge_modules(theirs: ModuleProgress, mine: &ModuleProgress) -> ModuleProgres
     for (id, done) in theirs.tasks {
         result.tasks.entry(id).or_insert(done);
     }
+    // A keep or an unkeep: the newer word wins.
+    for (name, kept) in theirs.kept {
+        if result.kept.get(&name).is_none_or(|m| kept.at > m.at) {
+            result.kept.insert(name, kept);
+        }
+    }
     for (slug, round) in theirs.quiz_rounds {
         if result.quiz_rounds.get(&slug).is_none_or(|m| round.at > m.at) {
             result.quiz_rounds.insert(slug, round);

@@ -62,7 +62,20 @@ pub fn verify(
     module: &mut ModuleProgress,
     items: &[&ChecklistItem],
 ) -> Verification {
+    verify_regions(judge, snapshot, &[], module, items)
+}
+
+/// The same, where `others` are the other regions the course used (read
+/// for the `nothing-billing` rule: nothing may bill in any of them).
+pub fn verify_regions(
+    judge: &Judge<'_>,
+    snapshot: &Snapshot,
+    others: &[&Snapshot],
+    module: &mut ModuleProgress,
+    items: &[&ChecklistItem],
+) -> Verification {
     let course = judge.course;
+    let kept = module.kept_reasons();
     let lang = judge.lang;
     let since = humantime::format_rfc3339_seconds(cutoff(module.started_at.as_deref(), &snapshot.taken_at)).to_string();
     let account = snapshot.identity.as_ref().ok().map(|i| i.account.clone());
@@ -82,7 +95,12 @@ pub fn verify(
         let mut tasks = Vec::new();
         for id in task_ids {
             let task = course.task(id).expect("validated");
-            let outcome = judge.task(task, snapshot, module.started_at.as_deref());
+            let given = crate::checks::tasks::Given {
+                module_started_at: module.started_at.as_deref(),
+                kept: Some(&kept),
+                others,
+            };
+            let outcome = judge.task_given(task, snapshot, &given);
             let earlier = (!outcome.proven)
                 .then(|| module.tasks.get(id).map(|d| d.at.clone()))
                 .flatten()

@@ -1,6 +1,7 @@
 //! The audit as text: what bills by the hour, what bills by the GB-month
-//! while nothing runs, the totals, and what to do. "Nothing billable" is
-//! said only when both lists are empty.
+//! while nothing runs, the totals, and what to do; what an exception
+//! accepts, apart. "Nothing billable" is said only when both lists are
+//! empty.
 
 use colored::Colorize;
 
@@ -39,7 +40,9 @@ pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
         out.push_str(&notes);
         return out;
     }
-    let mut out = if audit.billing().next().is_none() && audit.errors.is_empty() {
+    // Accepted until a date still runs and bills: never "nothing running".
+    let muted_running = audit.running.iter().any(|i| audit.is_muted(i));
+    let mut out = if audit.billing().next().is_none() && audit.errors.is_empty() && !muted_running {
         nothing_billing(audit, account, &place, lang, width)
     } else {
         compute(audit, account, &place, lang, width)
@@ -105,9 +108,21 @@ fn compute(audit: &Audit, account: &str, place: &str, lang: Lang, width: usize) 
                 shown_region = Some(region);
             }
         }
+        if audit.is_muted(item) {
+            continue;
+        }
         let line = format!("• {}", resource_line(&item.resource, lang));
         out.push_str(&wrap_plain(&line, width, "", "  "));
+        // Past its date, an exception mutes nothing: said under the item.
+        if let Some(expired) = audit.accepted_for(item).filter(|a| a.expired) {
+            out.push_str(
+                &wrap_plain(&clean(&expired.line(lang)), width, "  ✘ ", "    ")
+                    .red()
+                    .to_string(),
+            );
+        }
     }
+    out.push_str(&muted(audit, lang, width));
     if audit.running.is_empty() {
         return out;
     }
@@ -126,6 +141,32 @@ fn compute(audit: &Audit, account: &str, place: &str, lang: Lang, width: usize) 
     if audit.current().is_some() {
         out.push_str(&wrap(tr(lang, "audit.current_kept"), width, "", ""));
     }
+    out
+}
+
+/// What an exception accepts until its date, apart: it still bills, and is
+/// counted in the totals.
+fn muted(audit: &Audit, lang: Lang, width: usize) -> String {
+    let mut out = String::new();
+    if !audit.running.iter().any(|i| audit.is_muted(i)) {
+        return out;
+    }
+    if audit.running.iter().any(|i| !audit.is_muted(i)) {
+        out.push('\n');
+    }
+    out.push_str(&subheading(tr(lang, "audit.muted_heading")));
+    for item in audit.running.iter().filter(|i| audit.is_muted(i)) {
+        let line = format!("~ {}", resource_line(&item.resource, lang));
+        out.push_str(&wrap_plain(&line, width, "", "  "));
+        if let Some(accepted) = audit.accepted_for(item) {
+            out.push_str(
+                &wrap_plain(&clean(&accepted.line(lang)), width, "    ", "    ")
+                    .blue()
+                    .to_string(),
+            );
+        }
+    }
+    out.push_str(&wrap_plain(tr(lang, "audit.muted_still_bills"), width, "", ""));
     out
 }
 
@@ -150,6 +191,13 @@ fn storage(audit: &Audit, lang: Lang, width: usize) -> String {
             }
         }
         out.push_str(&wrap_plain(&format!("• {}", storage_line(item, lang)), width, "", "  "));
+        if let Some(accepted) = audit.accepted_storage(item) {
+            let line = wrap_plain(&clean(&accepted.line(lang)), width, "    ", "    ");
+            out.push_str(&match accepted.expired {
+                true => line.red().to_string(),
+                false => line.blue().to_string(),
+            });
+        }
     }
     out.push_str(&wrap(tr(lang, "audit.storage_hint"), width, "", ""));
     for item in &audit.storage {

@@ -83,6 +83,7 @@ pre{margin:6px 0;padding:8px 10px;background:#0d1117;color:#e6edf3;border-radius
 .card.fail{border-top-color:var(--fail)}.card.fail b{color:var(--fail)}
 .card.error{border-top-color:var(--error)}.card.error b{color:var(--error)}
 .card.warn{border-top-color:var(--warn)}.card.warn b{color:var(--warn)}
+.card.muted{border-top-color:var(--muted)}.card.muted b{color:var(--muted)}
 .card.money{border-top-color:var(--head)}
 .card.money b{font-size:21px;padding-top:4px}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:16px;margin-top:16px}
@@ -107,11 +108,12 @@ table.grid tbody:nth-of-type(even) td{background:#fbfcfd}
 table.grid td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 table.grid td.chk{text-align:center;font-weight:700;font-size:15px;padding:6px 2px;cursor:help}
 table.grid td.reason{color:var(--error)}
+table.grid td.who{min-width:11em}
 table.grid tr.more td{border-top:0;padding-top:0}
 tbody.st-attention td:first-child{box-shadow:inset 4px 0 var(--fail)}
 tbody.st-unreadable td:first-child{box-shadow:inset 4px 0 var(--error)}
 tbody.st-passed td:first-child{box-shadow:inset 4px 0 var(--pass)}
-tbody.st-missing td:first-child{box-shadow:inset 4px 0 var(--skip)}
+tbody.st-missing td:first-child,tbody.st-suspended td:first-child{box-shadow:inset 4px 0 var(--skip)}
 .name{font-weight:600;overflow-wrap:anywhere}
 .sub{display:block;color:var(--sub);font-size:12px;overflow-wrap:anywhere}
 .cid{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
@@ -119,7 +121,7 @@ tbody.st-missing td:first-child{box-shadow:inset 4px 0 var(--skip)}
 .b-passed{color:var(--pass);border-color:var(--pass);background:#dafbe1}
 .b-attention{color:var(--fail);border-color:var(--fail);background:#ffebe9}
 .b-unreadable{color:var(--error);border-color:var(--error);background:#fbefff}
-.b-missing{color:var(--skip);border-color:var(--skip);background:#f6f8fa}
+.b-missing,.b-suspended{color:var(--skip);border-color:var(--skip);background:#f6f8fa}
 .s-pass{color:var(--pass)}.s-fail{color:var(--fail)}.s-warn{color:var(--warn)}.s-skip{color:var(--skip)}.s-error{color:var(--error)}.s-muted{color:var(--muted)}
 details{margin:2px 0 4px}
 details>summary{cursor:pointer;color:#0550ae;font-size:13px}
@@ -145,15 +147,15 @@ table.grid,table.grid tbody,table.grid tr{display:block}
 table.grid tbody{border:1px solid var(--line);border-radius:8px;margin:0 0 10px;overflow:hidden}
 table.grid tr:first-child{display:flex;flex-wrap:wrap;align-items:baseline}
 table.grid td{border:0;padding:4px 10px}
-table.grid td.who{flex:1 1 100%;padding-top:8px}
+table.grid td.who{flex:1 1 100%;padding-top:8px;min-width:0}
 table.grid td[data-label]::before{content:attr(data-label) ": ";color:var(--sub);font-size:12px;font-weight:400}
 table.grid td.num{text-align:left}
 table.grid td.chk{padding:2px 6px;font-size:13px;border:1px solid var(--line);border-radius:6px;margin:2px 0 2px 6px}
 table.grid td.chk .cid{position:static;width:auto;height:auto;overflow:visible;clip:auto;font-weight:500;color:var(--fg);margin-left:3px}
 table.grid td.reason{flex:1 1 100%}
 table.grid td.chk.s-pass,table.grid td.chk.s-skip{display:none}
-tbody.st-attention,tbody.st-unreadable,tbody.st-passed,tbody.st-missing{border-left-width:4px}
-tbody.st-attention{border-left-color:var(--fail)}tbody.st-unreadable{border-left-color:var(--error)}tbody.st-passed{border-left-color:var(--pass)}tbody.st-missing{border-left-color:var(--skip)}
+tbody.st-attention,tbody.st-unreadable,tbody.st-passed,tbody.st-missing,tbody.st-suspended{border-left-width:4px}
+tbody.st-attention{border-left-color:var(--fail)}tbody.st-unreadable{border-left-color:var(--error)}tbody.st-passed{border-left-color:var(--pass)}tbody.st-missing,tbody.st-suspended{border-left-color:var(--skip)}
 tbody td:first-child{box-shadow:none!important}
 table.grid tr.more{display:block}
 table.grid tr.more td{display:block;padding:0 10px 8px}
@@ -195,7 +197,7 @@ const SCRIPT: &str = r#"
 
 /// base64 of the SHA-256 of `STYLE` and `SCRIPT`, for the page's
 /// Content-Security-Policy (a test recomputes them).
-const STYLE_HASH: &str = "sha256-08lU8o95tWqLWORnb/k8rDMKTHqwXYE0i7D4mXw9pkU=";
+const STYLE_HASH: &str = "sha256-yOdfWO+zWUJvvJP2ZFsxpz5Emh6Z/DGxu/bzvmRwdUE=";
 const SCRIPT_HASH: &str = "sha256-1j97MeQPP9dlzxk1z23KLKclKX447/KlU616nk7BKqA=";
 
 /// The whole document around `body`.
@@ -239,6 +241,8 @@ pub enum Standing {
     Unreadable,
     /// `collect` with a roster: no report sent.
     Missing,
+    /// `verify --org-ou`: an account the organisation lists as closed.
+    Suspended,
 }
 
 impl Standing {
@@ -248,6 +252,7 @@ impl Standing {
             Standing::Attention => "attention",
             Standing::Unreadable => "unreadable",
             Standing::Missing => "missing",
+            Standing::Suspended => "suspended",
         }
     }
 
@@ -257,6 +262,7 @@ impl Standing {
             Standing::Attention => tr(lang, "html.standing_attention"),
             Standing::Unreadable => tr(lang, "html.standing_unreadable"),
             Standing::Missing => tr(lang, "html.standing_missing"),
+            Standing::Suspended => tr(lang, "html.standing_suspended"),
         }
     }
 
@@ -264,6 +270,7 @@ impl Standing {
     fn rank(self) -> u8 {
         match self {
             Standing::Passed => 0,
+            Standing::Suspended => 0,
             Standing::Missing => 1,
             Standing::Attention => 2,
             Standing::Unreadable => 3,
@@ -288,6 +295,10 @@ pub struct Row<'a> {
     pub proven: Option<(&'a [String], usize)>,
     /// From a learner's report: the checklist as `5/7 (quiz 3, task 2)`.
     pub checklist: Option<String>,
+    /// Whether the account proves its teardown (nothing left billing).
+    pub teardown: Option<bool>,
+    /// `--spend`: the month so far from Cost Explorer, or why not.
+    pub spend: Option<&'a crate::spend::MonthFigure>,
 }
 
 /// A class page (or the one-row page of `check`).
@@ -308,6 +319,7 @@ fn icon(status: Status) -> &'static str {
         Status::Warn => "!",
         Status::Skip => "–",
         Status::Error => "?",
+        Status::Muted => "~",
     }
 }
 
@@ -316,9 +328,10 @@ fn status_rank(status: Status) -> u8 {
     match status {
         Status::Skip => 0,
         Status::Pass => 1,
-        Status::Warn => 2,
-        Status::Error => 3,
-        Status::Fail => 4,
+        Status::Muted => 2,
+        Status::Warn => 3,
+        Status::Error => 4,
+        Status::Fail => 5,
     }
 }
 
@@ -452,21 +465,24 @@ fn class_cards(rows: &[Row<'_>], single: bool, lang: Lang) -> String {
     let mut out = String::from("<section class=\"cards\">\n");
     let checks: Vec<&CheckResult> = rows.iter().flat_map(|r| r.checks.iter()).collect();
     let of = |s: Status| checks.iter().filter(|c| c.status == s).count();
+    let muted = checks.iter().map(|c| accepted(c).count()).sum::<usize>();
     // (colour, figure, words, shown when it is zero)
     let figures = match single {
-        true => [
+        true => vec![
             ("pass", of(Status::Pass), "html.checks_passing", true),
             ("fail", of(Status::Fail), "html.checks_failing", true),
             ("warn", of(Status::Warn), "html.checks_warning", true),
             ("error", of(Status::Error), "html.checks_unread", false),
-            ("", 0, "", false),
+            ("muted", muted, "html.count_muted", false),
         ],
-        false => [
+        false => vec![
             ("", rows.len(), "html.students", true),
             ("pass", count(Standing::Passed), "html.count_passed", true),
             ("fail", count(Standing::Attention), "html.count_attention", true),
             ("error", count(Standing::Unreadable), "html.count_unreadable", true),
             ("", count(Standing::Missing), "html.count_missing", false),
+            ("", count(Standing::Suspended), "html.count_suspended", false),
+            ("muted", muted, "html.count_muted", false),
         ],
     };
     for (colour, n, words, always) in figures {
@@ -490,8 +506,27 @@ fn class_cards(rows: &[Row<'_>], single: bool, lang: Lang) -> String {
             &trf(lang, month_label, &[("hours", &HOURS_PER_MONTH)]),
         ));
     }
+    let spend: Vec<&crate::spend::MonthFigure> = rows.iter().filter_map(|r| r.spend).collect();
+    if !spend.is_empty() {
+        let read: Vec<f64> = spend.iter().filter_map(|m| m.usd()).collect();
+        let total = catalog::round(read.iter().sum());
+        out.push_str(&card(
+            "money",
+            &usd(total, lang),
+            &trf(
+                lang,
+                "html.spend_card",
+                &[("read", &read.len()), ("asked", &spend.len())],
+            ),
+        ));
+    }
     out.push_str("</section>\n");
     out
+}
+
+/// What exceptions accept in a check now (expired ones fail again and say so).
+fn accepted(c: &CheckResult) -> impl Iterator<Item = &crate::checks::exceptions::Accepted> {
+    c.exceptions.iter().filter(|a| !a.expired)
 }
 
 /// The class charts: failures per check, and what each student's account
@@ -528,11 +563,21 @@ fn class_charts(rows: &[Row<'_>], ids: &[&'static str], single: bool, lang: Lang
                         .count()
                 };
                 let (fail, error, warn) = (of(Status::Fail), of(Status::Error), of(Status::Warn));
-                let parts: Vec<String> = [(fail, Status::Fail), (error, Status::Error), (warn, Status::Warn)]
+                // Students with a finding of this check accepted by an exception.
+                let muted = rows
                     .iter()
-                    .filter(|(n, _)| *n > 0)
-                    .map(|(n, s)| format!("{n} {}", icon(*s)))
-                    .collect();
+                    .filter(|r| r.checks.iter().any(|c| c.id == *id && accepted(c).next().is_some()))
+                    .count();
+                let parts: Vec<String> = [
+                    (fail, Status::Fail),
+                    (error, Status::Error),
+                    (warn, Status::Warn),
+                    (muted, Status::Muted),
+                ]
+                .iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, s)| format!("{n} {}", icon(*s)))
+                .collect();
                 let value = match parts.is_empty() {
                     true => "0".to_string(),
                     false => parts.join(" · "),
@@ -545,6 +590,7 @@ fn class_charts(rows: &[Row<'_>], ids: &[&'static str], single: bool, lang: Lang
                             (fail as f64, "f-fail"),
                             (error as f64, "f-error"),
                             (warn as f64, "f-warn"),
+                            (muted as f64, "f-muted"),
                         ],
                         value,
                     },
@@ -572,6 +618,7 @@ fn fill(status: Status) -> &'static str {
         Status::Warn => "f-warn",
         Status::Skip => "f-skip",
         Status::Error => "f-error",
+        Status::Muted => "f-muted",
     }
 }
 
@@ -688,17 +735,45 @@ fn td(key: &str, sort: &str, label: &str, class: &str, inner: &str) -> String {
 struct Columns {
     checklist: bool,
     proven: bool,
+    teardown: bool,
     billing: bool,
+    spend: bool,
+}
+
+impl Columns {
+    fn of(rows: &[Row<'_>]) -> Columns {
+        Columns {
+            checklist: rows.iter().any(|r| r.checklist.is_some()),
+            proven: rows.iter().any(|r| r.proven.is_some()),
+            teardown: rows.iter().any(|r| r.teardown.is_some()),
+            billing: rows.iter().any(|r| r.billing.is_some()),
+            spend: rows.iter().any(|r| r.spend.is_some()),
+        }
+    }
+
+    /// Each column shown, with its key and header's words, in order.
+    fn shown(&self) -> Vec<(&'static str, &'static str)> {
+        [
+            (true, "name", "instructor.student"),
+            (true, "standing", "html.status"),
+            (true, "score", "instructor.score"),
+            (self.checklist, "checklist", "instructor.checklist"),
+            (self.proven, "proven", "instructor.on_account"),
+            (self.teardown, "teardown", "instructor.teardown"),
+            (self.billing, "billing", "html.billing"),
+            (self.spend, "spend", "instructor.spend"),
+        ]
+        .into_iter()
+        .filter(|(shown, _, _)| *shown)
+        .map(|(_, key, words)| (key, words))
+        .collect()
+    }
 }
 
 pub fn class(page: &Class<'_>, lang: Lang) -> String {
     let rows = &page.rows;
     let ids = check_ids(rows);
-    let columns = Columns {
-        checklist: rows.iter().any(|r| r.checklist.is_some()),
-        proven: rows.iter().any(|r| r.proven.is_some()),
-        billing: rows.iter().any(|r| r.billing.is_some()),
-    };
+    let columns = Columns::of(rows);
     let mut body = class_cards(rows, page.single, lang);
     for note in &page.notes {
         let _ = writeln!(body, "<p class=\"note\">{}</p>", esc(note));
@@ -711,17 +786,9 @@ pub fn class(page: &Class<'_>, lang: Lang) -> String {
     let _ = writeln!(body, "<h2>{}</h2>", esc(heading));
     let _ = writeln!(body, "<p class=\"note\">{}</p>", esc(tr(lang, "html.sort_hint")));
     body.push_str("<div class=\"scroll\"><table class=\"grid sortable\">\n<thead><tr>");
-    body.push_str(&th("name", tr(lang, "instructor.student"), "", ""));
-    body.push_str(&th("standing", tr(lang, "html.status"), "", ""));
-    body.push_str(&th("score", tr(lang, "instructor.score"), "", ""));
-    if columns.checklist {
-        body.push_str(&th("checklist", tr(lang, "instructor.checklist"), "", ""));
-    }
-    if columns.proven {
-        body.push_str(&th("proven", tr(lang, "instructor.on_account"), "", ""));
-    }
-    if columns.billing {
-        body.push_str(&th("billing", tr(lang, "html.billing"), "", ""));
+    let shown = columns.shown();
+    for (key, words) in &shown {
+        body.push_str(&th(key, tr(lang, words), "", ""));
     }
     for id in &ids {
         let title = rows
@@ -732,8 +799,7 @@ pub fn class(page: &Class<'_>, lang: Lang) -> String {
         body.push_str(&th(&format!("c-{id}"), id, "chk", &title));
     }
     body.push_str("</tr></thead>\n");
-    let width =
-        3 + usize::from(columns.checklist) + usize::from(columns.proven) + usize::from(columns.billing) + ids.len();
+    let width = shown.len() + ids.len();
     for row in rows {
         body.push_str(&class_row(row, &columns, &ids, width, page.single, lang));
     }
@@ -764,7 +830,7 @@ fn class_row(row: &Row<'_>, columns: &Columns, ids: &[&'static str], width: usiz
         ),
     ));
     let (score, score_sort) = match row.score {
-        Some((passed, evaluated)) if row.standing != Standing::Unreadable && row.standing != Standing::Missing => (
+        Some((passed, evaluated)) if matches!(row.standing, Standing::Passed | Standing::Attention) => (
             format!("{passed}/{evaluated}"),
             format!(
                 "{:.4}",
@@ -790,13 +856,32 @@ fn class_row(row: &Row<'_>, columns: &Columns, ids: &[&'static str], width: usiz
         };
         out.push_str(&figure("proven", &sort, "instructor.on_account", &text));
     }
+    if columns.teardown {
+        let (mark, sort) = match row.teardown {
+            Some(true) => ("✔", "1"),
+            Some(false) => ("✘", "0"),
+            None => ("", ""),
+        };
+        out.push_str(&figure("teardown", sort, "instructor.teardown", mark));
+    }
     if columns.billing {
+        // The hour's compute and the month's storage, as the gradebook's
+        // other formats say them; sorted (and titled) by the month if left.
         let (inner, sort) = match row.billing {
             Some(b) if b.monthly_usd() > 0.0 || b.partial => (
                 format!(
-                    "{}<span class=\"sub\">{}</span>",
+                    "<span title=\"{}\">{}<span class=\"sub\">{}</span></span>",
+                    esc(&trf(
+                        lang,
+                        "html.if_left",
+                        &[("usd", &per_month(b.monthly_usd(), b.partial, lang))]
+                    )),
                     esc(&per_hour(b.per_hour_usd, b.partial, lang)),
-                    esc(&per_month(b.monthly_usd(), b.partial, lang))
+                    esc(&trf(
+                        lang,
+                        "html.storage_month",
+                        &[("usd", &per_month(b.storage_monthly_usd, b.partial, lang))]
+                    ))
                 ),
                 format!("{:.6}", b.monthly_usd()),
             ),
@@ -808,8 +893,25 @@ fn class_row(row: &Row<'_>, columns: &Columns, ids: &[&'static str], width: usiz
         };
         out.push_str(&td("billing", &sort, tr(lang, "html.billing"), "num", &inner));
     }
+    if columns.spend {
+        let (text, sort, title) = match row.spend {
+            Some(m) => (
+                m.cell(lang),
+                m.usd().map_or(String::new(), |v| format!("{v:.6}")),
+                m.line(lang),
+            ),
+            None => (String::new(), String::new(), String::new()),
+        };
+        out.push_str(&td(
+            "spend",
+            &sort,
+            tr(lang, "instructor.spend"),
+            "num",
+            &format!("<span{}>{}</span>", attribute("title", &title), esc(&text)),
+        ));
+    }
     match row.standing {
-        Standing::Unreadable | Standing::Missing if !ids.is_empty() => {
+        Standing::Unreadable | Standing::Missing | Standing::Suspended if !ids.is_empty() => {
             let reason = row.note.unwrap_or_default();
             let _ = write!(
                 out,
@@ -890,9 +992,13 @@ fn row_details(row: &Row<'_>, single: bool, lang: Lang) -> String {
             }
             out.push_str("</ul>\n");
         }
+        out.push_str(&muted_list(row.checks, lang));
     }
     if let Some(b) = row.billing {
         out.push_str(&billing_list(b, lang));
+    }
+    if let Some(spend) = row.spend {
+        let _ = writeln!(out, "<p>{}</p>", inline(&spend.line(lang)));
     }
     if let Some((proven, total)) = row.proven {
         let items = match proven {
@@ -909,6 +1015,26 @@ fn row_details(row: &Row<'_>, single: bool, lang: Lang) -> String {
             ))
         );
     }
+    out
+}
+
+/// What exceptions accept, apart, each with its check, reason and date.
+fn muted_list(checks: &[CheckResult], lang: Lang) -> String {
+    let lines: Vec<String> = checks
+        .iter()
+        .flat_map(|c| accepted(c).map(move |a| format!("{}: {}", c.id, a.line(lang))))
+        .collect();
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "<h3 class=\"s-muted\">~ {}</h3><ul>\n",
+        esc(tr(lang, "instructor.muted"))
+    );
+    for line in lines {
+        let _ = writeln!(out, "<li>{}</li>", inline(&line));
+    }
+    out.push_str("</ul>\n");
     out
 }
 
@@ -984,6 +1110,13 @@ fn check_block(c: &CheckResult, lang: Lang) -> String {
         }
         out.push_str("</ul>\n");
     }
+    if !c.exceptions.is_empty() {
+        out.push_str("<ul>\n");
+        for a in &c.exceptions {
+            let _ = writeln!(out, "<li class=\"s-muted\">~ {}</li>", inline(&a.line(lang)));
+        }
+        out.push_str("</ul>\n");
+    }
     if needs_doing(c.status) && c.error.is_none() {
         let fix = &c.remediation;
         if let Some(why) = &fix.why {
@@ -1014,7 +1147,7 @@ fn check_block(c: &CheckResult, lang: Lang) -> String {
 
 /// `audit --format html`: what bills by the hour and by the month in one
 /// account (every region read), with the totals and the commands.
-pub fn audit(audit: &Audit, lang: Lang) -> String {
+pub fn audit(audit: &Audit, spend: Option<&str>, lang: Lang) -> String {
     let account = audit.account.as_deref().unwrap_or("?");
     let place = if audit.is_sweep() {
         super::regions_phrase(&audit.regions, lang)
@@ -1048,6 +1181,9 @@ pub fn audit(audit: &Audit, lang: Lang) -> String {
     let notes = super::skipped_notes(audit.region_source, audit.regions.len(), &audit.skipped_regions, lang);
     for note in &notes {
         let _ = writeln!(body, "<p class=\"note\">{}</p>", esc(note));
+    }
+    if let Some(spend) = spend {
+        let _ = writeln!(body, "<p>{}</p>", inline(spend));
     }
     if audit.nothing_read() {
         let _ = writeln!(
@@ -1090,6 +1226,20 @@ pub fn audit(audit: &Audit, lang: Lang) -> String {
         let _ = writeln!(body, "<p class=\"warning\">{}</p>", esc(tr(lang, "audit.incomplete")));
     }
     document(lang, &title, &generated(lang, &audit.generated_at), &body)
+}
+
+/// Under a resource's name, the exception that accepts it ("~ muted until
+/// …") or no longer does ("exception expired on …").
+fn exception_note(accepted: Option<&crate::checks::exceptions::Accepted>, lang: Lang) -> String {
+    match accepted {
+        Some(a) => format!(
+            "<span class=\"sub {}\">{} {}</span>",
+            if a.expired { "s-fail" } else { "s-muted" },
+            if a.expired { "✘" } else { "~" },
+            inline(&a.line(lang))
+        ),
+        None => String::new(),
+    }
 }
 
 /// The start of a sortable table of resources, its headers' (key, words).
@@ -1139,6 +1289,7 @@ fn compute_table(audit: &Audit, lang: Lang) -> String {
         let r = &item.resource;
         let region = audit.region_of(item);
         let mut what = named(&r.name, &super::kind_name(r, lang));
+        what.push_str(&exception_note(audit.accepted_for(item), lang));
         if r.current {
             let _ = write!(what, "<span class=\"sub\">← {}</span>", esc(tr(lang, "kind.current")));
         }
@@ -1214,7 +1365,8 @@ fn storage_table(audit: &Audit, lang: Lang) -> String {
     ));
     for s in &audit.storage {
         let region = s.region.as_deref().or(audit.region.as_deref()).unwrap_or("?");
-        let what = named(&s.name, super::storage_kind_name(s.kind, lang));
+        let mut what = named(&s.name, super::storage_kind_name(s.kind, lang));
+        what.push_str(&exception_note(audit.accepted_storage(s), lang));
         let size = format!("{} GB", crate::i18n::number(&format!("{:.1}", s.size_gb), lang));
         let _ = write!(
             out,
@@ -1283,6 +1435,8 @@ pub fn check(report: &super::Report<'_>, billing: &StillBilling, lang: Lang) -> 
         billing: Some(billing),
         proven: None,
         checklist: None,
+        teardown: None,
+        spend: None,
     };
     let page = Class {
         title,

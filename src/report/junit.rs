@@ -1,6 +1,6 @@
 //! JUnit XML, one builder for every report that has it: a check is a test
-//! case (fail → failure, error → error, skip → skipped, warn → passed with
-//! the warning in system-out).
+//! case (fail → failure, error → error, skip and muted → skipped, warn →
+//! passed with the warning in system-out).
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
@@ -12,9 +12,13 @@ use crate::ui::clean;
 pub fn case(id: &str, class: &str, status: Status, summary: &str, detail: Option<&str>) -> TestCase {
     let case_status = match status {
         Status::Pass | Status::Warn => TestCaseStatus::success(),
-        Status::Skip => {
+        // Accepted on purpose until a date: not run as a test, and said why.
+        Status::Skip | Status::Muted => {
             let mut s = TestCaseStatus::skipped();
             s.set_message(clean(summary));
+            if let (Status::Muted, Some(detail)) = (status, detail) {
+                s.set_description(clean(detail));
+            }
             s
         }
         Status::Fail | Status::Error => {
@@ -45,6 +49,13 @@ pub fn case(id: &str, class: &str, status: Status, summary: &str, detail: Option
 /// A case that could not run at all (a student whose account could not be read).
 pub fn error_case(id: &str, message: &str) -> TestCase {
     let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+    status.set_message(clean(message));
+    TestCase::new(id, status)
+}
+
+/// A case that was not run on purpose (an account closed in the organisation).
+pub fn skipped_case(id: &str, message: &str) -> TestCase {
+    let mut status = TestCaseStatus::skipped();
     status.set_message(clean(message));
     TestCase::new(id, status)
 }

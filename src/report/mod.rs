@@ -10,9 +10,10 @@ pub mod audit;
 pub mod checklist;
 pub mod html;
 pub mod junit;
+pub mod plan;
 pub mod verify;
 
-use crate::checks::{CheckResult, Resource, Status, StorageItem, tally};
+use crate::checks::{CheckResult, NoActivity, Resource, Status, StorageItem, tally};
 use crate::i18n::{Lang, tr, trf};
 use crate::snapshot::Source;
 use crate::snapshot::inventory::{RegionSource, ResourceKind, Skip, SkippedRegion, StorageKind};
@@ -190,12 +191,52 @@ pub fn resource_line(r: &Resource, lang: Lang) -> String {
         let time = crate::util::local_time(end, &jiff::tz::TimeZone::system(), lang);
         parts.push(trf(lang, "report.ends_at", &[("time", &time)]));
     }
+    parts.extend(activity(r, lang));
     let line = parts.join(" · ");
     if r.current {
         format!("{line} ← {}", tr(lang, "kind.current"))
     } else {
         line
     }
+}
+
+/// What AWS says of a resource's use: idle minutes and idle shutdown's
+/// verdict (Studio apps), requests in 24 h (endpoints), or why nothing is known.
+fn activity(r: &Resource, lang: Lang) -> Vec<String> {
+    let mut parts = Vec::new();
+    if let Some(minutes) = r.idle_minutes {
+        let key = match r.activity_is_health_check {
+            true => "report.idle_for_health_check",
+            false => "report.idle_for",
+        };
+        parts.push(trf(lang, key, &[("minutes", &minutes)]));
+    }
+    match r.invocations_24h {
+        Some(0) => {
+            let per_day = usd(r.price_per_hour_usd.map(|p| crate::catalog::round(p * 24.0)), lang);
+            parts.push(trf(lang, "report.no_requests", &[("per_day", &per_day)]));
+        }
+        Some(requests) => parts.push(trf(lang, "report.requests", &[("count", &requests)])),
+        None => {}
+    }
+    match &r.activity_unknown {
+        Some(NoActivity::NoSignal) => parts.push(tr(lang, "report.no_signal").to_string()),
+        Some(NoActivity::Asynchronous) => parts.push(tr(lang, "report.async_requests").to_string()),
+        Some(NoActivity::Unread { error }) => parts.push(trf(
+            lang,
+            "report.activity_unread",
+            &[("error", &clean(&error.describe(lang)))],
+        )),
+        None => {}
+    }
+    if let Some(diagnosis) = &r.idle_shutdown {
+        parts.push(trf(
+            lang,
+            "report.idle_shutdown",
+            &[("verdict", &clean(&diagnosis.summary))],
+        ));
+    }
+    parts
 }
 
 /// What a kind of storage is called.
@@ -249,6 +290,7 @@ fn badge(status: Status, lang: Lang) -> String {
         Status::Warn => tr(lang, "report.badge_warn"),
         Status::Skip => tr(lang, "report.badge_skip"),
         Status::Error => tr(lang, "report.badge_error"),
+        Status::Muted => tr(lang, "report.badge_muted"),
     };
     let pad = Status::ALL.iter().map(|s| word(*s).chars().count()).max().unwrap_or(5);
     let text = format!("{:<pad$}", word(status));
@@ -258,6 +300,7 @@ fn badge(status: Status, lang: Lang) -> String {
         Status::Warn => format!("! {text}").yellow().bold().to_string(),
         Status::Skip => format!("- {text}").dimmed().to_string(),
         Status::Error => format!("? {text}").magenta().bold().to_string(),
+        Status::Muted => format!("~ {text}").blue().to_string(),
     }
 }
 
@@ -312,6 +355,16 @@ pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
                 indent,
                 &format!("{indent}  "),
             ));
+        }
+        // What exceptions accept, apart from what still fails (an expired
+        // one is in the summary: it fails again).
+        for accepted in check.exceptions.iter().filter(|a| !a.expired) {
+            let line = accepted_line(accepted, lang);
+            out.push_str(
+                &wrap_plain(&clean(&line), width, indent, &format!("{indent}  "))
+                    .blue()
+                    .to_string(),
+            );
         }
         if matches!(check.status, Status::Fail | Status::Warn | Status::Error) {
             let fix = &check.remediation;
@@ -377,12 +430,37 @@ fn status_word(status: Status, lang: Lang) -> &'static str {
         Status::Warn => tr(lang, "status.warn"),
         Status::Skip => tr(lang, "status.skip"),
         Status::Error => tr(lang, "status.error"),
+        Status::Muted => tr(lang, "status.muted"),
+    }
+}
+
+/// "~ muted until …" or "✘ exception expired on …", with what it costs.
+pub fn accepted_line(accepted: &crate::checks::exceptions::Accepted, lang: Lang) -> String {
+    let mut line = accepted.line(lang);
+    if let Some(per_hour) = accepted.price_per_hour_usd {
+        line.push_str(&format!(" · {}/h", crate::catalog::usd(per_hour, lang)));
+    }
+    if let Some(monthly) = accepted.monthly_usd {
+        line.push_str(&format!(
+            " · {}",
+            trf(
+                lang,
+                "report.per_month",
+                &[("usd", &crate::catalog::usd(monthly, lang))]
+            )
+        ));
+    }
+    match accepted.expired {
+        true => format!("✘ {line}"),
+        false => format!("~ {line}"),
     }
 }
 
 pub fn summary_line(report: &Report<'_>, lang: Lang) -> String {
+    // Muted only where an exception accepted something: most never use them.
     let parts: Vec<String> = Status::ALL
         .iter()
+        .filter(|s| **s != Status::Muted || report.summary[s.name()] > 0)
         .map(|s| format!("{} {}", report.summary[s.name()], status_word(*s, lang)))
         .collect();
     format!("{}: {}", tr(lang, "report.summary"), parts.join(" · "))
@@ -424,6 +502,21 @@ pub fn markdown(report: &Report<'_>, lang: Lang) -> String {
     if !unread.is_empty() {
         out.push_str(&format!("\n## {}\n\n", tr(lang, "report.unread_heading")));
         for line in &unread {
+            out.push_str(&format!("- {}\n", md(line)));
+        }
+    }
+    let accepted: Vec<String> = report
+        .checks
+        .iter()
+        .flat_map(|c| {
+            c.exceptions
+                .iter()
+                .map(move |a| format!("`{}`: {}", c.id, accepted_line(a, lang)))
+        })
+        .collect();
+    if !accepted.is_empty() {
+        out.push_str(&format!("\n## {}\n\n", tr(lang, "report.exceptions_heading")));
+        for line in &accepted {
             out.push_str(&format!("- {}\n", md(line)));
         }
     }
@@ -494,7 +587,7 @@ fn markdown_escape(text: &str) -> String {
 }
 
 /// JUnit XML: one test case per check; fail → failure, error → error,
-/// skip → skipped, warn → passed with the warning in system-out.
+/// skip and muted → skipped, warn → passed with the warning in system-out.
 pub fn junit(report: &Report<'_>, lang: Lang) -> String {
     let account = report.account.clone().unwrap_or_else(|| "unknown".into());
     let cases = report
@@ -503,6 +596,7 @@ pub fn junit(report: &Report<'_>, lang: Lang) -> String {
         .map(|c| {
             let mut lines = vec![c.summary.clone()];
             lines.extend(c.resources.iter().map(|r| resource_line(r, lang)));
+            lines.extend(c.exceptions.iter().map(|a| accepted_line(a, lang)));
             lines.extend(c.remediation.steps.iter().cloned());
             lines.extend(c.remediation.commands.iter().map(|cmd| format!("$ {cmd}")));
             junit::case(c.id, "module5", c.status, &c.summary, Some(&lines.join("\n")))

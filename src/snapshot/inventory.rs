@@ -236,7 +236,7 @@ impl App {
 }
 
 /// A Studio app, as DeleteApp and DescribeApp name it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AppRef {
     pub domain_id: String,
     pub user_profile: Option<String>,
@@ -252,7 +252,7 @@ impl AppRef {
 }
 
 /// What stopping a resource means, and how.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Target {
     /// DeleteApp: the app and its instance go; files on the home or space volume stay.
@@ -389,6 +389,16 @@ impl Target {
     }
 }
 
+/// Whether a stopped resource's status means it no longer bills.
+pub fn stop_settled(status: &str) -> bool {
+    // `Completed`: a job that finished before the stop took effect;
+    // `Terminated`, `Reused`: a warm pool released, or taken by another job.
+    matches!(
+        status,
+        "Deleted" | "Stopped" | "Failed" | "Completed" | "Terminated" | "Reused"
+    )
+}
+
 /// The `aws` CLI command that stops a Studio app (DeleteApp; the user's files
 /// on the home or space volume stay).
 pub fn delete_app_command(
@@ -410,4 +420,102 @@ pub fn stop_notebook_command(name: &str, region: &str) -> String {
 
 pub fn delete_endpoint_command(name: &str, region: &str) -> String {
     format!("aws sagemaker delete-endpoint --endpoint-name {name} --region {region}")
+}
+
+/// What deleting a resource that keeps data means, and how: the teardown's
+/// `storage` and `domain` levels. Each deletion goes in AWS's order (apps →
+/// spaces → user profiles → domain → EFS); AWS refuses one whose dependents
+/// remain (ResourceInUse).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Deletion {
+    /// DeleteSpace: its EBS volume and the files in its home directory go.
+    Space { domain_id: String, name: String },
+    /// DeleteUserProfile: once its apps and the spaces it owns are gone.
+    UserProfile { domain_id: String, name: String },
+    /// DeleteDomain with `RetentionPolicy.HomeEfsFileSystem=Delete`: the
+    /// domain and its home EFS file system (kept by default) go together.
+    Domain { domain_id: String },
+    /// DeleteNotebookInstance: only once it is `Stopped` (or `Failed`); its
+    /// ML storage volume and `/home/ec2-user/SageMaker` go.
+    NotebookInstance { name: String },
+    /// DeleteMlflowTrackingServer: the server and its metadata (runs,
+    /// parameters, metrics); artifacts in S3 stay.
+    MlflowTrackingServer { name: String },
+    /// DeleteMountTarget for each mount target of an EFS file system: a
+    /// file system with mount targets cannot be deleted.
+    MountTargets { file_system_id: String },
+    /// DeleteFileSystem: the file system and every file on it.
+    FileSystem { file_system_id: String },
+}
+
+impl Deletion {
+    /// The IAM action of the call (the one a dry run, the log and a denial name).
+    pub fn action(&self) -> &'static str {
+        match self {
+            Deletion::Space { .. } => "sagemaker:DeleteSpace",
+            Deletion::UserProfile { .. } => "sagemaker:DeleteUserProfile",
+            Deletion::Domain { .. } => "sagemaker:DeleteDomain",
+            Deletion::NotebookInstance { .. } => "sagemaker:DeleteNotebookInstance",
+            Deletion::MlflowTrackingServer { .. } => "sagemaker:DeleteMlflowTrackingServer",
+            Deletion::MountTargets { .. } => "elasticfilesystem:DeleteMountTarget",
+            Deletion::FileSystem { .. } => "elasticfilesystem:DeleteFileSystem",
+        }
+    }
+
+    /// The API call with its parameters, as a dry run prints it.
+    pub fn api_call(&self) -> String {
+        let params = match self {
+            Deletion::Space { domain_id, name } => format!("DomainId={domain_id} SpaceName={name}"),
+            Deletion::UserProfile { domain_id, name } => format!("DomainId={domain_id} UserProfileName={name}"),
+            Deletion::Domain { domain_id } => {
+                format!("DomainId={domain_id} RetentionPolicy.HomeEfsFileSystem=Delete")
+            }
+            Deletion::NotebookInstance { name } => format!("NotebookInstanceName={name}"),
+            Deletion::MlflowTrackingServer { name } => format!("TrackingServerName={name}"),
+            Deletion::MountTargets { file_system_id } => format!("MountTargetId=(each of {file_system_id})"),
+            Deletion::FileSystem { file_system_id } => format!("FileSystemId={file_system_id}"),
+        };
+        format!("{} {params}", self.action())
+    }
+
+    /// The `aws` CLI command doing the same.
+    pub fn cli(&self, region: &str) -> String {
+        match self {
+            Deletion::Space { domain_id, name } => {
+                format!("aws sagemaker delete-space --domain-id {domain_id} --space-name {name} --region {region}")
+            }
+            Deletion::UserProfile { domain_id, name } => format!(
+                "aws sagemaker delete-user-profile --domain-id {domain_id} --user-profile-name {name} --region {region}"
+            ),
+            Deletion::Domain { domain_id } => format!(
+                "aws sagemaker delete-domain --domain-id {domain_id} --retention-policy HomeEfsFileSystem=Delete --region {region}"
+            ),
+            Deletion::NotebookInstance { name } => {
+                format!("aws sagemaker delete-notebook-instance --notebook-instance-name {name} --region {region}")
+            }
+            Deletion::MlflowTrackingServer { name } => {
+                format!("aws sagemaker delete-mlflow-tracking-server --tracking-server-name {name} --region {region}")
+            }
+            Deletion::MountTargets { file_system_id } => format!(
+                "aws efs describe-mount-targets --file-system-id {file_system_id} --region {region} (then aws efs delete-mount-target --mount-target-id ID --region {region} for each)"
+            ),
+            Deletion::FileSystem { file_system_id } => {
+                format!("aws efs delete-file-system --file-system-id {file_system_id} --region {region}")
+            }
+        }
+    }
+
+    /// A short name for prompts, logs and reports.
+    pub fn label(&self) -> String {
+        match self {
+            Deletion::Space { domain_id, name } => format!("space {domain_id}/{name}"),
+            Deletion::UserProfile { domain_id, name } => format!("user profile {domain_id}/{name}"),
+            Deletion::Domain { domain_id } => format!("domain {domain_id}"),
+            Deletion::NotebookInstance { name } => format!("notebook instance {name}"),
+            Deletion::MlflowTrackingServer { name } => format!("MLflow tracking server {name}"),
+            Deletion::MountTargets { file_system_id } => format!("mount targets of EFS {file_system_id}"),
+            Deletion::FileSystem { file_system_id } => format!("EFS {file_system_id}"),
+        }
+    }
 }

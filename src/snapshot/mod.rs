@@ -403,6 +403,10 @@ pub struct Domain {
     /// the size of a space's volume when the space sets none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_space_gb: Option<i32>,
+    /// `LastModifiedTime`: a change of its settings after an app started
+    /// is a likely reason the app does not follow them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -411,6 +415,9 @@ pub struct UserProfile {
     pub name: String,
     #[serde(flatten)]
     pub settings: StudioSettings,
+    /// `LastModifiedTime` (as for a domain).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -430,6 +437,9 @@ pub struct Space {
     /// Its status (`InService`, `Deleting`, `Failed`…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// `LastModifiedTime` (DescribeSpace), as for a domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<String>,
 }
 
 /// What DescribeSpace says of a space's apps.
@@ -446,6 +456,12 @@ pub struct SpaceSettings {
     /// volume's size, when the space sets one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ebs_gb: Option<i32>,
+    /// `DefaultResourceSpec`'s image of each app type: what the space's
+    /// apps start with when the app itself does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jupyterlab_image: Option<AppImage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_editor_image: Option<AppImage>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -458,6 +474,58 @@ pub struct App {
     pub status: String,
     pub instance_type: Option<String>,
     pub created_at: Option<String>,
+    /// The image it runs (`ResourceSpec` of ListApps, or DescribeApp's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<AppImage>,
+    /// What DescribeApp says of its use (read for `InService` apps), or why
+    /// it could not be read; absent when not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<Fetched<AppActivity>>,
+}
+
+/// A Studio app's image, as `ResourceSpec` names it
+/// (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceSpec.html).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AppImage {
+    /// `SageMakerImageArn`, e.g. `arn:aws:sagemaker:eu-central-1:545423591354:image/sagemaker-distribution-cpu`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// `SageMakerImageVersionAlias`, in SemVer (`2.1.0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_alias: Option<String>,
+    /// `SageMakerImageVersionArn`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_arn: Option<String>,
+}
+
+/// DescribeApp's two times (RFC 3339). The API reference: "The timestamp
+/// of the last user's activity. LastUserActivityTimestamp is also updated
+/// when SageMaker AI performs health checks without user activity. As a
+/// result, this value is set to the same value as LastHealthCheckTimestamp."
+/// So the user was last active at or before `last_user_activity`: the idle
+/// time it gives is a lower bound, and when it equals `last_health_check`
+/// it may be SageMaker's check rather than anyone's use.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AppActivity {
+    /// `LastUserActivityTimestamp`.
+    pub last_user_activity: Option<String>,
+    /// `LastHealthCheckTimestamp`.
+    pub last_health_check: Option<String>,
+}
+
+impl AppActivity {
+    /// The last activity is the last health check's time (within a second):
+    /// it may be SageMaker's check rather than anyone's use.
+    pub fn is_health_check(&self) -> bool {
+        let at = |t: &Option<String>| t.as_deref().and_then(|t| humantime::parse_rfc3339_weak(t).ok());
+        match (at(&self.last_user_activity), at(&self.last_health_check)) {
+            (Some(a), Some(h)) => {
+                let apart = a.duration_since(h).or_else(|_| h.duration_since(a)).unwrap_or_default();
+                apart.as_secs() < 1
+            }
+            _ => false,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -510,6 +578,12 @@ pub struct Variant {
     /// hour it is provisioned, requests or not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioned_concurrency: Option<i32>,
+    /// Requests in the 24 hours before the snapshot (CloudWatch
+    /// `AWS/SageMaker` `Invocations`, Sum, by `EndpointName` and
+    /// `VariantName`), or why they could not be read; absent when not read
+    /// (no instances, asynchronous, older sandbox files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invocations_24h: Option<Fetched<u64>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

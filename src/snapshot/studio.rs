@@ -205,6 +205,8 @@ mod tests {
             status: "InService".into(),
             instance_type: Some("ml.t3.medium".into()),
             created_at: None,
+            image: None,
+            activity: None,
         }
     }
 

@@ -3,6 +3,7 @@
 //! can use it.
 
 pub mod pager;
+pub mod progress;
 pub mod prompt;
 pub mod text;
 
@@ -122,18 +123,4 @@ pub fn wait_unless_esc(interval: Duration, message: &str, spinner_on: bool) -> b
     }
     bar.finish_and_clear();
     go_on
-}
-
-/// A progress bar of `len` steps on stderr, drawn only when `on`.
-pub fn bar(on: bool, len: u64, message: &str) -> indicatif::ProgressBar {
-    if !on {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(len);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    bar.set_message(message.to_string());
-    bar
 }

@@ -921,6 +921,7 @@ fn fix_label(fix: Fix, lang: Lang) -> &'static str {
         Fix::StopRunning => tr(lang, "wizard.fix_stop"),
         Fix::Budget => tr(lang, "wizard.fix_budget"),
         Fix::IdleShutdown => tr(lang, "wizard.fix_idle"),
+        Fix::Teardown => tr(lang, "wizard.fix_teardown"),
     }
 }
 

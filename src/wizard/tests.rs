@@ -277,6 +277,8 @@ fn lab_app(status: &str) -> crate::snapshot::App {
         status: status.into(),
         instance_type: Some("ml.t3.medium".into()),
         created_at: Some(now()),
+        image: None,
+        activity: None,
     }
 }
 
@@ -482,8 +484,8 @@ fn the_whole_module_can_be_finished_and_then_reviewed_or_restarted() {
     let mut script = Script::new(answers);
     let (outcome, out) = run(&course, &store, &mut script);
     assert_eq!(outcome, Outcome::Finished);
-    // Quizzes and tools tick four items; the other three need the account.
-    assert!(out.contains("Checklist (4/7)"), "{out}");
+    // Quizzes and tools tick four items; the other four need the account.
+    assert!(out.contains("Checklist (4/8)"), "{out}");
     let saved = module(&store);
     assert!(saved.completed_at.is_some());
     assert_eq!(saved.checklist.len(), 4);
@@ -999,4 +1001,27 @@ fn a_warning_at_start_up_is_shown_wrapped_and_read_before_the_course_text() {
     // transcript is the pause, before the module's heading.
     assert!(matches!(shown[0], Shown::Pause), "{shown:#?}");
     assert_eq!(script.pauses[0], 0);
+}
+
+#[test]
+fn section_9_offers_the_teardown_and_ticks_nothing_billing_once_the_account_proves_it() {
+    let (_dir, course, store) = setup();
+    at_section(&store, "checklist");
+    // Resume; the checklist, then the teardown task: its fix (the teardown itself,
+    // index 2), then the check; leave at section 10.
+    let mut script = Script::new([Some(0), Some(0), Some(2), None]);
+    let mut empty = account_with(&course, Vec::new());
+    empty.spaces = Ok(Vec::new());
+    empty.file_systems = Ok(Vec::new());
+    empty.endpoints = Ok(Vec::new());
+    let (out, checked) = run_tasks(&course, &store, &mut script, vec![empty], &[]);
+    assert_eq!(checked, 1);
+    assert!(out.contains("Finish the course with nothing left billing"), "{out}");
+    assert!(out.contains("[fix applied: Teardown]"), "{out}");
+    assert!(
+        out.contains("Checklist ticked: Nothing left billing at the end of the course"),
+        "{out}"
+    );
+    let tick = &module(&store).checklist["nothing-billing"];
+    assert_eq!(tick.evidence.kind(), "task");
 }

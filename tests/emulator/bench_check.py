@@ -127,7 +127,10 @@ try:
         call(sm.describe_user_profile, DomainId=p["DomainId"], UserProfileName=p["UserProfileName"])
     for sp in call(sm.list_spaces)["Spaces"]:
         call(sm.describe_space, DomainId=sp["DomainId"], SpaceName=sp["SpaceName"])
-    call(sm.list_apps)
+    for a in call(sm.list_apps)["Apps"]:
+        if a.get("Status") == "InService":
+            owner = {"SpaceName": a["SpaceName"]} if a.get("SpaceName") else {"UserProfileName": a["UserProfileName"]}
+            call(sm.describe_app, DomainId=a["DomainId"], AppType=a["AppType"], AppName=a["AppName"], **owner)
     for c in call(sm.list_studio_lifecycle_configs)["StudioLifecycleConfigs"]:
         call(sm.describe_studio_lifecycle_config, StudioLifecycleConfigName=c["StudioLifecycleConfigName"])
     for n in call(sm.list_notebook_instances)["NotebookInstances"]:
@@ -136,6 +139,12 @@ try:
         config = call(sm.describe_endpoint, EndpointName=e["EndpointName"])["EndpointConfigName"]
         call(sm.describe_endpoint_config, EndpointConfigName=config)
     call(sm.list_inference_components)
+    # Each real-time variant's requests over 24 h, in one GetMetricData.
+    now = time.time()
+    call(cw.get_metric_data, StartTime=now - 86400, EndTime=now, MetricDataQueries=[{
+        "Id": "e0", "ReturnData": True, "MetricStat": {"Stat": "Sum", "Period": 3600, "Metric": {
+            "Namespace": "AWS/SageMaker", "MetricName": "Invocations",
+            "Dimensions": [{"Name": "EndpointName", "Value": "e"}, {"Name": "VariantName", "Value": "v"}]}}}])
     for j in call(sm.list_training_jobs)["TrainingJobSummaries"]:
         call(sm.describe_training_job, TrainingJobName=j["TrainingJobName"])
     # What bills by the hour beside the apps: jobs in progress, warm pools,

@@ -92,7 +92,7 @@ fn the_language_follows_lc_all_then_lang_and_the_flag_wins() {
 }
 
 #[test]
-fn checklist_without_progress_lists_seven_open_items_as_json() {
+fn checklist_without_progress_lists_eight_open_items_as_json() {
     let learner = Learner::new();
     let output = learner.run(&["module5", "checklist", "--format", "json"]);
     expect_code(&output, 0);
@@ -109,7 +109,8 @@ fn checklist_without_progress_lists_seven_open_items_as_json() {
             "start-notebook",
             "stop-instances",
             "monitoring",
-            "cost-optimization"
+            "cost-optimization",
+            "nothing-billing"
         ]
     );
     for item in items {
@@ -304,6 +305,7 @@ fn help_and_usage_errors_speak_portuguese() {
         "module5 tasks",
         "module5 verify",
         "module5 audit",
+        "module5 spend",
         "module5 fix",
         "module5 fix budget",
         "module5 fix idle-shutdown",

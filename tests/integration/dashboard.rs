@@ -63,6 +63,12 @@ fn class(emulator: &Emulator, dir: &std::path::Path) -> std::path::PathBuf {
     roster.push_str(&format!(
         "\n[[student]]\nname = \"Denied Dora\"\nrole_arn = \"{DENIED}\"\n"
     ));
+    // Student 01's forgotten app, accepted until a date far away: muted.
+    roster.push_str(&format!(
+        "\n[[exception]]\ncheck = \"studio-apps\"\nresource = {{ kind = \"studio-app\", name = \"forgotten\" }}\n\
+         account = \"{}\"\nreason = \"kept for the next module\"\nexpires = 2099-12-31\n",
+        account(1)
+    ));
     let path = dir.join("class.toml");
     std::fs::write(&path, roster).unwrap();
     path
@@ -219,6 +225,15 @@ fn the_class_page_renders_in_chromium_with_a_row_per_student_and_no_request() {
         }
     }
     assert_eq!(rows[3]["name"], HOSTILE_NAME);
+    let muted = |checks: &Value| {
+        checks
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["status"] == "muted" || *c == "chk s-muted")
+            .count()
+    };
+    assert_eq!((muted(&students[0]["checks"]), muted(&rows[0]["checks"])), (1, 1));
     let text = seen["text"].as_str().unwrap();
     assert!(text.contains(HOSTILE_APP), "the hostile app's name is shown as text");
     browser.screenshot(&artifacts().join("class-1280.png"));

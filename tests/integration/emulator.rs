@@ -57,6 +57,9 @@ pub struct Options {
     pub enabled_regions: Option<String>,
     /// `REGION=ErrorCode[:status]`: every request signed for REGION gets it.
     pub region_faults: Vec<String>,
+    /// How long what is deleted reports `Deleting` (and what is stopped
+    /// `Stopping`); the emulator's default is 1 s.
+    pub deleting_seconds: Option<f64>,
 }
 
 impl Emulator {
@@ -90,6 +93,9 @@ impl Emulator {
         }
         for fault in &options.region_faults {
             cmd.args(["--region-fault", fault]);
+        }
+        if let Some(seconds) = options.deleting_seconds {
+            cmd.args(["--deleting-seconds", &seconds.to_string()]);
         }
         if let Some((cert, key)) = &options.tls {
             cmd.arg("--tls-cert").arg(cert).arg("--tls-key").arg(key);

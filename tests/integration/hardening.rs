@@ -246,7 +246,7 @@ fn a_kill_at_any_moment_leaves_a_progress_file_with_every_confirmed_answer() {
 fn faults_on_one_call_are_errors_for_its_checks_within_a_bounded_time() {
     for fault in [
         "ListApps=reset",
-        "ListApps=slow:4",
+        "ListApps=slow:8",
         "ListApps=InternalFailure:500",
         "ListApps=ServiceUnavailable:503",
         "ListApps=ThrottlingException:400",
@@ -265,9 +265,10 @@ fn faults_on_one_call_are_errors_for_its_checks_within_a_bounded_time() {
         // Short enough to keep the test quick, long enough that the calls
         // that are not faulted answer on a loaded two-core machine (the one
         // emulator process serves every concurrent read of the check).
-        cmd.env("SM_COURSE_ATTEMPT_TIMEOUT_MS", "3000")
-            .env("SM_COURSE_OPERATION_TIMEOUT_MS", "6000")
-            .env("SM_COURSE_READ_TIMEOUT_MS", "7000");
+        // (The slow fault answers after 8 s: past one attempt's 6 s.)
+        cmd.env("SM_COURSE_ATTEMPT_TIMEOUT_MS", "6000")
+            .env("SM_COURSE_OPERATION_TIMEOUT_MS", "12000")
+            .env("SM_COURSE_READ_TIMEOUT_MS", "13000");
         let started = std::time::Instant::now();
         let output = cmd.output().unwrap();
         let elapsed = started.elapsed();

@@ -57,7 +57,7 @@ fn class(emulator: &Emulator, dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
-fn row<'a>(book: &'a Value, name: &str) -> &'a Value {
+pub(crate) fn row<'a>(book: &'a Value, name: &str) -> &'a Value {
     book["students"]
         .as_array()
         .unwrap()
@@ -147,8 +147,8 @@ fn a_class_of_twenty_is_verified_and_broken_students_are_their_own_rows() {
             serde_json::json!({"passed": passed, "evaluated": evaluated})
         );
         // What the account itself proves: a notebook started in the last
-        // 24 hours (still running, so not the stop).
-        assert_eq!(student["on_account"]["total"], 3, "{student}");
+        // 24 hours (still running, so not the stop, nor nothing billing).
+        assert_eq!(student["on_account"]["total"], 4, "{student}");
         let proven = student["on_account"]["proven"].as_array().unwrap();
         assert_eq!(
             proven.iter().any(|p| p == "start-notebook"),
@@ -156,6 +156,7 @@ fn a_class_of_twenty_is_verified_and_broken_students_are_their_own_rows() {
             "student {n}: {student}"
         );
         assert!(!proven.iter().any(|p| p == "stop-instances"), "student {n}: {student}");
+        assert!(!proven.iter().any(|p| p == "nothing-billing"), "student {n}: {student}");
     }
     let dora = row(&book, "Denied Dora");
     assert_eq!(dora["status"], "error");
@@ -194,12 +195,17 @@ fn csv_table_markdown_and_junit_carry_every_student() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "name,account,aws_region,status,passed,evaluated,on_account_proven,on_account_total,studio-apps,budget,error"
+        "name,account,aws_region,status,passed,evaluated,on_account_proven,on_account_total,teardown_proven,\
+         still_billing_per_hour_usd,still_billing_monthly_usd,still_billing_partial,studio-apps,budget,error"
     );
     assert_eq!(lines.len(), 23);
+    // Student 01: an ml.m5.xlarge app runs (priced), the domain's EFS is tiny.
     assert_eq!(
         lines[1],
-        format!("Student 01,{},eu-central-1,ok,0,2,1,3,fail,fail,", account(1))
+        format!(
+            "Student 01,{},eu-central-1,ok,0,2,1,4,false,0.276,0.000002,false,fail,fail,",
+            account(1)
+        )
     );
     assert!(
         lines[21].starts_with("Denied Dora,100000000099,eu-central-1,error,,,,,"),
@@ -226,7 +232,8 @@ fn csv_table_markdown_and_junit_carry_every_student() {
     ));
     assert_eq!(
         pt.lines().next().unwrap(),
-        "name;account;aws_region;status;passed;evaluated;on_account_proven;on_account_total;budget;error"
+        "name;account;aws_region;status;passed;evaluated;on_account_proven;on_account_total;teardown_proven;\
+         still_billing_per_hour_usd;still_billing_monthly_usd;still_billing_partial;budget;error"
     );
     let chosen = stdout(&run(
         &learner,
@@ -262,6 +269,7 @@ fn csv_table_markdown_and_junit_carry_every_student() {
         &["instructor", "verify", roster, "--format", "markdown"],
     ));
     assert!(md.contains("| Student 04 | 100000000004 |"), "{md}");
+    assert!(md.contains("| Teardown proven | Still billing |"), "{md}");
     let junit = stdout(&run(
         &learner,
         &emulator,
@@ -346,7 +354,7 @@ fn learner_reports_merge_into_a_gradebook_and_wrong_accounts_are_flagged() {
     expect_code(&written, 0);
     let exported: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(exported["last_check"]["account"], ACCOUNT);
-    assert_eq!(exported["checklist"].as_array().unwrap().len(), 7);
+    assert_eq!(exported["checklist"].as_array().unwrap().len(), 8);
     assert_eq!(exported["quizzes"].as_array().unwrap().len(), 8);
     let item = |id: &str| {
         exported["checklist"]
@@ -395,7 +403,7 @@ fn learner_reports_merge_into_a_gradebook_and_wrong_accounts_are_flagged() {
             ("budget".to_string(), "pass".to_string())
         ]
     );
-    assert_eq!(ana_row["progress"]["checklist_total"], 7);
+    assert_eq!(ana_row["progress"]["checklist_total"], 8);
     assert_eq!(ana_row["progress"]["checklist_done"], 2);
     assert_eq!(
         ana_row["progress"]["evidence"],

@@ -589,7 +589,7 @@ fn a_neglected_account_fails_with_costs_and_exact_fixes() {
     );
     assert_eq!(
         report["summary"],
-        serde_json::json!({"pass": 5, "fail": 6, "warn": 2, "skip": 1, "error": 0})
+        serde_json::json!({"pass": 5, "fail": 6, "warn": 2, "skip": 1, "error": 0, "muted": 0})
     );
 }
 

@@ -2,6 +2,7 @@
 //! One test binary (as ripgrep does) so it links once.
 
 mod browser;
+mod class;
 mod cli;
 mod conventions;
 mod dashboard;
@@ -9,6 +10,7 @@ mod diagnosis;
 mod emulator;
 mod fixes;
 mod hardening;
+mod idle;
 mod instructor;
 mod inventory;
 mod kinds;
@@ -16,8 +18,10 @@ mod live;
 mod network;
 mod regions;
 mod screen;
+mod spend;
 mod studio;
 mod tasks;
+mod teardown;
 mod tools;
 mod util;
 mod wizard;

@@ -4,7 +4,8 @@
 
 use colored::Colorize;
 
-use super::{Change, Changes};
+use super::Changes;
+use super::engine::{self, FixCall, Run};
 use crate::aws::Session;
 use crate::aws::fix::{self, BudgetPlan, IdleScope};
 use crate::aws::operations as op;
@@ -114,21 +115,21 @@ pub fn fix_budget_with(
         out.line(tr(lang, "fix.nothing_done"))?;
         return Ok(ExitStatus::Success);
     }
-    let result = session.create_budget(&account, &plan);
     let target = format!("budget {}", plan.name);
-    let change = Change {
-        account: &account,
-        region: &region,
-        call: op::CREATE_BUDGET,
-        target: &target,
-        done: Some(trf(
-            lang,
-            "fix.budget_created",
-            &[("name", &clean(&plan.name)), ("email", &mask_address(&plan.email))],
-        )),
+    let said = trf(
+        lang,
+        "fix.budget_created",
+        &[("name", &clean(&plan.name)), ("email", &mask_address(&plan.email))],
+    );
+    let one = crate::plan::fix_plan("fix budget", &account, &region, op::CREATE_BUDGET, &target);
+    let run = Run {
+        wait: std::time::Duration::ZERO,
+        said: &|_| Some(said.clone()),
         name_on_failure: false,
     };
-    Ok(ExitStatus::failed_if(!changes.record(out, &change, &result)?))
+    let mut call = FixCall(|| session.create_budget(&account, &plan));
+    let outcome = engine::execute(&mut changes, &mut call, &one, &run, out)?;
+    Ok(outcome.exit_status())
 }
 
 /// The session for a fix, and whose account and which region it changes
@@ -275,18 +276,16 @@ pub fn fix_idle_with(
         out.line(tr(lang, "fix.nothing_done"))?;
         return Ok(ExitStatus::Success);
     }
-    let result = session.set_idle(&scope, options.minutes);
-    let target = scope.label();
-    let change = Change {
-        account: &account,
-        region: &region,
-        call: scope.api_call(),
-        target: &target,
-        done: None,
+    let one = crate::plan::fix_plan("fix idle-shutdown", &account, &region, scope.api_call(), &scope.label());
+    let run = Run {
+        wait: std::time::Duration::ZERO,
+        said: &|_| None,
         name_on_failure: false,
     };
-    if !changes.record(out, &change, &result)? {
-        return Ok(ExitStatus::Failure);
+    let mut call = FixCall(|| session.set_idle(&scope, options.minutes));
+    let outcome = engine::execute(&mut changes, &mut call, &one, &run, out)?;
+    if !outcome.all_done() {
+        return Ok(outcome.exit_status());
     }
     let after = session.read_idle(&scope).map_err(|e| Error::Aws(e.describe(lang)))?;
     out.line(&format!(

@@ -3,8 +3,12 @@
 //! fixes (`fix budget`, `fix idle-shutdown`). Read-only unless asked; every
 //! change is confirmed (or `--yes`), can be dry-run, and is logged.
 
+mod engine;
 mod fix;
+mod interrupt;
+mod spend;
 mod stop;
+mod teardown;
 
 use colored::Colorize;
 
@@ -22,6 +26,8 @@ use crate::snapshot::{CallError, Source};
 use crate::ui::{Output, Prompter, clean};
 
 pub use fix::{fix_budget, fix_budget_with, fix_idle, fix_idle_with};
+pub use spend::spend;
+pub use teardown::{teardown, teardown_with};
 
 /// `check`: collect (or load the sandbox), judge, report.
 pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
@@ -31,6 +37,8 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
     }
     let wanted = wanted(&args.sweep, lang)?;
     let course = ctx.course()?;
+    // A file with problems is said before the account is read.
+    let exceptions = ctx.exceptions(args.exceptions.as_deref())?;
     let (snapshot, sweep) = match &args.sandbox {
         Some(name) => (course.sandbox(name, lang)?, None),
         None => {
@@ -58,6 +66,12 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
         skipped = judge.judge_sweep(&snapshot, list, others, &mut results);
     }
     let account = snapshot.identity.as_ref().ok().map(|i| i.account.clone());
+    let scope = checks::exceptions::Scope {
+        account: account.as_deref(),
+        student: None,
+        today: checks::exceptions::Scope::today(),
+    };
+    checks::exceptions::apply(&mut results, &exceptions, &scope, lang);
     if let (Source::Aws, Some(account), Some(region)) = (&snapshot.source, &account, &snapshot.region) {
         super::learn::record_check(course, ctx, &results, account, region);
     }
@@ -117,22 +131,38 @@ pub fn audit_with(
         None => jiff::tz::TimeZone::system(),
     };
     let wanted = wanted(&args.sweep, lang)?;
+    let exceptions = ctx.exceptions(args.exceptions.as_deref())?;
     let log = ctx.audit_log()?;
     let session = crate::aws::connect(&ctx.aws_args(&args.aws), lang)?;
     let inventory = session.inventory(&wanted, lang, ctx.spinner)?;
     let asked = inventory.asked();
     // Each region's cached prices (no network), for its own resources.
     let prices = ctx.prices(asked.iter().filter_map(|s| s.region.as_deref()))?;
-    let assessed = audit::assess_regions(&prices, &asked, &inventory.list, &audit::Morning::next(tz));
+    let mut assessed = audit::assess_regions(&prices, &asked, &inventory.list, &audit::Morning::next(tz));
+    assessed.accept(&exceptions, checks::exceptions::Scope::today());
+    // `--spend`: the month so far from Cost Explorer; not readable, it says
+    // why and the audit stands as it is.
+    let month = args.spend.then(|| spend::month_figure(&session, ctx));
+    let text = || {
+        let mut text = report::audit::text(&assessed, lang, ctx.width);
+        if let Some(month) = &month {
+            text.push_str(&crate::ui::text::wrap(&month.line(lang), ctx.width, "", ""));
+        }
+        text
+    };
     if !args.stop {
-        match args.format {
-            AuditFormat::Json => out.json(&assessed)?,
-            AuditFormat::Text => out.emit(&report::audit::text(&assessed, lang, ctx.width))?,
-            AuditFormat::Html => out.emit(&report::html::audit(&assessed, lang))?,
+        match (args.format, &month) {
+            (AuditFormat::Json, Some(month)) => out.json(&spend::with_month(&assessed, month))?,
+            (AuditFormat::Json, None) => out.json(&assessed)?,
+            (AuditFormat::Text, _) => out.emit(&text())?,
+            (AuditFormat::Html, month) => {
+                let line = month.as_ref().map(|m| m.line(lang));
+                out.emit(&report::html::audit(&assessed, line.as_deref(), lang))?
+            }
         }
         return Ok(assessed.exit_status());
     }
-    out.line(&report::audit::text(&assessed, lang, ctx.width))?;
+    out.line(&text())?;
     let changes = Changes {
         ctx,
         log: &log,

@@ -1,24 +1,24 @@
 //! `audit --stop`: offers to stop what the audit found (each chosen on a
-//! terminal; endpoints, HyperPod clusters, transform jobs and Canvas apps
-//! confirmed by name), stops it, logs it, and waits until it has stopped.
+//! terminal; endpoints, HyperPod clusters, jobs, transform jobs and Canvas
+//! apps confirmed by name), then runs the plan through the engine, which
+//! stops, logs, waits and journals.
 
 use std::time::Duration;
 
 use colored::Colorize;
 
-use super::{Change, Changes};
+use super::Changes;
+use super::engine::{self, Account, Run};
 use crate::audit::Audit;
 use crate::aws::Session;
 use crate::checks::bill::Billed as Item;
 use crate::cli::AuditArgs;
 use crate::error::{Error, ExitStatus, Result};
-use crate::i18n::{tr, trf};
+use crate::i18n::{Lang, tr, trf};
+use crate::plan::{Change, Plan};
 use crate::snapshot::inventory::Target;
 use crate::ui::text::subheading;
 use crate::ui::{Output, clean};
-
-/// How often the stop flow re-reads what it stopped.
-const POLL_INTERVAL: Duration = Duration::from_secs(2);
 
 #[derive(Clone, Debug, Default)]
 pub(super) struct StopOptions {
@@ -51,7 +51,7 @@ impl From<&AuditArgs> for StopOptions {
     }
 }
 
-/// Offers to stop what the audit found, then waits until it has stopped.
+/// Offers to stop what the audit found, then stops it through the engine.
 pub(super) fn stop_flow(
     mut changes: Changes<'_>,
     session: &Session,
@@ -59,16 +59,56 @@ pub(super) fn stop_flow(
     options: &StopOptions,
     out: &mut Output,
 ) -> Result<ExitStatus> {
-    let ctx = changes.ctx;
-    let lang = ctx.lang;
-    let account = assessed.account.clone().unwrap_or_else(|| "?".into());
-    // Where, in prompts: the region, or the regions of a sweep.
-    let region = if assessed.is_sweep() {
-        crate::report::regions_phrase(&assessed.regions, lang)
+    let lang = changes.ctx.lang;
+    let candidates = candidates(assessed, options, lang, out)?;
+    if candidates.is_empty() {
+        out.line(tr(lang, "fix.nothing_to_stop"))?;
+        return Ok(ExitStatus::failed_if(!assessed.errors.is_empty()));
+    }
+    if options.dry_run {
+        let plan = crate::plan::stop_plan(assessed, &candidates);
+        dry_run(&plan, lang, out)?;
+        return Ok(ExitStatus::Success);
+    }
+    let chosen = if options.yes {
+        candidates
     } else {
-        assessed.region.clone().unwrap_or_else(|| "?".into())
+        if !changes.ctx.interactive {
+            return Err(Error::NeedsTerminal(tr(lang, "fix.needs_yes").to_string()));
+        }
+        match choose(&mut changes, assessed, &candidates)? {
+            Some(chosen) => chosen,
+            None => {
+                out.line(tr(lang, "fix.nothing_done"))?;
+                return Ok(ExitStatus::Success);
+            }
+        }
     };
-    // What a flag must ask for: each kind that may be real work, or serve someone.
+    let plan = crate::plan::stop_plan(assessed, &chosen);
+    let said = |step: &crate::plan::Step| Some(trf(lang, "fix.stopping", &[("target", &clean(&plan.shown(step)))]));
+    let run = Run {
+        wait: options.wait,
+        said: &said,
+        name_on_failure: true,
+    };
+    let outcome = engine::execute(&mut changes, &mut Account(session), &plan, &run, out)?;
+    if outcome.done(|c| {
+        matches!(
+            c,
+            Change::Stop {
+                target: Target::StudioApp(_)
+            }
+        )
+    }) {
+        out.line(&tr(lang, "fix.files_stay").dimmed().to_string())?;
+    }
+    Ok(outcome.exit_status())
+}
+
+/// What `--stop` may stop: every item but those whose kind needs its flag,
+/// one deletion per HyperPod cluster, and the learner's own resource only
+/// with `--include-current` (last); what was left out is said once per kind.
+fn candidates<'a>(assessed: &'a Audit, options: &StopOptions, lang: Lang, out: &mut Output) -> Result<Vec<&'a Item>> {
     let wanted = |i: &Item| match &i.target {
         Target::Endpoint { .. } => options.include_endpoints,
         Target::TransformJob { .. } => options.include_transform_jobs,
@@ -79,17 +119,7 @@ pub(super) fn stop_flow(
     let mut candidates: Vec<&Item> = assessed.others().filter(|i| wanted(i)).collect();
     // A HyperPod cluster bills per instance group: one deletion per cluster.
     candidates.dedup_by(|a, b| a.target == b.target && a.resource.region == b.resource.region);
-    // The resource the learner works in: never chosen unless asked for, and
-    // then stopped last, so the session ends after everything else is done.
-    let current = assessed.current();
-    let is_current = |i: &Item| current.is_some_and(|c| std::ptr::eq(c, i));
-    // Each change goes to the item's own region.
-    let region_of = |i: &Item| assessed.region_of(i).to_string();
-    let label = |i: &Item| match assessed.is_sweep() {
-        true => format!("{} · {}", i.target.label(), region_of(i)),
-        false => i.target.label(),
-    };
-    match current {
+    match assessed.current() {
         Some(item) if options.include_current => candidates.push(item),
         Some(item) => out.line(
             &trf(lang, "fix.current_skipped", &[("target", &clean(&item.target.label()))])
@@ -98,7 +128,6 @@ pub(super) fn stop_flow(
         )?,
         None => {}
     }
-    // What was left out for want of its flag, said once per kind.
     let skipped = |f: &dyn Fn(&Target) -> bool| assessed.others().any(|i| f(&i.target) && !wanted(i));
     for (left_out, key) in [
         (skipped(&|t| t.is_endpoint()), "fix.endpoints_skipped"),
@@ -116,167 +145,92 @@ pub(super) fn stop_flow(
             out.line(&tr(lang, key).yellow().to_string())?;
         }
     }
-    if candidates.is_empty() {
-        out.line(tr(lang, "fix.nothing_to_stop"))?;
-        return Ok(ExitStatus::failed_if(!assessed.errors.is_empty()));
-    }
-    if options.dry_run {
-        out.line(&subheading(tr(lang, "fix.dry_run")))?;
-        for item in &candidates {
-            if is_current(item) {
-                out.line(&format!("  {}", tr(lang, "fix.current_dry_run").yellow()))?;
-            }
-            out.line(&format!(
-                "  {}\n    $ {}",
-                clean(&item.target.api_call()),
-                clean(&item.target.cli(&region_of(item))).cyan()
-            ))?;
+    Ok(candidates)
+}
+
+/// The exact calls and `aws` commands, in order; nothing changes.
+pub(super) fn dry_run(plan: &Plan, lang: Lang, out: &mut Output) -> Result<()> {
+    out.line(&subheading(tr(lang, "fix.dry_run")))?;
+    for step in &plan.steps {
+        if step.current {
+            out.line(&format!("  {}", tr(lang, "fix.current_dry_run").yellow()))?;
         }
-        return Ok(ExitStatus::Success);
+        out.line(&format!(
+            "  {}\n    $ {}",
+            clean(&step.api_call),
+            clean(&step.cli).cyan()
+        ))?;
     }
-    let chosen: Vec<&Item> = if options.yes {
-        candidates.clone()
+    Ok(())
+}
+
+/// On a terminal: the learner picks what to stop; endpoints, transform
+/// jobs, jobs, clusters, Canvas apps and their own resource are asked a
+/// second time, by name; then one confirmation for all. `None`: nothing
+/// to do (left the prompt, chose nothing, or said no).
+fn choose<'a>(changes: &mut Changes<'_>, assessed: &Audit, candidates: &[&'a Item]) -> Result<Option<Vec<&'a Item>>> {
+    let lang = changes.ctx.lang;
+    let account = assessed.account.clone().unwrap_or_else(|| "?".into());
+    // Where, in prompts: the region, or the regions of a sweep.
+    let region = if assessed.is_sweep() {
+        crate::report::regions_phrase(&assessed.regions, lang)
     } else {
-        if !ctx.interactive {
-            return Err(Error::NeedsTerminal(tr(lang, "fix.needs_yes").to_string()));
-        }
-        let labels: Vec<String> = candidates.iter().map(|i| clean(&label(i))).collect();
-        let question = trf(lang, "fix.choose", &[("account", &account), ("region", &region)]);
-        let Ok(picked) = changes
-            .prompter
-            .multi_select(&question, &labels, tr(lang, "fix.choose_help"))
-        else {
-            out.line(tr(lang, "fix.nothing_done"))?;
-            return Ok(ExitStatus::Success);
-        };
-        let mut chosen = Vec::new();
-        for index in picked {
-            let item = candidates[index];
-            // An endpoint may be serving someone: a second, explicit yes that names it.
-            if let Target::Endpoint { name } = &item.target {
-                let question = trf(
-                    lang,
-                    "fix.confirm_endpoint",
-                    &[("name", name), ("account", &account), ("region", &region_of(item))],
-                );
-                if !changes.confirm(false, &question)? {
-                    continue;
-                }
-            }
-            // Deleting a Canvas app logs its user out; stopping a transform job
-            // loses what it has not written, and it may be production work;
-            // deleting a cluster deletes its instances and what is on them.
-            let second = match &item.target {
-                Target::TransformJob { name } => Some(("fix.confirm_transform", name.clone())),
-                Target::StudioApp(app) if item.target.is_canvas() => Some(("fix.confirm_canvas", app.name.clone())),
-                Target::HyperpodCluster { name } => Some(("fix.confirm_cluster", name.clone())),
-                Target::Job { name, .. } => Some(("fix.confirm_job", name.clone())),
-                _ => None,
-            };
-            if let Some((key, name)) = second {
-                let question = trf(
-                    lang,
-                    key,
-                    &[("name", &name), ("account", &account), ("region", &region_of(item))],
-                );
-                if !changes.confirm(false, &question)? {
-                    continue;
-                }
-            }
-            // Stopping the learner's own session: a second yes that says what is lost.
-            if is_current(item) {
-                let question = trf(lang, "fix.confirm_current", &[("target", &clean(&item.target.label()))]);
-                if !changes.confirm(false, &question)? {
-                    continue;
-                }
-            }
-            chosen.push(item);
-        }
-        chosen.sort_by_key(|t| is_current(t));
-        let question = trf(
-            lang,
-            "fix.confirm_stop",
-            &[("count", &chosen.len()), ("account", &account), ("region", &region)],
-        );
-        if chosen.is_empty() || !changes.confirm(false, &question)? {
-            out.line(tr(lang, "fix.nothing_done"))?;
-            return Ok(ExitStatus::Success);
-        }
-        chosen
+        assessed.region.clone().unwrap_or_else(|| "?".into())
     };
-    let mut stopping: Vec<&Item> = Vec::new();
-    let mut all_done = true;
-    for item in chosen {
-        let target = &item.target;
-        let item_region = region_of(item);
-        let result = session.stop(&item_region, target);
-        let call = target.api_call();
-        let label = label(item);
-        let change = Change {
-            account: &account,
-            region: &item_region,
-            call: call.split(' ').next().unwrap_or(""),
-            target: &label,
-            done: Some(trf(lang, "fix.stopping", &[("target", &clean(&label))])),
-            name_on_failure: true,
+    let label = |i: &Item| match assessed.is_sweep() {
+        true => format!("{} · {}", i.target.label(), assessed.region_of(i)),
+        false => i.target.label(),
+    };
+    let labels: Vec<String> = candidates.iter().map(|i| clean(&label(i))).collect();
+    let question = trf(lang, "fix.choose", &[("account", &account), ("region", &region)]);
+    let Ok(picked) = changes
+        .prompter
+        .multi_select(&question, &labels, tr(lang, "fix.choose_help"))
+    else {
+        return Ok(None);
+    };
+    let mut chosen = Vec::new();
+    for index in picked {
+        let item = candidates[index];
+        let item_region = assessed.region_of(item).to_string();
+        // An endpoint may be serving someone; deleting a Canvas app logs its
+        // user out; stopping a transform job or a job loses what it has not
+        // written, and it may be production work; deleting a cluster deletes
+        // its instances and what is on them: a second yes that names it.
+        let second = match &item.target {
+            Target::Endpoint { name } => Some(("fix.confirm_endpoint", name.clone())),
+            Target::TransformJob { name } => Some(("fix.confirm_transform", name.clone())),
+            Target::StudioApp(app) if item.target.is_canvas() => Some(("fix.confirm_canvas", app.name.clone())),
+            Target::HyperpodCluster { name } => Some(("fix.confirm_cluster", name.clone())),
+            Target::Job { name, .. } => Some(("fix.confirm_job", name.clone())),
+            _ => None,
         };
-        if changes.record(out, &change, &result)? {
-            stopping.push(item);
-        } else {
-            all_done = false;
-        }
-    }
-    if !stopping.is_empty() {
-        let bar = crate::ui::spinner(ctx.spinner, "");
-        // Region by region: each region's things were all told to stop
-        // already, so the later regions' waits are short.
-        let started = std::time::Instant::now();
-        let mut states = Vec::new();
-        let mut regions: Vec<String> = Vec::new();
-        for item in &stopping {
-            let region = region_of(item);
-            if !regions.contains(&region) {
-                regions.push(region);
+        if let Some((key, name)) = second {
+            let question = trf(
+                lang,
+                key,
+                &[("name", &name), ("account", &account), ("region", &item_region)],
+            );
+            if !changes.confirm(false, &question)? {
+                continue;
             }
         }
-        for region in &regions {
-            let here: Vec<Target> = stopping
-                .iter()
-                .filter(|i| region_of(i) == *region)
-                .map(|i| i.target.clone())
-                .collect();
-            let left = options.wait.saturating_sub(started.elapsed());
-            let got = session.wait_until_stopped(region, &here, left, POLL_INTERVAL, |going| {
-                bar.set_message(trf(lang, "fix.waiting", &[("count", &going)]));
-            });
-            states.extend(here.into_iter().zip(got));
+        // Stopping the learner's own session: a second yes that says what is lost.
+        if item.resource.current {
+            let question = trf(lang, "fix.confirm_current", &[("target", &clean(&item.target.label()))]);
+            if !changes.confirm(false, &question)? {
+                continue;
+            }
         }
-        bar.finish_and_clear();
-        out.line(&format!("\n{}", subheading(tr(lang, "fix.new_state"))))?;
-        for (target, state) in states {
-            let line = match state {
-                Ok(status) if crate::aws::fix::settled(&status) => {
-                    format!("{} {} → {status}", "✔".green(), clean(&target.label()))
-                }
-                Ok(status) => {
-                    all_done = false;
-                    format!(
-                        "{} {} → {status} ({})",
-                        "…".yellow(),
-                        clean(&target.label()),
-                        tr(lang, "fix.still_stopping")
-                    )
-                }
-                Err(e) => {
-                    all_done = false;
-                    format!("{} {}: {}", "?".magenta(), clean(&target.label()), e.describe(lang))
-                }
-            };
-            out.line(&line)?;
-        }
-        if stopping.iter().any(|i| matches!(i.target, Target::StudioApp { .. })) {
-            out.line(&tr(lang, "fix.files_stay").dimmed().to_string())?;
-        }
+        chosen.push(item);
     }
-    Ok(ExitStatus::failed_if(!all_done))
+    let question = trf(
+        lang,
+        "fix.confirm_stop",
+        &[("count", &chosen.len()), ("account", &account), ("region", &region)],
+    );
+    if chosen.is_empty() || !changes.confirm(false, &question)? {
+        return Ok(None);
+    }
+    Ok(Some(chosen))
 }

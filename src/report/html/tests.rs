@@ -35,12 +35,30 @@ fn neglected(course: &Course, lang: Lang) -> (Vec<CheckResult>, StillBilling) {
         expect_region: crate::checks::COURSE_REGION,
     };
     let mut checks = judge.judge(&snapshot, None);
-    // Every status appears: one check not read, one that does not apply.
+    // Every status appears: one check not read, one that does not apply,
+    // one accepted by an exception until its date.
     let last = checks.len() - 1;
     checks[last].status = Status::Error;
     checks[last].summary = HOSTILE_ERROR.into();
     checks[last - 1].status = Status::Skip;
+    checks[last - 2].status = Status::Muted;
+    checks[last - 2].exceptions = vec![accepted()];
     (checks, StillBilling::of(&bill(&prices, &snapshot)))
+}
+
+/// An exception accepting a hostile-named endpoint until a date.
+fn accepted() -> crate::checks::exceptions::Accepted {
+    crate::checks::exceptions::Accepted {
+        kind: Some("endpoint".into()),
+        name: Some(HOSTILE_RESOURCE.into()),
+        region: Some("eu-central-1".into()),
+        price_per_hour_usd: Some(0.1),
+        monthly_usd: None,
+        reason: "the class's <b>shared</b> demo".into(),
+        expires: "2099-12-31".into(),
+        expired: false,
+        from: "exceptions.toml:3".into(),
+    }
 }
 
 fn row<'a>(name: &'a str, standing: Standing, checks: &'a [CheckResult], billing: Option<&'a StillBilling>) -> Row<'a> {
@@ -56,6 +74,8 @@ fn row<'a>(name: &'a str, standing: Standing, checks: &'a [CheckResult], billing
         billing,
         proven: Some((&[], 3)),
         checklist: None,
+        teardown: Some(false),
+        spend: None,
     }
 }
 
@@ -68,6 +88,7 @@ fn page(lang: Lang) -> String {
         .iter()
         .map(|c| CheckResult {
             status: Status::Pass,
+            exceptions: vec![],
             ..c.clone()
         })
         .collect();
@@ -87,6 +108,11 @@ fn page(lang: Lang) -> String {
         Row {
             note: Some("no report received"),
             ..row("Davi", Standing::Missing, &[], None)
+        },
+        Row {
+            note: Some("account SUSPENDED in the organisation: listed, not verified"),
+            score: None,
+            ..row("Elis", Standing::Suspended, &[], None)
         },
     ];
     class(
@@ -174,7 +200,16 @@ fn a_class_page_has_a_row_per_student_and_every_account_value_is_text() {
         .unwrap();
     let bodies: Vec<_> = table.children().filter(|n| n.has_tag_name("tbody")).collect();
     let standings: Vec<&str> = bodies.iter().map(|b| class_of(*b)).collect();
-    assert_eq!(standings, ["st-passed", "st-attention", "st-unreadable", "st-missing"]);
+    assert_eq!(
+        standings,
+        [
+            "st-passed",
+            "st-attention",
+            "st-unreadable",
+            "st-missing",
+            "st-suspended"
+        ]
+    );
     let name = |b: &roxmltree::Node<'_, '_>| text_of(b.descendants().find(|n| class_of(*n) == "name").unwrap());
     assert_eq!(name(&bodies[1]), HOSTILE_NAME);
     // Each check of a read row is a cell with its status, its summary as the title.
@@ -204,11 +239,21 @@ fn a_class_page_has_a_row_per_student_and_every_account_value_is_text() {
         .descendants()
         .find(|n| n.attribute("data-k") == Some("billing"))
         .unwrap();
+    // The hour's compute and the month's storage, as the other formats say
+    // them; what it all costs a month if left as it is in the title.
     assert_eq!(
         text_of(bills),
         format!(
-            "{}{}",
+            "{}+ storage {}",
             per_hour(billing.per_hour_usd, billing.partial, Lang::En),
+            per_month(billing.storage_monthly_usd, billing.partial, Lang::En)
+        )
+    );
+    let title = bills.descendants().find_map(|n| n.attribute("title")).unwrap();
+    assert_eq!(
+        title,
+        format!(
+            "if left as it is: {}",
             per_month(billing.monthly_usd(), billing.partial, Lang::En)
         )
     );
@@ -217,6 +262,26 @@ fn a_class_page_has_a_row_per_student_and_every_account_value_is_text() {
         assert!(details.contains(&super::super::resource_line(r, Lang::En)), "{r:?}");
     }
     assert!(text_of(bodies[0]).contains("1/3") && text_of(bodies[0]).contains("start-notebook"));
+    // The muted finding apart, with its reason and date; the teardown column.
+    let muted = checks.iter().find(|c| c.status == Status::Muted).unwrap();
+    assert!(
+        details.contains(&format!("{}: {}", muted.id, accepted().line(Lang::En))),
+        "{details}"
+    );
+    let teardown = |b: &roxmltree::Node<'_, '_>| {
+        text_of(
+            b.descendants()
+                .find(|n| n.attribute("data-k") == Some("teardown"))
+                .unwrap(),
+        )
+    };
+    assert_eq!(
+        (teardown(&bodies[0]), teardown(&bodies[2])),
+        ("✘".to_string(), "✘".to_string())
+    );
+    // A closed account says so where its checks would be.
+    let closed = bodies[4].descendants().find(|n| class_of(*n) == "reason").unwrap();
+    assert!(text_of(closed).contains("SUSPENDED"));
     // Nothing opens by itself in a class: 4 rows stay short.
     assert!(
         doc.descendants()
@@ -239,7 +304,9 @@ fn the_summary_adds_up_the_class_and_the_charts_count_failures() {
     assert_eq!(
         cards,
         [
-            "4".to_string(),
+            "5".to_string(),
+            "1".into(),
+            "1".into(),
             "1".into(),
             "1".into(),
             "1".into(),
@@ -264,6 +331,8 @@ fn the_summary_adds_up_the_class_and_the_charts_count_failures() {
     let failing = checks.iter().filter(|c| c.status == Status::Fail).count();
     let first = checks.iter().find(|c| c.status == Status::Fail).unwrap();
     assert_eq!(bars[0], format!("{}: 1 ✘", first.id));
+    let muted = checks.iter().find(|c| c.status == Status::Muted).unwrap();
+    assert!(bars.contains(&format!("{}: 1 ~", muted.id)), "{bars:?}");
     assert!(bars[failing..].iter().all(|b| !b.contains(": 1 ✘")), "{bars:?}");
     // The cost chart: the one student whose account bills.
     let costs: Vec<String> = figures[1]
@@ -372,7 +441,7 @@ fn an_audit_page_lists_what_bills_with_the_commands() {
             zone: "UTC".into(),
         },
     );
-    let html = super::audit(&audit, Lang::En);
+    let html = super::audit(&audit, None, Lang::En);
     let doc = parse(&html);
     assert_inert(&doc);
     assert!(text_of(doc.root_element()).contains(HOSTILE_RESOURCE));
