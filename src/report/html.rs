@@ -537,6 +537,8 @@ fn class_charts(rows: &[Row<'_>], ids: &[&'static str], single: bool, lang: Lang
     if single {
         let bars: Vec<Bar> = Status::ALL
             .iter()
+            // Muted only where an exception accepted something.
+            .filter(|s| **s != Status::Muted || rows.iter().any(|r| r.checks.iter().any(|c| c.status == **s)))
             .map(|s| {
                 let n = rows
                     .iter()
