@@ -7,9 +7,9 @@ use std::cell::OnceCell;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use crate::auditlog::AuditLog;
 use crate::aws::{AwsArgs, MfaPrompt};
 use crate::catalog::prices::PriceBook;
+use crate::changelog::AuditLog;
 use crate::checks::exceptions::Exception;
 use crate::cli::{AwsFlags, Cli, Command};
 use crate::course::Course;

@@ -1,5 +1,5 @@
 //! Entry points for coverage-guided fuzzing (`fuzz/`, cargo-fuzz on nightly)
-//! and the property tests (`fuzz.rs`): everything a learner or instructor
+//! and the property tests (`hostile.rs`): everything a learner or instructor
 //! hands the tool, parsed and, where it parses, used. None may panic.
 //! Not part of the program's interface.
 

@@ -8,19 +8,19 @@
 //! the bill → `aws::costs` (Cost Explorer) → `spend` (cached an hour) → `commands::account::spend`.
 
 mod audit;
-mod auditlog;
 mod aws;
 mod catalog;
+mod changelog;
 pub mod checks;
 mod cli;
 mod commands;
 mod context;
 pub mod course;
 mod error;
-#[cfg(test)]
-mod fuzz;
 #[doc(hidden)]
 pub mod fuzzing;
+#[cfg(test)]
+mod hostile;
 pub mod i18n;
 mod instructor;
 mod monitor;

@@ -10,10 +10,9 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::catalog::{self, Instance, Instances};
-use crate::i18n::{Lang, fixed, num, trf};
-use crate::ui::text::wrap_plain;
+use crate::i18n::{Lang, num, trf};
 
-const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+pub const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
 
 /// The module's thresholds (sections 3 and 8).
 pub const HIGH_PERCENT: f64 = 80.0;
@@ -320,55 +319,6 @@ pub fn diagnose(instances: &Instances, r: &Readings, lang: Lang) -> Diagnosis {
     }
 }
 
-pub fn text(r: &Readings, d: &Diagnosis, lang: Lang, width: usize) -> String {
-    let gib = |b: u64| fixed(b as f64 / GIB, 2, lang);
-    let mut out = trf(
-        lang,
-        "monitor.cpu",
-        &[
-            ("percent", &num(r.cpu_percent, lang)),
-            ("cpus", &num(r.cpus, lang)),
-            ("busiest", &num(r.busiest_core_percent, lang)),
-        ],
-    ) + "\n";
-    out += &(trf(
-        lang,
-        "monitor.memory",
-        &[
-            ("percent", &num(r.memory_percent, lang)),
-            ("available", &gib(r.memory_available_bytes)),
-            ("total", &gib(r.memory_total_bytes)),
-        ],
-    ) + "\n");
-    out += &(trf(
-        lang,
-        "monitor.disk",
-        &[
-            ("path", &r.disk_path),
-            ("percent", &num(r.disk_percent, lang)),
-            ("free", &gib(r.disk_free_bytes)),
-        ],
-    ) + "\n");
-    if r.gpus.is_empty() {
-        out += &(trf(lang, "monitor.no_gpu", &[]) + "\n");
-    }
-    for (n, g) in r.gpus.iter().enumerate() {
-        out += &format!(
-            "GPU {n} {}: {}% · {}/{} MiB\n",
-            g.name,
-            num(g.load_percent, lang),
-            fixed(g.memory_used_mib, 0, lang),
-            fixed(g.memory_total_mib, 0, lang)
-        );
-    }
-    if r.limits == Limits::Cgroup {
-        out += &(trf(lang, "monitor.cgroup", &[]) + "\n");
-    }
-    out.push('\n');
-    out += &wrap_plain(&d.message, width, "", "");
-    out
-}
-
 /// What a command used: peak memory, CPU time and wall time.
 #[derive(Debug, Serialize)]
 pub struct Usage {
@@ -528,7 +478,7 @@ mod tests {
                 memory_total_mib: 15360.0,
             }];
             let d = diagnose(&course.instances, &r, Lang::Pt);
-            shown += &text(&r, &d, Lang::Pt, 80);
+            shown += &crate::report::monitor::text(&r, &d, Lang::Pt, 80);
         }
         assert!(shown.contains("23,09 GiB"), "{shown}");
         assert!(shown.contains("1.234,56 GiB livres"), "{shown}");

@@ -6,7 +6,7 @@ pub mod exceptions;
 pub mod idle;
 pub mod lcc;
 mod rules;
-pub mod tasks;
+pub mod task_rules;
 
 pub use rules::duration;
 
@@ -147,7 +147,7 @@ pub fn known() -> Known {
     Known {
         checks: REGISTRY.iter().map(|c| (c.id, c.section)).collect(),
         advisor_families: &crate::catalog::advisor::FAMILIES,
-        task_rules: &tasks::RULES,
+        task_rules: &task_rules::RULES,
     }
 }
 

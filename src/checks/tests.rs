@@ -1212,7 +1212,7 @@ fn a_notebook_instance_that_stops_itself_when_idle_is_a_warning_with_its_minutes
 
 // ── Hands-on tasks: the evidence rules ─────────────────────────────────────
 
-fn task_outcome(course: &Course, s: &Snapshot, task: &str, started: Option<&str>) -> tasks::TaskOutcome {
+fn task_outcome(course: &Course, s: &Snapshot, task: &str, started: Option<&str>) -> task_rules::TaskOutcome {
     let judge = Judge {
         course,
         prices: &PriceBook::new(&course.instances),
@@ -1425,7 +1425,12 @@ fn a_sweep_merges_each_regions_result_into_one_with_its_region_and_fixes() {
 }
 
 /// `nothing-billing` with what the learner keeps and the other regions read.
-fn nothing_billing(course: &Course, s: &Snapshot, kept: &[(&str, &str)], others: &[&Snapshot]) -> tasks::TaskOutcome {
+fn nothing_billing(
+    course: &Course,
+    s: &Snapshot,
+    kept: &[(&str, &str)],
+    others: &[&Snapshot],
+) -> task_rules::TaskOutcome {
     let judge = Judge {
         course,
         prices: &PriceBook::new(&course.instances),
@@ -1434,7 +1439,7 @@ fn nothing_billing(course: &Course, s: &Snapshot, kept: &[(&str, &str)], others:
     };
     let kept: std::collections::BTreeMap<String, String> =
         kept.iter().map(|(n, r)| (n.to_string(), r.to_string())).collect();
-    let given = tasks::Given {
+    let given = task_rules::Given {
         module_started_at: None,
         kept: Some(&kept),
         others,

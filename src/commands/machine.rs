@@ -59,7 +59,7 @@ pub fn monitor(args: &MonitorArgs, ctx: &Context, out: &mut Output) -> Result<Ex
                 .expect("serialises")
                 + "\n"
         } else {
-            monitor::text(&readings, &diagnosis, lang, ctx.width) + "\n"
+            crate::report::monitor::text(&readings, &diagnosis, lang, ctx.width) + "\n"
         };
         out.emit(&text)?;
         taken += 1;
@@ -194,7 +194,7 @@ pub fn troubleshoot_with(
             let dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
             let readings = monitor::read(&dir, std::time::Duration::from_millis(500));
             let diagnosis = monitor::diagnose(&course.instances, &readings, lang);
-            text += &monitor::text(&readings, &diagnosis, lang, ctx.width);
+            text += &crate::report::monitor::text(&readings, &diagnosis, lang, ctx.width);
         }
         Problem::KernelDied => {
             match monitor::oom_kills() {

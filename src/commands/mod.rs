@@ -8,7 +8,7 @@ mod instructor;
 mod learn;
 mod machine;
 mod meta;
-mod tasks;
+mod proof;
 mod tools;
 
 use crate::cli::{Cli, Command, FixCommand, InstructorCommand, Module5Command, PricesCommand};
@@ -27,8 +27,8 @@ pub fn dispatch(cli: &Cli, ctx: &Context, out: &mut Output) -> Result<ExitStatus
             Module5Command::Report(args) => learn::report(args, ctx, out),
             Module5Command::Reset(args) => learn::reset(args, ctx, out),
             Module5Command::Check(args) => account::check(args, ctx, out),
-            Module5Command::Tasks(args) => tasks::tasks(args, ctx, out),
-            Module5Command::Verify(args) => tasks::verify(args, ctx, out),
+            Module5Command::Tasks(args) => proof::tasks(args, ctx, out),
+            Module5Command::Verify(args) => proof::prove(args, ctx, out),
             Module5Command::Audit(args) => account::audit(args, ctx, out),
             Module5Command::Teardown(args) => account::teardown(args, ctx, out),
             Module5Command::Spend(args) => account::spend(args, ctx, out),

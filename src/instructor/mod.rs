@@ -253,7 +253,7 @@ async fn verify_one(
     // the learner's start unknown (so the last 24 hours count). Nothing is ticked.
     let items = course.verifiable_items();
     let mut scratch = crate::progress::ModuleProgress::default();
-    let verified = crate::progress::verify(&judge, &snapshot, &mut scratch, &items);
+    let verified = crate::progress::prove(&judge, &snapshot, &mut scratch, &items);
     let on_account = AccountItems {
         proven: verified
             .items

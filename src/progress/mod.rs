@@ -4,21 +4,21 @@
 //! the report a learner hands an instructor.
 
 mod export;
+mod prove;
 mod store;
-mod verify;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::checks::tasks::{Proof, TaskOutcome};
+use crate::checks::task_rules::{Proof, TaskOutcome};
 use crate::checks::{CheckResult, Status};
 use crate::course::{Course, EvidenceRule};
 use crate::util::now;
 
 pub use export::{LearnerReport, QuizScore, ReportItem, learner_report};
+pub use prove::{ItemResult, ProofReport, TaskResult, prove, prove_regions};
 pub use store::Store;
-pub use verify::{ItemResult, TaskResult, Verification, verify, verify_regions};
 
 /// 2: an answer's `choice` is the option's identity (its place in quiz.toml),
 /// since options are shown shuffled. In version 1 it was the place shown,

@@ -170,7 +170,7 @@ pub fn text_in(course: &Course, report: &Report<'_>, lang: Lang, width: usize, t
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::tasks::Proof;
+    use crate::checks::task_rules::Proof;
     use crate::progress::Tick;
 
     #[test]

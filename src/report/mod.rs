@@ -10,8 +10,10 @@ pub mod audit;
 pub mod checklist;
 pub mod html;
 pub mod junit;
+pub mod monitor;
 pub mod plan;
-pub mod verify;
+pub mod proof;
+pub mod spend;
 
 use crate::checks::{CheckResult, NoActivity, Resource, Status, StorageItem, tally};
 use crate::i18n::{Lang, tr, trf};

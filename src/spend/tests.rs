@@ -1,5 +1,6 @@
 use super::*;
 use crate::aws::costs::{DayCost, UsageCost};
+use crate::report::spend::text;
 
 fn window() -> Window {
     Window {

@@ -2,6 +2,7 @@
 //! and progress indicators. It knows no domain type, so every layer above
 //! can use it.
 
+pub mod chart;
 pub mod pager;
 pub mod progress;
 pub mod prompt;

@@ -11,7 +11,7 @@ use crate::checks::{self, Fix};
 use crate::course::{ChecklistItem, Course, EvidenceRule, QUIZ_DRAW, Question, markdown};
 use crate::error::{Error, Result};
 use crate::i18n::{Lang, tr, trf};
-use crate::progress::{ModuleProgress, ProgressFile, Store, Verification};
+use crate::progress::{ModuleProgress, ProgressFile, ProofReport, Store};
 use crate::report::checklist;
 use crate::ui::pager::{PacedPrompter, PacedWriter, Pacing, Screen};
 use crate::ui::text::{heading, inline, wrap, wrapped_heading};
@@ -555,7 +555,7 @@ impl<'a> Wizard<'a> {
         let lang = self.lang;
         let course = self.course;
         if let Some(done) = self.module(file).tasks.get(&task.id) {
-            let line = checks::tasks::done_line(task, done.proof.as_ref(), lang);
+            let line = checks::task_rules::done_line(task, done.proof.as_ref(), lang);
             let line = format!("✔ {}", trf(lang, "wizard.task_already", &[("done", &line)]));
             self.para(out, &line, "", "  ", |l| l.green().to_string())?;
             return Ok(());
@@ -645,7 +645,7 @@ impl<'a> Wizard<'a> {
         file: &mut ProgressFile,
         snapshot: &crate::snapshot::Snapshot,
         items: &[&ChecklistItem],
-    ) -> Verification {
+    ) -> ProofReport {
         let course = self.course;
         // Tasks are judged on names and states; the course's figures serve.
         let prices = crate::catalog::prices::PriceBook::new(&course.instances);
@@ -655,7 +655,7 @@ impl<'a> Wizard<'a> {
             lang: self.lang,
             expect_region: checks::COURSE_REGION,
         };
-        crate::progress::verify(&judge, snapshot, self.module(file), items)
+        crate::progress::prove(&judge, snapshot, self.module(file), items)
     }
 
     /// The checklist items a hands-on task with this fix's rule proves.

@@ -401,9 +401,6 @@ fn stopping_stops_what_is_safe_and_deletes_a_cluster_only_when_asked() {
 
 #[test]
 fn on_a_terminal_canvas_and_transform_jobs_are_asked_a_second_time() {
-    use expectrl::WaitStatus;
-    const DOWN: &str = "\x1b[B";
-    const ENTER: &str = "\r";
     let emulator = Emulator::start();
     let seed = Seed::new(&emulator);
     let domain = seed.domain("course", None);
@@ -412,47 +409,25 @@ fn on_a_terminal_canvas_and_transform_jobs_are_asked_a_second_time() {
     mlflow_server(&seed, "tracking", sm::TrackingServerSize::S);
     transform_job(&seed, "batch", "InProgress");
     let learner = Learner::new();
-    let mut cmd = std::process::Command::new(BIN);
-    cmd.args(["module5", "audit", "--stop", "--include-transform-jobs", "--wait", "10"])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("SM_COURSE_HOME", learner.home())
-        .env("LANG", "en_US.UTF-8")
-        .env("TERM", "xterm-256color")
-        .env("NO_COLOR", "1");
+    let mut cmd = learner.tty_command(&["module5", "audit", "--stop", "--include-transform-jobs", "--wait", "10"]);
     emulator.configure(&mut cmd);
-    let mut session = expectrl::Session::spawn(cmd).expect("spawn in a pty");
-    session.get_process_mut().set_window_size(200, 40).unwrap();
-    session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
-    let expect = |session: &mut expectrl::Session, text: &str| {
-        // Prompts are wrapped to the window: the text's words, however broken.
-        if let Err(e) = session.expect(expectrl::Regex(crate::util::loose(text))) {
-            panic!("waiting for {text:?}: {e}");
-        }
-    };
-    expect(&mut session, "What should be stopped in account");
+    let mut tty = Pty::spawn(cmd, 200, std::time::Duration::from_secs(20));
+    tty.expect("What should be stopped in account");
     // Everything is chosen to begin with.
-    session.send(ENTER).unwrap();
-    expect(
-        &mut session,
+    tty.send(ENTER);
+    tty.expect(
         "Delete Canvas app default in account 123456789012 (eu-central-1)? Whoever is in it is logged out of Canvas",
     );
     // No: the Canvas session stays.
-    session.send(ENTER).unwrap();
-    expect(
-        &mut session,
-        "Stop batch transform job batch in account 123456789012 (eu-central-1)?",
-    );
-    session.send(DOWN).unwrap();
-    session.send(ENTER).unwrap();
+    tty.send(ENTER);
+    tty.expect("Stop batch transform job batch in account 123456789012 (eu-central-1)?");
+    tty.send(DOWN);
+    tty.send(ENTER);
     // The MLflow server (stopped, not deleted; it can be started again) is not asked twice.
-    expect(&mut session, "Stop 2 resource(s) in account");
-    session.send(DOWN).unwrap();
-    session.send(ENTER).unwrap();
-    match session.get_process().wait().unwrap() {
-        WaitStatus::Exited(_, 0) => {}
-        other => panic!("audit --stop did not exit 0: {other:?}"),
-    }
+    tty.expect("Stop 2 resource(s) in account");
+    tty.send(DOWN);
+    tty.send(ENTER);
+    assert_eq!(tty.exit_code(), 0, "audit --stop");
     assert_eq!(
         canvas_status(&seed, &domain),
         "InService",

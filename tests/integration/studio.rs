@@ -159,49 +159,28 @@ fn the_current_one_is_marked_and_kept(
     );
 }
 
+/// In a JupyterLab or a Code Editor space: the app hosting the terminal is
+/// marked and kept, the others are stopped.
 #[test]
-fn in_a_jupyterlab_space_the_app_hosting_the_terminal_is_kept() {
-    let emulator = Emulator::start();
-    let (seed, domain) = account(&emulator);
-    seed.app(
-        &domain,
-        "space:lab",
-        sm::AppType::JupyterLab,
-        "default",
-        "ml.t3.medium",
-        600,
-    );
-    let metadata = space_metadata(&domain, "lab", "JupyterLab");
-    the_current_one_is_marked_and_kept(&emulator, &metadata, "studio-apps", "default", &|| {
-        app_status(&seed, &domain, "space:lab", sm::AppType::JupyterLab, "default")
-    });
-    assert_eq!(
-        app_status(&seed, &domain, "ana", sm::AppType::KernelGateway, "datascience-1"),
-        "Deleted"
-    );
-    assert_eq!(notebook_status(&seed, "forgotten"), "Stopped");
-}
-
-#[test]
-fn in_a_code_editor_space_the_app_is_kept() {
-    let emulator = Emulator::start();
-    let (seed, domain) = account(&emulator);
-    seed.app(
-        &domain,
-        "space:lab",
-        sm::AppType::CodeEditor,
-        "default",
-        "ml.t3.medium",
-        600,
-    );
-    let metadata = space_metadata(&domain, "lab", "CodeEditor");
-    the_current_one_is_marked_and_kept(&emulator, &metadata, "studio-apps", "default", &|| {
-        app_status(&seed, &domain, "space:lab", sm::AppType::CodeEditor, "default")
-    });
-    assert_eq!(
-        app_status(&seed, &domain, "ana", sm::AppType::KernelGateway, "datascience-1"),
-        "Deleted"
-    );
+fn in_a_jupyterlab_or_code_editor_space_the_app_hosting_the_terminal_is_kept() {
+    for (app_type, name) in [
+        (sm::AppType::JupyterLab, "JupyterLab"),
+        (sm::AppType::CodeEditor, "CodeEditor"),
+    ] {
+        let emulator = Emulator::start();
+        let (seed, domain) = account(&emulator);
+        seed.app(&domain, "space:lab", app_type.clone(), "default", "ml.t3.medium", 600);
+        let metadata = space_metadata(&domain, "lab", name);
+        the_current_one_is_marked_and_kept(&emulator, &metadata, "studio-apps", "default", &|| {
+            app_status(&seed, &domain, "space:lab", app_type.clone(), "default")
+        });
+        assert_eq!(
+            app_status(&seed, &domain, "ana", sm::AppType::KernelGateway, "datascience-1"),
+            "Deleted",
+            "{name}"
+        );
+        assert_eq!(notebook_status(&seed, "forgotten"), "Stopped", "{name}");
+    }
 }
 
 #[test]
@@ -599,7 +578,6 @@ fn fix_idle_shutdown_defaults_to_the_domain_and_user_profile_the_learner_works_i
 
 #[test]
 fn the_wizard_says_at_its_start_that_it_runs_in_studio_in_which_domain_and_space() {
-    use expectrl::WaitStatus;
     let learner = Learner::new();
     let path = learner.dir.path().join("resource-metadata.json");
     std::fs::write(&path, space_metadata("d-abc", "lab", "JupyterLab")).unwrap();
@@ -613,26 +591,12 @@ fn the_wizard_says_at_its_start_that_it_runs_in_studio_in_which_domain_and_space
             "Rodando no SageMaker Studio: domínio d-abc, espaço lab, app JupyterLab default",
         ),
     ] {
-        let mut cmd = std::process::Command::new(BIN);
-        cmd.args(["module5", "--lang", lang])
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("SM_COURSE_HOME", learner.home())
-            .env("SM_COURSE_STUDIO_METADATA", &path)
-            .env("TERM", "xterm-256color")
-            .env("NO_COLOR", "1");
-        let mut session = expectrl::Session::spawn(cmd).expect("spawn in a pty");
-        session.get_process_mut().set_window_size(200, 40).unwrap();
-        session.set_expect_timeout(Some(std::time::Duration::from_secs(15)));
-        // Prompts are wrapped to the window: the text's words, however broken.
-        if let Err(e) = session.expect(expectrl::Regex(crate::util::loose(text))) {
-            panic!("waiting for {text:?}: {e}");
-        }
-        session.send("\x1b").unwrap();
-        match session.get_process().wait().unwrap() {
-            WaitStatus::Exited(_, 0) => {}
-            other => panic!("the wizard did not exit normally: {other:?}"),
-        }
+        let mut cmd = learner.tty_command(&["module5", "--lang", lang]);
+        cmd.env_remove("LANG").env("SM_COURSE_STUDIO_METADATA", &path);
+        let mut tty = Pty::spawn(cmd, 200, std::time::Duration::from_secs(15));
+        tty.expect(text);
+        tty.send("\x1b");
+        assert_eq!(tty.exit_code(), 0, "the wizard");
     }
 }
 
@@ -733,46 +697,24 @@ fn an_instructor_in_studio_never_lends_their_own_resource_to_a_students_account(
 /// `audit --stop --include-current` on a terminal, answering the second
 /// question about the learner's own app with `yes_to_current`.
 fn stop_on_a_terminal(emulator: &Emulator, learner: &Learner, metadata_path: &std::path::Path, yes_to_current: bool) {
-    use expectrl::WaitStatus;
-    const DOWN: &str = "\x1b[B";
-    const ENTER: &str = "\r";
-    let mut cmd = std::process::Command::new(BIN);
-    cmd.args(["module5", "audit", "--stop", "--include-current", "--wait", "10"])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("SM_COURSE_HOME", learner.home())
-        .env("SM_COURSE_STUDIO_METADATA", metadata_path)
-        .env("LANG", "en_US.UTF-8")
-        .env("TERM", "xterm-256color")
-        .env("NO_COLOR", "1");
+    let mut cmd = learner.tty_command(&["module5", "audit", "--stop", "--include-current", "--wait", "10"]);
+    cmd.env("SM_COURSE_STUDIO_METADATA", metadata_path);
     emulator.configure(&mut cmd);
-    let mut session = expectrl::Session::spawn(cmd).expect("spawn in a pty");
-    session.get_process_mut().set_window_size(200, 40).unwrap();
-    session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
-    let expect = |session: &mut expectrl::Session, text: &str| {
-        // Prompts are wrapped to the window: the text's words, however broken.
-        if let Err(e) = session.expect(expectrl::Regex(crate::util::loose(text))) {
-            panic!("waiting for {text:?}: {e}");
-        }
-    };
-    expect(&mut session, "What should be stopped in account");
+    let mut tty = Pty::spawn(cmd, 200, std::time::Duration::from_secs(20));
+    tty.expect("What should be stopped in account");
     // Everything is chosen to begin with.
-    session.send(ENTER).unwrap();
-    expect(
-        &mut session,
+    tty.send(ENTER);
+    tty.expect(
         "is where you are working: stopping it ends this session and unsaved work will be lost. Stop it anyway?",
     );
     if yes_to_current {
-        session.send(DOWN).unwrap();
+        tty.send(DOWN);
     }
-    session.send(ENTER).unwrap();
-    expect(&mut session, "resource(s) in account");
-    session.send(DOWN).unwrap();
-    session.send(ENTER).unwrap();
-    match session.get_process().wait().unwrap() {
-        WaitStatus::Exited(_, 0) => {}
-        other => panic!("audit --stop did not exit 0: {other:?}"),
-    }
+    tty.send(ENTER);
+    tty.expect("resource(s) in account");
+    tty.send(DOWN);
+    tty.send(ENTER);
+    assert_eq!(tty.exit_code(), 0, "audit --stop");
 }
 
 #[test]

@@ -597,64 +597,41 @@ fn the_new_task_is_proven_when_nothing_bills_or_only_what_is_kept_with_a_reason(
 }
 
 /// Runs `teardown` in a pseudo-terminal.
-fn tty(emulator: &Emulator, learner: &Learner, args: &[&str]) -> expectrl::Session {
-    let mut cmd = Command::new(BIN);
-    cmd.args(["module5", "teardown"])
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("SM_COURSE_HOME", learner.home())
-        .env("LANG", "en_US.UTF-8")
-        .env("TERM", "xterm-256color")
-        .env("NO_COLOR", "1");
+fn tty(emulator: &Emulator, learner: &Learner, args: &[&str]) -> Pty {
+    let mut all = vec!["module5", "teardown"];
+    all.extend_from_slice(args);
+    let mut cmd = learner.tty_command(&all);
     emulator.configure(&mut cmd);
-    let mut session = expectrl::Session::spawn(cmd).expect("spawn in a pty");
-    session.get_process_mut().set_window_size(250, 40).unwrap();
-    session.set_expect_timeout(Some(Duration::from_secs(30)));
-    session
-}
-
-fn expect(session: &mut expectrl::Session, text: &str) {
-    if let Err(e) = session.expect(text) {
-        panic!("waiting for {text:?}: {e}");
-    }
+    Pty::spawn(cmd, 250, Duration::from_secs(30))
 }
 
 #[test]
 fn on_a_terminal_deleting_data_asks_for_the_domain_id_or_the_instances_name() {
-    const DOWN: &str = "\x1b[B";
-    const ENTER: &str = "\r";
     let emulator = Emulator::start();
     let (seed, _) = issue_account(&emulator);
     let learner = Learner::new();
-    let mut session = tty(&emulator, &learner, &["--level", "storage"]);
-    expect(&mut session, "Carry out these");
-    session.send(DOWN).unwrap();
-    session.send(ENTER).unwrap();
+    let mut tty = tty(&emulator, &learner, &["--level", "storage"]);
+    tty.expect("Carry out these");
+    tty.send(DOWN);
+    tty.send(ENTER);
     // A wrong word keeps the domain's spaces; the right one deletes the instance.
-    expect(&mut session, &format!("Type {DOMAIN} to confirm"));
-    session.send("d-other\r").unwrap();
-    expect(
-        &mut session,
-        &format!("Not confirmed: what depends on {DOMAIN} stays as it is."),
-    );
-    expect(&mut session, "Type nb-old to confirm");
-    session.send("nb-old\r").unwrap();
-    expect(&mut session, "notebook instance nb-old → Deleted");
-    match session.get_process().wait().unwrap() {
-        expectrl::WaitStatus::Exited(_, 0) => {}
-        other => panic!("teardown did not exit 0: {other:?}"),
-    }
+    tty.expect(&format!("Type {DOMAIN} to confirm"));
+    tty.send("d-other\r");
+    tty.expect(&format!("Not confirmed: what depends on {DOMAIN} stays as it is."));
+    tty.expect("Type nb-old to confirm");
+    tty.send("nb-old\r");
+    tty.expect("notebook instance nb-old → Deleted");
+    assert_eq!(tty.exit_code(), 0, "teardown");
     let notebooks = block_on(seed.sm.list_notebook_instances().send()).unwrap();
     assert!(notebooks.notebook_instances().is_empty());
     let spaces = block_on(seed.sm.list_spaces().send()).unwrap();
     assert_eq!(spaces.spaces().len(), 2, "not confirmed: both spaces stay");
 
     // No to the plan: nothing at all.
-    let mut session = tty(&emulator, &learner, &["--level", "domain"]);
-    expect(&mut session, "Carry out these");
-    session.send(ENTER).unwrap();
-    expect(&mut session, "Nothing was changed.");
+    let mut tty = self::tty(&emulator, &learner, &["--level", "domain"]);
+    tty.expect("Carry out these");
+    tty.send(ENTER);
+    tty.expect("Nothing was changed.");
     let spaces = block_on(seed.sm.list_spaces().send()).unwrap();
     assert_eq!(spaces.spaces().len(), 2);
 }

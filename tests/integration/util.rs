@@ -171,3 +171,50 @@ pub fn usd_en(value: f64) -> String {
         format!("${}", text.strip_suffix('0').unwrap_or(&text))
     }
 }
+
+/// Keys a test types in a pseudo-terminal.
+pub const DOWN: &str = "\x1b[B";
+pub const ENTER: &str = "\r";
+
+impl Learner {
+    /// The binary as run on a terminal: the learner's home, English, no
+    /// colour, and the window's own width (no `COLUMNS`).
+    pub fn tty_command(&self, args: &[&str]) -> Command {
+        let mut cmd = self.command(args);
+        cmd.env_remove("COLUMNS")
+            .env("TERM", "xterm-256color")
+            .env("NO_COLOR", "1");
+        cmd
+    }
+}
+
+/// A command in a pseudo-terminal `cols` wide, each wait bounded.
+pub struct Pty(pub expectrl::Session);
+
+impl Pty {
+    pub fn spawn(cmd: Command, cols: u16, timeout: std::time::Duration) -> Pty {
+        let mut session = expectrl::Session::spawn(cmd).expect("spawn in a pty");
+        session.get_process_mut().set_window_size(cols, 40).unwrap();
+        session.set_expect_timeout(Some(timeout));
+        Pty(session)
+    }
+
+    /// Waits for `text` however the terminal wraps it.
+    pub fn expect(&mut self, text: &str) {
+        if let Err(e) = self.0.expect(expectrl::Regex(loose(text))) {
+            panic!("waiting for {text:?}: {e}");
+        }
+    }
+
+    pub fn send(&mut self, keys: &str) {
+        self.0.send(keys).unwrap();
+    }
+
+    /// The exit code once the program has ended.
+    pub fn exit_code(&mut self) -> i32 {
+        match self.0.get_process().wait().unwrap() {
+            expectrl::WaitStatus::Exited(_, code) => code,
+            other => panic!("did not exit normally: {other:?}"),
+        }
+    }
+}

@@ -13,8 +13,8 @@ mod teardown;
 use colored::Colorize;
 
 use crate::audit;
-use crate::auditlog::AuditLog;
 use crate::aws::regions::Wanted;
+use crate::changelog::AuditLog;
 use crate::checks::{self, Judge};
 use crate::cli::{AuditArgs, AuditFormat, CheckArgs, RegionFlags, ReportFormat};
 use crate::context::Context;

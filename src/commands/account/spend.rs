@@ -24,7 +24,7 @@ pub fn spend(args: &SpendArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
     match args.format {
         Format::Json => out.json(&report)?,
         // Block characters where colour is used: a terminal that asked for neither gets ASCII.
-        Format::Text => out.emit(&spend::text(&report, lang, ctx.width, ctx.colour))?,
+        Format::Text => out.emit(&crate::report::spend::text(&report, lang, ctx.width, ctx.colour))?,
     }
     Ok(ExitStatus::Success)
 }

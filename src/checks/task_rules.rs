@@ -142,7 +142,39 @@ fn is_stopped(proof: &Proof) -> bool {
     )
 }
 
+impl Proof {
+    /// A proof that is a setting, not a resource: a kind and a name.
+    fn named(kind: &str, name: String) -> Proof {
+        Proof {
+            kind: kind.into(),
+            name,
+            instance_type: None,
+            created_at: None,
+            status: None,
+        }
+    }
+}
+
 impl Judge<'_> {
+    /// Judges the checks `ids`: whether every one passes, and their results;
+    /// the summary of each that does not is a problem of the task.
+    fn all_pass(
+        &self,
+        snapshot: &Snapshot,
+        ids: &[&str],
+        problems: &mut Vec<String>,
+    ) -> (bool, Vec<super::CheckResult>) {
+        let ids: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+        let results = self.judge(snapshot, Some(&ids));
+        problems.extend(
+            results
+                .iter()
+                .filter(|r| r.status != Status::Pass)
+                .map(|r| r.summary.clone()),
+        );
+        (results.iter().all(|r| r.status == Status::Pass), results)
+    }
+
     /// Runs `task`'s rule on `snapshot`; `module_started_at` is when the
     /// learner began the module (None: now).
     pub fn task(&self, task: &Task, snapshot: &Snapshot, module_started_at: Option<&str>) -> TaskOutcome {
@@ -206,50 +238,24 @@ impl Judge<'_> {
                 (proof.is_some() && still.is_empty() && complete, proof)
             }
             "budget" => {
-                let results = self.judge(snapshot, Some(&["budget".to_string(), "budget-alerts".to_string()]));
+                let (ok, results) = self.all_pass(snapshot, &["budget", "budget-alerts"], &mut problems);
                 let name = results
                     .iter()
                     .flat_map(|r| &r.evidence)
                     .find(|f| f.key == "budget")
                     .map(|f| f.value.clone());
-                let ok = results.iter().all(|r| r.status == Status::Pass);
-                problems.extend(
-                    results
-                        .iter()
-                        .filter(|r| r.status != Status::Pass)
-                        .map(|r| r.summary.clone()),
-                );
-                let proof = name.filter(|_| ok).map(|name| Proof {
-                    kind: "Budget".into(),
-                    name,
-                    instance_type: None,
-                    created_at: None,
-                    status: None,
-                });
+                let proof = name.filter(|_| ok).map(|name| Proof::named("Budget", name));
                 (ok, proof)
             }
             "idle-shutdown" => {
-                let results = self.judge(snapshot, Some(&["idle-shutdown".to_string()]));
-                let ok = results.iter().all(|r| r.status == Status::Pass);
-                problems.extend(
-                    results
-                        .iter()
-                        .filter(|r| r.status != Status::Pass)
-                        .map(|r| r.summary.clone()),
-                );
-                let proof = ok.then(|| Proof {
-                    kind: "IdleShutdown".into(),
-                    name: snapshot
-                        .domains
-                        .as_ref()
-                        .ok()
-                        .map(|d| d.iter().map(|d| d.id.as_str()).collect::<Vec<_>>().join(", "))
-                        .unwrap_or_default(),
-                    instance_type: None,
-                    created_at: None,
-                    status: None,
-                });
-                (ok, proof)
+                let (ok, _) = self.all_pass(snapshot, &["idle-shutdown"], &mut problems);
+                let domains = snapshot
+                    .domains
+                    .as_ref()
+                    .ok()
+                    .map(|d| d.iter().map(|d| d.id.as_str()).collect::<Vec<_>>().join(", "))
+                    .unwrap_or_default();
+                (ok, ok.then(|| Proof::named("IdleShutdown", domains)))
             }
             _ => (false, None),
         };

@@ -8,7 +8,7 @@ use crate::context::Context;
 use crate::course::{ChecklistItem, Course, EvidenceRule};
 use crate::error::{Error, ExitStatus, Result};
 use crate::i18n::trf;
-use crate::progress::Verification;
+use crate::progress::ProofReport;
 use crate::snapshot::inventory::split_refused;
 use crate::snapshot::{Snapshot, Source};
 use crate::ui::Output;
@@ -19,24 +19,8 @@ pub fn tasks(args: &FormatArgs, ctx: &Context, out: &mut Output) -> Result<ExitS
     let course = ctx.course()?;
     let module = ctx.module_progress()?;
     match args.format {
-        Format::Text => out.emit(&crate::report::verify::tasks_text(course, &module, lang, ctx.width))?,
-        Format::Json => {
-            let list: Vec<serde_json::Value> = course
-                .tasks
-                .iter()
-                .map(|t| {
-                    serde_json::json!({
-                        "id": t.id,
-                        "title": t.title.get(lang),
-                        "section": t.section,
-                        "proves": t.proves,
-                        "proven": module.tasks.contains_key(&t.id),
-                        "evidence": module.tasks.get(&t.id),
-                    })
-                })
-                .collect();
-            out.json(&list)?
-        }
+        Format::Text => out.emit(&crate::report::proof::tasks_text(course, &module, lang, ctx.width))?,
+        Format::Json => out.emit(&crate::report::proof::tasks_json(course, &module, lang))?,
     }
     Ok(ExitStatus::Success)
 }
@@ -76,7 +60,7 @@ fn verify_snapshot(
     snapshot: &Snapshot,
     others: &[&Snapshot],
     items: &[&ChecklistItem],
-) -> Result<Verification> {
+) -> Result<ProofReport> {
     let lang = ctx.lang;
     let course = ctx.course()?;
     if snapshot.source == Source::Aws
@@ -94,7 +78,7 @@ fn verify_snapshot(
         lang,
         expect_region: COURSE_REGION,
     };
-    let verification = crate::progress::verify_regions(&judge, snapshot, others, module, items);
+    let verification = crate::progress::prove_regions(&judge, snapshot, others, module, items);
     if snapshot.source == Source::Aws {
         store.save(&file, lang)?;
     }
@@ -123,7 +107,7 @@ fn read_course_regions(ctx: &Context, args: &ProveArgs) -> Result<(Snapshot, Vec
 
 /// `verify [ITEM]`: exit 0 when every asked item is proven, 1 when one is
 /// not, 2 when it could not run.
-pub fn verify(args: &ProveArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub fn prove(args: &ProveArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let course = ctx.course()?;
     let items = items(course, args.item.as_deref(), lang)?;
@@ -145,7 +129,7 @@ pub fn verify(args: &ProveArgs, ctx: &Context, out: &mut Output) -> Result<ExitS
     match args.format {
         Format::Json => out.json(&verification)?,
         Format::Text => {
-            out.emit(&crate::report::verify::text(&verification, lang, ctx.width))?;
+            out.emit(&crate::report::proof::text(&verification, lang, ctx.width))?;
             for id in &verification.ticked {
                 let item = course
                     .checklist

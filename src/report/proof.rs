@@ -4,13 +4,13 @@ use colored::Colorize;
 
 use crate::course::Course;
 use crate::i18n::{Lang, tr, trf};
-use crate::progress::{ModuleProgress, Verification};
+use crate::progress::{ModuleProgress, ProofReport};
 use crate::snapshot::Source;
 use crate::ui::text::{heading, wrap};
 
 /// A verification run: per item, each task proven (with its evidence) or
 /// what is missing and the steps to do it.
-pub fn text(v: &Verification, lang: Lang, width: usize) -> String {
+pub fn text(v: &ProofReport, lang: Lang, width: usize) -> String {
     let mut out = match (&v.source, &v.account, &v.region) {
         (Source::Sandbox, ..) => heading(tr(lang, "verify.heading_sandbox")),
         (_, account, region) => heading(&trf(
@@ -78,7 +78,7 @@ pub fn tasks_text(course: &Course, module: &ModuleProgress, lang: Lang, width: u
                 "✔".green().bold().to_string(),
                 format!(
                     "{} · {}, {} · {}",
-                    crate::checks::tasks::done_line(task, done.proof.as_ref(), lang),
+                    crate::checks::task_rules::done_line(task, done.proof.as_ref(), lang),
                     done.account,
                     done.region,
                     done.at
@@ -112,4 +112,24 @@ pub fn tasks_text(course: &Course, module: &ModuleProgress, lang: Lang, width: u
         out.push_str(&wrap(&state, width, "  ", "  "));
     }
     out
+}
+
+/// The tasks as JSON: each one's id, title, section, the item it proves,
+/// and its evidence once proven.
+pub fn tasks_json(course: &Course, module: &ModuleProgress, lang: Lang) -> String {
+    let list: Vec<serde_json::Value> = course
+        .tasks
+        .iter()
+        .map(|t| {
+            serde_json::json!({
+                "id": t.id,
+                "title": t.title.get(lang),
+                "section": t.section,
+                "proves": t.proves,
+                "proven": module.tasks.contains_key(&t.id),
+                "evidence": module.tasks.get(&t.id),
+            })
+        })
+        .collect();
+    crate::util::json_pretty(&list)
 }

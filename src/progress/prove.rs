@@ -6,13 +6,13 @@ use serde::Serialize;
 
 use super::ModuleProgress;
 use crate::checks::Judge;
-use crate::checks::tasks::{TaskOutcome, cutoff, done_line};
+use crate::checks::task_rules::{TaskOutcome, cutoff, done_line};
 use crate::course::{ChecklistItem, EvidenceRule};
 use crate::snapshot::{Snapshot, Source};
 
 /// One verification run.
 #[derive(Debug, Serialize)]
-pub struct Verification {
+pub struct ProofReport {
     pub source: Source,
     pub account: Option<String>,
     pub region: Option<String>,
@@ -47,7 +47,7 @@ pub struct TaskResult {
     pub steps: Vec<String>,
 }
 
-impl Verification {
+impl ProofReport {
     pub fn all_proven(&self) -> bool {
         self.items.iter().all(|i| i.proven)
     }
@@ -56,24 +56,24 @@ impl Verification {
 /// Judges the tasks of `items` on `snapshot`; on the learner's real account
 /// (an AWS snapshot with its account and region) records what is proven in
 /// `module` and ticks the items whose tasks are all proven.
-pub fn verify(
+pub fn prove(
     judge: &Judge<'_>,
     snapshot: &Snapshot,
     module: &mut ModuleProgress,
     items: &[&ChecklistItem],
-) -> Verification {
-    verify_regions(judge, snapshot, &[], module, items)
+) -> ProofReport {
+    prove_regions(judge, snapshot, &[], module, items)
 }
 
 /// The same, where `others` are the other regions the course used (read
 /// for the `nothing-billing` rule: nothing may bill in any of them).
-pub fn verify_regions(
+pub fn prove_regions(
     judge: &Judge<'_>,
     snapshot: &Snapshot,
     others: &[&Snapshot],
     module: &mut ModuleProgress,
     items: &[&ChecklistItem],
-) -> Verification {
+) -> ProofReport {
     let course = judge.course;
     let kept = module.kept_reasons();
     let lang = judge.lang;
@@ -95,7 +95,7 @@ pub fn verify_regions(
         let mut tasks = Vec::new();
         for id in task_ids {
             let task = course.task(id).expect("validated");
-            let given = crate::checks::tasks::Given {
+            let given = crate::checks::task_rules::Given {
                 module_started_at: module.started_at.as_deref(),
                 kept: Some(&kept),
                 others,
@@ -139,7 +139,7 @@ pub fn verify_regions(
         (Source::Aws, Some(account), Some(region)) => module.apply_tasks(course, &outcomes, account, region),
         _ => Vec::new(),
     };
-    Verification {
+    ProofReport {
         source: snapshot.source.clone(),
         account,
         region,
