@@ -749,3 +749,52 @@ pub fn storage_totals(items: &[StorageItem]) -> (f64, bool) {
     let monthly = items.iter().filter_map(|i| i.monthly_usd).sum::<f64>();
     (catalog::round(monthly), items.iter().any(|i| i.monthly_usd.is_none()))
 }
+
+/// The hours of an average month (365 × 24 / 12): what a resource billing by
+/// the hour costs a month if it is left as it is.
+pub const HOURS_PER_MONTH: f64 = 730.0;
+
+/// What bills on an account, in the few figures a class row or a page
+/// shows: compute by the hour (the learner's own resource included: an
+/// instructor sees everything), storage by the month.
+#[derive(Clone, Debug, serde::Serialize, PartialEq)]
+pub struct StillBilling {
+    pub per_hour_usd: f64,
+    pub storage_monthly_usd: f64,
+    /// Some price or size is unknown: the figures are lower bounds.
+    pub partial: bool,
+    pub compute: Vec<Resource>,
+    pub storage: Vec<StorageItem>,
+}
+
+impl StillBilling {
+    pub fn of(bill: &Bill) -> StillBilling {
+        StillBilling::of_all(std::slice::from_ref(bill))
+    }
+
+    /// Several regions' bills as one (a sweep).
+    pub fn of_all(bills: &[Bill]) -> StillBilling {
+        let compute: Vec<Resource> = bills
+            .iter()
+            .flat_map(|b| &b.compute)
+            .filter(|b| b.resource.bills_by_the_hour())
+            .map(|b| b.resource.clone())
+            .collect();
+        let storage: Vec<StorageItem> = bills.iter().flat_map(|b| b.storage.iter().cloned()).collect();
+        let (per_hour, _, compute_partial) = totals(&compute);
+        let (monthly, storage_partial) = storage_totals(&storage);
+        StillBilling {
+            per_hour_usd: per_hour,
+            storage_monthly_usd: monthly,
+            partial: compute_partial || storage_partial,
+            compute,
+            storage,
+        }
+    }
+
+    /// What it all costs a month if left as it is: the compute's hours of an
+    /// average month and the storage's month.
+    pub fn monthly_usd(&self) -> f64 {
+        catalog::round(self.per_hour_usd * HOURS_PER_MONTH + self.storage_monthly_usd)
+    }
+}

@@ -113,12 +113,14 @@ fn write_gradebook(
     out: &mut Output,
 ) -> Result<ExitStatus> {
     let lang = ctx.lang;
+    let generated_at = crate::util::now_millis();
     let render = |book: &Gradebook| match format {
         GradebookFormat::Table => gradebook::table(book, lang, ctx.width),
         GradebookFormat::Csv => gradebook::csv(book, delimiter),
         GradebookFormat::Json => gradebook::json(book),
         GradebookFormat::Markdown => gradebook::markdown(book, lang),
         GradebookFormat::Junit => gradebook::junit(book),
+        GradebookFormat::Html => gradebook::html(book, lang, &generated_at),
     };
     out.emit(&render(book))?;
     if let Some(path) = path {

@@ -251,7 +251,7 @@ impl LiveChecks for AccountChecks<'_> {
         let result = match fix {
             Fix::StopRunning => {
                 let args = AuditArgs {
-                    format: Format::Text,
+                    format: crate::cli::AuditFormat::Text,
                     stop: true,
                     yes: false,
                     dry_run: false,

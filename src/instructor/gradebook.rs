@@ -1,5 +1,5 @@
 //! The gradebook: one row per student (checks passed of checks evaluated,
-//! what each must do) as a table, CSV, JSON, Markdown or JUnit.
+//! what each must do) as a table, CSV, JSON, Markdown, JUnit or an HTML page.
 
 use std::collections::BTreeMap;
 
@@ -75,37 +75,7 @@ pub struct StudentResult {
     pub spend: Option<MonthFigure>,
 }
 
-/// What bills on a student's account: compute by the hour (the learner's
-/// own app included: an instructor sees everything), storage by the month.
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct StillBilling {
-    pub per_hour_usd: f64,
-    pub storage_monthly_usd: f64,
-    /// Some price or size is unknown: the figures are lower bounds.
-    pub partial: bool,
-    pub compute: Vec<crate::checks::Resource>,
-    pub storage: Vec<crate::checks::StorageItem>,
-}
-
-impl StillBilling {
-    pub fn of(bill: &crate::checks::bill::Bill) -> StillBilling {
-        let compute: Vec<crate::checks::Resource> = bill
-            .compute
-            .iter()
-            .filter(|b| b.resource.bills_by_the_hour())
-            .map(|b| b.resource.clone())
-            .collect();
-        let (per_hour, _, compute_partial) = crate::checks::bill::totals(&compute);
-        let (monthly, storage_partial) = crate::checks::bill::storage_totals(&bill.storage);
-        StillBilling {
-            per_hour_usd: per_hour,
-            storage_monthly_usd: monthly,
-            partial: compute_partial || storage_partial,
-            compute,
-            storage: bill.storage.clone(),
-        }
-    }
-}
+pub use crate::checks::bill::StillBilling;
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct AccountItems {
@@ -642,6 +612,49 @@ pub fn csv(book: &Gradebook, delimiter: char) -> String {
 
 pub fn json(book: &Gradebook) -> String {
     crate::util::json_pretty(book)
+}
+
+/// The class page (`report::html`): the summary, the charts and one row
+/// per student; `generated_at` is RFC 3339.
+pub fn html(book: &Gradebook, lang: Lang, generated_at: &str) -> String {
+    use crate::report::html::{self, Standing};
+    let rows = book
+        .students
+        .iter()
+        .map(|s| {
+            let standing = match s.status {
+                StudentStatus::Error => Standing::Unreadable,
+                StudentStatus::Missing => Standing::Missing,
+                StudentStatus::Suspended => Standing::Suspended,
+                StudentStatus::Ok if s.needs_attention() => Standing::Attention,
+                StudentStatus::Ok => Standing::Passed,
+            };
+            let nothing = (s.status == StudentStatus::Ok && s.score.evaluated == 0)
+                .then(|| tr(lang, "instructor.nothing_evaluated"));
+            html::Row {
+                name: &s.name,
+                account: s.account.as_deref(),
+                region: s.region.as_deref(),
+                standing,
+                note: s.error.as_deref().or(nothing),
+                checks: &s.checks,
+                score: Some((s.score.passed, s.score.evaluated)),
+                billing: s.still_billing.as_ref(),
+                proven: s.on_account.as_ref().map(|a| (a.proven.as_slice(), a.total)),
+                checklist: s.progress.as_ref().map(ProgressSummary::checklist_text),
+                teardown: teardown_proven(s),
+                spend: s.spend.as_ref(),
+            }
+        })
+        .collect();
+    let page = html::Class {
+        title: tr(lang, "instructor.title").to_string(),
+        generated_at,
+        rows,
+        single: false,
+        notes: Vec::new(),
+    };
+    html::class(&page, lang)
 }
 
 pub fn markdown(book: &Gradebook, lang: Lang) -> String {

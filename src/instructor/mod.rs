@@ -316,6 +316,37 @@ pub struct VerifyOptions<'a> {
     pub spend: Option<SpendOptions<'a>>,
 }
 
+/// Connections one student's read holds open at once: 18 requests in flight
+/// at most (measured on the benchmark server, README "Speed"), and a margin.
+const CONNECTIONS_PER_STUDENT: u64 = 20;
+
+/// Files kept for everything else (the binary, the terminal, the config).
+const OTHER_FILES: u64 = 64;
+
+/// Students read at once: `--concurrency`, unless this system's limit on
+/// open files (already raised as far as it goes) cannot hold their
+/// connections; then as many as it can, said on stderr. Past the limit,
+/// calls fail as "cannot reach AWS" (measured: 300 students at 32 with 256
+/// files made 172 students' checks error).
+fn at_once(asked: usize, open_files: Option<u64>, lang: Lang) -> usize {
+    let Some(limit) = open_files else {
+        return asked.max(1);
+    };
+    let fits = (limit.saturating_sub(OTHER_FILES) / CONNECTIONS_PER_STUDENT).max(1) as usize;
+    if asked <= fits {
+        return asked.max(1);
+    }
+    eprintln!(
+        "{}",
+        trf(
+            lang,
+            "instructor.concurrency_capped",
+            &[("asked", &asked), ("limit", &limit), ("used", &fits)],
+        )
+    );
+    fits
+}
+
 /// Where Cost Explorer answers are cached, and the period asked (`spend`'s
 /// default, so a student's own `spend` answer serves too).
 #[derive(Clone, Copy)]
@@ -339,6 +370,7 @@ pub struct ClassSource<'a> {
 /// student's problem is that student's error row; the others go on. An
 /// organisational unit that cannot be listed stops the run (exit 2).
 pub fn verify(source: &ClassSource<'_>, course: &Course, lang: Lang, options: &VerifyOptions<'_>) -> Result<Gradebook> {
+    let concurrency = at_once(options.concurrency, crate::util::raise_open_files(), lang);
     let runtime = crate::aws::runtime(lang)?;
     let class = runtime.block_on(Class::load(options.instructor, lang))?;
     let accounts = match source.unit {
@@ -383,7 +415,7 @@ pub fn verify(source: &ClassSource<'_>, course: &Course, lang: Lang, options: &V
                     result
                 }
             })
-            .buffered(options.concurrency.max(1))
+            .buffered(concurrency)
             .collect::<Vec<_>>()
             .await
     });
@@ -672,5 +704,15 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("sm-course iam-policy --instructor"), "{text}");
+    }
+
+    #[test]
+    fn a_class_is_read_as_many_at_once_as_open_files_allow() {
+        assert_eq!(at_once(32, Some(10_240), Lang::En), 32);
+        assert_eq!(at_once(32, None, Lang::En), 32);
+        assert_eq!(at_once(0, Some(10_240), Lang::En), 1);
+        // A macOS shell's 256 files: 9 students' connections fit, not 32.
+        assert_eq!(at_once(32, Some(256), Lang::En), 9);
+        assert_eq!(at_once(32, Some(64), Lang::En), 1);
     }
 }

@@ -127,20 +127,7 @@ fn compute(audit: &Audit, account: &str, place: &str, lang: Lang, width: usize) 
         return out;
     }
     out.push('\n');
-    let hours = crate::checks::duration((audit.hours_until_morning * 3600.0) as u64);
-    let at_least = |usd: f64| catalog::usd_at_least(usd, audit.partial, lang);
-    let total = trf(
-        lang,
-        "audit.total",
-        &[
-            ("per_hour", &at_least(audit.per_hour_usd)),
-            ("accrued", &at_least(audit.accrued_usd)),
-            ("by_morning", &at_least(audit.by_morning_usd)),
-            ("hours", &hours),
-            ("zone", &audit.time_zone),
-        ],
-    );
-    out.push_str(&wrap_plain(&total, width, "", "").bold().to_string());
+    out.push_str(&wrap_plain(&total(audit, lang), width, "", "").bold().to_string());
     if audit.partial {
         out.push_str(
             &wrap_plain(tr(lang, "audit.partial"), width, "", "")
@@ -148,18 +135,8 @@ fn compute(audit: &Audit, account: &str, place: &str, lang: Lang, width: usize) 
                 .to_string(),
         );
     }
-    if audit.billing().next().is_some() {
-        let mut flags = sweep_flags(audit);
-        for flag in audit.stop_flags() {
-            flags.push(' ');
-            flags.push_str(flag);
-        }
-        out.push_str(&wrap(
-            &trf(lang, "audit.stop_hint", &[("flags", &flags)]),
-            width,
-            "",
-            "",
-        ));
+    if let Some(hint) = stop_hint(audit, lang) {
+        out.push_str(&wrap(&hint, width, "", ""));
     }
     if audit.current().is_some() {
         out.push_str(&wrap(tr(lang, "audit.current_kept"), width, "", ""));
@@ -236,6 +213,19 @@ fn storage(audit: &Audit, lang: Lang, width: usize) -> String {
 /// One sentence per cause, naming every list it kept from being read (in a
 /// sweep, with its region).
 fn errors(audit: &Audit, lang: Lang, width: usize) -> String {
+    unread(audit, lang)
+        .iter()
+        .map(|line| {
+            wrap_plain(&clean(&format!("? {line}")), width, "", "  ")
+                .magenta()
+                .to_string()
+        })
+        .collect()
+}
+
+/// One sentence per cause of the reads that failed, naming every list it
+/// kept from being read (in a sweep, with its region).
+pub(super) fn unread(audit: &Audit, lang: Lang) -> Vec<String> {
     let errors: Vec<CallError> = audit
         .errors
         .iter()
@@ -249,9 +239,35 @@ fn errors(audit: &Audit, lang: Lang, width: usize) -> String {
         .collect();
     crate::snapshot::group(&errors)
         .iter()
-        .map(|group| {
-            let text = format!("? {}", crate::snapshot::unread(group, lang));
-            wrap_plain(&clean(&text), width, "", "  ").magenta().to_string()
-        })
+        .map(|group| crate::snapshot::unread(group, lang))
         .collect()
+}
+
+/// "Total: $x/h · $y so far · $z more by 08:00 tomorrow…".
+pub(super) fn total(audit: &Audit, lang: Lang) -> String {
+    let hours = crate::checks::duration((audit.hours_until_morning * 3600.0) as u64);
+    let at_least = |usd: f64| catalog::usd_at_least(usd, audit.partial, lang);
+    trf(
+        lang,
+        "audit.total",
+        &[
+            ("per_hour", &at_least(audit.per_hour_usd)),
+            ("accrued", &at_least(audit.accrued_usd)),
+            ("by_morning", &at_least(audit.by_morning_usd)),
+            ("hours", &hours),
+            ("zone", &audit.time_zone),
+        ],
+    )
+}
+
+/// The one `audit --stop` command that reaches everything billing, when
+/// something does.
+pub(super) fn stop_hint(audit: &Audit, lang: Lang) -> Option<String> {
+    audit.billing().next()?;
+    let mut flags = sweep_flags(audit);
+    for flag in audit.stop_flags() {
+        flags.push(' ');
+        flags.push_str(flag);
+    }
+    Some(trf(lang, "audit.stop_hint", &[("flags", &flags)]))
 }

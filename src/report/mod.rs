@@ -1,4 +1,4 @@
-//! Reports: check results rendered as text, JSON, JUnit XML or Markdown.
+//! Reports: check results rendered as text, JSON, JUnit XML, Markdown or HTML.
 //! They only format; the results are decided by the judges.
 
 use std::collections::BTreeMap;
@@ -8,6 +8,7 @@ use serde::Serialize;
 
 pub mod audit;
 pub mod checklist;
+pub mod html;
 pub mod junit;
 pub mod monitor;
 pub mod plan;

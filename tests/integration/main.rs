@@ -1,9 +1,11 @@
 //! Integration tests: the built binary, run as a learner would run it.
 //! One test binary (as ripgrep does) so it links once.
 
+mod browser;
 mod class;
 mod cli;
 mod conventions;
+mod dashboard;
 mod diagnosis;
 mod emulator;
 mod fixes;

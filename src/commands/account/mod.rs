@@ -16,7 +16,7 @@ use crate::audit;
 use crate::aws::regions::Wanted;
 use crate::changelog::AuditLog;
 use crate::checks::{self, Judge};
-use crate::cli::{AuditArgs, CheckArgs, Format, RegionFlags, ReportFormat};
+use crate::cli::{AuditArgs, AuditFormat, CheckArgs, RegionFlags, ReportFormat};
 use crate::context::Context;
 use crate::error::{ExitStatus, Result};
 use crate::i18n::{Lang, trf};
@@ -100,6 +100,15 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
         ReportFormat::Json => report.json(),
         ReportFormat::Junit => report::junit(&report, lang),
         ReportFormat::Markdown => report::markdown(&report, lang),
+        ReportFormat::Html => {
+            // What bills, from the same inventory the checks judged (every region of a sweep).
+            let mut bills = vec![crate::checks::bill::bill(&prices, &snapshot)];
+            if let Some((_, others)) = &sweep {
+                bills.extend(others.iter().map(|s| crate::checks::bill::bill(&prices, s)));
+            }
+            let billing = crate::checks::bill::StillBilling::of_all(&bills);
+            report::html::check(&report, &billing, lang)
+        }
     })?;
     Ok(ExitStatus::failed_if(checks::any_failed(&results)))
 }
@@ -143,9 +152,13 @@ pub fn audit_with(
     };
     if !args.stop {
         match (args.format, &month) {
-            (Format::Json, Some(month)) => out.json(&spend::with_month(&assessed, month))?,
-            (Format::Json, None) => out.json(&assessed)?,
-            (Format::Text, _) => out.emit(&text())?,
+            (AuditFormat::Json, Some(month)) => out.json(&spend::with_month(&assessed, month))?,
+            (AuditFormat::Json, None) => out.json(&assessed)?,
+            (AuditFormat::Text, _) => out.emit(&text())?,
+            (AuditFormat::Html, month) => {
+                let line = month.as_ref().map(|m| m.line(lang));
+                out.emit(&report::html::audit(&assessed, line.as_deref(), lang))?
+            }
         }
         return Ok(assessed.exit_status());
     }
