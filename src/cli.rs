@@ -7,6 +7,23 @@ use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::i18n::{self, Lang, tr, trf};
 
+// The defaults of the options, each written once: clap shows and applies
+// them, and the commands' settings (the wizard's too) start from them.
+/// `fix budget --amount`: the course budget's monthly limit in USD.
+pub const BUDGET_USD: f64 = 100.0;
+/// `fix idle-shutdown --minutes`: SageMaker's minimum, the course's choice.
+pub const IDLE_MINUTES: i32 = 60;
+/// `audit --stop --wait`, seconds.
+pub const AUDIT_WAIT_SECONDS: u64 = 600;
+/// `teardown --wait`, seconds.
+pub const TEARDOWN_WAIT_SECONDS: u64 = 1800;
+/// `cost --monthly --hours-per-day`: a working day.
+pub const HOURS_PER_DAY: f64 = 8.0;
+/// `cost --monthly --days`: a working month.
+pub const DAYS_PER_MONTH: f64 = 20.0;
+/// `monitor --interval`, seconds.
+pub const MONITOR_INTERVAL_SECONDS: u64 = 2;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "sm-course",
@@ -223,9 +240,9 @@ pub struct CostArgs {
     /// Compare every instance per hour, day and month
     #[arg(long, conflicts_with_all = ["instance", "hours", "duration"])]
     pub monthly: bool,
-    #[arg(long, default_value_t = 8.0, allow_negative_numbers = true, value_parser = number::<f64>(0.0, Some(24.0)))]
+    #[arg(long, default_value_t = HOURS_PER_DAY, allow_negative_numbers = true, value_parser = number::<f64>(0.0, Some(24.0)))]
     pub hours_per_day: f64,
-    #[arg(long, default_value_t = 20.0, allow_negative_numbers = true, value_parser = number::<f64>(0.0, Some(31.0)))]
+    #[arg(long, default_value_t = DAYS_PER_MONTH, allow_negative_numbers = true, value_parser = number::<f64>(0.0, Some(31.0)))]
     pub days: f64,
     #[command(flatten)]
     pub live: LivePriceArgs,
@@ -238,7 +255,7 @@ pub struct MonitorArgs {
     /// Keep refreshing every --interval seconds (Ctrl-C to stop)
     #[arg(long)]
     pub watch: bool,
-    #[arg(long, default_value_t = 2, allow_negative_numbers = true, value_parser = number::<u64>(1.0, Some(3600.0)))]
+    #[arg(long, default_value_t = MONITOR_INTERVAL_SECONDS, allow_negative_numbers = true, value_parser = number::<u64>(1.0, Some(3600.0)))]
     pub interval: u64,
     /// With --watch: stop after N readings
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = number::<u64>(1.0, None))]
@@ -350,7 +367,7 @@ pub struct AuditArgs {
     #[arg(long, requires = "stop")]
     pub include_current: bool,
     /// With --stop: how long to wait for everything to stop, in seconds
-    #[arg(long, default_value_t = 600, value_name = "SECONDS", allow_negative_numbers = true, value_parser = number::<u64>(0.0, None))]
+    #[arg(long, default_value_t = AUDIT_WAIT_SECONDS, value_name = "SECONDS", allow_negative_numbers = true, value_parser = number::<u64>(0.0, None))]
     pub wait: u64,
     /// Add the month-to-date SageMaker spend from Cost Explorer (US$0.01 a request, answers kept an hour)
     #[arg(long)]
@@ -393,7 +410,7 @@ pub struct TeardownArgs {
     #[arg(long, value_name = "NAME")]
     pub unkeep: Vec<String>,
     /// How long to wait for everything to stop and be deleted, in seconds
-    #[arg(long, default_value_t = 1800, value_name = "SECONDS", allow_negative_numbers = true, value_parser = number::<u64>(0.0, None))]
+    #[arg(long, default_value_t = TEARDOWN_WAIT_SECONDS, value_name = "SECONDS", allow_negative_numbers = true, value_parser = number::<u64>(0.0, None))]
     pub wait: u64,
     #[command(flatten)]
     pub sweep: RegionFlags,
@@ -431,13 +448,13 @@ pub enum FixCommand {
 #[derive(Debug, Args)]
 pub struct BudgetArgs {
     /// Monthly limit in USD
-    #[arg(long, default_value_t = 100.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = BUDGET_USD, allow_negative_numbers = true)]
     pub amount: f64,
     /// Address for the alerts (asked on a terminal when missing)
     #[arg(long)]
     pub email: Option<String>,
     /// Budget name (an existing one is never replaced)
-    #[arg(long, default_value = "SageMaker-Monthly-Budget")]
+    #[arg(long, default_value = crate::checks::BUDGET_NAME)]
     pub name: String,
     #[command(flatten)]
     pub change: ChangeArgs,
@@ -446,7 +463,7 @@ pub struct BudgetArgs {
 #[derive(Debug, Args)]
 pub struct IdleArgs {
     /// Idle minutes before an app is shut down (60 to 525600)
-    #[arg(long, default_value_t = 60, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = IDLE_MINUTES, allow_negative_numbers = true)]
     pub minutes: i32,
     #[arg(long, value_enum, default_value_t = IdleScopeArg::Domain)]
     pub scope: IdleScopeArg,

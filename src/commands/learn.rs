@@ -4,9 +4,11 @@
 
 use std::io::Write;
 
+use super::account::{AuditSettings, BudgetSettings, IdleFixSettings, TeardownSettings};
+use super::machine::MonitorSettings;
+use super::tools::CostSettings;
 use crate::checks::{COURSE_REGION, CheckResult, Fix, Judge};
-use crate::cli::{AdviseArgs, AuditArgs, BudgetArgs, CostArgs, FormatArgs, IdleArgs, IdleScopeArg, LessonArgs};
-use crate::cli::{Format, LivePriceArgs, MonitorArgs, ReportArgs, ResetArgs, TeardownArgs, TroubleshootArgs};
+use crate::cli::{AdviseArgs, Format, FormatArgs, LessonArgs, ReportArgs, ResetArgs, TroubleshootArgs};
 use crate::context::Context;
 use crate::course::{Course, Tool, markdown};
 use crate::error::{Error, ExitStatus, Result};
@@ -20,6 +22,10 @@ use crate::wizard::{LiveChecks, LiveRun, Wizard};
 
 /// The practice account the wizard offers: everything left running.
 pub const SANDBOX_SCENARIO: &str = "neglected";
+
+/// How long the wizard's "stop what runs" waits for it to stop: less than
+/// `audit --stop`, the learner is waiting at the prompt.
+const WIZARD_STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// `module5`: the guided wizard (needs a terminal).
 pub fn wizard(ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
@@ -213,29 +219,9 @@ impl LiveChecks for AccountChecks<'_> {
             Tool::Cost => {
                 let instance = ask(prompter, "tools.q_cost_instance", "ml.m5.xlarge")?;
                 let duration = ask(prompter, "tools.q_cost_duration", "2h30m")?;
-                let args = CostArgs {
-                    instance: Some(instance),
-                    hours: None,
-                    duration: Some(duration),
-                    spot: false,
-                    monthly: false,
-                    hours_per_day: 8.0,
-                    days: 20.0,
-                    live: LivePriceArgs::default(),
-                    format: Format::Text,
-                };
-                super::tools::cost(&args, ctx, &mut out)
+                super::tools::cost_with(&CostSettings::for_duration(instance, duration), ctx, &mut out)
             }
-            Tool::Monitor => {
-                let once = MonitorArgs {
-                    watch: false,
-                    interval: 2,
-                    count: None,
-                    format: Format::Text,
-                    command: Vec::new(),
-                };
-                super::machine::monitor(&once, ctx, &mut out)
-            }
+            Tool::Monitor => super::machine::monitor_with(&MonitorSettings::default(), ctx, &mut out),
             Tool::Troubleshoot => {
                 super::machine::troubleshoot_with(&TroubleshootArgs::default(), ctx, prompter, &mut out)
             }
@@ -250,44 +236,11 @@ impl LiveChecks for AccountChecks<'_> {
         // The wizard runs on a terminal: every fix asks before it changes anything.
         let result = match fix {
             Fix::StopRunning => {
-                let args = AuditArgs {
-                    format: crate::cli::AuditFormat::Text,
-                    stop: true,
-                    yes: false,
-                    dry_run: false,
-                    include_endpoints: false,
-                    include_transform_jobs: false,
-                    include_jobs: false,
-                    include_clusters: false,
-                    tz: None,
-                    include_current: false,
-                    wait: 120,
-                    exceptions: None,
-                    spend: false,
-                    sweep: Default::default(),
-                    aws: Default::default(),
-                };
-                super::account::audit_with(&args, ctx, prompter, &mut out)
+                let settings = AuditSettings::stop_asking(WIZARD_STOP_WAIT);
+                super::account::audit_with(&settings, ctx, prompter, &mut out)
             }
-            Fix::Budget => {
-                let args = BudgetArgs {
-                    amount: 100.0,
-                    email: None,
-                    name: "SageMaker-Monthly-Budget".into(),
-                    change: Default::default(),
-                };
-                super::account::fix_budget_with(&args, ctx, prompter, &mut out)
-            }
-            Fix::IdleShutdown => {
-                let args = IdleArgs {
-                    minutes: 60,
-                    scope: IdleScopeArg::Domain,
-                    domain_id: None,
-                    user_profile: None,
-                    change: Default::default(),
-                };
-                super::account::fix_idle_with(&args, ctx, prompter, &mut out)
-            }
+            Fix::Budget => super::account::fix_budget_with(&BudgetSettings::default(), ctx, prompter, &mut out),
+            Fix::IdleShutdown => super::account::fix_idle_with(&IdleFixSettings::default(), ctx, prompter, &mut out),
             Fix::Teardown => {
                 // The level is the learner's choice; the teardown then shows
                 // its plan and asks, as on the command line.
@@ -301,19 +254,9 @@ impl LiveChecks for AccountChecks<'_> {
                     return Ok(());
                 };
                 let level = [Level::Compute, Level::Storage, Level::Domain][choice.min(2)];
-                let args = TeardownArgs {
+                let args = TeardownSettings {
                     level: Some(level),
-                    dry_run: false,
-                    format: Format::Text,
-                    yes: false,
-                    domain_id: None,
-                    include_current: false,
-                    keep: Vec::new(),
-                    reason: None,
-                    unkeep: Vec::new(),
-                    wait: 1800,
-                    sweep: Default::default(),
-                    aws: Default::default(),
+                    ..TeardownSettings::default()
                 };
                 super::account::teardown_with(&args, ctx, prompter, &mut out)
             }
