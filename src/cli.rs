@@ -5,7 +5,54 @@ use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::error::{ExitStatus, Result as RunResult};
 use crate::i18n::{self, Lang, tr, trf};
+use crate::ui::Output;
+
+/// How a command is run: the context runs its arguments. Each command module
+/// implements `Run<ItsArgs>` for `commands`' `Context` beside the command
+/// (`commands::runs!`), and the arms below, one beside each variant, route
+/// to it; so adding a command touches cli.rs, its command module,
+/// messages.toml and a test, and no list in `commands`.
+///
+/// Generic over the context (not `&dyn Run` on each args struct, which
+/// would name `Context`): `cli` sits left of `context` in their layer
+/// (src/shape.rs), so it may not name it. The context is the one type that
+/// implements every `Run<…>`, which `Commands` bundles into one bound.
+pub trait Run<Args> {
+    fn run(&self, args: &Args, out: &mut Output) -> RunResult<ExitStatus>;
+}
+
+/// Runs every command: the one bound the routing below needs (the
+/// context implements it, in `commands`).
+pub trait Commands:
+    Run<WizardArgs>
+    + Run<LessonArgs>
+    + Run<ChecklistArgs>
+    + Run<CheckArgs>
+    + Run<TasksArgs>
+    + Run<ProveArgs>
+    + Run<AuditArgs>
+    + Run<TeardownArgs>
+    + Run<SpendArgs>
+    + Run<BudgetArgs>
+    + Run<IdleArgs>
+    + Run<InstancesArgs>
+    + Run<AdviseArgs>
+    + Run<CostArgs>
+    + Run<RefreshArgs>
+    + Run<MonitorArgs>
+    + Run<TroubleshootArgs>
+    + Run<ReportArgs>
+    + Run<ResetArgs>
+    + Run<VerifyArgs>
+    + Run<CollectArgs>
+    + Run<RoleTemplateArgs>
+    + Run<CompletionsArgs>
+    + Run<ManArgs>
+    + Run<IamPolicyArgs>
+{
+}
 
 // The defaults of the options, each written once: clap shows and applies
 // them, and the commands' settings (the wizard's too) start from them.
@@ -70,10 +117,34 @@ pub enum Command {
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
     /// Print the manual page (roff) with every command, generated from the same definitions
-    Man,
+    Man(ManArgs),
     /// Print the least-privilege IAM policy for the checks (read-only)
     IamPolicy(IamPolicyArgs),
 }
+
+impl Command {
+    /// Runs the command named on the line.
+    pub fn run<C: Commands>(&self, ctx: &C, out: &mut Output) -> RunResult<ExitStatus> {
+        match self {
+            Command::Module5 { command: None, .. } => ctx.run(&WizardArgs, out),
+            Command::Module5 {
+                command: Some(command), ..
+            } => command.run(ctx, out),
+            Command::Instructor { command } => command.run(ctx, out),
+            Command::Completions(args) => ctx.run(args, out),
+            Command::Man(args) => ctx.run(args, out),
+            Command::IamPolicy(args) => ctx.run(args, out),
+        }
+    }
+}
+
+/// `module5` without a subcommand: the guided wizard (its AWS flags are the
+/// context's).
+#[derive(Debug)]
+pub struct WizardArgs;
+
+#[derive(Debug, Args)]
+pub struct ManArgs {}
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
@@ -102,11 +173,11 @@ pub enum Module5Command {
     /// Print one section (number 1-10 or its name) without prompts; without SECTION, the contents
     Lesson(LessonArgs),
     /// The validation checklist: each item done or not, with its evidence and time
-    Checklist(FormatArgs),
+    Checklist(ChecklistArgs),
     /// Check your AWS account against the module: running apps and their cost, budget, idle shutdown…
     Check(CheckArgs),
     /// The hands-on tasks (start a notebook, stop it, budget, idle shutdown), proven or not
-    Tasks(FormatArgs),
+    Tasks(TasksArgs),
     /// Prove checklist items on your AWS account: each one's tasks, what is missing and how to do it
     Verify(ProveArgs),
     /// Everything still billing, what it cost and will cost by morning (exit 1 if anything runs)
@@ -139,6 +210,42 @@ pub enum Module5Command {
     Report(ReportArgs),
     /// Forget this module's progress (asks first unless --yes)
     Reset(ResetArgs),
+}
+
+impl Module5Command {
+    pub fn run<C: Commands>(&self, ctx: &C, out: &mut Output) -> RunResult<ExitStatus> {
+        match self {
+            Module5Command::Lesson(args) => ctx.run(args, out),
+            Module5Command::Checklist(args) => ctx.run(args, out),
+            Module5Command::Check(args) => ctx.run(args, out),
+            Module5Command::Tasks(args) => ctx.run(args, out),
+            Module5Command::Verify(args) => ctx.run(args, out),
+            Module5Command::Audit(args) => ctx.run(args, out),
+            Module5Command::Teardown(args) => ctx.run(args, out),
+            Module5Command::Spend(args) => ctx.run(args, out),
+            Module5Command::Fix { what } => what.run(ctx, out),
+            Module5Command::Instances(args) => ctx.run(args, out),
+            Module5Command::Advise(args) => ctx.run(args, out),
+            Module5Command::Cost(args) => ctx.run(args, out),
+            Module5Command::Prices { command } => command.run(ctx, out),
+            Module5Command::Monitor(args) => ctx.run(args, out),
+            Module5Command::Troubleshoot(args) => ctx.run(args, out),
+            Module5Command::Report(args) => ctx.run(args, out),
+            Module5Command::Reset(args) => ctx.run(args, out),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ChecklistArgs {
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TasksArgs {
+    #[command(flatten)]
+    pub format: FormatArgs,
 }
 
 #[derive(Debug, Args)]
@@ -445,6 +552,15 @@ pub enum FixCommand {
     IdleShutdown(IdleArgs),
 }
 
+impl FixCommand {
+    pub fn run<C: Commands>(&self, ctx: &C, out: &mut Output) -> RunResult<ExitStatus> {
+        match self {
+            FixCommand::Budget(args) => ctx.run(args, out),
+            FixCommand::IdleShutdown(args) => ctx.run(args, out),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct BudgetArgs {
     /// Monthly limit in USD
@@ -499,6 +615,16 @@ pub enum InstructorCommand {
     Collect(CollectArgs),
     /// Print a CloudFormation template for the read-only audit role students deploy
     RoleTemplate(RoleTemplateArgs),
+}
+
+impl InstructorCommand {
+    pub fn run<C: Commands>(&self, ctx: &C, out: &mut Output) -> RunResult<ExitStatus> {
+        match self {
+            InstructorCommand::Verify(args) => ctx.run(args, out),
+            InstructorCommand::Collect(args) => ctx.run(args, out),
+            InstructorCommand::RoleTemplate(args) => ctx.run(args, out),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -577,6 +703,14 @@ pub struct RoleTemplateArgs {
 pub enum PricesCommand {
     /// Fetch the region's prices now and cache them
     Refresh(RefreshArgs),
+}
+
+impl PricesCommand {
+    pub fn run<C: Commands>(&self, ctx: &C, out: &mut Output) -> RunResult<ExitStatus> {
+        match self {
+            PricesCommand::Refresh(args) => ctx.run(args, out),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

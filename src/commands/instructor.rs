@@ -11,6 +11,12 @@ use crate::spend;
 use crate::ui::Output;
 use crate::util::write_atomic;
 
+super::runs!(
+    VerifyArgs => verify,
+    CollectArgs => collect,
+    RoleTemplateArgs => role_template,
+);
+
 /// `instructor verify [ROSTER] [--org-ou OU_ID]`: the checks on every
 /// student's account, the students from the roster, the organisational
 /// unit, or both.

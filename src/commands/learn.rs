@@ -8,7 +8,7 @@ use super::account::{AuditSettings, BudgetSettings, IdleFixSettings, TeardownSet
 use super::machine::MonitorSettings;
 use super::tools::CostSettings;
 use crate::checks::{COURSE_REGION, CheckResult, Fix, Judge};
-use crate::cli::{AdviseArgs, Format, FormatArgs, LessonArgs, ReportArgs, ResetArgs, TroubleshootArgs};
+use crate::cli::{AdviseArgs, ChecklistArgs, Format, LessonArgs, ReportArgs, ResetArgs, TroubleshootArgs, WizardArgs};
 use crate::context::Context;
 use crate::course::{Course, Tool, markdown};
 use crate::error::{Error, ExitStatus, Result};
@@ -20,6 +20,14 @@ use crate::ui::{Output, Prompter};
 use crate::util::write_atomic;
 use crate::wizard::{LiveChecks, LiveRun, Wizard};
 
+super::runs!(
+    WizardArgs => wizard,
+    LessonArgs => lesson,
+    ChecklistArgs => checklist,
+    ReportArgs => report,
+    ResetArgs => reset,
+);
+
 /// The practice account the wizard offers: everything left running.
 pub const SANDBOX_SCENARIO: &str = "neglected";
 
@@ -28,7 +36,7 @@ pub const SANDBOX_SCENARIO: &str = "neglected";
 const WIZARD_STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// `module5`: the guided wizard (needs a terminal).
-pub fn wizard(ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub fn wizard(_: &WizardArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     if !ctx.interactive {
         return Err(Error::NeedsTerminal(tr(lang, "wizard.needs_terminal").to_string()));
@@ -93,12 +101,12 @@ pub fn lesson(args: &LessonArgs, ctx: &Context, out: &mut Output) -> Result<Exit
 }
 
 /// `checklist`: each item, done or not, with its evidence.
-pub fn checklist(args: &FormatArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub fn checklist(args: &ChecklistArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let course = ctx.course()?;
     let module = ctx.module_progress()?;
     let report = checklist::report(course, &module, lang);
-    match args.format {
+    match args.format.format {
         Format::Text => out.emit(&checklist::text(course, &report, lang, ctx.width))?,
         Format::Json => out.json(&report)?,
     }

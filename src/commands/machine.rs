@@ -11,6 +11,8 @@ use crate::ui::text::{heading, wrap, wrap_plain};
 use crate::ui::{Output, Prompter, clean};
 use crate::util::json_pretty;
 
+super::runs!(MonitorArgs => monitor, TroubleshootArgs => troubleshoot);
+
 /// `monitor`'s settings, from its arguments or the wizard.
 #[derive(Debug)]
 pub struct MonitorSettings {

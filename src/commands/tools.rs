@@ -14,6 +14,13 @@ use crate::ui::text::{table, wrap_plain};
 use crate::ui::{Output, Prompter};
 use crate::util::{json_pretty, now, write_atomic};
 
+super::runs!(
+    InstancesArgs => instances,
+    AdviseArgs => advise,
+    CostArgs => cost,
+    RefreshArgs => prices_refresh,
+);
+
 /// `instances`: the instance data, filtered.
 pub fn instances(args: &InstancesArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let (lang, width) = (ctx.lang, ctx.width);

@@ -29,6 +29,15 @@ pub use fix::{BudgetSettings, IdleFixSettings, fix_budget, fix_budget_with, fix_
 pub use spend::spend;
 pub use teardown::{TeardownSettings, teardown, teardown_with};
 
+super::runs!(
+    CheckArgs => check,
+    AuditArgs => audit,
+    crate::cli::TeardownArgs => teardown,
+    crate::cli::SpendArgs => spend,
+    crate::cli::BudgetArgs => fix_budget,
+    crate::cli::IdleArgs => fix_idle,
+);
+
 /// `check`: collect (or load the sandbox), judge, report.
 pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
