@@ -48,6 +48,7 @@ pub trait Commands:
     + Run<VerifyArgs>
     + Run<CollectArgs>
     + Run<RoleTemplateArgs>
+    + Run<RosterTemplateArgs>
     + Run<CompletionsArgs>
     + Run<ManArgs>
     + Run<IamPolicyArgs>
@@ -615,6 +616,8 @@ pub enum InstructorCommand {
     Collect(CollectArgs),
     /// Print a CloudFormation template for the read-only audit role students deploy
     RoleTemplate(RoleTemplateArgs),
+    /// Print an example class roster (TOML), each field explained, to fill in
+    RosterTemplate(RosterTemplateArgs),
 }
 
 impl InstructorCommand {
@@ -623,6 +626,7 @@ impl InstructorCommand {
             InstructorCommand::Verify(args) => ctx.run(args, out),
             InstructorCommand::Collect(args) => ctx.run(args, out),
             InstructorCommand::RoleTemplate(args) => ctx.run(args, out),
+            InstructorCommand::RosterTemplate(args) => ctx.run(args, out),
         }
     }
 }
@@ -698,6 +702,9 @@ pub struct RoleTemplateArgs {
     #[arg(long, requires = "instructor_account")]
     pub stackset: bool,
 }
+
+#[derive(Debug, Args)]
+pub struct RosterTemplateArgs {}
 
 #[derive(Debug, Subcommand)]
 pub enum PricesCommand {
