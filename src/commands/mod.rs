@@ -12,6 +12,7 @@ mod machine;
 mod meta;
 mod proof;
 mod tools;
+mod wizard_gateway;
 
 use crate::cli::Cli;
 use crate::context::Context;

@@ -82,7 +82,7 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
     };
     checks::exceptions::apply(&mut results, &exceptions, &scope, lang);
     if let (Source::Aws, Some(account), Some(region)) = (&snapshot.source, &account, &snapshot.region) {
-        super::learn::record_check(course, ctx, &results, account, region);
+        record_check(course, ctx, &results, account, region);
     }
     let mut report = Report::new(
         &course.id,
@@ -120,6 +120,28 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
         }
     })?;
     Ok(ExitStatus::failed_if(checks::any_failed(&results)))
+}
+
+/// Keeps a real account's latest check results in the progress file, for
+/// `module5 report`. Progress that cannot be saved does not fail the check.
+fn record_check(
+    course: &crate::course::Course,
+    ctx: &Context,
+    results: &[checks::CheckResult],
+    account: &str,
+    region: &str,
+) {
+    let Ok(store) = ctx.store() else {
+        return;
+    };
+    let mut file = store.load(ctx.lang, &mut std::io::stderr());
+    file.modules
+        .entry(course.id.clone())
+        .or_default()
+        .record_check(results, account, region);
+    if let Err(e) = store.save(&file, ctx.lang) {
+        eprintln!("{e}");
+    }
 }
 
 /// `audit`'s settings: the time zone and regions settled, `--stop`'s options.
