@@ -659,7 +659,7 @@ pub fn html(book: &Gradebook, lang: Lang, generated_at: &str) -> String {
 
 pub fn markdown(book: &Gradebook, lang: Lang) -> String {
     let columns = columns(book);
-    let md = |s: &str| clean(s).replace('|', "\\|");
+    let md = crate::report::md::text;
     let mut out = format!("# {}\n\n", tr(lang, "instructor.title"));
     let headers = headers(&columns, lang);
     out.push('|');

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod checklist;
 pub mod html;
 pub mod junit;
+pub mod md;
 pub mod monitor;
 pub mod plan;
 pub mod proof;
@@ -470,7 +471,7 @@ pub fn summary_line(report: &Report<'_>, lang: Lang) -> String {
 
 /// Markdown: a table of every check, then what to do about each problem.
 pub fn markdown(report: &Report<'_>, lang: Lang) -> String {
-    let md = |s: &str| markdown_escape(&clean(s));
+    let md = md::text;
     let mut out = format!(
         "# {}\n\n",
         md(&trf(
@@ -562,29 +563,6 @@ pub fn markdown(report: &Report<'_>, lang: Lang) -> String {
         }
     }
     out.push_str(&format!("\n{}\n", summary_line(report, lang)));
-    out
-}
-
-/// Escapes what would change the meaning of text in a Markdown table or
-/// paragraph; backquoted spans from the lessons are kept.
-fn markdown_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut in_code = false;
-    for c in text.chars() {
-        if c == '`' {
-            in_code = !in_code;
-        }
-        match c {
-            // A table cell ends at `|` even inside a code span.
-            '|' => out.push_str("\\|"),
-            '*' | '_' | '[' | ']' | '<' | '>' | '#' | '\\' if !in_code => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
     out
 }
 
