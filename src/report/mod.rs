@@ -1,5 +1,6 @@
-//! Reports: check results rendered as text, JSON, JUnit XML, Markdown or HTML.
-//! They only format; the results are decided by the judges.
+//! Reports: every renderer. Check results as text, JSON, JUnit XML, Markdown
+//! or HTML; audit, plans, spend, the class's gradebook (`class`) and the
+//! HTML pages. They only format: the judges, audit and instructor decide.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +9,7 @@ use serde::Serialize;
 
 pub mod audit;
 pub mod checklist;
+pub mod class;
 pub mod html;
 pub mod junit;
 pub mod md;
