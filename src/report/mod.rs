@@ -18,6 +18,9 @@ pub mod plan;
 pub mod proof;
 pub mod spend;
 
+#[cfg(test)]
+mod hostile_names;
+
 use crate::checks::{CheckResult, NoActivity, Resource, Status, StorageItem, tally};
 use crate::i18n::{Lang, tr, trf};
 use crate::snapshot::Source;
