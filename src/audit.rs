@@ -18,7 +18,7 @@ use crate::snapshot::{CallError, Snapshot};
 
 /// A read that failed, and the region it failed in.
 #[derive(Clone, Debug, Serialize)]
-pub struct RegionError {
+pub(crate) struct RegionError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     #[serde(flatten)]
@@ -26,7 +26,7 @@ pub struct RegionError {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Audit {
+pub(crate) struct Audit {
     pub account: Option<String>,
     /// The configured region (the only one read unless a sweep was asked for).
     pub region: Option<String>,
@@ -66,35 +66,35 @@ impl Audit {
     /// Success when no compute bills but the resource the learner works in,
     /// and everything was read. Storage alone is shown, never a failure: it
     /// is what a learner keeps between sessions.
-    pub fn exit_status(&self) -> ExitStatus {
+    pub(crate) fn exit_status(&self) -> ExitStatus {
         ExitStatus::failed_if(self.billing().next().is_some() || !self.errors.is_empty() || self.nothing_read())
     }
 
     /// The Studio app or notebook instance the learner works in, if it runs.
-    pub fn current(&self) -> Option<&Billed> {
+    pub(crate) fn current(&self) -> Option<&Billed> {
         self.running.iter().find(|i| i.resource.current)
     }
 
     /// Everything running but the resource the learner works in.
-    pub fn others(&self) -> impl Iterator<Item = &Billed> {
+    pub(crate) fn others(&self) -> impl Iterator<Item = &Billed> {
         self.running.iter().filter(|i| !i.resource.current)
     }
 
     /// Compute that bills every hour, but the resource the learner works in
     /// (a serverless endpoint without provisioned concurrency bills per
     /// request) and what an exception accepts until its date.
-    pub fn billing(&self) -> impl Iterator<Item = &Billed> {
+    pub(crate) fn billing(&self) -> impl Iterator<Item = &Billed> {
         self.others()
             .filter(|i| i.resource.bills_by_the_hour() && !self.is_muted(i))
     }
 
     /// Whether an exception accepts this resource today.
-    pub fn is_muted(&self, item: &Billed) -> bool {
+    pub(crate) fn is_muted(&self, item: &Billed) -> bool {
         self.accepted_for(item).is_some_and(|a| !a.expired)
     }
 
     /// The exception that matched this resource (holding, or expired).
-    pub fn accepted_for(&self, item: &Billed) -> Option<&Accepted> {
+    pub(crate) fn accepted_for(&self, item: &Billed) -> Option<&Accepted> {
         let r = &item.resource;
         let kind = crate::checks::exceptions::kind_name(r.kind);
         self.exceptions
@@ -103,7 +103,7 @@ impl Audit {
     }
 
     /// The exception that matched this volume or file system.
-    pub fn accepted_storage(&self, item: &StorageItem) -> Option<&Accepted> {
+    pub(crate) fn accepted_storage(&self, item: &StorageItem) -> Option<&Accepted> {
         let kind = crate::checks::exceptions::storage_kind_name(item.kind);
         self.exceptions
             .iter()
@@ -111,7 +111,7 @@ impl Audit {
     }
 
     /// Applies the exceptions (of this account, on `today`) to what bills.
-    pub fn accept(&mut self, exceptions: &[Exception], today: jiff::civil::Date) {
+    pub(crate) fn accept(&mut self, exceptions: &[Exception], today: jiff::civil::Date) {
         let scope = Scope {
             account: self.account.as_deref(),
             student: None,
@@ -121,17 +121,17 @@ impl Audit {
     }
 
     /// A sweep in which no region could be read: nothing can be promised.
-    pub fn nothing_read(&self) -> bool {
+    pub(crate) fn nothing_read(&self) -> bool {
         self.is_sweep() && self.regions.is_empty()
     }
 
     /// More than one region was asked for (`--all-regions`, `--regions`).
-    pub fn is_sweep(&self) -> bool {
+    pub(crate) fn is_sweep(&self) -> bool {
         self.region_source != RegionSource::Configured
     }
 
     /// Where an item's commands must be sent: its own region, else the configured one.
-    pub fn region_of<'a>(&'a self, item: &'a Billed) -> &'a str {
+    pub(crate) fn region_of<'a>(&'a self, item: &'a Billed) -> &'a str {
         item.resource
             .region
             .as_deref()
@@ -141,7 +141,7 @@ impl Audit {
 
     /// The flags `audit --stop` needs to reach everything that bills: a
     /// suggestion that would then find nothing to do is never made.
-    pub fn stop_flags(&self) -> Vec<&'static str> {
+    pub(crate) fn stop_flags(&self) -> Vec<&'static str> {
         let mut flags = Vec::new();
         let needs = |f: &dyn Fn(&Target) -> bool| self.billing().any(|i| f(&i.target));
         if needs(&|t| t.is_endpoint()) {
@@ -163,7 +163,12 @@ impl Audit {
 /// Judges what bills in every region read: priced, with totals. In a sweep
 /// a region that refused the credentials is skipped (`Snapshot::refused`);
 /// the configured region alone is never skipped, its failures are errors.
-pub fn assess_regions(prices: &PriceBook, snapshots: &[&Snapshot], list: &RegionList, morning: &Morning) -> Audit {
+pub(crate) fn assess_regions(
+    prices: &PriceBook,
+    snapshots: &[&Snapshot],
+    list: &RegionList,
+    morning: &Morning,
+) -> Audit {
     let sweep = list.source != RegionSource::Configured;
     if !sweep && let [snapshot] = snapshots {
         return assess(prices, snapshot, morning);
@@ -214,7 +219,7 @@ pub fn assess_regions(prices: &PriceBook, snapshots: &[&Snapshot], list: &Region
 
 /// Judges what bills in one region: priced from `prices` for that region,
 /// with totals.
-pub fn assess(prices: &PriceBook, s: &Snapshot, morning: &Morning) -> Audit {
+pub(crate) fn assess(prices: &PriceBook, s: &Snapshot, morning: &Morning) -> Audit {
     let bill = bill::bill(prices, s);
     let errors = bill
         .errors
@@ -263,18 +268,18 @@ fn totals(audit: &mut Audit, morning: &Morning) {
 /// The next 08:00 in a time zone: how far away, and the zone's name.
 /// Studio containers run in UTC, so the zone is always said.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Morning {
+pub(crate) struct Morning {
     pub hours: f64,
     pub zone: String,
 }
 
 impl Morning {
     /// From now, in `tz` (`TZ` or `--tz`, else the machine's zone).
-    pub fn next(tz: jiff::tz::TimeZone) -> Morning {
+    pub(crate) fn next(tz: jiff::tz::TimeZone) -> Morning {
         Morning::after(&jiff::Timestamp::now().to_zoned_datetime(tz))
     }
 
-    pub fn after(now: &jiff::ZonedDateTime) -> Morning {
+    pub(crate) fn after(now: &jiff::ZonedDateTime) -> Morning {
         let today = now.date().at(8, 0, 0, 0);
         let next = if now.datetime() < today {
             today
@@ -293,7 +298,7 @@ impl Morning {
 }
 
 /// The `--all-regions` / `--regions` flags that read what this audit read.
-pub fn sweep_flags(audit: &Audit) -> String {
+pub(crate) fn sweep_flags(audit: &Audit) -> String {
     match audit.region_source {
         RegionSource::Configured => String::new(),
         RegionSource::Asked => {

@@ -8,11 +8,11 @@ use serde::Serialize;
 
 use crate::util::now;
 
-pub const FILE_NAME: &str = "audit.log";
+pub(crate) const FILE_NAME: &str = "audit.log";
 
 /// One change: when, where, which call, on what, and how it went.
 #[derive(Debug, Serialize)]
-pub struct Entry<'a> {
+pub(crate) struct Entry<'a> {
     pub time: String,
     pub account: &'a str,
     pub region: &'a str,
@@ -21,24 +21,24 @@ pub struct Entry<'a> {
     pub result: String,
 }
 
-pub struct AuditLog {
+pub(crate) struct AuditLog {
     path: PathBuf,
 }
 
 impl AuditLog {
-    pub fn in_dir(dir: &Path) -> AuditLog {
+    pub(crate) fn in_dir(dir: &Path) -> AuditLog {
         AuditLog {
             path: dir.join(FILE_NAME),
         }
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     /// Appends one JSON line and syncs it: each entry is written whole, and
     /// earlier entries are never rewritten.
-    pub fn append(
+    pub(crate) fn append(
         &self,
         account: &str,
         region: &str,

@@ -86,7 +86,7 @@ pub fn tr(lang: Lang, key: &str) -> &'static str {
 
 /// The message `key` in `lang`, when there is one (for keys built at run
 /// time, such as the command line's `help.*`).
-pub fn get(lang: Lang, key: &str) -> Option<&'static str> {
+pub(crate) fn get(lang: Lang, key: &str) -> Option<&'static str> {
     MESSAGES.get(key).map(|entry| match lang {
         Lang::Pt => entry.pt.as_str(),
         Lang::En => entry.en.as_str(),
@@ -105,7 +105,7 @@ pub fn trf(lang: Lang, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> St
 /// A number written the program's way (`1234.5`, `-0.25`) in the learner's
 /// notation: Portuguese puts a decimal comma and groups thousands with a
 /// point (`1.234,5`); English is left as written.
-pub fn number(text: &str, lang: Lang) -> String {
+pub(crate) fn number(text: &str, lang: Lang) -> String {
     if lang == Lang::En {
         return text.to_string();
     }
@@ -134,13 +134,13 @@ pub fn number(text: &str, lang: Lang) -> String {
 }
 
 /// `value` with `decimals` decimals, in the learner's notation.
-pub fn fixed(value: f64, decimals: usize, lang: Lang) -> String {
+pub(crate) fn fixed(value: f64, decimals: usize, lang: Lang) -> String {
     number(&format!("{value:.decimals$}"), lang)
 }
 
 /// `value` as Rust prints it (no trailing zeros: `12.5`, `2`), in the
 /// learner's notation.
-pub fn num(value: f64, lang: Lang) -> String {
+pub(crate) fn num(value: f64, lang: Lang) -> String {
     number(&value.to_string(), lang)
 }
 

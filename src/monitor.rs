@@ -12,17 +12,17 @@ use serde::Serialize;
 use crate::catalog::{self, Instance, Instances};
 use crate::i18n::{Lang, num, trf};
 
-pub const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+pub(crate) const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
 
 /// The module's thresholds (sections 3 and 8).
-pub const HIGH_PERCENT: f64 = 80.0;
-pub const LOW_PERCENT: f64 = 50.0;
+pub(crate) const HIGH_PERCENT: f64 = 80.0;
+pub(crate) const LOW_PERCENT: f64 = 50.0;
 
 /// Hours in the module's monthly comparison (8 h × 20 days).
-pub const MONTH_HOURS: f64 = 160.0;
+pub(crate) const MONTH_HOURS: f64 = 160.0;
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Gpu {
+pub(crate) struct Gpu {
     pub name: String,
     pub load_percent: f64,
     pub memory_used_mib: f64,
@@ -30,7 +30,7 @@ pub struct Gpu {
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Readings {
+pub(crate) struct Readings {
     pub cpu_percent: f64,
     /// The busiest core's use: an average over every vCPU hides one core
     /// saturated by single-threaded code.
@@ -52,7 +52,7 @@ pub struct Readings {
 
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
-pub enum Limits {
+pub(crate) enum Limits {
     Cgroup,
     Host,
 }
@@ -112,7 +112,7 @@ fn percent(part: f64, whole: f64) -> f64 {
 }
 
 /// Reads CPU (over `sample`), memory, the disk holding `dir`, and GPUs.
-pub fn read(dir: &Path, sample: Duration) -> Readings {
+pub(crate) fn read(dir: &Path, sample: Duration) -> Readings {
     let mut system = sysinfo::System::new();
     system.refresh_cpu_usage();
     std::thread::sleep(sample.max(sysinfo::MINIMUM_CPU_UPDATE_INTERVAL));
@@ -170,7 +170,7 @@ pub fn read(dir: &Path, sample: Duration) -> Readings {
 
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
-pub enum DiagnosisKind {
+pub(crate) enum DiagnosisKind {
     /// Memory over 80%: more memory.
     Memory,
     /// CPU over 80%: compute optimised.
@@ -184,7 +184,7 @@ pub enum DiagnosisKind {
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Diagnosis {
+pub(crate) struct Diagnosis {
     pub kind: DiagnosisKind,
     pub message: String,
     pub suggestion: Option<String>,
@@ -196,7 +196,7 @@ fn cpu_families(i: &Instance) -> bool {
 }
 
 /// The catalog instance this machine looks like (same vCPUs, memory within 15%).
-pub fn looks_like<'a>(instances: &'a Instances, r: &Readings) -> Option<&'a Instance> {
+pub(crate) fn looks_like<'a>(instances: &'a Instances, r: &Readings) -> Option<&'a Instance> {
     let gib = r.memory_total_bytes as f64 / GIB;
     instances
         .instance
@@ -211,12 +211,12 @@ pub fn looks_like<'a>(instances: &'a Instances, r: &Readings) -> Option<&'a Inst
 
 /// A core this busy, while the average is under `LOW_PERCENT`, is one
 /// thread doing all the work.
-pub const SATURATED_CORE_PERCENT: f64 = 90.0;
+pub(crate) const SATURATED_CORE_PERCENT: f64 = 90.0;
 
 /// The module's diagnosis: memory over 80% → more memory; CPU over 80% →
 /// compute optimised; one core saturated → single-threaded code (more vCPUs
 /// will not help); both under 50% → smaller and cheaper; else I/O or network.
-pub fn diagnose(instances: &Instances, r: &Readings, lang: Lang) -> Diagnosis {
+pub(crate) fn diagnose(instances: &Instances, r: &Readings, lang: Lang) -> Diagnosis {
     let gib = r.memory_total_bytes as f64 / GIB;
     let cheapest = |pred: &dyn Fn(&Instance) -> bool| {
         instances
@@ -321,7 +321,7 @@ pub fn diagnose(instances: &Instances, r: &Readings, lang: Lang) -> Diagnosis {
 
 /// What a command used: peak memory, CPU time and wall time.
 #[derive(Debug, Serialize)]
-pub struct Usage {
+pub(crate) struct Usage {
     pub command: Vec<String>,
     pub exit_code: Option<i32>,
     pub peak_memory_bytes: u64,
@@ -333,10 +333,15 @@ pub struct Usage {
 
 /// Memory: the peak × 1.5, plus 1 GiB for the notebook server and the
 /// system; vCPUs: the average parallelism (CPU time ÷ wall time), rounded up.
-pub const HEADROOM: f64 = 1.5;
-pub const BASE_GIB: f64 = 1.0;
+pub(crate) const HEADROOM: f64 = 1.5;
+pub(crate) const BASE_GIB: f64 = 1.0;
 
-pub fn smallest_fit(instances: &Instances, peak_bytes: u64, cpu_seconds: f64, wall_seconds: f64) -> Option<&Instance> {
+pub(crate) fn smallest_fit(
+    instances: &Instances,
+    peak_bytes: u64,
+    cpu_seconds: f64,
+    wall_seconds: f64,
+) -> Option<&Instance> {
     let need_gib = peak_bytes as f64 / GIB * HEADROOM + BASE_GIB;
     let need_vcpu = if wall_seconds > 0.0 {
         (cpu_seconds / wall_seconds).ceil().max(1.0)
@@ -356,7 +361,7 @@ pub fn smallest_fit(instances: &Instances, peak_bytes: u64, cpu_seconds: f64, wa
 
 /// Runs `command` and measures it (the children's resource usage from the
 /// kernel: peak resident memory and user + system CPU time).
-pub fn measure(instances: &Instances, command: &[String]) -> std::io::Result<Usage> {
+pub(crate) fn measure(instances: &Instances, command: &[String]) -> std::io::Result<Usage> {
     let started = Instant::now();
     let status = Command::new(&command[0]).args(&command[1..]).status()?;
     let wall = started.elapsed().as_secs_f64();
@@ -400,7 +405,7 @@ fn children_usage() -> std::io::Result<(f64, u64)> {
 
 /// Out-of-memory kills of this cgroup, from `memory.events` (v2) or
 /// `memory.oom_control` (v1); None when neither can be read.
-pub fn oom_kills() -> Option<u64> {
+pub(crate) fn oom_kills() -> Option<u64> {
     for path in [
         "/sys/fs/cgroup/memory.events",
         "/sys/fs/cgroup/memory/memory.oom_control",
@@ -417,7 +422,7 @@ pub fn oom_kills() -> Option<u64> {
 }
 
 /// Kernel log lines about out-of-memory kills, where the log is readable.
-pub fn kernel_oom_lines() -> Option<Vec<String>> {
+pub(crate) fn kernel_oom_lines() -> Option<Vec<String>> {
     let output = Command::new("dmesg").output().ok().filter(|o| o.status.success())?;
     Some(
         String::from_utf8_lossy(&output.stdout)

@@ -1,7 +1,7 @@
 //! Small helpers with no domain knowledge: the clock, whole-or-nothing
 //! file writes, names near a misspelt one, TOML files a person writes.
 
-pub mod toml_input;
+pub(crate) mod toml_input;
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -22,7 +22,7 @@ pub(crate) fn now_millis() -> String {
 /// An RFC 3339 time (as stored) for people: the wall-clock time in `tz`,
 /// in the learner's date order, with the zone named (a Studio container's
 /// clock is UTC, so it is always said). Unreadable text is shown as it is.
-pub fn local_time(at: &str, tz: &jiff::tz::TimeZone, lang: crate::i18n::Lang) -> String {
+pub(crate) fn local_time(at: &str, tz: &jiff::tz::TimeZone, lang: crate::i18n::Lang) -> String {
     let Ok(timestamp) = at.parse::<jiff::Timestamp>() else {
         return at.to_string();
     };
@@ -58,7 +58,7 @@ pub(crate) fn local_clock(at: &str, today: &str, lang: crate::i18n::Lang) -> Str
 }
 
 /// How many single-character edits turn `a` into `b` (Levenshtein).
-pub fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -75,7 +75,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The known name nearest to a misspelt one, when it is close (two edits
 /// at most), for "did you mean".
-pub fn closest<'k>(name: &str, known: impl IntoIterator<Item = &'k str>) -> Option<&'k str> {
+pub(crate) fn closest<'k>(name: &str, known: impl IntoIterator<Item = &'k str>) -> Option<&'k str> {
     known
         .into_iter()
         .map(|k| (edit_distance(name, k), k))
@@ -93,7 +93,7 @@ pub(crate) fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
 /// directory, fsync, rename over the old one, fsync the directory. A kill at
 /// any moment leaves either the old file or the new one. The directory must
 /// exist: no folder is ever created here (`--out` never makes one).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -120,7 +120,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Why a file cannot be written where asked without creating a folder.
 #[derive(Debug)]
-pub enum OutProblem {
+pub(crate) enum OutProblem {
     /// The path names a folder.
     IsDir,
     /// The folder it would go in does not exist (nothing is created).
@@ -134,7 +134,7 @@ pub enum OutProblem {
 /// Checks, before any work is done, that `write_atomic(path)` can succeed
 /// without creating a folder: the path is not a folder, its folder exists
 /// and takes a new file (tried with an empty probe file, removed at once).
-pub fn check_out(path: &Path) -> Result<(), OutProblem> {
+pub(crate) fn check_out(path: &Path) -> Result<(), OutProblem> {
     if path.is_dir() {
         return Err(OutProblem::IsDir);
     }
@@ -215,7 +215,7 @@ impl Rng {
 /// force, or `None` where it cannot be read.
 #[cfg(unix)]
 #[allow(clippy::unnecessary_cast)] // rlim_t is u64 here, not on every Unix
-pub fn raise_open_files() -> Option<u64> {
+pub(crate) fn raise_open_files() -> Option<u64> {
     let mut limit = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,

@@ -12,7 +12,7 @@ use crate::snapshot::Snapshot;
 
 /// How the instructor's credentials reach a student's account.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Access {
+pub(crate) enum Access {
     /// A named profile of the instructor's AWS configuration.
     Profile(String),
     /// STS AssumeRole into the student's audit role.
@@ -120,13 +120,13 @@ async fn student_config(base: &SdkConfig, access: &Access, region: Option<&str>)
 }
 
 /// The instructor's own configuration, loaded once for a whole class.
-pub struct Class {
+pub(crate) struct Class {
     base: SdkConfig,
 }
 
 /// One student's account, read: the region used, and the snapshot, or why
 /// the student's credentials could not be had (within `limit`).
-pub struct StudentRead {
+pub(crate) struct StudentRead {
     pub region: Option<String>,
     pub snapshot: Result<Snapshot, String>,
     /// The student's account, for further reads.
@@ -134,14 +134,14 @@ pub struct StudentRead {
 }
 
 /// A student's account as the instructor reaches it.
-pub struct StudentAccount {
+pub(crate) struct StudentAccount {
     config: SdkConfig,
 }
 
 impl StudentAccount {
     /// Cost Explorer's answer to `query` on the student's account (a billed
     /// request, on that account: `instructor verify --spend`).
-    pub async fn costs(
+    pub(crate) async fn costs(
         &self,
         query: &super::costs::CostQuery,
     ) -> Result<super::costs::Costs, crate::snapshot::CallError> {
@@ -155,7 +155,7 @@ impl Class {
     /// failing; the network of the instructor's profile (CA bundle,
     /// proxies), and its MFA role when it has one. A CA bundle that cannot be
     /// used, or an MFA code that is missing, stops the whole class (exit 2).
-    pub async fn load(instructor: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<Class> {
+    pub(crate) async fn load(instructor: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<Class> {
         let http = super::network(instructor, lang)?;
         let mut loader = super::loader(instructor, class_retry(), http.clone());
         if let Some(role) = super::mfa::selected(instructor) {
@@ -168,11 +168,14 @@ impl Class {
 
     /// Every account under an organisational unit (the instructor's own
     /// Organizations calls), or the call that failed.
-    pub async fn accounts_under(&self, unit: &str) -> Result<Vec<super::org::OrgAccount>, crate::snapshot::CallError> {
+    pub(crate) async fn accounts_under(
+        &self,
+        unit: &str,
+    ) -> Result<Vec<super::org::OrgAccount>, crate::snapshot::CallError> {
         super::org::accounts_under(&self.base, unit).await
     }
 
-    pub async fn read(&self, access: &Access, region: Option<&str>, limit: Duration) -> StudentRead {
+    pub(crate) async fn read(&self, access: &Access, region: Option<&str>, limit: Duration) -> StudentRead {
         let config = student_config(&self.base, access, region).await;
         let snapshot = match super::check_credentials_within(&config, limit).await {
             // A student's account: the instructor's machine (a Studio app,

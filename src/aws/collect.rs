@@ -64,7 +64,7 @@ pub(crate) fn text<T: AsRef<str>>(value: Option<T>) -> String {
 
 /// Reads the account behind `config` into a snapshot, with what this
 /// machine says of itself (the SageMaker resource it is, if any).
-pub async fn collect(config: &SdkConfig) -> Snapshot {
+pub(crate) async fn collect(config: &SdkConfig) -> Snapshot {
     collect_with(config, local_facts(), Scope::Account).await
 }
 

@@ -17,14 +17,14 @@ use crate::snapshot::{CallError, ErrorKind};
 /// "SageMaker AI" did not change it (GetDimensionValues, reported in
 /// towardsthecloud/cloudburn#207, 2026-09); the course's budget filters on
 /// the same name (`fix::create_budget`).
-pub const SERVICE: &str = "Amazon SageMaker";
+pub(crate) const SERVICE: &str = "Amazon SageMaker";
 /// What this account was charged at its own rates, day by day: Cost
 /// Explorer's default daily view. BlendedCost averages rates across an
 /// organization's accounts (AWS, "linked account bills show unblended
 /// costs", 2018-05-07), and for a learner's own account is the same number.
-pub const METRIC: &str = "UnblendedCost";
-pub const GRANULARITY: &str = "DAILY";
-pub const GROUP_BY: &str = "USAGE_TYPE";
+pub(crate) const METRIC: &str = "UnblendedCost";
+pub(crate) const GRANULARITY: &str = "DAILY";
+pub(crate) const GROUP_BY: &str = "USAGE_TYPE";
 
 /// Pages read at most: a bound, so an answer that never ends cannot keep
 /// billing requests (a few weeks of SageMaker usage types fit in one).
@@ -32,7 +32,7 @@ const MAX_PAGES: u32 = 10;
 
 /// The request's parameters, as the cache records them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CostQuery {
+pub(crate) struct CostQuery {
     pub service: String,
     pub metric: String,
     pub granularity: String,
@@ -45,7 +45,7 @@ pub struct CostQuery {
 
 impl CostQuery {
     /// SageMaker's daily unblended cost by usage type from `start` to `end` (exclusive).
-    pub fn new(start: &str, end: &str) -> CostQuery {
+    pub(crate) fn new(start: &str, end: &str) -> CostQuery {
         CostQuery {
             service: SERVICE.into(),
             metric: METRIC.into(),
@@ -58,7 +58,7 @@ impl CostQuery {
 
     /// This answer also answers `other`: the same question over a period
     /// that holds `other`'s (dates as `YYYY-MM-DD` compare as text).
-    pub fn covers(&self, other: &CostQuery) -> bool {
+    pub(crate) fn covers(&self, other: &CostQuery) -> bool {
         let same = CostQuery {
             start: other.start.clone(),
             end: other.end.clone(),
@@ -70,7 +70,7 @@ impl CostQuery {
 
 /// The answer: each day's cost per usage type.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Costs {
+pub(crate) struct Costs {
     /// The amounts' unit (`USD`); none when no amount came back.
     pub currency: Option<String>,
     /// In date order.
@@ -80,7 +80,7 @@ pub struct Costs {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct DayCost {
+pub(crate) struct DayCost {
     pub date: String,
     /// Cost Explorer's `Estimated`: the month is not closed yet.
     pub estimated: bool,
@@ -88,7 +88,7 @@ pub struct DayCost {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct UsageCost {
+pub(crate) struct UsageCost {
     /// As Cost Explorer names it (`EUC1-Notebk:ml.t3.medium`); empty for a
     /// day's total that came without groups.
     pub usage_type: String,
@@ -98,7 +98,7 @@ pub struct UsageCost {
 /// Asks Cost Explorer, following pages (each one billed). Cost Explorer
 /// answers at one endpoint per partition (us-east-1 for `aws`), which the
 /// SDK picks whatever the configured region.
-pub async fn fetch(config: &SdkConfig, query: &CostQuery) -> Result<Costs, CallError> {
+pub(crate) async fn fetch(config: &SdkConfig, query: &CostQuery) -> Result<Costs, CallError> {
     use aws_sdk_costexplorer::types::{
         DateInterval, Dimension, DimensionValues, Expression, Granularity, GroupDefinition, GroupDefinitionType,
     };

@@ -15,7 +15,7 @@ use crate::snapshot::inventory::Deletion;
 
 /// Makes the call that deletes `deletion` (for mount targets, one call per
 /// mount target of the file system).
-pub async fn delete(config: &SdkConfig, deletion: &Deletion) -> Result<(), CallError> {
+pub(super) async fn delete(config: &SdkConfig, deletion: &Deletion) -> Result<(), CallError> {
     let result = match deletion {
         Deletion::MountTargets { file_system_id } => delete_mount_targets(config, file_system_id).await,
         Deletion::FileSystem { file_system_id } => aws_sdk_efs::Client::new(config)
@@ -125,7 +125,7 @@ async fn mount_targets(config: &SdkConfig, file_system_id: &str) -> Result<(Vec<
 
 /// The status `deletion`'s resource is in now: `Deleted` once it is gone,
 /// else AWS's status (`Deleting`, `InService`, `Failed`, `Delete_Failed`…).
-pub async fn status(config: &SdkConfig, deletion: &Deletion) -> Result<String, CallError> {
+pub(super) async fn status(config: &SdkConfig, deletion: &Deletion) -> Result<String, CallError> {
     let client = aws_sdk_sagemaker::Client::new(config);
     let name = |s: Option<&str>| s.unwrap_or("Unknown").to_string();
     let result = match deletion {

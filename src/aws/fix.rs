@@ -12,7 +12,7 @@ use crate::snapshot::inventory::{AppRef, Owner, ResourceKind, Target};
 use crate::snapshot::{CallError, ErrorKind, IdleSettings};
 
 /// The account the credentials belong to, and the configured region.
-pub async fn identity(config: &SdkConfig) -> Result<(String, String), CallError> {
+pub(crate) async fn identity(config: &SdkConfig) -> Result<(String, String), CallError> {
     let sts = aws_sdk_sts::Client::new(config);
     let out = sts
         .get_caller_identity()
@@ -25,7 +25,7 @@ pub async fn identity(config: &SdkConfig) -> Result<(String, String), CallError>
 }
 
 /// The ids of the region's Studio domains.
-pub async fn domain_ids(config: &SdkConfig) -> Result<Vec<String>, CallError> {
+pub(crate) async fn domain_ids(config: &SdkConfig) -> Result<Vec<String>, CallError> {
     let sm = aws_sdk_sagemaker::Client::new(config);
     let domains = sm
         .list_domains()
@@ -59,7 +59,7 @@ macro_rules! naming_app {
 }
 
 /// Makes the call that stops `target`.
-pub async fn stop(config: &SdkConfig, target: &Target) -> Result<(), CallError> {
+pub(crate) async fn stop(config: &SdkConfig, target: &Target) -> Result<(), CallError> {
     let client = aws_sdk_sagemaker::Client::new(config);
     match target {
         Target::StudioApp(app) => naming_app!(client.delete_app(), app)
@@ -139,7 +139,7 @@ pub async fn stop(config: &SdkConfig, target: &Target) -> Result<(), CallError> 
 /// The resource a call named does not exist (any more): AWS's not-found
 /// answers (ResourceNotFound, a notebook instance's RecordNotFound, EFS's
 /// FileSystemNotFound and MountTargetNotFound).
-pub fn is_gone(e: &CallError) -> bool {
+pub(crate) fn is_gone(e: &CallError) -> bool {
     e.kind == ErrorKind::Other
         && (e.message.contains("not found")
             || e.message.contains("NotFound")
@@ -148,7 +148,7 @@ pub fn is_gone(e: &CallError) -> bool {
 }
 
 /// The status `target` is in now; `Deleted` when it is gone.
-pub async fn status(config: &SdkConfig, target: &Target) -> Result<String, CallError> {
+pub(crate) async fn status(config: &SdkConfig, target: &Target) -> Result<String, CallError> {
     let client = aws_sdk_sagemaker::Client::new(config);
     let gone = is_gone;
     let result = match target {
@@ -252,7 +252,7 @@ pub async fn status(config: &SdkConfig, target: &Target) -> Result<String, CallE
 /// The course's budget: monthly, COST, limited to SageMaker, with an e-mail
 /// alert at 80% of actual spend and at 100% of forecast spend.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BudgetPlan {
+pub(crate) struct BudgetPlan {
     pub name: String,
     pub amount: f64,
     pub email: String,
@@ -262,7 +262,7 @@ impl BudgetPlan {
     /// The `aws` CLI equivalent, with the JSON it needs inline: exactly what
     /// is sent (the name and address JSON-escaped, the JSON shell-quoted), so
     /// it can be pasted as it is.
-    pub fn cli(&self, account: &str) -> String {
+    pub(crate) fn cli(&self, account: &str) -> String {
         let budget = serde_json::json!({
             "BudgetName": self.name,
             "BudgetLimit": {"Amount": self.amount.to_string(), "Unit": "USD"},
@@ -295,7 +295,7 @@ fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\\''"))
 }
 
-pub async fn budget_exists(config: &SdkConfig, account: &str, name: &str) -> Result<bool, CallError> {
+pub(crate) async fn budget_exists(config: &SdkConfig, account: &str, name: &str) -> Result<bool, CallError> {
     let client = aws_sdk_budgets::Client::new(config);
     match client
         .describe_budget()
@@ -316,7 +316,7 @@ pub async fn budget_exists(config: &SdkConfig, account: &str, name: &str) -> Res
     }
 }
 
-pub async fn create_budget(config: &SdkConfig, account: &str, plan: &BudgetPlan) -> Result<(), CallError> {
+pub(crate) async fn create_budget(config: &SdkConfig, account: &str, plan: &BudgetPlan) -> Result<(), CallError> {
     use aws_sdk_budgets::types as b;
     let client = aws_sdk_budgets::Client::new(config);
     let build = |e: aws_sdk_budgets::error::BuildError| CallError {
@@ -377,7 +377,7 @@ pub async fn create_budget(config: &SdkConfig, account: &str, plan: &BudgetPlan)
 
 /// Where idle shutdown is set: a domain's defaults or one user profile.
 #[derive(Clone, Debug, PartialEq)]
-pub enum IdleScope {
+pub(crate) enum IdleScope {
     Domain { domain_id: String },
     UserProfile { domain_id: String, name: String },
 }
@@ -385,13 +385,13 @@ pub enum IdleScope {
 /// A domain's or profile's idle settings for JupyterLab and Code Editor, and
 /// whether the domain runs Studio Classic.
 #[derive(Clone, Debug, PartialEq)]
-pub struct IdleState {
+pub(crate) struct IdleState {
     pub jupyterlab: Option<IdleSettings>,
     pub code_editor: Option<IdleSettings>,
     pub classic: bool,
 }
 
-pub async fn read_idle(config: &SdkConfig, scope: &IdleScope) -> Result<IdleState, CallError> {
+pub(crate) async fn read_idle(config: &SdkConfig, scope: &IdleScope) -> Result<IdleState, CallError> {
     let client = aws_sdk_sagemaker::Client::new(config);
     let domain_id = match scope {
         IdleScope::Domain { domain_id } | IdleScope::UserProfile { domain_id, .. } => domain_id,
@@ -442,7 +442,7 @@ fn idle_settings(minutes: i32) -> sm::AppLifecycleManagement {
 }
 
 /// Turns on built-in idle shutdown for JupyterLab and Code Editor.
-pub async fn set_idle(config: &SdkConfig, scope: &IdleScope, minutes: i32) -> Result<(), CallError> {
+pub(crate) async fn set_idle(config: &SdkConfig, scope: &IdleScope, minutes: i32) -> Result<(), CallError> {
     let client = aws_sdk_sagemaker::Client::new(config);
     let settings = sm::UserSettings::builder()
         .jupyter_lab_app_settings(
@@ -478,7 +478,7 @@ pub async fn set_idle(config: &SdkConfig, scope: &IdleScope, minutes: i32) -> Re
 }
 
 impl IdleScope {
-    pub fn cli(&self, minutes: i32, region: &str) -> String {
+    pub(crate) fn cli(&self, minutes: i32, region: &str) -> String {
         let idle = format!(
             "{{\"AppLifecycleManagement\":{{\"IdleSettings\":{{\"LifecycleManagement\":\"ENABLED\",\"IdleTimeoutInMinutes\":{minutes}}}}}}}"
         );
@@ -495,14 +495,14 @@ impl IdleScope {
         }
     }
 
-    pub fn api_call(&self) -> &'static str {
+    pub(crate) fn api_call(&self) -> &'static str {
         match self {
             IdleScope::Domain { .. } => op::UPDATE_DOMAIN,
             IdleScope::UserProfile { .. } => op::UPDATE_USER_PROFILE,
         }
     }
 
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match self {
             IdleScope::Domain { domain_id } => format!("domain {domain_id}"),
             IdleScope::UserProfile { domain_id, name } => format!("user profile {domain_id}/{name}"),

@@ -25,7 +25,7 @@ const MARGIN: Duration = Duration::from_secs(5 * 60);
 
 /// The role the profile assumes with MFA.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MfaRole {
+pub(super) struct MfaRole {
     pub profile: String,
     pub role_arn: String,
     pub source: Source,
@@ -37,7 +37,7 @@ pub struct MfaRole {
 
 /// Where the credentials that assume the role come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Source {
+pub(super) enum Source {
     /// `source_profile`.
     Profile(String),
     /// `credential_source`: `Environment`, `Ec2InstanceMetadata` or `EcsContainer`.
@@ -47,7 +47,7 @@ pub enum Source {
 /// The MFA role of the profile in use, if it has one. As in the aws CLI and
 /// aws-config's chain, access keys in the environment win over AWS_PROFILE
 /// (not over `--profile`).
-pub fn selected(args: &AwsArgs) -> Option<MfaRole> {
+pub(super) fn selected(args: &AwsArgs) -> Option<MfaRole> {
     let env_keys = std::env::var("AWS_ACCESS_KEY_ID").is_ok_and(|v| !v.is_empty());
     if args.profile.is_none() && env_keys {
         return None;
@@ -57,7 +57,7 @@ pub fn selected(args: &AwsArgs) -> Option<MfaRole> {
 
 /// The profile's MFA role, when it has `role_arn`, `mfa_serial` and
 /// `source_profile` (or `credential_source`).
-pub fn role(profile: &str) -> Option<MfaRole> {
+pub(super) fn role(profile: &str) -> Option<MfaRole> {
     let mut settings = super::profile::settings(profile);
     let mfa_serial = settings.remove("mfa_serial")?;
     let source = match settings.remove("source_profile") {
@@ -147,7 +147,12 @@ fn save(dir: &Path, role: &MfaRole, cached: &Cached) -> std::io::Result<()> {
 /// The role's credentials: the cached session while it lasts, else a new
 /// one from AssumeRole with the MFA code (`--mfa-code`, else asked on a
 /// terminal, else exit 2 at once naming the profile and both ways).
-pub async fn credentials(args: &AwsArgs, role: &MfaRole, http: SharedHttpClient, lang: Lang) -> Result<Credentials> {
+pub(super) async fn credentials(
+    args: &AwsArgs,
+    role: &MfaRole,
+    http: SharedHttpClient,
+    lang: Lang,
+) -> Result<Credentials> {
     if let Some(dir) = &args.cache_dir
         && let Some(credentials) = load_cached(dir, role)
     {

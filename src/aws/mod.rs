@@ -3,18 +3,18 @@
 //! `Snapshot` per region read), and the calls that change an account. The
 //! SDK's configuration never leaves this module: commands ask a `Session`.
 
-pub mod access;
+pub(crate) mod access;
 mod collect;
-pub mod costs;
+pub(crate) mod costs;
 mod delete;
-pub mod fix;
+pub(crate) mod fix;
 mod mfa;
 mod net;
-pub mod operations;
-pub mod org;
-pub mod pricing;
+pub(crate) mod operations;
+pub(crate) mod org;
+pub(crate) mod pricing;
 mod profile;
-pub mod regions;
+pub(crate) mod regions;
 
 use std::time::Duration;
 
@@ -23,21 +23,21 @@ use aws_sdk_sts::config::ProvideCredentials;
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
-pub use collect::collect;
+pub(crate) use collect::collect;
 
 use crate::snapshot::inventory::{Deletion, RegionList, Target};
 use crate::snapshot::{CallError, ErrorKind, Snapshot};
 
 /// A connection to the account: the SDK configuration, with credentials
 /// checked, and the runtime its calls run on.
-pub struct Session {
+pub(crate) struct Session {
     runtime: tokio::runtime::Runtime,
     config: SdkConfig,
 }
 
 /// Loads the configuration and checks that there are credentials (exit 2,
 /// with the steps to set them up, when there are none).
-pub fn connect(args: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<Session> {
+pub(crate) fn connect(args: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<Session> {
     let http = network(args, lang)?;
     let runtime = runtime(lang)?;
     let mfa_role = mfa::selected(args);
@@ -65,7 +65,7 @@ pub fn connect(args: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<
 }
 
 /// The single-threaded runtime the calls run on (one thread is enough for I/O).
-pub fn runtime(lang: crate::i18n::Lang) -> crate::error::Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime(lang: crate::i18n::Lang) -> crate::error::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -100,7 +100,7 @@ impl Session {
     /// The inventory of the regions `wanted` names (see `Inventory`), read
     /// at once behind a spinner; exit 2 when the server's certificate is
     /// not trusted (nothing can be read then).
-    pub fn inventory(
+    pub(crate) fn inventory(
         &self,
         wanted: &regions::Wanted,
         lang: crate::i18n::Lang,
@@ -136,62 +136,67 @@ impl Session {
     }
 
     /// Makes the call that stops (or releases) `target` in `region`.
-    pub fn stop(&self, region: &str, target: &Target) -> Result<(), CallError> {
+    pub(crate) fn stop(&self, region: &str, target: &Target) -> Result<(), CallError> {
         self.block_on(fix::stop(&self.in_region(region), target))
     }
 
     /// The status `target` is in now in `region` (`Deleted` once gone).
-    pub fn status(&self, region: &str, target: &Target) -> Result<String, CallError> {
+    pub(crate) fn status(&self, region: &str, target: &Target) -> Result<String, CallError> {
         self.block_on(fix::status(&self.in_region(region), target))
     }
 
     /// Makes the call that deletes `deletion` in `region` (done already when
     /// it is gone).
-    pub fn delete(&self, region: &str, deletion: &Deletion) -> Result<(), CallError> {
+    pub(crate) fn delete(&self, region: &str, deletion: &Deletion) -> Result<(), CallError> {
         self.block_on(delete::delete(&self.in_region(region), deletion))
     }
 
     /// The status `deletion`'s resource is in now in `region` (`Deleted` once gone).
-    pub fn deletion_status(&self, region: &str, deletion: &Deletion) -> Result<String, CallError> {
+    pub(crate) fn deletion_status(&self, region: &str, deletion: &Deletion) -> Result<String, CallError> {
         self.block_on(delete::status(&self.in_region(region), deletion))
     }
 
     /// The account the credentials belong to, and the configured region.
-    pub fn identity(&self) -> Result<(String, String), CallError> {
+    pub(crate) fn identity(&self) -> Result<(String, String), CallError> {
         self.block_on(fix::identity(&self.config))
     }
 
     /// The ids of the configured region's Studio domains.
-    pub fn domain_ids(&self) -> Result<Vec<String>, CallError> {
+    pub(crate) fn domain_ids(&self) -> Result<Vec<String>, CallError> {
         self.block_on(fix::domain_ids(&self.config))
     }
 
-    pub fn budget_exists(&self, account: &str, name: &str) -> Result<bool, CallError> {
+    pub(crate) fn budget_exists(&self, account: &str, name: &str) -> Result<bool, CallError> {
         self.block_on(fix::budget_exists(&self.config, account, name))
     }
 
-    pub fn create_budget(&self, account: &str, plan: &fix::BudgetPlan) -> Result<(), CallError> {
+    pub(crate) fn create_budget(&self, account: &str, plan: &fix::BudgetPlan) -> Result<(), CallError> {
         self.block_on(fix::create_budget(&self.config, account, plan))
     }
 
-    pub fn read_idle(&self, scope: &fix::IdleScope) -> Result<fix::IdleState, CallError> {
+    pub(crate) fn read_idle(&self, scope: &fix::IdleScope) -> Result<fix::IdleState, CallError> {
         self.block_on(fix::read_idle(&self.config, scope))
     }
 
-    pub fn set_idle(&self, scope: &fix::IdleScope, minutes: i32) -> Result<(), CallError> {
+    pub(crate) fn set_idle(&self, scope: &fix::IdleScope, minutes: i32) -> Result<(), CallError> {
         self.block_on(fix::set_idle(&self.config, scope, minutes))
     }
 
     /// Cost Explorer's answer to `query`, behind a spinner (each page a
     /// billed request: `spend::cache` decides when to ask).
-    pub fn costs(&self, spinner: bool, message: &str, query: &costs::CostQuery) -> Result<costs::Costs, CallError> {
+    pub(crate) fn costs(
+        &self,
+        spinner: bool,
+        message: &str,
+        query: &costs::CostQuery,
+    ) -> Result<costs::Costs, CallError> {
         self.with_spinner(spinner, message, costs::fetch(&self.config, query))
     }
 
     /// The error for a cause that stops every call (the network, the
     /// credentials), said as every command says it; `None` for a failure
     /// the command explains itself.
-    pub fn stopped_by(&self, error: &CallError, lang: crate::i18n::Lang) -> Option<crate::error::Error> {
+    pub(crate) fn stopped_by(&self, error: &CallError, lang: crate::i18n::Lang) -> Option<crate::error::Error> {
         error
             .kind
             .stops_everything()
@@ -200,7 +205,7 @@ impl Session {
 
     /// The Price List of each region, parsed by `parse`, a few regions at
     /// a time behind a spinner.
-    pub fn fetch_prices<T>(
+    pub(crate) fn fetch_prices<T>(
         &self,
         spinner: bool,
         message: &str,
@@ -212,7 +217,7 @@ impl Session {
 }
 
 /// Reads the account live into a snapshot of the configured region.
-pub fn snapshot(
+pub(crate) fn snapshot(
     args: &AwsArgs,
     lang: crate::i18n::Lang,
     spinner: bool,
@@ -224,7 +229,7 @@ pub fn snapshot(
 /// What a read of the account holds: the configured region read whole (the
 /// snapshot every check judges), and every other region a sweep asks for
 /// (`--regions`, `--all-regions`), each read for what bills there.
-pub struct Inventory {
+pub(crate) struct Inventory {
     pub list: RegionList,
     pub home: Snapshot,
     pub others: Vec<Snapshot>,
@@ -234,7 +239,7 @@ impl Inventory {
     /// The snapshots of the regions asked for, in the list's order: the
     /// configured region's alone without a sweep, else each region of the
     /// list (the configured one only when the list names it).
-    pub fn asked(&self) -> Vec<&Snapshot> {
+    pub(crate) fn asked(&self) -> Vec<&Snapshot> {
         if self.list.source == crate::snapshot::inventory::RegionSource::Configured {
             return vec![&self.home];
         }
@@ -253,7 +258,7 @@ impl Inventory {
 /// The HTTP client for `args`: the system's trust roots plus the CA bundle
 /// (`AWS_CA_BUNDLE` or the profile's `ca_bundle`), proxies from the
 /// environment. A bundle that cannot be used stops the command (exit 2).
-pub fn network(args: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<SharedHttpClient> {
+pub(crate) fn network(args: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<SharedHttpClient> {
     let profile = profile::name(args.profile.as_deref());
     let extra = match net::ca_bundle(&profile) {
         Some(bundle) => Some(net::read_bundle(&bundle.path).map_err(|reason| {
@@ -274,7 +279,7 @@ pub fn network(args: &AwsArgs, lang: crate::i18n::Lang) -> crate::error::Result<
 /// error says it once, naming the endpoint, with what to do (exit 2).
 /// `reads` holds each read's error, identity first (`None` for a read that
 /// worked).
-pub fn cannot_run<'a>(
+pub(crate) fn cannot_run<'a>(
     config: &SdkConfig,
     reads: impl IntoIterator<Item = Option<&'a CallError>>,
     lang: crate::i18n::Lang,
@@ -288,7 +293,7 @@ pub fn cannot_run<'a>(
 }
 
 /// The error for a cause that stopped every call.
-pub fn stopped(config: &SdkConfig, error: &CallError, lang: crate::i18n::Lang) -> crate::error::Error {
+pub(crate) fn stopped(config: &SdkConfig, error: &CallError, lang: crate::i18n::Lang) -> crate::error::Error {
     use crate::i18n::trf;
     let text = match error.kind {
         ErrorKind::Untrusted => trf(
@@ -335,30 +340,30 @@ fn host(config: &SdkConfig) -> String {
 
 /// How long to wait for credentials before saying there are none: the
 /// instance-metadata lookup on a laptop would otherwise hang for seconds.
-pub const CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(2);
+pub(crate) const CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Timeouts and retries, documented in the README: a call that does not
 /// answer is reported as a timeout, never waited on forever.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
-pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
-pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+pub(crate) const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
 /// A whole list read, every page included: pagination that never ends is
 /// cut off here and reported as a timeout.
-pub const READ_TIMEOUT: Duration = Duration::from_secs(90);
+pub(crate) const READ_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// A timeout, shortened by `SM_COURSE_<NAME>_MS` (for tests and very slow
 /// links; documented in the README).
-pub fn timeout(name: &str, default: Duration) -> Duration {
+pub(crate) fn timeout(name: &str, default: Duration) -> Duration {
     std::env::var(format!("SM_COURSE_{name}_MS"))
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
         .filter(|ms| *ms > 0)
         .map_or(default, Duration::from_millis)
 }
-pub const MAX_ATTEMPTS: u32 = 3;
+pub(crate) const MAX_ATTEMPTS: u32 = 3;
 
 #[derive(Clone, Debug, Default)]
-pub struct AwsArgs {
+pub(crate) struct AwsArgs {
     pub profile: Option<String>,
     pub region: Option<String>,
     /// `--mfa-code`: the code for a profile with `mfa_serial`.
@@ -372,9 +377,9 @@ pub struct AwsArgs {
 /// Asks for the code of the MFA device it is given (its ARN); `None` when
 /// the learner gave none. Passed in by the command layer, which owns prompts.
 #[derive(Clone)]
-pub struct MfaPrompt(pub std::sync::Arc<AskCode>);
+pub(crate) struct MfaPrompt(pub std::sync::Arc<AskCode>);
 
-pub type AskCode = dyn Fn(&str) -> Option<String> + Send + Sync;
+pub(crate) type AskCode = dyn Fn(&str) -> Option<String> + Send + Sync;
 
 impl std::fmt::Debug for MfaPrompt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -431,11 +436,11 @@ pub(crate) fn loader(args: &AwsArgs, retry: RetryConfig, http: SharedHttpClient)
 
 /// Resolves credentials once, within `CREDENTIALS_TIMEOUT`; the error text
 /// says what the chain reported.
-pub async fn check_credentials(config: &SdkConfig) -> Result<(), String> {
+pub(crate) async fn check_credentials(config: &SdkConfig) -> Result<(), String> {
     check_credentials_within(config, CREDENTIALS_TIMEOUT).await
 }
 
-pub async fn check_credentials_within(config: &SdkConfig, limit: Duration) -> Result<(), String> {
+pub(crate) async fn check_credentials_within(config: &SdkConfig, limit: Duration) -> Result<(), String> {
     let Some(provider) = config.credentials_provider() else {
         return Err("no credentials provider is configured".to_string());
     };
@@ -468,7 +473,7 @@ fn credentials_error(config: &SdkConfig, reason: &str, lang: crate::i18n::Lang) 
 
 /// Why credentials could not be had (the text `check_credentials` gave), in
 /// one phrase of the learner's language: for a student's row.
-pub fn credentials_reason(text: &str, lang: crate::i18n::Lang) -> String {
+pub(crate) fn credentials_reason(text: &str, lang: crate::i18n::Lang) -> String {
     let error = credentials_problem(text);
     match missing_profile(text) {
         Some(profile) if error.kind == ErrorKind::NoCredentials => {
@@ -481,7 +486,7 @@ pub fn credentials_reason(text: &str, lang: crate::i18n::Lang) -> String {
 /// Sorts the text of a credentials failure (the provider chain's, or an
 /// AssumeRole's) into a `CallError` of operation `sts:AssumeRole` or
 /// `credentials`.
-pub fn credentials_problem(text: &str) -> CallError {
+pub(crate) fn credentials_problem(text: &str) -> CallError {
     tracing::info!(target: "sm_course::aws", operation = "credentials", "{text}");
     let lower = text.to_lowercase();
     let (kind, message) = if let Some(code) = known_code(text) {
@@ -524,7 +529,7 @@ fn missing_profile(text: &str) -> Option<String> {
 /// "the SSO token has expired and cannot be refreshed"; `sso/cache.rs`: the
 /// cache file under `.aws/sso/cache` that cannot be read), or the SSO portal
 /// refusing an expired token of a legacy SSO profile (UnauthorizedException).
-pub fn needs_sso_login(reason: &str) -> bool {
+pub(crate) fn needs_sso_login(reason: &str) -> bool {
     let reason = reason.to_lowercase();
     reason.contains("sso token")
         || reason.contains("sso/cache")
@@ -548,7 +553,7 @@ fn sso_reason(reason: &str) -> String {
 /// failure is classified. AWS's answers are sorted by their error code; a
 /// call that never got one by what the connection said. The SDK's whole
 /// text is shown under `-v` only.
-pub fn call_error<E, R>(operation: &str, err: SdkError<E, R>) -> CallError
+pub(crate) fn call_error<E, R>(operation: &str, err: SdkError<E, R>) -> CallError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug,

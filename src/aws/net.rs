@@ -18,12 +18,12 @@ use rustls_pki_types::pem::PemObject;
 
 /// Where the extra certificates come from, for messages.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CaBundle {
+pub(super) struct CaBundle {
     pub path: PathBuf,
 }
 
 /// `AWS_CA_BUNDLE`, else `ca_bundle` of `profile` in the config file.
-pub fn ca_bundle(profile: &str) -> Option<CaBundle> {
+pub(super) fn ca_bundle(profile: &str) -> Option<CaBundle> {
     let path = match std::env::var("AWS_CA_BUNDLE") {
         Ok(path) if !path.is_empty() => path,
         _ => super::profile::settings(profile).remove("ca_bundle")?,
@@ -37,7 +37,7 @@ pub fn ca_bundle(profile: &str) -> Option<CaBundle> {
 /// that does not parse, so only those that do are passed on), or why there
 /// are none. A system bundle with an odd old certificate still works, as
 /// it does for the aws CLI.
-pub fn read_bundle(path: &Path) -> Result<Vec<u8>, String> {
+pub(super) fn read_bundle(path: &Path) -> Result<Vec<u8>, String> {
     use base64::Engine;
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let certs = CertificateDer::pem_slice_iter(&bytes)
@@ -72,7 +72,7 @@ pub fn read_bundle(path: &Path) -> Result<Vec<u8>, String> {
 
 /// The client: native roots plus `extra` (PEM), proxies from the environment.
 /// One connector per timeout setting is kept, so connections are pooled.
-pub fn http_client(extra: Option<Vec<u8>>) -> SharedHttpClient {
+pub(super) fn http_client(extra: Option<Vec<u8>>) -> SharedHttpClient {
     let mut store = TrustStore::default();
     if let Some(pem) = extra {
         store = store.with_pem_certificate(pem);
@@ -105,7 +105,7 @@ pub fn http_client(extra: Option<Vec<u8>>) -> SharedHttpClient {
 }
 
 /// A TLS failure because the server's certificate chains to no trusted root.
-pub fn is_untrusted(text: &str) -> bool {
+pub(super) fn is_untrusted(text: &str) -> bool {
     let text = text.to_lowercase();
     text.contains("unknownissuer")
         || text.contains("unknown issuer")
@@ -115,7 +115,7 @@ pub fn is_untrusted(text: &str) -> bool {
 
 /// The gist of such a failure ("invalid peer certificate: UnknownIssuer"),
 /// without the layers of connector errors around it.
-pub fn tls_reason(text: &str) -> String {
+pub(super) fn tls_reason(text: &str) -> String {
     let lower = text.to_lowercase();
     match lower.find("invalid peer certificate") {
         Some(start) => {

@@ -5,7 +5,7 @@
 //! compute, the budget, idle shutdown), the teardown's deletions and the
 //! waits only it makes, and the instructor's own.
 
-pub struct Operation {
+pub(crate) struct Operation {
     pub action: &'static str,
     /// Changes something in the account (only fixes do).
     pub mutating: bool,
@@ -31,8 +31,8 @@ macro_rules! operations {
         // DescribeNotificationsForBudget and DescribeSubscribersForNotification
         // all need budgets:ViewBudget; CreateBudget with its notifications needs
         // budgets:ModifyBudget).
-        $(pub const $name: &str = $action;)*
-        pub const ALL: &[Operation] = &[$(Operation {
+        $(pub(crate) const $name: &str = $action;)*
+        pub(crate) const ALL: &[Operation] = &[$(Operation {
             action: $action,
             mutating: operations!(@m $($flag)?),
             teardown: operations!(@t $($flag)?),
@@ -127,7 +127,7 @@ operations! {
 /// `mlflow-tracking-server*`; DeleteMountTarget, DeleteFileSystem and
 /// DescribeMountTargets `file-system*`), in the `aws` partition, any region
 /// and account (the policy is the same for every learner).
-pub const TEARDOWN_RESOURCES: &[&str] = &[
+pub(crate) const TEARDOWN_RESOURCES: &[&str] = &[
     "arn:aws:sagemaker:*:*:space/*",
     "arn:aws:sagemaker:*:*:user-profile/*",
     "arn:aws:sagemaker:*:*:domain/*",
@@ -144,32 +144,32 @@ fn actions(keep: impl Fn(&Operation) -> bool) -> Vec<&'static str> {
 }
 
 /// The IAM actions of the checks and the audit, sorted.
-pub fn read_only() -> Vec<&'static str> {
+pub(crate) fn read_only() -> Vec<&'static str> {
     actions(|o| !o.mutating && !o.identity && !o.optional && !o.instructor && !o.teardown)
 }
 
 /// The IAM actions only the fixes need, sorted.
-pub fn mutating() -> Vec<&'static str> {
+pub(crate) fn mutating() -> Vec<&'static str> {
     actions(|o| o.mutating)
 }
 
 /// The IAM actions only the teardown's `storage` and `domain` levels need, sorted.
-pub fn teardown() -> Vec<&'static str> {
+pub(crate) fn teardown() -> Vec<&'static str> {
     actions(|o| o.teardown)
 }
 
 /// Read-only actions only some commands use, each billed per request
 /// (`ce:GetCostAndUsage`, for `spend`, `audit --spend` and `instructor
 /// verify --spend`), sorted.
-pub fn optional() -> Vec<&'static str> {
+pub(crate) fn optional() -> Vec<&'static str> {
     actions(|o| o.optional)
 }
 
 /// The Sid of the optional statement, named in `iam-policy`'s explanation.
-pub const OPTIONAL_SID: &str = "SmCourseOptionalCostExplorer";
+pub(crate) const OPTIONAL_SID: &str = "SmCourseOptionalCostExplorer";
 
 /// The instructor's own actions (finding the class in an organisational unit), sorted.
-pub fn instructor() -> Vec<&'static str> {
+pub(crate) fn instructor() -> Vec<&'static str> {
     actions(|o| o.instructor)
 }
 
@@ -177,7 +177,7 @@ pub fn instructor() -> Vec<&'static str> {
 /// audit role (`role_name` in any account) and, for `--org-ou`, reading the
 /// organisation's units and accounts (granted in the management account or
 /// a delegated administrator's).
-pub fn instructor_policy_json(role_name: &str) -> String {
+pub(crate) fn instructor_policy_json(role_name: &str) -> String {
     let statements = vec![
         serde_json::json!({
             "Sid": "SmCourseAssumeStudentAuditRole",
@@ -200,7 +200,7 @@ pub fn instructor_policy_json(role_name: &str) -> String {
 /// `with_teardown`, both, and the teardown's deletions in a statement of
 /// their own, limited to the resource types they act on; last, the
 /// optional statement, which can be deleted whole.
-pub fn policy_json(with_fixes: bool, with_teardown: bool) -> String {
+pub(crate) fn policy_json(with_fixes: bool, with_teardown: bool) -> String {
     let mut statements = vec![serde_json::json!({
         "Sid": "SmCourseReadOnlyChecks",
         "Effect": "Allow",

@@ -12,7 +12,7 @@ use crate::snapshot::{CallError, ErrorKind};
 
 /// One account of the unit, with the name Organizations gives it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OrgAccount {
+pub(crate) struct OrgAccount {
     pub id: String,
     pub name: String,
     /// `ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`, `CLOSED`,
@@ -24,7 +24,7 @@ pub struct OrgAccount {
 impl OrgAccount {
     /// Closed or being closed: its resources cannot be read, so it is
     /// listed and never verified.
-    pub fn suspended(&self) -> bool {
+    pub(crate) fn suspended(&self) -> bool {
         ["SUSPENDED", "PENDING_CLOSURE", "CLOSED"].contains(&self.state.as_str())
     }
 }
@@ -44,7 +44,7 @@ fn home_region(region: Option<&str>) -> &'static str {
 /// Every account under `unit` (an OU id, or a root id for the whole
 /// organisation), sorted by name, or the first call that failed. A level of
 /// the tree is read at once; the whole read is bounded like any list.
-pub async fn accounts_under(base: &SdkConfig, unit: &str) -> Result<Vec<OrgAccount>, CallError> {
+pub(crate) async fn accounts_under(base: &SdkConfig, unit: &str) -> Result<Vec<OrgAccount>, CallError> {
     let region = home_region(base.region().map(Region::as_ref));
     let config = aws_sdk_organizations::config::Builder::from(base)
         .region(Region::new(region))

@@ -11,7 +11,7 @@ use super::operations as op;
 use crate::snapshot::{CallError, ErrorKind};
 
 /// Where the Price List API is asked.
-pub const PRICING_REGION: &str = "us-east-1";
+pub(crate) const PRICING_REGION: &str = "us-east-1";
 
 /// Pages of GetProducts read at most (100 products each): a bound, so a
 /// misbehaving answer cannot keep us paging for ever, above the few
@@ -20,13 +20,13 @@ const MAX_PAGES: usize = 200;
 
 /// Regions asked at once by `fetch_each`: a few, as the Price List API
 /// throttles a burst sooner than the regional APIs do.
-pub const REGIONS_AT_ONCE: usize = 4;
+pub(crate) const REGIONS_AT_ONCE: usize = 4;
 
 /// Fetches several regions, `REGIONS_AT_ONCE` at a time, handing each
 /// region's documents to `parse` as they arrive (so only a few regions' raw
 /// documents are held at once). Results come back in `regions`' order; a
 /// region that fails carries its error and does not stop the others.
-pub async fn fetch_each<T>(
+pub(crate) async fn fetch_each<T>(
     config: &SdkConfig,
     regions: &[String],
     parse: impl Fn(&str, Vec<String>) -> T,
@@ -45,7 +45,7 @@ pub async fn fetch_each<T>(
 }
 
 /// Reads every page of SageMaker products for `region` (bounded).
-pub async fn fetch(config: &SdkConfig, region: &str) -> Result<Vec<String>, CallError> {
+pub(crate) async fn fetch(config: &SdkConfig, region: &str) -> Result<Vec<String>, CallError> {
     use aws_sdk_pricing::types::{Filter, FilterType};
     let config = config
         .to_builder()

@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// The profile in use: `--profile`, else `AWS_PROFILE`, else `default`.
-pub fn name(flag: Option<&str>) -> String {
+pub(super) fn name(flag: Option<&str>) -> String {
     flag.map(str::to_string)
         .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()))
         .unwrap_or_else(|| "default".to_string())
 }
 
 /// `~/…` expanded, as the aws CLI does for paths in its settings.
-pub fn expand(path: &str) -> PathBuf {
+pub(super) fn expand(path: &str) -> PathBuf {
     match path.strip_prefix("~/") {
         Some(rest) => dirs::home_dir().map_or_else(|| PathBuf::from(path), |home| home.join(rest)),
         None => PathBuf::from(path),
@@ -30,7 +30,7 @@ fn config_path() -> Option<PathBuf> {
 /// The sections of a config file: `[default]` and `[profile NAME]` under
 /// NAME, `[sso-session NAME]` under `sso-session NAME`; keys lower-cased.
 /// Indented lines (sub-settings such as `s3 =`) are skipped.
-pub fn parse(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+pub(super) fn parse(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {
     let mut sections: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     let mut current: Option<String> = None;
     for line in text.lines() {
@@ -63,7 +63,7 @@ pub fn parse(text: &str) -> BTreeMap<String, BTreeMap<String, String>> {
 }
 
 /// The settings of `profile` in the config file (empty when there is none).
-pub fn settings(profile: &str) -> BTreeMap<String, String> {
+pub(super) fn settings(profile: &str) -> BTreeMap<String, String> {
     let Some(text) = config_path().and_then(|path| std::fs::read_to_string(path).ok()) else {
         return BTreeMap::new();
     };

@@ -15,7 +15,7 @@ use crate::snapshot::inventory::{RegionList, RegionSource, Skip, SkippedRegion};
 /// the same list as AWS's "Amazon SageMaker AI endpoints and quotas" page.
 /// Used when account:ListRegions cannot be read, and to leave out enabled
 /// regions with no SageMaker.
-pub const SAGEMAKER_REGIONS: [&str; 34] = [
+pub(crate) const SAGEMAKER_REGIONS: [&str; 34] = [
     "af-south-1",
     "ap-east-1",
     "ap-east-2",
@@ -63,7 +63,7 @@ const AT_ONCE: usize = SAGEMAKER_REGIONS.len();
 
 /// What the command asked for.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Wanted {
+pub(crate) enum Wanted {
     /// The configured region alone.
     Configured,
     /// Every enabled region where SageMaker runs.
@@ -76,7 +76,7 @@ pub enum Wanted {
 /// and keeps those where SageMaker runs; when that call is refused, every
 /// SageMaker region is read and the ones not enabled are skipped later (they
 /// refuse the credentials).
-pub async fn list(config: &SdkConfig, wanted: &Wanted) -> RegionList {
+pub(crate) async fn list(config: &SdkConfig, wanted: &Wanted) -> RegionList {
     let configured = config.region().map(|r| r.to_string());
     match wanted {
         Wanted::Configured => RegionList {
@@ -160,7 +160,7 @@ async fn enabled(config: &SdkConfig) -> Result<Vec<String>, crate::snapshot::Cal
 
 /// What bills in each of `regions` (not the configured one: that is read
 /// whole), read concurrently, in the list's order.
-pub async fn collect_in(config: &SdkConfig, regions: &[String]) -> Vec<Snapshot> {
+pub(crate) async fn collect_in(config: &SdkConfig, regions: &[String]) -> Vec<Snapshot> {
     futures_util::stream::iter(regions.iter().cloned())
         .map(|region| {
             let config = config.to_builder().region(Region::new(region)).build();

@@ -6,27 +6,27 @@ use super::{Instance, Instances};
 use crate::i18n::{Lang, tr, trf};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum DeepLearning {
+pub(crate) enum DeepLearning {
     Training,
     Inference,
     No,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Budget {
+pub(crate) enum Budget {
     Restricted,
     Flexible,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Workload {
+pub(crate) enum Workload {
     Cpu,
     Light,
 }
 
 /// The learner's answers; `None` where a question was not reached.
 #[derive(Clone, Debug, Default)]
-pub struct Answers {
+pub(crate) struct Answers {
     pub deep_learning: Option<DeepLearning>,
     pub dataset_gb: Option<f64>,
     pub budget: Option<Budget>,
@@ -36,7 +36,7 @@ pub struct Answers {
 
 /// The next question the matrix needs answered, as the flag that answers it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Question {
+pub(crate) enum Question {
     DeepLearning,
     DatasetGb,
     Budget,
@@ -44,7 +44,7 @@ pub enum Question {
 }
 
 impl Question {
-    pub fn flag(self) -> &'static str {
+    pub(crate) fn flag(self) -> &'static str {
         match self {
             Question::DeepLearning => "--deep-learning",
             Question::DatasetGb => "--dataset-gb",
@@ -55,7 +55,7 @@ impl Question {
 }
 
 #[derive(Debug, Serialize, PartialEq)]
-pub struct Advice {
+pub(crate) struct Advice {
     pub family: String,
     pub instance: String,
     pub path: Vec<String>,
@@ -64,16 +64,16 @@ pub struct Advice {
 
 /// Memory needed for `dataset_gb` held in memory: the data plus half again
 /// for the process, libraries and copies pandas makes (the rule we state).
-pub const MEMORY_HEADROOM: f64 = 1.5;
+pub(crate) const MEMORY_HEADROOM: f64 = 1.5;
 
 /// The families the matrix can end in.
-pub const FAMILIES: [&str; 6] = ["p3", "g4dn", "r5", "m5", "c5", "t3"];
+pub(crate) const FAMILIES: [&str; 6] = ["p3", "g4dn", "r5", "m5", "c5", "t3"];
 
 /// Data in memory above this needs the memory-optimised family (section 3).
-pub const LARGE_DATASET_GB: f64 = 32.0;
+pub(crate) const LARGE_DATASET_GB: f64 = 32.0;
 
 /// Walks the matrix; `Err` names the question still unanswered.
-pub fn advise(instances: &Instances, a: &Answers, lang: Lang) -> Result<Advice, Question> {
+pub(crate) fn advise(instances: &Instances, a: &Answers, lang: Lang) -> Result<Advice, Question> {
     let mut path = Vec::new();
     let family = match a.deep_learning.ok_or(Question::DeepLearning)? {
         DeepLearning::Training => {

@@ -3,9 +3,9 @@
 //! and the course's figures) and lessons/module5/prices.toml (AWS's published
 //! prices); this module owns their shape and meaning, the course loads them.
 
-pub mod advisor;
-pub mod prices;
-pub mod published;
+pub(crate) mod advisor;
+pub(crate) mod prices;
+pub(crate) mod published;
 
 use std::collections::BTreeMap;
 
@@ -63,26 +63,26 @@ impl Instances {
 /// The one-minute minimum per start is the course text's rule: AWS's
 /// SageMaker pages describe metering from start to stop and state no minimum
 /// (lesson 4 says so), so every estimate labels it as the course's assumption.
-pub const MINIMUM_BILLED_SECONDS: u64 = 60;
+pub(crate) const MINIMUM_BILLED_SECONDS: u64 = 60;
 
 /// Where the minimum comes from, in every estimate's JSON.
-pub const MINIMUM_SOURCE: &str = "course text (AWS's SageMaker pages state no minimum)";
+pub(crate) const MINIMUM_SOURCE: &str = "course text (AWS's SageMaker pages state no minimum)";
 
 /// Seconds billed for `running_seconds` of use.
-pub fn billed_seconds(running_seconds: u64) -> u64 {
+pub(crate) fn billed_seconds(running_seconds: u64) -> u64 {
     running_seconds.max(MINIMUM_BILLED_SECONDS)
 }
 
 /// USD for `running_seconds` at `price_per_hour`, rounded to a millionth of a
 /// dollar so figures such as 0.575 print as written.
-pub fn cost_usd(price_per_hour: f64, running_seconds: u64) -> f64 {
+pub(crate) fn cost_usd(price_per_hour: f64, running_seconds: u64) -> f64 {
     round(price_per_hour * billed_seconds(running_seconds) as f64 / 3600.0)
 }
 
 /// Dollars for people: cents, or a tenth of a cent below one dollar where it
 /// matters ($0.23, $0.575, $4.39); in Portuguese as a Brazilian reader
 /// writes dollars (US$ 0,575, US$ 1.234,50).
-pub fn usd(value: f64, lang: Lang) -> String {
+pub(crate) fn usd(value: f64, lang: Lang) -> String {
     let text = if value >= 1.0 || value == 0.0 {
         format!("{value:.2}")
     } else {
@@ -96,7 +96,7 @@ pub fn usd(value: f64, lang: Lang) -> String {
 }
 
 /// Dollars with exactly two decimals (tables), in the learner's notation.
-pub fn usd_cents(value: f64, lang: Lang) -> String {
+pub(crate) fn usd_cents(value: f64, lang: Lang) -> String {
     dollars(&format!("{value:.2}"), lang)
 }
 
@@ -111,7 +111,7 @@ fn dollars(amount: &str, lang: Lang) -> String {
 
 /// A total that may be a lower bound: "$2.50", or "at least $2.50" when
 /// some price behind it is unknown.
-pub fn usd_at_least(value: f64, partial: bool, lang: Lang) -> String {
+pub(crate) fn usd_at_least(value: f64, partial: bool, lang: Lang) -> String {
     let text = usd(value, lang);
     match partial {
         true => crate::i18n::trf(lang, "report.at_least", &[("usd", &text)]),
@@ -119,7 +119,7 @@ pub fn usd_at_least(value: f64, partial: bool, lang: Lang) -> String {
     }
 }
 
-pub fn round(usd: f64) -> f64 {
+pub(crate) fn round(usd: f64) -> f64 {
     // `+ 0.0` turns the -0.0 an empty f64 sum gives into 0.0 ("$0.00", not "$-0.00").
     (usd * 1e6).round() / 1e6 + 0.0
 }
@@ -127,7 +127,7 @@ pub fn round(usd: f64) -> f64 {
 /// Whether an instance type has GPUs: from the data when listed, else from
 /// the family letter (p, g, and the inf/trn accelerators) so a GPU instance
 /// missing from the data is still called out.
-pub fn is_accelerated(instances: &Instances, instance_type: &str) -> bool {
+pub(crate) fn is_accelerated(instances: &Instances, instance_type: &str) -> bool {
     match instances.get(instance_type) {
         Some(Instance { gpus, .. }) => *gpus > 0,
         None => {
@@ -139,7 +139,7 @@ pub fn is_accelerated(instances: &Instances, instance_type: &str) -> bool {
 
 /// What `instances` lists.
 #[derive(Debug, Default)]
-pub struct Filter {
+pub(crate) struct Filter {
     pub family: Option<String>,
     pub category: Option<String>,
     pub min_vcpu: Option<u32>,
@@ -147,7 +147,7 @@ pub struct Filter {
     pub gpu: bool,
 }
 
-pub fn filter<'a>(instances: &'a Instances, f: &Filter) -> Vec<&'a Instance> {
+pub(crate) fn filter<'a>(instances: &'a Instances, f: &Filter) -> Vec<&'a Instance> {
     instances
         .instance
         .iter()
@@ -160,16 +160,16 @@ pub fn filter<'a>(instances: &'a Instances, f: &Filter) -> Vec<&'a Instance> {
 }
 
 /// Spot capacity can cost "up to 90%" less (the module): a range, not a promise.
-pub const SPOT_MAX_SAVING: f64 = 0.90;
+pub(crate) const SPOT_MAX_SAVING: f64 = 0.90;
 
 #[derive(Debug, serde::Serialize, PartialEq)]
-pub struct SpotRange {
+pub(crate) struct SpotRange {
     pub min_usd: f64,
     pub max_usd: f64,
 }
 
 #[derive(Debug, serde::Serialize, PartialEq)]
-pub struct Estimate {
+pub(crate) struct Estimate {
     pub instance: String,
     pub price_per_hour_usd: f64,
     pub billed_seconds: u64,
@@ -185,10 +185,10 @@ pub struct Estimate {
 }
 
 /// The source of the built-in figures.
-pub const COURSE_SOURCE: &str = "course text (approximate; its region, eu-central-1, is not confirmed)";
+pub(crate) const COURSE_SOURCE: &str = "course text (approximate; its region, eu-central-1, is not confirmed)";
 
 /// The cost of running `instance` for `seconds`, or None when it has no price.
-pub fn estimate(instance: &Instance, seconds: u64, spot: bool) -> Option<Estimate> {
+pub(crate) fn estimate(instance: &Instance, seconds: u64, spot: bool) -> Option<Estimate> {
     let price = instance.price_per_hour_usd?;
     let cost = cost_usd(price, seconds);
     Some(Estimate {
@@ -207,7 +207,7 @@ pub fn estimate(instance: &Instance, seconds: u64, spot: bool) -> Option<Estimat
 }
 
 #[derive(Debug, serde::Serialize, PartialEq)]
-pub struct MonthlyRow {
+pub(crate) struct MonthlyRow {
     pub instance: String,
     pub per_hour_usd: f64,
     pub per_day_usd: f64,
@@ -217,7 +217,7 @@ pub struct MonthlyRow {
 }
 
 /// The module's monthly comparison, for every priced instance.
-pub fn monthly(instances: &Instances, hours_per_day: f64, days: f64) -> Vec<MonthlyRow> {
+pub(crate) fn monthly(instances: &Instances, hours_per_day: f64, days: f64) -> Vec<MonthlyRow> {
     instances
         .instance
         .iter()
@@ -235,7 +235,7 @@ pub fn monthly(instances: &Instances, hours_per_day: f64, days: f64) -> Vec<Mont
 }
 
 /// "2h30m", "90m", "1h 15m", "45s", or plain hours ("2.5").
-pub fn parse_duration(text: &str) -> Option<u64> {
+pub(crate) fn parse_duration(text: &str) -> Option<u64> {
     let text = text.trim();
     if let Ok(hours) = text.parse::<f64>() {
         return (hours.is_finite() && hours >= 0.0).then(|| (hours * 3600.0).round() as u64);
@@ -244,7 +244,7 @@ pub fn parse_duration(text: &str) -> Option<u64> {
 }
 
 /// The listed names nearest to a misspelt one, for "did you mean".
-pub fn closest<'a>(instances: &'a Instances, name: &str) -> Vec<&'a str> {
+pub(crate) fn closest<'a>(instances: &'a Instances, name: &str) -> Vec<&'a str> {
     let name = normalise(name);
     let mut scored: Vec<(usize, &str)> = instances
         .instance
@@ -256,7 +256,7 @@ pub fn closest<'a>(instances: &'a Instances, name: &str) -> Vec<&'a str> {
 }
 
 /// Instance names as learners type them: any case, with or without `ml.`.
-pub fn normalise(name: &str) -> String {
+pub(crate) fn normalise(name: &str) -> String {
     let name = name.trim().to_lowercase();
     if name.starts_with("ml.") {
         name
@@ -265,7 +265,7 @@ pub fn normalise(name: &str) -> String {
     }
 }
 
-pub use crate::util::edit_distance;
+pub(crate) use crate::util::edit_distance;
 
 #[cfg(test)]
 mod more_tests {

@@ -15,7 +15,7 @@ use super::{COURSE_SOURCE, Instances};
 use crate::snapshot::inventory::ResourceKind;
 
 /// Cached prices older than this are fetched again.
-pub const MAX_AGE_SECONDS: u64 = 7 * 24 * 3600;
+pub(crate) const MAX_AGE_SECONDS: u64 = 7 * 24 * 3600;
 
 /// What an instance is used for: the Price List prices each one apart
 /// (a training job on ml.m5.xlarge costs more than a notebook on it).
@@ -118,7 +118,7 @@ impl Usage {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct LivePrice {
+pub(crate) struct LivePrice {
     pub usd_per_hour: f64,
     /// The Price List `component` the price is for.
     pub component: String,
@@ -126,7 +126,7 @@ pub struct LivePrice {
 
 /// One region's prices as fetched.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct PriceCache {
+pub(crate) struct PriceCache {
     pub region: String,
     pub fetched_at: String,
     pub source: String,
@@ -141,7 +141,7 @@ pub struct PriceCache {
 
 impl PriceCache {
     /// A cache from parsed prices (`parse_price_list`).
-    pub fn new(
+    pub(crate) fn new(
         region: &str,
         fetched_at: String,
         source: &str,
@@ -156,7 +156,7 @@ impl PriceCache {
         }
     }
 
-    pub fn get(&self, instance_type: &str, usage: Usage) -> Option<&LivePrice> {
+    pub(crate) fn get(&self, instance_type: &str, usage: Usage) -> Option<&LivePrice> {
         match usage {
             Usage::Notebook => self.prices.get(instance_type),
             other => self.usages.get(&other)?.get(instance_type),
@@ -164,7 +164,7 @@ impl PriceCache {
     }
 
     /// How many instance types have a price for some usage.
-    pub fn instance_count(&self) -> usize {
+    pub(crate) fn instance_count(&self) -> usize {
         let mut names: std::collections::BTreeSet<&str> = self.prices.keys().map(String::as_str).collect();
         for prices in self.usages.values() {
             names.extend(prices.keys().map(String::as_str));
@@ -175,7 +175,7 @@ impl PriceCache {
 
 /// Picks, from GetProducts' `PriceList` documents, the hourly on-demand USD
 /// price of each `ml.` instance in `region`, per usage.
-pub fn parse_price_list(items: &[String], region: &str) -> BTreeMap<Usage, BTreeMap<String, LivePrice>> {
+pub(crate) fn parse_price_list(items: &[String], region: &str) -> BTreeMap<Usage, BTreeMap<String, LivePrice>> {
     let mut best: BTreeMap<(Usage, String), (usize, LivePrice)> = BTreeMap::new();
     for item in items {
         let Ok(doc) = serde_json::from_str::<Value>(item) else {
@@ -242,7 +242,7 @@ fn hourly_usd(on_demand: &Value) -> Option<f64> {
 
 /// Replaces the built-in figures with cached live ones where there are some,
 /// marking each with its source.
-pub fn apply(instances: &mut Instances, cache: &PriceCache) {
+pub(crate) fn apply(instances: &mut Instances, cache: &PriceCache) {
     for instance in &mut instances.instance {
         if let Some(price) = cache.prices.get(&instance.name) {
             instance.price_per_hour_usd = Some(price.usd_per_hour);
@@ -257,7 +257,7 @@ pub fn apply(instances: &mut Instances, cache: &PriceCache) {
 
 /// A region name as AWS spells them (`eu-central-1`, `us-gov-west-1`):
 /// checked before it becomes part of a file name.
-pub fn valid_region(region: &str) -> bool {
+pub(crate) fn valid_region(region: &str) -> bool {
     let parts: Vec<&str> = region.split('-').collect();
     (3..=4).contains(&parts.len())
         && parts
@@ -270,19 +270,19 @@ pub fn valid_region(region: &str) -> bool {
 /// The cache directory: `cache/` in `SM_COURSE_HOME`, else the user's
 /// (XDG) cache directory's `sm-course/`. Prices and Cost Explorer answers
 /// are kept there.
-pub fn cache_dir(home: Option<&Path>) -> Option<PathBuf> {
+pub(crate) fn cache_dir(home: Option<&Path>) -> Option<PathBuf> {
     match home {
         Some(home) => Some(home.join("cache")),
         None => Some(dirs::cache_dir()?.join("sm-course")),
     }
 }
 
-pub fn cache_path(home: Option<&Path>, region: &str) -> Option<PathBuf> {
+pub(crate) fn cache_path(home: Option<&Path>, region: &str) -> Option<PathBuf> {
     Some(cache_dir(home)?.join(format!("prices-{region}.json")))
 }
 
 /// The cache, when present, readable and recent enough.
-pub fn load_cache(path: &Path, now: std::time::SystemTime) -> Option<PriceCache> {
+pub(crate) fn load_cache(path: &Path, now: std::time::SystemTime) -> Option<PriceCache> {
     let cache: PriceCache = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
     let fetched = humantime::parse_rfc3339_weak(&cache.fetched_at).ok()?;
     let age = now.duration_since(fetched).map_or(0, |d| d.as_secs());
@@ -408,14 +408,14 @@ impl Serialize for PriceSource {
 
 /// An hourly price and where it comes from.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Priced {
+pub(crate) struct Priced {
     pub usd_per_hour: f64,
     pub source: PriceSource,
 }
 
 /// A storage price per GB-month and where it comes from.
 #[derive(Clone, Debug, PartialEq)]
-pub struct StoragePrice {
+pub(crate) struct StoragePrice {
     pub usd_per_gb_month: f64,
     pub source: PriceSource,
 }
@@ -440,14 +440,14 @@ impl PriceSource {
 /// course's figures. The one place `check`, `audit` and `cost` ask what an
 /// instance, a volume or a flat-rate resource costs.
 #[derive(Clone, Debug)]
-pub struct PriceBook {
+pub(crate) struct PriceBook {
     course: Instances,
     live: BTreeMap<String, PriceCache>,
 }
 
 impl PriceBook {
     /// The catalog's figures alone: its published prices and the course's.
-    pub fn new(course: &Instances) -> PriceBook {
+    pub(crate) fn new(course: &Instances) -> PriceBook {
         PriceBook {
             course: course.clone(),
             live: BTreeMap::new(),
@@ -456,7 +456,7 @@ impl PriceBook {
 
     /// The catalog's figures plus the fresh cached prices of `regions` (no
     /// network: a region without a recent cache adds nothing).
-    pub fn cached<'r>(
+    pub(crate) fn cached<'r>(
         course: &Instances,
         home: Option<&Path>,
         regions: impl IntoIterator<Item = &'r str>,
@@ -472,17 +472,18 @@ impl PriceBook {
     }
 
     /// Adds (or replaces) a region's live prices.
-    pub fn add(&mut self, cache: PriceCache) {
+    pub(crate) fn add(&mut self, cache: PriceCache) {
         self.live.insert(cache.region.clone(), cache);
     }
 
     /// The instance data (specifications, course figures).
-    pub fn instances(&self) -> &Instances {
+    pub(crate) fn instances(&self) -> &Instances {
         &self.course
     }
 
     /// The regions with live prices.
-    pub fn live_regions(&self) -> impl Iterator<Item = &str> {
+    #[cfg(test)]
+    pub(crate) fn live_regions(&self) -> impl Iterator<Item = &str> {
         self.live.keys().map(String::as_str)
     }
 
@@ -493,7 +494,7 @@ impl PriceBook {
     /// price: for any other usage labelled a stand-in, `CourseStandIn`);
     /// else none. Another usage's or another region's price is never used
     /// in its place.
-    pub fn price(&self, instance_type: &str, region: Option<&str>, usage: Usage) -> Option<Priced> {
+    pub(crate) fn price(&self, instance_type: &str, region: Option<&str>, usage: Usage) -> Option<Priced> {
         let live = region
             .and_then(|r| self.live.get(r))
             .and_then(|cache| cache.get(instance_type, usage).map(|p| (cache, p)));
@@ -531,7 +532,7 @@ impl PriceBook {
     /// What `storage` costs per GB-month in `region`: the embedded published
     /// figure for that region, else none (never another region's; `prices
     /// refresh` caches instance prices only).
-    pub fn storage(&self, storage: Storage, region: Option<&str>) -> Option<StoragePrice> {
+    pub(crate) fn storage(&self, storage: Storage, region: Option<&str>) -> Option<StoragePrice> {
         let figure = self.course.published.storage(storage, region?)?;
         Some(StoragePrice {
             usd_per_gb_month: figure.usd,
@@ -542,7 +543,7 @@ impl PriceBook {
     /// The hourly flat rate of a Canvas session or an MLflow tracking server
     /// in `region`: that region's published figure, else one whose source
     /// names no region (said so in its label), else none.
-    pub fn flat(&self, flat: Flat, region: Option<&str>) -> Option<Priced> {
+    pub(crate) fn flat(&self, flat: Flat, region: Option<&str>) -> Option<Priced> {
         let figure = self.course.published.flat(flat, region)?;
         Some(Priced {
             usd_per_hour: figure.usd,

@@ -17,26 +17,26 @@ use crate::snapshot::{
 };
 
 /// Statuses in which a Studio app or notebook instance has an instance running.
-pub const RUNNING: [&str; 2] = ["InService", "Pending"];
+pub(crate) const RUNNING: [&str; 2] = ["InService", "Pending"];
 
 /// Endpoint statuses with instances behind them.
-pub const ENDPOINT_RUNNING: [&str; 4] = ["InService", "Updating", "SystemUpdating", "RollingBack"];
+pub(crate) const ENDPOINT_RUNNING: [&str; 4] = ["InService", "Updating", "SystemUpdating", "RollingBack"];
 
 /// Why a serverless endpoint costs nothing per hour.
-pub const SERVERLESS_SOURCE: &str =
+pub(crate) const SERVERLESS_SOURCE: &str =
     "serverless endpoint: no instances, billed per request and data processed, nothing per hour while idle";
 
 /// Why a serverless endpoint with provisioned concurrency has no hourly figure.
-pub const PROVISIONED_SOURCE: &str = "serverless endpoint with provisioned concurrency: billed for every hour it is provisioned, by memory size and concurrency; no figure known here";
+pub(crate) const PROVISIONED_SOURCE: &str = "serverless endpoint with provisioned concurrency: billed for every hour it is provisioned, by memory size and concurrency; no figure known here";
 
 /// TrackingServerStatus values (API reference, TrackingServerSummary) in
 /// which a tracking server is not left running: stopped or stopping (as a
 /// notebook instance that is Stopping is not listed), never created, or
 /// being deleted.
-pub const MLFLOW_NOT_RUNNING: [&str; 4] = ["Stopping", "Stopped", "CreateFailed", "Deleting"];
+pub(crate) const MLFLOW_NOT_RUNNING: [&str; 4] = ["Stopping", "Stopped", "CreateFailed", "Deleting"];
 
 /// ClusterStatus values with no instances billing: failed, or being deleted.
-pub const CLUSTER_NOT_RUNNING: [&str; 2] = ["Failed", "Deleting"];
+pub(crate) const CLUSTER_NOT_RUNNING: [&str; 2] = ["Failed", "Deleting"];
 
 /// A resource billed at a flat rate per hour, not by instance type (Canvas
 /// sessions, MLflow tracking servers), at the catalog's figure for it in
@@ -64,7 +64,7 @@ fn flat_rate(
 /// A resource priced per second (one-minute minimum) at its kind's usage in
 /// its `region`, saying where the price comes from; an instance type with
 /// no known price there gets none rather than a guess.
-pub fn priced(
+pub(crate) fn priced(
     prices: &PriceBook,
     kind: ResourceKind,
     name: &str,
@@ -109,7 +109,7 @@ pub fn priced(
 
 /// Per hour, accrued so far, and whether any resource had no known price (so
 /// the totals are a lower bound).
-pub fn totals(resources: &[Resource]) -> (f64, f64, bool) {
+pub(crate) fn totals(resources: &[Resource]) -> (f64, f64, bool) {
     let per_hour = resources.iter().filter_map(|r| r.price_per_hour_usd).sum::<f64>();
     let accrued = resources.iter().filter_map(|r| r.accrued_usd).sum::<f64>();
     // Partial too when a cost so far is unknown (a serverless endpoint, a
@@ -121,7 +121,7 @@ pub fn totals(resources: &[Resource]) -> (f64, f64, bool) {
 }
 
 /// Free apps: the Studio Classic JupyterServer runs on a free `system` instance.
-pub fn is_free(app: &App) -> bool {
+pub(crate) fn is_free(app: &App) -> bool {
     app.app_type == "JupyterServer" && app.instance_type.as_deref().is_none_or(|t| t == "system")
 }
 
@@ -133,7 +133,7 @@ fn current_first<T>(mut list: Vec<(T, Resource)>) -> Vec<(T, Resource)> {
 
 /// Billable Studio apps, each with its priced resource; the one the
 /// learner works in (`current`) first, marked.
-pub fn studio_apps<'s>(
+pub(crate) fn studio_apps<'s>(
     prices: &PriceBook,
     region: Option<&str>,
     apps: &'s [App],
@@ -208,7 +208,7 @@ fn app_activity(r: &mut Resource, app: &App, now: &str) {
 }
 
 /// Running notebook instances, priced; the one the learner works on first, marked.
-pub fn notebook_instances<'s>(
+pub(crate) fn notebook_instances<'s>(
     prices: &PriceBook,
     region: Option<&str>,
     notebooks: &'s [NotebookInstance],
@@ -243,7 +243,7 @@ pub fn notebook_instances<'s>(
 /// (asynchronous endpoints marked as such; a serverless variant billed per
 /// request, or per provisioned hour when it has provisioned concurrency),
 /// and a fact for each endpoint whose configuration could not be read.
-pub fn endpoints<'s>(
+pub(crate) fn endpoints<'s>(
     prices: &PriceBook,
     region: Option<&str>,
     endpoints: &'s [Endpoint],
@@ -339,7 +339,7 @@ pub fn endpoints<'s>(
 
 /// MLflow tracking servers that run (any status but stopping, stopped,
 /// failed to create, or being deleted), priced by size where a figure is known.
-pub fn mlflow_servers<'s>(
+pub(crate) fn mlflow_servers<'s>(
     prices: &PriceBook,
     region: Option<&str>,
     servers: &'s [MlflowServer],
@@ -360,7 +360,7 @@ pub fn mlflow_servers<'s>(
 
 /// HyperPod clusters with instances: a resource per instance group (count ×
 /// the instance's price), like an endpoint's variants.
-pub fn clusters<'s>(
+pub(crate) fn clusters<'s>(
     prices: &PriceBook,
     region: Option<&str>,
     clusters: &'s [Cluster],
@@ -408,7 +408,7 @@ pub fn clusters<'s>(
 /// Training warm pools still holding their instances: billed as training
 /// instances from the job's end until the keep-alive runs out (or the pool
 /// is released), the billable time AWS has retained so far as cost so far.
-pub fn warm_pools<'s>(
+pub(crate) fn warm_pools<'s>(
     prices: &PriceBook,
     region: Option<&str>,
     pools: &'s [WarmPool],
@@ -446,7 +446,7 @@ pub fn warm_pools<'s>(
 }
 
 /// Training, processing or transform jobs in progress, priced at their usage.
-pub fn jobs<'s>(
+pub(crate) fn jobs<'s>(
     prices: &PriceBook,
     region: Option<&str>,
     jobs: &'s [RunningJob],
@@ -473,7 +473,7 @@ pub fn jobs<'s>(
 /// What AWS gives a volume when nothing sets its size: 5 GB for a notebook
 /// instance (`VolumeSizeInGB`, CreateNotebookInstance) and for a space
 /// (`DefaultEbsVolumeSizeInGb`, DefaultEbsStorageSettings).
-pub const DEFAULT_VOLUME_GB: i32 = 5;
+pub(crate) const DEFAULT_VOLUME_GB: i32 = 5;
 
 /// Space and notebook-instance statuses whose volume is gone or going (a
 /// failed deletion, `Delete_Failed`, leaves it billing: it stays listed).
@@ -510,7 +510,7 @@ fn stored(
 /// (running or stopped), each domain's home EFS and each EFS a deleted
 /// domain left behind; and the reads that failed (what they cover is
 /// unknown).
-pub fn storage(prices: &PriceBook, s: &Snapshot) -> (Vec<StorageItem>, Vec<CallError>) {
+pub(crate) fn storage(prices: &PriceBook, s: &Snapshot) -> (Vec<StorageItem>, Vec<CallError>) {
     let region = s.region.as_deref();
     let region_arg = region.unwrap_or("REGION");
     let mut items = Vec::new();
@@ -621,7 +621,7 @@ fn file_system(prices: &PriceBook, fs: &FileSystem, region: Option<&str>, region
 }
 
 /// The `aws` CLI command that deletes a space (its apps must be deleted first).
-pub fn delete_space_command(space: &Space, region: &str) -> String {
+pub(crate) fn delete_space_command(space: &Space, region: &str) -> String {
     format!(
         "aws sagemaker delete-space --domain-id {} --space-name {} --region {region}",
         space.domain_id, space.name
@@ -630,7 +630,7 @@ pub fn delete_space_command(space: &Space, region: &str) -> String {
 
 /// One thing billing by the hour, and what stopping it means.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct Billed {
+pub(crate) struct Billed {
     #[serde(flatten)]
     pub resource: Resource,
     pub target: Target,
@@ -640,7 +640,7 @@ pub struct Billed {
 /// learner works in first), storage by the GB-month, and the reads that
 /// failed, whose resources may bill unseen.
 #[derive(Clone, Debug, Default)]
-pub struct Bill {
+pub(crate) struct Bill {
     pub compute: Vec<Billed>,
     pub storage: Vec<StorageItem>,
     pub errors: Vec<CallError>,
@@ -648,7 +648,7 @@ pub struct Bill {
 
 impl Bill {
     /// Compute that bills every hour, but the resource the learner works in.
-    pub fn billing(&self) -> impl Iterator<Item = &Billed> {
+    pub(crate) fn billing(&self) -> impl Iterator<Item = &Billed> {
         self.compute
             .iter()
             .filter(|b| !b.resource.current && b.resource.bills_by_the_hour())
@@ -657,7 +657,7 @@ impl Bill {
 
 /// The one answer to "what bills in this region": every kind of the
 /// inventory, priced, each with what stopping it means.
-pub fn bill(prices: &PriceBook, s: &Snapshot) -> Bill {
+pub(crate) fn bill(prices: &PriceBook, s: &Snapshot) -> Bill {
     let now = s.taken_at.as_str();
     let region = s.region.as_deref();
     let current = s.local.current.as_ref();
@@ -745,20 +745,20 @@ pub fn bill(prices: &PriceBook, s: &Snapshot) -> Bill {
 }
 
 /// Per month, and whether a monthly cost is unknown (so the total is a lower bound).
-pub fn storage_totals(items: &[StorageItem]) -> (f64, bool) {
+pub(crate) fn storage_totals(items: &[StorageItem]) -> (f64, bool) {
     let monthly = items.iter().filter_map(|i| i.monthly_usd).sum::<f64>();
     (catalog::round(monthly), items.iter().any(|i| i.monthly_usd.is_none()))
 }
 
 /// The hours of an average month (365 × 24 / 12): what a resource billing by
 /// the hour costs a month if it is left as it is.
-pub const HOURS_PER_MONTH: f64 = 730.0;
+pub(crate) const HOURS_PER_MONTH: f64 = 730.0;
 
 /// What bills on an account, in the few figures a class row or a page
 /// shows: compute by the hour (the learner's own resource included: an
 /// instructor sees everything), storage by the month.
 #[derive(Clone, Debug, serde::Serialize, PartialEq)]
-pub struct StillBilling {
+pub(crate) struct StillBilling {
     pub per_hour_usd: f64,
     pub storage_monthly_usd: f64,
     /// Some price or size is unknown: the figures are lower bounds.
@@ -768,12 +768,12 @@ pub struct StillBilling {
 }
 
 impl StillBilling {
-    pub fn of(bill: &Bill) -> StillBilling {
+    pub(crate) fn of(bill: &Bill) -> StillBilling {
         StillBilling::of_all(std::slice::from_ref(bill))
     }
 
     /// Several regions' bills as one (a sweep).
-    pub fn of_all(bills: &[Bill]) -> StillBilling {
+    pub(crate) fn of_all(bills: &[Bill]) -> StillBilling {
         let compute: Vec<Resource> = bills
             .iter()
             .flat_map(|b| &b.compute)
@@ -794,7 +794,7 @@ impl StillBilling {
 
     /// What it all costs a month if left as it is: the compute's hours of an
     /// average month and the storage's month.
-    pub fn monthly_usd(&self) -> f64 {
+    pub(crate) fn monthly_usd(&self) -> f64 {
         catalog::round(self.per_hour_usd * HOURS_PER_MONTH + self.storage_monthly_usd)
     }
 }

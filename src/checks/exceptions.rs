@@ -20,7 +20,7 @@ use crate::util::toml_input::{Field, Problems, Value};
 
 /// One accepted finding, as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Exception {
+pub(crate) struct Exception {
     /// The check it mutes.
     pub check: &'static str,
     /// The resource's kind (`endpoint`, `space-volume`…); none: any kind.
@@ -64,7 +64,7 @@ pub struct Accepted {
 
 /// Where exceptions are applied: whose account, which student, which day.
 #[derive(Clone, Copy, Debug)]
-pub struct Scope<'a> {
+pub(crate) struct Scope<'a> {
     pub account: Option<&'a str>,
     pub student: Option<&'a str>,
     pub today: jiff::civil::Date,
@@ -72,7 +72,7 @@ pub struct Scope<'a> {
 
 impl Scope<'_> {
     /// Today in the machine's time zone (`TZ`).
-    pub fn today() -> jiff::civil::Date {
+    pub(crate) fn today() -> jiff::civil::Date {
         jiff::Timestamp::now()
             .to_zoned_datetime(jiff::tz::TimeZone::system())
             .date()
@@ -85,7 +85,7 @@ const ROSTER_FIELDS: [&str; 6] = ["check", "resource", "account", "student", "re
 const RESOURCE_FIELDS: [&str; 2] = ["kind", "name"];
 
 /// Every kind a resource pattern may name: compute by the hour, then storage.
-pub const KINDS: [&str; 16] = [
+pub(crate) const KINDS: [&str; 16] = [
     "studio-app",
     "canvas-app",
     "notebook-instance",
@@ -105,7 +105,7 @@ pub const KINDS: [&str; 16] = [
 ];
 
 /// A kind's name, as JSON writes it and as exceptions name it.
-pub fn kind_name(kind: ResourceKind) -> &'static str {
+pub(crate) fn kind_name(kind: ResourceKind) -> &'static str {
     match kind {
         ResourceKind::StudioApp => "studio-app",
         ResourceKind::CanvasApp => "canvas-app",
@@ -122,7 +122,7 @@ pub fn kind_name(kind: ResourceKind) -> &'static str {
     }
 }
 
-pub fn storage_kind_name(kind: StorageKind) -> &'static str {
+pub(crate) fn storage_kind_name(kind: StorageKind) -> &'static str {
     match kind {
         StorageKind::SpaceVolume => "space-volume",
         StorageKind::NotebookVolume => "notebook-volume",
@@ -133,7 +133,7 @@ pub fn storage_kind_name(kind: StorageKind) -> &'static str {
 
 /// The check that reports a kind of compute (the audit's exceptions name
 /// checks too).
-pub fn check_of(kind: ResourceKind) -> &'static str {
+pub(crate) fn check_of(kind: ResourceKind) -> &'static str {
     match kind {
         ResourceKind::StudioApp | ResourceKind::CanvasApp => "studio-apps",
         ResourceKind::NotebookInstance => "notebook-instances",
@@ -148,7 +148,7 @@ pub fn check_of(kind: ResourceKind) -> &'static str {
 }
 
 /// `*` matches any run of characters (none included); everything else itself.
-pub fn glob(pattern: &str, text: &str) -> bool {
+pub(crate) fn glob(pattern: &str, text: &str) -> bool {
     let parts: Vec<&str> = pattern.split('*').collect();
     if parts.len() == 1 {
         return pattern == text;
@@ -186,7 +186,7 @@ impl Exception {
     }
 
     /// Holds through its `expires` day.
-    pub fn active(&self, today: jiff::civil::Date) -> bool {
+    pub(crate) fn active(&self, today: jiff::civil::Date) -> bool {
         today <= self.expires
     }
 
@@ -285,7 +285,7 @@ fn pick<'e>(found: impl Iterator<Item = &'e Exception>, today: jiff::civil::Date
 /// is `muted`; a check with other resources stays as it was and says how
 /// many are muted. Past its date, an exception mutes nothing and the result
 /// says it expired.
-pub fn apply(results: &mut [CheckResult], exceptions: &[Exception], scope: &Scope<'_>, lang: Lang) {
+pub(crate) fn apply(results: &mut [CheckResult], exceptions: &[Exception], scope: &Scope<'_>, lang: Lang) {
     let today = scope.today;
     for result in results
         .iter_mut()
@@ -388,7 +388,7 @@ pub fn apply(results: &mut [CheckResult], exceptions: &[Exception], scope: &Scop
 /// The audit's exceptions: what bills (compute and storage) that an
 /// exception of the check reporting it accepts, muted until its date (it
 /// still bills and is still counted), or past it, expired.
-pub fn apply_to_bill(
+pub(crate) fn apply_to_bill(
     compute: &[Billed],
     storage: &[StorageItem],
     exceptions: &[Exception],
@@ -425,7 +425,7 @@ pub fn apply_to_bill(
 }
 
 /// Reads an exceptions file: `[[exception]]` tables only.
-pub fn load(path: &Path, lang: Lang) -> Result<Vec<Exception>> {
+pub(crate) fn load(path: &Path, lang: Lang) -> Result<Vec<Exception>> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
         action: tr(lang, "exceptions.cannot_read").to_string(),
         path: path.to_path_buf(),
@@ -436,7 +436,7 @@ pub fn load(path: &Path, lang: Lang) -> Result<Vec<Exception>> {
 
 /// Parses an exceptions file; `origin` names it in messages. Every problem
 /// is reported at once, each as `FILE:LINE: field `NAME`: problem`.
-pub fn parse(text: &str, origin: &Path, lang: Lang) -> Result<Vec<Exception>> {
+pub(crate) fn parse(text: &str, origin: &Path, lang: Lang) -> Result<Vec<Exception>> {
     let (mut problems, root) = Problems::parse(text, origin, lang);
     let mut exceptions = Vec::new();
     if let Some(root) = &root {
@@ -468,7 +468,7 @@ pub fn parse(text: &str, origin: &Path, lang: Lang) -> Result<Vec<Exception>> {
 
 /// One `[[exception]]` table at `line`; its problems go to `problems`.
 /// `in_roster`: it may name a `student` (the roster checks the name).
-pub fn entry_of<'a>(
+pub(crate) fn entry_of<'a>(
     problems: &mut Problems<'a>,
     table: &DeTable<'a>,
     line: usize,

@@ -34,11 +34,11 @@ use crate::snapshot::{App, AppImage, Snapshot, seconds_between};
 
 /// A shutdown this much later than due is not yet a failure: the idle
 /// check runs now and then, not continuously.
-pub const GRACE_MINUTES: u64 = 10;
+pub(crate) const GRACE_MINUTES: u64 = 10;
 
 /// Where idle shutdown comes from for an app (or a profile), and its timeout.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Coverage {
+pub(crate) struct Coverage {
     /// In the learner's words: "built-in JupyterLab idle shutdown after 60 min".
     pub how: String,
     pub minutes: Option<i32>,
@@ -91,7 +91,7 @@ pub struct Diagnosis {
 
 /// What the app type and image allow of built-in idle shutdown.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Support {
+pub(crate) enum Support {
     /// SageMaker Distribution 2.0 or newer.
     Yes { version: String },
     /// SageMaker Distribution older than 2.0.
@@ -121,7 +121,7 @@ fn image_name(arn: &str) -> &str {
 }
 
 /// What `app_type` on `image` allows.
-pub fn support(app_type: &str, image: Option<&AppImage>) -> Support {
+pub(crate) fn support(app_type: &str, image: Option<&AppImage>) -> Support {
     if builtin_label(app_type).is_none() {
         return Support::NoBuiltin;
     }
@@ -167,7 +167,7 @@ fn app_image<'s>(s: &'s Snapshot, app: &'s App) -> Option<&'s AppImage> {
 
 /// The running Studio apps that bill, priced (`bill::studio_apps`), each
 /// with idle shutdown's diagnosis.
-pub fn apps<'s>(j: &Judge<'_>, s: &'s Snapshot) -> Vec<(&'s App, Resource)> {
+pub(crate) fn apps<'s>(j: &Judge<'_>, s: &'s Snapshot) -> Vec<(&'s App, Resource)> {
     let Ok(apps) = &s.apps else {
         return Vec::new();
     };
@@ -199,7 +199,13 @@ fn plus_minutes(at: &str, minutes: u64) -> Option<String> {
 
 /// The verdict on one running app, from the coverage that applies to it
 /// (`rules::app_idle`), its image and its activity, at `now`.
-pub fn diagnose(lang: Lang, app: &App, coverage: Option<&Coverage>, image: Option<&AppImage>, now: &str) -> Diagnosis {
+pub(crate) fn diagnose(
+    lang: Lang,
+    app: &App,
+    coverage: Option<&Coverage>,
+    image: Option<&AppImage>,
+    now: &str,
+) -> Diagnosis {
     let label = builtin_label(&app.app_type).unwrap_or(app.app_type.as_str());
     let support = support(&app.app_type, image);
     let support_text = support_text(lang, label, &support);

@@ -37,7 +37,7 @@ const MARKERS: [(&str, &str); 8] = [
 
 /// A script recognised as one that stops the resource when idle.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AutoStop {
+pub(crate) struct AutoStop {
     /// Which sample it is.
     pub script: &'static str,
     /// The idle time it sets, in minutes; None when the script does not say.
@@ -45,7 +45,7 @@ pub struct AutoStop {
 }
 
 /// Which known auto-stop script `script` is, and its idle time.
-pub fn recognise(script: &str) -> Option<AutoStop> {
+pub(crate) fn recognise(script: &str) -> Option<AutoStop> {
     let (_, name) = MARKERS.iter().find(|(marker, _)| script.contains(marker))?;
     Some(AutoStop {
         script: name,
@@ -115,7 +115,7 @@ fn argument(script: &str) -> Option<u64> {
 /// The idle time the script sets, in minutes: the `--idle-time`/`--time`
 /// argument (seconds), else `IDLE_TIME_IN_SECONDS` or `IDLE_TIME` (seconds),
 /// else `TIMEOUT_IN_MINS` (minutes). None when it says none of these.
-pub fn idle_minutes(script: &str) -> Option<u32> {
+pub(crate) fn idle_minutes(script: &str) -> Option<u32> {
     if let Some(seconds) = argument(script)
         .or_else(|| assigned(script, "IDLE_TIME_IN_SECONDS"))
         .or_else(|| assigned(script, "IDLE_TIME"))

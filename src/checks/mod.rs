@@ -1,14 +1,14 @@
 //! Judges: pure functions from a snapshot to check results. They know no SDK
 //! types and do no I/O; the words come from lessons/module5/checks.toml.
 
-pub mod bill;
-pub mod exceptions;
-pub mod idle;
-pub mod lcc;
+pub(crate) mod bill;
+pub(crate) mod exceptions;
+pub(crate) mod idle;
+pub(crate) mod lcc;
 mod rules;
-pub mod task_rules;
+pub(crate) mod task_rules;
 
-pub use rules::duration;
+pub(crate) use rules::duration;
 
 use std::collections::BTreeMap;
 
@@ -21,7 +21,7 @@ use crate::snapshot::{CallError, ErrorKind, Snapshot};
 
 /// A live account check: its id, the section of the course whose wizard
 /// step offers it, its judge, and the fix the wizard offers when it fails.
-pub struct Check {
+pub(crate) struct Check {
     /// A contract: scripts select checks with `--only` and read ids from JSON.
     pub id: &'static str,
     /// The section (slug) whose wizard step runs it; None: only `check` runs it.
@@ -32,7 +32,7 @@ pub struct Check {
 
 /// A fix the wizard can offer after a failed check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Fix {
+pub(crate) enum Fix {
     /// Stop the Studio apps and notebook instances still running.
     StopRunning,
     /// Create the course budget.
@@ -46,7 +46,7 @@ pub enum Fix {
 impl Fix {
     /// The fix that does what a hands-on task with this evidence rule
     /// (tasks.toml) asks for: one pairing, read by the wizard both ways.
-    pub fn for_task_rule(rule: &str) -> Option<Fix> {
+    pub(crate) fn for_task_rule(rule: &str) -> Option<Fix> {
         match rule {
             "stopped" => Some(Fix::StopRunning),
             "budget" => Some(Fix::Budget),
@@ -59,7 +59,7 @@ impl Fix {
 
 /// Every check, in report order: the one list that validation, the wizard,
 /// the reports and `--only` read.
-pub const REGISTRY: &[Check] = &[
+pub(crate) const REGISTRY: &[Check] = &[
     check("identity", None, rules::identity, None),
     check("region", None, rules::region, None),
     check(
@@ -99,7 +99,7 @@ pub const REGISTRY: &[Check] = &[
 /// The checks that read what runs in a region: in a sweep (`--all-regions`,
 /// `--regions`) each covers every region read; the others judge the
 /// configured region (identity and budgets are account-wide anyway).
-pub const REGIONAL: [&str; 7] = [
+pub(crate) const REGIONAL: [&str; 7] = [
     "studio-apps",
     "notebook-instances",
     "endpoints",
@@ -128,7 +128,7 @@ pub fn ids() -> impl Iterator<Item = &'static str> {
     REGISTRY.iter().map(|c| c.id)
 }
 
-pub fn get(id: &str) -> Option<&'static Check> {
+pub(crate) fn get(id: &str) -> Option<&'static Check> {
     REGISTRY.iter().find(|c| c.id == id)
 }
 
@@ -152,7 +152,7 @@ pub fn known() -> Known {
 }
 
 /// Bad `--only` ids, as a usage error listing the known ones.
-pub fn unknown_id(only: &[String], lang: Lang) -> Option<crate::error::Error> {
+pub(crate) fn unknown_id(only: &[String], lang: Lang) -> Option<crate::error::Error> {
     let unknown = only.iter().find(|id| get(id).is_none())?;
     let known: Vec<&str> = ids().collect();
     Some(crate::error::Error::Usage(trf(
@@ -163,7 +163,7 @@ pub fn unknown_id(only: &[String], lang: Lang) -> Option<crate::error::Error> {
 }
 
 /// The course's region, where the module's prices apply.
-pub const COURSE_REGION: &str = "eu-central-1";
+pub(crate) const COURSE_REGION: &str = "eu-central-1";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -352,7 +352,7 @@ pub struct CheckResult {
 }
 
 /// What the judges are given besides the snapshot.
-pub struct Judge<'a> {
+pub(crate) struct Judge<'a> {
     pub course: &'a Course,
     /// Prices: the course's figures plus the cached Price List prices.
     pub prices: &'a crate::catalog::prices::PriceBook,
@@ -438,7 +438,7 @@ impl Judge<'_> {
     /// one result per check; when no region asked for could be read, the
     /// check is an error, never the configured region's pass. Returns the
     /// regions skipped (no SageMaker there, or every list refused).
-    pub fn judge_sweep(
+    pub(crate) fn judge_sweep(
         &self,
         home: &Snapshot,
         list: &RegionList,
@@ -475,7 +475,7 @@ impl Judge<'_> {
     }
 
     /// Judges every check (or those in `only`) against `snapshot`.
-    pub fn judge(&self, snapshot: &Snapshot, only: Option<&[String]>) -> Vec<CheckResult> {
+    pub(crate) fn judge(&self, snapshot: &Snapshot, only: Option<&[String]>) -> Vec<CheckResult> {
         REGISTRY
             .iter()
             .filter(|c| only.is_none_or(|only| only.iter().any(|o| o == c.id)))
@@ -488,7 +488,7 @@ impl Judge<'_> {
 /// status, every region's resources (each marked with its region), fix
 /// commands (each already naming its region) and evidence; the summary of
 /// each region that is not a pass. `None` when no region was judged.
-pub fn merge_regions(mut per_region: Vec<(String, CheckResult)>) -> Option<CheckResult> {
+pub(crate) fn merge_regions(mut per_region: Vec<(String, CheckResult)>) -> Option<CheckResult> {
     // Exceptions are applied after the regions are merged: none is muted yet.
     let rank = |s: Status| match s {
         Status::Fail => 4,
@@ -548,7 +548,7 @@ pub fn merge_regions(mut per_region: Vec<(String, CheckResult)>) -> Option<Check
 }
 
 /// Counts of each status, for the report's summary line.
-pub fn tally(results: &[CheckResult]) -> BTreeMap<&'static str, usize> {
+pub(crate) fn tally(results: &[CheckResult]) -> BTreeMap<&'static str, usize> {
     Status::ALL
         .iter()
         .map(|s| (s.name(), results.iter().filter(|r| r.status == *s).count()))
@@ -556,7 +556,7 @@ pub fn tally(results: &[CheckResult]) -> BTreeMap<&'static str, usize> {
 }
 
 /// Whether anything failed or could not be evaluated (exit code 1).
-pub fn any_failed(results: &[CheckResult]) -> bool {
+pub(crate) fn any_failed(results: &[CheckResult]) -> bool {
     results.iter().any(|r| matches!(r.status, Status::Fail | Status::Error))
 }
 

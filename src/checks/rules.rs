@@ -20,7 +20,7 @@ fn fact(key: &str, value: impl ToString) -> Fact {
 }
 
 /// "2h30m", "45m", "30s".
-pub fn duration(seconds: u64) -> String {
+pub(crate) fn duration(seconds: u64) -> String {
     let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
     match (h, m) {
         (0, 0) => format!("{s}s"),

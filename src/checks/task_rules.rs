@@ -13,10 +13,10 @@ use crate::i18n::trf;
 use crate::snapshot::{App, NotebookInstance, Snapshot};
 
 /// The rules tasks.toml may name.
-pub const RULES: [&str; 5] = ["started", "stopped", "budget", "idle-shutdown", "nothing-billing"];
+pub(crate) const RULES: [&str; 5] = ["started", "stopped", "budget", "idle-shutdown", "nothing-billing"];
 
 /// A notebook started this long before the module began still counts.
-pub const GRACE: Duration = Duration::from_secs(24 * 3600);
+pub(crate) const GRACE: Duration = Duration::from_secs(24 * 3600);
 
 /// Studio apps that run a notebook on a billable instance.
 const NOTEBOOK_APPS: [&str; 3] = ["JupyterLab", "CodeEditor", "KernelGateway"];
@@ -62,7 +62,7 @@ pub struct TaskOutcome {
 /// the learner began the module, what they keep (name → why), and the
 /// other regions the course used.
 #[derive(Clone, Copy, Default)]
-pub struct Given<'a> {
+pub(crate) struct Given<'a> {
     pub module_started_at: Option<&'a str>,
     pub kept: Option<&'a BTreeMap<String, String>>,
     pub others: &'a [&'a Snapshot],
@@ -70,7 +70,7 @@ pub struct Given<'a> {
 
 /// The earliest creation time that counts: the module's start (now, when the
 /// learner has not begun it) less `GRACE`.
-pub fn cutoff(module_started_at: Option<&str>, taken_at: &str) -> SystemTime {
+pub(crate) fn cutoff(module_started_at: Option<&str>, taken_at: &str) -> SystemTime {
     let start = module_started_at
         .or(Some(taken_at))
         .and_then(|t| humantime::parse_rfc3339_weak(t).ok())
@@ -177,7 +177,8 @@ impl Judge<'_> {
 
     /// Runs `task`'s rule on `snapshot`; `module_started_at` is when the
     /// learner began the module (None: now).
-    pub fn task(&self, task: &Task, snapshot: &Snapshot, module_started_at: Option<&str>) -> TaskOutcome {
+    #[cfg(test)]
+    pub(crate) fn task(&self, task: &Task, snapshot: &Snapshot, module_started_at: Option<&str>) -> TaskOutcome {
         self.task_given(
             task,
             snapshot,
@@ -189,7 +190,7 @@ impl Judge<'_> {
     }
 
     /// Runs `task`'s rule on `snapshot` with what else it may read.
-    pub fn task_given(&self, task: &Task, snapshot: &Snapshot, given: &Given<'_>) -> TaskOutcome {
+    pub(crate) fn task_given(&self, task: &Task, snapshot: &Snapshot, given: &Given<'_>) -> TaskOutcome {
         let lang = self.lang;
         if task.rule == "nothing-billing" {
             return self.nothing_billing(task, snapshot, given);
@@ -352,7 +353,7 @@ impl Judge<'_> {
 }
 
 /// A task's `done` line, filled with its proof (its time in the local zone).
-pub fn done_line(task: &Task, proof: Option<&Proof>, lang: crate::i18n::Lang) -> String {
+pub(crate) fn done_line(task: &Task, proof: Option<&Proof>, lang: crate::i18n::Lang) -> String {
     let mut text = task.done.get(lang).to_string();
     if let Some(p) = proof {
         let at = p.created_at.as_deref().map_or_else(

@@ -41,7 +41,7 @@ struct TasksFile {
 }
 
 #[derive(Clone, Debug)]
-pub enum Origin {
+pub(crate) enum Origin {
     Embedded,
     Dir(PathBuf),
 }

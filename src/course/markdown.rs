@@ -137,7 +137,7 @@ fn parse_directive<'a>(line: &str, course: &'a Course) -> Result<Directive<'a>, 
 }
 
 /// Problems with the directives of a lesson body, for content validation.
-pub fn check_directives(body: &str, course: &Course) -> Vec<String> {
+pub(crate) fn check_directives(body: &str, course: &Course) -> Vec<String> {
     body.lines()
         .filter(|l| l.starts_with('@'))
         .filter_map(|l| parse_directive(l, course).err())
@@ -145,7 +145,7 @@ pub fn check_directives(body: &str, course: &Course) -> Vec<String> {
 }
 
 /// A section as the learner reads it: its title, then its body.
-pub fn section(course: &Course, index: usize, lang: Lang, width: usize) -> String {
+pub(crate) fn section(course: &Course, index: usize, lang: Lang, width: usize) -> String {
     let s = &course.sections[index];
     let mut out = wrapped_heading(
         &format!(
@@ -163,7 +163,7 @@ pub fn section(course: &Course, index: usize, lang: Lang, width: usize) -> Strin
 }
 
 /// Renders a lesson body for a terminal `width` columns wide.
-pub fn markdown(body: &str, course: &Course, lang: Lang, width: usize) -> String {
+pub(crate) fn markdown(body: &str, course: &Course, lang: Lang, width: usize) -> String {
     let mut out = String::new();
     let mut lines = body.lines().peekable();
     let mut paragraph: Vec<&str> = Vec::new();

@@ -4,7 +4,7 @@
 //! for a terminal (`markdown`).
 
 mod load;
-pub mod markdown;
+pub(crate) mod markdown;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -15,17 +15,17 @@ use crate::catalog::Instances;
 use crate::i18n::{Lang, tr, trf};
 use crate::ui::text::{heading, subheading, wrap};
 
-pub use load::Origin;
-pub use validate::Known;
+pub(crate) use load::Origin;
+pub(crate) use validate::Known;
 
-pub const MODULE_ID: &str = "module5";
+pub(crate) const MODULE_ID: &str = "module5";
 
 /// Questions drawn for one attempt at a section's quiz.
-pub const QUIZ_DRAW: usize = 3;
+pub(crate) const QUIZ_DRAW: usize = 3;
 /// The fewest questions a quiz section may have, so a retake draws a different set.
-pub const QUIZ_POOL_MIN: usize = 5;
+pub(crate) const QUIZ_POOL_MIN: usize = 5;
 
-pub use crate::i18n::Text;
+pub(crate) use crate::i18n::Text;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -121,7 +121,7 @@ pub struct Task {
 }
 
 /// The placeholders a task's `done` line may use.
-pub const TASK_PLACEHOLDERS: [&str; 5] = ["kind", "name", "instance", "at", "kept"];
+pub(crate) const TASK_PLACEHOLDERS: [&str; 5] = ["kind", "name", "instance", "at", "kept"];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

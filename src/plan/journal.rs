@@ -15,12 +15,12 @@ use super::Plan;
 use crate::snapshot::CallError;
 
 /// 1: the first format.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// Where a step stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum State {
+pub(crate) enum State {
     /// Not started.
     Pending,
     /// Its call was being sent: it may or may not have reached AWS.
@@ -39,14 +39,14 @@ pub enum State {
 
 impl State {
     /// Over, one way or another (nothing more will happen in this run).
-    pub fn settled(self) -> bool {
+    pub(crate) fn settled(self) -> bool {
         matches!(self, State::Done | State::Failed | State::Blocked | State::TimedOut)
     }
 }
 
 /// What became of one step.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Record {
+pub(crate) struct Record {
     pub order: usize,
     /// The step's change and region (`Step::key`): how a later run knows it.
     pub key: String,
@@ -68,7 +68,7 @@ pub struct Record {
 
 /// A run: its plan and each step's record.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Journal {
+pub(crate) struct Journal {
     pub version: u32,
     pub command: String,
     pub account: String,
@@ -85,7 +85,7 @@ pub struct Journal {
 
 impl Journal {
     /// A fresh journal for `plan`: every step pending.
-    pub fn new(plan: &Plan) -> Journal {
+    pub(crate) fn new(plan: &Plan) -> Journal {
         let now = crate::util::now();
         Journal {
             version: VERSION,
@@ -114,7 +114,7 @@ impl Journal {
     }
 
     /// The journal file of `command` on `account`, in the data directory `dir`.
-    pub fn path(dir: &Path, command: &str, account: &str) -> PathBuf {
+    pub(crate) fn path(dir: &Path, command: &str, account: &str) -> PathBuf {
         let slug: String = command
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
@@ -130,7 +130,7 @@ impl Journal {
     /// The journal at `path`; `None` when there is none, or it cannot be
     /// read (an unreadable journal only loses the earlier run's account of
     /// itself: the account is read afresh anyway).
-    pub fn load(path: &Path) -> Option<Journal> {
+    pub(crate) fn load(path: &Path) -> Option<Journal> {
         let bytes = std::fs::read(path).ok()?;
         serde_json::from_slice::<Journal>(&bytes)
             .ok()
@@ -138,7 +138,7 @@ impl Journal {
     }
 
     /// Writes it whole, atomically (its folder made when missing).
-    pub fn save(&mut self, path: &Path) -> std::io::Result<()> {
+    pub(crate) fn save(&mut self, path: &Path) -> std::io::Result<()> {
         self.updated_at = crate::util::now();
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
@@ -146,12 +146,12 @@ impl Journal {
         crate::util::write_atomic(path, crate::util::json_pretty(self).as_bytes())
     }
 
-    pub fn record(&self, order: usize) -> Option<&Record> {
+    pub(crate) fn record(&self, order: usize) -> Option<&Record> {
         self.records.iter().find(|r| r.order == order)
     }
 
     /// Sets step `order`'s state (and when).
-    pub fn set(&mut self, order: usize, state: State) -> Option<&mut Record> {
+    pub(crate) fn set(&mut self, order: usize, state: State) -> Option<&mut Record> {
         let record = self.records.iter_mut().find(|r| r.order == order)?;
         record.state = state;
         record.at = Some(crate::util::now());
@@ -160,7 +160,7 @@ impl Journal {
 
     /// How many steps are in each state: (done, failed, blocked or timed
     /// out, not started).
-    pub fn counts(&self) -> (usize, usize, usize, usize) {
+    pub(crate) fn counts(&self) -> (usize, usize, usize, usize) {
         let count = |f: &dyn Fn(State) -> bool| self.records.iter().filter(|r| f(r.state)).count();
         (
             count(&|s| s == State::Done),

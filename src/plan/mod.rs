@@ -7,8 +7,8 @@
 //! built here (pure) and carried out by the one engine in the command layer
 //! (`commands::account::engine`: confirm → execute → wait → journal).
 
-pub mod journal;
-pub mod teardown;
+pub(crate) mod journal;
+pub(crate) mod teardown;
 
 use serde::{Deserialize, Serialize};
 
@@ -17,12 +17,12 @@ use crate::checks::bill::Billed;
 use crate::snapshot::inventory::{Deletion, Target};
 
 /// Hours in a month, as AWS's pricing pages count them (730 = 24 × 365 / 12).
-pub const HOURS_PER_MONTH: f64 = 730.0;
+pub(crate) const HOURS_PER_MONTH: f64 = 730.0;
 
 /// How far a teardown goes; each level includes the ones before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
-pub enum Level {
+pub(crate) enum Level {
     /// Stop everything that bills by the hour.
     Compute,
     /// Also delete spaces, notebook instances and MLflow tracking servers.
@@ -32,7 +32,7 @@ pub enum Level {
 }
 
 impl Level {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Level::Compute => "compute",
             Level::Storage => "storage",
@@ -44,7 +44,7 @@ impl Level {
 /// The call a step makes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
-pub enum Change {
+pub(crate) enum Change {
     /// Stop (or release) compute: DeleteApp, StopNotebookInstance, DeleteEndpoint…
     Stop { target: Target },
     /// Delete what keeps data: a space, a user profile, the domain, a
@@ -57,7 +57,7 @@ pub enum Change {
 
 impl Change {
     /// The IAM action of the call.
-    pub fn action(&self) -> String {
+    pub(crate) fn action(&self) -> String {
         match self {
             Change::Stop { target } => target.api_call().split(' ').next().unwrap_or("").to_string(),
             Change::Delete { deletion } => deletion.action().to_string(),
@@ -66,7 +66,7 @@ impl Change {
     }
 
     /// The call with its parameters, as a dry run prints it.
-    pub fn api_call(&self) -> String {
+    pub(crate) fn api_call(&self) -> String {
         match self {
             Change::Stop { target } => target.api_call(),
             Change::Delete { deletion } => deletion.api_call(),
@@ -75,7 +75,7 @@ impl Change {
     }
 
     /// The `aws` CLI command doing the same.
-    pub fn cli(&self, region: &str) -> String {
+    pub(crate) fn cli(&self, region: &str) -> String {
         match self {
             Change::Stop { target } => target.cli(region),
             Change::Delete { deletion } => deletion.cli(region),
@@ -83,7 +83,7 @@ impl Change {
         }
     }
 
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match self {
             Change::Stop { target } => target.label(),
             Change::Delete { deletion } => deletion.label(),
@@ -93,7 +93,7 @@ impl Change {
 
     /// What the step does, in one word: `stop`, `release` (a warm pool),
     /// `delete`, or `change` (a fix).
-    pub fn verb(&self) -> &'static str {
+    pub(crate) fn verb(&self) -> &'static str {
         match self {
             Change::Stop {
                 target: Target::WarmPool { .. },
@@ -108,7 +108,7 @@ impl Change {
     }
 
     /// What it acts on, in the words of audit's JSON (`kind`).
-    pub fn kind(&self) -> String {
+    pub(crate) fn kind(&self) -> String {
         let kind = match self {
             Change::Stop { target } => match target {
                 Target::StudioApp(_) if target.is_canvas() => "canvas-app",
@@ -137,14 +137,14 @@ impl Change {
 
     /// The one key that names this change in this region across runs: the
     /// journal matches steps by it.
-    pub fn key(&self, region: &str) -> String {
+    pub(crate) fn key(&self, region: &str) -> String {
         format!("{region}|{}", serde_json::to_string(self).unwrap_or_default())
     }
 
     /// The learner's words for whether `status` (what the wait last read)
     /// means the step is over, and how: `Some(true)` done, `Some(false)`
     /// failed (AWS gave up on it), `None` still going.
-    pub fn settled(&self, status: &str) -> Option<bool> {
+    pub(crate) fn settled(&self, status: &str) -> Option<bool> {
         match self {
             Change::Stop { .. } => crate::snapshot::inventory::stop_settled(status).then_some(true),
             Change::Delete { .. } => match status {
@@ -166,7 +166,7 @@ fn kebab<T: Serialize>(value: &T) -> String {
 
 /// One step of a plan.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Step {
+pub(crate) struct Step {
     /// Its place in the plan, from 1: the order AWS requires.
     pub order: usize,
     /// `stop`, `release`, `delete` or `change`.
@@ -205,14 +205,14 @@ pub struct Step {
 }
 
 impl Step {
-    pub fn key(&self) -> String {
+    pub(crate) fn key(&self) -> String {
         self.change.key(&self.region)
     }
 }
 
 /// Something a plan leaves as it is, and why (in the learner's language).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Left {
+pub(crate) struct Left {
     pub kind: String,
     pub name: String,
     pub region: String,
@@ -227,7 +227,7 @@ pub struct Left {
 
 /// The ordered steps of one command, before anything changes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// The command, as the learner typed its name (`teardown`, `audit --stop`).
     pub command: String,
     pub account: String,
@@ -250,7 +250,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn new(command: &str, account: &str, regions: Vec<String>, level: Option<Level>) -> Plan {
+    pub(crate) fn new(command: &str, account: &str, regions: Vec<String>, level: Option<Level>) -> Plan {
         Plan {
             command: command.to_string(),
             account: account.to_string(),
@@ -267,26 +267,26 @@ impl Plan {
     }
 
     /// A sweep: labels name each step's region.
-    pub fn is_sweep(&self) -> bool {
+    pub(crate) fn is_sweep(&self) -> bool {
         self.sweep || self.regions.len() > 1
     }
 
     /// A step's label as prompts and logs show it (with its region in a sweep).
-    pub fn shown(&self, step: &Step) -> String {
+    pub(crate) fn shown(&self, step: &Step) -> String {
         match self.is_sweep() {
             true => format!("{} · {}", step.label, step.region),
             false => step.label.clone(),
         }
     }
 
-    pub fn step(&self, order: usize) -> Option<&Step> {
+    pub(crate) fn step(&self, order: usize) -> Option<&Step> {
         self.steps.iter().find(|s| s.order == order)
     }
 
     /// Keeps only the steps `keep` accepts, and those they depend on being
     /// kept too: a step whose dependency is dropped goes with it. Orders
     /// are kept (they name steps in the journal).
-    pub fn retain(&mut self, keep: impl Fn(&Step) -> bool) {
+    pub(crate) fn retain(&mut self, keep: impl Fn(&Step) -> bool) {
         let mut kept: Vec<bool> = self.steps.iter().map(&keep).collect();
         loop {
             let mut changed = false;
@@ -311,7 +311,7 @@ impl Plan {
     }
 
     /// Sums what the steps save.
-    pub fn total(&mut self) {
+    pub(crate) fn total(&mut self) {
         let hour: Vec<Option<f64>> = self.steps.iter().map(|s| s.saves_usd_per_hour).collect();
         let month: Vec<Option<f64>> = self.steps.iter().map(|s| s.saves_usd_per_month).collect();
         self.saves_usd_per_hour = crate::catalog::round(hour.iter().flatten().sum());
@@ -334,14 +334,14 @@ pub(crate) struct Draft {
 
 /// Ranks in AWS's order: compute, then what needs it gone, and so on.
 pub(crate) mod rank {
-    pub const COMPUTE: u8 = 0;
-    pub const STORAGE: u8 = 1;
-    pub const PROFILE: u8 = 2;
-    pub const DOMAIN: u8 = 3;
-    pub const MOUNT_TARGETS: u8 = 4;
-    pub const FILE_SYSTEM: u8 = 5;
+    pub(crate) const COMPUTE: u8 = 0;
+    pub(crate) const STORAGE: u8 = 1;
+    pub(crate) const PROFILE: u8 = 2;
+    pub(crate) const DOMAIN: u8 = 3;
+    pub(crate) const MOUNT_TARGETS: u8 = 4;
+    pub(crate) const FILE_SYSTEM: u8 = 5;
     /// The resource the learner works in comes last of all.
-    pub const CURRENT: u8 = 9;
+    pub(crate) const CURRENT: u8 = 9;
 }
 
 /// A fresh step for `change` in `region`, with nothing saved and no data.
@@ -409,7 +409,7 @@ pub(crate) fn compute_step(item: &Billed, region: &str) -> Step {
 
 /// `audit --stop`: the chosen items, each in its own region, the learner's
 /// own resource last.
-pub fn stop_plan(audit: &Audit, chosen: &[&Billed]) -> Plan {
+pub(crate) fn stop_plan(audit: &Audit, chosen: &[&Billed]) -> Plan {
     let regions = match audit.is_sweep() {
         true => audit.regions.clone(),
         false => audit.region.clone().into_iter().collect(),
@@ -435,7 +435,7 @@ pub fn stop_plan(audit: &Audit, chosen: &[&Billed]) -> Plan {
 }
 
 /// A fix's plan: one change, made and recorded through the engine.
-pub fn fix_plan(command: &str, account: &str, region: &str, action: &str, target: &str) -> Plan {
+pub(crate) fn fix_plan(command: &str, account: &str, region: &str, action: &str, target: &str) -> Plan {
     let mut plan = Plan::new(command, account, vec![region.to_string()], None);
     let mut one = step(
         Change::Fix {

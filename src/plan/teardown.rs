@@ -17,7 +17,7 @@ use crate::snapshot::studio::Current;
 use crate::snapshot::{App, Snapshot};
 
 /// What the learner asked for.
-pub struct Options<'a> {
+pub(crate) struct Options<'a> {
     pub level: Level,
     /// Stop the resource the learner works in too (last); its space, user
     /// profile and domain are never deleted from inside it.
@@ -33,7 +33,7 @@ pub struct Options<'a> {
 const APP_LIVE: [&str; 3] = ["InService", "Pending", "Deleting"];
 
 /// The teardown's plan for the regions read (`snapshots`), priced from `prices`.
-pub fn teardown_plan(
+pub(crate) fn teardown_plan(
     account: &str,
     snapshots: &[&Snapshot],
     prices: &PriceBook,
@@ -567,7 +567,7 @@ impl<'a> Region<'a> {
 
 /// What still bills by the GB-month after `plan`: the storage of the
 /// regions read that no step deletes (at least, when a size is unknown).
-pub fn storage_after(plan: &Plan, snapshots: &[&Snapshot], prices: &PriceBook) -> (f64, bool) {
+pub(crate) fn storage_after(plan: &Plan, snapshots: &[&Snapshot], prices: &PriceBook) -> (f64, bool) {
     let mut left: Vec<StorageItem> = Vec::new();
     for s in snapshots {
         let region = s.region.clone().unwrap_or_default();

@@ -9,7 +9,7 @@ use crate::util::now;
 
 /// The exported report (schema 1).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct LearnerReport {
+pub(crate) struct LearnerReport {
     pub schema: u32,
     pub module: String,
     pub learner: Option<String>,
@@ -25,7 +25,7 @@ pub struct LearnerReport {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-pub struct TeardownReport {
+pub(crate) struct TeardownReport {
     pub proven: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
@@ -38,14 +38,14 @@ pub struct TeardownReport {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-pub struct KeptReport {
+pub(crate) struct KeptReport {
     pub name: String,
     pub reason: String,
     pub at: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-pub struct ReportItem {
+pub(crate) struct ReportItem {
     pub id: String,
     pub done: bool,
     pub at: Option<String>,
@@ -57,14 +57,14 @@ pub struct ReportItem {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-pub struct QuizScore {
+pub(crate) struct QuizScore {
     pub section: String,
     pub correct: usize,
     pub total: usize,
     pub passed: bool,
 }
 
-pub fn learner_report(course: &Course, module: &ModuleProgress, learner: Option<String>) -> LearnerReport {
+pub(crate) fn learner_report(course: &Course, module: &ModuleProgress, learner: Option<String>) -> LearnerReport {
     let mut sections: Vec<&str> = course.questions.iter().map(|q| q.section.as_str()).collect();
     sections.dedup();
     LearnerReport {

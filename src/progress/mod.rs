@@ -16,14 +16,14 @@ use crate::checks::{CheckResult, Status};
 use crate::course::{Course, EvidenceRule};
 use crate::util::now;
 
-pub use export::{LearnerReport, QuizScore, ReportItem, learner_report};
-pub use prove::{ItemResult, ProofReport, TaskResult, prove, prove_regions};
+pub(crate) use export::{LearnerReport, learner_report};
+pub(crate) use prove::{ProofReport, prove, prove_regions};
 pub use store::Store;
 
 /// 2: an answer's `choice` is the option's identity (its place in quiz.toml),
 /// since options are shown shuffled. In version 1 it was the place shown,
 /// which was always quiz.toml's order, so a version 1 file migrates as it is.
-pub const FORMAT_VERSION: u32 = 2;
+pub(crate) const FORMAT_VERSION: u32 = 2;
 
 impl ProgressFile {
     /// Brings a file written by an older format up to this one, keeping every

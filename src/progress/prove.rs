@@ -12,7 +12,7 @@ use crate::snapshot::{Snapshot, Source};
 
 /// One verification run.
 #[derive(Debug, Serialize)]
-pub struct ProofReport {
+pub(crate) struct ProofReport {
     pub source: Source,
     pub account: Option<String>,
     pub region: Option<String>,
@@ -24,7 +24,7 @@ pub struct ProofReport {
 }
 
 #[derive(Debug, Serialize)]
-pub struct ItemResult {
+pub(crate) struct ItemResult {
     pub id: String,
     pub title: String,
     /// Every task of the item is proven (now, or by an earlier run).
@@ -33,7 +33,7 @@ pub struct ItemResult {
 }
 
 #[derive(Debug, Serialize)]
-pub struct TaskResult {
+pub(crate) struct TaskResult {
     #[serde(flatten)]
     pub outcome: TaskOutcome,
     pub title: String,
@@ -48,7 +48,7 @@ pub struct TaskResult {
 }
 
 impl ProofReport {
-    pub fn all_proven(&self) -> bool {
+    pub(crate) fn all_proven(&self) -> bool {
         self.items.iter().all(|i| i.proven)
     }
 }
@@ -56,7 +56,7 @@ impl ProofReport {
 /// Judges the tasks of `items` on `snapshot`; on the learner's real account
 /// (an AWS snapshot with its account and region) records what is proven in
 /// `module` and ticks the items whose tasks are all proven.
-pub fn prove(
+pub(crate) fn prove(
     judge: &Judge<'_>,
     snapshot: &Snapshot,
     module: &mut ModuleProgress,
@@ -67,7 +67,7 @@ pub fn prove(
 
 /// The same, where `others` are the other regions the course used (read
 /// for the `nothing-billing` rule: nothing may bill in any of them).
-pub fn prove_regions(
+pub(crate) fn prove_regions(
     judge: &Judge<'_>,
     snapshot: &Snapshot,
     others: &[&Snapshot],

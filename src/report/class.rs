@@ -78,7 +78,7 @@ pub struct StudentResult {
     pub spend: Option<MonthFigure>,
 }
 
-pub use crate::checks::bill::StillBilling;
+pub(crate) use crate::checks::bill::StillBilling;
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct AccountItems {

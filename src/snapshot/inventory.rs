@@ -90,7 +90,7 @@ impl Snapshot {
 
 /// Which regions a sweep reads, and where that list came from.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RegionList {
+pub(crate) struct RegionList {
     /// The region the SDK is configured with (`--region`, `AWS_REGION`, the profile's).
     pub configured: Option<String>,
     pub regions: Vec<String>,
@@ -101,7 +101,7 @@ pub struct RegionList {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum RegionSource {
+pub(crate) enum RegionSource {
     /// The configured region alone (no `--all-regions` or `--regions`).
     Configured,
     /// `--regions`.
@@ -115,7 +115,10 @@ pub enum RegionSource {
 /// A sweep's regions, read or skipped: a region whose lists were all refused
 /// is skipped with why (`Snapshot::refused`), except the configured region,
 /// whose failures stay errors, as when it is read alone.
-pub fn split_refused<'a>(runs: &'a [Snapshot], configured: Option<&str>) -> (Vec<&'a Snapshot>, Vec<SkippedRegion>) {
+pub(crate) fn split_refused<'a>(
+    runs: &'a [Snapshot],
+    configured: Option<&str>,
+) -> (Vec<&'a Snapshot>, Vec<SkippedRegion>) {
     let mut read = Vec::new();
     let mut skipped = Vec::new();
     for run in runs {
@@ -132,7 +135,7 @@ pub fn split_refused<'a>(runs: &'a [Snapshot], configured: Option<&str>) -> (Vec
 
 /// A region a sweep did not read, and why: never an error of the run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SkippedRegion {
+pub(crate) struct SkippedRegion {
     pub region: String,
     #[serde(flatten)]
     pub why: Skip,
@@ -140,7 +143,7 @@ pub struct SkippedRegion {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
-pub enum Skip {
+pub(crate) enum Skip {
     /// Enabled for the account, but SageMaker AI has no endpoint there.
     NoSagemaker,
     /// Not enabled, or denied: the credentials were refused (`Snapshot::refused`).
@@ -237,7 +240,7 @@ impl App {
 
 /// A Studio app, as DeleteApp and DescribeApp name it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AppRef {
+pub(crate) struct AppRef {
     pub domain_id: String,
     pub user_profile: Option<String>,
     pub space: Option<String>,
@@ -246,7 +249,7 @@ pub struct AppRef {
 }
 
 impl AppRef {
-    pub fn owner(&self) -> Option<Owner<'_>> {
+    pub(crate) fn owner(&self) -> Option<Owner<'_>> {
         Owner::of(&self.user_profile, &self.space)
     }
 }
@@ -254,7 +257,7 @@ impl AppRef {
 /// What stopping a resource means, and how.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Target {
+pub(crate) enum Target {
     /// DeleteApp: the app and its instance go; files on the home or space volume stay.
     StudioApp(AppRef),
     NotebookInstance {
@@ -292,7 +295,7 @@ pub enum Target {
 }
 
 impl Target {
-    pub fn of_app(app: &App) -> Target {
+    pub(crate) fn of_app(app: &App) -> Target {
         Target::StudioApp(AppRef {
             domain_id: app.domain_id.clone(),
             user_profile: app.user_profile.clone(),
@@ -302,17 +305,17 @@ impl Target {
         })
     }
 
-    pub fn is_endpoint(&self) -> bool {
+    pub(crate) fn is_endpoint(&self) -> bool {
         matches!(self, Target::Endpoint { .. })
     }
 
     /// A Canvas app: deleting it logs its user out of Canvas.
-    pub fn is_canvas(&self) -> bool {
+    pub(crate) fn is_canvas(&self) -> bool {
         matches!(self, Target::StudioApp(app) if app.app_type == "Canvas")
     }
 
     /// The `aws` CLI command doing the same.
-    pub fn cli(&self, region: &str) -> String {
+    pub(crate) fn cli(&self, region: &str) -> String {
         match self {
             Target::StudioApp(app) => delete_app_command(&app.domain_id, app.owner(), &app.app_type, &app.name, region),
             Target::NotebookInstance { name } => stop_notebook_command(name, region),
@@ -340,7 +343,7 @@ impl Target {
     }
 
     /// The API call with its parameters, as a dry run prints it.
-    pub fn api_call(&self) -> String {
+    pub(crate) fn api_call(&self) -> String {
         match self {
             Target::StudioApp(app) => {
                 let owner = app.owner().map_or(String::new(), Owner::param);
@@ -368,7 +371,7 @@ impl Target {
     }
 
     /// A short name for prompts, logs and reports.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match self {
             Target::StudioApp(app) => {
                 let owner = app.owner().map_or(String::new(), |o| format!("{}/", o.name()));
@@ -390,7 +393,7 @@ impl Target {
 }
 
 /// Whether a stopped resource's status means it no longer bills.
-pub fn stop_settled(status: &str) -> bool {
+pub(crate) fn stop_settled(status: &str) -> bool {
     // `Completed`: a job that finished before the stop took effect;
     // `Terminated`, `Reused`: a warm pool released, or taken by another job.
     matches!(
@@ -401,7 +404,7 @@ pub fn stop_settled(status: &str) -> bool {
 
 /// The `aws` CLI command that stops a Studio app (DeleteApp; the user's files
 /// on the home or space volume stay).
-pub fn delete_app_command(
+pub(crate) fn delete_app_command(
     domain_id: &str,
     owner: Option<Owner<'_>>,
     app_type: &str,
@@ -414,11 +417,11 @@ pub fn delete_app_command(
     )
 }
 
-pub fn stop_notebook_command(name: &str, region: &str) -> String {
+pub(crate) fn stop_notebook_command(name: &str, region: &str) -> String {
     format!("aws sagemaker stop-notebook-instance --notebook-instance-name {name} --region {region}")
 }
 
-pub fn delete_endpoint_command(name: &str, region: &str) -> String {
+pub(crate) fn delete_endpoint_command(name: &str, region: &str) -> String {
     format!("aws sagemaker delete-endpoint --endpoint-name {name} --region {region}")
 }
 
@@ -428,7 +431,7 @@ pub fn delete_endpoint_command(name: &str, region: &str) -> String {
 /// remain (ResourceInUse).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Deletion {
+pub(crate) enum Deletion {
     /// DeleteSpace: its EBS volume and the files in its home directory go.
     Space { domain_id: String, name: String },
     /// DeleteUserProfile: once its apps and the spaces it owns are gone.
@@ -451,7 +454,7 @@ pub enum Deletion {
 
 impl Deletion {
     /// The IAM action of the call (the one a dry run, the log and a denial name).
-    pub fn action(&self) -> &'static str {
+    pub(crate) fn action(&self) -> &'static str {
         match self {
             Deletion::Space { .. } => "sagemaker:DeleteSpace",
             Deletion::UserProfile { .. } => "sagemaker:DeleteUserProfile",
@@ -464,7 +467,7 @@ impl Deletion {
     }
 
     /// The API call with its parameters, as a dry run prints it.
-    pub fn api_call(&self) -> String {
+    pub(crate) fn api_call(&self) -> String {
         let params = match self {
             Deletion::Space { domain_id, name } => format!("DomainId={domain_id} SpaceName={name}"),
             Deletion::UserProfile { domain_id, name } => format!("DomainId={domain_id} UserProfileName={name}"),
@@ -480,7 +483,7 @@ impl Deletion {
     }
 
     /// The `aws` CLI command doing the same.
-    pub fn cli(&self, region: &str) -> String {
+    pub(crate) fn cli(&self, region: &str) -> String {
         match self {
             Deletion::Space { domain_id, name } => {
                 format!("aws sagemaker delete-space --domain-id {domain_id} --space-name {name} --region {region}")
@@ -507,7 +510,7 @@ impl Deletion {
     }
 
     /// A short name for prompts, logs and reports.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match self {
             Deletion::Space { domain_id, name } => format!("space {domain_id}/{name}"),
             Deletion::UserProfile { domain_id, name } => format!("user profile {domain_id}/{name}"),

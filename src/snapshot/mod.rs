@@ -2,8 +2,8 @@
 //! read only this, so a snapshot can be saved, shipped as a sandbox scenario
 //! and judged again without any network.
 
-pub mod inventory;
-pub mod studio;
+pub(crate) mod inventory;
+pub(crate) mod studio;
 
 use std::collections::BTreeMap;
 
@@ -11,12 +11,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Lang, trf};
 
-pub use inventory::{Cluster, ClusterGroup, MlflowServer, RunningJob};
+pub(crate) use inventory::{Cluster, ClusterGroup, MlflowServer, RunningJob};
 
-pub const SCHEMA: u32 = 1;
+pub(crate) const SCHEMA: u32 = 1;
 
 /// What one API call returned: the data, or why it could not be read.
-pub type Fetched<T> = Result<T, CallError>;
+pub(crate) type Fetched<T> = Result<T, CallError>;
 
 /// Why a call failed, sorted once (in `aws::call_error`) into what a
 /// learner can act on. Each kind is one sentence in `messages.toml`.
@@ -67,16 +67,16 @@ impl ErrorKind {
 /// The short reasons `aws::call_error` gives for failures that have no AWS
 /// error code (the SDK's own text is shown only under `-v`), each with its
 /// words in `messages.toml`.
-pub mod gist {
-    pub const REFUSED: &str = "connection refused";
-    pub const DNS: &str = "name not resolved";
-    pub const RESET: &str = "connection reset";
-    pub const NETWORK: &str = "network unreachable";
-    pub const CONNECT: &str = "connection failed";
-    pub const TIMED_OUT: &str = "timed out";
-    pub const RESPONSE: &str = "unreadable answer";
-    pub const REQUEST: &str = "request not built";
-    pub const NO_CREDENTIALS: &str = "no credentials";
+pub(crate) mod gist {
+    pub(crate) const REFUSED: &str = "connection refused";
+    pub(crate) const DNS: &str = "name not resolved";
+    pub(crate) const RESET: &str = "connection reset";
+    pub(crate) const NETWORK: &str = "network unreachable";
+    pub(crate) const CONNECT: &str = "connection failed";
+    pub(crate) const TIMED_OUT: &str = "timed out";
+    pub(crate) const RESPONSE: &str = "unreadable answer";
+    pub(crate) const REQUEST: &str = "request not built";
+    pub(crate) const NO_CREDENTIALS: &str = "no credentials";
 
     /// Each gist and its message key.
     pub(super) const KEYS: [(&str, &str); 9] = [
@@ -195,7 +195,7 @@ impl CallError {
 
 /// Failures grouped by cause, in the order first seen: each cause is said
 /// once, with every call it kept from being read.
-pub fn group<'a>(errors: impl IntoIterator<Item = &'a CallError>) -> Vec<Vec<&'a CallError>> {
+pub(crate) fn group<'a>(errors: impl IntoIterator<Item = &'a CallError>) -> Vec<Vec<&'a CallError>> {
     let mut groups: Vec<Vec<&CallError>> = Vec::new();
     for error in errors {
         match groups.iter_mut().find(|group| group[0].same_cause(error)) {
@@ -210,7 +210,7 @@ pub fn group<'a>(errors: impl IntoIterator<Item = &'a CallError>) -> Vec<Vec<&'a
 /// being read (and each different reason AWS gave) and what to do: "Could
 /// not read sagemaker:ListApps, budgets:ViewBudget: access denied
 /// (AccessDeniedException). Ask the account's administrator…".
-pub fn unread(errors: &[&CallError], lang: Lang) -> String {
+pub(crate) fn unread(errors: &[&CallError], lang: Lang) -> String {
     let Some(first) = errors.first() else {
         return String::new();
     };
@@ -242,7 +242,7 @@ pub fn unread(errors: &[&CallError], lang: Lang) -> String {
 /// The cause every read failed for, when there is one and it stops
 /// everything (the network, the credentials): `reads` holds each read's
 /// error, `None` for a read that worked.
-pub fn one_cause<'a>(reads: impl IntoIterator<Item = Option<&'a CallError>>) -> Option<&'a CallError> {
+pub(crate) fn one_cause<'a>(reads: impl IntoIterator<Item = Option<&'a CallError>>) -> Option<&'a CallError> {
     let mut first: Option<&CallError> = None;
     for read in reads {
         let error = read?;
@@ -728,7 +728,7 @@ pub struct LocalFacts {
 }
 
 /// Masks an e-mail address for display: `ana.souza@example.com` → `a***@example.com`.
-pub fn mask_address(address: &str) -> String {
+pub(crate) fn mask_address(address: &str) -> String {
     match address.split_once('@') {
         Some((user, domain)) => {
             let first: String = user.chars().take(1).collect();
@@ -744,7 +744,7 @@ pub fn mask_address(address: &str) -> String {
 
 /// Seconds from `from` to `to`, both RFC 3339; None when either is missing
 /// or unreadable, never negative.
-pub fn seconds_between(from: Option<&str>, to: &str) -> Option<u64> {
+pub(crate) fn seconds_between(from: Option<&str>, to: &str) -> Option<u64> {
     let from = humantime::parse_rfc3339_weak(from?).ok()?;
     let to = humantime::parse_rfc3339_weak(to).ok()?;
     Some(to.duration_since(from).map_or(0, |d| d.as_secs()))

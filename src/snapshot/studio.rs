@@ -13,10 +13,10 @@ use super::App;
 use super::inventory::ResourceKind;
 
 /// Where SageMaker writes the metadata.
-pub const METADATA_PATH: &str = "/opt/ml/metadata/resource-metadata.json";
+pub(crate) const METADATA_PATH: &str = "/opt/ml/metadata/resource-metadata.json";
 
 /// Reads another file instead (tests; documented in the README).
-pub const METADATA_ENV: &str = "SM_COURSE_STUDIO_METADATA";
+pub(crate) const METADATA_ENV: &str = "SM_COURSE_STUDIO_METADATA";
 
 /// The resource the learner is working in.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -80,7 +80,7 @@ fn field(value: &serde_json::Value, key: &str) -> Option<String> {
 ///
 /// `ResourceArn` is `arn:aws:sagemaker:REGION:ACCOUNT:app/DOMAIN/OWNER/TYPE/NAME`
 /// in Studio and `…:notebook-instance/NAME` on a notebook instance.
-pub fn parse(text: &str) -> Result<Current, String> {
+pub(crate) fn parse(text: &str) -> Result<Current, String> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
     if !value.is_object() {
         return Err("not a JSON object".into());
@@ -138,7 +138,7 @@ pub fn parse(text: &str) -> Result<Current, String> {
 }
 
 /// The metadata file to read: `SM_COURSE_STUDIO_METADATA`, else SageMaker's.
-pub fn metadata_path() -> std::path::PathBuf {
+pub(crate) fn metadata_path() -> std::path::PathBuf {
     std::env::var_os(METADATA_ENV)
         .filter(|p| !p.is_empty())
         .map_or_else(|| METADATA_PATH.into(), std::path::PathBuf::from)
@@ -147,7 +147,7 @@ pub fn metadata_path() -> std::path::PathBuf {
 /// What the metadata file says: whether there is one, and the resource it
 /// names (or why it names none, for `-v`).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Metadata {
+pub(crate) struct Metadata {
     pub present: bool,
     pub current: Option<Current>,
     pub note: Option<String>,
@@ -155,7 +155,7 @@ pub struct Metadata {
 
 /// Reads the metadata file, once per process. Never fails: a missing file
 /// is "not in SageMaker"; an unreadable or odd one is noted (shown under `-v`).
-pub fn read() -> Metadata {
+pub(crate) fn read() -> Metadata {
     static READ: std::sync::OnceLock<Metadata> = std::sync::OnceLock::new();
     READ.get_or_init(read_now).clone()
 }

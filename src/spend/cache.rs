@@ -14,11 +14,11 @@ use crate::snapshot::CallError;
 use crate::util::{json_pretty, write_atomic};
 
 /// An answer older than this is asked again.
-pub const MAX_AGE_SECONDS: u64 = 3600;
+pub(crate) const MAX_AGE_SECONDS: u64 = 3600;
 
 /// One cached answer, as written to the file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// RFC 3339, UTC.
     pub fetched_at: String,
     pub account: String,
@@ -29,14 +29,14 @@ pub struct Entry {
 
 /// The costs, when they were fetched, and whether they came from the cache.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Answer {
+pub(crate) struct Answer {
     pub costs: Costs,
     pub fetched_at: String,
     pub cached: bool,
 }
 
 /// The cache file of `account` (a 12-digit id: it becomes part of a name).
-pub fn path(home: Option<&Path>, account: &str) -> Option<PathBuf> {
+pub(crate) fn path(home: Option<&Path>, account: &str) -> Option<PathBuf> {
     let valid = account.len() == 12 && account.chars().all(|c| c.is_ascii_digit());
     let dir = crate::catalog::prices::cache_dir(home)?;
     valid.then(|| dir.join(format!("cost-explorer-{account}.json")))
@@ -44,7 +44,7 @@ pub fn path(home: Option<&Path>, account: &str) -> Option<PathBuf> {
 
 /// The cached answer at `path`, when it is `account`'s, answers `wanted`
 /// and is less than an hour old at `now`.
-pub fn load(path: &Path, account: &str, wanted: &CostQuery, now: SystemTime) -> Option<Entry> {
+pub(crate) fn load(path: &Path, account: &str, wanted: &CostQuery, now: SystemTime) -> Option<Entry> {
     let entry: Entry = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
     let fetched = humantime::parse_rfc3339_weak(&entry.fetched_at).ok()?;
     let age = now.duration_since(fetched).map_or(0, |d| d.as_secs());
@@ -52,7 +52,7 @@ pub fn load(path: &Path, account: &str, wanted: &CostQuery, now: SystemTime) -> 
 }
 
 /// A fresh cached answer to `query` for `account`, if there is one.
-pub fn lookup(home: Option<&Path>, account: &str, query: &CostQuery, now: SystemTime) -> Option<Answer> {
+pub(crate) fn lookup(home: Option<&Path>, account: &str, query: &CostQuery, now: SystemTime) -> Option<Answer> {
     let entry = load(&path(home, account)?, account, query, now)?;
     Some(Answer {
         costs: entry.costs,
@@ -63,7 +63,7 @@ pub fn lookup(home: Option<&Path>, account: &str, query: &CostQuery, now: System
 
 /// Keeps what Cost Explorer just answered (a cache that cannot be written
 /// only costs a request next time), and hands it back.
-pub fn store(home: Option<&Path>, account: &str, query: &CostQuery, costs: Costs, now: SystemTime) -> Answer {
+pub(crate) fn store(home: Option<&Path>, account: &str, query: &CostQuery, costs: Costs, now: SystemTime) -> Answer {
     let entry = Entry {
         fetched_at: humantime::format_rfc3339_seconds(now).to_string(),
         account: account.to_string(),
@@ -86,7 +86,7 @@ pub fn store(home: Option<&Path>, account: &str, query: &CostQuery, costs: Costs
 
 /// The answer to `query` for `account`: from the cache when a fresh one
 /// covers it (unless `refresh`), else from `fetch`, then kept.
-pub fn get(
+pub(crate) fn get(
     home: Option<&Path>,
     account: &str,
     query: &CostQuery,

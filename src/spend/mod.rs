@@ -4,8 +4,8 @@
 //! and what to say when Cost Explorer cannot be read. Reading is
 //! `aws::costs`, through the hour-long cache in `cache`.
 
-pub mod cache;
-pub mod usage;
+pub(crate) mod cache;
+pub(crate) mod usage;
 
 use std::collections::BTreeMap;
 
@@ -16,49 +16,49 @@ use crate::catalog;
 use crate::i18n::{Lang, tr, trf};
 use crate::snapshot::{CallError, ErrorKind};
 use crate::ui::clean;
-pub use usage::Kind;
+pub(crate) use usage::Kind;
 
 /// `--days` unless given; `audit --spend` and `instructor verify --spend`
 /// ask the same period, so one cached answer serves all three.
-pub const DEFAULT_DAYS: u32 = 14;
+pub(crate) const DEFAULT_DAYS: u32 = 14;
 
 /// What one request costs (AWS Cost Explorer pricing).
-pub const USD_PER_REQUEST: f64 = 0.01;
+pub(crate) const USD_PER_REQUEST: f64 = 0.01;
 
 /// The days asked about: the month so far and the last `days` days, both
 /// up to today, in UTC (Cost Explorer's days).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Window {
+pub(crate) struct Window {
     pub today: jiff::civil::Date,
     pub days: u32,
 }
 
 impl Window {
     /// Today in UTC.
-    pub fn today(days: u32) -> Window {
+    pub(crate) fn today(days: u32) -> Window {
         Window {
             today: jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date(),
             days: days.max(1),
         }
     }
 
-    pub fn month_start(&self) -> jiff::civil::Date {
+    pub(crate) fn month_start(&self) -> jiff::civil::Date {
         self.today.first_of_month()
     }
 
     /// The first of the last `days` days (today is the last).
-    pub fn days_start(&self) -> jiff::civil::Date {
+    pub(crate) fn days_start(&self) -> jiff::civil::Date {
         self.today
             .saturating_sub(jiff::Span::new().days(i64::from(self.days) - 1))
     }
 
     /// Tomorrow: the exclusive end, so today's partial figures are included.
-    pub fn end(&self) -> jiff::civil::Date {
+    pub(crate) fn end(&self) -> jiff::civil::Date {
         self.today.tomorrow().unwrap_or(self.today)
     }
 
     /// One request for both periods: from the earlier start to tomorrow.
-    pub fn query(&self) -> CostQuery {
+    pub(crate) fn query(&self) -> CostQuery {
         let start = self.month_start().min(self.days_start());
         CostQuery::new(&start.to_string(), &self.end().to_string())
     }
@@ -66,14 +66,14 @@ impl Window {
 
 /// What the tool estimates bills now (the inventory's per-hour total).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Estimate {
+pub(crate) struct Estimate {
     pub per_hour_usd: f64,
     /// Something running has no known price: the figure is a lower bound.
     pub partial: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Day {
+pub(crate) struct Day {
     pub date: String,
     pub usd: f64,
     /// Cost Explorer's `Estimated` (the month is not closed yet).
@@ -81,7 +81,7 @@ pub struct Day {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct KindCost {
+pub(crate) struct KindCost {
     pub kind: Kind,
     pub usd: f64,
     /// The instance types its usage types name, most costly first.
@@ -89,7 +89,7 @@ pub struct KindCost {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct UsageLine {
+pub(crate) struct UsageLine {
     pub usage_type: String,
     pub kind: Kind,
     pub instance_type: Option<String>,
@@ -98,7 +98,7 @@ pub struct UsageLine {
 
 /// The `spend` report (its JSON, field for field).
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Spend {
+pub(crate) struct Spend {
     pub account: String,
     /// Cost Explorer's SERVICE value and metric.
     pub service: String,
@@ -129,7 +129,7 @@ pub struct Spend {
 }
 
 impl Spend {
-    pub fn new(account: &str, window: &Window, answer: &cache::Answer, estimate: Option<Estimate>) -> Spend {
+    pub(crate) fn new(account: &str, window: &Window, answer: &cache::Answer, estimate: Option<Estimate>) -> Spend {
         let costs = &answer.costs;
         let start = window.days_start().to_string();
         let end = window.end().to_string();
@@ -204,7 +204,7 @@ impl Spend {
 }
 
 /// What was billed from the first of the month to today.
-pub fn month_to_date(costs: &Costs, window: &Window) -> f64 {
+pub(crate) fn month_to_date(costs: &Costs, window: &Window) -> f64 {
     let (start, end) = (window.month_start().to_string(), window.end().to_string());
     sum(costs
         .days
@@ -222,7 +222,7 @@ fn sum(amounts: impl Iterator<Item = f64>) -> f64 {
 
 /// The month so far, as `audit --spend` and `instructor verify --spend` show it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct MonthToDate {
+pub(crate) struct MonthToDate {
     pub month_start: String,
     pub month_to_date_usd: f64,
     pub currency: String,
@@ -233,13 +233,13 @@ pub struct MonthToDate {
 /// The month so far, or why Cost Explorer could not say.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
-pub enum MonthFigure {
+pub(crate) enum MonthFigure {
     Read(MonthToDate),
     Failed { error: String },
 }
 
 impl MonthFigure {
-    pub fn new(window: &Window, read: &Result<cache::Answer, CallError>, lang: Lang) -> MonthFigure {
+    pub(crate) fn new(window: &Window, read: &Result<cache::Answer, CallError>, lang: Lang) -> MonthFigure {
         match read {
             Ok(answer) => MonthFigure::Read(MonthToDate {
                 month_start: window.month_start().to_string(),
@@ -254,7 +254,7 @@ impl MonthFigure {
         }
     }
 
-    pub fn usd(&self) -> Option<f64> {
+    pub(crate) fn usd(&self) -> Option<f64> {
         match self {
             MonthFigure::Read(m) => Some(m.month_to_date_usd),
             MonthFigure::Failed { .. } => None,
@@ -262,7 +262,7 @@ impl MonthFigure {
     }
 
     /// A table cell: the amount, or `?`.
-    pub fn cell(&self, lang: Lang) -> String {
+    pub(crate) fn cell(&self, lang: Lang) -> String {
         match self {
             MonthFigure::Read(m) => money(m.month_to_date_usd, &m.currency, lang),
             MonthFigure::Failed { .. } => "?".into(),
@@ -270,7 +270,7 @@ impl MonthFigure {
     }
 
     /// A sentence: the amount with where and when it comes from, or why not.
-    pub fn line(&self, lang: Lang) -> String {
+    pub(crate) fn line(&self, lang: Lang) -> String {
         match self {
             MonthFigure::Read(m) => trf(
                 lang,
@@ -293,7 +293,7 @@ impl MonthFigure {
 /// An amount in its currency, in the learner's notation: US dollars as
 /// every price is written (`$1.25`, `US$ 1,25`), another currency as
 /// `1.25 EUR`.
-pub fn money(amount: f64, currency: &str, lang: Lang) -> String {
+pub(crate) fn money(amount: f64, currency: &str, lang: Lang) -> String {
     if currency == "USD" {
         catalog::usd_cents(amount, lang)
     } else {
@@ -302,7 +302,7 @@ pub fn money(amount: f64, currency: &str, lang: Lang) -> String {
 }
 
 /// `2026-12-02T10:05:00Z` → `2026-12-02 10:05 UTC`.
-pub fn when(fetched_at: &str) -> String {
+pub(crate) fn when(fetched_at: &str) -> String {
     match fetched_at.get(..16) {
         Some(minute) => format!("{} UTC", minute.replace('T', " ")),
         None => fetched_at.to_string(),
@@ -311,7 +311,7 @@ pub fn when(fetched_at: &str) -> String {
 
 /// Why Cost Explorer could not be read, and what to do: the whole story
 /// for `spend`, which cannot run without it.
-pub fn explain(error: &CallError, lang: Lang) -> String {
+pub(crate) fn explain(error: &CallError, lang: Lang) -> String {
     let message = clean(&error.message);
     match error.kind {
         ErrorKind::AccessDenied => trf(
@@ -336,7 +336,7 @@ pub fn explain(error: &CallError, lang: Lang) -> String {
 }
 
 /// The same in a few words, for a line of `audit` or a gradebook cell.
-pub fn short_reason(error: &CallError, lang: Lang) -> String {
+pub(crate) fn short_reason(error: &CallError, lang: Lang) -> String {
     match error.kind {
         ErrorKind::AccessDenied => trf(lang, "spend.denied_short", &[("action", &error.operation)]),
         ErrorKind::Throttling => tr(lang, "spend.throttled_short").to_string(),

@@ -19,7 +19,7 @@ use crate::i18n::{Lang, tr};
 /// What billed, as the learner knows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Kind {
+pub(crate) enum Kind {
     NotebookInstance,
     StudioApp,
     Hosting,
@@ -33,7 +33,7 @@ pub enum Kind {
 
 impl Kind {
     /// Its name in the learner's language.
-    pub fn label(self, lang: Lang) -> &'static str {
+    pub(crate) fn label(self, lang: Lang) -> &'static str {
         let key = match self {
             Kind::NotebookInstance => "spend.kind.notebook-instance",
             Kind::StudioApp => "spend.kind.studio-app",
@@ -51,14 +51,14 @@ impl Kind {
 
 /// One usage type, read.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Usage {
+pub(crate) struct Usage {
     pub kind: Kind,
     /// `ml.t3.medium` when the usage type names the instance.
     pub instance_type: Option<String>,
 }
 
 /// Reads a usage type as Cost Explorer spells it.
-pub fn classify(usage_type: &str) -> Usage {
+pub(crate) fn classify(usage_type: &str) -> Usage {
     let rest = strip_region(usage_type);
     let (family, detail) = rest.split_once(':').unwrap_or((rest, ""));
     let family = family.to_ascii_lowercase();

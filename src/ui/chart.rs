@@ -6,7 +6,7 @@ use textwrap::core::display_width;
 
 /// One row: its label, its value (what the bar measures) and the value as
 /// text (printed after the bar, right-aligned).
-pub struct Row {
+pub(crate) struct Row {
     pub label: String,
     pub value: f64,
     pub text: String,
@@ -19,7 +19,7 @@ const EIGHTHS: [char; 7] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉'];
 /// columns (the bar gets what the label and the figure leave, at least 4).
 /// A value above zero always shows (one eighth, or one `#`); zero and
 /// negative values (a refund) show no bar.
-pub fn bars(rows: &[Row], width: usize, unicode: bool) -> String {
+pub(crate) fn bars(rows: &[Row], width: usize, unicode: bool) -> String {
     let label = rows.iter().map(|r| display_width(&r.label)).max().unwrap_or(0);
     let figure = rows.iter().map(|r| display_width(&r.text)).max().unwrap_or(0);
     let room = width.saturating_sub(label + figure + 2).max(4);

@@ -2,11 +2,11 @@
 //! and progress indicators. It knows no domain type, so every layer above
 //! can use it.
 
-pub mod chart;
-pub mod pager;
-pub mod progress;
-pub mod prompt;
-pub mod text;
+pub(crate) mod chart;
+pub(crate) mod pager;
+pub(crate) mod progress;
+pub(crate) mod prompt;
+pub(crate) mod text;
 
 use std::io::Write;
 use std::time::Duration;
@@ -14,24 +14,24 @@ use std::time::Duration;
 use crate::error::{Error, Result};
 use crate::i18n::{Lang, tr};
 
-pub use prompt::{InquirePrompter, Leave, Prompter, confirm};
+pub(crate) use prompt::{InquirePrompter, Leave, Prompter, confirm};
 
 /// Where a command's report goes (stdout, or a buffer in tests). Every
 /// write failure becomes the same error, so a closed pipe is recognised in
 /// one place (`lib::run`).
-pub struct Output<'a> {
+pub(crate) struct Output<'a> {
     writer: &'a mut dyn Write,
     lang: Lang,
 }
 
 impl<'a> Output<'a> {
-    pub fn new(writer: &'a mut dyn Write, lang: Lang) -> Output<'a> {
+    pub(crate) fn new(writer: &'a mut dyn Write, lang: Lang) -> Output<'a> {
         Output { writer, lang }
     }
 
     /// Writes `text` as it is, and flushes (a watched command's readings
     /// must show when taken).
-    pub fn emit(&mut self, text: &str) -> Result<()> {
+    pub(crate) fn emit(&mut self, text: &str) -> Result<()> {
         let lang = self.lang;
         self.writer
             .write_all(text.as_bytes())
@@ -40,23 +40,23 @@ impl<'a> Output<'a> {
     }
 
     /// Writes `text` and a newline.
-    pub fn line(&mut self, text: &str) -> Result<()> {
+    pub(crate) fn line(&mut self, text: &str) -> Result<()> {
         self.emit(&format!("{text}\n"))
     }
 
     /// Writes `value` as pretty JSON.
-    pub fn json<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+    pub(crate) fn json<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
         self.emit(&crate::util::json_pretty(value))
     }
 
     /// The underlying writer, for code that writes to any `Write`.
-    pub fn writer(&mut self) -> &mut dyn Write {
+    pub(crate) fn writer(&mut self) -> &mut dyn Write {
         self.writer
     }
 }
 
 /// The error for output that could not be written (a closed pipe, a full disk).
-pub fn write_error(lang: Lang, source: std::io::Error) -> Error {
+pub(crate) fn write_error(lang: Lang, source: std::io::Error) -> Error {
     Error::Io {
         action: tr(lang, "io.write_output").to_string(),
         path: "-".into(),
@@ -66,7 +66,7 @@ pub fn write_error(lang: Lang, source: std::io::Error) -> Error {
 
 /// Names and messages that come from an account or a file may hold control
 /// characters; they are shown escaped so they cannot drive the terminal.
-pub fn clean(text: &str) -> String {
+pub(crate) fn clean(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_control() {
@@ -80,7 +80,7 @@ pub fn clean(text: &str) -> String {
 
 /// A spinner on stderr saying `message`, drawn only when `on` (stderr is a
 /// terminal); hidden otherwise. Finish it with `finish_and_clear`.
-pub fn spinner(on: bool, message: &str) -> indicatif::ProgressBar {
+pub(crate) fn spinner(on: bool, message: &str) -> indicatif::ProgressBar {
     if !on {
         return indicatif::ProgressBar::hidden();
     }
@@ -93,7 +93,7 @@ pub fn spinner(on: bool, message: &str) -> indicatif::ProgressBar {
 /// Waits `interval` with a spinner saying `message` (on a terminal), as
 /// rustlings' watch mode does; false as soon as the learner presses Esc, q
 /// or Ctrl-C. Without a terminal it just waits.
-pub fn wait_unless_esc(interval: Duration, message: &str, spinner_on: bool) -> bool {
+pub(crate) fn wait_unless_esc(interval: Duration, message: &str, spinner_on: bool) -> bool {
     use crossterm::event::{self, Event, KeyCode, KeyModifiers};
     let bar = spinner(spinner_on, message);
     let raw = spinner_on && crossterm::terminal::enable_raw_mode().is_ok();

@@ -14,7 +14,7 @@ use super::prompt::{Layout, Leave, Prompter};
 
 /// How big the screen is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Screen {
+pub(crate) enum Screen {
     /// No pacing (output that is not a terminal, most tests).
     Off,
     /// A fixed size (tests).
@@ -40,7 +40,7 @@ impl Screen {
 
 /// The pacing state of one conversation: rows shown since the learner last
 /// pressed a key, and whether they left at a pause.
-pub struct Pacing {
+pub(crate) struct Pacing {
     screen: Screen,
     /// The width prompts are wrapped to (as `InquirePrompter` wraps them).
     width: usize,
@@ -53,7 +53,7 @@ pub struct Pacing {
 }
 
 impl Pacing {
-    pub fn new(screen: Screen, width: usize, message: &str, mark: &str) -> Pacing {
+    pub(crate) fn new(screen: Screen, width: usize, message: &str, mark: &str) -> Pacing {
         Pacing {
             screen,
             width,
@@ -65,22 +65,22 @@ impl Pacing {
     }
 
     /// Whether output is paced at all (on a terminal).
-    pub fn on(&self) -> bool {
+    pub(crate) fn on(&self) -> bool {
         self.screen != Screen::Off
     }
 
     /// Rows shown since the learner last pressed a key.
-    pub fn unread(&self) -> usize {
+    pub(crate) fn unread(&self) -> usize {
         self.unread.get()
     }
 
     /// The learner left at a pause (Esc, Ctrl-C): stop and save.
-    pub fn left(&self) -> bool {
+    pub(crate) fn left(&self) -> bool {
         self.left.get()
     }
 
     /// Starts a conversation afresh.
-    pub fn reset(&self) {
+    pub(crate) fn reset(&self) {
         self.unread.set(0);
         self.left.set(false);
     }
@@ -126,13 +126,13 @@ fn left_error() -> io::Error {
 /// The prompter of a paced conversation: a prompt that would not fit below
 /// the unread text waits behind a pause; once answered, everything on
 /// screen has been read.
-pub struct PacedPrompter<'r, 'p> {
+pub(crate) struct PacedPrompter<'r, 'p> {
     pacing: &'r Pacing,
     inner: &'r RefCell<&'p mut dyn Prompter>,
 }
 
 impl<'r, 'p> PacedPrompter<'r, 'p> {
-    pub fn new(pacing: &'r Pacing, inner: &'r RefCell<&'p mut dyn Prompter>) -> Self {
+    pub(crate) fn new(pacing: &'r Pacing, inner: &'r RefCell<&'p mut dyn Prompter>) -> Self {
         PacedPrompter { pacing, inner }
     }
 
@@ -190,7 +190,7 @@ impl Prompter for PacedPrompter<'_, '_> {
 /// Output of a paced conversation: before a line that would push unread
 /// text off the screen, a pause. After the learner left at a pause every
 /// write fails, so whatever was writing stops.
-pub struct PacedWriter<'r, 'p, 'o> {
+pub(crate) struct PacedWriter<'r, 'p, 'o> {
     pacing: &'r Pacing,
     prompter: &'r RefCell<&'p mut dyn Prompter>,
     out: &'o mut dyn Write,
@@ -201,7 +201,7 @@ pub struct PacedWriter<'r, 'p, 'o> {
 }
 
 impl<'r, 'p, 'o> PacedWriter<'r, 'p, 'o> {
-    pub fn new(pacing: &'r Pacing, prompter: &'r RefCell<&'p mut dyn Prompter>, out: &'o mut dyn Write) -> Self {
+    pub(crate) fn new(pacing: &'r Pacing, prompter: &'r RefCell<&'p mut dyn Prompter>, out: &'o mut dyn Write) -> Self {
         PacedWriter {
             pacing,
             prompter,

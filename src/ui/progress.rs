@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::i18n::{Lang, trf};
 
-pub struct Progress {
+pub(crate) struct Progress {
     bar: indicatif::ProgressBar,
     label: String,
     total: usize,
@@ -21,7 +21,7 @@ pub struct Progress {
 impl Progress {
     /// `total` items, called `label` ("students checked"); drawn when `on`
     /// (stderr is a terminal).
-    pub fn new(on: bool, total: usize, label: &str, lang: Lang) -> Progress {
+    pub(crate) fn new(on: bool, total: usize, label: &str, lang: Lang) -> Progress {
         let bar = if on {
             let bar = indicatif::ProgressBar::new(total as u64);
             bar.set_style(
@@ -46,7 +46,7 @@ impl Progress {
     }
 
     /// One item done (`failed`: it went wrong).
-    pub fn step(&self, failed: bool) {
+    pub(crate) fn step(&self, failed: bool) {
         let done = self.done.fetch_add(1, Ordering::SeqCst) + 1;
         let errors = self.errors.fetch_add(usize::from(failed), Ordering::SeqCst) + usize::from(failed);
         self.bar.inc(1);
@@ -64,7 +64,7 @@ impl Progress {
     }
 
     /// Clears the line: the report follows on stdout.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         self.bar.finish_and_clear();
     }
 }
@@ -72,7 +72,7 @@ impl Progress {
 /// "12/30 students checked · errors so far: 1 · about 40 s left": the time
 /// left is the time taken so far per item done, times the items left
 /// (unknown before the first one).
-pub fn line(label: &str, (done, total): (usize, usize), errors: usize, elapsed: Duration, lang: Lang) -> String {
+pub(crate) fn line(label: &str, (done, total): (usize, usize), errors: usize, elapsed: Duration, lang: Lang) -> String {
     let left = match done {
         0 => trf(lang, "progress.left_unknown", &[]),
         _ if done >= total => trf(lang, "progress.left", &[("time", &short_duration(Duration::ZERO))]),

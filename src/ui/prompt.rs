@@ -16,9 +16,9 @@ use crate::i18n::{Lang, tr};
 
 /// The learner left a prompt (Esc or Ctrl-C).
 #[derive(Debug, PartialEq, Eq)]
-pub struct Leave;
+pub(crate) struct Leave;
 
-pub trait Prompter {
+pub(crate) trait Prompter {
     /// One of `options`, as its index, the cursor starting on `start` (the
     /// choice Enter takes).
     fn select_from(
@@ -48,7 +48,13 @@ pub trait Prompter {
 
 /// Yes with `--yes`; otherwise the learner's answer on a terminal; without
 /// one, an error naming `--yes` (exit 2). Nothing is ever assumed.
-pub fn confirm(prompter: &mut dyn Prompter, interactive: bool, yes: bool, question: &str, lang: Lang) -> Result<bool> {
+pub(crate) fn confirm(
+    prompter: &mut dyn Prompter,
+    interactive: bool,
+    yes: bool,
+    question: &str,
+    lang: Lang,
+) -> Result<bool> {
     if yes {
         return Ok(true);
     }
@@ -78,7 +84,7 @@ const TYPING_ROOM: usize = 16;
 /// columns (which inquire draws), continuation lines indented by `prefix`
 /// spaces; the last line keeps `reserve` columns free. Lines come back
 /// joined by `\n`, the first without the prefix.
-pub fn wrap_after(text: &str, width: usize, prefix: usize, reserve: usize) -> String {
+pub(crate) fn wrap_after(text: &str, width: usize, prefix: usize, reserve: usize) -> String {
     let indent = " ".repeat(prefix);
     // The reserve is held by a placeholder word, removed after wrapping.
     let placeholder = "\u{2007}".repeat(reserve);
@@ -107,7 +113,7 @@ pub fn wrap_after(text: &str, width: usize, prefix: usize, reserve: usize) -> St
 
 /// How a prompt's parts are handed to inquire: each wrapped to fit `width`.
 #[derive(Debug, PartialEq)]
-pub struct Layout {
+pub(crate) struct Layout {
     pub message: String,
     pub options: Vec<String>,
     pub help: String,
@@ -117,7 +123,7 @@ impl Layout {
     /// A question with options; `checkboxes` for a multi-select. The
     /// question's last line keeps room for inquire's trailing space and for
     /// the "canceled" mark shown after Esc.
-    pub fn choice(
+    pub(crate) fn choice(
         message: &str,
         options: &[String],
         help: &str,
@@ -134,7 +140,7 @@ impl Layout {
     }
 
     /// A question answered by typing, with room left for the answer.
-    pub fn text(message: &str, help: &str, width: usize, mark: usize) -> Layout {
+    pub(crate) fn text(message: &str, help: &str, width: usize, mark: usize) -> Layout {
         Layout {
             message: wrap_after(message, width, QUESTION_PREFIX, mark.max(TYPING_ROOM) + 1),
             options: Vec::new(),
@@ -143,14 +149,14 @@ impl Layout {
     }
 
     /// The terminal rows the prompt takes.
-    pub fn rows(&self) -> usize {
+    pub(crate) fn rows(&self) -> usize {
         let lines = |s: &str| s.lines().count().max(1);
         lines(&self.message) + self.options.iter().map(|o| lines(o)).sum::<usize>() + lines(&self.help)
     }
 
     /// The answer shown after the question once chosen: on the question's
     /// last line when it fits there, else on lines of its own below it.
-    pub fn answer(&self, answer: &str, width: usize) -> String {
+    pub(crate) fn answer(&self, answer: &str, width: usize) -> String {
         let last = self.message.lines().count();
         let used =
             display_width(self.message.lines().last().unwrap_or("")) + if last <= 1 { QUESTION_PREFIX } else { 0 } + 1;
@@ -170,7 +176,7 @@ fn wrap_help(help: &str, width: usize) -> String {
     wrap_after(help, width, 1, 1)
 }
 
-pub struct InquirePrompter {
+pub(crate) struct InquirePrompter {
     render: RenderConfig<'static>,
     colour: bool,
     /// The width every prompt is wrapped to.
@@ -178,7 +184,7 @@ pub struct InquirePrompter {
 }
 
 impl InquirePrompter {
-    pub fn new(colour: bool, width: usize, lang: Lang) -> Self {
+    pub(crate) fn new(colour: bool, width: usize, lang: Lang) -> Self {
         let render = if colour {
             RenderConfig::default_colored()
         } else {

@@ -6,29 +6,29 @@
 use colored::Colorize;
 use textwrap::core::display_width;
 
-pub fn heading(text: &str) -> String {
+pub(crate) fn heading(text: &str) -> String {
     format!("{}\n", text.bold().underline())
 }
 
-pub fn subheading(text: &str) -> String {
+pub(crate) fn subheading(text: &str) -> String {
     format!("{}\n", text.bold())
 }
 
 /// A heading wrapped to `width`, each line styled on its own so a line
 /// break never splits an escape sequence.
-pub fn wrapped_heading(text: &str, width: usize, style: fn(&str) -> String) -> String {
+pub(crate) fn wrapped_heading(text: &str, width: usize, style: fn(&str) -> String) -> String {
     textwrap::wrap(text, wrap_options(width, "", ""))
         .iter()
         .map(|line| style(line))
         .collect()
 }
 
-pub fn colour_on() -> bool {
+pub(crate) fn colour_on() -> bool {
     colored::control::SHOULD_COLORIZE.should_colorize()
 }
 
 /// `**bold**` and `` `code` `` inside a line.
-pub fn inline(text: &str) -> String {
+pub(crate) fn inline(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
     while !rest.is_empty() {
@@ -62,7 +62,7 @@ pub fn inline(text: &str) -> String {
 /// `start-stop`, `America/Sao_Paulo`, `https://…/pricing/`): textwrap's
 /// default would also break after a slash. A word longer than a line is
 /// left whole (the terminal wraps it; a URL stays one piece to copy).
-pub fn wrap_options<'a>(width: usize, first: &'a str, rest: &'a str) -> textwrap::Options<'a> {
+pub(crate) fn wrap_options<'a>(width: usize, first: &'a str, rest: &'a str) -> textwrap::Options<'a> {
     textwrap::Options::new(width.max(20))
         .initial_indent(first)
         .subsequent_indent(rest)
@@ -72,14 +72,14 @@ pub fn wrap_options<'a>(width: usize, first: &'a str, rest: &'a str) -> textwrap
 }
 
 /// Text taken as it is (no markup), wrapped with the given indents.
-pub fn wrap_plain(text: &str, width: usize, first: &str, rest: &str) -> String {
+pub(crate) fn wrap_plain(text: &str, width: usize, first: &str, rest: &str) -> String {
     let mut out = textwrap::fill(text, wrap_options(width, first, rest));
     out.push('\n');
     out
 }
 
 /// A paragraph with inline markup, wrapped with the given indents.
-pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
+pub(crate) fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
     let mut out = textwrap::fill(&inline(text), wrap_options(width, first, rest));
     out.push('\n');
     out
@@ -90,7 +90,7 @@ pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
 /// end (an option kept with its value), so that pasted whole it is still
 /// the same command. An argument longer than a line (a quoted JSON value)
 /// is never split.
-pub fn command(command: &str, width: usize, indent: &str) -> String {
+pub(crate) fn command(command: &str, width: usize, indent: &str) -> String {
     let first = format!("{indent}$ ");
     let rest = format!("{indent}    ");
     if display_width(&first) + display_width(command) <= width {
@@ -162,7 +162,7 @@ fn shell_words(command: &str) -> Vec<String> {
 /// How a code block's line may be broken when it is wider than the screen,
 /// each way keeping the code what it was when copied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CodeKind {
+pub(crate) enum CodeKind {
     /// Shell: between arguments, ` \` at the end of each broken line.
     Shell,
     /// Python: inside brackets, between tokens or between two halves of a
@@ -178,7 +178,7 @@ pub enum CodeKind {
 
 impl CodeKind {
     /// From a fence's tag (```bash, ```python…).
-    pub fn of(tag: &str) -> CodeKind {
+    pub(crate) fn of(tag: &str) -> CodeKind {
         match tag.trim() {
             "bash" | "sh" | "shell" | "console" | "zsh" => CodeKind::Shell,
             "python" | "py" => CodeKind::Python,
@@ -202,7 +202,7 @@ struct CodeBreak {
 /// What one line of a code block leaves open for the next: a shell quote,
 /// Python brackets.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct CodeState {
+pub(crate) struct CodeState {
     quote: Option<char>,
     depth: usize,
 }
@@ -211,7 +211,7 @@ pub struct CodeState {
 /// `indent`: as written when it fits, else broken where `kind` allows (a
 /// piece that still does not fit is left whole). `state` carries what is
 /// open from one line of the block to the next.
-pub fn code_line(line: &str, kind: CodeKind, width: usize, indent: &str, state: &mut CodeState) -> Vec<String> {
+pub(crate) fn code_line(line: &str, kind: CodeKind, width: usize, indent: &str, state: &mut CodeState) -> Vec<String> {
     let avail = width.saturating_sub(display_width(indent));
     let started_in = state.quote;
     let breaks = code_breaks(line, kind, state);
@@ -376,7 +376,7 @@ fn code_breaks(line: &str, kind: CodeKind, state: &mut CodeState) -> Vec<CodeBre
 }
 
 /// Renders a table that fits `width` columns, wrapping cell text when needed.
-pub fn table(headers: &[String], rows: &[Vec<String>], width: usize) -> String {
+pub(crate) fn table(headers: &[String], rows: &[Vec<String>], width: usize) -> String {
     let columns = headers.len();
     let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
     for row in rows {

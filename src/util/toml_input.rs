@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::i18n::{Lang, tr, trf};
 
 /// One file being read, and the problems found so far.
-pub struct Problems<'a> {
+pub(crate) struct Problems<'a> {
     text: &'a str,
     pub file: String,
     pub lang: Lang,
@@ -19,20 +19,20 @@ pub struct Problems<'a> {
 
 /// A field's value as the readers of these files take it: text, or a TOML
 /// date (written as text), or a table.
-pub enum Value<'t, 'a> {
+pub(crate) enum Value<'t, 'a> {
     Text(String),
     Table(&'t DeTable<'a>),
 }
 
 /// One known field of a table: its name, value and line.
-pub struct Field<'t, 'a> {
+pub(crate) struct Field<'t, 'a> {
     pub name: String,
     pub value: Value<'t, 'a>,
     pub line: usize,
 }
 
 impl Field<'_, '_> {
-    pub fn text(&self) -> Option<&str> {
+    pub(crate) fn text(&self) -> Option<&str> {
         match &self.value {
             Value::Text(text) => Some(text),
             Value::Table(_) => None,
@@ -47,7 +47,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 impl<'a> Problems<'a> {
     /// Parses `text` (named `origin` in messages): the root table, or every
     /// syntax error with its line (then nothing else is read).
-    pub fn parse(text: &'a str, origin: &Path, lang: Lang) -> (Problems<'a>, Option<DeTable<'a>>) {
+    pub(crate) fn parse(text: &'a str, origin: &Path, lang: Lang) -> (Problems<'a>, Option<DeTable<'a>>) {
         let mut problems = Problems {
             text,
             file: origin.display().to_string(),
@@ -73,7 +73,7 @@ impl<'a> Problems<'a> {
     }
 
     /// A problem with a field: `class.toml:6: field `acount_id`: …`.
-    pub fn field(&mut self, line: usize, field: &str, problem: String) {
+    pub(crate) fn field(&mut self, line: usize, field: &str, problem: String) {
         let message = trf(
             self.lang,
             "toml.invalid",
@@ -88,23 +88,23 @@ impl<'a> Problems<'a> {
     }
 
     /// The line a span starts on.
-    pub fn at(&self, span: std::ops::Range<usize>) -> usize {
+    pub(crate) fn at(&self, span: std::ops::Range<usize>) -> usize {
         line_of(self.text, span.start)
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.found.is_empty()
     }
 
     /// How many problems were found so far.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.found.len()
     }
 
     /// The table's known fields whose value is text (or a date, or a table
     /// where `tables` names it); anything else named is a problem: an
     /// unknown field (with the closest known one), a value of another kind.
-    pub fn fields<'t>(&mut self, table: &'t DeTable<'a>, known: &[&str], tables: &[&str]) -> Vec<Field<'t, 'a>> {
+    pub(crate) fn fields<'t>(&mut self, table: &'t DeTable<'a>, known: &[&str], tables: &[&str]) -> Vec<Field<'t, 'a>> {
         let mut fields = Vec::new();
         for (key, value) in table.iter() {
             let line = self.at(key.span());
@@ -140,7 +140,7 @@ impl<'a> Problems<'a> {
     }
 
     /// The table's fields, all text (a roster's).
-    pub fn strings(&mut self, table: &DeTable<'a>, known: &[&str]) -> Vec<(String, String, usize)> {
+    pub(crate) fn strings(&mut self, table: &DeTable<'a>, known: &[&str]) -> Vec<(String, String, usize)> {
         self.fields(table, known, &[])
             .into_iter()
             .filter_map(|f| Some((f.name.clone(), f.text()?.to_string(), f.line)))
@@ -149,7 +149,7 @@ impl<'a> Problems<'a> {
 
     /// One problem as it is; several under a line saying how many (`header`
     /// is the message key, with `{file}` and `{count}`), by line.
-    pub fn into_error(mut self, header: &str) -> Error {
+    pub(crate) fn into_error(mut self, header: &str) -> Error {
         self.found.sort_by_key(|(line, _)| *line);
         let lines: Vec<String> = self.found.into_iter().map(|(_, m)| m).collect();
         if lines.len() == 1 {

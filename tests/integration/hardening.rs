@@ -155,13 +155,13 @@ fn progress_writer_child() {
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(u64::MAX);
-    let store = sm_course::progress::Store::at(path.into());
-    let mut file = store.load(sm_course::i18n::Lang::En, &mut Vec::new());
+    let store = sm_course::Store::at(path.into());
+    let mut file = store.load(sm_course::Lang::En, &mut Vec::new());
     for n in 0..count {
         let module = file.modules.entry("module5".into()).or_default();
         module.answers.insert(
             format!("{prefix}{n:06}"),
-            sm_course::progress::Answer {
+            sm_course::Answer {
                 choice: 1,
                 correct: true,
                 second_try: None,
@@ -169,7 +169,7 @@ fn progress_writer_child() {
                 at: "2026-11-28T00:00:00Z".into(),
             },
         );
-        store.save(&file, sm_course::i18n::Lang::En).unwrap();
+        store.save(&file, sm_course::Lang::En).unwrap();
         println!("saved {n}");
     }
 }

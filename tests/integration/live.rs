@@ -403,12 +403,12 @@ fn a_well_kept_account_passes_every_check() {
     assert_eq!(report["source"], "aws");
     assert_eq!(report["account"], ACCOUNT);
     assert_eq!(report["region"], REGION);
-    for id in sm_course::checks::ids() {
+    for id in sm_course::check_ids() {
         // The domain's home EFS bills by the GB-month, used or not.
         let expected = if id == "storage" { "warn" } else { "pass" };
         assert_eq!(status(&report, id), expected, "{id}: {}", by_id(&report, id));
     }
-    assert_eq!(report["summary"]["pass"], sm_course::checks::ids().count() - 1);
+    assert_eq!(report["summary"]["pass"], sm_course::check_ids().count() - 1);
     let storage = &by_id(&report, "storage")["storage"];
     assert_eq!(storage[0]["kind"], "domain-efs", "{storage}");
     // Evidence carries the facts behind each pass.
@@ -613,7 +613,7 @@ fn junit_and_markdown_reports_of_a_failing_account_are_well_formed() {
     let xml = stdout(&junit);
     let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("invalid XML: {e}\n{xml}"));
     let cases: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("testcase")).collect();
-    assert_eq!(cases.len(), sm_course::checks::ids().count());
+    assert_eq!(cases.len(), sm_course::check_ids().count());
     let apps = cases
         .iter()
         .find(|c| c.attribute("name") == Some("studio-apps"))

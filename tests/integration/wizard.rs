@@ -4,8 +4,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use expectrl::{Session, WaitStatus};
-use sm_course::course::Course;
-use sm_course::i18n::Lang;
+use sm_course::Course;
+use sm_course::Lang;
 
 use crate::screen::Screen;
 use crate::util::*;
@@ -335,7 +335,7 @@ fn saved(learner: &Learner) -> serde_json::Value {
 
 #[test]
 fn a_learner_answers_leaves_with_esc_and_resumes_where_they_stopped() {
-    let course = Course::load(None, Lang::En, &sm_course::checks::known()).unwrap();
+    let course = Course::load(None, Lang::En, &sm_course::known_checks()).unwrap();
     let learner = Learner::new();
 
     // First session: objectives, section 1, the first question, then Esc.
@@ -429,7 +429,7 @@ fn the_wizard_speaks_portuguese_and_a_started_over_course_begins_afresh() {
 /// A learner who stopped at section 5 in an earlier session resumes, passes
 /// its quiz and asks for the live check against `emulator`.
 pub(crate) fn section_5_live_check(learner: &Learner, emulator: &crate::emulator::Emulator) -> Tty {
-    let course = Course::load(None, Lang::En, &sm_course::checks::known()).unwrap();
+    let course = Course::load(None, Lang::En, &sm_course::known_checks()).unwrap();
     std::fs::create_dir_all(learner.home()).unwrap();
     std::fs::write(
         learner.progress_path(),
@@ -465,7 +465,7 @@ fn section_5_rechecks_the_account_until_the_learner_starts_then_stops_a_notebook
     let domain = seed.domain("course", None);
     seed.profile(&domain, "ana");
     seed.space(&domain, "lab", "ana");
-    let course = Course::load(None, Lang::En, &sm_course::checks::known()).unwrap();
+    let course = Course::load(None, Lang::En, &sm_course::known_checks()).unwrap();
     let learner = Learner::new();
     std::fs::create_dir_all(learner.home()).unwrap();
     let began = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
@@ -615,8 +615,8 @@ fn section_5_offers_to_stop_a_running_app_and_the_recheck_passes() {
 /// no word was broken across two rows anywhere on the screen.
 fn walk_the_course(lang: Lang, cols: u16, rows: u16) {
     let code = lang.code();
-    let course = Course::load(None, lang, &sm_course::checks::known()).unwrap();
-    let tr = |key: &str| sm_course::i18n::tr(lang, key);
+    let course = Course::load(None, lang, &sm_course::known_checks()).unwrap();
+    let tr = |key: &str| sm_course::tr(lang, key);
     let learner = Learner::new();
     let mut tty = Tty::start_sized(&learner, code, cols, rows, |cmd| {
         cmd.env("SM_COURSE_QUIZ_SEED", "7")
@@ -637,18 +637,14 @@ fn walk_the_course(lang: Lang, cols: u16, rows: u16) {
             tty.answer(&course, lang, false);
             tty.answer(&course, lang, true);
             tty.answer(&course, lang, true);
-            tty.expect(&sm_course::i18n::trf(
+            tty.expect(&sm_course::trf(
                 lang,
                 "wizard.quiz_passed",
                 &[("right", &2), ("total", &3)],
             ));
         }
         if let Some(tool) = section.meta.tool {
-            tty.expect(&sm_course::i18n::trf(
-                lang,
-                "wizard.tool_question",
-                &[("tool", &tool.name())],
-            ));
+            tty.expect(&sm_course::trf(lang, "wizard.tool_question", &[("tool", &tool.name())]));
             match tool.name() {
                 "cost" => {
                     tty.choose(0);
@@ -665,7 +661,7 @@ fn walk_the_course(lang: Lang, cols: u16, rows: u16) {
             tty.expect(tr("wizard.task_question"));
             tty.choose(1);
         }
-        if !sm_course::checks::of_section(slug).is_empty() {
+        if !sm_course::checks_of_section(slug).is_empty() {
             tty.expect(tr("wizard.live_question"));
             tty.choose(1); // the practice account
             tty.expect(tr("wizard.live_sandbox_note"));
