@@ -18,7 +18,7 @@ const SPECIAL: &[char] = &['\\', '*', '_', '[', ']', '<', '>', '#', '&', '~'];
 /// backquoted spans (the lessons' `code`) kept as code. A backtick run opens
 /// a span only when a run of the same length closes it, as in CommonMark;
 /// an unmatched one is escaped and the text after it is escaped as usual.
-pub fn text(text: &str) -> String {
+pub(crate) fn text(text: &str) -> String {
     let chars: Vec<char> = clean(text).chars().collect();
     let mut out = String::with_capacity(chars.len() + chars.len() / 4);
     let mut at = 0;

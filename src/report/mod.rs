@@ -12,7 +12,7 @@ pub mod checklist;
 pub mod class;
 pub mod html;
 pub mod junit;
-pub mod md;
+pub(crate) mod md;
 pub mod monitor;
 pub mod plan;
 pub mod proof;
