@@ -295,3 +295,38 @@ fn a_hostile_name_in_every_format_of_the_class() {
         assert_eq!(records[2][error], shown(), "{csv}");
     }
 }
+
+/// What a reader sees of a text, spacing and code formatting aside (a cell
+/// is trimmed, a code span's edge spaces dropped).
+fn visible(text: &str) -> String {
+    text.chars().filter(|c| *c != '`' && !c.is_whitespace()).collect()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 400, ..Default::default() })]
+
+    /// Any text of Markdown's marks, escaped, reads back as itself and as
+    /// nothing else in each place the reports put text: a table cell, a
+    /// list item, a numbered step, a heading, a paragraph.
+    #[test]
+    fn any_escaped_text_reads_back_as_itself_in_every_markdown_place(
+        start in proptest::sample::select(vec!["", "- ", "+ ", "* ", "1. ", " 12) ", "> ", "# ", "---", "    "]),
+        rest in "[-+=*_~`#<>!&|:/.;\"'()\\[\\]\\\\ a1\n]{0,24}"
+    ) {
+        // Line starts (a list, a quote, a heading, a rule, code) as often as the rest.
+        let text = format!("{start}{rest}");
+        let escaped = super::md::text(&text);
+        let expected = visible(&clean(&text));
+        let table = parse_markdown(&format!("| h |\n|---|\n| {escaped} |\n"));
+        proptest::prop_assert_eq!(table.tables.len(), 1, "{}", escaped);
+        let rows = &table.tables[0];
+        proptest::prop_assert!(rows.len() == 2 && rows[1].len() == 1, "{:?} from {}", rows, escaped);
+        proptest::prop_assert_eq!(visible(&rows[1][0]), expected.clone(), "{}", escaped);
+        for place in ["- ", "1. ", "## ", ""] {
+            let parsed = parse_markdown(&format!("{place}{escaped}\n"));
+            proptest::prop_assert!(parsed.tables.is_empty());
+            let shown: String = parsed.blocks.concat();
+            proptest::prop_assert_eq!(visible(&shown), expected.clone(), "{:?}{}", place, escaped);
+        }
+    }
+}

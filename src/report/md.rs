@@ -11,26 +11,28 @@ use crate::ui::clean;
 /// strikethrough, the escape itself.
 const SPECIAL: &[char] = &['\\', '*', '_', '[', ']', '<', '>', '#', '&', '~'];
 
-/// `text` for one line of Markdown: control characters shown escaped (a
+/// `text` for one line of Markdown: leading spaces dropped, control characters shown escaped (a
 /// newline becomes a visible `\n`, so it cannot end the cell or the line),
-/// `|` escaped everywhere (a table cell ends at one even inside code), the
-/// marks in [`SPECIAL`] escaped, a leading `-`, `+` or `=` escaped, and
-/// backquoted spans (the lessons' `code`) kept as code. A backtick run opens
+/// `|` and the marks in [`SPECIAL`] escaped, a leading list marker escaped,
+/// and backquoted spans (the lessons' `code`) kept as code. A backtick run opens
 /// a span only when a run of the same length closes it, as in CommonMark;
-/// an unmatched one is escaped and the text after it is escaped as usual.
+/// an unmatched one, or one around a `|`, is escaped and the text after it
+/// is escaped as usual.
 pub(crate) fn text(text: &str) -> String {
-    let chars: Vec<char> = clean(text).chars().collect();
+    // Leading spaces show nowhere (a cell is trimmed) and four would make code.
+    let chars: Vec<char> = clean(text).trim_start_matches(' ').chars().collect();
     let mut out = String::with_capacity(chars.len() + chars.len() / 4);
+    let mark = block_mark(&chars);
     let mut at = 0;
     while at < chars.len() {
         let c = chars[at];
         if c == '`' {
             let run = backticks(&chars, at);
-            match closing(&chars, at + run, run) {
+            // A `|` would end a table cell even inside code, and its escape
+            // shows inside code elsewhere: such a span is plain text.
+            match closing(&chars, at + run, run).filter(|end| !chars[at..*end].contains(&'|')) {
                 Some(end) => {
-                    for &inner in &chars[at..end + run] {
-                        push_code(&mut out, inner);
-                    }
+                    out.extend(&chars[at..end + run]);
                     at = end + run;
                 }
                 None => {
@@ -40,7 +42,7 @@ pub(crate) fn text(text: &str) -> String {
             }
             continue;
         }
-        if c == '|' || SPECIAL.contains(&c) || (at == 0 && starts_block(&chars)) {
+        if c == '|' || SPECIAL.contains(&c) || mark == Some(at) {
             out.push('\\');
         }
         out.push(c);
@@ -49,18 +51,20 @@ pub(crate) fn text(text: &str) -> String {
     out
 }
 
-/// Inside a code span only `|` means anything (to a table).
-fn push_code(out: &mut String, c: char) {
-    if c == '|' {
-        out.push('\\');
+/// Where the mark is that, at the start of a line, would begin a list item
+/// or a thematic break (`-`, `+`, `1. `, `1) `); a quote's `>` and a
+/// heading's `#` are in [`SPECIAL`].
+fn block_mark(chars: &[char]) -> Option<usize> {
+    match chars.first()? {
+        '-' | '+' => Some(0),
+        '0'..='9' => {
+            let mark = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+            let item =
+                matches!(chars.get(mark), Some('.' | ')')) && chars.get(mark + 1).is_none_or(|c| c.is_whitespace());
+            item.then_some(mark)
+        }
+        _ => None,
     }
-    out.push(c);
-}
-
-/// Whether the text, at the start of a line, would begin a list item or a
-/// setext underline (`- `, `+ `, `=`); a quote's `>` is in [`SPECIAL`].
-fn starts_block(chars: &[char]) -> bool {
-    matches!(chars.first(), Some('-' | '+' | '='))
 }
 
 /// The length of the backtick run starting at `at`.
@@ -96,7 +100,9 @@ mod tests {
             text("*x* _y_ [z](u) <b> #h &amp; ~s~ \\"),
             "\\*x\\* \\_y\\_ \\[z\\](u) \\<b\\> \\#h \\&amp; \\~s\\~ \\\\"
         );
-        assert_eq!(text("run `a_b|c` now"), "run `a_b\\|c` now");
+        assert_eq!(text("run `a_b` now"), "run `a_b` now");
+        // The second backtick then opens a span to the third, as CommonMark reads it.
+        assert_eq!(text("`a|b` `c`"), "\\`a\\|b` `c\\`");
         assert_eq!(text("``a`b`` _"), "``a`b`` \\_");
     }
 
@@ -111,6 +117,11 @@ mod tests {
         assert_eq!(text("a\n # h"), "a\\\\n \\# h");
         assert_eq!(text("- item"), "\\- item");
         assert_eq!(text("+ item"), "\\+ item");
+        assert_eq!(text("     - item"), "\\- item");
+        assert_eq!(text("12. item"), "12\\. item");
+        assert_eq!(text("1) item"), "1\\) item");
+        assert_eq!(text("2026-12-20"), "2026-12-20");
+        assert_eq!(text("0.23/h"), "0.23/h");
         assert_eq!(text("a - b"), "a - b");
     }
 }
