@@ -5,29 +5,87 @@ use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::error::{ExitStatus, Result as RunResult};
 use crate::i18n::{self, Lang, tr, trf};
+use crate::ui::Output;
+
+/// How a command is run: the context runs its arguments. Each command module
+/// implements `Run<ItsArgs>` for `commands`' `Context` beside the command
+/// (`commands::runs!`), and the arms below, one beside each variant, route
+/// to it; so adding a command touches cli.rs, its command module,
+/// messages.toml and a test, and no list in `commands`.
+///
+/// Generic over the context (not `&dyn Run` on each args struct, which
+/// would name `Context`): `cli` sits left of `context` in their layer
+/// (src/shape.rs), so it may not name it. The context is the one type that
+/// implements every `Run<…>`, which `Commands` bundles into one bound.
+pub trait Run<Args> {
+    fn run(&self, args: &Args, out: &mut Output) -> RunResult<ExitStatus>;
+}
+
+/// Runs every command: the one bound the routing below needs (the
+/// context implements it, in `commands`).
+pub trait Commands:
+    Run<WizardArgs>
+    + Run<LessonArgs>
+    + Run<ChecklistArgs>
+    + Run<CheckArgs>
+    + Run<TasksArgs>
+    + Run<ProveArgs>
+    + Run<AuditArgs>
+    + Run<TeardownArgs>
+    + Run<SpendArgs>
+    + Run<BudgetArgs>
+    + Run<IdleArgs>
+    + Run<InstancesArgs>
+    + Run<AdviseArgs>
+    + Run<CostArgs>
+    + Run<RefreshArgs>
+    + Run<MonitorArgs>
+    + Run<TroubleshootArgs>
+    + Run<ReportArgs>
+    + Run<ResetArgs>
+    + Run<VerifyArgs>
+    + Run<CollectArgs>
+    + Run<RoleTemplateArgs>
+    + Run<RosterTemplateArgs>
+    + Run<CompletionsArgs>
+    + Run<ManArgs>
+    + Run<IamPolicyArgs>
+{
+}
+
+// The defaults of the options, each written once: clap shows and applies
+// them, and the commands' settings (the wizard's too) start from them.
+/// `fix budget --amount`: the course budget's monthly limit in USD.
+pub const BUDGET_USD: f64 = 100.0;
+/// `fix idle-shutdown --minutes`: SageMaker's minimum, the course's choice.
+pub const IDLE_MINUTES: i32 = 60;
+/// `audit --stop --wait`, seconds.
+pub const AUDIT_WAIT_SECONDS: u64 = 600;
+/// `teardown --wait`, seconds.
+pub const TEARDOWN_WAIT_SECONDS: u64 = 1800;
+/// `cost --monthly --hours-per-day`: a working day.
+pub const HOURS_PER_DAY: f64 = 8.0;
+/// `cost --monthly --days`: a working month.
+pub const DAYS_PER_MONTH: f64 = 20.0;
+/// `monitor --interval`, seconds.
+pub const MONITOR_INTERVAL_SECONDS: u64 = 2;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "sm-course",
-    version,
-    about = "Module 5 of the Amazon SageMaker course in your terminal: lessons, quizzes and the validation checklist",
-    after_help = "Exit codes: 0 fine, 1 something checked failed, 2 could not run (usage, unreadable input, no terminal)."
-)]
+// Every description (about, after-help, each argument's help) is in
+// messages.toml, in both languages; `command(lang)` applies it.
+#[command(name = "sm-course", version)]
 pub struct Cli {
-    /// Language of lessons and messages (default: LANGUAGE, LC_ALL, LC_MESSAGES, LANG; pt* gives Portuguese)
     #[arg(long, global = true, value_enum)]
     pub lang: Option<Lang>,
 
-    /// Never use colour (NO_COLOR is respected too)
     #[arg(long, global = true)]
     pub no_color: bool,
 
-    /// Read the course from DIR (holding module5/) instead of the built-in copy
     #[arg(long, global = true, value_name = "DIR")]
     pub lessons: Option<PathBuf>,
 
-    /// Show each AWS call and how long it took (on stderr)
     #[arg(short, long, global = true)]
     pub verbose: bool,
 
@@ -37,26 +95,44 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Module 5, "Instâncias de Trabalho no SageMaker": without a subcommand, the guided wizard
     Module5 {
-        /// The wizard's AWS account and region (its live checks and fixes)
         #[command(flatten)]
         aws: AwsFlags,
         #[command(subcommand)]
         command: Option<Module5Command>,
     },
-    /// Instructor mode: verify a whole class of accounts, merge learners' reports
     Instructor {
         #[command(subcommand)]
         command: InstructorCommand,
     },
-    /// Print shell completions (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
-    /// Print the manual page (roff) with every command, generated from the same definitions
-    Man,
-    /// Print the least-privilege IAM policy for the checks (read-only)
+    Man(ManArgs),
     IamPolicy(IamPolicyArgs),
 }
+
+impl Command {
+    /// Runs the command named on the line.
+    pub fn run<C: Commands>(&self, ctx: &C, out: &mut Output) -> RunResult<ExitStatus> {
+        match self {
+            Command::Module5 { command: None, .. } => ctx.run(&WizardArgs, out),
+            Command::Module5 {
+                command: Some(command), ..
+            } => command.run(ctx, out),
+            Command::Instructor { command } => command.run(ctx, out),
+            Command::Completions(args) => ctx.run(args, out),
+            Command::Man(args) => ctx.run(args, out),
+            Command::IamPolicy(args) => ctx.run(args, out),
+        }
+    }
+}
+
+/// `module5` without a subcommand: the guided wizard (its AWS flags are the
+/// context's).
+#[derive(Debug)]
+pub struct WizardArgs;
+
+#[derive(Debug, Args)]
+pub struct ManArgs {}
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
@@ -66,62 +142,77 @@ pub struct CompletionsArgs {
 
 #[derive(Debug, Args)]
 pub struct IamPolicyArgs {
-    /// Add the actions the fixes need (stopping apps, creating the budget, idle shutdown)
     #[arg(long)]
     pub with_fixes: bool,
-    /// Add the teardown's deletions (spaces, user profiles, the domain, notebook instances, MLflow servers, EFS), in a statement of their own; implies --with-fixes
     #[arg(long)]
     pub with_teardown: bool,
-    /// The instructor's policy instead: assume the students' audit role, list an organisational unit's accounts
     #[arg(long, conflicts_with_all = ["with_fixes", "with_teardown"])]
     pub instructor: bool,
-    /// With --instructor: the audit role's name
     #[arg(long, requires = "instructor", default_value = crate::instructor::AUDIT_ROLE)]
     pub role_name: String,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Module5Command {
-    /// Print one section (number 1-10 or its name) without prompts; without SECTION, the contents
     Lesson(LessonArgs),
-    /// The validation checklist: each item done or not, with its evidence and time
-    Checklist(FormatArgs),
-    /// Check your AWS account against the module: running apps and their cost, budget, idle shutdown…
+    Checklist(ChecklistArgs),
     Check(CheckArgs),
-    /// The hands-on tasks (start a notebook, stop it, budget, idle shutdown), proven or not
-    Tasks(FormatArgs),
-    /// Prove checklist items on your AWS account: each one's tasks, what is missing and how to do it
+    Tasks(TasksArgs),
     Verify(ProveArgs),
-    /// Everything still billing, what it cost and will cost by morning (exit 1 if anything runs)
     Audit(AuditArgs),
-    /// End the course with nothing billing: stop compute, delete storage, delete the domain, in AWS's order
     Teardown(TeardownArgs),
-    /// What SageMaker really cost (AWS Cost Explorer: per day and by usage type) beside the estimate
     Spend(SpendArgs),
-    /// Fix what the checks found, safely (dry run available, asks first)
     Fix {
         #[command(subcommand)]
         what: FixCommand,
     },
-    /// The instance data as a table or JSON, filtered
     Instances(InstancesArgs),
-    /// The module's decision matrix: which instance for your work (asks on a terminal)
     Advise(AdviseArgs),
-    /// What running an instance costs (per second, one-minute minimum), or the monthly comparison
     Cost(CostArgs),
-    /// Current on-demand prices from the AWS Price List API
     Prices {
         #[command(subcommand)]
         command: PricesCommand,
     },
-    /// CPU, memory, disk and GPU use here, with the module's diagnosis; or `-- CMD` to measure a command
     Monitor(MonitorArgs),
-    /// Guided diagnosis of the module's problems (capacity, quota, slow notebook, kernel died, idle shutdown)
     Troubleshoot(TroubleshootArgs),
-    /// Export your progress (checklist, quiz scores, last live check) as JSON for your instructor
     Report(ReportArgs),
-    /// Forget this module's progress (asks first unless --yes)
     Reset(ResetArgs),
+}
+
+impl Module5Command {
+    pub fn run<C: Commands>(&self, ctx: &C, out: &mut Output) -> RunResult<ExitStatus> {
+        match self {
+            Module5Command::Lesson(args) => ctx.run(args, out),
+            Module5Command::Checklist(args) => ctx.run(args, out),
+            Module5Command::Check(args) => ctx.run(args, out),
+            Module5Command::Tasks(args) => ctx.run(args, out),
+            Module5Command::Verify(args) => ctx.run(args, out),
+            Module5Command::Audit(args) => ctx.run(args, out),
+            Module5Command::Teardown(args) => ctx.run(args, out),
+            Module5Command::Spend(args) => ctx.run(args, out),
+            Module5Command::Fix { what } => what.run(ctx, out),
+            Module5Command::Instances(args) => ctx.run(args, out),
+            Module5Command::Advise(args) => ctx.run(args, out),
+            Module5Command::Cost(args) => ctx.run(args, out),
+            Module5Command::Prices { command } => command.run(ctx, out),
+            Module5Command::Monitor(args) => ctx.run(args, out),
+            Module5Command::Troubleshoot(args) => ctx.run(args, out),
+            Module5Command::Report(args) => ctx.run(args, out),
+            Module5Command::Reset(args) => ctx.run(args, out),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ChecklistArgs {
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TasksArgs {
+    #[command(flatten)]
+    pub format: FormatArgs,
 }
 
 #[derive(Debug, Args)]
@@ -139,14 +230,12 @@ pub struct FormatArgs {
 pub struct InstancesArgs {
     #[arg(long)]
     pub family: Option<String>,
-    /// general-purpose, compute-optimized, memory-optimized or accelerated
     #[arg(long)]
     pub category: Option<String>,
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = number::<u32>(0.0, None))]
     pub min_vcpu: Option<u32>,
     #[arg(long, value_name = "GIB", allow_negative_numbers = true, value_parser = number::<f64>(0.0, None))]
     pub min_memory: Option<f64>,
-    /// Only instances with GPUs
     #[arg(long)]
     pub gpu: bool,
     #[command(flatten)]
@@ -167,13 +256,11 @@ impl From<&InstancesArgs> for crate::catalog::Filter {
     }
 }
 
-/// `--live-prices [--region R]`, on every command that shows prices.
+// `--live-prices [--region R]`, on every command that shows prices.
 #[derive(Clone, Debug, Default, Args)]
 pub struct LivePriceArgs {
-    /// Current prices from the AWS Price List API (cached a week) instead of the course's
     #[arg(long)]
     pub live_prices: bool,
-    /// With --live-prices: whose region's prices (default eu-central-1)
     #[arg(long, requires = "live_prices")]
     pub region: Option<String>,
 }
@@ -182,14 +269,12 @@ pub struct LivePriceArgs {
 pub struct AdviseArgs {
     #[arg(long, value_enum)]
     pub deep_learning: Option<crate::catalog::advisor::DeepLearning>,
-    /// GB of data held in memory
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = number::<f64>(0.0, None))]
     pub dataset_gb: Option<f64>,
     #[arg(long, value_enum)]
     pub budget: Option<crate::catalog::advisor::Budget>,
     #[arg(long, value_enum)]
     pub workload: Option<crate::catalog::advisor::Workload>,
-    /// vCPUs you need at least
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = number::<u32>(0.0, None))]
     pub min_vcpu: Option<u32>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -210,22 +295,18 @@ impl From<&AdviseArgs> for crate::catalog::advisor::Answers {
 
 #[derive(Debug, Args)]
 pub struct CostArgs {
-    /// e.g. ml.m5.xlarge
     pub instance: Option<String>,
     #[arg(long, value_name = "H", conflicts_with = "duration", allow_negative_numbers = true, value_parser = number::<f64>(0.0, None))]
     pub hours: Option<f64>,
-    /// e.g. 2h30m
     #[arg(long)]
     pub duration: Option<String>,
-    /// Show the possible saving with spot capacity (a range, not a promise)
     #[arg(long)]
     pub spot: bool,
-    /// Compare every instance per hour, day and month
     #[arg(long, conflicts_with_all = ["instance", "hours", "duration"])]
     pub monthly: bool,
-    #[arg(long, default_value_t = 8.0, allow_negative_numbers = true, value_parser = number::<f64>(0.0, Some(24.0)))]
+    #[arg(long, default_value_t = HOURS_PER_DAY, allow_negative_numbers = true, value_parser = number::<f64>(0.0, Some(24.0)))]
     pub hours_per_day: f64,
-    #[arg(long, default_value_t = 20.0, allow_negative_numbers = true, value_parser = number::<f64>(0.0, Some(31.0)))]
+    #[arg(long, default_value_t = DAYS_PER_MONTH, allow_negative_numbers = true, value_parser = number::<f64>(0.0, Some(31.0)))]
     pub days: f64,
     #[command(flatten)]
     pub live: LivePriceArgs,
@@ -235,17 +316,14 @@ pub struct CostArgs {
 
 #[derive(Debug, Args)]
 pub struct MonitorArgs {
-    /// Keep refreshing every --interval seconds (Ctrl-C to stop)
     #[arg(long)]
     pub watch: bool,
-    #[arg(long, default_value_t = 2, allow_negative_numbers = true, value_parser = number::<u64>(1.0, Some(3600.0)))]
+    #[arg(long, default_value_t = MONITOR_INTERVAL_SECONDS, allow_negative_numbers = true, value_parser = number::<u64>(1.0, Some(3600.0)))]
     pub interval: u64,
-    /// With --watch: stop after N readings
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = number::<u64>(1.0, None))]
     pub count: Option<u64>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// A command to run and measure (peak memory, CPU and wall time)
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<String>,
 }
@@ -254,66 +332,54 @@ pub struct MonitorArgs {
 pub struct TroubleshootArgs {
     #[arg(value_enum)]
     pub problem: Option<Problem>,
-    /// The instance that could not start (insufficient-capacity, quota-exceeded)
     #[arg(long)]
     pub instance: Option<String>,
-    /// The account and region idle-shutdown reads
     #[command(flatten)]
     pub aws: AwsFlags,
 }
 
 #[derive(Debug, Args)]
 pub struct ProveArgs {
-    /// The checklist item to prove (start-notebook, stop-instances, cost-optimization); without it, all of them
     #[arg(value_name = "ITEM")]
     pub item: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     #[command(flatten)]
     pub aws: AwsFlags,
-    /// Try it on a built-in practice account (clean, neglected, restricted); never ticks
     #[arg(long, value_name = "SCENARIO", num_args = 0..=1, default_missing_value = "neglected")]
     pub sandbox: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Where to write the report
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
-    /// Your name, as on the class roster
     #[arg(long)]
     pub name: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ResetArgs {
-    /// Do not ask for confirmation
     #[arg(long)]
     pub yes: bool,
 }
 
-/// Which AWS account and region to use.
+// Which AWS account and region to use.
 #[derive(Clone, Debug, Default, Args)]
 pub struct AwsFlags {
-    /// AWS profile to use (default: AWS_PROFILE, then the default profile)
     #[arg(long)]
     pub profile: Option<String>,
-    /// AWS region (default: AWS_REGION, then the profile's region)
     #[arg(long)]
     pub region: Option<String>,
-    /// MFA code for a profile with mfa_serial (asked on a terminal otherwise)
     #[arg(long, value_name = "CODE")]
     pub mfa_code: Option<String>,
 }
 
-/// `--all-regions` or `--regions R1,R2`: which regions a sweep reads.
+// `--all-regions` or `--regions R1,R2`: which regions a sweep reads.
 #[derive(Clone, Debug, Default, Args)]
 pub struct RegionFlags {
-    /// Every region enabled for the account where SageMaker runs (read at once)
     #[arg(long, conflicts_with = "regions")]
     pub all_regions: bool,
-    /// These regions (comma-separated), read at once
     #[arg(long, value_delimiter = ',', value_name = "R1,R2")]
     pub regions: Vec<String>,
 }
@@ -322,40 +388,28 @@ pub struct RegionFlags {
 pub struct AuditArgs {
     #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
     pub format: AuditFormat,
-    /// Offer to stop what bills by the hour (apps, notebook instances, MLflow servers, warm pools; more with the --include flags)
     #[arg(long)]
     pub stop: bool,
-    /// With --stop: stop everything listed without asking (endpoints only with --include-endpoints)
     #[arg(long, requires = "stop")]
     pub yes: bool,
-    /// With --stop: print the exact calls and `aws` commands, change nothing
     #[arg(long, requires = "stop")]
     pub dry_run: bool,
-    /// With --stop: endpoints too (each confirmed by name on a terminal)
     #[arg(long, requires = "stop")]
     pub include_endpoints: bool,
-    /// With --stop: batch transform jobs too (each confirmed by name on a terminal; what they have not written is lost)
     #[arg(long, requires = "stop")]
     pub include_transform_jobs: bool,
-    /// With --stop: training and processing jobs in progress too (each confirmed by name on a terminal; what they have not saved is lost)
     #[arg(long, requires = "stop")]
     pub include_jobs: bool,
-    /// With --stop: HyperPod clusters too, deleted (each confirmed by name on a terminal)
     #[arg(long, requires = "stop")]
     pub include_clusters: bool,
-    /// The time zone of "by 08:00 tomorrow" (an IANA name; default: TZ, else this machine's)
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,
-    /// With --stop: also the Studio app or notebook instance you are working in (stopped last; ends this session)
     #[arg(long, requires = "stop")]
     pub include_current: bool,
-    /// With --stop: how long to wait for everything to stop, in seconds
-    #[arg(long, default_value_t = 600, value_name = "SECONDS", allow_negative_numbers = true, value_parser = number::<u64>(0.0, None))]
+    #[arg(long, default_value_t = AUDIT_WAIT_SECONDS, value_name = "SECONDS", allow_negative_numbers = true, value_parser = number::<u64>(0.0, None))]
     pub wait: u64,
-    /// Add the month-to-date SageMaker spend from Cost Explorer (US$0.01 a request, answers kept an hour)
     #[arg(long)]
     pub spend: bool,
-    /// Findings accepted until a date ([[exception]] tables; default: exceptions.toml in the config directory)
     #[arg(long, value_name = "FILE")]
     pub exceptions: Option<PathBuf>,
     #[command(flatten)]
@@ -366,34 +420,25 @@ pub struct AuditArgs {
 
 #[derive(Debug, Args)]
 pub struct TeardownArgs {
-    /// How far: compute (stop what bills by the hour), storage (also delete spaces, notebook instances, MLflow servers), domain (also user profiles, the domain and its EFS) [default: compute]
     #[arg(long, value_enum)]
     pub level: Option<crate::plan::Level>,
-    /// Print the plan (each step, what it saves, which files it deletes), change nothing
     #[arg(long)]
     pub dry_run: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Do not ask (without a terminal, only with an explicit --level)
     #[arg(long)]
     pub yes: bool,
-    /// Only this domain's Studio resources (apps, spaces, user profiles, the domain)
     #[arg(long, value_name = "ID")]
     pub domain_id: Option<String>,
-    /// Also stop the Studio app or notebook instance you are working in (last; ends this session). Its space, user profile and domain are never deleted from inside it
     #[arg(long)]
     pub include_current: bool,
-    /// Keep this resource (a space, notebook instance, domain id, EFS id… by name) and say why with --reason; repeatable
     #[arg(long, value_name = "NAME", requires = "reason")]
     pub keep: Vec<String>,
-    /// Why you keep what --keep names (recorded in your progress, shown to your instructor)
     #[arg(long, value_name = "TEXT", requires = "keep")]
     pub reason: Option<String>,
-    /// Stop keeping NAME (a later teardown deletes it)
     #[arg(long, value_name = "NAME")]
     pub unkeep: Vec<String>,
-    /// How long to wait for everything to stop and be deleted, in seconds
-    #[arg(long, default_value_t = 1800, value_name = "SECONDS", allow_negative_numbers = true, value_parser = number::<u64>(0.0, None))]
+    #[arg(long, default_value_t = TEARDOWN_WAIT_SECONDS, value_name = "SECONDS", allow_negative_numbers = true, value_parser = number::<u64>(0.0, None))]
     pub wait: u64,
     #[command(flatten)]
     pub sweep: RegionFlags,
@@ -403,7 +448,6 @@ pub struct TeardownArgs {
 
 #[derive(Debug, Args)]
 pub struct SpendArgs {
-    /// How many days, up to today, to show day by day
     #[arg(
         long,
         value_name = "N",
@@ -411,7 +455,6 @@ pub struct SpendArgs {
         value_parser = clap::value_parser!(u32).range(1..=365)
     )]
     pub days: u32,
-    /// Ask Cost Explorer again, even with an answer from the last hour (US$0.01 a request)
     #[arg(long)]
     pub refresh: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -422,22 +465,26 @@ pub struct SpendArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum FixCommand {
-    /// Create the course budget: monthly, SageMaker only, e-mail alerts at 80% actual and 100% forecast
     Budget(BudgetArgs),
-    /// Turn on built-in idle shutdown (JupyterLab and Code Editor) on the domain or a user profile
     IdleShutdown(IdleArgs),
+}
+
+impl FixCommand {
+    pub fn run<C: Commands>(&self, ctx: &C, out: &mut Output) -> RunResult<ExitStatus> {
+        match self {
+            FixCommand::Budget(args) => ctx.run(args, out),
+            FixCommand::IdleShutdown(args) => ctx.run(args, out),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
 pub struct BudgetArgs {
-    /// Monthly limit in USD
-    #[arg(long, default_value_t = 100.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = BUDGET_USD, allow_negative_numbers = true)]
     pub amount: f64,
-    /// Address for the alerts (asked on a terminal when missing)
     #[arg(long)]
     pub email: Option<String>,
-    /// Budget name (an existing one is never replaced)
-    #[arg(long, default_value = "SageMaker-Monthly-Budget")]
+    #[arg(long, default_value = crate::checks::BUDGET_NAME)]
     pub name: String,
     #[command(flatten)]
     pub change: ChangeArgs,
@@ -445,29 +492,24 @@ pub struct BudgetArgs {
 
 #[derive(Debug, Args)]
 pub struct IdleArgs {
-    /// Idle minutes before an app is shut down (60 to 525600)
-    #[arg(long, default_value_t = 60, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = IDLE_MINUTES, allow_negative_numbers = true)]
     pub minutes: i32,
     #[arg(long, value_enum, default_value_t = IdleScopeArg::Domain)]
     pub scope: IdleScopeArg,
-    /// The domain (needed when the region has several)
     #[arg(long)]
     pub domain_id: Option<String>,
-    /// The user profile, with --scope user-profile
     #[arg(long)]
     pub user_profile: Option<String>,
     #[command(flatten)]
     pub change: ChangeArgs,
 }
 
-/// How a fix changes the account: in which account, confirmed or not, or
-/// only shown.
+// How a fix changes the account: in which account, confirmed or not, or
+// only shown.
 #[derive(Debug, Default, Args)]
 pub struct ChangeArgs {
-    /// Print the call and the `aws` command, change nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Do not ask for confirmation
     #[arg(long)]
     pub yes: bool,
     #[command(flatten)]
@@ -476,30 +518,35 @@ pub struct ChangeArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum InstructorCommand {
-    /// Run the checks on every student's account in ROSTER (TOML) and print a gradebook
     Verify(VerifyArgs),
-    /// Merge learners' exported reports (module5 report) into one gradebook
     Collect(CollectArgs),
-    /// Print a CloudFormation template for the read-only audit role students deploy
     RoleTemplate(RoleTemplateArgs),
+    RosterTemplate(RosterTemplateArgs),
+}
+
+impl InstructorCommand {
+    pub fn run<C: Commands>(&self, ctx: &C, out: &mut Output) -> RunResult<ExitStatus> {
+        match self {
+            InstructorCommand::Verify(args) => ctx.run(args, out),
+            InstructorCommand::Collect(args) => ctx.run(args, out),
+            InstructorCommand::RoleTemplate(args) => ctx.run(args, out),
+            InstructorCommand::RosterTemplate(args) => ctx.run(args, out),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     #[arg(required_unless_present = "org_ou")]
     pub roster: Option<PathBuf>,
-    /// The students are the accounts under this organisational unit (AWS Organizations), OUs under it included
     #[arg(long, value_name = "OU_ID")]
     pub org_ou: Option<String>,
-    /// With --org-ou: the role assumed in each account (default: the roster's role_name, else CourseAudit)
     #[arg(long, value_name = "NAME", requires = "org_ou")]
     pub role_name: Option<String>,
-    /// Findings accepted until a date ([[exception]] tables; default: exceptions.toml in the config directory)
     #[arg(long, value_name = "FILE")]
     pub exceptions: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = GradebookFormat::Table)]
     pub format: GradebookFormat,
-    /// Students checked at the same time
     // 32: 300 students in 4.8 s at 100 ms a request and 75 MB, against 16 s
     // at 8 (README "Speed"); more is limited by this process's own CPU, not by
     // AWS: each student's SageMaker, Budgets and CloudWatch calls count
@@ -508,22 +555,16 @@ pub struct VerifyArgs {
     // account and Region), far from reached.
     #[arg(long, default_value_t = 32, allow_negative_numbers = true, value_parser = number::<u16>(1.0, Some(128.0)))]
     pub concurrency: u16,
-    /// Run only these checks (comma-separated ids)
     #[arg(long, value_delimiter = ',', value_name = "ID,...")]
     pub only: Vec<String>,
-    /// The region the course expects; another one gives a warning
     #[arg(long, default_value = crate::checks::COURSE_REGION, value_name = "REGION")]
     pub expect_region: String,
-    /// The CSV delimiter (default: `;` in Portuguese, where `,` is the decimal comma; `,` in English)
     #[arg(long, value_name = "CHAR")]
     pub csv_delimiter: Option<char>,
-    /// Also write the gradebook to FILE
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// MFA code for your own profile (AWS_PROFILE) when it has mfa_serial
     #[arg(long, value_name = "CODE")]
     pub mfa_code: Option<String>,
-    /// Add each student's month-to-date SageMaker spend from Cost Explorer (US$0.01 a student, billed to their account)
     #[arg(long)]
     pub spend: bool,
 }
@@ -532,12 +573,10 @@ pub struct VerifyArgs {
 pub struct CollectArgs {
     #[arg(required = true)]
     pub reports: Vec<PathBuf>,
-    /// Flag reports whose account does not match this roster
     #[arg(long, value_name = "ROSTER")]
     pub roster: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = GradebookFormat::Table)]
     pub format: GradebookFormat,
-    /// The CSV delimiter (default: `;` in Portuguese, where `,` is the decimal comma; `,` in English)
     #[arg(long, value_name = "CHAR")]
     pub csv_delimiter: Option<char>,
     #[arg(long, value_name = "FILE")]
@@ -546,29 +585,34 @@ pub struct CollectArgs {
 
 #[derive(Debug, Args)]
 pub struct RoleTemplateArgs {
-    /// Your account id, written into the template's comment (with --stackset, the account the role trusts)
     #[arg(long, value_name = "ACCOUNT_ID")]
     pub instructor_account: Option<String>,
     #[arg(long, default_value = crate::instructor::AUDIT_ROLE)]
     pub role_name: String,
-    /// The template for a service-managed StackSet deployed to an organisational unit (nothing typed per account)
     #[arg(long, requires = "instructor_account")]
     pub stackset: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct RosterTemplateArgs {}
+
 #[derive(Debug, Subcommand)]
 pub enum PricesCommand {
-    /// Fetch the region's prices now and cache them
     Refresh(RefreshArgs),
+}
+
+impl PricesCommand {
+    pub fn run<C: Commands>(&self, ctx: &C, out: &mut Output) -> RunResult<ExitStatus> {
+        match self {
+            PricesCommand::Refresh(args) => ctx.run(args, out),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
 pub struct RefreshArgs {
-    /// The region whose prices to fetch (default eu-central-1)
     #[arg(long)]
     pub region: Option<String>,
-    /// Every region where SageMaker runs (a few at a time); a region that
-    /// cannot be read is reported and skipped
     #[arg(long, conflicts_with = "region")]
     pub all: bool,
 }
@@ -605,15 +649,12 @@ pub enum IdleScopeArg {
 pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
-    /// Run only these checks (comma-separated ids, e.g. studio-apps,budget)
     #[arg(long, value_delimiter = ',', value_name = "ID,...")]
     pub only: Vec<String>,
     #[command(flatten)]
     pub aws: AwsFlags,
-    /// The region the course expects; another one gives a warning
     #[arg(long, default_value = crate::checks::COURSE_REGION, value_name = "REGION")]
     pub expect_region: String,
-    /// Check a built-in practice account instead (clean, neglected, restricted)
     #[arg(
         long,
         value_name = "SCENARIO",
@@ -624,7 +665,6 @@ pub struct CheckArgs {
     pub sandbox: Option<String>,
     #[command(flatten)]
     pub sweep: RegionFlags,
-    /// Findings accepted until a date ([[exception]] tables; default: exceptions.toml in the config directory)
     #[arg(long, value_name = "FILE")]
     pub exceptions: Option<PathBuf>,
 }
@@ -638,7 +678,7 @@ pub enum ReportFormat {
     Html,
 }
 
-/// `audit --format`: `--stop` prints text whatever is asked.
+// `audit --format`: `--stop` prints text whatever is asked.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum AuditFormat {
     #[default]
@@ -731,8 +771,8 @@ fn number<T: Number>(
 /// The command line in `lang`. Every description comes from messages.toml:
 /// `help.PATH` for a command (`help.module5.check`; `help` for the program)
 /// and `help.PATH.ARG` for an argument (`help.module5.check.format`); the
-/// headings, the usage line and clap's own flags are translated too. The
-/// doc comments above are the English fallback for a key not (yet) written.
+/// headings, the usage line and clap's own flags are translated too. It is
+/// the only source: the clap types above carry no help of their own.
 pub fn command(lang: Lang) -> clap::Command {
     localize(with_json(Cli::command()), "help", lang)
         .version(env!("CARGO_PKG_VERSION"))
@@ -758,8 +798,7 @@ fn with_json(mut cmd: clap::Command) -> clap::Command {
             Arg::new("json")
                 .long("json")
                 .action(ArgAction::SetTrue)
-                .conflicts_with("format")
-                .help("The same as --format json"),
+                .conflicts_with("format"),
         );
     }
     let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
@@ -817,10 +856,7 @@ fn localize(mut cmd: clap::Command, key: &str, lang: Lang) -> clap::Command {
                 Some(name) => arg.value_name(name),
                 None => arg,
             };
-            let mut help = text.map_or_else(
-                || arg.get_help().map(|h| h.to_string()).unwrap_or_default(),
-                str::to_string,
-            );
+            let mut help = text.unwrap_or_default().to_string();
             // clap's "[default: …]" and "[possible values: …]", in our words.
             let values: Vec<String> = arg
                 .get_possible_values()
@@ -1041,6 +1077,98 @@ mod tests {
                 used.contains(key) || fixed.contains(&key.as_str()),
                 "{key:?} in messages.toml names no command or argument"
             );
+        }
+    }
+
+    /// The clap types carry no words: nothing but messages.toml can be printed.
+    fn no_help_of_its_own(cmd: &clap::Command, path: &str) {
+        assert!(
+            cmd.get_about().is_none()
+                && cmd.get_long_about().is_none()
+                && cmd.get_before_help().is_none()
+                && cmd.get_after_help().is_none()
+                && cmd.get_after_long_help().is_none(),
+            "`{path}` has a description of its own (a doc comment?): it belongs in messages.toml"
+        );
+        for a in cmd.get_arguments() {
+            assert!(
+                a.get_help().is_none() && a.get_long_help().is_none(),
+                "`{path}` {} has help of its own (a doc comment?): it belongs in messages.toml",
+                a.get_id()
+            );
+            // A value's own words (a `ValueEnum` variant's doc comment:
+            // `--level`'s, `troubleshoot`'s problems) are allowed here: they
+            // never reach `--help` (`help_is_from_messages`). zsh's and fish's
+            // completions still show them, in English (not yet in messages.toml).
+        }
+        for s in cmd.get_subcommands() {
+            no_help_of_its_own(s, &format!("{path} {}", s.get_name()));
+        }
+    }
+
+    /// `--help` of `cmd` (messages key `key`) in `lang`: its description and
+    /// every argument's words are messages.toml's, to the letter, followed at
+    /// most by the values and default in the same language.
+    fn help_is_from_messages(cmd: &clap::Command, key: &str, lang: Lang) {
+        let shown = cmd.clone().render_long_help().to_string();
+        let about = i18n::get(lang, key).unwrap_or_else(|| panic!("messages.toml lacks {key:?}"));
+        assert!(shown.starts_with(&format!("{about}\n")), "{key} ({lang:?}):\n{shown}");
+        if let Some(after) = i18n::get(lang, &format!("{key}.after")) {
+            assert!(
+                shown.trim_end().ends_with(after.trim_end()),
+                "{key} ({lang:?}):\n{shown}"
+            );
+        }
+        for a in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+            let id = a.get_id().as_str();
+            let words = match id {
+                "help" => Some(tr(lang, "help.flag.help")),
+                "version" => Some(tr(lang, "help.flag.version")),
+                _ => [
+                    Some(format!("{key}.{id}")),
+                    a.is_global_set().then(|| format!("help.{id}")),
+                    Some(format!("help.arg.{id}")),
+                ]
+                .into_iter()
+                .flatten()
+                .find_map(|k| i18n::get(lang, &k)),
+            }
+            .unwrap_or_else(|| panic!("messages.toml has no words for {key} {id}"));
+            let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+            let rest = help
+                .strip_prefix(words)
+                .unwrap_or_else(|| panic!("{key} {id} ({lang:?}): {help:?} is not {words:?}"));
+            let (values, default) = (tr(lang, "help.values"), tr(lang, "help.default"));
+            for part in rest.split(" [").skip(1) {
+                assert!(
+                    part.ends_with(']')
+                        && (part.starts_with(&format!("{values}: ")) || part.starts_with(&format!("{default}: "))),
+                    "{key} {id} ({lang:?}): {help:?}"
+                );
+            }
+            assert!(
+                rest.is_empty() || rest.starts_with(" ["),
+                "{key} {id} ({lang:?}): {help:?}"
+            );
+            assert!(shown.contains(&help), "{key} {id} ({lang:?}) not shown:\n{shown}");
+            for value in a.get_possible_values() {
+                if let Some(own) = value.get_help() {
+                    assert!(!shown.contains(&own.to_string()), "{key} {id} ({lang:?}) shows {own:?}");
+                }
+            }
+        }
+        for s in cmd.get_subcommands() {
+            help_is_from_messages(s, &format!("{key}.{}", s.get_name()), lang);
+        }
+    }
+
+    #[test]
+    fn every_help_in_each_language_is_messages_toml_and_nothing_else() {
+        no_help_of_its_own(&with_json(Cli::command()), "sm-course");
+        for lang in [Lang::En, Lang::Pt] {
+            let mut cmd = command(lang);
+            cmd.build();
+            help_is_from_messages(&cmd, "help", lang);
         }
     }
 

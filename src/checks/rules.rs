@@ -620,7 +620,7 @@ pub(super) fn budget_alerts(j: &Judge<'_>, s: &Snapshot) -> CheckResult {
         let key = if budgets.is_empty() { "no_budget" } else { "fail" };
         let name = candidates
             .first()
-            .map_or_else(|| "SageMaker-Monthly-Budget".to_string(), |b| b.name.clone());
+            .map_or_else(|| super::BUDGET_NAME.to_string(), |b| b.name.clone());
         let args = [("budget", name.clone()), ("account", account(s))];
         let mut r = j.result(ID, Status::Fail, j.say(ID, key, &args), &args);
         r.remediation.commands = vec![format!(

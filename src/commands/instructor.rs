@@ -2,7 +2,7 @@
 //! reports, print the audit `role-template`.
 
 use crate::checks;
-use crate::cli::{AwsFlags, CollectArgs, GradebookFormat, RoleTemplateArgs, VerifyArgs};
+use crate::cli::{AwsFlags, CollectArgs, GradebookFormat, RoleTemplateArgs, RosterTemplateArgs, VerifyArgs};
 use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::i18n::{tr, trf};
@@ -10,6 +10,13 @@ use crate::instructor::{self, Gradebook, gradebook, roster};
 use crate::spend;
 use crate::ui::Output;
 use crate::util::write_atomic;
+
+super::runs!(
+    VerifyArgs => verify,
+    CollectArgs => collect,
+    RoleTemplateArgs => role_template,
+    RosterTemplateArgs => roster_template,
+);
 
 /// `instructor verify [ROSTER] [--org-ou OU_ID]`: the checks on every
 /// student's account, the students from the roster, the organisational
@@ -82,6 +89,13 @@ pub fn collect(args: &CollectArgs, ctx: &Context, out: &mut Output) -> Result<Ex
     let book = instructor::collect(&args.reports, students.as_deref(), course, lang);
     let delimiter = args.csv_delimiter.unwrap_or_else(|| gradebook::default_delimiter(lang));
     write_gradebook(&book, (args.format, delimiter), args.out.as_deref(), ctx, out)
+}
+
+/// `instructor roster-template`: an example roster, explained in the
+/// instructor's language, to copy and fill in.
+pub fn roster_template(_: &RosterTemplateArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    out.emit(tr(ctx.lang, "instructor.roster_template"))?;
+    Ok(ExitStatus::Success)
 }
 
 /// `instructor role-template`: the CloudFormation of the audit role.

@@ -1,28 +1,29 @@
 //! The learner's commands: the wizard, a lesson, the checklist, the report
-//! for the instructor, reset. Also the wizard's seam to the account
-//! (`AccountChecks`), which runs the other commands' flows.
+//! for the instructor, reset. The wizard reaches the account through
+//! `wizard_gateway`.
 
-use std::io::Write;
-
-use crate::checks::{COURSE_REGION, CheckResult, Fix, Judge};
-use crate::cli::{AdviseArgs, AuditArgs, BudgetArgs, CostArgs, FormatArgs, IdleArgs, IdleScopeArg, LessonArgs};
-use crate::cli::{Format, LivePriceArgs, MonitorArgs, ReportArgs, ResetArgs, TeardownArgs, TroubleshootArgs};
+use super::wizard_gateway::{AccountChecks, OutputWriter};
+use crate::cli::{ChecklistArgs, Format, LessonArgs, ReportArgs, ResetArgs, WizardArgs};
 use crate::context::Context;
-use crate::course::{Course, Tool, markdown};
+use crate::course::markdown;
 use crate::error::{Error, ExitStatus, Result};
 use crate::i18n::{tr, trf};
-use crate::plan::Level;
 use crate::progress::learner_report;
 use crate::report::checklist;
 use crate::ui::{Output, Prompter};
 use crate::util::write_atomic;
-use crate::wizard::{LiveChecks, LiveRun, Wizard};
+use crate::wizard::Wizard;
 
-/// The practice account the wizard offers: everything left running.
-pub const SANDBOX_SCENARIO: &str = "neglected";
+super::runs!(
+    WizardArgs => wizard,
+    LessonArgs => lesson,
+    ChecklistArgs => checklist,
+    ReportArgs => report,
+    ResetArgs => reset,
+);
 
 /// `module5`: the guided wizard (needs a terminal).
-pub fn wizard(ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub fn wizard(_: &WizardArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     if !ctx.interactive {
         return Err(Error::NeedsTerminal(tr(lang, "wizard.needs_terminal").to_string()));
@@ -87,12 +88,12 @@ pub fn lesson(args: &LessonArgs, ctx: &Context, out: &mut Output) -> Result<Exit
 }
 
 /// `checklist`: each item, done or not, with its evidence.
-pub fn checklist(args: &FormatArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub fn checklist(args: &ChecklistArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let course = ctx.course()?;
     let module = ctx.module_progress()?;
     let report = checklist::report(course, &module, lang);
-    match args.format {
+    match args.format.format {
         Format::Text => out.emit(&checklist::text(course, &report, lang, ctx.width))?,
         Format::Json => out.json(&report)?,
     }
@@ -141,204 +142,4 @@ pub fn reset(args: &ResetArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
     store.replace(&file, lang)?;
     out.line(tr(lang, "reset.done"))?;
     Ok(ExitStatus::Success)
-}
-
-/// Keeps a real account's latest check results in the progress file, for
-/// `module5 report`. Progress that cannot be saved does not fail the check.
-pub fn record_check(course: &Course, ctx: &Context, results: &[CheckResult], account: &str, region: &str) {
-    let Ok(store) = ctx.store() else {
-        return;
-    };
-    let mut file = store.load(ctx.lang, &mut std::io::stderr());
-    file.modules
-        .entry(course.id.clone())
-        .or_default()
-        .record_check(results, account, region);
-    if let Err(e) = store.save(&file, ctx.lang) {
-        eprintln!("{e}");
-    }
-}
-
-/// The wizard's seam to the learner's account and tools: runs the checks
-/// (or the sandbox), the fixes and the tools with the wizard's prompter.
-struct AccountChecks<'a> {
-    ctx: &'a Context,
-}
-
-/// Lets the wizard, which writes to any `Write`, write through an `Output`.
-struct OutputWriter<'o, 'a>(&'o mut Output<'a>);
-
-impl Write for OutputWriter<'_, '_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.writer().write(buf)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.0.writer().flush()
-    }
-}
-
-impl LiveChecks for AccountChecks<'_> {
-    fn snapshot(&mut self, sandbox: bool) -> Result<crate::snapshot::Snapshot, String> {
-        let ctx = self.ctx;
-        let course = ctx.course().map_err(|e| e.to_string())?;
-        let snapshot = if sandbox {
-            course.sandbox(SANDBOX_SCENARIO, ctx.lang)
-        } else {
-            crate::aws::snapshot(&ctx.aws_args(&Default::default()), ctx.lang, ctx.spinner)
-        }
-        .map_err(|e| e.to_string())?;
-        if let Err(e) = &snapshot.identity {
-            return Err(e.describe(ctx.lang));
-        }
-        Ok(snapshot)
-    }
-
-    fn wait(&mut self) -> bool {
-        let ctx = self.ctx;
-        crate::ui::wait_unless_esc(ctx.task_interval, tr(ctx.lang, "wizard.task_waiting"), ctx.spinner)
-    }
-
-    fn tool(&mut self, tool: Tool, prompter: &mut dyn Prompter, out: &mut dyn Write) -> Result<(), String> {
-        let ctx = self.ctx;
-        let lang = ctx.lang;
-        let mut out = Output::new(out, lang);
-        let ask = |prompter: &mut dyn Prompter, key: &str, example: &str| {
-            prompter
-                .text(tr(lang, key), example)
-                .map_err(|_| tr(lang, "tools.cancelled").to_string())
-        };
-        let result = match tool {
-            Tool::Advise => super::tools::advise_with(&AdviseArgs::default(), ctx, prompter, &mut out),
-            Tool::Cost => {
-                let instance = ask(prompter, "tools.q_cost_instance", "ml.m5.xlarge")?;
-                let duration = ask(prompter, "tools.q_cost_duration", "2h30m")?;
-                let args = CostArgs {
-                    instance: Some(instance),
-                    hours: None,
-                    duration: Some(duration),
-                    spot: false,
-                    monthly: false,
-                    hours_per_day: 8.0,
-                    days: 20.0,
-                    live: LivePriceArgs::default(),
-                    format: Format::Text,
-                };
-                super::tools::cost(&args, ctx, &mut out)
-            }
-            Tool::Monitor => {
-                let once = MonitorArgs {
-                    watch: false,
-                    interval: 2,
-                    count: None,
-                    format: Format::Text,
-                    command: Vec::new(),
-                };
-                super::machine::monitor(&once, ctx, &mut out)
-            }
-            Tool::Troubleshoot => {
-                super::machine::troubleshoot_with(&TroubleshootArgs::default(), ctx, prompter, &mut out)
-            }
-        };
-        result.map(|_| ()).map_err(|e| e.to_string())
-    }
-
-    fn fix(&mut self, fix: Fix, prompter: &mut dyn Prompter, out: &mut dyn Write) -> Result<(), String> {
-        let ctx = self.ctx;
-        let lang = ctx.lang;
-        let mut out = Output::new(out, lang);
-        // The wizard runs on a terminal: every fix asks before it changes anything.
-        let result = match fix {
-            Fix::StopRunning => {
-                let args = AuditArgs {
-                    format: crate::cli::AuditFormat::Text,
-                    stop: true,
-                    yes: false,
-                    dry_run: false,
-                    include_endpoints: false,
-                    include_transform_jobs: false,
-                    include_jobs: false,
-                    include_clusters: false,
-                    tz: None,
-                    include_current: false,
-                    wait: 120,
-                    exceptions: None,
-                    spend: false,
-                    sweep: Default::default(),
-                    aws: Default::default(),
-                };
-                super::account::audit_with(&args, ctx, prompter, &mut out)
-            }
-            Fix::Budget => {
-                let args = BudgetArgs {
-                    amount: 100.0,
-                    email: None,
-                    name: "SageMaker-Monthly-Budget".into(),
-                    change: Default::default(),
-                };
-                super::account::fix_budget_with(&args, ctx, prompter, &mut out)
-            }
-            Fix::IdleShutdown => {
-                let args = IdleArgs {
-                    minutes: 60,
-                    scope: IdleScopeArg::Domain,
-                    domain_id: None,
-                    user_profile: None,
-                    change: Default::default(),
-                };
-                super::account::fix_idle_with(&args, ctx, prompter, &mut out)
-            }
-            Fix::Teardown => {
-                // The level is the learner's choice; the teardown then shows
-                // its plan and asks, as on the command line.
-                let options = [
-                    tr(lang, "wizard.teardown_compute").to_string(),
-                    tr(lang, "wizard.teardown_storage").to_string(),
-                    tr(lang, "wizard.teardown_domain").to_string(),
-                ];
-                let Ok(choice) = prompter.select(tr(lang, "wizard.teardown_level"), &options, tr(lang, "wizard.help"))
-                else {
-                    return Ok(());
-                };
-                let level = [Level::Compute, Level::Storage, Level::Domain][choice.min(2)];
-                let args = TeardownArgs {
-                    level: Some(level),
-                    dry_run: false,
-                    format: Format::Text,
-                    yes: false,
-                    domain_id: None,
-                    include_current: false,
-                    keep: Vec::new(),
-                    reason: None,
-                    unkeep: Vec::new(),
-                    wait: 1800,
-                    sweep: Default::default(),
-                    aws: Default::default(),
-                };
-                super::account::teardown_with(&args, ctx, prompter, &mut out)
-            }
-        };
-        // What was and was not done has been said; only a fix that could not
-        // start at all is an error here.
-        result.map(|_| ()).map_err(|e| e.to_string())
-    }
-
-    fn run(&mut self, ids: &[String], sandbox: bool) -> Result<LiveRun, String> {
-        let ctx = self.ctx;
-        let course = ctx.course().map_err(|e| e.to_string())?;
-        let snapshot = if sandbox {
-            course.sandbox(SANDBOX_SCENARIO, ctx.lang)
-        } else {
-            crate::aws::snapshot(&ctx.aws_args(&Default::default()), ctx.lang, ctx.spinner)
-        }
-        .map_err(|e| e.to_string())?;
-        let prices = ctx.prices(snapshot.region.as_deref()).map_err(|e| e.to_string())?;
-        let judge = Judge {
-            course,
-            prices: &prices,
-            lang: ctx.lang,
-            expect_region: COURSE_REGION,
-        };
-        Ok(LiveRun::judged(&judge, &snapshot, ids))
-    }
 }

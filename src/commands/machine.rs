@@ -11,9 +11,51 @@ use crate::ui::text::{heading, wrap, wrap_plain};
 use crate::ui::{Output, Prompter, clean};
 use crate::util::json_pretty;
 
+super::runs!(MonitorArgs => monitor, TroubleshootArgs => troubleshoot);
+
+/// `monitor`'s settings, from its arguments or the wizard.
+#[derive(Debug)]
+pub struct MonitorSettings {
+    pub watch: bool,
+    pub interval: std::time::Duration,
+    pub count: Option<u64>,
+    pub format: Format,
+    /// A command to measure; empty: this machine's readings.
+    pub command: Vec<String>,
+}
+
+impl Default for MonitorSettings {
+    /// One reading, as text.
+    fn default() -> Self {
+        MonitorSettings {
+            watch: false,
+            interval: std::time::Duration::from_secs(crate::cli::MONITOR_INTERVAL_SECONDS),
+            count: None,
+            format: Format::Text,
+            command: Vec::new(),
+        }
+    }
+}
+
+impl From<&MonitorArgs> for MonitorSettings {
+    fn from(args: &MonitorArgs) -> Self {
+        MonitorSettings {
+            watch: args.watch,
+            interval: std::time::Duration::from_secs(args.interval),
+            count: args.count,
+            format: args.format,
+            command: args.command.clone(),
+        }
+    }
+}
+
 /// `monitor`: this machine's readings and the module's diagnosis, once or
 /// watched; or `monitor -- CMD`, a command measured.
 pub fn monitor(args: &MonitorArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    monitor_with(&MonitorSettings::from(args), ctx, out)
+}
+
+pub fn monitor_with(args: &MonitorSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let course = ctx.course()?;
     let (as_json, command) = (args.format == Format::Json, &args.command);
@@ -66,7 +108,7 @@ pub fn monitor(args: &MonitorArgs, ctx: &Context, out: &mut Output) -> Result<Ex
         if !args.watch || args.count.is_some_and(|c| taken >= c) {
             return Ok(ExitStatus::Success);
         }
-        std::thread::sleep(std::time::Duration::from_secs(args.interval));
+        std::thread::sleep(args.interval);
     }
 }
 

@@ -1,9 +1,15 @@
 //! About the tool itself: shell completions, the manual page, the IAM policy.
 
-use crate::cli::{CompletionsArgs, IamPolicyArgs};
+use crate::cli::{CompletionsArgs, IamPolicyArgs, ManArgs};
 use crate::context::Context;
 use crate::error::{ExitStatus, Result};
 use crate::ui::{Output, write_error};
+
+super::runs!(
+    CompletionsArgs => completions,
+    ManArgs => man,
+    IamPolicyArgs => iam_policy,
+);
 
 pub fn completions(args: &CompletionsArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let mut buffer = Vec::new();
@@ -36,7 +42,7 @@ fn bash_states_agree(script: &str) -> String {
 /// subcommand, `sm-course-module5(1)`, which nothing installs). Each command
 /// is a subsection with its description, synopsis and options; the global
 /// options are listed once, at the top.
-pub fn man(ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub fn man(_: &ManArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let mut cmd = crate::cli::command(ctx.lang);
     cmd.build();
     let io = |source| write_error(ctx.lang, source);

@@ -1,7 +1,9 @@
 //! The command layer: one module per command group, every command entered
 //! the same way, `fn(&Args, &Context, &mut Output) -> Result<ExitStatus>`,
-//! with its clap arguments passed whole. `dispatch` is the only `match` on
-//! the command line.
+//! with its clap arguments passed whole; a command that has options settles
+//! them first into its settings (`AuditSettings`, …), which its body takes.
+//! Each module says which function runs which arguments (`runs!`); `cli`
+//! routes the command line to them.
 
 mod account;
 mod instructor;
@@ -10,53 +12,38 @@ mod machine;
 mod meta;
 mod proof;
 mod tools;
+mod wizard_gateway;
 
-use crate::cli::{Cli, Command, FixCommand, InstructorCommand, Module5Command, PricesCommand};
+use crate::cli::Cli;
 use crate::context::Context;
 use crate::error::{ExitStatus, Result};
 use crate::ui::Output;
 
+/// Runs the command: `cli` routes each variant to its `Run` impl, which
+/// lives beside the command in its module (`runs!`).
 pub fn dispatch(cli: &Cli, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
-    match &cli.command {
-        Command::Module5 { command: None, .. } => learn::wizard(ctx, out),
-        Command::Module5 {
-            command: Some(command), ..
-        } => match command {
-            Module5Command::Lesson(args) => learn::lesson(args, ctx, out),
-            Module5Command::Checklist(args) => learn::checklist(args, ctx, out),
-            Module5Command::Report(args) => learn::report(args, ctx, out),
-            Module5Command::Reset(args) => learn::reset(args, ctx, out),
-            Module5Command::Check(args) => account::check(args, ctx, out),
-            Module5Command::Tasks(args) => proof::tasks(args, ctx, out),
-            Module5Command::Verify(args) => proof::prove(args, ctx, out),
-            Module5Command::Audit(args) => account::audit(args, ctx, out),
-            Module5Command::Teardown(args) => account::teardown(args, ctx, out),
-            Module5Command::Spend(args) => account::spend(args, ctx, out),
-            Module5Command::Fix {
-                what: FixCommand::Budget(args),
-            } => account::fix_budget(args, ctx, out),
-            Module5Command::Fix {
-                what: FixCommand::IdleShutdown(args),
-            } => account::fix_idle(args, ctx, out),
-            Module5Command::Instances(args) => tools::instances(args, ctx, out),
-            Module5Command::Advise(args) => tools::advise(args, ctx, out),
-            Module5Command::Cost(args) => tools::cost(args, ctx, out),
-            Module5Command::Prices {
-                command: PricesCommand::Refresh(args),
-            } => tools::prices_refresh(args, ctx, out),
-            Module5Command::Monitor(args) => machine::monitor(args, ctx, out),
-            Module5Command::Troubleshoot(args) => machine::troubleshoot(args, ctx, out),
-        },
-        Command::Instructor { command } => match command {
-            InstructorCommand::Verify(args) => instructor::verify(args, ctx, out),
-            InstructorCommand::Collect(args) => instructor::collect(args, ctx, out),
-            InstructorCommand::RoleTemplate(args) => instructor::role_template(args, ctx, out),
-        },
-        Command::Completions(args) => meta::completions(args, ctx, out),
-        Command::Man => meta::man(ctx, out),
-        Command::IamPolicy(args) => meta::iam_policy(args, ctx, out),
-    }
+    cli.command.run(ctx, out)
 }
+
+impl crate::cli::Commands for Context {}
+
+/// `impl Run<Args> for Context` by each command's entry function
+/// `fn(&Args, &Context, &mut Output) -> Result<ExitStatus>`, written in the
+/// command's module beside it.
+macro_rules! runs {
+    ($($args:ty => $command:path),* $(,)?) => {$(
+        impl crate::cli::Run<$args> for crate::context::Context {
+            fn run(
+                &self,
+                args: &$args,
+                out: &mut crate::ui::Output,
+            ) -> crate::error::Result<crate::error::ExitStatus> {
+                $command(args, self, out)
+            }
+        }
+    )*};
+}
+use runs;
 
 /// `--out FILE` can be written (its folder exists and takes a new file, it
 /// is no folder itself), or the error saying why (exit 2). Nothing is created.

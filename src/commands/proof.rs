@@ -3,7 +3,7 @@
 
 use crate::aws::regions::Wanted;
 use crate::checks::{COURSE_REGION, Judge};
-use crate::cli::{Format, FormatArgs, ProveArgs};
+use crate::cli::{Format, ProveArgs, TasksArgs};
 use crate::context::Context;
 use crate::course::{ChecklistItem, Course, EvidenceRule};
 use crate::error::{Error, ExitStatus, Result};
@@ -13,12 +13,14 @@ use crate::snapshot::inventory::split_refused;
 use crate::snapshot::{Snapshot, Source};
 use crate::ui::Output;
 
+super::runs!(TasksArgs => tasks, ProveArgs => prove);
+
 /// `tasks`: every task, proven (with its evidence) or not.
-pub fn tasks(args: &FormatArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub fn tasks(args: &TasksArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let course = ctx.course()?;
     let module = ctx.module_progress()?;
-    match args.format {
+    match args.format.format {
         Format::Text => out.emit(&crate::report::proof::tasks_text(course, &module, lang, ctx.width))?,
         Format::Json => out.emit(&crate::report::proof::tasks_json(course, &module, lang))?,
     }

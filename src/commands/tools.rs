@@ -14,6 +14,13 @@ use crate::ui::text::{table, wrap_plain};
 use crate::ui::{Output, Prompter};
 use crate::util::{json_pretty, now, write_atomic};
 
+super::runs!(
+    InstancesArgs => instances,
+    AdviseArgs => advise,
+    CostArgs => cost,
+    RefreshArgs => prices_refresh,
+);
+
 /// `instances`: the instance data, filtered.
 pub fn instances(args: &InstancesArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let (lang, width) = (ctx.lang, ctx.width);
@@ -166,8 +173,61 @@ pub fn advise_with(
     Ok(ExitStatus::Success)
 }
 
+/// `cost`'s settings, from its arguments or the wizard.
+#[derive(Debug)]
+pub struct CostSettings {
+    pub instance: Option<String>,
+    pub hours: Option<f64>,
+    /// e.g. 2h30m
+    pub duration: Option<String>,
+    pub spot: bool,
+    pub monthly: bool,
+    pub hours_per_day: f64,
+    pub days: f64,
+    pub live: LivePriceArgs,
+    pub format: Format,
+}
+
+impl CostSettings {
+    /// What `instance` costs for `duration` (e.g. 2h30m), as text at the
+    /// course's prices.
+    pub fn for_duration(instance: String, duration: String) -> Self {
+        CostSettings {
+            instance: Some(instance),
+            hours: None,
+            duration: Some(duration),
+            spot: false,
+            monthly: false,
+            hours_per_day: crate::cli::HOURS_PER_DAY,
+            days: crate::cli::DAYS_PER_MONTH,
+            live: LivePriceArgs::default(),
+            format: Format::Text,
+        }
+    }
+}
+
+impl From<&CostArgs> for CostSettings {
+    fn from(args: &CostArgs) -> Self {
+        CostSettings {
+            instance: args.instance.clone(),
+            hours: args.hours,
+            duration: args.duration.clone(),
+            spot: args.spot,
+            monthly: args.monthly,
+            hours_per_day: args.hours_per_day,
+            days: args.days,
+            live: args.live.clone(),
+            format: args.format,
+        }
+    }
+}
+
 /// `cost`: what running an instance costs, or the monthly comparison.
 pub fn cost(args: &CostArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    cost_with(&CostSettings::from(args), ctx, out)
+}
+
+pub fn cost_with(args: &CostSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let (lang, width) = (ctx.lang, ctx.width);
     let as_json = args.format == Format::Json;
     let instances = priced_instances(&args.live, ctx)?;

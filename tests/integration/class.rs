@@ -125,12 +125,7 @@ fn the_units_three_students_are_verified_and_the_suspended_one_is_listed() {
     let output = verify(&learner, &emulator, &["--org-ou", &course, "--format", "json"]);
     expect_code(&output, 1);
     let book = json(&output);
-    let names: Vec<&str> = book["students"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap())
-        .collect();
+    let names = crate::instructor::names(&book);
     assert_eq!(
         names,
         ["Ana Souza", "Bruno Lima", "Carla Dias", "Dora Closed"],

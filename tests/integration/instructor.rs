@@ -66,6 +66,16 @@ pub(crate) fn row<'a>(book: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no row {name}"))
 }
 
+/// The gradebook's students' names, in its order.
+pub(crate) fn names(book: &Value) -> Vec<&str> {
+    book["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect()
+}
+
 fn statuses(student: &Value) -> Vec<(String, String)> {
     student["checks"]
         .as_array()
@@ -429,4 +439,55 @@ fn the_role_template_is_cloudformation_for_a_read_only_role() {
     assert!(text.starts_with("AWSTemplateFormatVersion: '2010-09-09'"), "{text}");
     assert!(text.contains("sts:ExternalId") && text.contains("- sagemaker:ListApps"));
     assert!(!text.contains("Delete") && !text.contains("Update") && !text.contains("ModifyBudget"));
+}
+
+#[test]
+fn the_roster_template_is_a_roster_collect_accepts_explained_in_each_language() {
+    let learner = Learner::new();
+    let report = learner.dir.path().join("ana.json");
+    let args = [
+        "module5",
+        "report",
+        "--out",
+        report.to_str().unwrap(),
+        "--name",
+        "Ana Souza",
+    ];
+    expect_code(&learner.run(&args), 0);
+    let mut templates = Vec::new();
+    for lang in ["en", "pt"] {
+        let output = learner.run(&["instructor", "roster-template", "--lang", lang]);
+        expect_code(&output, 0);
+        let template = stdout(&output);
+        let roster = learner.dir.path().join(format!("class-{lang}.toml"));
+        std::fs::write(&roster, &template).unwrap();
+        // Read as a roster: the three example students, in order, Ana's report hers.
+        let output = learner.run(&[
+            "instructor",
+            "collect",
+            report.to_str().unwrap(),
+            "--roster",
+            roster.to_str().unwrap(),
+            "--format",
+            "json",
+            "--lang",
+            lang,
+        ]);
+        expect_code(&output, 1);
+        let book = json(&output);
+        assert_eq!(names(&book), ["Ana Souza", "Bruno Lima", "Carla Dias"], "{book}");
+        assert_eq!(row(&book, "Ana Souza")["progress"]["checklist_total"], 8, "{book}");
+        assert_eq!(row(&book, "Bruno Lima")["status"], "missing", "{book}");
+        templates.push(template);
+    }
+    // The same roster, its explanations in each language.
+    let data = |t: &str| -> Vec<String> {
+        t.lines()
+            .map(|l| l.split(" #").next().unwrap().trim_end().to_string())
+            .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.contains("external_id"))
+            .collect()
+    };
+    assert_eq!(data(&templates[0]), data(&templates[1]));
+    assert_ne!(templates[0], templates[1]);
+    assert!(templates[1].contains("# A lista da turma"), "{}", templates[1]);
 }

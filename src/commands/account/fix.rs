@@ -9,7 +9,7 @@ use super::engine::{self, FixCall, Run};
 use crate::aws::Session;
 use crate::aws::fix::{self, BudgetPlan, IdleScope};
 use crate::aws::operations as op;
-use crate::cli::{AwsFlags, BudgetArgs, IdleArgs, IdleScopeArg};
+use crate::cli::{AwsFlags, BudgetArgs, ChangeArgs, IdleArgs, IdleScopeArg};
 use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::i18n::{Lang, tr, trf};
@@ -20,25 +20,75 @@ use crate::ui::{Output, Prompter, clean};
 /// Limits of `IdleSettings.IdleTimeoutInMinutes` (SageMaker API reference).
 pub const IDLE_MINUTES: std::ops::RangeInclusive<i32> = 60..=525_600;
 
+/// How a fix changes the account: in which account, confirmed or not, or
+/// only shown.
+#[derive(Debug, Default)]
+pub struct ChangeSettings {
+    pub dry_run: bool,
+    pub yes: bool,
+    pub aws: AwsFlags,
+}
+
+impl From<&ChangeArgs> for ChangeSettings {
+    fn from(args: &ChangeArgs) -> Self {
+        ChangeSettings {
+            dry_run: args.dry_run,
+            yes: args.yes,
+            aws: args.aws.clone(),
+        }
+    }
+}
+
+/// `fix budget`'s settings: a valid amount, the alerts' address if given.
+#[derive(Debug)]
+pub struct BudgetSettings {
+    pub amount: f64,
+    /// Asked on a terminal when missing.
+    pub email: Option<String>,
+    pub name: String,
+    pub change: ChangeSettings,
+}
+
+impl Default for BudgetSettings {
+    /// The course's budget, as `fix budget` makes it without options.
+    fn default() -> Self {
+        BudgetSettings {
+            amount: crate::cli::BUDGET_USD,
+            email: None,
+            name: crate::checks::BUDGET_NAME.to_string(),
+            change: ChangeSettings::default(),
+        }
+    }
+}
+
+impl BudgetSettings {
+    /// Settled from the command line: an amount that is no positive number
+    /// is a usage error (exit 2).
+    pub fn resolve(args: &BudgetArgs, lang: Lang) -> Result<Self> {
+        if !(args.amount.is_finite() && args.amount > 0.0) {
+            return Err(Error::Usage(trf(lang, "fix.bad_amount", &[("amount", &args.amount)])));
+        }
+        Ok(BudgetSettings {
+            amount: args.amount,
+            email: args.email.clone(),
+            name: args.name.clone(),
+            change: ChangeSettings::from(&args.change),
+        })
+    }
+}
+
 /// `fix budget`: the course's monthly SageMaker budget with e-mail alerts.
 pub fn fix_budget(args: &BudgetArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
-    fix_budget_with(args, ctx, &mut ctx.prompter(), out)
+    fix_budget_with(&BudgetSettings::resolve(args, ctx.lang)?, ctx, &mut ctx.prompter(), out)
 }
 
 pub fn fix_budget_with(
-    options: &BudgetArgs,
+    options: &BudgetSettings,
     ctx: &Context,
     prompter: &mut dyn Prompter,
     out: &mut Output,
 ) -> Result<ExitStatus> {
     let lang = ctx.lang;
-    if !(options.amount.is_finite() && options.amount > 0.0) {
-        return Err(Error::Usage(trf(
-            lang,
-            "fix.bad_amount",
-            &[("amount", &options.amount)],
-        )));
-    }
     let ask = |prompter: &mut dyn Prompter| {
         prompter
             .text(tr(lang, "fix.ask_email"), tr(lang, "fix.email_help"))
@@ -163,27 +213,70 @@ fn describe_idle(settings: &Option<IdleSettings>, lang: Lang) -> String {
     }
 }
 
+/// `fix idle-shutdown`'s settings: minutes SageMaker accepts, the scope.
+#[derive(Debug)]
+pub struct IdleFixSettings {
+    pub minutes: i32,
+    pub scope: IdleScopeArg,
+    /// None: the one in the region (or the Studio domain this runs in).
+    pub domain_id: Option<String>,
+    pub user_profile: Option<String>,
+    pub change: ChangeSettings,
+}
+
+impl Default for IdleFixSettings {
+    /// The course's idle shutdown, as `fix idle-shutdown` sets it without options.
+    fn default() -> Self {
+        IdleFixSettings {
+            minutes: crate::cli::IDLE_MINUTES,
+            scope: IdleScopeArg::Domain,
+            domain_id: None,
+            user_profile: None,
+            change: ChangeSettings::default(),
+        }
+    }
+}
+
+impl IdleFixSettings {
+    /// Settled from the command line: minutes out of SageMaker's range are
+    /// a usage error (exit 2).
+    pub fn resolve(args: &IdleArgs, lang: Lang) -> Result<Self> {
+        if !IDLE_MINUTES.contains(&args.minutes) {
+            return Err(Error::Usage(trf(
+                lang,
+                "fix.bad_minutes",
+                &[("minutes", &args.minutes)],
+            )));
+        }
+        Ok(IdleFixSettings {
+            minutes: args.minutes,
+            scope: args.scope,
+            domain_id: args.domain_id.clone(),
+            user_profile: args.user_profile.clone(),
+            change: ChangeSettings::from(&args.change),
+        })
+    }
+}
+
 /// `fix idle-shutdown`: built-in idle shutdown for JupyterLab and Code
 /// Editor on the learner's domain or user profile, before and after shown.
 pub fn fix_idle(args: &IdleArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
-    fix_idle_with(args, ctx, &mut ctx.prompter(), out)
+    fix_idle_with(
+        &IdleFixSettings::resolve(args, ctx.lang)?,
+        ctx,
+        &mut ctx.prompter(),
+        out,
+    )
 }
 
 pub fn fix_idle_with(
-    options: &IdleArgs,
+    options: &IdleFixSettings,
     ctx: &Context,
     prompter: &mut dyn Prompter,
     out: &mut Output,
 ) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let profile_scope = options.scope == IdleScopeArg::UserProfile;
-    if !IDLE_MINUTES.contains(&options.minutes) {
-        return Err(Error::Usage(trf(
-            lang,
-            "fix.bad_minutes",
-            &[("minutes", &options.minutes)],
-        )));
-    }
     let log = ctx.audit_log()?;
     let (session, account, region) = connect(ctx, &options.change.aws)?;
     // Inside Studio, the domain and user profile the learner works in are

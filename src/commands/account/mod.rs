@@ -25,9 +25,18 @@ use crate::snapshot::inventory::SkippedRegion;
 use crate::snapshot::{CallError, Source};
 use crate::ui::{Output, Prompter, clean};
 
-pub use fix::{fix_budget, fix_budget_with, fix_idle, fix_idle_with};
+pub use fix::{BudgetSettings, IdleFixSettings, fix_budget, fix_budget_with, fix_idle, fix_idle_with};
 pub use spend::spend;
-pub use teardown::{teardown, teardown_with};
+pub use teardown::{TeardownSettings, teardown, teardown_with};
+
+super::runs!(
+    CheckArgs => check,
+    AuditArgs => audit,
+    crate::cli::TeardownArgs => teardown,
+    crate::cli::SpendArgs => spend,
+    crate::cli::BudgetArgs => fix_budget,
+    crate::cli::IdleArgs => fix_idle,
+);
 
 /// `check`: collect (or load the sandbox), judge, report.
 pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
@@ -73,7 +82,7 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
     };
     checks::exceptions::apply(&mut results, &exceptions, &scope, lang);
     if let (Source::Aws, Some(account), Some(region)) = (&snapshot.source, &account, &snapshot.region) {
-        super::learn::record_check(course, ctx, &results, account, region);
+        record_check(course, ctx, &results, account, region);
     }
     let mut report = Report::new(
         &course.id,
@@ -113,24 +122,92 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
     Ok(ExitStatus::failed_if(checks::any_failed(&results)))
 }
 
+/// Keeps a real account's latest check results in the progress file, for
+/// `module5 report`. Progress that cannot be saved does not fail the check.
+fn record_check(
+    course: &crate::course::Course,
+    ctx: &Context,
+    results: &[checks::CheckResult],
+    account: &str,
+    region: &str,
+) {
+    let Ok(store) = ctx.store() else {
+        return;
+    };
+    let mut file = store.load(ctx.lang, &mut std::io::stderr());
+    file.modules
+        .entry(course.id.clone())
+        .or_default()
+        .record_check(results, account, region);
+    if let Err(e) = store.save(&file, ctx.lang) {
+        eprintln!("{e}");
+    }
+}
+
+/// `audit`'s settings: the time zone and regions settled, `--stop`'s options.
+pub struct AuditSettings {
+    pub format: AuditFormat,
+    /// The zone of "by 08:00 tomorrow": `--tz`, else TZ or this machine's.
+    pub tz: jiff::tz::TimeZone,
+    pub wanted: Wanted,
+    pub exceptions: Option<std::path::PathBuf>,
+    pub spend: bool,
+    /// With `--stop`: how to stop; None, only the audit.
+    stop: Option<stop::StopOptions>,
+    pub aws: crate::cli::AwsFlags,
+}
+
+impl AuditSettings {
+    /// Settled from the command line: an unknown time zone or region is a
+    /// usage error (exit 2).
+    pub fn resolve(args: &AuditArgs, lang: Lang) -> Result<Self> {
+        let tz = match &args.tz {
+            Some(name) => jiff::tz::TimeZone::get(name)
+                .map_err(|_| crate::error::Error::Usage(trf(lang, "audit.bad_tz", &[("tz", name)])))?,
+            None => jiff::tz::TimeZone::system(),
+        };
+        Ok(AuditSettings {
+            format: args.format,
+            tz,
+            wanted: wanted(&args.sweep, lang)?,
+            exceptions: args.exceptions.clone(),
+            spend: args.spend,
+            stop: args.stop.then(|| stop::StopOptions::from(args)),
+            aws: args.aws.clone(),
+        })
+    }
+
+    /// `audit --stop` as the wizard runs it: this region, each stop asked
+    /// for, waiting up to `wait`.
+    pub fn stop_asking(wait: std::time::Duration) -> Self {
+        AuditSettings {
+            format: AuditFormat::Text,
+            tz: jiff::tz::TimeZone::system(),
+            wanted: Wanted::Configured,
+            exceptions: None,
+            spend: false,
+            stop: Some(stop::StopOptions {
+                wait,
+                ..Default::default()
+            }),
+            aws: Default::default(),
+        }
+    }
+}
+
 /// `audit`: everything still billing; with `--stop`, the stop flow.
 pub fn audit(args: &AuditArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
-    audit_with(args, ctx, &mut ctx.prompter(), out)
+    audit_with(&AuditSettings::resolve(args, ctx.lang)?, ctx, &mut ctx.prompter(), out)
 }
 
 pub fn audit_with(
-    args: &AuditArgs,
+    args: &AuditSettings,
     ctx: &Context,
     prompter: &mut dyn Prompter,
     out: &mut Output,
 ) -> Result<ExitStatus> {
     let lang = ctx.lang;
-    let tz = match &args.tz {
-        Some(name) => jiff::tz::TimeZone::get(name)
-            .map_err(|_| crate::error::Error::Usage(trf(lang, "audit.bad_tz", &[("tz", name)])))?,
-        None => jiff::tz::TimeZone::system(),
-    };
-    let wanted = wanted(&args.sweep, lang)?;
+    let (tz, wanted) = (args.tz.clone(), args.wanted.clone());
     let exceptions = ctx.exceptions(args.exceptions.as_deref())?;
     let log = ctx.audit_log()?;
     let session = crate::aws::connect(&ctx.aws_args(&args.aws), lang)?;
@@ -150,7 +227,7 @@ pub fn audit_with(
         }
         text
     };
-    if !args.stop {
+    let Some(stop_options) = &args.stop else {
         match (args.format, &month) {
             (AuditFormat::Json, Some(month)) => out.json(&spend::with_month(&assessed, month))?,
             (AuditFormat::Json, None) => out.json(&assessed)?,
@@ -161,14 +238,14 @@ pub fn audit_with(
             }
         }
         return Ok(assessed.exit_status());
-    }
+    };
     out.line(&text())?;
     let changes = Changes {
         ctx,
         log: &log,
         prompter,
     };
-    stop::stop_flow(changes, &session, &assessed, &stop::StopOptions::from(args), out)
+    stop::stop_flow(changes, &session, &assessed, stop_options, out)
 }
 
 /// Which regions `--all-regions` / `--regions` ask for; a name that is not

@@ -20,9 +20,66 @@ use crate::snapshot::inventory::{Target, split_refused};
 use crate::ui::text::wrap_plain;
 use crate::ui::{Output, Prompter, clean};
 
+/// `teardown`'s settings, from its arguments or the wizard.
+#[derive(Debug)]
+pub struct TeardownSettings {
+    /// None: not said (compute, but `--yes` without a terminal refuses).
+    pub level: Option<Level>,
+    pub dry_run: bool,
+    pub format: Format,
+    pub yes: bool,
+    pub domain_id: Option<String>,
+    pub include_current: bool,
+    pub keep: Vec<String>,
+    pub reason: Option<String>,
+    pub unkeep: Vec<String>,
+    pub wait: std::time::Duration,
+    pub sweep: crate::cli::RegionFlags,
+    pub aws: crate::cli::AwsFlags,
+}
+
+impl Default for TeardownSettings {
+    /// `teardown` without options.
+    fn default() -> Self {
+        TeardownSettings {
+            level: None,
+            dry_run: false,
+            format: Format::Text,
+            yes: false,
+            domain_id: None,
+            include_current: false,
+            keep: Vec::new(),
+            reason: None,
+            unkeep: Vec::new(),
+            wait: std::time::Duration::from_secs(crate::cli::TEARDOWN_WAIT_SECONDS),
+            sweep: Default::default(),
+            aws: Default::default(),
+        }
+    }
+}
+
+impl From<&TeardownArgs> for TeardownSettings {
+    fn from(args: &TeardownArgs) -> Self {
+        TeardownSettings {
+            level: args.level,
+            dry_run: args.dry_run,
+            format: args.format,
+            yes: args.yes,
+            domain_id: args.domain_id.clone(),
+            include_current: args.include_current,
+            keep: args.keep.clone(),
+            reason: args.reason.clone(),
+            unkeep: args.unkeep.clone(),
+            wait: std::time::Duration::from_secs(args.wait),
+            sweep: args.sweep.clone(),
+            aws: args.aws.clone(),
+        }
+    }
+}
+
 /// `teardown`.
 pub fn teardown(args: &TeardownArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
-    teardown_with(args, ctx, &mut ctx.prompter(), out)
+    teardown_with(&TeardownSettings::from(args), ctx, &mut ctx.prompter(), out)
 }
 
 /// The plan as `--dry-run --format json` prints it.
@@ -37,7 +94,7 @@ struct PlanView<'a> {
 }
 
 pub fn teardown_with(
-    args: &TeardownArgs,
+    args: &TeardownSettings,
     ctx: &Context,
     prompter: &mut dyn Prompter,
     out: &mut Output,
@@ -127,7 +184,7 @@ fn show_and_run(
     changes: &mut Changes<'_>,
     session: &crate::aws::Session,
     plan: &mut Plan,
-    args: &TeardownArgs,
+    args: &TeardownSettings,
     shown: &Shown<'_>,
     out: &mut Output,
 ) -> Result<(ExitStatus, Option<crate::plan::journal::Journal>)> {
@@ -148,7 +205,7 @@ fn carry_out(
     changes: &mut Changes<'_>,
     session: &crate::aws::Session,
     plan: &mut Plan,
-    args: &TeardownArgs,
+    args: &TeardownSettings,
     out: &mut Output,
 ) -> Result<(ExitStatus, Option<crate::plan::journal::Journal>)> {
     let lang = changes.ctx.lang;
@@ -169,7 +226,7 @@ fn carry_out(
         Some(trf(lang, key, &[("target", &clean(&shown.shown(step)))]))
     };
     let run = Run {
-        wait: std::time::Duration::from_secs(args.wait),
+        wait: args.wait,
         said: &said,
         name_on_failure: true,
     };
@@ -197,7 +254,7 @@ fn carry_out(
 /// `--keep NAME --reason TEXT` and `--unkeep NAME`, recorded in the
 /// learner's progress; returns everything kept (name → why).
 fn record_keeps(
-    args: &TeardownArgs,
+    args: &TeardownSettings,
     ctx: &Context,
     account: &str,
     out: &mut Output,
