@@ -1,7 +1,6 @@
 //! Instructor mode: the live checks across a whole class at once, and the
 //! learners' exported reports merged into one gradebook.
 
-pub mod gradebook;
 pub mod role_template;
 pub mod roster;
 
@@ -17,6 +16,9 @@ use crate::checks::{CheckResult, Judge};
 use crate::course::Course;
 use crate::error::{Error, Result};
 use crate::i18n::{Lang, tr, trf};
+/// The gradebook's types and renderers live in `report::class` (report
+/// renders, instructor computes); this name is what `commands::instructor` calls.
+pub use crate::report::class as gradebook;
 use crate::snapshot::{CallError, ErrorKind, Snapshot};
 use crate::spend::MonthFigure;
 pub use gradebook::{AccountItems, Gradebook, ProgressSummary, Score, StudentResult, StudentStatus};
@@ -199,20 +201,9 @@ async fn verify_one(
         .await;
     let region = read.region;
     let failed = |error: String| StudentResult {
-        name: student.name.clone(),
         account: student.account.clone(),
         region: region.clone(),
-        status: StudentStatus::Error,
-        error: Some(error),
-        checks: Vec::new(),
-        score: Score {
-            passed: 0,
-            evaluated: 0,
-        },
-        progress: None,
-        on_account: None,
-        still_billing: None,
-        spend: None,
+        ..StudentResult::unreadable(student.name.clone(), error)
     };
     let mut snapshot = match read.snapshot {
         Ok(snapshot) => snapshot,
@@ -428,7 +419,7 @@ fn suspended(name: &str, account: &str, state: &str, lang: Lang) -> StudentResul
     StudentResult {
         status: StudentStatus::Suspended,
         account: Some(account.to_string()),
-        ..unreadable(
+        ..StudentResult::unreadable(
             name.to_string(),
             trf(lang, "instructor.suspended", &[("state", &state)]),
         )
@@ -451,7 +442,7 @@ pub fn collect(paths: &[std::path::PathBuf], roster: Option<&[Student]>, course:
                     status: gradebook::StudentStatus::Missing,
                     account: student.account.clone(),
                     region: student.region.clone(),
-                    ..unreadable(student.name.clone(), tr(lang, "instructor.no_report").to_string())
+                    ..StudentResult::unreadable(student.name.clone(), tr(lang, "instructor.no_report").to_string())
                 },
             })
             .collect();
@@ -481,7 +472,7 @@ fn read_reports(
             let report = match parsed {
                 Ok(report) if report.module == course.id => report,
                 Ok(report) => {
-                    return unreadable(
+                    return StudentResult::unreadable(
                         stem,
                         trf(
                             lang,
@@ -491,7 +482,7 @@ fn read_reports(
                     );
                 }
                 Err(e) => {
-                    return unreadable(
+                    return StudentResult::unreadable(
                         stem,
                         trf(
                             lang,
@@ -573,25 +564,6 @@ fn read_reports(
             }
         })
         .collect()
-}
-
-fn unreadable(name: String, error: String) -> StudentResult {
-    StudentResult {
-        name,
-        account: None,
-        region: None,
-        status: StudentStatus::Error,
-        error: Some(error),
-        checks: vec![],
-        score: Score {
-            passed: 0,
-            evaluated: 0,
-        },
-        progress: None,
-        on_account: None,
-        still_billing: None,
-        spend: None,
-    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! Reports: check results rendered as text, JSON, JUnit XML, Markdown or HTML.
-//! They only format; the results are decided by the judges.
+//! Reports: every renderer. Check results as text, JSON, JUnit XML, Markdown
+//! or HTML; audit, plans, spend, the class's gradebook (`class`) and the
+//! HTML pages. They only format: the judges, audit and instructor decide.
 
 use std::collections::BTreeMap;
 
@@ -8,12 +9,17 @@ use serde::Serialize;
 
 pub mod audit;
 pub mod checklist;
+pub mod class;
 pub mod html;
 pub mod junit;
+pub(crate) mod md;
 pub mod monitor;
 pub mod plan;
 pub mod proof;
 pub mod spend;
+
+#[cfg(test)]
+mod hostile_names;
 
 use crate::checks::{CheckResult, NoActivity, Resource, Status, StorageItem, tally};
 use crate::i18n::{Lang, tr, trf};
@@ -470,7 +476,7 @@ pub fn summary_line(report: &Report<'_>, lang: Lang) -> String {
 
 /// Markdown: a table of every check, then what to do about each problem.
 pub fn markdown(report: &Report<'_>, lang: Lang) -> String {
-    let md = |s: &str| markdown_escape(&clean(s));
+    let md = md::text;
     let mut out = format!(
         "# {}\n\n",
         md(&trf(
@@ -562,29 +568,6 @@ pub fn markdown(report: &Report<'_>, lang: Lang) -> String {
         }
     }
     out.push_str(&format!("\n{}\n", summary_line(report, lang)));
-    out
-}
-
-/// Escapes what would change the meaning of text in a Markdown table or
-/// paragraph; backquoted spans from the lessons are kept.
-fn markdown_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut in_code = false;
-    for c in text.chars() {
-        if c == '`' {
-            in_code = !in_code;
-        }
-        match c {
-            // A table cell ends at `|` even inside a code span.
-            '|' => out.push_str("\\|"),
-            '*' | '_' | '[' | ']' | '<' | '>' | '#' | '\\' if !in_code => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
     out
 }
 

@@ -1,14 +1,17 @@
-//! The gradebook: one row per student (checks passed of checks evaluated,
-//! what each must do) as a table, CSV, JSON, Markdown, JUnit or an HTML page.
+//! The class's gradebook (`instructor verify`, `instructor collect`): one
+//! row per student (checks passed of checks evaluated, what each must do),
+//! and its renderers: a table, CSV, JSON, Markdown, JUnit or the HTML page.
+//! `instructor` computes the rows (reading accounts, merging reports); the
+//! types live here, in the lowest layer that uses them.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::junit as junit_xml;
 use crate::checks::{CheckResult, Status};
 use crate::error::ExitStatus;
 use crate::i18n::{Lang, tr, trf};
-use crate::report::junit as junit_xml;
 use crate::spend::MonthFigure;
 use crate::ui::clean;
 use crate::ui::text::{self, subheading, wrap_plain};
@@ -115,6 +118,26 @@ impl ProgressSummary {
 }
 
 impl StudentResult {
+    /// A row for a student whose account or report could not be read.
+    pub fn unreadable(name: String, error: String) -> StudentResult {
+        StudentResult {
+            name,
+            account: None,
+            region: None,
+            status: StudentStatus::Error,
+            error: Some(error),
+            checks: vec![],
+            score: Score {
+                passed: 0,
+                evaluated: 0,
+            },
+            progress: None,
+            on_account: None,
+            still_billing: None,
+            spend: None,
+        }
+    }
+
     /// Anything to do: not read, flagged, a check failing or erroring, or
     /// nothing evaluated at all (0 of 0 is never "passed everything").
     pub fn needs_attention(&self) -> bool {
@@ -617,7 +640,7 @@ pub fn json(book: &Gradebook) -> String {
 /// The class page (`report::html`): the summary, the charts and one row
 /// per student; `generated_at` is RFC 3339.
 pub fn html(book: &Gradebook, lang: Lang, generated_at: &str) -> String {
-    use crate::report::html::{self, Standing};
+    use super::html::{self, Standing};
     let rows = book
         .students
         .iter()
@@ -659,7 +682,7 @@ pub fn html(book: &Gradebook, lang: Lang, generated_at: &str) -> String {
 
 pub fn markdown(book: &Gradebook, lang: Lang) -> String {
     let columns = columns(book);
-    let md = |s: &str| clean(s).replace('|', "\\|");
+    let md = super::md::text;
     let mut out = format!("# {}\n\n", tr(lang, "instructor.title"));
     let headers = headers(&columns, lang);
     out.push('|');
@@ -805,20 +828,8 @@ mod tests {
             spend: None,
         };
         let broken = StudentResult {
-            name: "=HYPERLINK(\"x\")".into(),
-            account: None,
             region: Some("eu-central-1".into()),
-            status: StudentStatus::Error,
-            error: Some("AccessDenied".into()),
-            checks: vec![],
-            score: Score {
-                passed: 0,
-                evaluated: 0,
-            },
-            progress: None,
-            on_account: None,
-            still_billing: None,
-            spend: None,
+            ..StudentResult::unreadable("=HYPERLINK(\"x\")".into(), "AccessDenied".into())
         };
         Gradebook::new(vec![ok, broken])
     }
