@@ -265,7 +265,7 @@ pub struct LivePriceArgs {
     pub region: Option<String>,
 }
 
-#[derive(Debug, Default, Args)]
+#[derive(Debug, Args)]
 pub struct AdviseArgs {
     #[arg(long, value_enum)]
     pub deep_learning: Option<crate::catalog::advisor::DeepLearning>,
@@ -328,7 +328,7 @@ pub struct MonitorArgs {
     pub command: Vec<String>,
 }
 
-#[derive(Debug, Default, Args)]
+#[derive(Debug, Args)]
 pub struct TroubleshootArgs {
     #[arg(value_enum)]
     pub problem: Option<Problem>,

@@ -5,7 +5,7 @@ use crate::checks;
 use crate::cli::{AwsFlags, CollectArgs, GradebookFormat, RoleTemplateArgs, RosterTemplateArgs, VerifyArgs};
 use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
-use crate::i18n::{tr, trf};
+use crate::i18n::{Lang, tr, trf};
 use crate::instructor::{self, Gradebook, gradebook, roster};
 use crate::spend;
 use crate::ui::Output;
@@ -18,22 +18,72 @@ super::runs!(
     RosterTemplateArgs => roster_template,
 );
 
+/// `instructor verify`'s settings: the checks, unit and `--out` checked,
+/// the concurrency and the CSV delimiter settled.
+#[derive(Debug)]
+pub struct VerifySettings {
+    pub roster: Option<std::path::PathBuf>,
+    /// A valid organisational unit's id.
+    pub org_ou: Option<String>,
+    /// `--role-name`; None: the roster's, else `instructor::AUDIT_ROLE`
+    /// (the roster is read when the command runs).
+    pub role_name: Option<String>,
+    pub exceptions: Option<std::path::PathBuf>,
+    pub format: GradebookFormat,
+    pub concurrency: usize,
+    /// The checks to run (known ids); empty: every check.
+    pub only: Vec<String>,
+    pub expect_region: String,
+    /// `--csv-delimiter`, else the instructor's language's.
+    pub delimiter: char,
+    /// A file that can be written.
+    pub out: Option<std::path::PathBuf>,
+    pub mfa_code: Option<String>,
+    pub spend: bool,
+}
+
+impl VerifySettings {
+    /// Settled from the command line: an unknown check id, an organisational
+    /// unit's id that is not one, then an `--out` that cannot be written is a
+    /// usage error (exit 2), said before a whole class is read, not after.
+    pub fn resolve(args: &VerifyArgs, lang: Lang) -> Result<Self> {
+        if let Some(error) = checks::unknown_id(&args.only, lang) {
+            return Err(error);
+        }
+        if let Some(unit) = &args.org_ou
+            && !instructor::valid_unit(unit)
+        {
+            return Err(Error::Usage(trf(lang, "instructor.bad_unit", &[("unit", unit)])));
+        }
+        super::check_out(args.out.as_deref(), lang)?;
+        Ok(VerifySettings {
+            roster: args.roster.clone(),
+            org_ou: args.org_ou.clone(),
+            role_name: args.role_name.clone(),
+            exceptions: args.exceptions.clone(),
+            format: args.format,
+            concurrency: usize::from(args.concurrency),
+            only: args.only.clone(),
+            expect_region: args.expect_region.clone(),
+            delimiter: args.csv_delimiter.unwrap_or_else(|| gradebook::default_delimiter(lang)),
+            out: args.out.clone(),
+            mfa_code: args.mfa_code.clone(),
+            spend: args.spend,
+        })
+    }
+}
+
 /// `instructor verify [ROSTER] [--org-ou OU_ID]`: the checks on every
 /// student's account, the students from the roster, the organisational
 /// unit, or both.
 pub fn verify(args: &VerifyArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    verify_with(&VerifySettings::resolve(args, ctx.lang)?, ctx, out)
+}
+
+pub fn verify_with(args: &VerifySettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
-    if let Some(error) = checks::unknown_id(&args.only, lang) {
-        return Err(error);
-    }
-    if let Some(unit) = &args.org_ou
-        && !instructor::valid_unit(unit)
-    {
-        return Err(Error::Usage(trf(lang, "instructor.bad_unit", &[("unit", unit)])));
-    }
-    // A bad --out, roster or exceptions file is said before a whole class is read, not after.
-    super::check_out(args.out.as_deref(), lang)?;
     let course = ctx.course()?;
+    // A bad roster or exceptions file is said before a whole class is read, not after.
     let roster = match &args.roster {
         Some(path) => roster::load_roster(path, lang, args.org_ou.is_none())?,
         None => roster::Roster::default(),
@@ -61,7 +111,7 @@ pub fn verify(args: &VerifyArgs, ctx: &Context, out: &mut Output) -> Result<Exit
     let options = instructor::VerifyOptions {
         only,
         expect_region: &args.expect_region,
-        concurrency: usize::from(args.concurrency),
+        concurrency: args.concurrency,
         progress: ctx.spinner,
         instructor: &account,
         prices: &prices,
@@ -76,19 +126,47 @@ pub fn verify(args: &VerifyArgs, ctx: &Context, out: &mut Output) -> Result<Exit
         role_name: &role_name,
     };
     let book = instructor::verify(&source, course, lang, &options)?;
-    let delimiter = args.csv_delimiter.unwrap_or_else(|| gradebook::default_delimiter(lang));
-    write_gradebook(&book, (args.format, delimiter), args.out.as_deref(), ctx, out)
+    write_gradebook(&book, (args.format, args.delimiter), args.out.as_deref(), ctx, out)
+}
+
+/// `instructor collect`'s settings: `--out` checked, the CSV delimiter settled.
+#[derive(Debug)]
+pub struct CollectSettings {
+    pub reports: Vec<std::path::PathBuf>,
+    pub roster: Option<std::path::PathBuf>,
+    pub format: GradebookFormat,
+    /// `--csv-delimiter`, else the instructor's language's.
+    pub delimiter: char,
+    /// A file that can be written.
+    pub out: Option<std::path::PathBuf>,
+}
+
+impl CollectSettings {
+    /// Settled from the command line: an `--out` that cannot be written is
+    /// a usage error (exit 2).
+    pub fn resolve(args: &CollectArgs, lang: Lang) -> Result<Self> {
+        super::check_out(args.out.as_deref(), lang)?;
+        Ok(CollectSettings {
+            reports: args.reports.clone(),
+            roster: args.roster.clone(),
+            format: args.format,
+            delimiter: args.csv_delimiter.unwrap_or_else(|| gradebook::default_delimiter(lang)),
+            out: args.out.clone(),
+        })
+    }
 }
 
 /// `instructor collect REPORT...`: learners' exported reports, merged.
 pub fn collect(args: &CollectArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    collect_with(&CollectSettings::resolve(args, ctx.lang)?, ctx, out)
+}
+
+pub fn collect_with(args: &CollectSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
-    super::check_out(args.out.as_deref(), lang)?;
     let course = ctx.course()?;
     let students = args.roster.as_ref().map(|r| roster::load(r, lang)).transpose()?;
     let book = instructor::collect(&args.reports, students.as_deref(), course, lang);
-    let delimiter = args.csv_delimiter.unwrap_or_else(|| gradebook::default_delimiter(lang));
-    write_gradebook(&book, (args.format, delimiter), args.out.as_deref(), ctx, out)
+    write_gradebook(&book, (args.format, args.delimiter), args.out.as_deref(), ctx, out)
 }
 
 /// `instructor roster-template`: an example roster, explained in the
@@ -98,17 +176,38 @@ pub fn roster_template(_: &RosterTemplateArgs, ctx: &Context, out: &mut Output) 
     Ok(ExitStatus::Success)
 }
 
+/// `instructor role-template`'s settings: the instructor's account checked.
+#[derive(Debug)]
+pub struct RoleTemplateSettings {
+    /// Twelve digits.
+    pub instructor_account: Option<String>,
+    pub role_name: String,
+    pub stackset: bool,
+}
+
+impl RoleTemplateSettings {
+    /// Settled from the command line: an account id that is not twelve
+    /// digits is a usage error (exit 2).
+    pub fn resolve(args: &RoleTemplateArgs, lang: Lang) -> Result<Self> {
+        if let Some(account) = &args.instructor_account
+            && (account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()))
+        {
+            return Err(Error::Usage(trf(lang, "roster.bad_account", &[("account", account)])));
+        }
+        Ok(RoleTemplateSettings {
+            instructor_account: args.instructor_account.clone(),
+            role_name: args.role_name.clone(),
+            stackset: args.stackset,
+        })
+    }
+}
+
 /// `instructor role-template`: the CloudFormation of the audit role.
 pub fn role_template(args: &RoleTemplateArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
-    if let Some(account) = &args.instructor_account
-        && (account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()))
-    {
-        return Err(Error::Usage(trf(
-            ctx.lang,
-            "roster.bad_account",
-            &[("account", account)],
-        )));
-    }
+    role_template_with(&RoleTemplateSettings::resolve(args, ctx.lang)?, out)
+}
+
+pub fn role_template_with(args: &RoleTemplateSettings, out: &mut Output) -> Result<ExitStatus> {
     let template = match (&args.instructor_account, args.stackset) {
         (Some(account), true) => instructor::role_template::stackset_template(account, &args.role_name),
         _ => instructor::role_template::role_template(args.instructor_account.as_deref(), &args.role_name),

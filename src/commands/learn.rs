@@ -100,10 +100,33 @@ pub fn checklist(args: &ChecklistArgs, ctx: &Context, out: &mut Output) -> Resul
     Ok(ExitStatus::Success)
 }
 
+/// `report`'s settings: a file that can be written, the name to put in it.
+#[derive(Debug)]
+pub struct ReportSettings {
+    pub out: std::path::PathBuf,
+    /// The learner's name as the instructor knows it.
+    pub name: Option<String>,
+}
+
+impl ReportSettings {
+    /// Settled from the command line: an `--out` that cannot be written is
+    /// a usage error (exit 2).
+    pub fn resolve(args: &ReportArgs, lang: crate::i18n::Lang) -> Result<Self> {
+        super::check_out(Some(&args.out), lang)?;
+        Ok(ReportSettings {
+            out: args.out.clone(),
+            name: args.name.clone(),
+        })
+    }
+}
+
 /// `report --out FILE`: the learner's progress, for the instructor.
 pub fn report(args: &ReportArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    report_with(&ReportSettings::resolve(args, ctx.lang)?, ctx, out)
+}
+
+pub fn report_with(args: &ReportSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
-    super::check_out(Some(&args.out), lang)?;
     let course = ctx.course()?;
     let module = ctx.module_progress()?;
     let report = learner_report(course, &module, args.name.clone());

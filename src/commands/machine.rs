@@ -112,13 +112,33 @@ pub fn monitor_with(args: &MonitorSettings, ctx: &Context, out: &mut Output) -> 
     }
 }
 
+/// `troubleshoot`'s settings, from its arguments or the wizard (which
+/// gives none: the problem is asked).
+#[derive(Debug, Default)]
+pub struct TroubleshootSettings {
+    /// None: asked on a terminal.
+    pub problem: Option<Problem>,
+    pub instance: Option<String>,
+    pub aws: crate::cli::AwsFlags,
+}
+
+impl From<&TroubleshootArgs> for TroubleshootSettings {
+    fn from(args: &TroubleshootArgs) -> Self {
+        TroubleshootSettings {
+            problem: args.problem,
+            instance: args.instance.clone(),
+            aws: args.aws.clone(),
+        }
+    }
+}
+
 /// `troubleshoot`: the module's three problems, diagnosed.
 pub fn troubleshoot(args: &TroubleshootArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
-    troubleshoot_with(args, ctx, &mut ctx.prompter(), out)
+    troubleshoot_with(&TroubleshootSettings::from(args), ctx, &mut ctx.prompter(), out)
 }
 
 pub fn troubleshoot_with(
-    args: &TroubleshootArgs,
+    args: &TroubleshootSettings,
     ctx: &Context,
     prompter: &mut dyn Prompter,
     out: &mut Output,
@@ -267,7 +287,7 @@ pub fn troubleshoot_with(
 /// app type and image allow, the last activity AWS reports, the verdict
 /// with its likely cause and fix; then what AWS gives for notebook
 /// instances (nothing) and what counts as activity.
-fn idle_shutdown(args: &TroubleshootArgs, ctx: &Context) -> Result<String> {
+fn idle_shutdown(args: &TroubleshootSettings, ctx: &Context) -> Result<String> {
     let lang = ctx.lang;
     let course = ctx.course()?;
     let snapshot = crate::aws::snapshot(&ctx.aws_args(&args.aws), lang, ctx.spinner).map_err(|e| match e {

@@ -1,7 +1,8 @@
 //! The command layer: one module per command group, every command entered
 //! the same way, `fn(&Args, &Context, &mut Output) -> Result<ExitStatus>`,
 //! with its clap arguments passed whole; a command that has options settles
-//! them first into its settings (`AuditSettings`, …), which its body takes.
+//! them first into its settings (`AuditSettings`, …; a usage error found
+//! there exits 2 before anything runs), which its body (`*_with`) takes.
 //! Each module says which function runs which arguments (`runs!`); `cli`
 //! routes the command line to them.
 

@@ -15,12 +15,30 @@ use crate::ui::Output;
 
 super::runs!(TasksArgs => tasks, ProveArgs => prove);
 
+/// `tasks`'s settings: how to print them.
+#[derive(Debug, Default)]
+pub struct TasksSettings {
+    pub format: Format,
+}
+
+impl From<&TasksArgs> for TasksSettings {
+    fn from(args: &TasksArgs) -> Self {
+        TasksSettings {
+            format: args.format.format,
+        }
+    }
+}
+
 /// `tasks`: every task, proven (with its evidence) or not.
 pub fn tasks(args: &TasksArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    tasks_with(&TasksSettings::from(args), ctx, out)
+}
+
+pub fn tasks_with(args: &TasksSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let course = ctx.course()?;
     let module = ctx.module_progress()?;
-    match args.format.format {
+    match args.format {
         Format::Text => out.emit(&crate::report::proof::tasks_text(course, &module, lang, ctx.width))?,
         Format::Json => out.emit(&crate::report::proof::tasks_json(course, &module, lang))?,
     }
@@ -90,7 +108,7 @@ fn verify_snapshot(
 /// The configured region read whole, and the other regions the course used
 /// on this account (from the learner's progress), each read for what bills
 /// there; a region the account cannot read is left out.
-fn read_course_regions(ctx: &Context, args: &ProveArgs) -> Result<(Snapshot, Vec<Snapshot>)> {
+fn read_course_regions(ctx: &Context, args: &ProveSettings) -> Result<(Snapshot, Vec<Snapshot>)> {
     let lang = ctx.lang;
     let session = crate::aws::connect(&ctx.aws_args(&args.aws), lang)?;
     let used = ctx.module_progress()?.regions();
@@ -107,9 +125,36 @@ fn read_course_regions(ctx: &Context, args: &ProveArgs) -> Result<(Snapshot, Vec
     Ok((inventory.home, others))
 }
 
+/// `verify`'s settings, from its arguments. The item is checked against
+/// the course when the command runs (`items`): the course is loaded then.
+#[derive(Debug)]
+pub struct ProveSettings {
+    /// A checklist item or task; None: every verifiable item.
+    pub item: Option<String>,
+    pub format: Format,
+    pub aws: crate::cli::AwsFlags,
+    /// A practice account's scenario instead of the real account.
+    pub sandbox: Option<String>,
+}
+
+impl From<&ProveArgs> for ProveSettings {
+    fn from(args: &ProveArgs) -> Self {
+        ProveSettings {
+            item: args.item.clone(),
+            format: args.format,
+            aws: args.aws.clone(),
+            sandbox: args.sandbox.clone(),
+        }
+    }
+}
+
 /// `verify [ITEM]`: exit 0 when every asked item is proven, 1 when one is
 /// not, 2 when it could not run.
 pub fn prove(args: &ProveArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    prove_with(&ProveSettings::from(args), ctx, out)
+}
+
+pub fn prove_with(args: &ProveSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let course = ctx.course()?;
     let items = items(course, args.item.as_deref(), lang)?;

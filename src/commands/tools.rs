@@ -21,11 +21,33 @@ super::runs!(
     RefreshArgs => prices_refresh,
 );
 
+/// `instances`' settings, from its arguments.
+#[derive(Debug)]
+pub struct InstancesSettings {
+    pub filter: Filter,
+    pub live: LivePriceArgs,
+    pub format: Format,
+}
+
+impl From<&InstancesArgs> for InstancesSettings {
+    fn from(args: &InstancesArgs) -> Self {
+        InstancesSettings {
+            filter: Filter::from(args),
+            live: args.live.clone(),
+            format: args.format,
+        }
+    }
+}
+
 /// `instances`: the instance data, filtered.
 pub fn instances(args: &InstancesArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    instances_with(&InstancesSettings::from(args), ctx, out)
+}
+
+pub fn instances_with(args: &InstancesSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let (lang, width) = (ctx.lang, ctx.width);
     let instances = priced_instances(&args.live, ctx)?;
-    let list = catalog::filter(&instances, &Filter::from(args));
+    let list = catalog::filter(&instances, &args.filter);
     let text = if args.format == Format::Json {
         // Every row says where its figures come from.
         let rows: Vec<Instance> = list
@@ -90,24 +112,43 @@ pub(super) fn ask_choice(prompter: &mut dyn Prompter, lang: Lang, question: &str
         .map_err(|_| Error::Usage(tr(lang, "tools.cancelled").to_string()))
 }
 
+/// `advise`'s settings: the answers given on the command line (the wizard
+/// gives none: every question is asked).
+#[derive(Debug, Default)]
+pub struct AdviseSettings {
+    pub answers: Answers,
+    pub format: Format,
+}
+
+impl AdviseSettings {
+    /// Settled from the command line: a dataset size that is no number of
+    /// GB is a usage error (exit 2).
+    pub fn resolve(args: &AdviseArgs, lang: Lang) -> Result<Self> {
+        if args.dataset_gb.is_some_and(|gb| !gb.is_finite() || gb < 0.0) {
+            return Err(Error::Usage(tr(lang, "tools.bad_number").to_string()));
+        }
+        Ok(AdviseSettings {
+            answers: Answers::from(args),
+            format: args.format,
+        })
+    }
+}
+
 /// `advise`: the module's decision matrix, asking on a terminal.
 pub fn advise(args: &AdviseArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
-    advise_with(args, ctx, &mut ctx.prompter(), out)
+    advise_with(&AdviseSettings::resolve(args, ctx.lang)?, ctx, &mut ctx.prompter(), out)
 }
 
 /// Asks the matrix's next question until it has an answer.
 pub fn advise_with(
-    args: &AdviseArgs,
+    args: &AdviseSettings,
     ctx: &Context,
     prompter: &mut dyn Prompter,
     out: &mut Output,
 ) -> Result<ExitStatus> {
     let (lang, width, interactive) = (ctx.lang, ctx.width, ctx.interactive);
-    if args.dataset_gb.is_some_and(|gb| !gb.is_finite() || gb < 0.0) {
-        return Err(Error::Usage(tr(lang, "tools.bad_number").to_string()));
-    }
     let course = ctx.course()?;
-    let mut answers = Answers::from(args);
+    let mut answers = args.answers.clone();
     let advice = loop {
         match advisor::advise(&course.instances, &answers, lang) {
             Ok(advice) => break advice,
@@ -412,26 +453,47 @@ const PRICE_LIST_SOURCE: &str = "AWS Price List API (GetProducts)";
 /// region where SageMaker runs. A region that cannot be read is reported and
 /// skipped; the command fails (exit 1) only when no region could be cached.
 pub fn prices_refresh(args: &RefreshArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
-    let lang = ctx.lang;
-    let regions: Vec<String> = if args.all {
-        crate::aws::regions::SAGEMAKER_REGIONS
-            .iter()
-            .map(|r| r.to_string())
-            .collect()
-    } else {
-        vec![
-            args.region
-                .clone()
-                .unwrap_or_else(|| crate::checks::COURSE_REGION.to_string()),
-        ]
-    };
-    if let Some(bad) = regions.iter().find(|r| !prices::valid_region(r)) {
-        return Err(Error::Usage(trf(lang, "prices.bad_region", &[("region", bad)])));
+    prices_refresh_with(&RefreshSettings::resolve(args, ctx.lang)?, ctx, out)
+}
+
+/// `prices refresh`'s settings: the regions to fetch, each a region's name.
+#[derive(Debug)]
+pub struct RefreshSettings {
+    /// Never empty: `--all`'s every SageMaker region, else `--region` or the course's.
+    pub regions: Vec<String>,
+    /// `--all`: a region that fails is said and skipped, and a total follows.
+    pub all: bool,
+}
+
+impl RefreshSettings {
+    /// Settled from the command line: a name that is not a region's is a
+    /// usage error (exit 2).
+    pub fn resolve(args: &RefreshArgs, lang: Lang) -> Result<Self> {
+        let regions: Vec<String> = if args.all {
+            crate::aws::regions::SAGEMAKER_REGIONS
+                .iter()
+                .map(|r| r.to_string())
+                .collect()
+        } else {
+            vec![
+                args.region
+                    .clone()
+                    .unwrap_or_else(|| crate::checks::COURSE_REGION.to_string()),
+            ]
+        };
+        if let Some(bad) = regions.iter().find(|r| !prices::valid_region(r)) {
+            return Err(Error::Usage(trf(lang, "prices.bad_region", &[("region", bad)])));
+        }
+        Ok(RefreshSettings { regions, all: args.all })
     }
+}
+
+pub fn prices_refresh_with(args: &RefreshSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    let (lang, regions) = (ctx.lang, &args.regions);
     if prices::cache_path(ctx.home.as_deref(), &regions[0]).is_none() {
         return Err(Error::Usage(tr(lang, "progress.no_data_dir").to_string()));
     }
-    let results = match refresh(&regions, ctx) {
+    let results = match refresh(regions, ctx) {
         Ok(results) => results,
         Err(reason) => {
             out.line(&trf(lang, "prices.fallback", &[("reason", &reason)]))?;

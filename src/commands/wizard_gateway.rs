@@ -6,10 +6,9 @@
 use std::io::Write;
 
 use super::account::{AuditSettings, BudgetSettings, IdleFixSettings, TeardownSettings};
-use super::machine::MonitorSettings;
-use super::tools::CostSettings;
+use super::machine::{MonitorSettings, TroubleshootSettings};
+use super::tools::{AdviseSettings, CostSettings};
 use crate::checks::{COURSE_REGION, Fix, Judge};
-use crate::cli::{AdviseArgs, TroubleshootArgs};
 use crate::context::Context;
 use crate::course::Tool;
 use crate::i18n::tr;
@@ -80,7 +79,7 @@ impl LiveChecks for AccountChecks<'_> {
                 .map_err(|_| tr(lang, "tools.cancelled").to_string())
         };
         let result = match tool {
-            Tool::Advise => super::tools::advise_with(&AdviseArgs::default(), ctx, prompter, &mut out),
+            Tool::Advise => super::tools::advise_with(&AdviseSettings::default(), ctx, prompter, &mut out),
             Tool::Cost => {
                 let instance = ask(prompter, "tools.q_cost_instance", "ml.m5.xlarge")?;
                 let duration = ask(prompter, "tools.q_cost_duration", "2h30m")?;
@@ -88,7 +87,7 @@ impl LiveChecks for AccountChecks<'_> {
             }
             Tool::Monitor => super::machine::monitor_with(&MonitorSettings::default(), ctx, &mut out),
             Tool::Troubleshoot => {
-                super::machine::troubleshoot_with(&TroubleshootArgs::default(), ctx, prompter, &mut out)
+                super::machine::troubleshoot_with(&TroubleshootSettings::default(), ctx, prompter, &mut out)
             }
         };
         result.map(|_| ()).map_err(|e| e.to_string())

@@ -38,13 +38,47 @@ super::runs!(
     crate::cli::IdleArgs => fix_idle,
 );
 
+/// `check`'s settings: the checks asked for and the regions, settled.
+#[derive(Debug)]
+pub struct CheckSettings {
+    pub format: ReportFormat,
+    /// The checks to run (known ids); empty: every check.
+    pub only: Vec<String>,
+    pub aws: crate::cli::AwsFlags,
+    pub expect_region: String,
+    /// A practice account's scenario instead of the real account.
+    pub sandbox: Option<String>,
+    pub wanted: Wanted,
+    pub exceptions: Option<std::path::PathBuf>,
+}
+
+impl CheckSettings {
+    /// Settled from the command line: an unknown check id, then an unknown
+    /// region, is a usage error (exit 2).
+    pub fn resolve(args: &CheckArgs, lang: Lang) -> Result<Self> {
+        if let Some(error) = checks::unknown_id(&args.only, lang) {
+            return Err(error);
+        }
+        Ok(CheckSettings {
+            format: args.format,
+            only: args.only.clone(),
+            aws: args.aws.clone(),
+            expect_region: args.expect_region.clone(),
+            sandbox: args.sandbox.clone(),
+            wanted: wanted(&args.sweep, lang)?,
+            exceptions: args.exceptions.clone(),
+        })
+    }
+}
+
 /// `check`: collect (or load the sandbox), judge, report.
 pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    check_with(&CheckSettings::resolve(args, ctx.lang)?, ctx, out)
+}
+
+pub fn check_with(args: &CheckSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
-    if let Some(error) = checks::unknown_id(&args.only, lang) {
-        return Err(error);
-    }
-    let wanted = wanted(&args.sweep, lang)?;
+    let wanted = &args.wanted;
     let course = ctx.course()?;
     // A file with problems is said before the account is read.
     let exceptions = ctx.exceptions(args.exceptions.as_deref())?;
@@ -52,8 +86,8 @@ pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitSt
         Some(name) => (course.sandbox(name, lang)?, None),
         None => {
             let inventory =
-                crate::aws::connect(&ctx.aws_args(&args.aws), lang)?.inventory(&wanted, lang, ctx.spinner)?;
-            let sweep = (wanted != Wanted::Configured).then_some((inventory.list, inventory.others));
+                crate::aws::connect(&ctx.aws_args(&args.aws), lang)?.inventory(wanted, lang, ctx.spinner)?;
+            let sweep = (*wanted != Wanted::Configured).then_some((inventory.list, inventory.others));
             (inventory.home, sweep)
         }
     };

@@ -13,9 +13,35 @@ use crate::snapshot::CallError;
 use crate::spend::{self, Estimate, MonthFigure, Spend, Window, cache};
 use crate::ui::Output;
 
+/// `spend`'s settings: the days to read, from its arguments.
+#[derive(Debug)]
+pub struct SpendSettings {
+    /// Days back from today (clap keeps it within 1..=365).
+    pub days: u32,
+    /// Ask Cost Explorer even when an answer is cached.
+    pub refresh: bool,
+    pub format: Format,
+    pub aws: crate::cli::AwsFlags,
+}
+
+impl From<&SpendArgs> for SpendSettings {
+    fn from(args: &SpendArgs) -> Self {
+        SpendSettings {
+            days: args.days,
+            refresh: args.refresh,
+            format: args.format,
+            aws: args.aws.clone(),
+        }
+    }
+}
+
 /// `spend`: the bill and the estimate side by side. Cost Explorer refused,
 /// throttled or unreachable: why and what to do, exit 2.
 pub fn spend(args: &SpendArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    spend_with(&SpendSettings::from(args), ctx, out)
+}
+
+pub fn spend_with(args: &SpendSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let window = Window::today(args.days);
     let session = aws::connect(&ctx.aws_args(&args.aws), lang)?;
