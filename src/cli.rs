@@ -19,13 +19,13 @@ use crate::ui::Output;
 /// would name `Context`): `cli` sits left of `context` in their layer
 /// (src/shape.rs), so it may not name it. The context is the one type that
 /// implements every `Run<…>`, which `Commands` bundles into one bound.
-pub trait Run<Args> {
+pub(crate) trait Run<Args> {
     fn run(&self, args: &Args, out: &mut Output) -> RunResult<ExitStatus>;
 }
 
 /// Runs every command: the one bound the routing below needs (the
 /// context implements it, in `commands`).
-pub trait Commands:
+pub(crate) trait Commands:
     Run<WizardArgs>
     + Run<LessonArgs>
     + Run<ChecklistArgs>
@@ -45,7 +45,7 @@ pub trait Commands:
     + Run<TroubleshootArgs>
     + Run<ReportArgs>
     + Run<ResetArgs>
-    + Run<VerifyArgs>
+    + Run<ClassCheckArgs>
     + Run<CollectArgs>
     + Run<RoleTemplateArgs>
     + Run<RosterTemplateArgs>
@@ -58,25 +58,25 @@ pub trait Commands:
 // The defaults of the options, each written once: clap shows and applies
 // them, and the commands' settings (the wizard's too) start from them.
 /// `fix budget --amount`: the course budget's monthly limit in USD.
-pub const BUDGET_USD: f64 = 100.0;
+pub(crate) const BUDGET_USD: f64 = 100.0;
 /// `fix idle-shutdown --minutes`: SageMaker's minimum, the course's choice.
-pub const IDLE_MINUTES: i32 = 60;
+pub(crate) const IDLE_MINUTES: i32 = 60;
 /// `audit --stop --wait`, seconds.
-pub const AUDIT_WAIT_SECONDS: u64 = 600;
+pub(crate) const AUDIT_WAIT_SECONDS: u64 = 600;
 /// `teardown --wait`, seconds.
-pub const TEARDOWN_WAIT_SECONDS: u64 = 1800;
+pub(crate) const TEARDOWN_WAIT_SECONDS: u64 = 1800;
 /// `cost --monthly --hours-per-day`: a working day.
-pub const HOURS_PER_DAY: f64 = 8.0;
+pub(crate) const HOURS_PER_DAY: f64 = 8.0;
 /// `cost --monthly --days`: a working month.
-pub const DAYS_PER_MONTH: f64 = 20.0;
+pub(crate) const DAYS_PER_MONTH: f64 = 20.0;
 /// `monitor --interval`, seconds.
-pub const MONITOR_INTERVAL_SECONDS: u64 = 2;
+pub(crate) const MONITOR_INTERVAL_SECONDS: u64 = 2;
 
 #[derive(Debug, Parser)]
 // Every description (about, after-help, each argument's help) is in
 // messages.toml, in both languages; `command(lang)` applies it.
 #[command(name = "sm-course", version)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[arg(long, global = true, value_enum)]
     pub lang: Option<Lang>,
 
@@ -94,7 +94,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     Module5 {
         #[command(flatten)]
         aws: AwsFlags,
@@ -112,7 +112,7 @@ pub enum Command {
 
 impl Command {
     /// Runs the command named on the line.
-    pub fn run<C: Commands>(&self, ctx: &C, out: &mut Output) -> RunResult<ExitStatus> {
+    pub(crate) fn run<C: Commands>(&self, ctx: &C, out: &mut Output) -> RunResult<ExitStatus> {
         match self {
             Command::Module5 { command: None, .. } => ctx.run(&WizardArgs, out),
             Command::Module5 {
@@ -129,19 +129,19 @@ impl Command {
 /// `module5` without a subcommand: the guided wizard (its AWS flags are the
 /// context's).
 #[derive(Debug)]
-pub struct WizardArgs;
+pub(crate) struct WizardArgs;
 
 #[derive(Debug, Args)]
-pub struct ManArgs {}
+pub(crate) struct ManArgs {}
 
 #[derive(Debug, Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
-pub struct IamPolicyArgs {
+pub(crate) struct IamPolicyArgs {
     #[arg(long)]
     pub with_fixes: bool,
     #[arg(long)]
@@ -153,7 +153,7 @@ pub struct IamPolicyArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Module5Command {
+pub(crate) enum Module5Command {
     Lesson(LessonArgs),
     Checklist(ChecklistArgs),
     Check(CheckArgs),
@@ -180,7 +180,7 @@ pub enum Module5Command {
 }
 
 impl Module5Command {
-    pub fn run<C: Commands>(&self, ctx: &C, out: &mut Output) -> RunResult<ExitStatus> {
+    pub(crate) fn run<C: Commands>(&self, ctx: &C, out: &mut Output) -> RunResult<ExitStatus> {
         match self {
             Module5Command::Lesson(args) => ctx.run(args, out),
             Module5Command::Checklist(args) => ctx.run(args, out),
@@ -204,30 +204,30 @@ impl Module5Command {
 }
 
 #[derive(Debug, Args)]
-pub struct ChecklistArgs {
+pub(crate) struct ChecklistArgs {
     #[command(flatten)]
     pub format: FormatArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct TasksArgs {
+pub(crate) struct TasksArgs {
     #[command(flatten)]
     pub format: FormatArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct LessonArgs {
+pub(crate) struct LessonArgs {
     pub section: Option<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct FormatArgs {
+pub(crate) struct FormatArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
 
 #[derive(Debug, Args)]
-pub struct InstancesArgs {
+pub(crate) struct InstancesArgs {
     #[arg(long)]
     pub family: Option<String>,
     #[arg(long)]
@@ -258,7 +258,7 @@ impl From<&InstancesArgs> for crate::catalog::Filter {
 
 // `--live-prices [--region R]`, on every command that shows prices.
 #[derive(Clone, Debug, Default, Args)]
-pub struct LivePriceArgs {
+pub(crate) struct LivePriceArgs {
     #[arg(long)]
     pub live_prices: bool,
     #[arg(long, requires = "live_prices")]
@@ -266,7 +266,7 @@ pub struct LivePriceArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct AdviseArgs {
+pub(crate) struct AdviseArgs {
     #[arg(long, value_enum)]
     pub deep_learning: Option<crate::catalog::advisor::DeepLearning>,
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = number::<f64>(0.0, None))]
@@ -294,7 +294,7 @@ impl From<&AdviseArgs> for crate::catalog::advisor::Answers {
 }
 
 #[derive(Debug, Args)]
-pub struct CostArgs {
+pub(crate) struct CostArgs {
     pub instance: Option<String>,
     #[arg(long, value_name = "H", conflicts_with = "duration", allow_negative_numbers = true, value_parser = number::<f64>(0.0, None))]
     pub hours: Option<f64>,
@@ -315,7 +315,7 @@ pub struct CostArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct MonitorArgs {
+pub(crate) struct MonitorArgs {
     #[arg(long)]
     pub watch: bool,
     #[arg(long, default_value_t = MONITOR_INTERVAL_SECONDS, allow_negative_numbers = true, value_parser = number::<u64>(1.0, Some(3600.0)))]
@@ -329,7 +329,7 @@ pub struct MonitorArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct TroubleshootArgs {
+pub(crate) struct TroubleshootArgs {
     #[arg(value_enum)]
     pub problem: Option<Problem>,
     #[arg(long)]
@@ -339,7 +339,7 @@ pub struct TroubleshootArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ProveArgs {
+pub(crate) struct ProveArgs {
     #[arg(value_name = "ITEM")]
     pub item: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -351,7 +351,7 @@ pub struct ProveArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     #[arg(long)]
@@ -359,14 +359,14 @@ pub struct ReportArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ResetArgs {
+pub(crate) struct ResetArgs {
     #[arg(long)]
     pub yes: bool,
 }
 
 // Which AWS account and region to use.
 #[derive(Clone, Debug, Default, Args)]
-pub struct AwsFlags {
+pub(crate) struct AwsFlags {
     #[arg(long)]
     pub profile: Option<String>,
     #[arg(long)]
@@ -377,7 +377,7 @@ pub struct AwsFlags {
 
 // `--all-regions` or `--regions R1,R2`: which regions a sweep reads.
 #[derive(Clone, Debug, Default, Args)]
-pub struct RegionFlags {
+pub(crate) struct RegionFlags {
     #[arg(long, conflicts_with = "regions")]
     pub all_regions: bool,
     #[arg(long, value_delimiter = ',', value_name = "R1,R2")]
@@ -385,7 +385,7 @@ pub struct RegionFlags {
 }
 
 #[derive(Debug, Args)]
-pub struct AuditArgs {
+pub(crate) struct AuditArgs {
     #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
     pub format: AuditFormat,
     #[arg(long)]
@@ -419,7 +419,7 @@ pub struct AuditArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct TeardownArgs {
+pub(crate) struct TeardownArgs {
     #[arg(long, value_enum)]
     pub level: Option<crate::plan::Level>,
     #[arg(long)]
@@ -447,7 +447,7 @@ pub struct TeardownArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct SpendArgs {
+pub(crate) struct SpendArgs {
     #[arg(
         long,
         value_name = "N",
@@ -464,13 +464,13 @@ pub struct SpendArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum FixCommand {
+pub(crate) enum FixCommand {
     Budget(BudgetArgs),
     IdleShutdown(IdleArgs),
 }
 
 impl FixCommand {
-    pub fn run<C: Commands>(&self, ctx: &C, out: &mut Output) -> RunResult<ExitStatus> {
+    pub(crate) fn run<C: Commands>(&self, ctx: &C, out: &mut Output) -> RunResult<ExitStatus> {
         match self {
             FixCommand::Budget(args) => ctx.run(args, out),
             FixCommand::IdleShutdown(args) => ctx.run(args, out),
@@ -479,7 +479,7 @@ impl FixCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct BudgetArgs {
+pub(crate) struct BudgetArgs {
     #[arg(long, default_value_t = BUDGET_USD, allow_negative_numbers = true)]
     pub amount: f64,
     #[arg(long)]
@@ -491,7 +491,7 @@ pub struct BudgetArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct IdleArgs {
+pub(crate) struct IdleArgs {
     #[arg(long, default_value_t = IDLE_MINUTES, allow_negative_numbers = true)]
     pub minutes: i32,
     #[arg(long, value_enum, default_value_t = IdleScopeArg::Domain)]
@@ -507,7 +507,7 @@ pub struct IdleArgs {
 // How a fix changes the account: in which account, confirmed or not, or
 // only shown.
 #[derive(Debug, Default, Args)]
-pub struct ChangeArgs {
+pub(crate) struct ChangeArgs {
     #[arg(long)]
     pub dry_run: bool,
     #[arg(long)]
@@ -517,15 +517,15 @@ pub struct ChangeArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum InstructorCommand {
-    Verify(VerifyArgs),
+pub(crate) enum InstructorCommand {
+    Verify(ClassCheckArgs),
     Collect(CollectArgs),
     RoleTemplate(RoleTemplateArgs),
     RosterTemplate(RosterTemplateArgs),
 }
 
 impl InstructorCommand {
-    pub fn run<C: Commands>(&self, ctx: &C, out: &mut Output) -> RunResult<ExitStatus> {
+    pub(crate) fn run<C: Commands>(&self, ctx: &C, out: &mut Output) -> RunResult<ExitStatus> {
         match self {
             InstructorCommand::Verify(args) => ctx.run(args, out),
             InstructorCommand::Collect(args) => ctx.run(args, out),
@@ -536,7 +536,7 @@ impl InstructorCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct VerifyArgs {
+pub(crate) struct ClassCheckArgs {
     #[arg(required_unless_present = "org_ou")]
     pub roster: Option<PathBuf>,
     #[arg(long, value_name = "OU_ID")]
@@ -570,7 +570,7 @@ pub struct VerifyArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CollectArgs {
+pub(crate) struct CollectArgs {
     #[arg(required = true)]
     pub reports: Vec<PathBuf>,
     #[arg(long, value_name = "ROSTER")]
@@ -584,7 +584,7 @@ pub struct CollectArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct RoleTemplateArgs {
+pub(crate) struct RoleTemplateArgs {
     #[arg(long, value_name = "ACCOUNT_ID")]
     pub instructor_account: Option<String>,
     #[arg(long, default_value = crate::instructor::AUDIT_ROLE)]
@@ -594,15 +594,15 @@ pub struct RoleTemplateArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct RosterTemplateArgs {}
+pub(crate) struct RosterTemplateArgs {}
 
 #[derive(Debug, Subcommand)]
-pub enum PricesCommand {
+pub(crate) enum PricesCommand {
     Refresh(RefreshArgs),
 }
 
 impl PricesCommand {
-    pub fn run<C: Commands>(&self, ctx: &C, out: &mut Output) -> RunResult<ExitStatus> {
+    pub(crate) fn run<C: Commands>(&self, ctx: &C, out: &mut Output) -> RunResult<ExitStatus> {
         match self {
             PricesCommand::Refresh(args) => ctx.run(args, out),
         }
@@ -610,7 +610,7 @@ impl PricesCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct RefreshArgs {
+pub(crate) struct RefreshArgs {
     #[arg(long)]
     pub region: Option<String>,
     #[arg(long, conflicts_with = "region")]
@@ -618,7 +618,7 @@ pub struct RefreshArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Problem {
+pub(crate) enum Problem {
     /// `EC2InsufficientCapacityError` (Studio) or `CapacityError` (jobs): AWS has none free.
     InsufficientCapacity,
     /// `ResourceLimitExceeded`: the account's quota for that instance (often 0 at first).
@@ -630,7 +630,7 @@ pub enum Problem {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum GradebookFormat {
+pub(crate) enum GradebookFormat {
     Table,
     Csv,
     Json,
@@ -640,13 +640,13 @@ pub enum GradebookFormat {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum IdleScopeArg {
+pub(crate) enum IdleScopeArg {
     Domain,
     UserProfile,
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
     #[arg(long, value_delimiter = ',', value_name = "ID,...")]
@@ -670,7 +670,7 @@ pub struct CheckArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
+pub(crate) enum ReportFormat {
     Text,
     Json,
     Junit,
@@ -680,7 +680,7 @@ pub enum ReportFormat {
 
 // `audit --format`: `--stop` prints text whatever is asked.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum AuditFormat {
+pub(crate) enum AuditFormat {
     #[default]
     Text,
     Json,
@@ -688,7 +688,7 @@ pub enum AuditFormat {
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     #[default]
     Text,
     Json,
@@ -697,7 +697,7 @@ pub enum Format {
 /// Why a number on the command line was refused; `usage_error` says it in
 /// the learner's language, with the range allowed.
 #[derive(Debug)]
-pub enum BadNumber {
+pub(crate) enum BadNumber {
     NotANumber,
     /// `whole`: the type takes whole numbers only.
     OutOfRange {
@@ -773,7 +773,7 @@ fn number<T: Number>(
 /// and `help.PATH.ARG` for an argument (`help.module5.check.format`); the
 /// headings, the usage line and clap's own flags are translated too. It is
 /// the only source: the clap types above carry no help of their own.
-pub fn command(lang: Lang) -> clap::Command {
+pub(crate) fn command(lang: Lang) -> clap::Command {
     localize(with_json(Cli::command()), "help", lang)
         .version(env!("CARGO_PKG_VERSION"))
         .disable_version_flag(true)
@@ -810,7 +810,7 @@ fn with_json(mut cmd: clap::Command) -> clap::Command {
 
 /// Parses the command line; `--json` is read as `--format json` (before a
 /// `--`, after which words belong to the measured command).
-pub fn parse(command: &mut clap::Command, args: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
+pub(crate) fn parse(command: &mut clap::Command, args: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
     use clap::FromArgMatches;
     let matches = command.try_get_matches_from_mut(args)?;
     let mut leaf = &matches;
@@ -937,7 +937,7 @@ fn localize(mut cmd: clap::Command, key: &str, lang: Lang) -> clap::Command {
 
 /// The language asked for on the command line (`--lang pt`, `--lang=pt`),
 /// read before parsing so that help and usage errors are in it.
-pub fn lang_in_args(args: &[std::ffi::OsString]) -> Option<Lang> {
+pub(crate) fn lang_in_args(args: &[std::ffi::OsString]) -> Option<Lang> {
     let mut words = args.iter().filter_map(|a| a.to_str());
     while let Some(word) = words.next() {
         let value = match word.strip_prefix("--lang") {
@@ -954,7 +954,7 @@ pub fn lang_in_args(args: &[std::ffi::OsString]) -> Option<Lang> {
 
 /// A usage error (or `--help`/`--version`) in the learner's language: the
 /// problem in our words, the usage line, and where to get help.
-pub fn usage_error(e: &clap::Error, cmd: &clap::Command, args: &[std::ffi::OsString], lang: Lang) -> String {
+pub(crate) fn usage_error(e: &clap::Error, cmd: &clap::Command, args: &[std::ffi::OsString], lang: Lang) -> String {
     use clap::error::{ContextKind, ErrorKind};
     let context = |kind: ContextKind| e.get(kind).map_or_else(String::new, |v| v.to_string());
     let key = match e.kind() {

@@ -19,13 +19,13 @@ use crate::progress::Store;
 use crate::ui::{InquirePrompter, Prompter};
 
 /// The exceptions file read by default, in the configuration directory.
-pub const EXCEPTIONS_FILE: &str = "exceptions.toml";
+pub(crate) const EXCEPTIONS_FILE: &str = "exceptions.toml";
 
 /// Text never gets wider than this, even on a wide terminal: long lines are
 /// hard to read.
 const MAX_WIDTH: usize = 100;
 
-pub struct Context {
+pub(crate) struct Context {
     pub lang: Lang,
     pub colour: bool,
     /// stdin and stdout are a terminal: prompts may be shown.
@@ -48,7 +48,7 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn from_env(cli: &Cli) -> Context {
+    pub(crate) fn from_env(cli: &Cli) -> Context {
         let var = |name: &str| std::env::var(name).ok();
         let lang = cli
             .lang
@@ -90,7 +90,7 @@ impl Context {
     }
 
     /// The course, loaded and validated on first use (built-in or `--lessons`).
-    pub fn course(&self) -> Result<&Course> {
+    pub(crate) fn course(&self) -> Result<&Course> {
         if let Some(course) = self.course.get() {
             return Ok(course);
         }
@@ -99,7 +99,7 @@ impl Context {
     }
 
     /// A subcommand's own `--profile`/`--region`, else `module5`'s.
-    pub fn aws_args(&self, flags: &AwsFlags) -> AwsArgs {
+    pub(crate) fn aws_args(&self, flags: &AwsFlags) -> AwsArgs {
         let (lang, colour, width) = (self.lang, self.colour, self.width);
         let mfa_prompt = self.interactive.then(|| {
             MfaPrompt(std::sync::Arc::new(move |device: &str| {
@@ -122,13 +122,13 @@ impl Context {
     }
 
     /// The progress file.
-    pub fn store(&self) -> Result<Store> {
+    pub(crate) fn store(&self) -> Result<Store> {
         Store::locate(self.home.clone(), self.lang)
     }
 
     /// This module's saved progress (empty when there is none yet); a damaged
     /// file is moved aside with a warning on stderr.
-    pub fn module_progress(&self) -> Result<crate::progress::ModuleProgress> {
+    pub(crate) fn module_progress(&self) -> Result<crate::progress::ModuleProgress> {
         let course = self.course()?;
         let file = self.store()?.load(self.lang, &mut std::io::stderr());
         Ok(file.modules.get(&course.id).cloned().unwrap_or_default())
@@ -137,7 +137,7 @@ impl Context {
     /// The audit log, beside the progress file in the data directory.
     /// The course's prices plus the fresh cached Price List prices of
     /// `regions` (read from the cache files; no network).
-    pub fn prices<'r>(&self, regions: impl IntoIterator<Item = &'r str>) -> Result<PriceBook> {
+    pub(crate) fn prices<'r>(&self, regions: impl IntoIterator<Item = &'r str>) -> Result<PriceBook> {
         Ok(PriceBook::cached(
             &self.course()?.instances,
             self.home.as_deref(),
@@ -149,7 +149,7 @@ impl Context {
     /// The configuration directory: `SM_COURSE_HOME` (everything in one
     /// place, as the data), else the user's (`$XDG_CONFIG_HOME/sm-course`
     /// on Linux, `~/.config/sm-course` without it).
-    pub fn config_dir(&self) -> Option<PathBuf> {
+    pub(crate) fn config_dir(&self) -> Option<PathBuf> {
         match self.home.clone().filter(|h| !h.as_os_str().is_empty()) {
             Some(home) => Some(home),
             None => dirs::config_dir().map(|d| d.join("sm-course")),
@@ -159,7 +159,7 @@ impl Context {
     /// The exceptions: `--exceptions FILE` (it must be there), else
     /// `exceptions.toml` in the configuration directory when it exists.
     /// A file with problems is exit 2, every problem with its line.
-    pub fn exceptions(&self, file: Option<&Path>) -> Result<Vec<Exception>> {
+    pub(crate) fn exceptions(&self, file: Option<&Path>) -> Result<Vec<Exception>> {
         let path = match file {
             Some(file) => file.to_path_buf(),
             None => match self.config_dir().map(|d| d.join(EXCEPTIONS_FILE)) {
@@ -170,13 +170,13 @@ impl Context {
         crate::checks::exceptions::load(&path, self.lang)
     }
 
-    pub fn audit_log(&self) -> Result<AuditLog> {
+    pub(crate) fn audit_log(&self) -> Result<AuditLog> {
         let store = self.store()?;
         let dir = store.path().parent().unwrap_or(Path::new(".")).to_path_buf();
         Ok(AuditLog::in_dir(&dir))
     }
 
-    pub fn prompter(&self) -> InquirePrompter {
+    pub(crate) fn prompter(&self) -> InquirePrompter {
         InquirePrompter::new(self.colour, self.width, self.lang)
     }
 }

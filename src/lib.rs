@@ -7,6 +7,9 @@
 //! the account → `aws` (collect_running) → `audit` → `commands::account` (stop, fixes);
 //! the bill → `aws::costs` (Cost Explorer) → `spend` (cached an hour) → `commands::account::spend`.
 
+// Everything is pub(crate) but the surface listed below (see `pub use`).
+#![warn(unreachable_pub)]
+
 mod audit;
 mod aws;
 mod catalog;

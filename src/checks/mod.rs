@@ -167,7 +167,7 @@ pub(crate) const COURSE_REGION: &str = "eu-central-1";
 
 /// The course budget's name: what `fix budget` creates and the budget check
 /// suggests when the account has none.
-pub const BUDGET_NAME: &str = "SageMaker-Monthly-Budget";
+pub(crate) const BUDGET_NAME: &str = "SageMaker-Monthly-Budget";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -1,18 +1,19 @@
-//! Instructor mode: `verify` a class from a roster, `collect` learners'
-//! reports, print the audit `role-template`.
+//! Instructor mode: the class check (`instructor verify`) from a roster or an
+//! organisational unit, `collect` learners' reports, the role and roster templates.
 
 use crate::checks;
-use crate::cli::{AwsFlags, CollectArgs, GradebookFormat, RoleTemplateArgs, RosterTemplateArgs, VerifyArgs};
+use crate::cli::{AwsFlags, ClassCheckArgs, CollectArgs, GradebookFormat, RoleTemplateArgs, RosterTemplateArgs};
 use crate::context::Context;
 use crate::error::{Error, ExitStatus, Result};
 use crate::i18n::{Lang, tr, trf};
-use crate::instructor::{self, Gradebook, gradebook, roster};
+use crate::instructor::{self, roster};
+use crate::report::class::{self as gradebook, Gradebook};
 use crate::spend;
 use crate::ui::Output;
 use crate::util::write_atomic;
 
 super::runs!(
-    VerifyArgs => verify,
+    ClassCheckArgs => check_class,
     CollectArgs => collect,
     RoleTemplateArgs => role_template,
     RosterTemplateArgs => roster_template,
@@ -21,7 +22,7 @@ super::runs!(
 /// `instructor verify`'s settings: the checks, unit and `--out` checked,
 /// the concurrency and the CSV delimiter settled.
 #[derive(Debug)]
-pub struct VerifySettings {
+pub(super) struct ClassCheckSettings {
     pub roster: Option<std::path::PathBuf>,
     /// A valid organisational unit's id.
     pub org_ou: Option<String>,
@@ -42,11 +43,11 @@ pub struct VerifySettings {
     pub spend: bool,
 }
 
-impl VerifySettings {
+impl ClassCheckSettings {
     /// Settled from the command line: an unknown check id, an organisational
     /// unit's id that is not one, then an `--out` that cannot be written is a
     /// usage error (exit 2), said before a whole class is read, not after.
-    pub fn resolve(args: &VerifyArgs, lang: Lang) -> Result<Self> {
+    pub(super) fn resolve(args: &ClassCheckArgs, lang: Lang) -> Result<Self> {
         if let Some(error) = checks::unknown_id(&args.only, lang) {
             return Err(error);
         }
@@ -56,7 +57,7 @@ impl VerifySettings {
             return Err(Error::Usage(trf(lang, "instructor.bad_unit", &[("unit", unit)])));
         }
         super::check_out(args.out.as_deref(), lang)?;
-        Ok(VerifySettings {
+        Ok(ClassCheckSettings {
             roster: args.roster.clone(),
             org_ou: args.org_ou.clone(),
             role_name: args.role_name.clone(),
@@ -76,11 +77,11 @@ impl VerifySettings {
 /// `instructor verify [ROSTER] [--org-ou OU_ID]`: the checks on every
 /// student's account, the students from the roster, the organisational
 /// unit, or both.
-pub fn verify(args: &VerifyArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
-    verify_with(&VerifySettings::resolve(args, ctx.lang)?, ctx, out)
+pub(super) fn check_class(args: &ClassCheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+    check_class_with(&ClassCheckSettings::resolve(args, ctx.lang)?, ctx, out)
 }
 
-pub fn verify_with(args: &VerifySettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn check_class_with(args: &ClassCheckSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let course = ctx.course()?;
     // A bad roster or exceptions file is said before a whole class is read, not after.
@@ -108,7 +109,7 @@ pub fn verify_with(args: &VerifySettings, ctx: &Context, out: &mut Output) -> Re
         home: ctx.home.as_deref(),
         window: spend::Window::today(spend::DEFAULT_DAYS),
     });
-    let options = instructor::VerifyOptions {
+    let options = instructor::ClassOptions {
         only,
         expect_region: &args.expect_region,
         concurrency: args.concurrency,
@@ -125,13 +126,13 @@ pub fn verify_with(args: &VerifySettings, ctx: &Context, out: &mut Output) -> Re
         unit: args.org_ou.as_deref(),
         role_name: &role_name,
     };
-    let book = instructor::verify(&source, course, lang, &options)?;
+    let book = instructor::check_class(&source, course, lang, &options)?;
     write_gradebook(&book, (args.format, args.delimiter), args.out.as_deref(), ctx, out)
 }
 
 /// `instructor collect`'s settings: `--out` checked, the CSV delimiter settled.
 #[derive(Debug)]
-pub struct CollectSettings {
+pub(super) struct CollectSettings {
     pub reports: Vec<std::path::PathBuf>,
     pub roster: Option<std::path::PathBuf>,
     pub format: GradebookFormat,
@@ -144,7 +145,7 @@ pub struct CollectSettings {
 impl CollectSettings {
     /// Settled from the command line: an `--out` that cannot be written is
     /// a usage error (exit 2).
-    pub fn resolve(args: &CollectArgs, lang: Lang) -> Result<Self> {
+    pub(super) fn resolve(args: &CollectArgs, lang: Lang) -> Result<Self> {
         super::check_out(args.out.as_deref(), lang)?;
         Ok(CollectSettings {
             reports: args.reports.clone(),
@@ -157,11 +158,11 @@ impl CollectSettings {
 }
 
 /// `instructor collect REPORT...`: learners' exported reports, merged.
-pub fn collect(args: &CollectArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn collect(args: &CollectArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     collect_with(&CollectSettings::resolve(args, ctx.lang)?, ctx, out)
 }
 
-pub fn collect_with(args: &CollectSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn collect_with(args: &CollectSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let course = ctx.course()?;
     let students = args.roster.as_ref().map(|r| roster::load(r, lang)).transpose()?;
@@ -171,14 +172,14 @@ pub fn collect_with(args: &CollectSettings, ctx: &Context, out: &mut Output) -> 
 
 /// `instructor roster-template`: an example roster, explained in the
 /// instructor's language, to copy and fill in.
-pub fn roster_template(_: &RosterTemplateArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn roster_template(_: &RosterTemplateArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     out.emit(tr(ctx.lang, "instructor.roster_template"))?;
     Ok(ExitStatus::Success)
 }
 
 /// `instructor role-template`'s settings: the instructor's account checked.
 #[derive(Debug)]
-pub struct RoleTemplateSettings {
+pub(super) struct RoleTemplateSettings {
     /// Twelve digits.
     pub instructor_account: Option<String>,
     pub role_name: String,
@@ -188,7 +189,7 @@ pub struct RoleTemplateSettings {
 impl RoleTemplateSettings {
     /// Settled from the command line: an account id that is not twelve
     /// digits is a usage error (exit 2).
-    pub fn resolve(args: &RoleTemplateArgs, lang: Lang) -> Result<Self> {
+    pub(super) fn resolve(args: &RoleTemplateArgs, lang: Lang) -> Result<Self> {
         if let Some(account) = &args.instructor_account
             && (account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()))
         {
@@ -203,11 +204,11 @@ impl RoleTemplateSettings {
 }
 
 /// `instructor role-template`: the CloudFormation of the audit role.
-pub fn role_template(args: &RoleTemplateArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn role_template(args: &RoleTemplateArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     role_template_with(&RoleTemplateSettings::resolve(args, ctx.lang)?, out)
 }
 
-pub fn role_template_with(args: &RoleTemplateSettings, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn role_template_with(args: &RoleTemplateSettings, out: &mut Output) -> Result<ExitStatus> {
     let template = match (&args.instructor_account, args.stackset) {
         (Some(account), true) => instructor::role_template::stackset_template(account, &args.role_name),
         _ => instructor::role_template::role_template(args.instructor_account.as_deref(), &args.role_name),

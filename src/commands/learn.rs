@@ -23,7 +23,7 @@ super::runs!(
 );
 
 /// `module5`: the guided wizard (needs a terminal).
-pub fn wizard(_: &WizardArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn wizard(_: &WizardArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     if !ctx.interactive {
         return Err(Error::NeedsTerminal(tr(lang, "wizard.needs_terminal").to_string()));
@@ -66,7 +66,7 @@ fn here_line(here: &crate::snapshot::studio::Current, lang: crate::i18n::Lang) -
 }
 
 /// `lesson [SECTION]`: a section, or the contents.
-pub fn lesson(args: &LessonArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn lesson(args: &LessonArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let course = ctx.course()?;
     let Some(name) = &args.section else {
@@ -88,7 +88,7 @@ pub fn lesson(args: &LessonArgs, ctx: &Context, out: &mut Output) -> Result<Exit
 }
 
 /// `checklist`: each item, done or not, with its evidence.
-pub fn checklist(args: &ChecklistArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn checklist(args: &ChecklistArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let course = ctx.course()?;
     let module = ctx.module_progress()?;
@@ -102,7 +102,7 @@ pub fn checklist(args: &ChecklistArgs, ctx: &Context, out: &mut Output) -> Resul
 
 /// `report`'s settings: a file that can be written, the name to put in it.
 #[derive(Debug)]
-pub struct ReportSettings {
+pub(super) struct ReportSettings {
     pub out: std::path::PathBuf,
     /// The learner's name as the instructor knows it.
     pub name: Option<String>,
@@ -111,7 +111,7 @@ pub struct ReportSettings {
 impl ReportSettings {
     /// Settled from the command line: an `--out` that cannot be written is
     /// a usage error (exit 2).
-    pub fn resolve(args: &ReportArgs, lang: crate::i18n::Lang) -> Result<Self> {
+    pub(super) fn resolve(args: &ReportArgs, lang: crate::i18n::Lang) -> Result<Self> {
         super::check_out(Some(&args.out), lang)?;
         Ok(ReportSettings {
             out: args.out.clone(),
@@ -121,11 +121,11 @@ impl ReportSettings {
 }
 
 /// `report --out FILE`: the learner's progress, for the instructor.
-pub fn report(args: &ReportArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn report(args: &ReportArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     report_with(&ReportSettings::resolve(args, ctx.lang)?, ctx, out)
 }
 
-pub fn report_with(args: &ReportSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn report_with(args: &ReportSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let course = ctx.course()?;
     let module = ctx.module_progress()?;
@@ -141,7 +141,7 @@ pub fn report_with(args: &ReportSettings, ctx: &Context, out: &mut Output) -> Re
 }
 
 /// `reset`: forgets this module's progress, after confirmation.
-pub fn reset(args: &ResetArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn reset(args: &ResetArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let course = ctx.course()?;
     let store = ctx.store()?;

@@ -15,7 +15,7 @@ super::runs!(MonitorArgs => monitor, TroubleshootArgs => troubleshoot);
 
 /// `monitor`'s settings, from its arguments or the wizard.
 #[derive(Debug)]
-pub struct MonitorSettings {
+pub(super) struct MonitorSettings {
     pub watch: bool,
     pub interval: std::time::Duration,
     pub count: Option<u64>,
@@ -51,11 +51,11 @@ impl From<&MonitorArgs> for MonitorSettings {
 
 /// `monitor`: this machine's readings and the module's diagnosis, once or
 /// watched; or `monitor -- CMD`, a command measured.
-pub fn monitor(args: &MonitorArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn monitor(args: &MonitorArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     monitor_with(&MonitorSettings::from(args), ctx, out)
 }
 
-pub fn monitor_with(args: &MonitorSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn monitor_with(args: &MonitorSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let course = ctx.course()?;
     let (as_json, command) = (args.format == Format::Json, &args.command);
@@ -115,7 +115,7 @@ pub fn monitor_with(args: &MonitorSettings, ctx: &Context, out: &mut Output) -> 
 /// `troubleshoot`'s settings, from its arguments or the wizard (which
 /// gives none: the problem is asked).
 #[derive(Debug, Default)]
-pub struct TroubleshootSettings {
+pub(super) struct TroubleshootSettings {
     /// None: asked on a terminal.
     pub problem: Option<Problem>,
     pub instance: Option<String>,
@@ -133,11 +133,11 @@ impl From<&TroubleshootArgs> for TroubleshootSettings {
 }
 
 /// `troubleshoot`: the module's three problems, diagnosed.
-pub fn troubleshoot(args: &TroubleshootArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn troubleshoot(args: &TroubleshootArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     troubleshoot_with(&TroubleshootSettings::from(args), ctx, &mut ctx.prompter(), out)
 }
 
-pub fn troubleshoot_with(
+pub(super) fn troubleshoot_with(
     args: &TroubleshootSettings,
     ctx: &Context,
     prompter: &mut dyn Prompter,

@@ -11,7 +11,7 @@ super::runs!(
     IamPolicyArgs => iam_policy,
 );
 
-pub fn completions(args: &CompletionsArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn completions(args: &CompletionsArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let mut buffer = Vec::new();
     clap_complete::generate(args.shell, &mut crate::cli::command(ctx.lang), BIN, &mut buffer);
     let mut script = String::from_utf8_lossy(&buffer).into_owned();
@@ -42,7 +42,7 @@ fn bash_states_agree(script: &str) -> String {
 /// subcommand, `sm-course-module5(1)`, which nothing installs). Each command
 /// is a subsection with its description, synopsis and options; the global
 /// options are listed once, at the top.
-pub fn man(_: &ManArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn man(_: &ManArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let mut cmd = crate::cli::command(ctx.lang);
     cmd.build();
     let io = |source| write_error(ctx.lang, source);
@@ -121,7 +121,7 @@ fn roff(text: &str) -> String {
 /// The least-privilege policy, generated from the one list of operations;
 /// why its last statement is optional goes to stderr, so stdout stays a
 /// policy document. `--instructor`: the instructor's own policy.
-pub fn iam_policy(args: &IamPolicyArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn iam_policy(args: &IamPolicyArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     use crate::aws::operations;
     if args.instructor {
         out.emit(&operations::instructor_policy_json(&args.role_name))?;

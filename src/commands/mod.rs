@@ -22,7 +22,7 @@ use crate::ui::Output;
 
 /// Runs the command: `cli` routes each variant to its `Run` impl, which
 /// lives beside the command in its module (`runs!`).
-pub fn dispatch(cli: &Cli, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(crate) fn dispatch(cli: &Cli, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     cli.command.run(ctx, out)
 }
 

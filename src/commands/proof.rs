@@ -17,7 +17,7 @@ super::runs!(TasksArgs => tasks, ProveArgs => prove);
 
 /// `tasks`'s settings: how to print them.
 #[derive(Debug, Default)]
-pub struct TasksSettings {
+pub(super) struct TasksSettings {
     pub format: Format,
 }
 
@@ -30,11 +30,11 @@ impl From<&TasksArgs> for TasksSettings {
 }
 
 /// `tasks`: every task, proven (with its evidence) or not.
-pub fn tasks(args: &TasksArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn tasks(args: &TasksArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     tasks_with(&TasksSettings::from(args), ctx, out)
 }
 
-pub fn tasks_with(args: &TasksSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn tasks_with(args: &TasksSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let course = ctx.course()?;
     let module = ctx.module_progress()?;
@@ -47,7 +47,11 @@ pub fn tasks_with(args: &TasksSettings, ctx: &Context, out: &mut Output) -> Resu
 
 /// The checklist items `name` asks for (all the verifiable ones when None);
 /// an unknown or unverifiable one is a usage error naming the others.
-pub fn items<'c>(course: &'c Course, name: Option<&str>, lang: crate::i18n::Lang) -> Result<Vec<&'c ChecklistItem>> {
+pub(super) fn items<'c>(
+    course: &'c Course,
+    name: Option<&str>,
+    lang: crate::i18n::Lang,
+) -> Result<Vec<&'c ChecklistItem>> {
     let verifiable = course.verifiable_items();
     match name {
         None => Ok(verifiable),
@@ -75,7 +79,7 @@ pub fn items<'c>(course: &'c Course, name: Option<&str>, lang: crate::i18n::Lang
 /// Verifies `items` on `snapshot`, saving what the learner's real account
 /// proves. An account that could not be identified cannot prove anything.
 /// `others` are the other regions the course used.
-fn verify_snapshot(
+fn prove_snapshot(
     ctx: &Context,
     snapshot: &Snapshot,
     others: &[&Snapshot],
@@ -128,7 +132,7 @@ fn read_course_regions(ctx: &Context, args: &ProveSettings) -> Result<(Snapshot,
 /// `verify`'s settings, from its arguments. The item is checked against
 /// the course when the command runs (`items`): the course is loaded then.
 #[derive(Debug)]
-pub struct ProveSettings {
+pub(super) struct ProveSettings {
     /// A checklist item or task; None: every verifiable item.
     pub item: Option<String>,
     pub format: Format,
@@ -150,11 +154,11 @@ impl From<&ProveArgs> for ProveSettings {
 
 /// `verify [ITEM]`: exit 0 when every asked item is proven, 1 when one is
 /// not, 2 when it could not run.
-pub fn prove(args: &ProveArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn prove(args: &ProveArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     prove_with(&ProveSettings::from(args), ctx, out)
 }
 
-pub fn prove_with(args: &ProveSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn prove_with(args: &ProveSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let course = ctx.course()?;
     let items = items(course, args.item.as_deref(), lang)?;
@@ -172,7 +176,7 @@ pub fn prove_with(args: &ProveSettings, ctx: &Context, out: &mut Output) -> Resu
         ),
     };
     let others: Vec<&Snapshot> = others.iter().collect();
-    let verification = verify_snapshot(ctx, &snapshot, &others, &items)?;
+    let verification = prove_snapshot(ctx, &snapshot, &others, &items)?;
     match args.format {
         Format::Json => out.json(&verification)?,
         Format::Text => {

@@ -23,7 +23,7 @@ super::runs!(
 
 /// `instances`' settings, from its arguments.
 #[derive(Debug)]
-pub struct InstancesSettings {
+pub(super) struct InstancesSettings {
     pub filter: Filter,
     pub live: LivePriceArgs,
     pub format: Format,
@@ -40,11 +40,11 @@ impl From<&InstancesArgs> for InstancesSettings {
 }
 
 /// `instances`: the instance data, filtered.
-pub fn instances(args: &InstancesArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn instances(args: &InstancesArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     instances_with(&InstancesSettings::from(args), ctx, out)
 }
 
-pub fn instances_with(args: &InstancesSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn instances_with(args: &InstancesSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let (lang, width) = (ctx.lang, ctx.width);
     let instances = priced_instances(&args.live, ctx)?;
     let list = catalog::filter(&instances, &args.filter);
@@ -115,7 +115,7 @@ pub(super) fn ask_choice(prompter: &mut dyn Prompter, lang: Lang, question: &str
 /// `advise`'s settings: the answers given on the command line (the wizard
 /// gives none: every question is asked).
 #[derive(Debug, Default)]
-pub struct AdviseSettings {
+pub(super) struct AdviseSettings {
     pub answers: Answers,
     pub format: Format,
 }
@@ -123,7 +123,7 @@ pub struct AdviseSettings {
 impl AdviseSettings {
     /// Settled from the command line: a dataset size that is no number of
     /// GB is a usage error (exit 2).
-    pub fn resolve(args: &AdviseArgs, lang: Lang) -> Result<Self> {
+    pub(super) fn resolve(args: &AdviseArgs, lang: Lang) -> Result<Self> {
         if args.dataset_gb.is_some_and(|gb| !gb.is_finite() || gb < 0.0) {
             return Err(Error::Usage(tr(lang, "tools.bad_number").to_string()));
         }
@@ -135,12 +135,12 @@ impl AdviseSettings {
 }
 
 /// `advise`: the module's decision matrix, asking on a terminal.
-pub fn advise(args: &AdviseArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn advise(args: &AdviseArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     advise_with(&AdviseSettings::resolve(args, ctx.lang)?, ctx, &mut ctx.prompter(), out)
 }
 
 /// Asks the matrix's next question until it has an answer.
-pub fn advise_with(
+pub(super) fn advise_with(
     args: &AdviseSettings,
     ctx: &Context,
     prompter: &mut dyn Prompter,
@@ -216,7 +216,7 @@ pub fn advise_with(
 
 /// `cost`'s settings, from its arguments or the wizard.
 #[derive(Debug)]
-pub struct CostSettings {
+pub(super) struct CostSettings {
     pub instance: Option<String>,
     pub hours: Option<f64>,
     /// e.g. 2h30m
@@ -232,7 +232,7 @@ pub struct CostSettings {
 impl CostSettings {
     /// What `instance` costs for `duration` (e.g. 2h30m), as text at the
     /// course's prices.
-    pub fn for_duration(instance: String, duration: String) -> Self {
+    pub(super) fn for_duration(instance: String, duration: String) -> Self {
         CostSettings {
             instance: Some(instance),
             hours: None,
@@ -264,11 +264,11 @@ impl From<&CostArgs> for CostSettings {
 }
 
 /// `cost`: what running an instance costs, or the monthly comparison.
-pub fn cost(args: &CostArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn cost(args: &CostArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     cost_with(&CostSettings::from(args), ctx, out)
 }
 
-pub fn cost_with(args: &CostSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn cost_with(args: &CostSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let (lang, width) = (ctx.lang, ctx.width);
     let as_json = args.format == Format::Json;
     let instances = priced_instances(&args.live, ctx)?;
@@ -452,13 +452,13 @@ const PRICE_LIST_SOURCE: &str = "AWS Price List API (GetProducts)";
 /// `prices refresh`: fetch now and cache, for one region or (`--all`) every
 /// region where SageMaker runs. A region that cannot be read is reported and
 /// skipped; the command fails (exit 1) only when no region could be cached.
-pub fn prices_refresh(args: &RefreshArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn prices_refresh(args: &RefreshArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     prices_refresh_with(&RefreshSettings::resolve(args, ctx.lang)?, ctx, out)
 }
 
 /// `prices refresh`'s settings: the regions to fetch, each a region's name.
 #[derive(Debug)]
-pub struct RefreshSettings {
+pub(super) struct RefreshSettings {
     /// Never empty: `--all`'s every SageMaker region, else `--region` or the course's.
     pub regions: Vec<String>,
     /// `--all`: a region that fails is said and skipped, and a total follows.
@@ -468,7 +468,7 @@ pub struct RefreshSettings {
 impl RefreshSettings {
     /// Settled from the command line: a name that is not a region's is a
     /// usage error (exit 2).
-    pub fn resolve(args: &RefreshArgs, lang: Lang) -> Result<Self> {
+    pub(super) fn resolve(args: &RefreshArgs, lang: Lang) -> Result<Self> {
         let regions: Vec<String> = if args.all {
             crate::aws::regions::SAGEMAKER_REGIONS
                 .iter()
@@ -488,7 +488,7 @@ impl RefreshSettings {
     }
 }
 
-pub fn prices_refresh_with(args: &RefreshSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn prices_refresh_with(args: &RefreshSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let (lang, regions) = (ctx.lang, &args.regions);
     if prices::cache_path(ctx.home.as_deref(), &regions[0]).is_none() {
         return Err(Error::Usage(tr(lang, "progress.no_data_dir").to_string()));

@@ -18,7 +18,7 @@ use crate::ui::{Output, Prompter};
 use crate::wizard::{LiveChecks, LiveRun};
 
 /// The practice account the wizard offers: everything left running.
-pub const SANDBOX_SCENARIO: &str = "neglected";
+pub(super) const SANDBOX_SCENARIO: &str = "neglected";
 
 /// How long the wizard's "stop what runs" waits for it to stop: less than
 /// `audit --stop`, the learner is waiting at the prompt.

@@ -1,8 +1,8 @@
 //! Instructor mode: the live checks across a whole class at once, and the
 //! learners' exported reports merged into one gradebook.
 
-pub mod role_template;
-pub mod roster;
+pub(crate) mod role_template;
+pub(crate) mod roster;
 
 use std::time::Duration;
 
@@ -16,12 +16,12 @@ use crate::checks::{CheckResult, Judge};
 use crate::course::Course;
 use crate::error::{Error, Result};
 use crate::i18n::{Lang, tr, trf};
-/// The gradebook's types and renderers live in `report::class` (report
-/// renders, instructor computes); this name is what `commands::instructor` calls.
-pub use crate::report::class as gradebook;
+// The gradebook's types and renderers live in `report::class` (report
+// renders, instructor computes).
+use crate::report::class as gradebook;
 use crate::snapshot::{CallError, ErrorKind, Snapshot};
 use crate::spend::MonthFigure;
-pub use gradebook::{AccountItems, Gradebook, ProgressSummary, Score, StudentResult, StudentStatus};
+use gradebook::{AccountItems, Gradebook, ProgressSummary, Score, StudentResult, StudentStatus};
 use roster::{Defaults, Student};
 
 /// How long a student's credentials (an AssumeRole, say) may take.
@@ -29,13 +29,13 @@ const STUDENT_CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// The audit role `instructor role-template` creates, and the one assumed
 /// in an organisational unit's accounts unless `--role-name` says otherwise.
-pub const AUDIT_ROLE: &str = "CourseAudit";
+pub(crate) const AUDIT_ROLE: &str = "CourseAudit";
 
-/// One row of the class: a student to verify, or an account of the unit
+/// One row of the class: a student to read and check, or an account of the unit
 /// that is closed (suspended), listed and never read.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Member {
-    Verify(Student),
+pub(crate) enum Member {
+    Read(Student),
     Suspended {
         name: String,
         account: String,
@@ -49,7 +49,7 @@ pub enum Member {
 /// says (name, access, settings); then the roster's students not in the
 /// unit, still verified, each with a note saying so. Without a unit, the
 /// roster's students.
-pub fn class_of(
+pub(crate) fn class_of(
     roster: &[Student],
     defaults: &Defaults,
     unit: Option<(&str, &[OrgAccount])>,
@@ -57,7 +57,7 @@ pub fn class_of(
     lang: Lang,
 ) -> (Vec<Member>, Vec<String>) {
     let Some((unit, accounts)) = unit else {
-        return (roster.iter().cloned().map(Member::Verify).collect(), Vec::new());
+        return (roster.iter().cloned().map(Member::Read).collect(), Vec::new());
     };
     let listed = |s: &Student| {
         s.account
@@ -75,7 +75,7 @@ pub fn class_of(
                     state: account.state.clone(),
                 };
             }
-            Member::Verify(known.cloned().unwrap_or_else(|| Student {
+            Member::Read(known.cloned().unwrap_or_else(|| Student {
                 name: account.name.clone(),
                 access: Access::Role {
                     arn: format!("arn:aws:iam::{}:role/{role_name}", account.id),
@@ -100,7 +100,7 @@ pub fn class_of(
                 ("unit", &unit),
             ],
         ));
-        members.push(Member::Verify(student.clone()));
+        members.push(Member::Read(student.clone()));
     }
     (members, notes)
 }
@@ -108,7 +108,7 @@ pub fn class_of(
 /// Why the accounts of `unit` could not be listed (exit 2): a refused
 /// Organizations call names its action and who may make it; anything else
 /// says the call and its cause.
-pub fn org_error(error: &CallError, unit: &str, lang: Lang) -> Error {
+pub(crate) fn org_error(error: &CallError, unit: &str, lang: Lang) -> Error {
     let text = match error.kind {
         ErrorKind::AccessDenied => trf(
             lang,
@@ -130,7 +130,7 @@ pub fn org_error(error: &CallError, unit: &str, lang: Lang) -> Error {
 
 /// An OU id (`ou-` root part `-` 8 to 32 characters) or a root id (`r-`):
 /// Organizations' own patterns, checked before any call.
-pub fn valid_unit(id: &str) -> bool {
+pub(crate) fn valid_unit(id: &str) -> bool {
     let ok = |part: &str, min: usize, max: usize| {
         (min..=max).contains(&part.len()) && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
     };
@@ -180,14 +180,14 @@ fn narrow(snapshot: &mut Snapshot, student: &Student) {
     }
 }
 
-async fn verify_one(
+async fn check_student(
     class: &Class,
     student: &Student,
     course: &Course,
     lang: Lang,
-    options: &VerifyOptions<'_>,
+    options: &ClassOptions<'_>,
 ) -> StudentResult {
-    let VerifyOptions {
+    let ClassOptions {
         only,
         expect_region,
         prices,
@@ -287,12 +287,12 @@ async fn verify_one(
     }
 }
 
-/// How `verify` runs: the checks chosen, the region expected, how many
+/// How the class check (`instructor verify`) runs: the checks chosen, the region expected, how many
 /// students at a time, a progress line or not, the instructor's own
 /// account (`--mfa-code` for a profile with `mfa_serial`), the exceptions
 /// (the file's and the roster's) and the day they are judged on.
 #[derive(Clone, Copy)]
-pub struct VerifyOptions<'a> {
+pub(crate) struct ClassOptions<'a> {
     pub only: Option<&'a [String]>,
     pub expect_region: &'a str,
     pub concurrency: usize,
@@ -341,7 +341,7 @@ fn at_once(asked: usize, open_files: Option<u64>, lang: Lang) -> usize {
 /// Where Cost Explorer answers are cached, and the period asked (`spend`'s
 /// default, so a student's own `spend` answer serves too).
 #[derive(Clone, Copy)]
-pub struct SpendOptions<'a> {
+pub(crate) struct SpendOptions<'a> {
     pub home: Option<&'a std::path::Path>,
     pub window: crate::spend::Window,
 }
@@ -349,7 +349,7 @@ pub struct SpendOptions<'a> {
 /// Where the class comes from: a roster's students and defaults, and an
 /// organisational unit whose accounts are found in AWS Organizations
 /// (`role_name` assumed in each).
-pub struct ClassSource<'a> {
+pub(crate) struct ClassSource<'a> {
     pub roster: &'a [Student],
     pub defaults: &'a Defaults,
     pub unit: Option<&'a str>,
@@ -360,7 +360,12 @@ pub struct ClassSource<'a> {
 /// suspended accounts of the unit are rows of their own, never read. One
 /// student's problem is that student's error row; the others go on. An
 /// organisational unit that cannot be listed stops the run (exit 2).
-pub fn verify(source: &ClassSource<'_>, course: &Course, lang: Lang, options: &VerifyOptions<'_>) -> Result<Gradebook> {
+pub(crate) fn check_class(
+    source: &ClassSource<'_>,
+    course: &Course,
+    lang: Lang,
+    options: &ClassOptions<'_>,
+) -> Result<Gradebook> {
     let concurrency = at_once(options.concurrency, crate::util::raise_open_files(), lang);
     let runtime = crate::aws::runtime(lang)?;
     let class = runtime.block_on(Class::load(options.instructor, lang))?;
@@ -384,7 +389,7 @@ pub fn verify(source: &ClassSource<'_>, course: &Course, lang: Lang, options: &V
     if options.spend.is_some() {
         // What one run costs, said before it is spent (each request is
         // billed to the student's own account; a cached answer is free).
-        let read = members.iter().filter(|m| matches!(m, Member::Verify(_))).count();
+        let read = members.iter().filter(|m| matches!(m, Member::Read(_))).count();
         let usd = crate::catalog::usd_cents(read as f64 * crate::spend::USD_PER_REQUEST, lang);
         eprintln!(
             "{}",
@@ -399,7 +404,7 @@ pub fn verify(source: &ClassSource<'_>, course: &Course, lang: Lang, options: &V
                 let (class, progress) = (&class, &progress);
                 async move {
                     let result = match member {
-                        Member::Verify(student) => verify_one(class, student, course, lang, options).await,
+                        Member::Read(student) => check_student(class, student, course, lang, options).await,
                         Member::Suspended { name, account, state } => suspended(name, account, state, lang),
                     };
                     progress.step(result.status == StudentStatus::Error);
@@ -431,7 +436,12 @@ fn suspended(name: &str, account: &str, state: &str, lang: Lang) -> StudentResul
 /// its order ("no report" for one who sent none), a report whose account is
 /// not the roster's for that name is flagged, and the reports of names not
 /// on it follow.
-pub fn collect(paths: &[std::path::PathBuf], roster: Option<&[Student]>, course: &Course, lang: Lang) -> Gradebook {
+pub(crate) fn collect(
+    paths: &[std::path::PathBuf],
+    roster: Option<&[Student]>,
+    course: &Course,
+    lang: Lang,
+) -> Gradebook {
     let mut rows = read_reports(paths, roster, course, lang);
     if let Some(roster) = roster {
         let mut ordered: Vec<StudentResult> = roster
@@ -620,11 +630,11 @@ mod tests {
             "CourseAudit",
             Lang::En,
         );
-        let Member::Verify(ana) = &members[0] else {
+        let Member::Read(ana) = &members[0] else {
             panic!("{members:?}")
         };
         assert_eq!(ana, &roster.students[0], "the roster's settings for its account id");
-        let Member::Verify(bruno) = &members[1] else {
+        let Member::Read(bruno) = &members[1] else {
             panic!("{members:?}")
         };
         assert_eq!(bruno.name, "student-bruno");
@@ -644,7 +654,7 @@ mod tests {
                 state: "SUSPENDED".into()
             }
         );
-        let Member::Verify(olga) = &members[3] else {
+        let Member::Read(olga) = &members[3] else {
             panic!("{members:?}")
         };
         assert_eq!(

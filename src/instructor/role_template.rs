@@ -5,7 +5,7 @@
 
 /// A role students deploy so the instructor can run the checks: CloudFormation,
 /// trusting the instructor's account, with the read-only actions of the checks.
-pub fn role_template(instructor_account: Option<&str>, role_name: &str) -> String {
+pub(crate) fn role_template(instructor_account: Option<&str>, role_name: &str) -> String {
     let account = instructor_account.map_or_else(|| "!Ref InstructorAccountId".to_string(), |a| format!("'{a}'"));
     let head = "Description: Read-only role that lets the course instructor run sm-course checks on this account.
 Parameters:
@@ -37,7 +37,7 @@ Parameters:
 /// external id: the accounts are the organisation's own, and `instructor
 /// verify --org-ou` reaches each by the role's name alone. The role is
 /// IAM, global to its account: deploy the StackSet to one region only.
-pub fn stackset_template(instructor_account: &str, role_name: &str) -> String {
+pub(crate) fn stackset_template(instructor_account: &str, role_name: &str) -> String {
     let head = "Description: Read-only role that lets the course instructor run sm-course checks on every account of the course's organisational unit (a service-managed StackSet; deploy it to one region).
 ";
     let trust = format!(

@@ -28,7 +28,7 @@ const FIELDS: [&str; 9] = [
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Student {
+pub(crate) struct Student {
     pub name: String,
     pub access: Access,
     pub region: Option<String>,
@@ -53,14 +53,14 @@ fn get(fields: &[(String, String, usize)], name: &str) -> Option<String> {
 /// A roster as read: its students, its `[defaults]` (an organisational
 /// unit's accounts take them too) and its `[[exception]]` tables.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Roster {
+pub(crate) struct Roster {
     pub students: Vec<Student>,
     pub defaults: Defaults,
     pub exceptions: Vec<Exception>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Defaults {
+pub(crate) struct Defaults {
     pub region: Option<String>,
     pub role_name: Option<String>,
     pub external_id: Option<String>,
@@ -68,13 +68,13 @@ pub struct Defaults {
 
 /// Parses a roster of students; `origin` names it in messages. Every
 /// problem is reported at once, each naming the file, the line and the field.
-pub fn parse(text: &str, origin: &Path, lang: Lang) -> Result<Vec<Student>> {
+pub(crate) fn parse(text: &str, origin: &Path, lang: Lang) -> Result<Vec<Student>> {
     parse_roster(text, origin, lang, true).map(|r| r.students)
 }
 
 /// Parses a roster; without `students_required` (the students come from an
 /// organisational unit) one with no `[[student]]` is fine.
-pub fn parse_roster(text: &str, origin: &Path, lang: Lang, students_required: bool) -> Result<Roster> {
+pub(crate) fn parse_roster(text: &str, origin: &Path, lang: Lang, students_required: bool) -> Result<Roster> {
     let (mut problems, root) = Problems::parse(text, origin, lang);
     let Some(root) = root else {
         return Err(problems.into_error("roster.problems"));
@@ -220,12 +220,12 @@ pub fn parse_roster(text: &str, origin: &Path, lang: Lang, students_required: bo
 }
 
 /// Reads a roster of students.
-pub fn load(path: &Path, lang: Lang) -> Result<Vec<Student>> {
+pub(crate) fn load(path: &Path, lang: Lang) -> Result<Vec<Student>> {
     load_roster(path, lang, true).map(|r| r.students)
 }
 
 /// Reads a roster with its defaults and exceptions.
-pub fn load_roster(path: &Path, lang: Lang, students_required: bool) -> Result<Roster> {
+pub(crate) fn load_roster(path: &Path, lang: Lang, students_required: bool) -> Result<Roster> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
         action: crate::i18n::tr(lang, "roster.cannot_read").to_string(),
         path: path.to_path_buf(),

@@ -13,7 +13,7 @@ use crate::snapshot::CallError;
 use crate::ui::clean;
 use crate::ui::text::{heading, subheading, wrap, wrap_plain};
 
-pub fn text(audit: &Audit, lang: Lang, width: usize) -> String {
+pub(crate) fn text(audit: &Audit, lang: Lang, width: usize) -> String {
     let account = audit.account.as_deref().unwrap_or("?");
     let place = if audit.is_sweep() {
         regions_phrase(&audit.regions, lang)

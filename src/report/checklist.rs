@@ -10,13 +10,13 @@ use crate::progress::{Evidence, ModuleProgress};
 use crate::ui::text::{heading, wrap_options};
 
 #[derive(Debug, Serialize)]
-pub struct Report<'a> {
+pub(crate) struct Report<'a> {
     pub module: &'a str,
     pub items: Vec<Item<'a>>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Item<'a> {
+pub(crate) struct Item<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub done: bool,
@@ -24,7 +24,7 @@ pub struct Item<'a> {
     pub at: Option<&'a str>,
 }
 
-pub fn report<'a>(course: &'a Course, progress: &'a ModuleProgress, lang: Lang) -> Report<'a> {
+pub(crate) fn report<'a>(course: &'a Course, progress: &'a ModuleProgress, lang: Lang) -> Report<'a> {
     let items = course
         .checklist
         .iter()
@@ -45,7 +45,7 @@ pub fn report<'a>(course: &'a Course, progress: &'a ModuleProgress, lang: Lang) 
     }
 }
 
-pub fn describe_evidence(course: &Course, evidence: &Evidence, lang: Lang) -> String {
+pub(crate) fn describe_evidence(course: &Course, evidence: &Evidence, lang: Lang) -> String {
     match evidence {
         Evidence::Quiz {
             section,
@@ -98,12 +98,18 @@ pub fn describe_evidence(course: &Course, evidence: &Evidence, lang: Lang) -> St
 }
 
 /// The checklist for people, tick times in the machine's zone (`TZ`).
-pub fn text(course: &Course, report: &Report<'_>, lang: Lang, width: usize) -> String {
+pub(crate) fn text(course: &Course, report: &Report<'_>, lang: Lang, width: usize) -> String {
     text_in(course, report, lang, width, &jiff::tz::TimeZone::system())
 }
 
 /// `text`, tick times shown in `tz` (the JSON keeps them in RFC 3339).
-pub fn text_in(course: &Course, report: &Report<'_>, lang: Lang, width: usize, tz: &jiff::tz::TimeZone) -> String {
+pub(crate) fn text_in(
+    course: &Course,
+    report: &Report<'_>,
+    lang: Lang,
+    width: usize,
+    tz: &jiff::tz::TimeZone,
+) -> String {
     let done = report.items.iter().filter(|i| i.done).count();
     let mut out = heading(&trf(
         lang,

@@ -19,7 +19,7 @@ use crate::ui::text::{self, subheading, wrap_plain};
 /// Whether a student's account (or report) could be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum StudentStatus {
+pub(crate) enum StudentStatus {
     Ok,
     Error,
     /// `collect` with a roster: a student who sent no report.
@@ -30,7 +30,7 @@ pub enum StudentStatus {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Score {
+pub(crate) struct Score {
     pub passed: usize,
     pub evaluated: usize,
 }
@@ -38,7 +38,7 @@ pub struct Score {
 impl Score {
     /// Checks passed of checks evaluated: a skip or an error was not
     /// evaluated, and a muted check was accepted (counted apart).
-    pub fn of(checks: &[CheckResult]) -> Score {
+    pub(crate) fn of(checks: &[CheckResult]) -> Score {
         let evaluated = checks
             .iter()
             .filter(|c| matches!(c.status, Status::Pass | Status::Fail | Status::Warn))
@@ -51,7 +51,7 @@ impl Score {
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct StudentResult {
+pub(crate) struct StudentResult {
     pub name: String,
     pub account: Option<String>,
     pub region: Option<String>,
@@ -81,14 +81,14 @@ pub struct StudentResult {
 pub(crate) use crate::checks::bill::StillBilling;
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct AccountItems {
+pub(crate) struct AccountItems {
     /// Item ids proven on the account (kind of evidence: `task`).
     pub proven: Vec<String>,
     pub total: usize,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct ProgressSummary {
+pub(crate) struct ProgressSummary {
     pub checklist_done: usize,
     pub checklist_total: usize,
     pub quizzes_passed: usize,
@@ -103,7 +103,7 @@ pub struct ProgressSummary {
 
 impl ProgressSummary {
     /// `5/7 (quiz 3, task 2)`: items ticked, and by which kind of evidence.
-    pub fn checklist_text(&self) -> String {
+    pub(crate) fn checklist_text(&self) -> String {
         let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
         for kind in self.evidence.values() {
             *counts.entry(kind.as_str()).or_default() += 1;
@@ -119,7 +119,7 @@ impl ProgressSummary {
 
 impl StudentResult {
     /// A row for a student whose account or report could not be read.
-    pub fn unreadable(name: String, error: String) -> StudentResult {
+    pub(crate) fn unreadable(name: String, error: String) -> StudentResult {
         StudentResult {
             name,
             account: None,
@@ -140,7 +140,7 @@ impl StudentResult {
 
     /// Anything to do: not read, flagged, a check failing or erroring, or
     /// nothing evaluated at all (0 of 0 is never "passed everything").
-    pub fn needs_attention(&self) -> bool {
+    pub(crate) fn needs_attention(&self) -> bool {
         if self.status == StudentStatus::Suspended {
             return false;
         }
@@ -155,13 +155,13 @@ impl StudentResult {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Gradebook {
+pub(crate) struct Gradebook {
     pub students: Vec<StudentResult>,
     pub summary: BTreeMap<&'static str, usize>,
 }
 
 impl Gradebook {
-    pub fn new(students: Vec<StudentResult>) -> Gradebook {
+    pub(crate) fn new(students: Vec<StudentResult>) -> Gradebook {
         let mut summary = BTreeMap::new();
         summary.insert("students", students.len());
         summary.insert("ok", students.iter().filter(|s| s.status == StudentStatus::Ok).count());
@@ -190,13 +190,13 @@ impl Gradebook {
     }
 
     /// Failure when any student has a failing or erroring check (or could not be read).
-    pub fn exit_status(&self) -> ExitStatus {
+    pub(crate) fn exit_status(&self) -> ExitStatus {
         ExitStatus::failed_if(self.students.iter().any(StudentResult::needs_attention))
     }
 }
 
 impl StudentStatus {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             StudentStatus::Ok => "ok",
             StudentStatus::Error => "error",
@@ -395,7 +395,7 @@ fn to_do(student: &StudentResult, lang: Lang) -> Vec<String> {
         .collect()
 }
 
-pub fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
+pub(crate) fn table(book: &Gradebook, lang: Lang, width: usize) -> String {
     let columns = columns(book);
     let ids = &columns.ids;
     let mut headers = headers(&columns, lang);
@@ -514,7 +514,7 @@ fn spend_legend(book: &Gradebook, lang: Lang) -> Option<String> {
 
 /// A CSV field: quoted when needed, and never read as a formula by a
 /// spreadsheet (a leading = + - @ gets a quote mark).
-pub fn csv_field(text: &str, delimiter: char) -> String {
+pub(crate) fn csv_field(text: &str, delimiter: char) -> String {
     let mut value = clean(text);
     if value.starts_with(['=', '+', '-', '@']) {
         value.insert(0, '\'');
@@ -528,7 +528,7 @@ pub fn csv_field(text: &str, delimiter: char) -> String {
 
 /// The delimiter a spreadsheet in the learner's language expects: `;` in
 /// Portuguese (where `,` is the decimal comma), `,` in English.
-pub fn default_delimiter(lang: Lang) -> char {
+pub(crate) fn default_delimiter(lang: Lang) -> char {
     match lang {
         Lang::Pt => ';',
         Lang::En => ',',
@@ -537,7 +537,7 @@ pub fn default_delimiter(lang: Lang) -> char {
 
 /// CSV, one line per student. Scores are two numeric columns (passed,
 /// evaluated): a spreadsheet reads "1/2" as a date.
-pub fn csv(book: &Gradebook, delimiter: char) -> String {
+pub(crate) fn csv(book: &Gradebook, delimiter: char) -> String {
     let columns = columns(book);
     let ids = &columns.ids;
     let with_progress = columns.progress;
@@ -633,13 +633,13 @@ pub fn csv(book: &Gradebook, delimiter: char) -> String {
     out
 }
 
-pub fn json(book: &Gradebook) -> String {
+pub(crate) fn json(book: &Gradebook) -> String {
     crate::util::json_pretty(book)
 }
 
 /// The class page (`report::html`): the summary, the charts and one row
 /// per student; `generated_at` is RFC 3339.
-pub fn html(book: &Gradebook, lang: Lang, generated_at: &str) -> String {
+pub(crate) fn html(book: &Gradebook, lang: Lang, generated_at: &str) -> String {
     use super::html::{self, Standing};
     let rows = book
         .students
@@ -680,7 +680,7 @@ pub fn html(book: &Gradebook, lang: Lang, generated_at: &str) -> String {
     html::class(&page, lang)
 }
 
-pub fn markdown(book: &Gradebook, lang: Lang) -> String {
+pub(crate) fn markdown(book: &Gradebook, lang: Lang) -> String {
     let columns = columns(book);
     let md = super::md::text;
     let mut out = format!("# {}\n\n", tr(lang, "instructor.title"));
@@ -736,7 +736,7 @@ pub fn markdown(book: &Gradebook, lang: Lang) -> String {
 }
 
 /// JUnit: one test suite per student, one case per check.
-pub fn junit(book: &Gradebook) -> String {
+pub(crate) fn junit(book: &Gradebook) -> String {
     let columns = columns(book);
     let suites = book
         .students

@@ -28,7 +28,7 @@ use crate::ui::clean;
 /// Text for an element or an attribute: control characters shown escaped
 /// (as the terminal reports do), then the five characters HTML gives a
 /// meaning to.
-pub fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     let text = clean(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -232,7 +232,7 @@ fn generated(lang: Lang, at: &str) -> String {
 
 /// How a student (or the one account of a learner's page) stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Standing {
+pub(crate) enum Standing {
     /// Read, and nothing needs doing.
     Passed,
     /// Read, and a check fails or errs (or nothing was evaluated, or a flag).
@@ -279,7 +279,7 @@ impl Standing {
 }
 
 /// One account's row: a student of a class, or the learner's own account.
-pub struct Row<'a> {
+pub(crate) struct Row<'a> {
     pub name: &'a str,
     pub account: Option<&'a str>,
     pub region: Option<&'a str>,
@@ -302,7 +302,7 @@ pub struct Row<'a> {
 }
 
 /// A class page (or the one-row page of `check`).
-pub struct Class<'a> {
+pub(crate) struct Class<'a> {
     pub title: String,
     pub generated_at: &'a str,
     pub rows: Vec<Row<'a>>,
@@ -772,7 +772,7 @@ impl Columns {
     }
 }
 
-pub fn class(page: &Class<'_>, lang: Lang) -> String {
+pub(crate) fn class(page: &Class<'_>, lang: Lang) -> String {
     let rows = &page.rows;
     let ids = check_ids(rows);
     let columns = Columns::of(rows);
@@ -1149,7 +1149,7 @@ fn check_block(c: &CheckResult, lang: Lang) -> String {
 
 /// `audit --format html`: what bills by the hour and by the month in one
 /// account (every region read), with the totals and the commands.
-pub fn audit(audit: &Audit, spend: Option<&str>, lang: Lang) -> String {
+pub(crate) fn audit(audit: &Audit, spend: Option<&str>, lang: Lang) -> String {
     let account = audit.account.as_deref().unwrap_or("?");
     let place = if audit.is_sweep() {
         super::regions_phrase(&audit.regions, lang)
@@ -1403,7 +1403,7 @@ fn storage_table(audit: &Audit, lang: Lang) -> String {
 
 /// `check --format html`: the class page for one account, its row opened
 /// with every check in full.
-pub fn check(report: &super::Report<'_>, billing: &StillBilling, lang: Lang) -> String {
+pub(crate) fn check(report: &super::Report<'_>, billing: &StillBilling, lang: Lang) -> String {
     let account = report.account.as_deref().unwrap_or("?");
     let region = report.region.as_deref().unwrap_or("?");
     let mut title = trf(lang, "report.heading", &[("account", &account), ("region", &region)]);

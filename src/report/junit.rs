@@ -9,7 +9,7 @@ use crate::ui::clean;
 
 /// One check as a test case; `detail` (resources, steps, commands) goes with
 /// a failure, an error or a warning.
-pub fn case(id: &str, class: &str, status: Status, summary: &str, detail: Option<&str>) -> TestCase {
+pub(crate) fn case(id: &str, class: &str, status: Status, summary: &str, detail: Option<&str>) -> TestCase {
     let case_status = match status {
         Status::Pass | Status::Warn => TestCaseStatus::success(),
         // Accepted on purpose until a date: not run as a test, and said why.
@@ -47,25 +47,25 @@ pub fn case(id: &str, class: &str, status: Status, summary: &str, detail: Option
 }
 
 /// A case that could not run at all (a student whose account could not be read).
-pub fn error_case(id: &str, message: &str) -> TestCase {
+pub(crate) fn error_case(id: &str, message: &str) -> TestCase {
     let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
     status.set_message(clean(message));
     TestCase::new(id, status)
 }
 
 /// A case that was not run on purpose (an account closed in the organisation).
-pub fn skipped_case(id: &str, message: &str) -> TestCase {
+pub(crate) fn skipped_case(id: &str, message: &str) -> TestCase {
     let mut status = TestCaseStatus::skipped();
     status.set_message(clean(message));
     TestCase::new(id, status)
 }
 
-pub fn suite(name: &str, cases: Vec<TestCase>) -> TestSuite {
+pub(crate) fn suite(name: &str, cases: Vec<TestCase>) -> TestSuite {
     suite_with(name, cases, &[])
 }
 
 /// A suite with properties (name, value), e.g. a student's account and score.
-pub fn suite_with(name: &str, cases: Vec<TestCase>, properties: &[(&str, String)]) -> TestSuite {
+pub(crate) fn suite_with(name: &str, cases: Vec<TestCase>, properties: &[(&str, String)]) -> TestSuite {
     let mut suite = TestSuite::new(clean(name));
     suite.add_test_cases(cases);
     for (key, value) in properties {
@@ -74,7 +74,7 @@ pub fn suite_with(name: &str, cases: Vec<TestCase>, properties: &[(&str, String)
     suite
 }
 
-pub fn document(name: &str, suites: Vec<TestSuite>) -> String {
+pub(crate) fn document(name: &str, suites: Vec<TestSuite>) -> String {
     let mut report = Report::new(name);
     report.add_test_suites(suites);
     report.to_string().expect("JUnit serialises")

@@ -7,16 +7,16 @@ use std::collections::BTreeMap;
 use colored::Colorize;
 use serde::Serialize;
 
-pub mod audit;
-pub mod checklist;
-pub mod class;
-pub mod html;
-pub mod junit;
+pub(crate) mod audit;
+pub(crate) mod checklist;
+pub(crate) mod class;
+pub(crate) mod html;
+pub(crate) mod junit;
 pub(crate) mod md;
-pub mod monitor;
-pub mod plan;
-pub mod proof;
-pub mod spend;
+pub(crate) mod monitor;
+pub(crate) mod plan;
+pub(crate) mod proof;
+pub(crate) mod spend;
 
 #[cfg(test)]
 mod hostile_names;
@@ -28,11 +28,11 @@ use crate::snapshot::inventory::{RegionSource, ResourceKind, Skip, SkippedRegion
 use crate::ui::clean;
 use crate::ui::text::{heading, wrap, wrap_plain, wrapped_heading};
 
-pub const SCHEMA: u32 = 1;
+pub(crate) const SCHEMA: u32 = 1;
 
 /// The `check` JSON document (schema 1).
 #[derive(Debug, Serialize)]
-pub struct Report<'a> {
+pub(crate) struct Report<'a> {
     pub schema: u32,
     pub module: &'a str,
     pub source: Source,
@@ -48,7 +48,7 @@ pub struct Report<'a> {
 
 /// The regions a sweep read, and the ones it skipped with why.
 #[derive(Debug, Serialize)]
-pub struct SweepInfo {
+pub(crate) struct SweepInfo {
     pub regions: Vec<String>,
     pub source: RegionSource,
     pub skipped_regions: Vec<SkippedRegion>,
@@ -56,14 +56,14 @@ pub struct SweepInfo {
 
 impl SweepInfo {
     /// One line per region not read (and for a list that could not be asked for).
-    pub fn notes(&self, lang: Lang) -> Vec<String> {
+    pub(crate) fn notes(&self, lang: Lang) -> Vec<String> {
         skipped_notes(self.source, self.regions.len(), &self.skipped_regions, lang)
     }
 }
 
 /// The regions a sweep read, in a phrase: "no region", "us-east-1", or
 /// "3 regions: eu-central-1, us-east-1, us-west-2".
-pub fn regions_phrase(regions: &[String], lang: Lang) -> String {
+pub(crate) fn regions_phrase(regions: &[String], lang: Lang) -> String {
     match regions {
         [] => tr(lang, "audit.no_region").to_string(),
         [one] => one.clone(),
@@ -77,7 +77,7 @@ pub fn regions_phrase(regions: &[String], lang: Lang) -> String {
 
 /// One line per region a sweep did not read, and one when the enabled
 /// regions could not be listed.
-pub fn skipped_notes(source: RegionSource, read: usize, skipped: &[SkippedRegion], lang: Lang) -> Vec<String> {
+pub(crate) fn skipped_notes(source: RegionSource, read: usize, skipped: &[SkippedRegion], lang: Lang) -> Vec<String> {
     let mut lines = Vec::new();
     if source == RegionSource::BuiltIn {
         lines.push(trf(lang, "audit.regions_builtin", &[("count", &read)]));
@@ -96,7 +96,7 @@ pub fn skipped_notes(source: RegionSource, read: usize, skipped: &[SkippedRegion
 }
 
 impl<'a> Report<'a> {
-    pub fn new(
+    pub(crate) fn new(
         module: &'a str,
         source: Source,
         account: Option<String>,
@@ -117,7 +117,7 @@ impl<'a> Report<'a> {
         }
     }
 
-    pub fn json(&self) -> String {
+    pub(crate) fn json(&self) -> String {
         crate::util::json_pretty(self)
     }
 }
@@ -127,7 +127,7 @@ fn usd(value: Option<f64>, lang: Lang) -> String {
 }
 
 /// What a kind of compute is called.
-pub fn kind_name(r: &Resource, lang: Lang) -> String {
+pub(crate) fn kind_name(r: &Resource, lang: Lang) -> String {
     match r.kind {
         ResourceKind::StudioApp => r.app_type.clone().unwrap_or_default(),
         ResourceKind::NotebookInstance => tr(lang, "kind.notebook_instance").to_string(),
@@ -145,7 +145,7 @@ pub fn kind_name(r: &Resource, lang: Lang) -> String {
 }
 
 /// One line describing a billable resource.
-pub fn resource_line(r: &Resource, lang: Lang) -> String {
+pub(crate) fn resource_line(r: &Resource, lang: Lang) -> String {
     let mut parts = Vec::new();
     let mut head = String::new();
     let kind = kind_name(r, lang);
@@ -248,7 +248,7 @@ fn activity(r: &Resource, lang: Lang) -> Vec<String> {
 }
 
 /// What a kind of storage is called.
-pub fn storage_kind_name(kind: StorageKind, lang: Lang) -> &'static str {
+pub(crate) fn storage_kind_name(kind: StorageKind, lang: Lang) -> &'static str {
     match kind {
         StorageKind::SpaceVolume => tr(lang, "kind.space_volume"),
         StorageKind::NotebookVolume => tr(lang, "kind.notebook_volume"),
@@ -258,7 +258,7 @@ pub fn storage_kind_name(kind: StorageKind, lang: Lang) -> &'static str {
 }
 
 /// One line describing a volume or file system that bills by the GB-month.
-pub fn storage_line(item: &StorageItem, lang: Lang) -> String {
+pub(crate) fn storage_line(item: &StorageItem, lang: Lang) -> String {
     let mut head = format!("{} {}", storage_kind_name(item.kind, lang), clean(&item.name));
     match (&item.domain, &item.owner) {
         (Some(d), Some(o)) => head.push_str(&format!(" ({}/{})", clean(d), clean(o))),
@@ -313,7 +313,7 @@ fn badge(status: Status, lang: Lang) -> String {
 }
 
 /// The text report, for a terminal or a pipe.
-pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
+pub(crate) fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
     let mut out = String::new();
     let account = report.account.as_deref().unwrap_or("?");
     let region = report.region.as_deref().unwrap_or("?");
@@ -423,7 +423,7 @@ pub fn text(report: &Report<'_>, lang: Lang, width: usize) -> String {
 
 /// Why checks could not be evaluated: one sentence per cause, naming every
 /// call it kept from being read and what to do.
-pub fn unread(checks: &[CheckResult], lang: Lang) -> Vec<String> {
+pub(crate) fn unread(checks: &[CheckResult], lang: Lang) -> Vec<String> {
     let errors = checks.iter().filter_map(|c| c.error.as_ref());
     crate::snapshot::group(errors)
         .iter()
@@ -443,7 +443,7 @@ fn status_word(status: Status, lang: Lang) -> &'static str {
 }
 
 /// "~ muted until …" or "✘ exception expired on …", with what it costs.
-pub fn accepted_line(accepted: &crate::checks::exceptions::Accepted, lang: Lang) -> String {
+pub(crate) fn accepted_line(accepted: &crate::checks::exceptions::Accepted, lang: Lang) -> String {
     let mut line = accepted.line(lang);
     if let Some(per_hour) = accepted.price_per_hour_usd {
         line.push_str(&format!(" · {}/h", crate::catalog::usd(per_hour, lang)));
@@ -464,7 +464,7 @@ pub fn accepted_line(accepted: &crate::checks::exceptions::Accepted, lang: Lang)
     }
 }
 
-pub fn summary_line(report: &Report<'_>, lang: Lang) -> String {
+pub(crate) fn summary_line(report: &Report<'_>, lang: Lang) -> String {
     // Muted only where an exception accepted something: most never use them.
     let parts: Vec<String> = Status::ALL
         .iter()
@@ -475,7 +475,7 @@ pub fn summary_line(report: &Report<'_>, lang: Lang) -> String {
 }
 
 /// Markdown: a table of every check, then what to do about each problem.
-pub fn markdown(report: &Report<'_>, lang: Lang) -> String {
+pub(crate) fn markdown(report: &Report<'_>, lang: Lang) -> String {
     let md = md::text;
     let mut out = format!(
         "# {}\n\n",
@@ -573,7 +573,7 @@ pub fn markdown(report: &Report<'_>, lang: Lang) -> String {
 
 /// JUnit XML: one test case per check; fail → failure, error → error,
 /// skip and muted → skipped, warn → passed with the warning in system-out.
-pub fn junit(report: &Report<'_>, lang: Lang) -> String {
+pub(crate) fn junit(report: &Report<'_>, lang: Lang) -> String {
     let account = report.account.clone().unwrap_or_else(|| "unknown".into());
     let cases = report
         .checks

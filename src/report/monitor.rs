@@ -5,7 +5,7 @@ use crate::monitor::{Diagnosis, GIB, Limits, Readings};
 use crate::ui::text::wrap_plain;
 
 /// CPU, memory, disk and GPU use, then the module's diagnosis.
-pub fn text(r: &Readings, d: &Diagnosis, lang: Lang, width: usize) -> String {
+pub(crate) fn text(r: &Readings, d: &Diagnosis, lang: Lang, width: usize) -> String {
     let gib = |b: u64| fixed(b as f64 / GIB, 2, lang);
     let mut out = trf(
         lang,

@@ -30,7 +30,7 @@ fn saves(step: &Step, lang: Lang) -> Option<String> {
 }
 
 /// The plan, with each step's exact call and `aws` command when `commands`.
-pub fn text(plan: &Plan, storage_after: (f64, bool), commands: bool, lang: Lang, width: usize) -> String {
+pub(crate) fn text(plan: &Plan, storage_after: (f64, bool), commands: bool, lang: Lang, width: usize) -> String {
     let mut out = String::new();
     let level = plan.level.map_or("", |l| l.name());
     let place = regions_phrase(&plan.regions, lang);

@@ -10,7 +10,7 @@ use crate::ui::text::{heading, wrap};
 
 /// A verification run: per item, each task proven (with its evidence) or
 /// what is missing and the steps to do it.
-pub fn text(v: &ProofReport, lang: Lang, width: usize) -> String {
+pub(crate) fn text(v: &ProofReport, lang: Lang, width: usize) -> String {
     let mut out = match (&v.source, &v.account, &v.region) {
         (Source::Sandbox, ..) => heading(tr(lang, "verify.heading_sandbox")),
         (_, account, region) => heading(&trf(
@@ -64,7 +64,7 @@ pub fn text(v: &ProofReport, lang: Lang, width: usize) -> String {
 }
 
 /// The tasks, each proven (with its evidence) or not.
-pub fn tasks_text(course: &Course, module: &ModuleProgress, lang: Lang, width: usize) -> String {
+pub(crate) fn tasks_text(course: &Course, module: &ModuleProgress, lang: Lang, width: usize) -> String {
     let mut out = heading(tr(lang, "tasks.heading"));
     for task in &course.tasks {
         let section = course.section(&task.section).expect("validated");
@@ -116,7 +116,7 @@ pub fn tasks_text(course: &Course, module: &ModuleProgress, lang: Lang, width: u
 
 /// The tasks as JSON: each one's id, title, section, the item it proves,
 /// and its evidence once proven.
-pub fn tasks_json(course: &Course, module: &ModuleProgress, lang: Lang) -> String {
+pub(crate) fn tasks_json(course: &Course, module: &ModuleProgress, lang: Lang) -> String {
     let list: Vec<serde_json::Value> = course
         .tasks
         .iter()

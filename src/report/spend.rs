@@ -10,7 +10,7 @@ use crate::ui::text::{subheading, table, wrap, wrap_plain};
 /// The report as text: totals, the estimate, a bar per day, what billed,
 /// and when and how the figures were read. `unicode` draws the bars with
 /// block characters (a terminal with colour), else with `#`.
-pub fn text(spend: &Spend, lang: Lang, width: usize, unicode: bool) -> String {
+pub(crate) fn text(spend: &Spend, lang: Lang, width: usize, unicode: bool) -> String {
     let money = |usd: f64| spend::money(usd, &spend.currency, lang);
     let last = spend.days.last().map_or(spend.start.as_str(), |d| d.date.as_str());
     let mut out = wrap_plain(

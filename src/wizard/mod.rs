@@ -19,7 +19,7 @@ use crate::ui::{Leave, Prompter};
 use crate::util::{Rng, now};
 
 /// What a run of live checks returned, judged.
-pub struct LiveRun {
+pub(crate) struct LiveRun {
     pub results: Vec<crate::checks::CheckResult>,
     pub source: crate::snapshot::Source,
     pub account: Option<String>,
@@ -31,7 +31,7 @@ pub struct LiveRun {
 
 impl LiveRun {
     /// The checks `ids` judged on `snapshot`.
-    pub fn judged(judge: &checks::Judge<'_>, snapshot: &crate::snapshot::Snapshot, ids: &[String]) -> LiveRun {
+    pub(crate) fn judged(judge: &checks::Judge<'_>, snapshot: &crate::snapshot::Snapshot, ids: &[String]) -> LiveRun {
         LiveRun {
             results: judge.judge(snapshot, Some(ids)),
             account: snapshot.identity.as_ref().ok().map(|i| i.account.clone()),
@@ -45,7 +45,7 @@ impl LiveRun {
 
 /// The seam between the wizard and the account: the real one reads AWS (or
 /// the sandbox); tests give canned results.
-pub trait LiveChecks {
+pub(crate) trait LiveChecks {
     /// Runs the checks `ids`, on the sandbox practice account when `sandbox`.
     /// The error is a message for the learner (no credentials, say).
     fn run(&mut self, ids: &[String], sandbox: bool) -> Result<LiveRun, String>;
@@ -73,14 +73,14 @@ pub trait LiveChecks {
 
 /// How a wizard session ended.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// Reached the end of the module.
     Finished,
     /// Left at a prompt; everything answered is saved.
     Left,
 }
 
-pub struct Wizard<'a> {
+pub(crate) struct Wizard<'a> {
     pub course: &'a Course,
     pub lang: Lang,
     pub store: &'a Store,
@@ -101,7 +101,7 @@ enum Start {
 impl<'a> Wizard<'a> {
     /// `seed` makes the draws and shuffles repeatable (tests,
     /// `SM_COURSE_QUIZ_SEED`); the command seeds it from the clock.
-    pub fn new(course: &'a Course, lang: Lang, store: &'a Store, width: usize, seed: u64) -> Wizard<'a> {
+    pub(crate) fn new(course: &'a Course, lang: Lang, store: &'a Store, width: usize, seed: u64) -> Wizard<'a> {
         Wizard {
             course,
             lang,
@@ -113,7 +113,7 @@ impl<'a> Wizard<'a> {
     }
 
     /// Paces the output to `screen`: nothing scrolls away unread.
-    pub fn paced(mut self, screen: Screen) -> Self {
+    pub(crate) fn paced(mut self, screen: Screen) -> Self {
         self.pacing = Self::pacing(screen, self.lang, self.width);
         self
     }
@@ -122,7 +122,7 @@ impl<'a> Wizard<'a> {
         Pacing::new(screen, width, tr(lang, "wizard.pause"), tr(lang, "prompt.canceled"))
     }
 
-    pub fn run(
+    pub(crate) fn run(
         &self,
         prompter: &mut dyn Prompter,
         live: &mut dyn LiveChecks,
@@ -606,7 +606,7 @@ impl<'a> Wizard<'a> {
                     return Ok(());
                 }
             };
-            let verification = self.verify(file, &snapshot, &[item]);
+            let verification = self.prove(file, &snapshot, &[item]);
             let result = verification
                 .items
                 .iter()
@@ -640,7 +640,7 @@ impl<'a> Wizard<'a> {
 
     /// `verify` for `items` on `snapshot`: what it proves is recorded and
     /// ticks, exactly as `sm-course module5 verify` would.
-    fn verify(
+    fn prove(
         &self,
         file: &mut ProgressFile,
         snapshot: &crate::snapshot::Snapshot,
@@ -689,7 +689,7 @@ impl<'a> Wizard<'a> {
             return Ok(());
         }
         let items = self.items_proven_by(fix);
-        let verification = self.verify(file, &run.snapshot, &items);
+        let verification = self.prove(file, &run.snapshot, &items);
         self.save(file)?;
         for task in verification.items.iter().flat_map(|i| &i.tasks) {
             if task.outcome.proven {

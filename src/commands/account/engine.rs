@@ -84,11 +84,11 @@ pub(super) struct Outcome {
 
 impl Outcome {
     /// Every step done.
-    pub fn all_done(&self) -> bool {
+    pub(super) fn all_done(&self) -> bool {
         !self.interrupted && self.journal.records.iter().all(|r| r.state == State::Done)
     }
 
-    pub fn exit_status(&self) -> ExitStatus {
+    pub(super) fn exit_status(&self) -> ExitStatus {
         match self.interrupted {
             true => ExitStatus::Interrupted,
             false => ExitStatus::failed_if(!self.all_done()),
@@ -96,7 +96,7 @@ impl Outcome {
     }
 
     /// Some step whose change matches `f` got done.
-    pub fn done(&self, f: impl Fn(&Change) -> bool) -> bool {
+    pub(super) fn done(&self, f: impl Fn(&Change) -> bool) -> bool {
         self.journal
             .records
             .iter()

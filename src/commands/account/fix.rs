@@ -18,12 +18,12 @@ use crate::ui::text::{subheading, wrap};
 use crate::ui::{Output, Prompter, clean};
 
 /// Limits of `IdleSettings.IdleTimeoutInMinutes` (SageMaker API reference).
-pub const IDLE_MINUTES: std::ops::RangeInclusive<i32> = 60..=525_600;
+pub(super) const IDLE_MINUTES: std::ops::RangeInclusive<i32> = 60..=525_600;
 
 /// How a fix changes the account: in which account, confirmed or not, or
 /// only shown.
 #[derive(Debug, Default)]
-pub struct ChangeSettings {
+pub(crate) struct ChangeSettings {
     pub dry_run: bool,
     pub yes: bool,
     pub aws: AwsFlags,
@@ -41,7 +41,7 @@ impl From<&ChangeArgs> for ChangeSettings {
 
 /// `fix budget`'s settings: a valid amount, the alerts' address if given.
 #[derive(Debug)]
-pub struct BudgetSettings {
+pub(crate) struct BudgetSettings {
     pub amount: f64,
     /// Asked on a terminal when missing.
     pub email: Option<String>,
@@ -64,7 +64,7 @@ impl Default for BudgetSettings {
 impl BudgetSettings {
     /// Settled from the command line: an amount that is no positive number
     /// is a usage error (exit 2).
-    pub fn resolve(args: &BudgetArgs, lang: Lang) -> Result<Self> {
+    pub(crate) fn resolve(args: &BudgetArgs, lang: Lang) -> Result<Self> {
         if !(args.amount.is_finite() && args.amount > 0.0) {
             return Err(Error::Usage(trf(lang, "fix.bad_amount", &[("amount", &args.amount)])));
         }
@@ -78,11 +78,11 @@ impl BudgetSettings {
 }
 
 /// `fix budget`: the course's monthly SageMaker budget with e-mail alerts.
-pub fn fix_budget(args: &BudgetArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(crate) fn fix_budget(args: &BudgetArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     fix_budget_with(&BudgetSettings::resolve(args, ctx.lang)?, ctx, &mut ctx.prompter(), out)
 }
 
-pub fn fix_budget_with(
+pub(crate) fn fix_budget_with(
     options: &BudgetSettings,
     ctx: &Context,
     prompter: &mut dyn Prompter,
@@ -215,7 +215,7 @@ fn describe_idle(settings: &Option<IdleSettings>, lang: Lang) -> String {
 
 /// `fix idle-shutdown`'s settings: minutes SageMaker accepts, the scope.
 #[derive(Debug)]
-pub struct IdleFixSettings {
+pub(crate) struct IdleFixSettings {
     pub minutes: i32,
     pub scope: IdleScopeArg,
     /// None: the one in the region (or the Studio domain this runs in).
@@ -240,7 +240,7 @@ impl Default for IdleFixSettings {
 impl IdleFixSettings {
     /// Settled from the command line: minutes out of SageMaker's range are
     /// a usage error (exit 2).
-    pub fn resolve(args: &IdleArgs, lang: Lang) -> Result<Self> {
+    pub(crate) fn resolve(args: &IdleArgs, lang: Lang) -> Result<Self> {
         if !IDLE_MINUTES.contains(&args.minutes) {
             return Err(Error::Usage(trf(
                 lang,
@@ -260,7 +260,7 @@ impl IdleFixSettings {
 
 /// `fix idle-shutdown`: built-in idle shutdown for JupyterLab and Code
 /// Editor on the learner's domain or user profile, before and after shown.
-pub fn fix_idle(args: &IdleArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(crate) fn fix_idle(args: &IdleArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     fix_idle_with(
         &IdleFixSettings::resolve(args, ctx.lang)?,
         ctx,
@@ -269,7 +269,7 @@ pub fn fix_idle(args: &IdleArgs, ctx: &Context, out: &mut Output) -> Result<Exit
     )
 }
 
-pub fn fix_idle_with(
+pub(crate) fn fix_idle_with(
     options: &IdleFixSettings,
     ctx: &Context,
     prompter: &mut dyn Prompter,

@@ -25,9 +25,9 @@ use crate::snapshot::inventory::SkippedRegion;
 use crate::snapshot::{CallError, Source};
 use crate::ui::{Output, Prompter, clean};
 
-pub use fix::{BudgetSettings, IdleFixSettings, fix_budget, fix_budget_with, fix_idle, fix_idle_with};
-pub use spend::spend;
-pub use teardown::{TeardownSettings, teardown, teardown_with};
+pub(super) use fix::{BudgetSettings, IdleFixSettings, fix_budget, fix_budget_with, fix_idle, fix_idle_with};
+pub(super) use spend::spend;
+pub(super) use teardown::{TeardownSettings, teardown, teardown_with};
 
 super::runs!(
     CheckArgs => check,
@@ -40,7 +40,7 @@ super::runs!(
 
 /// `check`'s settings: the checks asked for and the regions, settled.
 #[derive(Debug)]
-pub struct CheckSettings {
+pub(super) struct CheckSettings {
     pub format: ReportFormat,
     /// The checks to run (known ids); empty: every check.
     pub only: Vec<String>,
@@ -55,7 +55,7 @@ pub struct CheckSettings {
 impl CheckSettings {
     /// Settled from the command line: an unknown check id, then an unknown
     /// region, is a usage error (exit 2).
-    pub fn resolve(args: &CheckArgs, lang: Lang) -> Result<Self> {
+    pub(super) fn resolve(args: &CheckArgs, lang: Lang) -> Result<Self> {
         if let Some(error) = checks::unknown_id(&args.only, lang) {
             return Err(error);
         }
@@ -72,11 +72,11 @@ impl CheckSettings {
 }
 
 /// `check`: collect (or load the sandbox), judge, report.
-pub fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn check(args: &CheckArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     check_with(&CheckSettings::resolve(args, ctx.lang)?, ctx, out)
 }
 
-pub fn check_with(args: &CheckSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn check_with(args: &CheckSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let wanted = &args.wanted;
     let course = ctx.course()?;
@@ -179,7 +179,7 @@ fn record_check(
 }
 
 /// `audit`'s settings: the time zone and regions settled, `--stop`'s options.
-pub struct AuditSettings {
+pub(super) struct AuditSettings {
     pub format: AuditFormat,
     /// The zone of "by 08:00 tomorrow": `--tz`, else TZ or this machine's.
     pub tz: jiff::tz::TimeZone,
@@ -194,7 +194,7 @@ pub struct AuditSettings {
 impl AuditSettings {
     /// Settled from the command line: an unknown time zone or region is a
     /// usage error (exit 2).
-    pub fn resolve(args: &AuditArgs, lang: Lang) -> Result<Self> {
+    pub(super) fn resolve(args: &AuditArgs, lang: Lang) -> Result<Self> {
         let tz = match &args.tz {
             Some(name) => jiff::tz::TimeZone::get(name)
                 .map_err(|_| crate::error::Error::Usage(trf(lang, "audit.bad_tz", &[("tz", name)])))?,
@@ -213,7 +213,7 @@ impl AuditSettings {
 
     /// `audit --stop` as the wizard runs it: this region, each stop asked
     /// for, waiting up to `wait`.
-    pub fn stop_asking(wait: std::time::Duration) -> Self {
+    pub(super) fn stop_asking(wait: std::time::Duration) -> Self {
         AuditSettings {
             format: AuditFormat::Text,
             tz: jiff::tz::TimeZone::system(),
@@ -230,11 +230,11 @@ impl AuditSettings {
 }
 
 /// `audit`: everything still billing; with `--stop`, the stop flow.
-pub fn audit(args: &AuditArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn audit(args: &AuditArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     audit_with(&AuditSettings::resolve(args, ctx.lang)?, ctx, &mut ctx.prompter(), out)
 }
 
-pub fn audit_with(
+pub(super) fn audit_with(
     args: &AuditSettings,
     ctx: &Context,
     prompter: &mut dyn Prompter,

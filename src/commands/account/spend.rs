@@ -15,7 +15,7 @@ use crate::ui::Output;
 
 /// `spend`'s settings: the days to read, from its arguments.
 #[derive(Debug)]
-pub struct SpendSettings {
+pub(super) struct SpendSettings {
     /// Days back from today (clap keeps it within 1..=365).
     pub days: u32,
     /// Ask Cost Explorer even when an answer is cached.
@@ -37,11 +37,11 @@ impl From<&SpendArgs> for SpendSettings {
 
 /// `spend`: the bill and the estimate side by side. Cost Explorer refused,
 /// throttled or unreachable: why and what to do, exit 2.
-pub fn spend(args: &SpendArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(crate) fn spend(args: &SpendArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     spend_with(&SpendSettings::from(args), ctx, out)
 }
 
-pub fn spend_with(args: &SpendSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(super) fn spend_with(args: &SpendSettings, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     let lang = ctx.lang;
     let window = Window::today(args.days);
     let session = aws::connect(&ctx.aws_args(&args.aws), lang)?;

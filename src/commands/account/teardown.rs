@@ -22,7 +22,7 @@ use crate::ui::{Output, Prompter, clean};
 
 /// `teardown`'s settings, from its arguments or the wizard.
 #[derive(Debug)]
-pub struct TeardownSettings {
+pub(crate) struct TeardownSettings {
     /// None: not said (compute, but `--yes` without a terminal refuses).
     pub level: Option<Level>,
     pub dry_run: bool,
@@ -78,7 +78,7 @@ impl From<&TeardownArgs> for TeardownSettings {
 }
 
 /// `teardown`.
-pub fn teardown(args: &TeardownArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
+pub(crate) fn teardown(args: &TeardownArgs, ctx: &Context, out: &mut Output) -> Result<ExitStatus> {
     teardown_with(&TeardownSettings::from(args), ctx, &mut ctx.prompter(), out)
 }
 
@@ -93,7 +93,7 @@ struct PlanView<'a> {
     dry_run: bool,
 }
 
-pub fn teardown_with(
+pub(crate) fn teardown_with(
     args: &TeardownSettings,
     ctx: &Context,
     prompter: &mut dyn Prompter,
