@@ -618,14 +618,13 @@ pub(crate) struct RefreshArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+// Each problem's words (for zsh's and fish's completions) are messages.toml's
+// `help.module5.troubleshoot.problem.NAME`, applied by `command`.
 pub(crate) enum Problem {
-    /// `EC2InsufficientCapacityError` (Studio) or `CapacityError` (jobs): AWS has none free.
     InsufficientCapacity,
-    /// `ResourceLimitExceeded`: the account's quota for that instance (often 0 at first).
     QuotaExceeded,
     SlowNotebook,
     KernelDied,
-    /// Idle shutdown did not stop a Studio app: each running app's setting, image, last activity and verdict (reads the account).
     IdleShutdown,
 }
 
@@ -787,6 +786,38 @@ pub(crate) fn command(lang: Lang) -> clap::Command {
         )
 }
 
+/// The words of each value of the arguments whose values have some
+/// (`teardown --level`, `troubleshoot`'s problems), which zsh's and fish's
+/// completions show beside each value: messages.toml's `KEY.ID.VALUE`, in
+/// `lang`. The values and what they parse to stay the `ValueEnum`'s own.
+fn value_words(cmd: clap::Command, key: &str, lang: Lang) -> clap::Command {
+    match key {
+        "help.module5.teardown" => worded::<crate::plan::Level>(cmd, key, "level", lang),
+        "help.module5.troubleshoot" => worded::<Problem>(cmd, key, "problem", lang),
+        _ => cmd,
+    }
+}
+
+fn worded<E: ValueEnum + Clone + Send + Sync + 'static>(
+    cmd: clap::Command,
+    key: &str,
+    id: &str,
+    lang: Lang,
+) -> clap::Command {
+    use clap::builder::{PossibleValuesParser, TypedValueParser};
+    let values = E::value_variants()
+        .iter()
+        .filter_map(ValueEnum::to_possible_value)
+        .map(|value| {
+            let words = i18n::get(lang, &format!("{key}.{id}.{}", value.get_name()));
+            value.help(words)
+        });
+    // The parser accepts only E's own names, so E parses every one of them.
+    let parser = PossibleValuesParser::new(values)
+        .map(|name| E::from_str(&name, false).unwrap_or_else(|_| E::value_variants()[0].clone()));
+    cmd.mut_arg(id, |arg| arg.value_parser(parser))
+}
+
 /// `--json`, the shorthand for `--format json`, on every command whose
 /// `--format` has a json value (`parse` turns it into that).
 fn with_json(mut cmd: clap::Command) -> clap::Command {
@@ -911,6 +942,7 @@ fn localize(mut cmd: clap::Command, key: &str, lang: Lang) -> clap::Command {
             format!(" [{command}]")
         });
     }
+    cmd = value_words(cmd, key, lang);
     let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
     for name in names {
         let sub = format!("{key}.{name}");
@@ -1037,6 +1069,22 @@ mod tests {
         }
     }
 
+    /// The values of argument `id` of the command whose messages key is `key`.
+    fn values_of(cmd: &clap::Command, key: &str, id: &str) -> Vec<String> {
+        let mut cmd = cmd;
+        for name in key.split('.').skip(1) {
+            match cmd.find_subcommand(name) {
+                Some(sub) => cmd = sub,
+                None => return Vec::new(),
+            }
+        }
+        cmd.get_arguments()
+            .filter(|a| a.get_id() == id)
+            .flat_map(|a| a.get_possible_values())
+            .map(|v| v.get_name().to_string())
+            .collect()
+    }
+
     #[test]
     fn every_command_and_argument_has_its_words_in_both_languages_and_no_key_is_stale() {
         let (mut commands, mut args) = (Vec::new(), Vec::new());
@@ -1057,6 +1105,13 @@ mod tests {
             let value_name = format!("{own}.value_name");
             if i18n::get(Lang::Pt, &value_name).is_some() {
                 used.insert(value_name);
+            }
+            // Each value's words (`value_words`), where it has some.
+            for value in values_of(&with_json(Cli::command()), command, id) {
+                let words = format!("{own}.{value}");
+                if i18n::get(Lang::Pt, &words).is_some() {
+                    used.insert(words);
+                }
             }
         }
         let fixed = [
@@ -1096,10 +1151,16 @@ mod tests {
                 "`{path}` {} has help of its own (a doc comment?): it belongs in messages.toml",
                 a.get_id()
             );
-            // A value's own words (a `ValueEnum` variant's doc comment:
-            // `--level`'s, `troubleshoot`'s problems) are allowed here: they
-            // never reach `--help` (`help_is_from_messages`). zsh's and fish's
-            // completions still show them, in English (not yet in messages.toml).
+            // Nor a value of its own words (a `ValueEnum` variant's doc
+            // comment): `value_words` gives them from messages.toml.
+            for v in a.get_possible_values() {
+                assert!(
+                    v.get_help().is_none(),
+                    "`{path}` {} value {} has words of its own (a doc comment?): they belong in messages.toml",
+                    a.get_id(),
+                    v.get_name()
+                );
+            }
         }
         for s in cmd.get_subcommands() {
             no_help_of_its_own(s, &format!("{path} {}", s.get_name()));
@@ -1154,11 +1215,58 @@ mod tests {
             for value in a.get_possible_values() {
                 if let Some(own) = value.get_help() {
                     assert!(!shown.contains(&own.to_string()), "{key} {id} ({lang:?}) shows {own:?}");
+                    let words = format!("{key}.{id}.{}", value.get_name());
+                    assert_eq!(
+                        Some(own.to_string().as_str()),
+                        i18n::get(lang, &words),
+                        "{words} ({lang:?})"
+                    );
                 }
             }
         }
         for s in cmd.get_subcommands() {
             help_is_from_messages(s, &format!("{key}.{}", s.get_name()), lang);
+        }
+    }
+
+    #[test]
+    fn each_levels_and_problems_words_reach_zsh_and_fish_in_the_learners_language() {
+        let levels = ["compute", "storage", "domain"];
+        let problems = [
+            "insufficient-capacity",
+            "quota-exceeded",
+            "slow-notebook",
+            "kernel-died",
+            "idle-shutdown",
+        ];
+        let levels: Vec<String> = levels
+            .iter()
+            .map(|v| format!("help.module5.teardown.level.{v}"))
+            .collect();
+        let problems: Vec<String> = problems
+            .iter()
+            .map(|v| format!("help.module5.troubleshoot.problem.{v}"))
+            .collect();
+        for lang in [Lang::En, Lang::Pt] {
+            // clap_complete's fish script completes no positional's values
+            // (the problem is one), so fish is asked for the levels only.
+            for (shell, named) in [
+                (clap_complete::Shell::Zsh, [&levels[..], &problems[..]].concat()),
+                (clap_complete::Shell::Fish, levels.clone()),
+            ] {
+                let mut script = Vec::new();
+                clap_complete::generate(shell, &mut command(lang), "sm-course", &mut script);
+                let script = String::from_utf8(script).unwrap();
+                for key in named {
+                    let words = i18n::get(lang, &key).unwrap_or_else(|| panic!("messages.toml lacks {key}"));
+                    // zsh escapes some characters; the words' first clause is plain.
+                    let start: String = words.chars().take_while(|c| c.is_alphanumeric() || *c == ' ').collect();
+                    assert!(
+                        start.len() > 8 && script.contains(&start),
+                        "{shell:?} ({lang:?}) lacks {key}: {start:?}"
+                    );
+                }
+            }
         }
     }
 

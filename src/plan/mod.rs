@@ -22,12 +22,11 @@ pub(crate) const HOURS_PER_MONTH: f64 = 730.0;
 /// How far a teardown goes; each level includes the ones before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
+// Each level's words (for zsh's and fish's completions) are messages.toml's
+// `help.module5.teardown.level.NAME`, applied by `cli::command`.
 pub(crate) enum Level {
-    /// Stop everything that bills by the hour.
     Compute,
-    /// Also delete spaces, notebook instances and MLflow tracking servers.
     Storage,
-    /// Also delete user profiles, the domain with its EFS, and EFS left behind.
     Domain,
 }
 
