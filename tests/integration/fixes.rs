@@ -38,13 +38,6 @@ fn state(learner: &Learner, emulator: &Emulator) -> Vec<(String, String, Value)>
         .collect()
 }
 
-fn audit_log(learner: &Learner) -> Vec<Value> {
-    match std::fs::read_to_string(learner.home().join("audit.log")) {
-        Ok(text) => text.lines().map(|l| serde_json::from_str(l).unwrap()).collect(),
-        Err(_) => Vec::new(),
-    }
-}
-
 /// A neglected account: an app, a notebook instance, an endpoint, a
 /// training job in progress; no budget, no idle shutdown.
 fn neglected(emulator: &Emulator) -> (Seed, String) {
@@ -208,7 +201,7 @@ fn dry_runs_change_nothing_and_log_nothing() {
         stdout(&idle)
     );
     assert_eq!(state(&learner, &emulator), before, "the account is exactly as it was");
-    assert!(audit_log(&learner).is_empty());
+    assert!(learner.audit_log().is_empty());
 }
 
 #[test]
@@ -246,7 +239,7 @@ fn stopping_deletes_apps_and_stops_notebooks_but_never_endpoints_without_their_f
     assert_eq!(notebook.notebook_instance_status().unwrap().as_str(), "Stopped");
     let endpoint = block_on(seed.sm.describe_endpoint().endpoint_name("churn").send()).unwrap();
     assert_eq!(endpoint.endpoint_status().unwrap().as_str(), "InService");
-    let log = audit_log(&learner);
+    let log = learner.audit_log();
     assert_eq!(log.len(), 2, "{log:?}");
     assert_eq!(log[0]["call"], "sagemaker:DeleteApp");
     assert_eq!(log[0]["account"], ACCOUNT);
@@ -272,7 +265,7 @@ fn nothing_changes_without_a_terminal_or_yes() {
         assert!(stderr(&output).contains("--yes"), "{args:?}: {}", stderr(&output));
     }
     assert_eq!(state(&learner, &emulator), before);
-    assert!(audit_log(&learner).is_empty());
+    assert!(learner.audit_log().is_empty());
 }
 
 #[test]
@@ -296,7 +289,7 @@ fn a_failure_on_one_resource_is_reported_and_the_rest_are_stopped() {
         "Deleted"
     );
     assert!(out.contains("endpoint churn → Deleted"), "{out}");
-    let log = audit_log(&learner);
+    let log = learner.audit_log();
     let failed: Vec<&Value> = log.iter().filter(|e| e["result"] != "ok").collect();
     assert_eq!(failed.len(), 1, "{log:?}");
     assert_eq!(failed[0]["call"], "sagemaker:StopNotebookInstance");
@@ -345,7 +338,7 @@ fn fix_budget_creates_the_course_budget_once() {
     );
     expect_code(&again, 1);
     assert!(stdout(&again).contains("already exists"), "{}", stdout(&again));
-    let log = audit_log(&learner);
+    let log = learner.audit_log();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0]["call"], "budgets:ModifyBudget");
     assert!(
@@ -425,7 +418,7 @@ fn fix_idle_shutdown_updates_the_domain_or_a_profile_and_shows_before_and_after(
         "{}",
         stdout(&profile)
     );
-    let log = audit_log(&learner);
+    let log = learner.audit_log();
     let calls: Vec<&str> = log.iter().map(|e| e["call"].as_str().unwrap()).collect();
     assert_eq!(calls, ["sagemaker:UpdateDomain", "sagemaker:UpdateUserProfile"]);
 

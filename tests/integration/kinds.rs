@@ -145,13 +145,6 @@ fn items(audit: &Value) -> Vec<(String, String, Option<f64>, String)> {
         .collect()
 }
 
-fn audit_log(learner: &Learner) -> Vec<Value> {
-    match std::fs::read_to_string(learner.home().join("audit.log")) {
-        Ok(text) => text.lines().map(|l| serde_json::from_str(l).unwrap()).collect(),
-        Err(_) => Vec::new(),
-    }
-}
-
 #[test]
 fn every_kind_is_audited_with_its_price_and_its_command() {
     let emulator = Emulator::start();
@@ -292,7 +285,7 @@ fn every_kind_is_audited_with_its_price_and_its_command() {
         1,
         "one deletion per cluster, not per instance group:\n{out}"
     );
-    assert!(audit_log(&learner).is_empty());
+    assert!(learner.audit_log().is_empty());
 }
 
 #[test]
@@ -352,7 +345,8 @@ fn stopping_stops_what_is_safe_and_deletes_a_cluster_only_when_asked() {
         "InService",
         "an endpoint, serverless or not, needs --include-endpoints"
     );
-    let calls: Vec<String> = audit_log(&learner)
+    let calls: Vec<String> = learner
+        .audit_log()
         .iter()
         .map(|e| format!("{} {}", e["call"].as_str().unwrap(), e["result"].as_str().unwrap()))
         .collect();

@@ -95,13 +95,6 @@ fn words(output: &Output) -> String {
     stdout(output).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn audit_log(learner: &Learner) -> Vec<Value> {
-    match std::fs::read_to_string(learner.home().join("audit.log")) {
-        Ok(text) => text.lines().map(|l| serde_json::from_str(l).unwrap()).collect(),
-        Err(_) => Vec::new(),
-    }
-}
-
 fn journal(learner: &Learner) -> Option<Value> {
     let path = learner.home().join("journal").join(format!("teardown-{ACCOUNT}.json"));
     std::fs::read_to_string(path)
@@ -149,7 +142,8 @@ fn level_domain_leaves_nothing_billing_and_a_second_run_has_nothing_to_do() {
     assert!(!efs_ids(&emulator).contains(&efs), "the domain's EFS went with it");
     assert!(block_on(seed.sm.list_domains().send()).unwrap().domains().is_empty());
     // AWS's order, as the audit log recorded the calls.
-    let calls: Vec<String> = audit_log(&learner)
+    let calls: Vec<String> = learner
+        .audit_log()
         .iter()
         .map(|e| e["call"].as_str().unwrap().to_string())
         .collect();
@@ -173,7 +167,7 @@ fn level_domain_leaves_nothing_billing_and_a_second_run_has_nothing_to_do() {
         "{calls:?}"
     );
     assert!(calls.contains(&"sagemaker:DeleteNotebookInstance".to_string()));
-    assert!(audit_log(&learner).iter().all(|e| e["result"] == "ok"));
+    assert!(learner.audit_log().iter().all(|e| e["result"] == "ok"));
     let journal = journal(&learner).unwrap();
     assert_eq!(journal["finished"], true);
     assert!(
@@ -189,7 +183,7 @@ fn level_domain_leaves_nothing_billing_and_a_second_run_has_nothing_to_do() {
     let again = words(&again);
     assert!(again.contains("Nothing left to do at this level"), "{again}");
     assert!(again.contains("The last run, at"), "{again}");
-    assert_eq!(audit_log(&learner).len(), calls.len(), "nothing was done twice");
+    assert_eq!(learner.audit_log().len(), calls.len(), "nothing was done twice");
 }
 
 #[test]
@@ -297,7 +291,7 @@ fn a_dry_run_changes_nothing_and_prints_the_plan_as_json() {
         before,
         "the account is as it was"
     );
-    assert!(audit_log(&learner).is_empty());
+    assert!(learner.audit_log().is_empty());
     assert!(journal(&learner).is_none(), "a dry run journals nothing");
     assert!(block_on(seed.sm.describe_domain().domain_id(DOMAIN).send()).is_ok());
 }
@@ -317,7 +311,7 @@ fn deleting_data_is_never_done_without_a_word_said_explicitly() {
     expect_code(&output, 2);
     assert!(stderr(&output).contains("--yes"), "{}", stderr(&output));
     assert_eq!(billing(&learner, &emulator), before);
-    assert!(audit_log(&learner).is_empty());
+    assert!(learner.audit_log().is_empty());
 }
 
 #[test]
@@ -447,7 +441,7 @@ fn ctrl_c_finishes_the_call_in_flight_says_what_was_done_and_a_second_run_comple
             .all(|r| r["state"] != "sending"),
         "{journal}"
     );
-    let calls = audit_log(&learner).len();
+    let calls = learner.audit_log().len();
     assert!(calls > 0);
 
     let again = completes_again(&emulator, &learner);

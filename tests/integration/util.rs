@@ -177,6 +177,15 @@ pub const DOWN: &str = "\x1b[B";
 pub const ENTER: &str = "\r";
 
 impl Learner {
+    /// Every line of the learner's `audit.log` (the changes made to an
+    /// account), parsed; none when the file does not exist.
+    pub fn audit_log(&self) -> Vec<serde_json::Value> {
+        match std::fs::read_to_string(self.home().join("audit.log")) {
+            Ok(text) => text.lines().map(|l| serde_json::from_str(l).unwrap()).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
     /// The binary as run on a terminal: the learner's home, English, no
     /// colour, and the window's own width (no `COLUMNS`).
     pub fn tty_command(&self, args: &[&str]) -> Command {
